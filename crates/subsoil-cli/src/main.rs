@@ -1,0 +1,2 @@
+//! The `subsoil` command-line tool.
+fn main() {}

@@ -1,0 +1,1 @@
+//! subsoil-core (work in progress).

@@ -1,0 +1,1 @@
+//! subsoil-engine (work in progress).

@@ -1,0 +1,1 @@
+//! subsoil-finance (work in progress).

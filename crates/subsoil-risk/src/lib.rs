@@ -1,0 +1,1 @@
+//! subsoil-risk (work in progress).

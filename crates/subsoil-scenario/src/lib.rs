@@ -1,0 +1,1 @@
+//! subsoil-scenario (work in progress).

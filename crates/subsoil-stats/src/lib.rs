@@ -1,0 +1,1 @@
+//! subsoil-stats (work in progress).
