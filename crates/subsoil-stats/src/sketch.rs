@@ -1,0 +1,476 @@
+//! A mergeable quantile sketch with relative-error buckets (in the style of DDSketch).
+//!
+//! # How it works
+//!
+//! With accuracy `alpha` let `γ = (1 + alpha) / (1 − alpha)`. A positive value `x` goes to the
+//! bucket with key `k = ⌈ln x / ln γ⌉`, which covers `(γ^(k−1), γ^k]`; the bucket's
+//! representative value `2γ^k / (γ + 1)` is within relative error `alpha` of every value in it.
+//! Negative values are bucketed by magnitude in a second store, and zeros (either sign) are
+//! counted exactly. The sketch also keeps the exact minimum and maximum.
+//!
+//! # Memory bound
+//!
+//! Each sign holds at most `max_buckets` buckets (default [`DEFAULT_MAX_BUCKETS`] = 2,048, i.e.
+//! at most 16 KiB of counts per sign). When the keys of one sign would span more than that, the
+//! buckets nearest zero are folded into the lowest retained bucket. Let `M` be the largest
+//! magnitude pushed with that sign. Then:
+//!
+//! * every value with `|x| ≥ M·γ^(1 − max_buckets)` keeps the relative-error guarantee; with the
+//!   defaults `γ^2047 ≈ 7.8·10^8`, so that is every value within about 8.9 orders of magnitude of
+//!   the largest magnitude of its sign;
+//! * a smaller value is reported with the right sign and an absolute error of at most
+//!   `M·γ^(2 − max_buckets)` (about `M / 7.7·10^8` with the defaults).
+//!
+//! # Determinism
+//!
+//! The bucket of a value depends only on the value and on the largest key of its sign, so the
+//! bucket counts after any sequence of pushes and merges equal those after pushing the same values
+//! into one sketch in any order. Merging is exact: two halves merged give the same quantiles, bit
+//! for bit, as one sketch fed everything.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Merge;
+use crate::normal;
+use crate::store::Store;
+
+/// Default relative accuracy of [`QuantileSketch`]: 0.5%.
+pub const DEFAULT_ALPHA: f64 = 0.005;
+
+/// Default maximum number of buckets per sign in a [`QuantileSketch`].
+pub const DEFAULT_MAX_BUCKETS: usize = 2048;
+
+/// Rejected [`QuantileSketch`] parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SketchError {
+    /// `alpha` is not in the open interval (0, 1) (or is NaN); usable values are about
+    /// 1e-6 to 0.1.
+    Alpha,
+    /// `max_buckets` is 0 or larger than 1,000,000.
+    MaxBuckets,
+}
+
+impl std::fmt::Display for SketchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SketchError::Alpha => f.write_str("relative accuracy alpha must lie in (0, 1)"),
+            SketchError::MaxBuckets => f.write_str("max buckets must lie in 1..=1000000"),
+        }
+    }
+}
+
+impl std::error::Error for SketchError {}
+
+/// A confidence interval for a population quantile, read from a sketch.
+///
+/// `lo` is `-∞` (or `hi` is `+∞`) when the sample is too small for the order statistic that
+/// would bound that side to exist: the data then cannot rule out any value on that side.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuantileInterval {
+    /// Lower end.
+    pub lo: f64,
+    /// Upper end.
+    pub hi: f64,
+}
+
+/// The 0-based rank of the order statistic that [`QuantileSketch::quantile`] estimates:
+/// `⌊q·(n − 1)⌋`, for `q` in `[0, 1]` and `n ≥ 1`.
+///
+/// The product is computed in `f64`; when it falls within a few units in the last place below an
+/// integer, that integer is used, so decimal quantiles such as `0.29` over 101 values give rank 29
+/// as written rather than 28. Returns `None` when `n = 0` or `q` is outside `[0, 1]` or NaN.
+///
+/// ```
+/// assert_eq!(subsoil_stats::rank(0.5, 11), Some(5));
+/// assert_eq!(subsoil_stats::rank(0.5, 10), Some(4)); // lower median
+/// assert_eq!(subsoil_stats::rank(0.29, 101), Some(29));
+/// assert_eq!(subsoil_stats::rank(1.0, 10), Some(9));
+/// ```
+pub fn rank(q: f64, n: u64) -> Option<u64> {
+    if n == 0 || !(0.0..=1.0).contains(&q) {
+        return None;
+    }
+    let x = q * (n - 1) as f64;
+    let mut r = x.floor();
+    if (r + 1.0) - x <= 4.0 * f64::EPSILON * x {
+        r += 1.0;
+    }
+    Some((r as u64).min(n - 1))
+}
+
+/// A mergeable quantile sketch with relative accuracy `alpha` and bounded memory.
+///
+/// See the [module documentation](self) for the bucket scheme and the memory bound.
+///
+/// # Guarantee
+///
+/// For `q` in `[0, 1]` over `n` finite values, [`quantile`](QuantileSketch::quantile) estimates
+/// the order statistic `x_(r)` (0-based, sorted ascending) with `r = rank(q, n) = ⌊q·(n − 1)⌋`,
+/// and returns `v` with `|v − x_(r)| ≤ alpha·|x_(r)|` (up to rounding of order 1e-15 in the
+/// logarithm), provided `x_(r)` is within the memory bound's range; zeros are exact, and `q = 0`
+/// and `q = 1` give the exact minimum and maximum.
+///
+/// Non-finite values are not sketched: they are counted in
+/// [`non_finite`](QuantileSketch::non_finite) and excluded from `count` and every quantile.
+///
+/// ```
+/// use subsoil_stats::QuantileSketch;
+///
+/// let mut s = QuantileSketch::new();
+/// for i in 1..=1000 {
+///     s.push(f64::from(i));
+/// }
+/// let p90 = s.quantile(0.9).unwrap(); // estimates x_(899) = 900
+/// assert!((p90 - 900.0).abs() <= 0.005 * 900.0);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuantileSketch {
+    alpha: f64,
+    /// `ln γ`.
+    ln_gamma: f64,
+    /// `1 / ln γ`.
+    inv_ln_gamma: f64,
+    /// `2 / (γ + 1)`, the ratio of a bucket's representative to its upper edge.
+    rep_factor: f64,
+    positive: Store,
+    negative: Store,
+    zeros: u64,
+    non_finite: u64,
+    min: f64,
+    max: f64,
+}
+
+impl Default for QuantileSketch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Where a rank falls: in a bucket of one sign, or among the zeros.
+#[derive(Clone, Copy, Debug)]
+enum Slot {
+    Negative(i32),
+    Zero,
+    Positive(i32),
+}
+
+impl QuantileSketch {
+    /// A sketch with [`DEFAULT_ALPHA`] and [`DEFAULT_MAX_BUCKETS`].
+    pub fn new() -> Self {
+        Self::build(DEFAULT_ALPHA, DEFAULT_MAX_BUCKETS)
+    }
+
+    /// A sketch with relative accuracy `alpha` and at most `max_buckets` buckets per sign.
+    ///
+    /// # Errors
+    ///
+    /// [`SketchError::Alpha`] unless `0 < alpha < 1`; [`SketchError::MaxBuckets`] unless
+    /// `1 ≤ max_buckets ≤ 1,000,000`.
+    pub fn with_params(alpha: f64, max_buckets: usize) -> Result<Self, SketchError> {
+        if !(alpha > 0.0 && alpha < 1.0) {
+            return Err(SketchError::Alpha);
+        }
+        if !(1..=1_000_000).contains(&max_buckets) {
+            return Err(SketchError::MaxBuckets);
+        }
+        Ok(Self::build(alpha, max_buckets))
+    }
+
+    fn build(alpha: f64, max_buckets: usize) -> Self {
+        let gamma = (1.0 + alpha) / (1.0 - alpha);
+        let ln_gamma = gamma.ln();
+        Self {
+            alpha,
+            ln_gamma,
+            inv_ln_gamma: 1.0 / ln_gamma,
+            rep_factor: 2.0 / (1.0 + gamma),
+            positive: Store::new(max_buckets),
+            negative: Store::new(max_buckets),
+            zeros: 0,
+            non_finite: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+
+    /// The relative accuracy `alpha`.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// Adds one value. `NaN` and `±∞` are counted in [`non_finite`](Self::non_finite) only.
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        if !x.is_finite() {
+            self.non_finite += 1;
+            return;
+        }
+        if x > 0.0 {
+            self.positive.add(self.key(x), 1);
+        } else if x < 0.0 {
+            self.negative.add(self.key(-x), 1);
+        } else {
+            self.zeros += 1;
+        }
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+    }
+
+    /// Number of finite values sketched.
+    pub fn count(&self) -> u64 {
+        self.positive.total() + self.negative.total() + self.zeros
+    }
+
+    /// Number of non-finite values that were skipped.
+    pub fn non_finite(&self) -> u64 {
+        self.non_finite
+    }
+
+    /// Exact smallest finite value, if any.
+    pub fn min(&self) -> Option<f64> {
+        (self.count() > 0).then_some(self.min)
+    }
+
+    /// Exact largest finite value, if any.
+    pub fn max(&self) -> Option<f64> {
+        (self.count() > 0).then_some(self.max)
+    }
+
+    /// Buckets currently allocated for positive and for negative values; each is at most the
+    /// `max_buckets` the sketch was built with.
+    pub fn allocated_buckets(&self) -> (usize, usize) {
+        (self.positive.allocated(), self.negative.allocated())
+    }
+
+    /// Estimate of the `q`-quantile: the order statistic of rank [`rank(q, n)`](rank), within
+    /// the relative error stated on [`QuantileSketch`].
+    ///
+    /// Returns `None` when the sketch is empty or `q` is outside `[0, 1]`.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        self.value_at_rank(rank(q, self.count())?)
+    }
+
+    /// The order statistic of 0-based rank `r` as estimated by the sketch (exact for the first
+    /// and last ranks), or `None` when `r ≥ count()`.
+    pub fn value_at_rank(&self, r: u64) -> Option<f64> {
+        let n = self.count();
+        if r >= n {
+            return None;
+        }
+        // The extremes are kept exactly.
+        if r == 0 {
+            return Some(self.min);
+        }
+        if r == n - 1 {
+            return Some(self.max);
+        }
+        let v = match self.locate(r) {
+            Slot::Negative(k) => -self.representative(k),
+            Slot::Zero => 0.0,
+            Slot::Positive(k) => self.representative(k),
+        };
+        Some(v.clamp(self.min, self.max))
+    }
+
+    /// Distribution-free confidence interval for the population `q`-quantile.
+    ///
+    /// The number of sample values below the population quantile is Binomial(n, q). With the
+    /// normal approximation, `s = √(n·q·(1 − q))`, the interval runs from the order statistic of
+    /// 1-based rank `j = ⌊n·q − z·s⌋` to that of rank `k = ⌈n·q + z·s⌉ + 1`, so that it covers the
+    /// quantile with probability `P(j ≤ B ≤ k − 1) ≈ 2Φ(z) − 1` (or more) for continuous
+    /// distributions. Each end is read from the sketch conservatively (the outer edge of the
+    /// bucket holding that order statistic, clamped to the exact minimum and maximum), so the
+    /// returned interval contains `[x_(j), x_(k)]`. A rank below 1 gives `lo = −∞` and a rank
+    /// above `n` gives `hi = +∞`.
+    ///
+    /// Returns `None` when the sketch is empty, `q` is outside `[0, 1]` or `z` is negative or
+    /// not finite.
+    pub fn quantile_interval(&self, q: f64, z: f64) -> Option<QuantileInterval> {
+        let n = self.count();
+        if n == 0 || !(0.0..=1.0).contains(&q) || !(z >= 0.0 && z.is_finite()) {
+            return None;
+        }
+        let nf = n as f64;
+        let s = (nf * q * (1.0 - q)).sqrt();
+        let j = (nf * q - z * s).floor();
+        let k = (nf * q + z * s).ceil() + 1.0;
+        let lo = if j < 1.0 { f64::NEG_INFINITY } else { self.lower_edge(j as u64 - 1) };
+        let hi = if k > nf { f64::INFINITY } else { self.upper_edge(k as u64 - 1) };
+        Some(QuantileInterval { lo, hi })
+    }
+
+    /// Like [`quantile_interval`](Self::quantile_interval) with a confidence level instead of
+    /// `z` (e.g. `0.95`). Returns `None` also when `level` is not in `(0, 1)`.
+    pub fn quantile_interval_at(&self, q: f64, level: f64) -> Option<QuantileInterval> {
+        if !(level > 0.0 && level < 1.0) {
+            return None;
+        }
+        self.quantile_interval(q, normal::two_sided_z(level))
+    }
+
+    /// Bucket key of a positive finite magnitude.
+    #[inline]
+    fn key(&self, magnitude: f64) -> i32 {
+        // |ln x| ≤ 745 for finite doubles, so the key fits in i32 for any usable alpha.
+        (magnitude.ln() * self.inv_ln_gamma).ceil() as i32
+    }
+
+    /// Representative magnitude of bucket `k`: `2γ^k / (γ + 1)`, the midpoint in relative terms.
+    fn representative(&self, k: i32) -> f64 {
+        (f64::from(k) * self.ln_gamma).exp() * self.rep_factor
+    }
+
+    /// Bounds `(lower, upper)` of the magnitudes in bucket `k` of `store`, widened by a few ulps
+    /// to absorb rounding in the logarithm; the lowest bucket of a collapsed store reaches zero.
+    fn magnitude_bounds(&self, store: &Store, k: i32) -> (f64, f64) {
+        const WIDEN: f64 = 1e-12;
+        let upper = (f64::from(k) * self.ln_gamma).exp() * (1.0 + WIDEN);
+        let lower = if store.collapsed() && store.min_key() == Some(k) {
+            0.0
+        } else {
+            (f64::from(k - 1) * self.ln_gamma).exp() * (1.0 - WIDEN)
+        };
+        (lower, upper)
+    }
+
+    /// Smallest value the order statistic of 0-based rank `r` can have.
+    fn lower_edge(&self, r: u64) -> f64 {
+        let v = match self.locate(r) {
+            Slot::Negative(k) => -self.magnitude_bounds(&self.negative, k).1,
+            Slot::Zero => 0.0,
+            Slot::Positive(k) => self.magnitude_bounds(&self.positive, k).0,
+        };
+        v.clamp(self.min, self.max)
+    }
+
+    /// Largest value the order statistic of 0-based rank `r` can have.
+    fn upper_edge(&self, r: u64) -> f64 {
+        let v = match self.locate(r) {
+            Slot::Negative(k) => -self.magnitude_bounds(&self.negative, k).0,
+            Slot::Zero => 0.0,
+            Slot::Positive(k) => self.magnitude_bounds(&self.positive, k).1,
+        };
+        v.clamp(self.min, self.max)
+    }
+
+    /// The bucket holding the order statistic of 0-based rank `r < count()`, walking from the
+    /// most negative value upwards.
+    fn locate(&self, r: u64) -> Slot {
+        let mut seen = 0u64;
+        for (k, c) in self.negative.iter_desc() {
+            seen += c;
+            if seen > r {
+                return Slot::Negative(k);
+            }
+        }
+        seen += self.zeros;
+        if seen > r {
+            return Slot::Zero;
+        }
+        for (k, c) in self.positive.iter_asc() {
+            seen += c;
+            if seen > r {
+                return Slot::Positive(k);
+            }
+        }
+        // Unreachable for valid ranks; the largest bucket is the closest answer.
+        self.positive.max_key().map_or(Slot::Zero, Slot::Positive)
+    }
+}
+
+impl Merge for QuantileSketch {
+    /// # Panics
+    ///
+    /// When the two sketches were built with different `alpha` or `max_buckets`.
+    fn merge(&mut self, other: &Self) {
+        assert!(
+            self.alpha.to_bits() == other.alpha.to_bits()
+                && self.positive_bound() == other.positive_bound(),
+            "cannot merge quantile sketches with different parameters",
+        );
+        self.positive.merge(&other.positive);
+        self.negative.merge(&other.negative);
+        self.zeros += other.zeros;
+        self.non_finite += other.non_finite;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+    }
+}
+
+impl QuantileSketch {
+    fn positive_bound(&self) -> usize {
+        self.positive.max_buckets()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_validated() {
+        assert_eq!(QuantileSketch::with_params(0.0, 10), Err(SketchError::Alpha));
+        assert_eq!(QuantileSketch::with_params(f64::NAN, 10), Err(SketchError::Alpha));
+        assert_eq!(QuantileSketch::with_params(1.0, 10), Err(SketchError::Alpha));
+        assert_eq!(QuantileSketch::with_params(0.01, 0), Err(SketchError::MaxBuckets));
+        assert!(QuantileSketch::with_params(0.01, 1).is_ok());
+    }
+
+    #[test]
+    fn empty_sketch_and_bad_q_give_none() {
+        let mut s = QuantileSketch::new();
+        assert_eq!(s.quantile(0.5), None);
+        assert_eq!(s.quantile_interval(0.5, 1.96), None);
+        s.push(1.0);
+        assert_eq!(s.quantile(-0.1), None);
+        assert_eq!(s.quantile(f64::NAN), None);
+        assert_eq!(s.quantile_interval(0.5, -1.0), None);
+        assert_eq!(s.quantile(0.5), Some(1.0));
+    }
+
+    #[test]
+    fn extremes_are_exact_and_zeros_are_exact() {
+        let mut s = QuantileSketch::new();
+        for x in [-3.7, 0.0, -0.0, 0.0, 12.9] {
+            s.push(x);
+        }
+        assert_eq!(s.quantile(0.0), Some(-3.7));
+        assert_eq!(s.quantile(1.0), Some(12.9));
+        assert_eq!(s.quantile(0.5), Some(0.0));
+        assert_eq!(s.count(), 5);
+    }
+
+    #[test]
+    fn non_finite_values_are_excluded() {
+        let mut s = QuantileSketch::new();
+        for x in [f64::NAN, 5.0, f64::INFINITY, f64::NEG_INFINITY] {
+            s.push(x);
+        }
+        assert_eq!((s.count(), s.non_finite()), (1, 3));
+        assert_eq!(s.quantile(1.0), Some(5.0));
+    }
+
+    #[test]
+    fn representative_is_within_alpha_of_every_value_in_its_bucket() {
+        let s = QuantileSketch::new();
+        let mut x = 1e-9;
+        while x < 1e9 {
+            let v = s.representative(s.key(x));
+            assert!((v - x).abs() <= DEFAULT_ALPHA * x * (1.0 + 1e-9), "x = {x}, v = {v}");
+            x *= 1.000_7;
+        }
+    }
+
+    #[test]
+    fn interval_is_unbounded_when_the_sample_is_too_small() {
+        let mut s = QuantileSketch::new();
+        for i in 1..=10 {
+            s.push(f64::from(i));
+        }
+        let ci = s.quantile_interval(0.05, 1.96).unwrap();
+        assert_eq!(ci.lo, f64::NEG_INFINITY);
+        assert!(ci.hi.is_finite());
+        let ci = s.quantile_interval(0.99, 1.96).unwrap();
+        assert_eq!(ci.hi, f64::INFINITY);
+    }
+}
