@@ -1,0 +1,370 @@
+//! The validated model: what one simulated path needs to know, after a scenario file has been read,
+//! checked and lowered. Types here are plain data built by `subsoil-scenario`; the model trusts them
+//! (lowering has enforced every constraint) and never fails.
+
+use crate::param::Param;
+
+/// A calendar year.
+pub type Year = i32;
+
+/// A calendar date as an ordinal (days are only compared, never subtracted across months).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year.
+    pub year: Year,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day of month, 1–31.
+    pub day: u8,
+}
+
+impl Date {
+    /// A date from its parts (lowering has checked them).
+    pub const fn new(year: Year, month: u8, day: u8) -> Date {
+        Date { year, month, day }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Everything one path needs.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Simulated years and the base year of real money.
+    pub time: Time,
+    /// Inflation, exchange rate, GDP.
+    pub macro_: Macro,
+    /// Discount and hurdle rates.
+    pub rates: Rates,
+    /// Taxes, royalties, PSA terms, licence fees.
+    pub fiscal: Fiscal,
+    /// Traded products and their price processes.
+    pub products: Vec<Product>,
+    /// Lower-triangular Cholesky factor (row-major, `products.len()²`) of the correlation of yearly
+    /// log-price shocks; the identity when no correlations are given.
+    pub price_cholesky: Vec<f64>,
+    /// Deposits, fields and plots.
+    pub deposits: Vec<Deposit>,
+    /// Projects: each belongs to a deposit.
+    pub projects: Vec<Project>,
+    /// Durations and abandonment of the stages before an investment decision.
+    pub stages: StageRules,
+    /// War, ceasefire and occupation.
+    pub conflict: Conflict,
+    /// Which receipts count as "new" for the deal.
+    pub newness: Newness,
+}
+
+/// The simulated period.
+#[derive(Clone, Copy, Debug)]
+pub struct Time {
+    /// First simulated year.
+    pub start_year: Year,
+    /// Number of simulated years.
+    pub horizon: u32,
+    /// Year whose dollars real amounts are expressed in.
+    pub base_year: Year,
+}
+
+impl Time {
+    /// The calendar year of year index `t`.
+    #[inline]
+    pub fn year(&self, t: u32) -> Year {
+        self.start_year + t as Year
+    }
+    /// Last simulated year.
+    pub fn end_year(&self) -> Year {
+        self.start_year + self.horizon as Year - 1
+    }
+}
+
+/// Macroeconomic paths (constant rates per path).
+#[derive(Clone, Copy, Debug)]
+pub struct Macro {
+    /// Yearly US inflation (fraction/yr); escalates real prices and costs to nominal dollars.
+    pub us_inflation: Param,
+    /// UAH per USD in the start year.
+    pub uah_per_usd: Param,
+    /// Yearly nominal depreciation of the hryvnia against the dollar (fraction/yr).
+    pub uah_depreciation: Param,
+    /// Ukraine's nominal GDP in the base year (USD).
+    pub gdp: Param,
+    /// Real GDP growth (fraction/yr).
+    pub gdp_real_growth: Param,
+}
+
+/// Rates, all real (fraction/yr); nominal rates follow from the path's inflation.
+#[derive(Clone, Copy, Debug)]
+pub struct Rates {
+    /// Base real hurdle of private investors.
+    pub investor_base: Param,
+    /// Country-risk premium added to the hurdle while the war lasts.
+    pub crp_war: Param,
+    /// Premium in the first `postwar_years` after a ceasefire.
+    pub crp_postwar: Param,
+    /// Premium in lasting peace.
+    pub crp_peace: Param,
+    /// Years after a ceasefire at the post-war premium.
+    pub postwar_years: u32,
+    /// Rate for the NPVs subsoil reports (war is explicit in the cash flows, so no premium).
+    pub valuation: Param,
+    /// Rate at which the US discounts its receipts.
+    pub us_discount: Param,
+}
+
+/// The fiscal regime.
+#[derive(Clone, Copy, Debug)]
+pub struct Fiscal {
+    /// Corporate income tax rate.
+    pub cit_rate: Param,
+    /// Years of straight-line tax depreciation.
+    pub depreciation_years: u32,
+    /// Default PSA cost-recovery limit (fraction of revenue after royalty, per year).
+    pub psa_cost_recovery_limit: Param,
+    /// Default state share of PSA profit production.
+    pub psa_state_share: Param,
+    /// Default fee (real USD) paid for a licence awarded during the simulation.
+    pub licence_fee: Param,
+}
+
+/// A traded product and its price process.
+#[derive(Clone, Debug)]
+pub struct Product {
+    /// Identifier, e.g. `lithium-spodumene`.
+    pub id: String,
+    /// Unit of quantity, e.g. `t`.
+    pub unit: String,
+    /// Price in the start year (real base-year USD per unit).
+    pub price: Param,
+    /// Long-run level on this path: the median of the stationary price distribution.
+    pub long_run: Param,
+    /// The scenario's central long-run level: what investors expect prices to revert to.
+    pub long_run_central: f64,
+    /// Volatility of the log price (per √yr).
+    pub volatility: Param,
+    /// Half-life of mean reversion (years).
+    pub half_life: Param,
+    /// Ukraine's royalty (subsoil rent) rate on this product.
+    pub royalty_rate: Param,
+    /// Stream of this product's yearly price shocks.
+    pub shock_stream: u64,
+}
+
+/// Who controls a deposit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// Government-controlled, away from the front.
+    Ukraine,
+    /// Government-controlled but within reach of the front: nothing is built or run there during war.
+    Frontline,
+    /// Occupied: lost while occupied.
+    Occupied,
+}
+
+impl Control {
+    /// Name as written in data files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Control::Ukraine => "ukraine",
+            Control::Frontline => "frontline",
+            Control::Occupied => "occupied",
+        }
+    }
+}
+
+/// A deposit's control at the start of the simulation.
+#[derive(Clone, Copy, Debug)]
+pub enum StartControl {
+    /// Known.
+    Known(Control),
+    /// Unknown: a path draws 0 (ukraine), 1 (frontline) or 2 (occupied) from this input.
+    Drawn(Param),
+}
+
+/// A deposit, field or plot.
+#[derive(Clone, Debug)]
+pub struct Deposit {
+    /// Identifier from the deposits file.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Oblast(s), `;`-separated as in the data.
+    pub oblast: String,
+    /// Control at the start.
+    pub control: StartControl,
+}
+
+/// Project stages, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Known occurrence: needs exploration.
+    Identified,
+    /// Explored, not licensed: needs a licence by auction.
+    Explored,
+    /// In a licence or PSA tender.
+    Tender,
+    /// Licensed: feasibility and permitting before an investment decision.
+    Licensed,
+    /// Ready for a final investment decision; re-evaluated yearly.
+    Ready,
+    /// Under construction.
+    Construction,
+    /// Producing.
+    Producing,
+    /// Closed (or never to produce).
+    Closed,
+}
+
+impl Stage {
+    /// Name as written in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Identified => "identified",
+            Stage::Explored => "explored",
+            Stage::Tender => "tender",
+            Stage::Licensed => "licensed",
+            Stage::Ready => "ready",
+            Stage::Construction => "construction",
+            Stage::Producing => "producing",
+            Stage::Closed => "closed",
+        }
+    }
+}
+
+/// Rules for the stages before an investment decision. Durations are drawn per project (see
+/// [`Project::stage_durations`]); abandonment probabilities and the war-time slowdown are shared.
+#[derive(Clone, Copy, Debug)]
+pub struct StageRules {
+    /// Probability that a project is abandoned at the end of the identified, explored, tender and
+    /// licensed stages, in that order.
+    pub abandon: [Param; 4],
+    /// Factor by which licensing (explored and tender stages) is slower while the war lasts (≥ 1).
+    pub war_licensing_slowdown: Param,
+}
+
+/// How a project pays the state.
+#[derive(Clone, Copy, Debug)]
+pub enum Regime {
+    /// Royalty (subsoil rent) and corporate income tax.
+    Royalty,
+    /// Production-sharing agreement: royalty, cost recovery, a state share of profit production, and CIT.
+    Psa {
+        /// Cost recovery per year at most this share of revenue after royalty.
+        cost_recovery_limit: Param,
+        /// State share of profit production.
+        state_share: Param,
+    },
+}
+
+/// The investment-decision rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecisionRule {
+    /// Build when the NPV at the investor's hurdle on the expected prices is positive.
+    Npv,
+    /// Build as soon as ready.
+    Always,
+    /// Never build.
+    Never,
+}
+
+/// The output profile of a project over its life.
+#[derive(Clone, Copy, Debug)]
+pub enum Profile {
+    /// Linear ramp from `ramp_start` of capacity in the first year to full capacity after `ramp_years`.
+    RampPlateau {
+        /// Years of ramp-up (0 = full output from the first year).
+        ramp_years: u32,
+        /// Output in the first year as a share of capacity.
+        ramp_start: Param,
+    },
+    /// Exponential decline from capacity (gas and oil fields).
+    Decline {
+        /// Yearly decline rate.
+        rate: Param,
+    },
+}
+
+/// One product of a project.
+#[derive(Clone, Copy, Debug)]
+pub struct ProjectProduct {
+    /// Index into [`Model::products`].
+    pub product: usize,
+    /// Plateau (or initial, for declines) output per year.
+    pub capacity: Param,
+    /// Cash operating cost per unit (real USD).
+    pub opex: Param,
+    /// Royalty rate for this project, overriding the product's.
+    pub royalty_rate: Option<Param>,
+}
+
+/// A project: one way a deposit may produce.
+#[derive(Clone, Debug)]
+pub struct Project {
+    /// Identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Index into [`Model::deposits`].
+    pub deposit: usize,
+    /// Stage at the start of the simulation.
+    pub stage: Stage,
+    /// Whether the project holds a licence at the start.
+    pub licensed: bool,
+    /// Whether receipts from the licence held at the start count as new (see [`Newness`]).
+    pub licence_new: bool,
+    /// Fiscal regime.
+    pub regime: Regime,
+    /// Investment-decision rule.
+    pub decision: DecisionRule,
+    /// Years of construction in the plan.
+    pub construction_years: Param,
+    /// Years of production (for a producing operation: remaining years).
+    pub life_years: Param,
+    /// Initial capex in the plan (real USD).
+    pub capex: Param,
+    /// Sustaining capex per production year (real USD).
+    pub sustaining_capex: Param,
+    /// Closure cost, spent the year after production ends (real USD).
+    pub closure_cost: Param,
+    /// Fee for a licence awarded during the simulation (real USD); the fiscal default when `None`.
+    pub licence_fee: Option<Param>,
+    /// Undepreciated tax base of existing assets (real USD), depreciated from the start year.
+    pub tax_book_value: Param,
+    /// Products and capacities.
+    pub products: Vec<ProjectProduct>,
+    /// Output profile.
+    pub profile: Profile,
+    /// As-built capex over plan (ratio).
+    pub capex_overrun: Param,
+    /// Opex over plan (ratio).
+    pub opex_multiplier: Param,
+    /// Output over plan (ratio).
+    pub production_factor: Param,
+    /// Construction slower than plan (fraction of planned years added).
+    pub schedule_slip: Param,
+    /// Stream of this project's yearly events (stage abandonment, damage).
+    pub event_stream: u64,
+    /// This project's years in the identified, explored, tender and licensed stages (peacetime), each
+    /// drawn per project from the stage's duration distribution.
+    pub stage_durations: [Param; 4],
+}
+
+/// The deal's definition of "new" receipts.
+#[derive(Clone, Copy, Debug)]
+pub struct Newness {
+    /// The deal's effective date: licences issued or re-awarded on or after it are new.
+    pub effective: Date,
+}
+
+/// War and ceasefire.
+#[derive(Clone, Copy, Debug)]
+pub struct Conflict {
+    /// Yearly hazard of a general ceasefire (1/yr), drawn once per path.
+    pub ceasefire_hazard: Param,
+    /// Uniform that places the ceasefire: time = −ln(u)/hazard years after the start.
+    pub ceasefire_u: Param,
+}

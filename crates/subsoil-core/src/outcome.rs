@@ -1,0 +1,210 @@
+//! What one path produces: per-project results, yearly series and the state's receipts by stream.
+
+use crate::model::{Model, Stage, Year};
+use crate::project::Flows;
+
+/// A stream of state receipts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// Royalty (subsoil rent).
+    Royalty = 0,
+    /// State share of PSA profit production.
+    PsaStateShare = 1,
+    /// Licence fees and auction prices.
+    LicenceFee = 2,
+    /// Corporate income tax.
+    CorporateTax = 3,
+}
+
+impl Stream {
+    /// Number of streams.
+    pub const COUNT: usize = 4;
+    /// All streams in order.
+    pub const ALL: [Stream; Stream::COUNT] =
+        [Stream::Royalty, Stream::PsaStateShare, Stream::LicenceFee, Stream::CorporateTax];
+    /// Name as written in scenario files and outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stream::Royalty => "royalty",
+            Stream::PsaStateShare => "psa-state-share",
+            Stream::LicenceFee => "licence-fees",
+            Stream::CorporateTax => "corporate-tax",
+        }
+    }
+}
+
+/// A year's state receipts by stream, split into receipts from new and from existing licences (nominal USD).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Receipts {
+    /// `[stream][0]` new, `[stream][1]` existing.
+    pub by_stream: [[f64; 2]; Stream::COUNT],
+}
+
+impl Receipts {
+    /// Adds `amount` to a stream.
+    #[inline]
+    pub fn add(&mut self, s: Stream, new: bool, amount: f64) {
+        self.by_stream[s as usize][usize::from(!new)] += amount;
+    }
+    /// Receipts of one stream, new or existing.
+    pub fn get(&self, s: Stream, new: bool) -> f64 {
+        self.by_stream[s as usize][usize::from(!new)]
+    }
+    /// All receipts from new (`true`) or existing (`false`) licences.
+    pub fn total(&self, new: bool) -> f64 {
+        self.by_stream.iter().map(|s| s[usize::from(!new)]).sum()
+    }
+}
+
+/// One simulated year.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct YearOutcome {
+    /// Whether the war lasted through this year.
+    pub at_war: bool,
+    /// Projects with output this year.
+    pub producing: u32,
+    /// State receipts, nominal.
+    pub receipts: Receipts,
+    /// Initial capex spent, nominal.
+    pub capex_nominal: f64,
+    /// Revenue of all projects, nominal.
+    pub revenue_nominal: f64,
+    /// Price index of the year (nominal = real × index).
+    pub index: f64,
+}
+
+/// How a project ended the path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProjectStatus {
+    /// Producing or under construction at the start.
+    Existing,
+    /// An investment decision was taken during the path.
+    Built,
+    /// Ready for a decision, but it never paid to build.
+    Waiting,
+    /// Still before a decision at the horizon (stages take time and war stops work).
+    PreDecision,
+    /// Never progressed: its deposit is occupied.
+    Occupied,
+    /// Abandoned at the end of a stage.
+    Abandoned,
+}
+
+impl ProjectStatus {
+    /// Name as printed.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProjectStatus::Existing => "existing",
+            ProjectStatus::Built => "built",
+            ProjectStatus::Waiting => "waiting",
+            ProjectStatus::PreDecision => "pre-decision",
+            ProjectStatus::Occupied => "occupied",
+            ProjectStatus::Abandoned => "abandoned",
+        }
+    }
+}
+
+/// One project's results on a path. `_real` amounts are in base-year dollars.
+#[derive(Clone, Copy, Debug)]
+pub struct ProjectOutcome {
+    /// Status at the horizon.
+    pub status: ProjectStatus,
+    /// Stage at the horizon.
+    pub final_stage: Stage,
+    /// Year of the investment decision, if taken during the path.
+    pub decision_year: Option<Year>,
+    /// First year with output.
+    pub first_production: Option<Year>,
+    /// Initial capex spent, nominal.
+    pub capex_nominal: f64,
+    /// Initial capex spent, real.
+    pub capex_real: f64,
+    /// NPV of the investor's free cash flow at the valuation rate, discounted to the start year, real.
+    pub npv_real: f64,
+    /// Revenue, real.
+    pub revenue_real: f64,
+    /// Royalty paid, real.
+    pub royalty_real: f64,
+    /// Payments to the state counted as new receipts, real.
+    pub receipts_new_real: f64,
+    /// Payments to the state counted as existing receipts, real.
+    pub receipts_existing_real: f64,
+}
+
+impl ProjectOutcome {
+    fn empty() -> ProjectOutcome {
+        ProjectOutcome {
+            status: ProjectStatus::PreDecision,
+            final_stage: Stage::Identified,
+            decision_year: None,
+            first_production: None,
+            capex_nominal: 0.0,
+            capex_real: 0.0,
+            npv_real: 0.0,
+            revenue_real: 0.0,
+            royalty_real: 0.0,
+            receipts_new_real: 0.0,
+            receipts_existing_real: 0.0,
+        }
+    }
+}
+
+/// Everything one path produces.
+#[derive(Clone, Debug)]
+pub struct PathOutcome {
+    /// Number of simulated years.
+    pub horizon: usize,
+    /// Per project, in model order.
+    pub projects: Vec<ProjectOutcome>,
+    /// Per simulated year.
+    pub years: Vec<YearOutcome>,
+    /// Investor free cash flow per project and year, real (`[project * horizon + year]`).
+    pub fcf_real: Vec<f64>,
+    /// Every project-year's flows (`[project * horizon + year]`), when tracing is on.
+    pub trace: Option<Vec<Flows>>,
+    /// First year of peace, if within the horizon.
+    pub ceasefire_year: Option<Year>,
+}
+
+impl PathOutcome {
+    /// An outcome sized for `model`; `trace` keeps every project-year's flows.
+    pub fn new(model: &Model, trace: bool) -> PathOutcome {
+        let h = model.time.horizon as usize;
+        let n = model.projects.len();
+        PathOutcome {
+            horizon: h,
+            projects: vec![ProjectOutcome::empty(); n],
+            years: vec![YearOutcome::default(); h],
+            fcf_real: vec![0.0; n * h],
+            trace: trace.then(|| vec![Flows::default(); n * h]),
+            ceasefire_year: None,
+        }
+    }
+
+    /// Clears the outcome for another path of the same model.
+    pub fn reset(&mut self, model: &Model) {
+        let h = model.time.horizon as usize;
+        let n = model.projects.len();
+        if self.horizon != h || self.projects.len() != n {
+            *self = PathOutcome::new(model, self.trace.is_some());
+            return;
+        }
+        self.projects.fill(ProjectOutcome::empty());
+        self.years.fill(YearOutcome::default());
+        self.fcf_real.fill(0.0);
+        if let Some(t) = self.trace.as_mut() {
+            t.fill(Flows::default());
+        }
+        self.ceasefire_year = None;
+    }
+
+    /// Real free cash flow of project `i` by year.
+    pub fn fcf_series(&self, i: usize) -> &[f64] {
+        &self.fcf_real[i * self.horizon..(i + 1) * self.horizon]
+    }
+
+    /// Flows of project `i` by year (tracing only).
+    pub fn flows(&self, i: usize) -> Option<&[Flows]> {
+        self.trace.as_ref().map(|t| &t[i * self.horizon..(i + 1) * self.horizon])
+    }
+}

@@ -1,0 +1,315 @@
+//! One project's economics year by year: construction, production, costs, royalty, PSA split, tax and
+//! closure, in nominal dollars. The same code runs a project on a path and values it for an investment
+//! decision (with the plan's figures and the prices expected that year), so the two cannot drift apart.
+
+use crate::tax::TaxBook;
+
+/// Most products one project may have (lowering enforces it).
+pub const MAX_PRODUCTS: usize = 8;
+
+/// A year's cash flows of one project, nominal USD.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Flows {
+    /// Sales: production × price.
+    pub revenue: f64,
+    /// Cash operating cost.
+    pub opex: f64,
+    /// Royalty (subsoil rent) paid to the state.
+    pub royalty: f64,
+    /// PSA cost recovery (a split of revenue, not a payment).
+    pub cost_recovery: f64,
+    /// PSA state share of profit production, paid to the state.
+    pub state_share: f64,
+    /// Corporate income tax paid to the state.
+    pub cit: f64,
+    /// Initial capex spent this year.
+    pub capex: f64,
+    /// Sustaining capex.
+    pub sustaining: f64,
+    /// Closure cost.
+    pub closure: f64,
+    /// Licence fee paid to the state for a licence awarded this year.
+    pub licence_fee: f64,
+    /// Tax depreciation claimed this year.
+    pub depreciation: f64,
+}
+
+impl Flows {
+    /// The investor's free cash flow.
+    #[inline]
+    pub fn fcf(&self) -> f64 {
+        self.revenue
+            - self.opex
+            - self.royalty
+            - self.state_share
+            - self.cit
+            - self.capex
+            - self.sustaining
+            - self.closure
+            - self.licence_fee
+    }
+
+    /// Everything paid to the state.
+    #[inline]
+    pub fn state_take(&self) -> f64 {
+        self.royalty + self.state_share + self.cit + self.licence_fee
+    }
+}
+
+/// Output profile, realised on a path.
+#[derive(Clone, Copy, Debug)]
+pub enum Shape {
+    /// Ramp from `start` to 1 over `years`, then plateau.
+    Ramp {
+        /// Ramp-up years.
+        years: u32,
+        /// First-year share of capacity.
+        start: f64,
+    },
+    /// (1 − rate)^age.
+    Decline {
+        /// Yearly decline.
+        rate: f64,
+    },
+}
+
+impl Shape {
+    /// Share of capacity produced in production year `age` (0 = first).
+    #[inline]
+    pub fn factor(&self, age: u32) -> f64 {
+        match *self {
+            Shape::Ramp { years, start } => {
+                if age >= years {
+                    1.0
+                } else {
+                    start + (1.0 - start) * age as f64 / years as f64
+                }
+            }
+            Shape::Decline { rate } => (1.0 - rate).powi(age as i32),
+        }
+    }
+}
+
+/// A project's figures realised on one path, real base-year USD (escalated when spent).
+#[derive(Clone, Copy, Debug)]
+pub struct Plan {
+    /// Years of construction (≥ 1 for a project to be built; 0 for one that needs none).
+    pub build_years: u32,
+    /// Years of production.
+    pub life: u32,
+    /// Initial capex.
+    pub capex: f64,
+    /// Sustaining capex per production year.
+    pub sustaining: f64,
+    /// Closure cost.
+    pub closure: f64,
+    /// Number of products used in the arrays below.
+    pub n: usize,
+    /// Model product index of each product.
+    pub product: [usize; MAX_PRODUCTS],
+    /// Output per year at full capacity (after the path's production factor).
+    pub capacity: [f64; MAX_PRODUCTS],
+    /// Opex per unit, real.
+    pub opex: [f64; MAX_PRODUCTS],
+    /// Royalty rate.
+    pub royalty: [f64; MAX_PRODUCTS],
+    /// Output profile.
+    pub shape: Shape,
+    /// PSA terms `(cost-recovery limit, state share)`, or `None` under the royalty regime.
+    pub psa: Option<(f64, f64)>,
+}
+
+/// Where a project is in its physical life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Not started (before an investment decision).
+    Idle,
+    /// Construction years left.
+    Building(u32),
+    /// Producing: years produced so far and years left.
+    Producing {
+        /// Production years completed.
+        age: u32,
+        /// Production years left.
+        left: u32,
+    },
+    /// Production ended: closure is spent this year.
+    Closing,
+    /// Closed.
+    Done,
+}
+
+/// The physical and tax state of a project.
+#[derive(Clone, Copy, Debug)]
+pub struct Ops {
+    /// Physical phase.
+    pub phase: Phase,
+    /// Tax books.
+    pub tax: TaxBook,
+}
+
+/// Fiscal rates realised on a path.
+#[derive(Clone, Copy, Debug)]
+pub struct Tax {
+    /// Corporate income tax rate.
+    pub cit_rate: f64,
+    /// Straight-line depreciation years.
+    pub depreciation_years: u32,
+}
+
+impl Ops {
+    /// A project before its investment decision.
+    pub fn idle() -> Ops {
+        Ops { phase: Phase::Idle, tax: TaxBook::default() }
+    }
+
+    /// Starts construction (or production, if the plan needs none).
+    pub fn start_building(&mut self, plan: &Plan) {
+        self.phase = if plan.build_years == 0 {
+            Phase::Producing { age: 0, left: plan.life }
+        } else {
+            Phase::Building(plan.build_years)
+        };
+    }
+
+    /// Runs one year. `price(k)` is the nominal price of model product `k`; `index` the price index of
+    /// the year (nominal = real × index); `can_operate` is false where war or occupation stops work, in
+    /// which case nothing is built or produced and no production year is used up.
+    #[inline]
+    pub fn year<P: Fn(usize) -> f64>(
+        &mut self,
+        plan: &Plan,
+        price: P,
+        index: f64,
+        tax: Tax,
+        can_operate: bool,
+    ) -> Flows {
+        let mut f = Flows::default();
+        match self.phase {
+            Phase::Idle | Phase::Done => {}
+            Phase::Building(left) => {
+                if can_operate {
+                    f.capex = plan.capex * index / plan.build_years.max(1) as f64;
+                    self.tax.capitalised += f.capex;
+                    self.phase = if left <= 1 {
+                        Phase::Producing { age: 0, left: plan.life }
+                    } else {
+                        Phase::Building(left - 1)
+                    };
+                }
+            }
+            Phase::Producing { age, left } => {
+                if left == 0 {
+                    self.phase = Phase::Closing;
+                    return self.year(plan, price, index, tax, can_operate);
+                }
+                if can_operate {
+                    if age == 0 {
+                        self.tax.start_depreciating_capitalised(tax.depreciation_years);
+                    }
+                    let share = plan.shape.factor(age);
+                    for i in 0..plan.n {
+                        let q = plan.capacity[i] * share;
+                        let sales = q * price(plan.product[i]);
+                        f.revenue += sales;
+                        f.royalty += sales * plan.royalty[i];
+                        f.opex += q * plan.opex[i] * index;
+                    }
+                    f.sustaining = plan.sustaining * index;
+                    self.tax.depreciate(f.sustaining, tax.depreciation_years);
+                    self.phase = if left <= 1 {
+                        Phase::Closing
+                    } else {
+                        Phase::Producing { age: age + 1, left: left - 1 }
+                    };
+                }
+            }
+            Phase::Closing => {
+                f.closure = plan.closure * index;
+                self.phase = Phase::Done;
+            }
+        }
+        self.settle_taxes(plan, tax, &mut f);
+        f
+    }
+
+    /// PSA split and corporate income tax for the year's flows; advances the depreciation schedule.
+    fn settle_taxes(&mut self, plan: &Plan, tax: Tax, f: &mut Flows) {
+        if let Some((limit, share)) = plan.psa {
+            let costs = f.capex + f.opex + f.sustaining + f.closure;
+            let (recovery, state) = self.tax.psa(f.revenue - f.royalty, costs, limit, share);
+            f.cost_recovery = recovery;
+            f.state_share = state;
+        }
+        f.depreciation = self.tax.take_year_depreciation();
+        let profit = f.revenue - f.royalty - f.state_share - f.opex - f.depreciation - f.closure;
+        f.cit = self.tax.cit(profit, tax.cit_rate);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        let mut p = Plan {
+            build_years: 2,
+            life: 3,
+            capex: 100.0,
+            sustaining: 0.0,
+            closure: 10.0,
+            n: 1,
+            product: [0; MAX_PRODUCTS],
+            capacity: [0.0; MAX_PRODUCTS],
+            opex: [0.0; MAX_PRODUCTS],
+            royalty: [0.0; MAX_PRODUCTS],
+            shape: Shape::Ramp { years: 0, start: 1.0 },
+            psa: None,
+        };
+        p.capacity[0] = 10.0;
+        p.opex[0] = 2.0;
+        p.royalty[0] = 0.1;
+        p
+    }
+
+    #[test]
+    fn ramp_rises_linearly_to_full_output() {
+        let s = Shape::Ramp { years: 3, start: 0.4 };
+        let f: Vec<f64> = (0..5).map(|a| s.factor(a)).collect();
+        for (got, want) in f.iter().zip([0.4, 0.6, 0.8, 1.0, 1.0]) {
+            assert!((got - want).abs() < 1e-12);
+        }
+        assert!((Shape::Decline { rate: 0.1 }.factor(2) - 0.81).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_project_builds_produces_and_closes_in_order() {
+        let p = plan();
+        let tax = Tax { cit_rate: 0.0, depreciation_years: 5 };
+        let mut ops = Ops::idle();
+        ops.start_building(&p);
+        let years: Vec<Flows> = (0..7).map(|_| ops.year(&p, |_| 5.0, 1.0, tax, true)).collect();
+        assert_eq!(years[0].capex, 50.0);
+        assert_eq!(years[1].capex, 50.0);
+        for y in &years[2..5] {
+            assert_eq!(y.revenue, 50.0);
+            assert_eq!(y.royalty, 5.0);
+            assert_eq!(y.opex, 20.0);
+        }
+        assert_eq!(years[5].closure, 10.0);
+        assert_eq!(years[6], Flows::default());
+        assert_eq!(ops.phase, Phase::Done);
+    }
+
+    #[test]
+    fn a_halted_year_uses_up_no_production() {
+        let p = plan();
+        let tax = Tax { cit_rate: 0.0, depreciation_years: 5 };
+        let mut ops = Ops::idle();
+        ops.start_building(&p);
+        ops.year(&p, |_| 5.0, 1.0, tax, true);
+        let halted = ops.year(&p, |_| 5.0, 1.0, tax, false);
+        assert_eq!(halted.capex, 0.0);
+        assert_eq!(ops.phase, Phase::Building(1));
+    }
+}

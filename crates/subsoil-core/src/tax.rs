@@ -1,0 +1,115 @@
+//! Corporate income tax with straight-line depreciation and loss carry-forward, and PSA cost recovery.
+//!
+//! Conventions (nominal dollars throughout, as in real tax books):
+//! - capital spent before production is capitalised and depreciated straight-line over the fiscal
+//!   depreciation years from the first production year; sustaining capex and existing book value are
+//!   depreciated from the year they are added;
+//! - taxable profit = revenue − royalty − PSA state share − opex − depreciation − closure cost;
+//! - a loss is carried forward without limit of time and offsets later profit in full;
+//! - under a PSA, each year's costs (capex, opex, sustaining, closure) join the unrecovered cost pool,
+//!   then cost recovery = min(pool, limit × (revenue − royalty)); profit production = revenue − royalty −
+//!   cost recovery, and the state takes its share of it.
+
+/// Longest depreciation schedule the ring buffer holds (lowering enforces `depreciation_years <= DEP_MAX`).
+pub const DEP_MAX: usize = 64;
+
+/// Tax state of one project.
+#[derive(Clone, Copy, Debug)]
+pub struct TaxBook {
+    /// Depreciation due in year `head + k` at index `(head + k) % DEP_MAX`.
+    schedule: [f64; DEP_MAX],
+    head: usize,
+    /// Capital spent before production, waiting to be depreciated.
+    pub capitalised: f64,
+    /// Loss carried forward.
+    pub loss_carried: f64,
+    /// Unrecovered PSA cost pool.
+    pub psa_pool: f64,
+}
+
+impl Default for TaxBook {
+    fn default() -> Self {
+        TaxBook { schedule: [0.0; DEP_MAX], head: 0, capitalised: 0.0, loss_carried: 0.0, psa_pool: 0.0 }
+    }
+}
+
+impl TaxBook {
+    /// Adds `amount` to be depreciated straight-line over `years` years starting with the current year.
+    pub fn depreciate(&mut self, amount: f64, years: u32) {
+        let years = (years as usize).clamp(1, DEP_MAX);
+        let per_year = amount / years as f64;
+        for k in 0..years {
+            self.schedule[(self.head + k) % DEP_MAX] += per_year;
+        }
+    }
+
+    /// Moves the capitalised pre-production capital into the depreciation schedule (first production year).
+    pub fn start_depreciating_capitalised(&mut self, years: u32) {
+        let c = std::mem::take(&mut self.capitalised);
+        if c != 0.0 {
+            self.depreciate(c, years);
+        }
+    }
+
+    /// Ends the current year: returns its depreciation and moves on to the next year.
+    pub fn take_year_depreciation(&mut self) -> f64 {
+        let d = std::mem::take(&mut self.schedule[self.head]);
+        self.head = (self.head + 1) % DEP_MAX;
+        d
+    }
+
+    /// Corporate income tax on `profit_before_loss` (taxable profit before using carried losses), updating
+    /// the carried loss.
+    pub fn cit(&mut self, profit_before_loss: f64, rate: f64) -> f64 {
+        if profit_before_loss <= 0.0 {
+            self.loss_carried -= profit_before_loss;
+            return 0.0;
+        }
+        let used = self.loss_carried.min(profit_before_loss);
+        self.loss_carried -= used;
+        rate * (profit_before_loss - used)
+    }
+
+    /// PSA split for one year: adds `costs` to the pool, recovers what the limit allows from
+    /// `revenue_after_royalty`, and returns `(cost_recovery, state_share)`.
+    pub fn psa(&mut self, revenue_after_royalty: f64, costs: f64, limit: f64, share: f64) -> (f64, f64) {
+        self.psa_pool += costs;
+        let base = revenue_after_royalty.max(0.0);
+        let recovery = self.psa_pool.min(limit * base);
+        self.psa_pool -= recovery;
+        let profit_production = base - recovery;
+        (recovery, share * profit_production)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn straight_line_spreads_evenly_from_the_current_year() {
+        let mut b = TaxBook::default();
+        b.depreciate(100.0, 4);
+        let d: Vec<f64> = (0..5).map(|_| b.take_year_depreciation()).collect();
+        assert_eq!(d, vec![25.0, 25.0, 25.0, 25.0, 0.0]);
+    }
+
+    #[test]
+    fn losses_carry_forward_and_offset_later_profit() {
+        let mut b = TaxBook::default();
+        assert_eq!(b.cit(-30.0, 0.18), 0.0);
+        assert_eq!(b.loss_carried, 30.0);
+        // 50 of profit: 30 offset by the loss, 20 taxed at 18% = 3.6
+        assert!((b.cit(50.0, 0.18) - 3.6).abs() < 1e-12);
+        assert_eq!(b.loss_carried, 0.0);
+    }
+
+    #[test]
+    fn psa_recovers_costs_up_to_the_limit_and_carries_the_rest() {
+        let mut b = TaxBook::default();
+        // pool 200, revenue after royalty 100, limit 70% → recover 70, profit production 30, state 40% = 12
+        let (cr, ss) = b.psa(100.0, 200.0, 0.7, 0.4);
+        assert_eq!((cr, ss), (70.0, 12.0));
+        assert_eq!(b.psa_pool, 130.0);
+    }
+}
