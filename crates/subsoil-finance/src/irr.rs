@@ -4,7 +4,7 @@
 //! [`crate::npv_t0`] convention; Excel, LibreOffice and numpy-financial agree on this).
 //! A cash-flow series with more than one sign change can have several such rates — a mine with
 //! closure costs after its revenue years is the usual example — so this module first finds
-//! *all* of them ([`irr_all`]) and then picks one by a fixed rule ([`irr`]) or by proximity to
+//! *all* of them ([`irr_all`]) and then picks one by a fixed rule ([`irr()`]) or by proximity to
 //! a guess ([`irr_with_guess`]).
 //!
 //! # How the roots are found
@@ -122,7 +122,7 @@ pub fn sign_changes(values: &[f64]) -> usize {
     count_sign_changes(values)
 }
 
-/// Applies the documented selection rule of [`irr`] to ascending roots.
+/// Applies the documented selection rule of [`irr()`] to ascending roots.
 pub(crate) fn choose_root(roots: &[f64]) -> Option<f64> {
     roots.iter().copied().find(|&r| r >= 0.0).or_else(|| roots.last().copied())
 }

@@ -11,11 +11,11 @@
 //! |---|---|---|
 //! | [`npv_t0`] | at `t = 0`, undiscounted | numpy-financial `npv`; subsoil's default |
 //! | [`npv_excel`] | discounted one period | Excel/LibreOffice `NPV`; `= npv_t0 / (1+r)` |
-//! | [`irr`], [`irr_all`], [`irr_with_guess`] | at `t = 0` | root of [`npv_t0`]; all roots found |
-//! | [`mirr`] | at `t = 0` | Excel `MIRR` |
+//! | [`irr()`], [`irr_all`], [`irr_with_guess`] | at `t = 0` | root of [`npv_t0`]; all roots found |
+//! | [`mirr()`] | at `t = 0` | Excel `MIRR` |
 //! | [`xnpv`], [`xirr`] | at its own date | actual days / 365 (Excel) |
-//! | [`pmt`] | — | Excel signs: cash received positive |
-//! | [`payback`], [`discounted_payback`] | at `t = 0` | first recovery, interpolated |
+//! | [`pmt()`] | — | Excel signs: cash received positive |
+//! | [`payback()`], [`discounted_payback`] | at `t = 0` | first recovery, interpolated |
 //!
 //! Worked NPV example at 10 % for `[-1000, 500, 500, 500]`: [`npv_t0`] gives 243.43 (the
 //! -1000 is paid today), [`npv_excel`] gives 221.30 (everything one year later).
@@ -23,7 +23,7 @@
 //! # Several internal rates of return
 //!
 //! Flows that change sign more than once, such as a mine with closure costs after its revenue
-//! years, can have several IRRs. [`irr_all`] lists every root `r > -1`; [`irr`] returns the
+//! years, can have several IRRs. [`irr_all`] lists every root `r > -1`; [`irr()`] returns the
 //! smallest non-negative root, or if all are negative the one closest to zero; [`irr_with_guess`]
 //! returns the root nearest to a guess. [`sign_changes`] tells whether a series can have more
 //! than one.
@@ -54,18 +54,18 @@
 //! ```
 
 mod date;
+mod dated;
 mod irr;
 mod mirr;
 mod npv;
 mod payback;
 mod pmt;
 mod roots;
-mod xnpv;
 
 pub use date::{Date, DateError, MAX_YEAR, MIN_YEAR, is_leap_year};
+pub use dated::{DAYS_PER_YEAR, xirr, xirr_all, xirr_with_guess, xnpv};
 pub use irr::{irr, irr_all, irr_with_guess, sign_changes};
 pub use mirr::mirr;
 pub use npv::{npv_excel, npv_t0};
 pub use payback::{discounted_payback, payback};
 pub use pmt::{When, pmt};
-pub use xnpv::{DAYS_PER_YEAR, xirr, xirr_all, xirr_with_guess, xnpv};

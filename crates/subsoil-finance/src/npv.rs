@@ -17,7 +17,7 @@
 /// Net present value with the first value at `t = 0`, undiscounted (numpy-financial `npv`).
 ///
 /// `Σ_{t=0}^{n-1} values[t] / (1 + rate)^t`. This is the convention the rest of subsoil uses for
-/// project and deal cash flows indexed from year 0, and the one under which [`crate::irr`] is the
+/// project and deal cash flows indexed from year 0, and the one under which [`crate::irr()`] is the
 /// root of the NPV.
 ///
 /// Returns `NaN` when `rate == -1` (the discount factor is infinite), as numpy-financial does, and

@@ -1,25 +1,22 @@
-//! Payback period, plain and discounted.
-//!
-//! Convention used by both functions:
-//!
-//! * `values[t]` is the net flow of period `t`, with `values[0]` at `t = 0`.
-//! * The cumulative position after period `k` is `C_k = Σ_{t≤k} values[t]` (discounted flows
-//!   `values[t] / (1+rate)^t` for [`discounted_payback`]).
-//! * The payback period is the **first** time the cumulative position returns to `≥ 0` after
-//!   having been negative. Within the period `k` where that happens the flow is taken to arrive
-//!   evenly, so the result is interpolated linearly: `(k - 1) + (-C_{k-1}) / values[k]`.
-//! * If the cumulative position is never negative there is nothing to pay back: `Some(0.0)`.
-//! * If it never recovers, the result is `None`; likewise for an empty slice, a non-finite value
-//!   or (discounted) a rate `≤ -1`.
-//!
-//! Only the first recovery counts: if late costs (closure, remediation) push the cumulative
-//! position below zero again, the payback period still reports the first crossing. Check
-//! [`crate::sign_changes`] or the cumulative curve when that matters.
+//! Payback period, plain and discounted (convention documented on [`payback()`]).
 
 /// Periods from `t = 0` until the cumulative cash flow first turns non-negative.
 ///
-/// See the [module documentation](self) for the convention, including interpolation within the
-/// period and the `None` cases.
+/// Convention (shared with [`discounted_payback`]):
+///
+/// * `values[t]` is the net flow of period `t`, with `values[0]` at `t = 0`.
+/// * The cumulative position after period `k` is `C_k = Σ_{t≤k} values[t]` (discounted flows
+///   `values[t] / (1+rate)^t` for [`discounted_payback`]).
+/// * The payback period is the **first** time the cumulative position returns to `≥ 0` after
+///   having been negative. Within the period `k` where that happens the flow is taken to arrive
+///   evenly, so the result is interpolated linearly: `(k - 1) + (-C_{k-1}) / values[k]`.
+/// * If the cumulative position is never negative there is nothing to pay back: `Some(0.0)`.
+/// * If it never recovers, the result is `None`; likewise for an empty slice, a non-finite value
+///   or (discounted) a rate `≤ -1`.
+///
+/// Only the first recovery counts: if late costs (closure, remediation) push the cumulative
+/// position below zero again, the payback period still reports the first crossing. Check
+/// [`crate::sign_changes`] or the cumulative curve when that matters.
 ///
 /// # Examples
 ///
@@ -42,7 +39,7 @@ pub fn payback(values: &[f64]) -> Option<f64> {
 /// Periods from `t = 0` until the cumulative *discounted* cash flow first turns non-negative.
 ///
 /// Flows are discounted as in [`crate::npv_t0`] (`values[t] / (1+rate)^t`, the first value
-/// undiscounted); otherwise the convention is that of [`payback`], with interpolation on the
+/// undiscounted); otherwise the convention is that of [`payback()`], with interpolation on the
 /// discounted flow of the crossing period. A project whose [`crate::npv_t0`] at `rate` is
 /// negative at every horizon never pays back: `None`.
 ///

@@ -2,7 +2,7 @@
 //!
 //! Every rate-of-return problem in this crate reduces to finding the positive real roots of a
 //! *power sum* `f(x) = Σ c_i · x^(e_i)` with real exponents `0 = e_0 < e_1 < …` (integers for
-//! [`crate::irr`], day fractions for [`crate::xirr`]). Rates `r ≥ 0` map to `x = 1/(1+r)` and
+//! [`crate::irr()`], day fractions for [`crate::xirr`]). Rates `r ≥ 0` map to `x = 1/(1+r)` and
 //! rates `-1 < r ≤ 0` map to `y = 1+r`, so both halves of the rate axis become a search on
 //! `(0, 1]`, where no power can overflow.
 //!
@@ -11,11 +11,14 @@
 //! * Descartes' rule of signs (which holds for real exponents too) bounds the number of positive
 //!   roots by the number of sign changes in the coefficients. Zero changes: no root. One change:
 //!   at most one simple root, found by checking the signs at the interval ends.
-//! * Otherwise the roots of the derivative split the interval into pieces on which `f` is
-//!   monotone (Rolle). The derivative is again a power sum with one term fewer, so the recursion
-//!   ends; its coefficient signs are a tail of `f`'s, so it usually ends after one or two levels.
-//! * Each monotone piece holds at most one root, polished with Brent's method to full precision.
-//!   A critical point where `|f|` is within rounding error of zero is reported as a (tangent)
+//! * Otherwise the roots of a derivative split the interval into pieces on which `f` has at
+//!   most one root (Rolle). Either `f'` or `(x^(-E) f)'` is used — the first drops the lowest
+//!   term, the second the highest — and both are again power sums with one term fewer, so the
+//!   recursion ends. Their coefficient signs are `f`'s without one end term (all flipped, for
+//!   the second), so sign changes never increase; dropping from the end with the shorter
+//!   same-sign run makes them fall, and the recursion stop, quickly.
+//! * Each piece is searched with Brent's method to full precision when `f` changes sign on it.
+//!   A split point where `|f|` is within rounding error of zero is reported as a (tangent)
 //!   root, so touching roots such as `(1 - x)^2` are not lost.
 
 /// A power sum `Σ c_i · x^(e_i)` with non-zero coefficients and strictly increasing exponents,
@@ -87,8 +90,10 @@ impl PowerSum {
         let mut prev_exp = 0.0;
         for (&c, &e) in self.coefs.iter().zip(&self.exps) {
             power = if self.integral {
-                // Exponents are whole and below i32::MAX, checked in `new`.
-                power * x.powi((e - prev_exp) as i32)
+                // Exponents are whole and below i32::MAX, checked in `new`. Consecutive
+                // exponents (the common case for yearly flows) need one multiplication.
+                let gap = e - prev_exp;
+                if gap == 1.0 { power * x } else { power * x.powi(gap as i32) }
             } else {
                 x.powf(e)
             };
@@ -104,14 +109,40 @@ impl PowerSum {
         self.eval_with_scale(x).0
     }
 
-    /// The power sum whose positive roots are the positive critical points of `self`.
+    /// A power sum with one term fewer whose positive roots split `(0, ∞)` into pieces on
+    /// each of which `self` has at most one root. Returns `None` for a single term.
     ///
-    /// `f'(x) = Σ_{i≥1} c_i e_i x^(e_i - 1) = x^(e_1 - 1) · Σ_{i≥1} c_i e_i x^(e_i - e_1)`; the
-    /// factor in front has no positive roots. Returns `None` for a constant.
-    fn critical_points_sum(&self) -> Option<PowerSum> {
-        let base = *self.exps.get(1)?;
-        let coefs = self.coefs[1..].iter().zip(&self.exps[1..]).map(|(c, e)| c * e).collect();
-        let exps = self.exps[1..].iter().map(|e| e - base).collect();
+    /// Two choices, both by Rolle's theorem applied to a function with the same positive roots
+    /// and the same sign as `f` up to a positive factor:
+    ///
+    /// * drop the lowest term: `f'(x) = x^(e_1 - 1) · Σ_{i≥1} c_i e_i x^(e_i - e_1)`;
+    /// * drop the highest term (exponent `E`): `(x^(-E) f)'(x) = x^(-E-1) · Σ_{i<top} c_i (e_i - E)
+    ///   x^(e_i)`.
+    ///
+    /// The end with the shorter run of same-signed coefficients is dropped, so a series such as
+    /// capex, revenue, then many years of closure cost loses a sign change after two steps rather
+    /// than after one step per closure year.
+    fn splitting_sum(&self) -> Option<PowerSum> {
+        let n_terms = self.coefs.len();
+        if n_terms < 2 {
+            return None;
+        }
+        let low_run = same_sign_run(self.coefs.iter());
+        let high_run = same_sign_run(self.coefs.iter().rev());
+        let (coefs, exps) = if low_run <= high_run {
+            let base = self.exps[1];
+            let coefs = self.coefs[1..].iter().zip(&self.exps[1..]).map(|(c, e)| c * e).collect();
+            (coefs, self.exps[1..].iter().map(|e| e - base).collect())
+        } else {
+            let top = self.exps[n_terms - 1];
+            let kept = n_terms - 1;
+            let coefs = self.coefs[..kept]
+                .iter()
+                .zip(&self.exps[..kept])
+                .map(|(c, e)| c * (e - top))
+                .collect();
+            (coefs, self.exps[..kept].to_vec())
+        };
         Some(PowerSum { coefs, exps, integral: self.integral }.normalised())
     }
 
@@ -123,9 +154,9 @@ impl PowerSum {
         }
         let mut points = vec![lo];
         if changes > 1
-            && let Some(deriv) = self.critical_points_sum()
+            && let Some(splitter) = self.splitting_sum()
         {
-            points.extend(deriv.roots_between(lo, hi).into_iter().filter(|&c| c > lo && c < hi));
+            points.extend(splitter.roots_between(lo, hi).into_iter().filter(|&c| c > lo && c < hi));
         }
         points.push(hi);
 
@@ -154,6 +185,12 @@ impl PowerSum {
         roots.dedup();
         roots
     }
+}
+
+/// Length of the leading run of same-signed values (zero for an empty sequence).
+fn same_sign_run<'a>(mut values: impl Iterator<Item = &'a f64>) -> usize {
+    let Some(first) = values.next() else { return 0 };
+    1 + values.take_while(|v| (**v > 0.0) == (*first > 0.0)).count()
 }
 
 /// Brent's method on a bracket `[a, b]` with `f(a)` and `f(b)` of opposite signs.

@@ -67,7 +67,7 @@ pub fn xirr_all(values: &[f64], dates: &[Date]) -> Vec<f64> {
     dated_terms(values, dates).map(|terms| rate_roots(&terms)).unwrap_or_default()
 }
 
-/// Internal rate of return of dated flows (Excel `XIRR`), chosen like [`crate::irr`].
+/// Internal rate of return of dated flows (Excel `XIRR`), chosen like [`crate::irr()`].
 ///
 /// Among the roots from [`xirr_all`]: the smallest non-negative one if any, else the one
 /// closest to zero. `None` when there is no root or the input is invalid.
