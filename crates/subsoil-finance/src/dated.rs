@@ -16,7 +16,10 @@ pub const DAYS_PER_YEAR: f64 = 365.0;
 
 /// Net present value of dated flows at an annual `rate` (Excel `XNPV`).
 ///
-/// `Σ values[i] / (1 + rate)^((dates[i] - dates[0]) / 365)`.
+/// `Σ values[i] / (1 + rate)^((dates[i] - dates[0]) / 365)`: day differences are actual calendar
+/// days and the divisor stays 365 in leap years, so a span containing 29 February counts as
+/// slightly more than a year. The first value is not discounted. As in Excel, no date may
+/// precede `dates[0]`; the others may come in any order, and flows on the same day add up.
 ///
 /// Returns `NaN` when the slices differ in length, a date precedes `dates[0]`, `rate ≤ -1`,
 /// or a value is not finite; `0.0` for empty slices.

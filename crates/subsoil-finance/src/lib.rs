@@ -17,8 +17,19 @@
 //! | [`pmt()`] | — | Excel signs: cash received positive |
 //! | [`payback()`], [`discounted_payback`] | at `t = 0` | first recovery, interpolated |
 //!
-//! Worked NPV example at 10 % for `[-1000, 500, 500, 500]`: [`npv_t0`] gives 243.43 (the
-//! -1000 is paid today), [`npv_excel`] gives 221.30 (everything one year later).
+//! # The two NPV conventions
+//!
+//! Spreadsheets (Excel, LibreOffice, FormCalc, FileMaker) discount the *first* value one full
+//! period; numpy-financial treats it as paid now, at `t = 0`. The two differ by exactly one
+//! period of discounting. Worked number, rate 10 %, flows `[-1000, 500, 500, 500]`:
+//!
+//! | function | formula | result |
+//! |---|---|---|
+//! | [`npv_t0`] | `-1000 + 500/1.1 + 500/1.1² + 500/1.1³` | `243.43` |
+//! | [`npv_excel`] | `-1000/1.1 + 500/1.1² + 500/1.1³ + 500/1.1⁴` | `221.30` = 243.43 / 1.1 |
+//!
+//! A project valuation with an up-front investment wants [`npv_t0`] (in a spreadsheet:
+//! `NPV(r, later flows) + first flow`).
 //!
 //! # Several internal rates of return
 //!
@@ -46,7 +57,7 @@
 //!
 //! assert_eq!(sign_changes(&flows), 2); // an IRR may not be unique…
 //! let rate = irr(&flows).unwrap_or(f64::NAN);
-//! assert_eq!(irr_all(&flows).iter().filter(|r| **r >= 0.0).next(), Some(&rate));
+//! assert_eq!(irr_all(&flows).iter().find(|r| **r >= 0.0), Some(&rate));
 //! assert!((npv_t0(rate, &flows)).abs() < 1e-9);
 //!
 //! let years = discounted_payback(0.08, &flows).unwrap_or(f64::NAN);

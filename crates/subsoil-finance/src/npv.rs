@@ -4,15 +4,7 @@
 //! period; numpy-financial treats the first value as paid now, at `t = 0`. The two differ by
 //! exactly one period of discounting: `npv_excel(r, v) = npv_t0(r, v) / (1 + r)`.
 //!
-//! Worked number, rate 10 %, flows `[-1000, 500, 500, 500]`:
-//!
-//! | convention | formula | result |
-//! |---|---|---|
-//! | [`npv_t0`] | `-1000 + 500/1.1 + 500/1.1² + 500/1.1³` | `243.43` |
-//! | [`npv_excel`] | `-1000/1.1 + 500/1.1² + 500/1.1³ + 500/1.1⁴` | `221.30` |
-//!
-//! A project valuation with an up-front investment wants [`npv_t0`] (or, in a spreadsheet,
-//! `NPV(r, later flows) + first flow`).
+//! The worked comparison is in the crate documentation.
 
 /// Net present value with the first value at `t = 0`, undiscounted (numpy-financial `npv`).
 ///

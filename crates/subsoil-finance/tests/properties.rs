@@ -69,7 +69,14 @@ fn series(rng: &mut Lcg, k: usize) -> Vec<f64> {
 
 /// `Σ |v_t| / (1+r)^t`, the scale of rounding error in `npv_t0(r, values)`.
 fn npv_scale(rate: f64, values: &[f64]) -> f64 {
-    values.iter().enumerate().map(|(t, v)| (v / (1.0 + rate).powi(t as i32)).abs()).sum()
+    let factor = 1.0 / (1.0 + rate).abs();
+    let mut discount = 1.0;
+    let mut sum = 0.0;
+    for v in values {
+        sum += v.abs() * discount;
+        discount *= factor;
+    }
+    sum
 }
 
 const N_SERIES: usize = 4000;
