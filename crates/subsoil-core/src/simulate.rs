@@ -75,12 +75,7 @@ impl War {
 }
 
 /// Runs one path of `model` with the chance `r` describes, writing the results into `out`.
-pub fn simulate<R: Randomness>(
-    model: &Model,
-    r: &R,
-    ws: &mut Workspace,
-    out: &mut PathOutcome,
-) {
+pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &mut PathOutcome) {
     let time = model.time;
     let horizon = time.horizon;
     out.reset(model);
@@ -121,7 +116,8 @@ pub fn simulate<R: Randomness>(
     };
     let valuation = model.rates.valuation.at(r);
     let investor_base = model.rates.investor_base.at(r);
-    let crp = [model.rates.crp_war.at(r), model.rates.crp_postwar.at(r), model.rates.crp_peace.at(r)];
+    let crp =
+        [model.rates.crp_war.at(r), model.rates.crp_postwar.at(r), model.rates.crp_peace.at(r)];
     let licence_fee_default = model.fiscal.licence_fee.at(r);
     let slowdown = model.stages.war_licensing_slowdown.at(r).max(1.0);
     let abandon: [f64; 4] = std::array::from_fn(|i| model.stages.abandon[i].at(r));
@@ -302,7 +298,8 @@ fn realise_plan<R: Randomness>(
         (1.0, 1.0, 1.0, 0.0)
     };
     let planned_build = p.construction_years.at(r).round().max(0.0);
-    let build_years = if planned_build > 0.0 { (planned_build * (1.0 + slip)).round() } else { 0.0 };
+    let build_years =
+        if planned_build > 0.0 { (planned_build * (1.0 + slip)).round() } else { 0.0 };
     let mut plan = Plan {
         build_years: build_years as u32,
         life: p.life_years.at(r).round().max(0.0) as u32,
@@ -331,8 +328,7 @@ fn realise_plan<R: Randomness>(
         plan.product[i] = pp.product;
         plan.capacity[i] = pp.capacity.at(r) * output;
         plan.opex[i] = pp.opex.at(r) * opex_mult;
-        plan.royalty[i] =
-            pp.royalty_rate.unwrap_or(model.products[pp.product].royalty_rate).at(r);
+        plan.royalty[i] = pp.royalty_rate.unwrap_or(model.products[pp.product].royalty_rate).at(r);
     }
     plan
 }
@@ -412,9 +408,8 @@ fn expected_npv(plan: &Plan, ws: &Workspace, t: u32, tax: Tax, inflation: f64, h
     let max_years = plan.build_years + plan.life + 2;
     for j in 0..max_years {
         let index = index0 * (1.0 + inflation).powi(j as i32);
-        let price = |k: usize| {
-            expected_price(ws.log_price[k], ws.central_mu[k], ws.ou[k].decay, j) * index
-        };
+        let price =
+            |k: usize| expected_price(ws.log_price[k], ws.central_mu[k], ws.ou[k].decay, j) * index;
         let f = ops.year(plan, price, index, tax, true);
         npv += f.fcf() * disc;
         disc /= 1.0 + hurdle;
@@ -446,7 +441,15 @@ fn step_prices<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, t: u32) 
 }
 
 /// Adds a project-year's flows to the outcome.
-fn record(out: &mut PathOutcome, i: usize, t: u32, f: &Flows, new: bool, index: f64, discount: f64) {
+fn record(
+    out: &mut PathOutcome,
+    i: usize,
+    t: u32,
+    f: &Flows,
+    new: bool,
+    index: f64,
+    discount: f64,
+) {
     let real = 1.0 / index;
     let po: &mut ProjectOutcome = &mut out.projects[i];
     let fcf = f.fcf();
@@ -475,4 +478,3 @@ fn record(out: &mut PathOutcome, i: usize, t: u32, f: &Flows, new: bool, index: 
     y.revenue_nominal += f.revenue;
     y.index = index;
 }
-

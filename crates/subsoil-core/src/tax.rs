@@ -29,7 +29,13 @@ pub struct TaxBook {
 
 impl Default for TaxBook {
     fn default() -> Self {
-        TaxBook { schedule: [0.0; DEP_MAX], head: 0, capitalised: 0.0, loss_carried: 0.0, psa_pool: 0.0 }
+        TaxBook {
+            schedule: [0.0; DEP_MAX],
+            head: 0,
+            capitalised: 0.0,
+            loss_carried: 0.0,
+            psa_pool: 0.0,
+        }
     }
 }
 
@@ -72,7 +78,13 @@ impl TaxBook {
 
     /// PSA split for one year: adds `costs` to the pool, recovers what the limit allows from
     /// `revenue_after_royalty`, and returns `(cost_recovery, state_share)`.
-    pub fn psa(&mut self, revenue_after_royalty: f64, costs: f64, limit: f64, share: f64) -> (f64, f64) {
+    pub fn psa(
+        &mut self,
+        revenue_after_royalty: f64,
+        costs: f64,
+        limit: f64,
+        share: f64,
+    ) -> (f64, f64) {
         self.psa_pool += costs;
         let base = revenue_after_royalty.max(0.0);
         let recovery = self.psa_pool.min(limit * base);

@@ -1,1 +1,214 @@
-//! subsoil-scenario (work in progress).
+//! Scenario files: the only part of subsoil that knows TOML and CSV.
+//!
+//! [`load`] reads a scenario (a built-in name or a path) with its `extends` layers and `--set`
+//! overrides, validates it against the [schema], reads the deposits and licence events it names, and
+//! lowers it to a [`subsoil_core::Model`] plus the registry of uncertain [`Inputs`]. Every problem is
+//! collected, located (file, line, column, field path) and reported together.
+
+pub mod builtin;
+pub mod deposits;
+pub mod diag;
+pub mod layers;
+pub mod lower;
+pub mod quantity;
+pub mod reference;
+pub mod schema;
+pub mod tree;
+pub mod walk;
+
+use std::collections::HashMap;
+
+pub use deposits::{ControlStatus, DepositRow, EventKind, LicenceEvent};
+pub use diag::{Diagnostic, Diagnostics, Sources};
+pub use lower::{Input, Inputs};
+pub use quantity::{Provenance, Quantity};
+
+use subsoil_core::Model;
+
+use crate::layers::Origin;
+use crate::tree::{Kind, Node};
+
+/// A loaded, validated scenario.
+#[derive(Debug)]
+pub struct Scenario {
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.title`.
+    pub title: String,
+    /// `metadata.description`.
+    pub description: String,
+    /// The model.
+    pub model: Model,
+    /// The uncertain inputs, by slot.
+    pub inputs: Inputs,
+    /// Every quantity written in the scenario's files, by path (for provenance listings).
+    pub quantities: Vec<Quantity>,
+    /// The deposits file's rows.
+    pub deposits: Vec<DepositRow>,
+    /// The licence events.
+    pub events: Vec<LicenceEvent>,
+    /// Analog study named by each project, by project id.
+    pub analogs: HashMap<String, String>,
+    /// Layer files in the order applied.
+    pub layers: Vec<String>,
+    /// Hash of the merged scenario and its data files (16 hex digits).
+    pub hash: String,
+}
+
+/// A scenario that could not be loaded: the problems and the files they point into.
+#[derive(Debug)]
+pub struct LoadError {
+    /// Files read.
+    pub sources: Sources,
+    /// Problems.
+    pub diagnostics: Diagnostics,
+}
+
+impl LoadError {
+    /// Every problem with its location, as printed to the terminal.
+    pub fn render(&self) -> String {
+        self.diagnostics.render(&self.sources)
+    }
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Loads the scenario `spec` (a built-in name or a path to a `.toml` file) with `sets` (`path=value`).
+pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
+    let mut d = Diagnostics::default();
+    let mut layered = layers::load(spec, sets, &mut d);
+    if !d.is_empty() {
+        return Err(LoadError { sources: layered.sources, diagnostics: d });
+    }
+    let values = walk::validate(&layered.root, schema::ROOT, &mut d);
+
+    // Deposits and licence events, resolved relative to the file that names them.
+    let mut read_csv = |key: &str, d: &mut Diagnostics| -> Option<diag::FileId> {
+        let node = layered.root.at(&["deposits", key])?;
+        let rel = node.str()?;
+        let origin = layered.origin(node.file).join(rel);
+        let text = origin.read(Some(node.location()), &format!("deposits.{key}"), d)?;
+        layered.origins.push(origin.clone());
+        Some(layered.sources.add(diag::SourceFile::new(origin.display(), text)))
+    };
+    let dep_file = read_csv("file", &mut d);
+    let ev_file = read_csv("events-file", &mut d);
+    let deposit_rows =
+        dep_file.map(|f| deposits::read_deposits(f, &layered.sources, &mut d)).unwrap_or_default();
+    let events = ev_file
+        .map(|f| deposits::read_events(f, &layered.sources, &deposit_rows, &mut d))
+        .unwrap_or_default();
+
+    let keys = |path: &[&str]| -> Vec<String> {
+        layered
+            .root
+            .at(path)
+            .and_then(Node::table)
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let products = keys(&["products"]);
+    let projects = keys(&["projects"]);
+    let project_products =
+        projects.iter().map(|p| (p.clone(), keys(&["projects", p, "products"]))).collect();
+    let correlations = match layered.root.get("correlations").map(|n| &n.kind) {
+        Some(Kind::Array(a)) => a.len(),
+        _ => 0,
+    };
+    let li = lower::LowerInput {
+        values: &values,
+        products,
+        projects: projects.clone(),
+        project_products,
+        correlations,
+        deposits: &deposit_rows,
+        events: &events,
+    };
+    let (model, inputs) = lower::lower(&li, &mut d);
+    if !d.is_empty() {
+        return Err(LoadError { sources: layered.sources, diagnostics: d });
+    }
+    let mut quantities: Vec<Quantity> = values
+        .quantities
+        .values()
+        .filter(|q| q.provenance != Provenance::Default)
+        .cloned()
+        .collect();
+    quantities.sort_by(|a, b| a.path.cmp(&b.path));
+    let analogs = projects
+        .iter()
+        .filter_map(|p| {
+            values.str(&format!("projects.{p}.analog")).map(|a| (p.clone(), a.to_string()))
+        })
+        .collect();
+    let hash = scenario_hash(&layered.root, layered.sources.files());
+    Ok(Scenario {
+        name: values.str("metadata.name").unwrap_or_default().to_string(),
+        title: values.str("metadata.title").unwrap_or_default().to_string(),
+        description: values.str("metadata.description").unwrap_or_default().to_string(),
+        model,
+        inputs,
+        quantities,
+        deposits: deposit_rows,
+        events,
+        analogs,
+        layers: layered.layers,
+        hash,
+    })
+}
+
+/// Whether `spec` names a built-in scenario or layer rather than a file.
+pub fn is_builtin(spec: &str) -> bool {
+    matches!(layers::origin_of(spec), Origin::Builtin(_))
+}
+
+/// FNV-1a over a canonical rendering of the merged tree and the data files' text.
+fn scenario_hash(root: &Node, files: &[diag::SourceFile]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    fn canon(n: &Node, out: &mut String) {
+        match &n.kind {
+            Kind::Table(t) => {
+                out.push('{');
+                for (k, v) in t {
+                    out.push_str(k);
+                    out.push('=');
+                    canon(v, out);
+                    out.push(';');
+                }
+                out.push('}');
+            }
+            Kind::Array(a) => {
+                out.push('[');
+                for v in a {
+                    canon(v, out);
+                    out.push(',');
+                }
+                out.push(']');
+            }
+            Kind::Str(s) => out.push_str(&format!("{s:?}")),
+            Kind::Int(i) => out.push_str(&i.to_string()),
+            Kind::Float(f) => out.push_str(&format!("{:?}", f)),
+            Kind::Bool(b) => out.push_str(&b.to_string()),
+            Kind::Datetime(s) => out.push_str(s),
+        }
+    }
+    let mut s = String::new();
+    canon(root, &mut s);
+    feed(s.as_bytes());
+    for f in files.iter().filter(|f| f.name.ends_with(".csv")) {
+        feed(f.text.as_bytes());
+    }
+    format!("{h:016x}")
+}

@@ -1,0 +1,567 @@
+//! The deposits file and the licence-events file (CSV), read with located errors.
+
+use std::collections::HashMap;
+
+use crate::diag::{Diagnostics, FileId, Location, Sources};
+use crate::walk::{parse_date, valid_id};
+
+/// Control status as recorded in the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ControlStatus {
+    /// Government-controlled.
+    Ukraine,
+    /// On the front line.
+    Frontline,
+    /// Occupied.
+    Occupied,
+    /// Not known; the scenario's `[conflict.unknown-control]` probabilities apply.
+    Unknown,
+}
+
+impl ControlStatus {
+    /// Name as written in the data.
+    pub fn name(self) -> &'static str {
+        match self {
+            ControlStatus::Ukraine => "ukraine",
+            ControlStatus::Frontline => "frontline",
+            ControlStatus::Occupied => "occupied",
+            ControlStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// Stage as recorded in the data.
+pub const STAGES: &[&str] =
+    &["identified", "explored", "tender", "licensed", "construction", "producing", "closed"];
+
+/// One row of the deposits file.
+#[derive(Clone, Debug)]
+pub struct DepositRow {
+    /// Id (unique).
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Ukrainian and other names.
+    pub name_uk: String,
+    /// Commodities.
+    pub commodities: Vec<String>,
+    /// Oblasts.
+    pub oblasts: Vec<String>,
+    /// `site`, `basin-wide` or `offshore`.
+    pub location_kind: String,
+    /// Latitude, if known.
+    pub lat: Option<f64>,
+    /// Longitude, if known.
+    pub lon: Option<f64>,
+    /// Whether the coordinates are approximate.
+    pub coords_approximate: bool,
+    /// Stage (one of [`STAGES`]).
+    pub stage: String,
+    /// Ore tonnage, if published.
+    pub resource_tonnes: Option<f64>,
+    /// Grade as published.
+    pub grade: String,
+    /// Contained metal as published.
+    pub contained: String,
+    /// Control status.
+    pub control: ControlStatus,
+    /// Date of the control status.
+    pub control_as_of: String,
+    /// Licence holder.
+    pub licence_holder: String,
+    /// Notes.
+    pub notes: String,
+    /// Sources.
+    pub sources: String,
+    /// Whether any figure rests on a low-reliability source.
+    pub low_reliability: bool,
+    /// Where the row is.
+    pub location: Location,
+}
+
+/// Kinds of licence events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// A licence (special permit) issued.
+    Issued,
+    /// A licence awarded again after revocation.
+    ReAwarded,
+    /// A licence renewed (extended).
+    Renewed,
+    /// A production-sharing agreement signed (or its tender won).
+    PsaSigned,
+    /// A licence revoked or cancelled.
+    Revoked,
+    /// Production started.
+    ProductionStart,
+    /// Production halted.
+    ProductionHalt,
+}
+
+impl EventKind {
+    fn parse(s: &str) -> Option<EventKind> {
+        Some(match s {
+            "issued" => EventKind::Issued,
+            "re-awarded" => EventKind::ReAwarded,
+            "renewed" => EventKind::Renewed,
+            "psa-signed" => EventKind::PsaSigned,
+            "revoked" => EventKind::Revoked,
+            "production-start" => EventKind::ProductionStart,
+            "production-halt" => EventKind::ProductionHalt,
+            _ => return None,
+        })
+    }
+    /// Name as written in the data.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Issued => "issued",
+            EventKind::ReAwarded => "re-awarded",
+            EventKind::Renewed => "renewed",
+            EventKind::PsaSigned => "psa-signed",
+            EventKind::Revoked => "revoked",
+            EventKind::ProductionStart => "production-start",
+            EventKind::ProductionHalt => "production-halt",
+        }
+    }
+}
+
+/// One row of the licence-events file.
+#[derive(Clone, Debug)]
+pub struct LicenceEvent {
+    /// Deposit id.
+    pub deposit_id: String,
+    /// What happened.
+    pub kind: EventKind,
+    /// When (year, month, day; first day of the period when less precise).
+    pub date: (i32, u8, u8),
+    /// Date as written.
+    pub date_text: String,
+    /// Licence holder.
+    pub holder: String,
+    /// Note.
+    pub note: String,
+    /// Source.
+    pub source: String,
+    /// Whether the source is of low reliability.
+    pub low_reliability: bool,
+    /// Where the row is.
+    pub location: Location,
+}
+
+/// Columns of the deposits file, in order.
+pub const DEPOSIT_COLUMNS: &[&str] = &[
+    "id",
+    "name",
+    "name_uk",
+    "commodities",
+    "oblast",
+    "location_kind",
+    "lat",
+    "lon",
+    "coords_approximate",
+    "stage",
+    "resource_tonnes",
+    "grade",
+    "contained",
+    "control",
+    "control_as_of",
+    "licence_holder",
+    "notes",
+    "sources",
+    "low_reliability",
+];
+
+/// Columns of the licence-events file, in order.
+pub const EVENT_COLUMNS: &[&str] =
+    &["deposit_id", "event", "date", "holder", "note", "source", "low_reliability"];
+
+/// A CSV table read with its header checked.
+struct Table {
+    rows: Vec<(usize, usize, Vec<String>)>,
+}
+
+fn read_table(
+    file: FileId,
+    sources: &Sources,
+    columns: &[&str],
+    d: &mut Diagnostics,
+) -> Option<Table> {
+    let text = &sources.get(file).text;
+    let mut rdr =
+        csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let at = |offset: usize| Some(Location { file, span: Some(offset..offset) });
+    let header = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            d.error(at(0), "header", format!("cannot read the CSV header: {e}"));
+            return None;
+        }
+    };
+    let got: Vec<&str> = header.iter().collect();
+    if got != columns {
+        d.error(
+            at(0),
+            "header",
+            format!("expected the columns {}; found {}", columns.join(","), got.join(",")),
+        );
+        return None;
+    }
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        match rec {
+            Ok(r) => {
+                let pos = r.position().map_or((0, 0), |p| (p.byte() as usize, p.line() as usize));
+                if r.len() != columns.len() {
+                    d.error(
+                        at(pos.0),
+                        format!("line {}", pos.1),
+                        format!("expected {} fields, found {}", columns.len(), r.len()),
+                    );
+                    continue;
+                }
+                rows.push((pos.0, pos.1, r.iter().map(|s| s.trim().to_string()).collect()));
+                if rows.len() > 100_000 {
+                    d.error(at(pos.0), "", "more than 100,000 rows");
+                    return None;
+                }
+            }
+            Err(e) => {
+                let off = e.position().map_or(0, |p| p.byte() as usize);
+                d.error(at(off), "", format!("malformed CSV: {e}"));
+                return None;
+            }
+        }
+    }
+    Some(Table { rows })
+}
+
+/// Helpers for reading one CSV row with located errors.
+struct Row<'a> {
+    file: FileId,
+    offset: usize,
+    name: String,
+    cols: &'a [&'a str],
+    cells: &'a [String],
+}
+
+impl Row<'_> {
+    fn loc(&self) -> Location {
+        Location { file: self.file, span: Some(self.offset..self.offset) }
+    }
+    fn get(&self, col: &str) -> &str {
+        self.cols.iter().position(|c| *c == col).map_or("", |i| self.cells[i].as_str())
+    }
+    fn err(&self, d: &mut Diagnostics, col: &str, msg: String) {
+        d.error(Some(self.loc()), format!("{}, column `{col}`", self.name), msg);
+    }
+    fn num(&self, d: &mut Diagnostics, col: &str, lo: f64, hi: f64) -> Option<f64> {
+        let s = self.get(col);
+        if s.is_empty() {
+            return None;
+        }
+        match s.parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= lo && x <= hi => Some(x),
+            _ => {
+                self.err(
+                    d,
+                    col,
+                    format!("expected a number in [{lo}, {hi}] or an empty cell, found {s:?}"),
+                );
+                None
+            }
+        }
+    }
+    fn boolean(&self, d: &mut Diagnostics, col: &str) -> bool {
+        match self.get(col) {
+            "true" => true,
+            "false" | "" => false,
+            s => {
+                self.err(d, col, format!("expected true, false or an empty cell, found {s:?}"));
+                false
+            }
+        }
+    }
+}
+
+fn list(s: &str) -> Vec<String> {
+    s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
+}
+
+/// Reads the deposits file.
+pub fn read_deposits(file: FileId, sources: &Sources, d: &mut Diagnostics) -> Vec<DepositRow> {
+    let Some(t) = read_table(file, sources, DEPOSIT_COLUMNS, d) else { return Vec::new() };
+    let mut out: Vec<DepositRow> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (offset, line, cells) in &t.rows {
+        let id = cells[0].clone();
+        let r = Row {
+            file,
+            offset: *offset,
+            name: format!("deposit {id:?} (line {line})"),
+            cols: DEPOSIT_COLUMNS,
+            cells,
+        };
+        if !valid_id(&id) {
+            r.err(
+                d,
+                "id",
+                format!("{id:?} is not a valid id: use lowercase letters, digits, `-` and `_`"),
+            );
+            continue;
+        }
+        if let Some(prev) = seen.insert(id.clone(), *line) {
+            r.err(d, "id", format!("duplicate id {id:?} (first on line {prev})"));
+            continue;
+        }
+        let stage = r.get("stage").to_string();
+        if !STAGES.contains(&stage.as_str()) {
+            r.err(d, "stage", format!("expected one of {}, found {stage:?}", STAGES.join(", ")));
+        }
+        let control = match r.get("control") {
+            "ukraine" => ControlStatus::Ukraine,
+            "frontline" => ControlStatus::Frontline,
+            "occupied" => ControlStatus::Occupied,
+            "unknown" | "" => ControlStatus::Unknown,
+            s => {
+                r.err(
+                    d,
+                    "control",
+                    format!("expected ukraine, frontline, occupied or unknown, found {s:?}"),
+                );
+                ControlStatus::Unknown
+            }
+        };
+        let as_of = r.get("control_as_of").to_string();
+        if !as_of.is_empty() && parse_date(&as_of).is_none() {
+            r.err(
+                d,
+                "control_as_of",
+                format!("expected a date YYYY-MM-DD (or YYYY-MM, YYYY), found {as_of:?}"),
+            );
+        }
+        let kind = r.get("location_kind").to_string();
+        if !matches!(kind.as_str(), "site" | "basin-wide" | "offshore") {
+            r.err(
+                d,
+                "location_kind",
+                format!("expected site, basin-wide or offshore, found {kind:?}"),
+            );
+        }
+        let lat = r.num(d, "lat", -90.0, 90.0);
+        let lon = r.num(d, "lon", -180.0, 180.0);
+        if lat.is_some() != lon.is_some() {
+            r.err(d, "lat", "give both lat and lon, or neither".into());
+        }
+        out.push(DepositRow {
+            id,
+            name: r.get("name").into(),
+            name_uk: r.get("name_uk").into(),
+            commodities: list(r.get("commodities")),
+            oblasts: list(r.get("oblast")),
+            location_kind: kind,
+            lat,
+            lon,
+            coords_approximate: r.boolean(d, "coords_approximate"),
+            stage,
+            resource_tonnes: r.num(d, "resource_tonnes", 0.0, 1e15),
+            grade: r.get("grade").into(),
+            contained: r.get("contained").into(),
+            control,
+            control_as_of: as_of,
+            licence_holder: r.get("licence_holder").into(),
+            notes: r.get("notes").into(),
+            sources: r.get("sources").into(),
+            low_reliability: r.boolean(d, "low_reliability"),
+            location: r.loc(),
+        });
+    }
+    out
+}
+
+/// Reads the licence-events file; every event must name a known deposit.
+pub fn read_events(
+    file: FileId,
+    sources: &Sources,
+    deposits: &[DepositRow],
+    d: &mut Diagnostics,
+) -> Vec<LicenceEvent> {
+    let Some(t) = read_table(file, sources, EVENT_COLUMNS, d) else { return Vec::new() };
+    let mut out = Vec::new();
+    for (offset, line, cells) in &t.rows {
+        let r = Row {
+            file,
+            offset: *offset,
+            name: format!("event on line {line}"),
+            cols: EVENT_COLUMNS,
+            cells,
+        };
+        let id = r.get("deposit_id").to_string();
+        if !deposits.iter().any(|x| x.id == id) {
+            r.err(d, "deposit_id", format!("no deposit with id {id:?} in the deposits file"));
+            continue;
+        }
+        let Some(kind) = EventKind::parse(r.get("event")) else {
+            r.err(d, "event", format!("expected issued, re-awarded, renewed, psa-signed, revoked, production-start or production-halt, found {:?}", r.get("event")));
+            continue;
+        };
+        let date_text = r.get("date").to_string();
+        let Some(date) = parse_date(&date_text) else {
+            r.err(
+                d,
+                "date",
+                format!("expected a date YYYY-MM-DD (or YYYY-MM, YYYY), found {date_text:?}"),
+            );
+            continue;
+        };
+        out.push(LicenceEvent {
+            deposit_id: id,
+            kind,
+            date,
+            date_text,
+            holder: r.get("holder").into(),
+            note: r.get("note").into(),
+            source: r.get("source").into(),
+            low_reliability: r.boolean(d, "low_reliability"),
+            location: r.loc(),
+        });
+    }
+    out.sort_by(|a, b| (a.deposit_id.as_str(), a.date).cmp(&(b.deposit_id.as_str(), b.date)));
+    out
+}
+
+/// What a deposit's licence events say at the start of the simulation, under a deal's rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LicenceState {
+    /// Whether a licence is held.
+    pub licensed: bool,
+    /// Whether receipts from it count as new.
+    pub new: bool,
+}
+
+/// The rules of a deal that decide which receipts are new.
+#[derive(Clone, Copy, Debug)]
+pub struct NewnessRules {
+    /// Effective date.
+    pub effective: (i32, u8, u8),
+    /// Renewals on or after the effective date count as new.
+    pub renewals_count_as_new: bool,
+    /// Licences issued before the effective date but not producing then count as new.
+    pub unexploited_count_as_new: bool,
+}
+
+/// The licence state of a deposit at the start, given its events (sorted by date) and its stage.
+///
+/// - A licence is held if the latest award event (issued, re-awarded, psa-signed) is later than any
+///   revocation; without any award or revocation event, a deposit at stage licensed, construction or
+///   producing is taken to hold a licence issued before the effective date (the data do not date it).
+/// - It is new if awarded on or after the effective date; or, with `renewals_count_as_new`, renewed on or
+///   after it; or, with `unexploited_count_as_new`, if it was not producing at the effective date
+///   (production-start and production-halt events decide; without them, the stage at the start).
+pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules) -> LicenceState {
+    let award =
+        |k: EventKind| matches!(k, EventKind::Issued | EventKind::ReAwarded | EventKind::PsaSigned);
+    let last_award = events.iter().rev().find(|e| award(e.kind));
+    let last_revoke = events.iter().rev().find(|e| e.kind == EventKind::Revoked);
+    let licensed = match (last_award, last_revoke) {
+        (Some(a), Some(r)) => a.date > r.date,
+        (Some(_), None) => true,
+        (None, Some(_)) => false,
+        (None, None) => matches!(stage, "licensed" | "construction" | "producing"),
+    };
+    if !licensed {
+        return LicenceState { licensed, new: false };
+    }
+    let awarded_on = last_award.map(|e| e.date);
+    let mut new = awarded_on.is_some_and(|dt| dt >= rules.effective);
+    if rules.renewals_count_as_new
+        && events.iter().any(|e| e.kind == EventKind::Renewed && e.date >= rules.effective)
+    {
+        new = true;
+    }
+    if rules.unexploited_count_as_new && !new {
+        let producing_events: Vec<&&LicenceEvent> = events
+            .iter()
+            .filter(|e| {
+                matches!(e.kind, EventKind::ProductionStart | EventKind::ProductionHalt)
+                    && e.date <= rules.effective
+            })
+            .collect();
+        let producing_then = match producing_events.last() {
+            Some(e) => e.kind == EventKind::ProductionStart,
+            None => {
+                stage == "producing"
+                    && !events
+                        .iter()
+                        .any(|e| e.kind == EventKind::ProductionStart && e.date > rules.effective)
+            }
+        };
+        if !producing_then {
+            new = true;
+        }
+    }
+    LicenceState { licensed, new }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: EventKind, date: (i32, u8, u8)) -> LicenceEvent {
+        LicenceEvent {
+            deposit_id: "x".into(),
+            kind,
+            date,
+            date_text: String::new(),
+            holder: String::new(),
+            note: String::new(),
+            source: String::new(),
+            low_reliability: false,
+            location: Location { file: FileId(0), span: None },
+        }
+    }
+
+    const RULES: NewnessRules = NewnessRules {
+        effective: (2025, 5, 23),
+        renewals_count_as_new: false,
+        unexploited_count_as_new: false,
+    };
+
+    #[test]
+    fn a_licence_re_awarded_after_the_effective_date_is_new() {
+        let e = [
+            ev(EventKind::Issued, (2010, 1, 1)),
+            ev(EventKind::Revoked, (2026, 3, 1)),
+            ev(EventKind::ReAwarded, (2026, 9, 1)),
+        ];
+        let refs: Vec<&LicenceEvent> = e.iter().collect();
+        assert_eq!(
+            licence_state(&refs, "producing", &RULES),
+            LicenceState { licensed: true, new: true }
+        );
+        // Revoked and not yet re-awarded: no licence.
+        assert_eq!(
+            licence_state(&refs[..2], "producing", &RULES),
+            LicenceState { licensed: false, new: false }
+        );
+    }
+
+    #[test]
+    fn a_renewal_is_new_only_under_its_switch() {
+        let e = [ev(EventKind::Issued, (2005, 1, 1)), ev(EventKind::Renewed, (2025, 6, 1))];
+        let refs: Vec<&LicenceEvent> = e.iter().collect();
+        assert!(!licence_state(&refs, "producing", &RULES).new);
+        let on = NewnessRules { renewals_count_as_new: true, ..RULES };
+        assert!(licence_state(&refs, "producing", &on).new);
+    }
+
+    #[test]
+    fn an_unexploited_licence_is_new_only_under_its_switch() {
+        let e = [ev(EventKind::Issued, (2017, 1, 1))];
+        let refs: Vec<&LicenceEvent> = e.iter().collect();
+        assert!(!licence_state(&refs, "licensed", &RULES).new);
+        let on = NewnessRules { unexploited_count_as_new: true, ..RULES };
+        assert!(licence_state(&refs, "licensed", &on).new);
+        // A producing operation was exploited at the effective date.
+        assert!(!licence_state(&refs, "producing", &on).new);
+    }
+}

@@ -1,0 +1,198 @@
+//! Located errors: every problem names the file, line, column and dotted field path, says what was
+//! expected, and all problems are collected before any is reported.
+
+use std::fmt;
+use std::ops::Range;
+
+/// Index of a loaded file in a [`Sources`] table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A loaded text file (a scenario layer or a data file).
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Name shown in messages: the path as given, or `builtin:<path>` for embedded files.
+    pub name: String,
+    /// The text.
+    pub text: String,
+    /// Byte offsets of line starts.
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// A file with its text.
+    pub fn new(name: String, text: String) -> SourceFile {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile { name, text, line_starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = self.line_starts[line];
+        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    /// The text of 1-based line `line`, without its newline.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else { return "" };
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        self.text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// All files a scenario was read from.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() as u32 - 1)
+    }
+    /// The file with id `id`.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+    /// All files in load order.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+}
+
+/// Where a problem is: a file, a byte range in it (if known) and a dotted field path (if known).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file.
+    pub file: FileId,
+    /// Byte range of the offending text.
+    pub span: Option<Range<usize>>,
+}
+
+/// One problem found in the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Where, if known.
+    pub location: Option<Location>,
+    /// Dotted field path such as `projects.dobra.capex`, or a CSV row/column description.
+    pub path: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+/// A list of problems, reported together.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    /// The problems, in the order found.
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records a problem.
+    pub fn error(
+        &mut self,
+        location: Option<Location>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.items.push(Diagnostic { location, path: path.into(), message: message.into() });
+    }
+    /// Whether no problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+    /// Number of problems.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    /// Renders every problem with its location and the offending line.
+    pub fn render(&self, sources: &Sources) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            out.push_str(&render_one(d, sources));
+        }
+        let n = self.items.len();
+        out.push_str(&format!(
+            "{n} error{} found; nothing was run.\n",
+            if n == 1 { "" } else { "s" }
+        ));
+        out
+    }
+}
+
+fn render_one(d: &Diagnostic, sources: &Sources) -> String {
+    let mut s = String::from("error: ");
+    match &d.location {
+        Some(loc) => {
+            let f = sources.get(loc.file);
+            match &loc.span {
+                Some(span) => {
+                    let (line, col) = f.line_col(span.start);
+                    s.push_str(&format!("{}:{line}:{col}", f.name));
+                    if !d.path.is_empty() {
+                        s.push_str(&format!(": {}", d.path));
+                    }
+                    s.push_str(&format!(": {}\n", d.message));
+                    let text = f.line_text(line);
+                    if !text.is_empty() {
+                        let shown: String = text.chars().take(160).collect();
+                        let width = span.end.saturating_sub(span.start).max(1);
+                        let carets =
+                            width.min(shown.chars().count().saturating_sub(col - 1).max(1));
+                        s.push_str(&format!("  {line:>5} | {shown}\n"));
+                        s.push_str(&format!(
+                            "        | {}{}\n",
+                            " ".repeat(col.saturating_sub(1).min(160)),
+                            "^".repeat(carets.min(80))
+                        ));
+                    }
+                }
+                None => {
+                    s.push_str(&f.name);
+                    if !d.path.is_empty() {
+                        s.push_str(&format!(": {}", d.path));
+                    }
+                    s.push_str(&format!(": {}\n", d.message));
+                }
+            }
+        }
+        None => {
+            if !d.path.is_empty() {
+                s.push_str(&format!("{}: ", d.path));
+            }
+            s.push_str(&format!("{}\n", d.message));
+        }
+    }
+    s
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let f = SourceFile::new("a.toml".into(), "x = 1\nname = \"Київ\" # é\ny = 2\n".into());
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(6), (2, 1));
+        let off = f.text.find("# é").unwrap();
+        assert_eq!(f.line_col(off), (2, 15));
+        assert_eq!(f.line_text(3), "y = 2");
+    }
+}

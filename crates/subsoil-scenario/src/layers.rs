@@ -1,0 +1,469 @@
+//! Reading scenario layers: files or built-ins, `extends` chains, `--set` overrides, and the guards that
+//! keep bad input from doing harm (size limits, UTF-8, empty files, cycles).
+
+use std::path::{Path, PathBuf};
+
+use toml::de::DeTable;
+
+use crate::builtin;
+use crate::diag::{Diagnostics, FileId, Location, SourceFile, Sources};
+use crate::tree::{Kind, Node};
+
+/// Largest file subsoil reads (scenario layers and data files).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Deepest `extends` chain.
+pub const MAX_DEPTH: usize = 32;
+
+/// Where a file came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Embedded in the binary, by its path in the source tree (e.g. `scenarios/ukraine-base.toml`).
+    Builtin(String),
+    /// On disk.
+    File(PathBuf),
+    /// A `--set` override on the command line.
+    CommandLine,
+}
+
+impl Origin {
+    /// The origin of `rel` written in a file that came from `self`.
+    pub fn join(&self, rel: &str) -> Origin {
+        match self {
+            Origin::Builtin(p) => Origin::Builtin(normalise(&format!("{}/{rel}", parent(p)))),
+            Origin::File(p) => Origin::File(p.parent().unwrap_or_else(|| Path::new(".")).join(rel)),
+            Origin::CommandLine => Origin::File(PathBuf::from(rel)),
+        }
+    }
+
+    /// Name shown in messages.
+    pub fn display(&self) -> String {
+        match self {
+            Origin::Builtin(p) => format!("builtin:{p}"),
+            Origin::File(p) => p.display().to_string(),
+            Origin::CommandLine => "--set".to_string(),
+        }
+    }
+
+    /// Reads the file's text, reporting problems in `diags` (located at `at` when given).
+    pub fn read(
+        &self,
+        at: Option<Location>,
+        path: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        match self {
+            Origin::Builtin(p) => match builtin::file(p) {
+                Some(text) => Some(text.to_string()),
+                None => {
+                    diags.error(at, path, format!("no built-in file {p}"));
+                    None
+                }
+            },
+            Origin::File(p) => read_checked(p, at, path, diags),
+            Origin::CommandLine => None,
+        }
+    }
+
+    fn key(&self) -> String {
+        match self {
+            Origin::Builtin(p) => format!("builtin:{p}"),
+            Origin::File(p) => {
+                std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).display().to_string()
+            }
+            Origin::CommandLine => "--set".into(),
+        }
+    }
+}
+
+fn parent(p: &str) -> &str {
+    p.rfind('/').map_or("", |i| &p[..i])
+}
+
+fn normalise(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// Reads a file from disk with the size and encoding guards.
+fn read_checked(
+    p: &Path,
+    at: Option<Location>,
+    path: &str,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let shown = p.display();
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_dir() => {
+            diags.error(at, path, format!("{shown} is a directory, expected a file"));
+            return None;
+        }
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            diags.error(
+                at,
+                path,
+                format!(
+                    "{shown} is {} bytes; files are limited to {MAX_FILE_BYTES} bytes",
+                    m.len()
+                ),
+            );
+            return None;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            diags.error(at, path, format!("cannot read {shown}: {e}"));
+            return None;
+        }
+    }
+    let bytes = match std::fs::read(p) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.error(at, path, format!("cannot read {shown}: {e}"));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
+            let line = prefix.matches('\n').count() + 1;
+            let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            diags.error(
+                at,
+                path,
+                format!(
+                    "{shown}:{line}:{col}: not UTF-8 text (invalid byte at offset {good}); expected a UTF-8 TOML or CSV file"
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A scenario read from its layers.
+#[derive(Debug)]
+pub struct Layered {
+    /// Every file read, for messages.
+    pub sources: Sources,
+    /// Origin of each file, indexed like `sources`.
+    pub origins: Vec<Origin>,
+    /// The merged document.
+    pub root: Node,
+    /// Layer files in the order they were applied.
+    pub layers: Vec<String>,
+}
+
+impl Layered {
+    /// Origin of the file a node came from.
+    pub fn origin(&self, file: FileId) -> &Origin {
+        &self.origins[file.0 as usize]
+    }
+}
+
+/// How a scenario is named on the command line: a built-in name, or a path to a `.toml` file.
+pub fn origin_of(spec: &str) -> Origin {
+    if spec.contains('/') || spec.contains('\\') || spec.ends_with(".toml") {
+        Origin::File(PathBuf::from(spec))
+    } else {
+        match builtin::layer_path(spec) {
+            Some(p) => Origin::Builtin(p.to_string()),
+            None => Origin::File(PathBuf::from(spec)),
+        }
+    }
+}
+
+/// Reads the scenario `spec` with its `extends` chain and applies `sets` (`path=value` overrides).
+/// Problems go to `diags`; the merged tree is returned even when some were found, so that later checks
+/// can report theirs too.
+pub fn load(spec: &str, sets: &[String], diags: &mut Diagnostics) -> Layered {
+    let mut l = Loader {
+        sources: Sources::default(),
+        origins: Vec::new(),
+        layers: Vec::new(),
+        stack: Vec::new(),
+    };
+    let origin = origin_of(spec);
+    if let Origin::File(p) = &origin {
+        if !p.exists() && !spec.ends_with(".toml") && !spec.contains('/') {
+            diags.error(
+                None,
+                "",
+                format!(
+                    "no built-in scenario or file named {spec:?}; built-ins: {}",
+                    builtin::scenario_names().join(", ")
+                ),
+            );
+        }
+    }
+    let mut root = if diags.is_empty() {
+        l.layer(origin, None, diags).unwrap_or_else(|| empty_root())
+    } else {
+        empty_root()
+    };
+    for s in sets {
+        l.apply_set(&mut root, s, diags);
+    }
+    Layered { sources: l.sources, origins: l.origins, root, layers: l.layers }
+}
+
+fn empty_root() -> Node {
+    Node { file: FileId(0), span: 0..0, kind: Kind::Table(Default::default()) }
+}
+
+struct Loader {
+    sources: Sources,
+    origins: Vec<Origin>,
+    layers: Vec<String>,
+    stack: Vec<String>,
+}
+
+impl Loader {
+    fn add(&mut self, origin: Origin, text: String) -> FileId {
+        self.origins.push(origin.clone());
+        self.sources.add(SourceFile::new(origin.display(), text))
+    }
+
+    /// Reads one layer and everything it extends; returns the merged tree of the layer.
+    fn layer(
+        &mut self,
+        origin: Origin,
+        at: Option<Location>,
+        diags: &mut Diagnostics,
+    ) -> Option<Node> {
+        let key = origin.key();
+        if let Some(pos) = self.stack.iter().position(|k| *k == key) {
+            let mut cycle: Vec<String> = self.stack[pos..].to_vec();
+            cycle.push(key);
+            diags.error(at, "extends", format!("circular extends: {}", cycle.join(" → ")));
+            return None;
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            diags.error(at, "extends", format!("extends chain deeper than {MAX_DEPTH} layers"));
+            return None;
+        }
+        let text = origin.read(at.clone(), "extends", diags)?;
+        let file = self.add(origin.clone(), text);
+        let text = self.sources.get(file).text.clone();
+        let parsed = match DeTable::parse(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                let msg = e.message().trim().to_string();
+                diags.error(
+                    Some(Location { file, span: Some(span) }),
+                    "",
+                    format!("invalid TOML: {msg}"),
+                );
+                return None;
+            }
+        };
+        let mut node = Node::from_toml(file, &parsed, diags);
+        let whole = Location { file, span: Some(0..0) };
+        let Kind::Table(table) = &mut node.kind else { return None };
+        if table.is_empty() {
+            diags.error(
+                Some(whole),
+                "",
+                "empty scenario file: expected at least `format-version = 1` and some sections",
+            );
+            return None;
+        }
+        match table.remove("format-version") {
+            None => {
+                diags.error(
+                    Some(whole),
+                    "format-version",
+                    "missing `format-version = 1` (required in every scenario file)",
+                );
+                return None;
+            }
+            Some(v) if v.kind == Kind::Int(1) => {}
+            Some(v) => {
+                diags.error(
+                    Some(v.location()),
+                    "format-version",
+                    format!("this subsoil reads format-version 1; found {}", describe(&v)),
+                );
+                return None;
+            }
+        }
+        let extends = table.remove("extends");
+        self.stack.push(key);
+        let mut merged: Option<Node> = None;
+        if let Some(ext) = extends {
+            let names: Vec<Node> = match ext.kind {
+                Kind::Str(_) => vec![ext],
+                Kind::Array(items) => items,
+                _ => {
+                    diags.error(Some(ext.location()), "extends", format!("expected a layer name or path (a string) or an array of them, found {}", ext.kind.type_name()));
+                    Vec::new()
+                }
+            };
+            for n in names {
+                let Some(rel) = n.str() else {
+                    diags.error(
+                        Some(n.location()),
+                        "extends",
+                        format!("expected a string, found {}", n.kind.type_name()),
+                    );
+                    continue;
+                };
+                let target = if rel.contains('/') || rel.ends_with(".toml") {
+                    origin.join(rel)
+                } else {
+                    match builtin::layer_path(rel) {
+                        Some(p) => Origin::Builtin(p.to_string()),
+                        None => {
+                            diags.error(
+                                Some(n.location()),
+                                "extends",
+                                format!("no built-in layer named {rel:?} (a file path must end in .toml); built-ins: {}", builtin::layer_names().join(", ")),
+                            );
+                            continue;
+                        }
+                    }
+                };
+                if let Some(layer) = self.layer(target, Some(n.location()), diags) {
+                    match merged.as_mut() {
+                        Some(m) => m.merge(layer),
+                        None => merged = Some(layer),
+                    }
+                }
+            }
+        }
+        self.stack.pop();
+        self.layers.push(origin.display());
+        Some(match merged {
+            Some(mut m) => {
+                m.merge(node);
+                m
+            }
+            None => node,
+        })
+    }
+
+    /// Applies `path=value` to the merged tree.
+    fn apply_set(&mut self, root: &mut Node, set: &str, diags: &mut Diagnostics) {
+        let file = self.add(Origin::CommandLine, set.to_string());
+        let whole = Location { file, span: Some(0..set.len()) };
+        let Some((path, value)) = set.split_once('=') else {
+            diags.error(
+                Some(whole),
+                "--set",
+                "expected path=value, e.g. --set rates.valuation=0.05",
+            );
+            return;
+        };
+        let path = path.trim();
+        let keys: Vec<&str> = path.split('.').collect();
+        if keys.iter().any(|k| k.is_empty()) {
+            diags.error(Some(whole), "--set", format!("{path:?} is not a dotted field path"));
+            return;
+        }
+        let vstart = set.len() - value.len();
+        let new = parse_set_value(file, value.trim(), vstart, diags);
+        let mut node = root;
+        for (depth, k) in keys.iter().enumerate() {
+            let last = depth + 1 == keys.len();
+            let Kind::Table(t) = &mut node.kind else {
+                diags.error(
+                    Some(whole.clone()),
+                    path,
+                    format!("{} is not a table", keys[..depth].join(".")),
+                );
+                return;
+            };
+            if last {
+                let replacement = match t.get(*k) {
+                    Some(old) if old.is_quantity_table() && new.number().is_some() => {
+                        quantity_from_set(old, new.clone())
+                    }
+                    _ => new.clone(),
+                };
+                t.insert(k.to_string(), replacement);
+                return;
+            }
+            node = t.entry(k.to_string()).or_insert_with(|| Node {
+                file,
+                span: 0..set.len(),
+                kind: Kind::Table(Default::default()),
+            });
+        }
+    }
+}
+
+/// A quantity overridden on the command line keeps its unit; its provenance becomes the override.
+fn quantity_from_set(old: &Node, value: Node) -> Node {
+    let mut t = std::collections::BTreeMap::new();
+    if let Some(u) = old.get("unit") {
+        t.insert("unit".to_string(), u.clone());
+    }
+    let file = value.file;
+    let span = value.span.clone();
+    t.insert("value".to_string(), value);
+    t.insert(
+        "assumption".to_string(),
+        Node {
+            file,
+            span: span.clone(),
+            kind: Kind::Str("set on the command line with --set".into()),
+        },
+    );
+    Node { file, span, kind: Kind::Table(t) }
+}
+
+/// Parses the value of a `--set`: any TOML value (`0.05`, `"text"`, `{ value = 1, unit = "yr" }`), or
+/// else the text itself as a string (e.g. `--set metadata.title=My study`).
+fn parse_set_value(file: FileId, text: &str, offset: usize, diags: &mut Diagnostics) -> Node {
+    const PREFIX: &str = "v = ";
+    let wrapped = format!("{PREFIX}{text}");
+    if let Ok(t) = DeTable::parse(&wrapped) {
+        let mut inner = Diagnostics::default();
+        let n = Node::from_toml(file, &t, &mut inner);
+        if let Some(mut v) = n.get("v").cloned() {
+            shift(&mut v, offset as isize - PREFIX.len() as isize);
+            diags.items.extend(inner.items);
+            return v;
+        }
+    }
+    Node { file, span: offset..offset + text.len(), kind: Kind::Str(text.into()) }
+}
+
+fn shift(n: &mut Node, by: isize) {
+    n.span =
+        (n.span.start as isize + by).max(0) as usize..(n.span.end as isize + by).max(0) as usize;
+    match &mut n.kind {
+        Kind::Table(t) => t.values_mut().for_each(|c| shift(c, by)),
+        Kind::Array(a) => a.iter_mut().for_each(|c| shift(c, by)),
+        _ => {}
+    }
+}
+
+fn describe(n: &Node) -> String {
+    match &n.kind {
+        Kind::Int(i) => i.to_string(),
+        Kind::Float(f) => f.to_string(),
+        Kind::Str(s) => format!("{s:?}"),
+        k => k.type_name().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_paths_resolve_relative_to_their_file() {
+        let o = Origin::Builtin("scenarios/deals/final.toml".into());
+        assert_eq!(o.join("../../data/deposits.csv"), Origin::Builtin("data/deposits.csv".into()));
+    }
+}

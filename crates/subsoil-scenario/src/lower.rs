@@ -1,0 +1,506 @@
+//! Lowering: validated values → the model's types, with cross-field checks (ids that refer to each
+//! other, product units, probabilities that must sum to one) and the registry of uncertain inputs.
+
+use std::collections::{BTreeMap, HashMap};
+
+use subsoil_core::{
+    Conflict, Control, Date, DecisionRule, Deposit, Fiscal, Macro, Model, Newness, Param, Product,
+    Profile, Project, ProjectProduct, Rates, Regime, Stage, StageRules, StartControl, Time,
+};
+use subsoil_risk::{Dist, stream_id};
+
+use crate::deposits::{ControlStatus, DepositRow, LicenceEvent, NewnessRules, licence_state};
+use crate::diag::{Diagnostics, Location};
+use crate::quantity::Quantity;
+use crate::walk::Values;
+
+/// An uncertain input: one uniform per path feeds its distribution.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// Name (the dotted path of the field, or of the per-project copy of a default).
+    pub name: String,
+    /// Distribution.
+    pub dist: Dist,
+    /// Random stream of the input: a hash of its name, so scenarios sharing a name share its draws.
+    pub stream: u64,
+    /// Draws are clamped to this range (the field's bounds; only unbounded tails can reach them).
+    pub bounds: (f64, f64),
+}
+
+/// The registry of uncertain inputs, indexed by slot.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    /// Inputs by slot.
+    pub list: Vec<Input>,
+    by_name: HashMap<String, u32>,
+}
+
+impl Inputs {
+    /// The model parameter for a quantity: fixed, or a slot named after its path.
+    pub fn param(&mut self, q: &Quantity) -> Param {
+        self.param_named(&q.path, q)
+    }
+
+    /// The model parameter for a quantity, drawn under `name` (used to give each project its own draw of
+    /// a shared default).
+    pub fn param_named(&mut self, name: &str, q: &Quantity) -> Param {
+        if !q.uncertain {
+            return Param::Fixed(q.median());
+        }
+        self.slot_bounded(name, q.dist.clone(), q.bounds)
+    }
+
+    /// A slot for an uncertain input with the given distribution, drawn over its whole support.
+    pub fn slot(&mut self, name: &str, dist: Dist) -> Param {
+        let bounds = dist.support();
+        self.slot_bounded(name, dist, bounds)
+    }
+
+    fn slot_bounded(&mut self, name: &str, dist: Dist, bounds: (f64, f64)) -> Param {
+        if let Some(&s) = self.by_name.get(name) {
+            return Param::Slot(s);
+        }
+        let s = self.list.len() as u32;
+        self.list.push(Input { name: name.to_string(), dist, stream: stream_id(name), bounds });
+        self.by_name.insert(name.to_string(), s);
+        Param::Slot(s)
+    }
+
+    /// Median of every input, by slot: the deterministic base case.
+    pub fn medians(&self) -> Vec<f64> {
+        self.list.iter().map(|i| i.dist.median()).collect()
+    }
+}
+
+/// What lowering needs besides the validated values.
+pub struct LowerInput<'a> {
+    /// Validated values.
+    pub values: &'a Values,
+    /// Ids of products, in order.
+    pub products: Vec<String>,
+    /// Ids of projects, in order.
+    pub projects: Vec<String>,
+    /// Product ids per project, in order.
+    pub project_products: HashMap<String, Vec<String>>,
+    /// Number of `[[correlations]]` entries.
+    pub correlations: usize,
+    /// Deposits.
+    pub deposits: &'a [DepositRow],
+    /// Licence events.
+    pub events: &'a [LicenceEvent],
+}
+
+/// Builds the model; problems go to `d`.
+pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs) {
+    let v = li.values;
+    let mut inputs = Inputs::default();
+    let q = |path: &str| v.q(path);
+    // Every quantity read below was either given and validated or defaulted; a missing one means the
+    // validator already reported an error, so a neutral placeholder keeps lowering going.
+    let p = |inputs: &mut Inputs, path: &str| -> Param {
+        q(path).map_or(Param::Fixed(0.0), |x| inputs.param(x))
+    };
+
+    let start_year = v.count("time.start-year").unwrap_or(2026) as i32;
+    let time = Time {
+        start_year,
+        horizon: v.count("time.horizon-years").unwrap_or(50) as u32,
+        base_year: v.count("time.base-year").map_or(start_year, |y| y as i32),
+    };
+
+    let macro_ = Macro {
+        us_inflation: p(&mut inputs, "macro.us-inflation"),
+        uah_per_usd: p(&mut inputs, "macro.uah-per-usd"),
+        uah_depreciation: p(&mut inputs, "macro.uah-depreciation"),
+        gdp: p(&mut inputs, "macro.gdp"),
+        gdp_real_growth: p(&mut inputs, "macro.gdp-real-growth"),
+    };
+    let rates = Rates {
+        investor_base: p(&mut inputs, "rates.investor-base"),
+        crp_war: p(&mut inputs, "rates.country-risk-premium-war"),
+        crp_postwar: p(&mut inputs, "rates.country-risk-premium-postwar"),
+        crp_peace: p(&mut inputs, "rates.country-risk-premium-peace"),
+        postwar_years: v.count("rates.postwar-years").unwrap_or(5) as u32,
+        valuation: p(&mut inputs, "rates.valuation"),
+        us_discount: p(&mut inputs, "rates.us-discount"),
+    };
+    let fiscal = Fiscal {
+        cit_rate: p(&mut inputs, "fiscal.cit-rate"),
+        depreciation_years: v.count("fiscal.depreciation-years").unwrap_or(10) as u32,
+        psa_cost_recovery_limit: p(&mut inputs, "fiscal.psa-cost-recovery-limit"),
+        psa_state_share: p(&mut inputs, "fiscal.psa-state-share"),
+        licence_fee: p(&mut inputs, "fiscal.licence-fee"),
+    };
+
+    // Products.
+    let mut products = Vec::new();
+    let mut product_index = HashMap::new();
+    for id in &li.products {
+        let base = format!("products.{id}");
+        let unit = v.str(&format!("{base}.unit")).unwrap_or("").to_string();
+        for field in ["price", "long-run"] {
+            check_unit(v, &format!("{base}.{field}"), &format!("USD/{unit}"), d);
+        }
+        check_unit(v, &format!("{base}.world-supply"), &format!("{unit}/yr"), d);
+        let long_run_central = q(&format!("{base}.long-run")).map_or(1.0, Quantity::median);
+        product_index.insert(id.clone(), products.len());
+        products.push(Product {
+            id: id.clone(),
+            unit,
+            price: p(&mut inputs, &format!("{base}.price")),
+            long_run: p(&mut inputs, &format!("{base}.long-run")),
+            long_run_central,
+            volatility: p(&mut inputs, &format!("{base}.volatility")),
+            half_life: p(&mut inputs, &format!("{base}.half-life")),
+            royalty_rate: p(&mut inputs, &format!("{base}.royalty-rate")),
+            shock_stream: stream_id(&format!("{base}.shock")),
+        });
+    }
+    let price_cholesky = correlations(li, &product_index, d);
+
+    // Deposits.
+    let rules = NewnessRules {
+        effective: v.dates.get("deal.effective-date").copied().unwrap_or((2025, 5, 23)),
+        renewals_count_as_new: v.bool("deal.renewals-count-as-new").unwrap_or(false),
+        unexploited_count_as_new: v.bool("deal.unexploited-count-as-new").unwrap_or(false),
+    };
+    let unknown = unknown_control(v, d);
+    let mut deposits = Vec::new();
+    let mut deposit_index = HashMap::new();
+    for row in li.deposits {
+        let control = match row.control {
+            ControlStatus::Ukraine => StartControl::Known(Control::Ukraine),
+            ControlStatus::Frontline => StartControl::Known(Control::Frontline),
+            ControlStatus::Occupied => StartControl::Known(Control::Occupied),
+            ControlStatus::Unknown => StartControl::Drawn(match &unknown {
+                Some(dist) => inputs.slot(&format!("deposits.{}.control", row.id), dist.clone()),
+                None => Param::Fixed(0.0),
+            }),
+        };
+        deposit_index.insert(row.id.clone(), deposits.len());
+        deposits.push(Deposit {
+            id: row.id.clone(),
+            name: row.name.clone(),
+            oblast: row.oblasts.join(";"),
+            control,
+        });
+    }
+    let mut events_by_deposit: HashMap<&str, Vec<&LicenceEvent>> = HashMap::new();
+    for e in li.events {
+        events_by_deposit.entry(e.deposit_id.as_str()).or_default().push(e);
+    }
+
+    // Stages.
+    let stage_names = ["identified", "explored", "tender", "licensed"];
+    let abandon: [Param; 4] = std::array::from_fn(|i| {
+        q(&format!("stages.{}.abandon", stage_names[i]))
+            .map_or(Param::Fixed(0.0), |x| inputs.param(x))
+    });
+    let stages = StageRules {
+        abandon,
+        war_licensing_slowdown: p(&mut inputs, "stages.war-licensing-slowdown"),
+    };
+
+    let conflict = Conflict {
+        ceasefire_hazard: p(&mut inputs, "conflict.ceasefire-hazard"),
+        ceasefire_u: match Dist::uniform(0.0, 1.0) {
+            Ok(u) => inputs.slot("conflict.ceasefire-timing", u),
+            Err(_) => Param::Fixed(0.5),
+        },
+    };
+
+    // Projects.
+    let mut projects = Vec::new();
+    for id in &li.projects {
+        let base = format!("projects.{id}");
+        let Some(dep_id) = v.str(&format!("{base}.deposit")) else { continue };
+        let Some(&deposit) = deposit_index.get(dep_id) else {
+            let known: Vec<&str> = li.deposits.iter().map(|r| r.id.as_str()).collect();
+            d.error(
+                v.loc(&format!("{base}.deposit")),
+                format!("{base}.deposit"),
+                format!(
+                    "no deposit with id {dep_id:?} in the deposits file ({} deposits: {}…)",
+                    known.len(),
+                    known.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+                ),
+            );
+            continue;
+        };
+        let row = &li.deposits[deposit];
+        let stage_text = v.str(&format!("{base}.stage")).unwrap_or(row.stage.as_str()).to_string();
+        let stage = parse_stage(&stage_text);
+        let evs = events_by_deposit.get(dep_id).map_or(&[][..], Vec::as_slice);
+        let licence = licence_state(evs, &stage_text, &rules);
+        let regime = match v.str(&format!("{base}.regime")) {
+            Some("psa") => Regime::Psa {
+                cost_recovery_limit: q(&format!("{base}.psa.cost-recovery-limit"))
+                    .map_or(fiscal.psa_cost_recovery_limit, |x| inputs.param(x)),
+                state_share: q(&format!("{base}.psa.state-share"))
+                    .map_or(fiscal.psa_state_share, |x| inputs.param(x)),
+            },
+            _ => Regime::Royalty,
+        };
+        if v.str(&format!("{base}.regime")) != Some("psa")
+            && v.locations.contains_key(&format!("{base}.psa"))
+        {
+            d.error(
+                v.loc(&format!("{base}.psa")),
+                format!("{base}.psa"),
+                "PSA terms given but `regime` is not \"psa\"",
+            );
+        }
+        let decision = match v.str(&format!("{base}.decision")) {
+            Some("always") => DecisionRule::Always,
+            Some("never") => DecisionRule::Never,
+            _ => DecisionRule::Npv,
+        };
+        let mut pproducts = Vec::new();
+        let ids = li.project_products.get(id).cloned().unwrap_or_default();
+        if ids.is_empty() {
+            d.error(
+                v.loc(&format!("{base}.products")),
+                format!("{base}.products"),
+                "a project needs at least one product",
+            );
+        }
+        if ids.len() > subsoil_core::project::MAX_PRODUCTS {
+            d.error(
+                v.loc(&format!("{base}.products")),
+                format!("{base}.products"),
+                format!("at most {} products per project", subsoil_core::project::MAX_PRODUCTS),
+            );
+        }
+        for pid in ids.iter().take(subsoil_core::project::MAX_PRODUCTS) {
+            let pbase = format!("{base}.products.{pid}");
+            let Some(&k) = product_index.get(pid) else {
+                d.error(
+                    v.loc(&pbase),
+                    pbase.clone(),
+                    format!("no product {pid:?} in [products]; known: {}", li.products.join(", ")),
+                );
+                continue;
+            };
+            let unit = &products[k].unit;
+            check_unit(v, &format!("{pbase}.capacity"), &format!("{unit}/yr"), d);
+            check_unit(v, &format!("{pbase}.opex"), &format!("USD/{unit}"), d);
+            pproducts.push(ProjectProduct {
+                product: k,
+                capacity: p(&mut inputs, &format!("{pbase}.capacity")),
+                opex: p(&mut inputs, &format!("{pbase}.opex")),
+                royalty_rate: q(&format!("{pbase}.royalty-rate")).map(|x| inputs.param(x)),
+            });
+        }
+        let profile = match v.str(&format!("{base}.profile.kind")) {
+            Some("decline") => {
+                Profile::Decline { rate: p(&mut inputs, &format!("{base}.profile.decline-rate")) }
+            }
+            _ => Profile::RampPlateau {
+                ramp_years: v.count(&format!("{base}.profile.ramp-years")).unwrap_or(0) as u32,
+                ramp_start: p(&mut inputs, &format!("{base}.profile.ramp-start")),
+            },
+        };
+        // Project-level uncertainties: the project's own, or its own draw of the shared default.
+        let own = |inputs: &mut Inputs, key: &str| -> Param {
+            match q(&format!("{base}.{key}")) {
+                Some(x) => inputs.param(x),
+                None => q(&format!("uncertainty.{key}"))
+                    .map_or(Param::Fixed(if key == "schedule-slip" { 0.0 } else { 1.0 }), |x| {
+                        inputs.param_named(&format!("{base}.{key}"), x)
+                    }),
+            }
+        };
+        let capex_overrun = own(&mut inputs, "capex-overrun");
+        let opex_multiplier = own(&mut inputs, "opex-multiplier");
+        let production_factor = own(&mut inputs, "production-factor");
+        let schedule_slip = own(&mut inputs, "schedule-slip");
+        let stage_durations: [Param; 4] = std::array::from_fn(|i| {
+            q(&format!("stages.{}.duration", stage_names[i])).map_or(Param::Fixed(0.0), |x| {
+                inputs.param_named(&format!("{base}.stages.{}.duration", stage_names[i]), x)
+            })
+        });
+        projects.push(Project {
+            id: id.clone(),
+            name: v.str(&format!("{base}.name")).unwrap_or(&row.name).to_string(),
+            deposit,
+            stage,
+            licensed: licence.licensed,
+            licence_new: licence.new,
+            regime,
+            decision,
+            construction_years: p(&mut inputs, &format!("{base}.construction-years")),
+            life_years: p(&mut inputs, &format!("{base}.life-years")),
+            capex: p(&mut inputs, &format!("{base}.capex")),
+            sustaining_capex: p(&mut inputs, &format!("{base}.sustaining-capex")),
+            closure_cost: p(&mut inputs, &format!("{base}.closure-cost")),
+            licence_fee: q(&format!("{base}.licence-fee")).map(|x| inputs.param(x)),
+            tax_book_value: p(&mut inputs, &format!("{base}.tax-book-value")),
+            products: pproducts,
+            profile,
+            capex_overrun,
+            opex_multiplier,
+            production_factor,
+            schedule_slip,
+            event_stream: stream_id(&format!("{base}.events")),
+            stage_durations,
+        });
+    }
+
+    let (y, m, dd) = rules.effective;
+    let model = Model {
+        time,
+        macro_,
+        rates,
+        fiscal,
+        products,
+        price_cholesky,
+        deposits,
+        projects,
+        stages,
+        conflict,
+        newness: Newness { effective: Date::new(y, m, dd) },
+    };
+    (model, inputs)
+}
+
+fn parse_stage(s: &str) -> Stage {
+    match s {
+        "identified" => Stage::Identified,
+        "explored" => Stage::Explored,
+        "tender" => Stage::Tender,
+        "licensed" => Stage::Licensed,
+        "construction" => Stage::Construction,
+        "producing" => Stage::Producing,
+        _ => Stage::Closed,
+    }
+}
+
+/// Checks that a quantity written with a unit uses the product's unit.
+fn check_unit(v: &Values, path: &str, want: &str, d: &mut Diagnostics) {
+    if let Some(qt) = v.q(path) {
+        if let Some(u) = &qt.unit {
+            if u != want {
+                d.error(
+                    qt.location.clone(),
+                    path,
+                    format!("unit {u:?} does not match the product's unit: expected {want:?}"),
+                );
+            }
+        }
+    }
+}
+
+/// The distribution of the control of a deposit whose control is unknown: 0 ukraine, 1 frontline,
+/// 2 occupied.
+fn unknown_control(v: &Values, d: &mut Diagnostics) -> Option<Dist> {
+    let get = |k: &str| v.q(&format!("conflict.unknown-control.{k}")).map_or(0.0, Quantity::median);
+    let w = [get("ukraine"), get("frontline"), get("occupied")];
+    let sum: f64 = w.iter().sum();
+    if (sum - 1.0).abs() > 1e-6 {
+        d.error(
+            v.loc("conflict.unknown-control"),
+            "conflict.unknown-control",
+            format!("the probabilities must sum to 1; they sum to {sum}"),
+        );
+        return None;
+    }
+    Dist::discrete(&[0.0, 1.0, 2.0], &w).ok()
+}
+
+/// Cholesky factor of the correlation matrix of yearly price shocks (Spearman ρ → Pearson 2 sin(πρ/6)).
+fn correlations(
+    li: &LowerInput<'_>,
+    index: &HashMap<String, usize>,
+    d: &mut Diagnostics,
+) -> Vec<f64> {
+    let n = li.products.len();
+    let mut c = vec![0.0; n * n];
+    for i in 0..n {
+        c[i * n + i] = 1.0;
+    }
+    let v = li.values;
+    let mut seen: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for k in 0..li.correlations {
+        let base = format!("correlations[{k}]");
+        let (Some(a), Some(b)) = (v.str(&format!("{base}.a")), v.str(&format!("{base}.b"))) else {
+            continue;
+        };
+        let loc: Option<Location> = v.loc(&base);
+        let (Some(&i), Some(&j)) = (index.get(a), index.get(b)) else {
+            d.error(
+                loc,
+                base,
+                format!("correlation between {a:?} and {b:?}: both must be product ids"),
+            );
+            continue;
+        };
+        if i == j {
+            d.error(loc, base, format!("a product cannot be correlated with itself ({a:?})"));
+            continue;
+        }
+        let key = (i.min(j), i.max(j));
+        if let Some(prev) = seen.insert(key, k) {
+            d.error(
+                loc,
+                base,
+                format!("the pair {a:?}–{b:?} is already given in correlations[{prev}]"),
+            );
+            continue;
+        }
+        let rho = v.q(&format!("{base}.rho")).map_or(0.0, Quantity::median);
+        let pearson = 2.0 * (std::f64::consts::PI * rho / 6.0).sin();
+        c[i * n + j] = pearson;
+        c[j * n + i] = pearson;
+    }
+    match cholesky(&c, n) {
+        Some(l) => l,
+        None => {
+            d.error(v.loc("correlations"), "correlations", "the price correlations are inconsistent: their matrix is not positive definite (lower the largest correlations)");
+            identity(n)
+        }
+    }
+}
+
+fn identity(n: usize) -> Vec<f64> {
+    let mut m = vec![0.0; n * n];
+    for i in 0..n {
+        m[i * n + i] = 1.0;
+    }
+    m
+}
+
+/// Lower-triangular L with L·Lᵀ = c, or `None` if `c` is not positive definite.
+pub fn cholesky(c: &[f64], n: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let mut s = c[i * n + j];
+            for k in 0..j {
+                s -= l[i * n + k] * l[j * n + k];
+            }
+            if i == j {
+                if s <= 1e-12 {
+                    return None;
+                }
+                l[i * n + i] = s.sqrt();
+            } else {
+                l[i * n + j] = s / l[j * n + j];
+            }
+        }
+    }
+    Some(l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cholesky_reproduces_the_matrix_and_rejects_inconsistent_ones() {
+        let c = [1.0, 0.5, 0.5, 1.0];
+        let l = cholesky(&c, 2).expect("positive definite");
+        assert!((l[2] - 0.5).abs() < 1e-12 && (l[3] - 0.75f64.sqrt()).abs() < 1e-12);
+        let bad = [1.0, 0.9, -0.9, 0.9, 1.0, 0.9, -0.9, 0.9, 1.0];
+        assert!(cholesky(&bad, 3).is_none());
+    }
+}

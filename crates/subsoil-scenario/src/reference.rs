@@ -1,0 +1,119 @@
+//! The scenario reference (`docs/scenario-reference.md`), generated from the [schema](crate::schema).
+
+use crate::quantity::fmt_num;
+use crate::schema::{Field, Q, ROOT, Req, Ty, Unit};
+
+/// Renders the reference for every section and field.
+pub fn render() -> String {
+    let mut out = String::from(
+        "# Scenario reference (format-version 1)\n\n\
+         Generated from the code by `subsoil reference`; do not edit by hand.\n\
+         Conventions (quantities, distributions, units, layers) are in [data-format.md](data-format.md).\n\n\
+         A *quantity* is a number, or a table with `value` or `dist` plus `unit` and `source` or `assumption`.\n\
+         Fields marked *uncertain* accept a distribution; the others need a fixed value.\n\n",
+    );
+    for f in ROOT {
+        section(&mut out, f, f.key);
+    }
+    out
+}
+
+fn section(out: &mut String, f: &Field, path: &str) {
+    match &f.ty {
+        Ty::Table(fields) => {
+            out.push_str(&format!("## `[{path}]`\n\n{} {}\n\n", f.doc, presence(f.req)));
+            table(out, fields, path);
+        }
+        Ty::Map { key, value: Ty::Table(fields) } => {
+            let p = format!("{path}.{key}");
+            out.push_str(&format!("## `[{p}]`\n\n{} {}\n\n", f.doc, presence(f.req)));
+            table(out, fields, &p);
+        }
+        Ty::Array(Ty::Table(fields)) => {
+            out.push_str(&format!("## `[[{path}]]`\n\n{} {}\n\n", f.doc, presence(f.req)));
+            table(out, fields, path);
+        }
+        _ => {
+            out.push_str(&format!("## `{path}`\n\n{} {}\n\n", f.doc, presence(f.req)));
+            out.push_str(&format!("Type: {}.\n\n", type_text(&f.ty)));
+        }
+    }
+}
+
+fn table(out: &mut String, fields: &[Field], path: &str) {
+    out.push_str(
+        "| field | type and unit | default | constraint | meaning |\n|---|---|---|---|---|\n",
+    );
+    let mut nested = Vec::new();
+    for f in fields {
+        match &f.ty {
+            Ty::Table(_) | Ty::Map { value: Ty::Table(_), .. } => {
+                nested.push(f);
+                out.push_str(&format!(
+                    "| `{}` | table, see below | {} | | {} |\n",
+                    f.key,
+                    default_text(f),
+                    f.doc
+                ));
+            }
+            _ => out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} |\n",
+                f.key,
+                type_text(&f.ty),
+                default_text(f),
+                constraint(&f.ty),
+                f.doc.replace('|', "\\|")
+            )),
+        }
+    }
+    out.push('\n');
+    for f in nested {
+        section(out, f, &format!("{path}.{}", f.key));
+    }
+}
+
+fn presence(r: Req) -> &'static str {
+    match r {
+        Req::Required => "Required.",
+        _ => "Optional.",
+    }
+}
+
+fn default_text(f: &Field) -> String {
+    match f.req {
+        Req::Required => "required".into(),
+        Req::Optional => "—".into(),
+        Req::Num(x) => fmt_num(x),
+        Req::Text(s) => format!("`{s}`"),
+    }
+}
+
+fn type_text(t: &Ty) -> String {
+    match t {
+        Ty::Quantity(Q { unit, uncertain, .. }) => {
+            let u = match unit {
+                Unit::Fraction => "fraction".to_string(),
+                Unit::Any => "any unit".to_string(),
+                u => format!("`{}`", u.written()),
+            };
+            if *uncertain { format!("quantity, {u}, uncertain") } else { format!("quantity, {u}") }
+        }
+        Ty::Count { .. } => "whole number".into(),
+        Ty::Str => "string".into(),
+        Ty::Enum(c) => c.iter().map(|s| format!("`\"{s}\"`")).collect::<Vec<_>>().join(" or "),
+        Ty::Bool => "`true` or `false`".into(),
+        Ty::Date => "date `YYYY-MM-DD`".into(),
+        Ty::Table(_) => "table".into(),
+        Ty::Map { key, value } => format!("table of {key} → {}", type_text(value)),
+        Ty::Array(inner) => format!("array of {}", type_text(inner)),
+    }
+}
+
+fn constraint(t: &Ty) -> String {
+    match t {
+        Ty::Quantity(Q { unit: Unit::Any, .. }) => String::new(),
+        Ty::Quantity(q) => format!("[{}, {}]", fmt_num(q.min), fmt_num(q.max)),
+        Ty::Count { min, max } => format!("[{min}, {max}]"),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,884 @@
+//! The scenario schema, declared once: every section and field with its type, unit, default, constraints
+//! and meaning. The validator walks files against it and `subsoil reference` prints it as
+//! `docs/scenario-reference.md`, so the documentation cannot drift from what the loader accepts.
+
+/// One field of a table.
+#[derive(Debug)]
+pub struct Field {
+    /// Key as written in files (kebab-case).
+    pub key: &'static str,
+    /// Type and constraints.
+    pub ty: Ty,
+    /// Whether the field must be present, or its default.
+    pub req: Req,
+    /// What the field means (one or two sentences).
+    pub doc: &'static str,
+}
+
+/// Presence of a field.
+#[derive(Clone, Copy, Debug)]
+pub enum Req {
+    /// Must be given.
+    Required,
+    /// May be omitted; the model then does without it.
+    Optional,
+    /// May be omitted; this number is used instead.
+    Num(f64),
+    /// May be omitted; this value (written as in a file) is used instead.
+    Text(&'static str),
+}
+
+/// Field types.
+#[derive(Debug)]
+pub enum Ty {
+    /// A quantity: a number, a quantity table with provenance, or a distribution.
+    Quantity(Q),
+    /// A whole number that cannot be uncertain.
+    Count {
+        /// Smallest allowed.
+        min: i64,
+        /// Largest allowed.
+        max: i64,
+    },
+    /// A string.
+    Str,
+    /// One of these strings.
+    Enum(&'static [&'static str]),
+    /// `true` or `false`.
+    Bool,
+    /// A date `YYYY-MM-DD` (a TOML date or a string).
+    Date,
+    /// A table with these fields.
+    Table(&'static [Field]),
+    /// A table of named entries, each of the given type (e.g. `[products.<id>]`).
+    Map {
+        /// How the key is described in the reference, e.g. `<product-id>`.
+        key: &'static str,
+        /// Type of each entry.
+        value: &'static Ty,
+    },
+    /// An array of values of the given type (e.g. `[[correlations]]`).
+    Array(&'static Ty),
+}
+
+/// Constraints of a quantity.
+#[derive(Clone, Copy, Debug)]
+pub struct Q {
+    /// Unit the value is written in.
+    pub unit: Unit,
+    /// Smallest allowed value (the whole support of a distribution must lie within the bounds).
+    pub min: f64,
+    /// Largest allowed value.
+    pub max: f64,
+    /// Whether the schema allows a distribution here.
+    pub uncertain: bool,
+}
+
+/// Units of quantities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A share, rate or probability: 0.18 means 18%.
+    Fraction,
+    /// A yearly rate.
+    FractionPerYear,
+    /// A hazard: expected events per year.
+    PerYear,
+    /// A duration in years.
+    Years,
+    /// A multiplier.
+    Ratio,
+    /// US dollars (real base-year dollars unless the field says otherwise).
+    Usd,
+    /// US dollars per year.
+    UsdPerYear,
+    /// US dollars per unit of a product (`USD/t`, `USD/lb` …).
+    UsdPerProductUnit,
+    /// Product units per year (`t/yr` …).
+    ProductUnitPerYear,
+    /// Hryvnia per US dollar.
+    UahPerUsd,
+    /// Hryvnia.
+    Uah,
+    /// Volatility of a log price.
+    LogPerSqrtYear,
+    /// Any unit (named reference facts).
+    Any,
+}
+
+impl Unit {
+    /// How the unit is written in files; product-dependent units show `<u>`.
+    pub fn written(self) -> &'static str {
+        match self {
+            Unit::Fraction => "fraction",
+            Unit::FractionPerYear => "fraction/yr",
+            Unit::PerYear => "1/yr",
+            Unit::Years => "yr",
+            Unit::Ratio => "ratio",
+            Unit::Usd => "USD",
+            Unit::UsdPerYear => "USD/yr",
+            Unit::UsdPerProductUnit => "USD/<u>",
+            Unit::ProductUnitPerYear => "<u>/yr",
+            Unit::UahPerUsd => "UAH/USD",
+            Unit::Uah => "UAH",
+            Unit::LogPerSqrtYear => "log/sqrt(yr)",
+            Unit::Any => "any",
+        }
+    }
+
+    /// Whether a unit written in a file is acceptable here (product units are checked in lowering).
+    pub fn accepts(self, written: &str) -> bool {
+        match self {
+            Unit::UsdPerProductUnit => {
+                written.strip_prefix("USD/").is_some_and(|u| !u.is_empty() && u != "yr")
+            }
+            Unit::ProductUnitPerYear => written.strip_suffix("/yr").is_some_and(|u| !u.is_empty()),
+            Unit::Any => true,
+            Unit::Fraction => written == "fraction",
+            u => written == u.written(),
+        }
+    }
+}
+
+const fn q(unit: Unit, min: f64, max: f64) -> Ty {
+    Ty::Quantity(Q { unit, min, max, uncertain: true })
+}
+const fn q_fixed(unit: Unit, min: f64, max: f64) -> Ty {
+    Ty::Quantity(Q { unit, min, max, uncertain: false })
+}
+
+/// Largest amount of money a field accepts: far above any real project, far below overflow.
+pub const MAX_USD: f64 = 1e14;
+const FRACTION: Ty = q(Unit::Fraction, 0.0, 1.0);
+const RATE: Ty = q(Unit::FractionPerYear, -0.5, 1.0);
+const DISCOUNT: Ty = q(Unit::FractionPerYear, -0.05, 1.0);
+
+const METADATA: &[Field] = &[
+    Field {
+        key: "name",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "Short identifier of the scenario, e.g. `ukraine-final-2025`.",
+    },
+    Field {
+        key: "title",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "One-line title shown in reports.",
+    },
+    Field {
+        key: "description",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "What the scenario represents and what it leaves out.",
+    },
+];
+
+const TIME: &[Field] = &[
+    Field {
+        key: "start-year",
+        ty: Ty::Count { min: 1950, max: 2200 },
+        req: Req::Num(2026.0),
+        doc: "First simulated year. What is known before it (licences awarded, tenders won, deposits captured) is the initial state.",
+    },
+    Field {
+        key: "horizon-years",
+        ty: Ty::Count { min: 1, max: 200 },
+        req: Req::Num(50.0),
+        doc: "Number of simulated years.",
+    },
+    Field {
+        key: "base-year",
+        ty: Ty::Count { min: 1950, max: 2200 },
+        req: Req::Optional,
+        doc: "Year whose dollars prices and costs are entered in and real results are reported in. Defaults to `start-year`.",
+    },
+];
+
+const MACRO: &[Field] = &[
+    Field {
+        key: "us-inflation",
+        ty: RATE,
+        req: Req::Required,
+        doc: "Yearly US inflation; escalates real prices and costs to nominal dollars. Drawn once per path.",
+    },
+    Field {
+        key: "uah-per-usd",
+        ty: q(Unit::UahPerUsd, 0.01, 1e5),
+        req: Req::Required,
+        doc: "Hryvnia per dollar in the start year.",
+    },
+    Field {
+        key: "uah-depreciation",
+        ty: RATE,
+        req: Req::Num(0.0),
+        doc: "Yearly nominal depreciation of the hryvnia against the dollar.",
+    },
+    Field {
+        key: "gdp",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Required,
+        doc: "Ukraine's nominal GDP in the base year, for ratios such as payments as a share of GDP.",
+    },
+    Field {
+        key: "gdp-real-growth",
+        ty: RATE,
+        req: Req::Num(0.0),
+        doc: "Real GDP growth per year.",
+    },
+];
+
+const RATES: &[Field] = &[
+    Field {
+        key: "investor-base",
+        ty: DISCOUNT,
+        req: Req::Required,
+        doc: "Real base hurdle rate of private mining investors, before country risk.",
+    },
+    Field {
+        key: "country-risk-premium-war",
+        ty: DISCOUNT,
+        req: Req::Required,
+        doc: "Premium added to the hurdle while the war lasts.",
+    },
+    Field {
+        key: "country-risk-premium-postwar",
+        ty: DISCOUNT,
+        req: Req::Required,
+        doc: "Premium in the first `postwar-years` after a ceasefire.",
+    },
+    Field {
+        key: "country-risk-premium-peace",
+        ty: DISCOUNT,
+        req: Req::Required,
+        doc: "Premium in lasting peace.",
+    },
+    Field {
+        key: "postwar-years",
+        ty: Ty::Count { min: 0, max: 100 },
+        req: Req::Num(5.0),
+        doc: "Years after a ceasefire at the post-war premium.",
+    },
+    Field {
+        key: "valuation",
+        ty: DISCOUNT,
+        req: Req::Required,
+        doc: "Real rate of the NPVs subsoil reports. War, occupation and damage are explicit in the cash flows, so this rate carries no war premium.",
+    },
+    Field {
+        key: "us-discount",
+        ty: DISCOUNT,
+        req: Req::Required,
+        doc: "Real rate at which the US discounts what it receives.",
+    },
+];
+
+const FISCAL: &[Field] = &[
+    Field {
+        key: "cit-rate",
+        ty: FRACTION,
+        req: Req::Required,
+        doc: "Corporate income tax rate on taxable profit.",
+    },
+    Field {
+        key: "depreciation-years",
+        ty: Ty::Count { min: 1, max: 60 },
+        req: Req::Num(10.0),
+        doc: "Years of straight-line tax depreciation of capital spending.",
+    },
+    Field {
+        key: "psa-cost-recovery-limit",
+        ty: FRACTION,
+        req: Req::Required,
+        doc: "Under a PSA, the most of each year's revenue after royalty that may go to cost recovery.",
+    },
+    Field {
+        key: "psa-state-share",
+        ty: FRACTION,
+        req: Req::Required,
+        doc: "Under a PSA, the state's share of profit production.",
+    },
+    Field {
+        key: "licence-fee",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Required,
+        doc: "Fee (auction price) paid for a licence awarded during the simulation, where a project gives none.",
+    },
+];
+
+const INFRASTRUCTURE: &[Field] = &[
+    Field {
+        key: "revenue",
+        ty: q(Unit::UsdPerYear, 0.0, MAX_USD),
+        req: Req::Num(0.0),
+        doc: "State revenue from natural-resource infrastructure (ports, pipelines) in the base year; two draft deals take a share of it.",
+    },
+    Field {
+        key: "growth",
+        ty: RATE,
+        req: Req::Num(0.0),
+        doc: "Real growth of infrastructure revenue per year.",
+    },
+];
+
+const DOMINANT: &[Field] = &[
+    Field {
+        key: "flood-probability",
+        ty: q(Unit::PerYear, 0.0, 10.0),
+        req: Req::Num(0.0),
+        doc: "Yearly probability of a supply flood by the dominant producer.",
+    },
+    Field {
+        key: "flood-drop",
+        ty: FRACTION,
+        req: Req::Num(0.0),
+        doc: "Fall of the price during a flood.",
+    },
+    Field {
+        key: "flood-years",
+        ty: q(Unit::Years, 0.0, 20.0),
+        req: Req::Num(0.0),
+        doc: "Duration of a flood.",
+    },
+    Field {
+        key: "export-control-probability",
+        ty: q(Unit::PerYear, 0.0, 10.0),
+        req: Req::Num(0.0),
+        doc: "Yearly probability of export controls (prices outside the dominant producer's market rise).",
+    },
+    Field {
+        key: "export-control-jump",
+        ty: q(Unit::Fraction, 0.0, 20.0),
+        req: Req::Num(0.0),
+        doc: "Rise of the price outside the dominant producer's market (0.5 = +50%).",
+    },
+    Field {
+        key: "export-control-years",
+        ty: q(Unit::Years, 0.0, 20.0),
+        req: Req::Num(0.0),
+        doc: "Duration of export controls.",
+    },
+    Field {
+        key: "cut-threshold",
+        ty: FRACTION,
+        req: Req::Num(1.0),
+        doc: "Share of world supply from the scenario's new projects that provokes a targeted price cut.",
+    },
+    Field {
+        key: "cut-probability",
+        ty: FRACTION,
+        req: Req::Num(0.0),
+        doc: "Probability that the dominant producer cuts prices once the threshold is passed.",
+    },
+    Field {
+        key: "cut-size",
+        ty: FRACTION,
+        req: Req::Num(0.0),
+        doc: "Fall of the price during a targeted cut.",
+    },
+    Field {
+        key: "cut-years",
+        ty: q(Unit::Years, 0.0, 20.0),
+        req: Req::Num(0.0),
+        doc: "Duration of a targeted cut.",
+    },
+];
+
+const PRODUCT: &[Field] = &[
+    Field {
+        key: "name",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "What exactly is sold, e.g. `Lithium: spodumene concentrate (SC6)`.",
+    },
+    Field {
+        key: "unit",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "Unit of quantity (`t`, `lb`, `oz`, `kcm` …); prices are `USD/<unit>`, capacities `<unit>/yr`.",
+    },
+    Field {
+        key: "price",
+        ty: q(Unit::UsdPerProductUnit, 1e-9, 1e12),
+        req: Req::Required,
+        doc: "Price in the start year, real base-year dollars.",
+    },
+    Field {
+        key: "long-run",
+        ty: q(Unit::UsdPerProductUnit, 1e-9, 1e12),
+        req: Req::Required,
+        doc: "Long-run price level: the median of the stationary distribution. When uncertain, each path draws its own level while investors expect the median.",
+    },
+    Field {
+        key: "volatility",
+        ty: q(Unit::LogPerSqrtYear, 0.0, 5.0),
+        req: Req::Num(0.0),
+        doc: "Volatility of the log price.",
+    },
+    Field {
+        key: "half-life",
+        ty: q(Unit::Years, 0.01, 1e4),
+        req: Req::Num(1e4),
+        doc: "Half-life of mean reversion of the log price (a very long half-life is a random walk).",
+    },
+    Field {
+        key: "royalty-rate",
+        ty: FRACTION,
+        req: Req::Required,
+        doc: "Ukraine's royalty (subsoil rent) on the value of output.",
+    },
+    Field {
+        key: "world-supply",
+        ty: q(Unit::ProductUnitPerYear, 0.0, 1e15),
+        req: Req::Optional,
+        doc: "World supply per year, for the dominant producer's reaction to new supply.",
+    },
+    Field {
+        key: "dominant-producer-share",
+        ty: FRACTION,
+        req: Req::Optional,
+        doc: "Share of world supply of the dominant producer.",
+    },
+    Field {
+        key: "dominant-producer",
+        ty: Ty::Table(DOMINANT),
+        req: Req::Optional,
+        doc: "How the dominant producer may move the price.",
+    },
+];
+
+const CORRELATION: &[Field] = &[
+    Field { key: "a", ty: Ty::Str, req: Req::Required, doc: "A product id." },
+    Field { key: "b", ty: Ty::Str, req: Req::Required, doc: "Another product id." },
+    Field {
+        key: "rho",
+        ty: q_fixed(Unit::Fraction, -1.0, 1.0),
+        req: Req::Required,
+        doc: "Rank correlation of the two products' yearly log-price shocks.",
+    },
+];
+
+const DEPOSITS: &[Field] = &[
+    Field {
+        key: "file",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "CSV file of deposits, relative to the file that names it (columns in docs/data.md).",
+    },
+    Field {
+        key: "events-file",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "CSV file of licence events (issued, re-awarded, renewed, psa-signed, revoked, production-start, production-halt).",
+    },
+];
+
+const UNKNOWN_CONTROL: &[Field] = &[
+    Field {
+        key: "ukraine",
+        ty: FRACTION,
+        req: Req::Num(0.5),
+        doc: "Probability that a deposit of unknown control is government-controlled.",
+    },
+    Field {
+        key: "frontline",
+        ty: FRACTION,
+        req: Req::Num(0.25),
+        doc: "Probability that it is on the front line.",
+    },
+    Field {
+        key: "occupied",
+        ty: FRACTION,
+        req: Req::Num(0.25),
+        doc: "Probability that it is occupied.",
+    },
+];
+
+const CONFLICT: &[Field] = &[
+    Field {
+        key: "ceasefire-hazard",
+        ty: q(Unit::PerYear, 0.0, 100.0),
+        req: Req::Required,
+        doc: "Yearly hazard of a general ceasefire; drawn once per path, so the time to a ceasefire is exponential given the draw. Zero means no ceasefire.",
+    },
+    Field {
+        key: "unknown-control",
+        ty: Ty::Table(UNKNOWN_CONTROL),
+        req: Req::Optional,
+        doc: "Probabilities for deposits whose control is `unknown` (they must sum to 1).",
+    },
+];
+
+const STAGE: &[Field] = &[
+    Field {
+        key: "duration",
+        ty: q(Unit::Years, 0.0, 100.0),
+        req: Req::Required,
+        doc: "Years in the stage in peacetime, drawn per project.",
+    },
+    Field {
+        key: "abandon",
+        ty: FRACTION,
+        req: Req::Num(0.0),
+        doc: "Probability that a project is abandoned at the end of the stage.",
+    },
+];
+
+const STAGES: &[Field] = &[
+    Field {
+        key: "identified",
+        ty: Ty::Table(STAGE),
+        req: Req::Required,
+        doc: "Exploration of an identified occurrence.",
+    },
+    Field {
+        key: "explored",
+        ty: Ty::Table(STAGE),
+        req: Req::Required,
+        doc: "Licensing of an explored, unlicensed deposit by auction.",
+    },
+    Field {
+        key: "tender",
+        ty: Ty::Table(STAGE),
+        req: Req::Required,
+        doc: "A licence or PSA tender under way.",
+    },
+    Field {
+        key: "licensed",
+        ty: Ty::Table(STAGE),
+        req: Req::Required,
+        doc: "Feasibility, permits and financing before an investment decision.",
+    },
+    Field {
+        key: "war-licensing-slowdown",
+        ty: q(Unit::Ratio, 1.0, 100.0),
+        req: Req::Num(1.0),
+        doc: "Licensing (explored and tender stages) takes this many times longer while the war lasts.",
+    },
+];
+
+const UNCERTAINTY: &[Field] = &[
+    Field {
+        key: "capex-overrun",
+        ty: q(Unit::Ratio, 0.1, 20.0),
+        req: Req::Num(1.0),
+        doc: "As-built capex over plan, drawn per project (shifted lognormal in the literature).",
+    },
+    Field {
+        key: "opex-multiplier",
+        ty: q(Unit::Ratio, 0.1, 20.0),
+        req: Req::Num(1.0),
+        doc: "Operating cost over plan, drawn per project.",
+    },
+    Field {
+        key: "production-factor",
+        ty: q(Unit::Ratio, 0.0, 5.0),
+        req: Req::Num(1.0),
+        doc: "Output over plan, drawn per project.",
+    },
+    Field {
+        key: "schedule-slip",
+        ty: q(Unit::Fraction, 0.0, 10.0),
+        req: Req::Num(0.0),
+        doc: "Construction slower than plan, as a share of planned years (0.25 = a quarter longer), drawn per project.",
+    },
+];
+
+const DEAL: &[Field] = &[
+    Field { key: "name", ty: Ty::Str, req: Req::Optional, doc: "Name of the deal version." },
+    Field {
+        key: "effective-date",
+        ty: Ty::Date,
+        req: Req::Required,
+        doc: "The deal's effective date: receipts from licences issued or re-awarded on or after it are new.",
+    },
+    Field {
+        key: "renewals-count-as-new",
+        ty: Ty::Bool,
+        req: Req::Text("false"),
+        doc: "Whether a licence renewed on or after the effective date counts as new.",
+    },
+    Field {
+        key: "unexploited-count-as-new",
+        ty: Ty::Bool,
+        req: Req::Text("false"),
+        doc: "Whether a licence issued before the effective date but not producing then counts as new.",
+    },
+];
+
+const PROJECT_PRODUCT: &[Field] = &[
+    Field {
+        key: "capacity",
+        ty: q(Unit::ProductUnitPerYear, 0.0, 1e15),
+        req: Req::Required,
+        doc: "Output per year at plateau (for a producing operation: current output; for a decline: initial output).",
+    },
+    Field {
+        key: "opex",
+        ty: q(Unit::UsdPerProductUnit, 0.0, 1e12),
+        req: Req::Num(0.0),
+        doc: "Cash operating cost per unit (put all site costs on the main product).",
+    },
+    Field {
+        key: "royalty-rate",
+        ty: FRACTION,
+        req: Req::Optional,
+        doc: "Royalty rate for this project, overriding the product's (e.g. gas by well vintage).",
+    },
+];
+
+const PROFILE: &[Field] = &[
+    Field {
+        key: "kind",
+        ty: Ty::Enum(&["ramp-plateau", "decline"]),
+        req: Req::Text("ramp-plateau"),
+        doc: "`ramp-plateau` for mines, `decline` for gas and oil fields.",
+    },
+    Field {
+        key: "ramp-years",
+        ty: Ty::Count { min: 0, max: 30 },
+        req: Req::Num(0.0),
+        doc: "Years of linear ramp-up to full output (ramp-plateau).",
+    },
+    Field {
+        key: "ramp-start",
+        ty: FRACTION,
+        req: Req::Num(1.0),
+        doc: "First-year output as a share of capacity (ramp-plateau).",
+    },
+    Field {
+        key: "decline-rate",
+        ty: q(Unit::FractionPerYear, 0.0, 1.0),
+        req: Req::Num(0.0),
+        doc: "Yearly exponential decline of output (decline).",
+    },
+];
+
+const PSA: &[Field] = &[
+    Field {
+        key: "cost-recovery-limit",
+        ty: FRACTION,
+        req: Req::Optional,
+        doc: "Overrides the fiscal cost-recovery limit for this PSA.",
+    },
+    Field {
+        key: "state-share",
+        ty: FRACTION,
+        req: Req::Optional,
+        doc: "Overrides the fiscal state share for this PSA.",
+    },
+];
+
+const PROJECT: &[Field] = &[
+    Field {
+        key: "deposit",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "Id of the deposit (from the deposits file) the project belongs to.",
+    },
+    Field { key: "name", ty: Ty::Str, req: Req::Optional, doc: "Display name." },
+    Field {
+        key: "stage",
+        ty: Ty::Enum(&[
+            "identified",
+            "explored",
+            "tender",
+            "licensed",
+            "construction",
+            "producing",
+            "closed",
+        ]),
+        req: Req::Optional,
+        doc: "Stage at the start; defaults to the deposit's stage.",
+    },
+    Field {
+        key: "regime",
+        ty: Ty::Enum(&["royalty", "psa"]),
+        req: Req::Text("royalty"),
+        doc: "Royalty and tax, or a production-sharing agreement.",
+    },
+    Field {
+        key: "decision",
+        ty: Ty::Enum(&["npv", "always", "never"]),
+        req: Req::Text("npv"),
+        doc: "Investment rule: build when the NPV at the investor's hurdle on the prices expected that year is positive; or always; or never.",
+    },
+    Field {
+        key: "construction-years",
+        ty: q(Unit::Years, 0.0, 30.0),
+        req: Req::Required,
+        doc: "Planned years of construction (rounded to whole years).",
+    },
+    Field {
+        key: "life-years",
+        ty: q(Unit::Years, 0.0, 200.0),
+        req: Req::Required,
+        doc: "Years of production (for a producing operation: years left from the start year).",
+    },
+    Field {
+        key: "capex",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Required,
+        doc: "Initial capital cost in the plan, real base-year dollars (0 for a producing operation).",
+    },
+    Field {
+        key: "sustaining-capex",
+        ty: q(Unit::UsdPerYear, 0.0, MAX_USD),
+        req: Req::Num(0.0),
+        doc: "Sustaining capital per production year.",
+    },
+    Field {
+        key: "closure-cost",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Num(0.0),
+        doc: "Closure and rehabilitation, spent the year after production ends.",
+    },
+    Field {
+        key: "licence-fee",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Optional,
+        doc: "Fee for a licence awarded during the simulation; the fiscal default when omitted.",
+    },
+    Field {
+        key: "tax-book-value",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Num(0.0),
+        doc: "Undepreciated tax base of existing assets, depreciated from the start year.",
+    },
+    Field {
+        key: "products",
+        ty: Ty::Map { key: "<product-id>", value: &Ty::Table(PROJECT_PRODUCT) },
+        req: Req::Required,
+        doc: "Products with capacities and unit costs (at most 8).",
+    },
+    Field {
+        key: "profile",
+        ty: Ty::Table(PROFILE),
+        req: Req::Optional,
+        doc: "Output profile over the project's life.",
+    },
+    Field {
+        key: "psa",
+        ty: Ty::Table(PSA),
+        req: Req::Optional,
+        doc: "PSA terms of this project, if `regime = \"psa\"`.",
+    },
+    Field {
+        key: "capex-overrun",
+        ty: q(Unit::Ratio, 0.1, 20.0),
+        req: Req::Optional,
+        doc: "Overrides `[uncertainty] capex-overrun` for this project.",
+    },
+    Field {
+        key: "opex-multiplier",
+        ty: q(Unit::Ratio, 0.1, 20.0),
+        req: Req::Optional,
+        doc: "Overrides `[uncertainty] opex-multiplier`.",
+    },
+    Field {
+        key: "production-factor",
+        ty: q(Unit::Ratio, 0.0, 5.0),
+        req: Req::Optional,
+        doc: "Overrides `[uncertainty] production-factor`.",
+    },
+    Field {
+        key: "schedule-slip",
+        ty: q(Unit::Fraction, 0.0, 10.0),
+        req: Req::Optional,
+        doc: "Overrides `[uncertainty] schedule-slip`.",
+    },
+    Field {
+        key: "analog",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "Id of the analog study (data/analogs.toml) the figures were scaled from; shown in reports.",
+    },
+];
+
+/// Sections of a scenario, in the order the reference lists them.
+pub const ROOT: &[Field] = &[
+    Field {
+        key: "metadata",
+        ty: Ty::Table(METADATA),
+        req: Req::Required,
+        doc: "Name and description.",
+    },
+    Field { key: "time", ty: Ty::Table(TIME), req: Req::Optional, doc: "Simulated years." },
+    Field {
+        key: "macro",
+        ty: Ty::Table(MACRO),
+        req: Req::Required,
+        doc: "Inflation, exchange rate and GDP.",
+    },
+    Field {
+        key: "rates",
+        ty: Ty::Table(RATES),
+        req: Req::Required,
+        doc: "Hurdle, valuation and US discount rates (real).",
+    },
+    Field {
+        key: "fiscal",
+        ty: Ty::Table(FISCAL),
+        req: Req::Required,
+        doc: "Ukraine's fiscal regime for subsoil use.",
+    },
+    Field {
+        key: "infrastructure",
+        ty: Ty::Table(INFRASTRUCTURE),
+        req: Req::Optional,
+        doc: "State revenue from natural-resource infrastructure.",
+    },
+    Field {
+        key: "reference",
+        ty: Ty::Map { key: "<fact-id>", value: &q(Unit::Any, f64::NEG_INFINITY, f64::INFINITY) },
+        req: Req::Optional,
+        doc: "Named facts that outputs and claims compare against (US aid totals, official revenue figures …).",
+    },
+    Field {
+        key: "products",
+        ty: Ty::Map { key: "<product-id>", value: &Ty::Table(PRODUCT) },
+        req: Req::Required,
+        doc: "Traded products and their price processes.",
+    },
+    Field {
+        key: "correlations",
+        ty: Ty::Array(&Ty::Table(CORRELATION)),
+        req: Req::Optional,
+        doc: "Rank correlations of yearly log-price shocks between products.",
+    },
+    Field {
+        key: "deposits",
+        ty: Ty::Table(DEPOSITS),
+        req: Req::Required,
+        doc: "Where the deposits and their licence events are listed.",
+    },
+    Field {
+        key: "conflict",
+        ty: Ty::Table(CONFLICT),
+        req: Req::Required,
+        doc: "War, ceasefire and occupation.",
+    },
+    Field {
+        key: "stages",
+        ty: Ty::Table(STAGES),
+        req: Req::Required,
+        doc: "Durations and abandonment of the stages before an investment decision.",
+    },
+    Field {
+        key: "uncertainty",
+        ty: Ty::Table(UNCERTAINTY),
+        req: Req::Optional,
+        doc: "Project-level uncertainties applied to every project unless it overrides them.",
+    },
+    Field {
+        key: "deal",
+        ty: Ty::Table(DEAL),
+        req: Req::Required,
+        doc: "The deal: which receipts are new.",
+    },
+    Field {
+        key: "projects",
+        ty: Ty::Map { key: "<project-id>", value: &Ty::Table(PROJECT) },
+        req: Req::Required,
+        doc: "Projects: each a way a deposit may produce.",
+    },
+];
