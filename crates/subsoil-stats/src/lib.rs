@@ -58,6 +58,7 @@
 
 mod fan;
 mod histogram;
+mod mapping;
 mod moments;
 mod normal;
 mod proportion;

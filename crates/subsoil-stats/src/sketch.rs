@@ -2,35 +2,39 @@
 //!
 //! # How it works
 //!
-//! With accuracy `alpha` let `γ = (1 + alpha) / (1 − alpha)`. A positive value `x` goes to the
-//! bucket with key `k = ⌈ln x / ln γ⌉`, which covers `(γ^(k−1), γ^k]`; the bucket's
-//! representative value `2γ^k / (γ + 1)` is within relative error `alpha` of every value in it.
-//! Negative values are bucketed by magnitude in a second store, and zeros (either sign) are
-//! counted exactly. The sketch also keeps the exact minimum and maximum.
+//! With accuracy `alpha` let `γ = (1 + alpha) / (1 − alpha)`. A positive value goes to a bucket
+//! whose values all lie within a factor `γ` of each other, so the bucket's representative value
+//! is within relative error `alpha` of every value in it. Keys come from a fast, portable
+//! quasi-logarithm of the value's bits (see the `mapping` module): about 75 buckets per factor of
+//! two at the default `alpha`. Negative values are bucketed by magnitude in a second store, and
+//! zeros (of either sign) are counted exactly. The sketch also keeps the exact minimum and maximum.
 //!
 //! # Memory bound
 //!
 //! Each sign holds at most `max_buckets` buckets (default [`DEFAULT_MAX_BUCKETS`] = 2,048, i.e.
 //! at most 16 KiB of counts per sign). When the keys of one sign would span more than that, the
 //! buckets nearest zero are folded into the lowest retained bucket. Let `M` be the largest
-//! magnitude pushed with that sign. Then:
+//! magnitude pushed with that sign, `w = (4/3)·ln γ` the bucket width in octaves and
+//! `g = 0.0098` the largest gap between the quasi-logarithm and `log2`. Then:
 //!
-//! * every value with `|x| ≥ M·γ^(1 − max_buckets)` keeps the relative-error guarantee; with the
-//!   defaults `γ^2047 ≈ 7.8·10^8`, so that is every value within about 8.9 orders of magnitude of
-//!   the largest magnitude of its sign;
-//! * a smaller value is reported with the right sign and an absolute error of at most
-//!   `M·γ^(2 − max_buckets)` (about `M / 7.7·10^8` with the defaults).
+//! * every value with `|x| ≥ M · 2^−((max_buckets − 1)·w − 2g)` keeps the relative-error
+//!   guarantee; with the defaults that factor is `2^27.27 ≈ 1.6·10^8`, so every value within
+//!   8.2 orders of magnitude of the largest magnitude of its sign is covered;
+//! * a smaller value is reported with the right sign and an absolute error below
+//!   `M · 2^−((max_buckets − 2)·w − 2g)` (about `6.2·10^−9 · M` with the defaults).
 //!
 //! # Determinism
 //!
 //! The bucket of a value depends only on the value and on the largest key of its sign, so the
 //! bucket counts after any sequence of pushes and merges equal those after pushing the same values
 //! into one sketch in any order. Merging is exact: two halves merged give the same quantiles, bit
-//! for bit, as one sketch fed everything.
+//! for bit, as one sketch fed everything. Bucket keys use only correctly rounded IEEE-754
+//! operations, so they are also the same on every platform.
 
 use serde::{Deserialize, Serialize};
 
 use crate::Merge;
+use crate::mapping::{MAX_LOG2_GAP, Mapping};
 use crate::normal;
 use crate::store::Store;
 
@@ -43,8 +47,7 @@ pub const DEFAULT_MAX_BUCKETS: usize = 2048;
 /// Rejected [`QuantileSketch`] parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SketchError {
-    /// `alpha` is not in the open interval (0, 1) (or is NaN); usable values are about
-    /// 1e-6 to 0.1.
+    /// `alpha` is not in `[0.000001, 0.5]` (or is NaN).
     Alpha,
     /// `max_buckets` is 0 or larger than 1,000,000.
     MaxBuckets,
@@ -53,7 +56,9 @@ pub enum SketchError {
 impl std::fmt::Display for SketchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SketchError::Alpha => f.write_str("relative accuracy alpha must lie in (0, 1)"),
+            SketchError::Alpha => {
+                f.write_str("relative accuracy alpha must lie in [0.000001, 0.5]")
+            }
             SketchError::MaxBuckets => f.write_str("max buckets must lie in 1..=1000000"),
         }
     }
@@ -106,9 +111,9 @@ pub fn rank(q: f64, n: u64) -> Option<u64> {
 ///
 /// For `q` in `[0, 1]` over `n` finite values, [`quantile`](QuantileSketch::quantile) estimates
 /// the order statistic `x_(r)` (0-based, sorted ascending) with `r = rank(q, n) = ⌊q·(n − 1)⌋`,
-/// and returns `v` with `|v − x_(r)| ≤ alpha·|x_(r)|` (up to rounding of order 1e-15 in the
-/// logarithm), provided `x_(r)` is within the memory bound's range; zeros are exact, and `q = 0`
-/// and `q = 1` give the exact minimum and maximum.
+/// and returns `v` with `|v − x_(r)| ≤ alpha·|x_(r)|` (up to rounding of order 1e-15), provided
+/// `x_(r)` is within the memory bound's range; zeros are exact, and `q = 0` and `q = 1` give the
+/// exact minimum and maximum.
 ///
 /// Non-finite values are not sketched: they are counted in
 /// [`non_finite`](QuantileSketch::non_finite) and excluded from `count` and every quantile.
@@ -126,12 +131,7 @@ pub fn rank(q: f64, n: u64) -> Option<u64> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuantileSketch {
     alpha: f64,
-    /// `ln γ`.
-    ln_gamma: f64,
-    /// `1 / ln γ`.
-    inv_ln_gamma: f64,
-    /// `2 / (γ + 1)`, the ratio of a bucket's representative to its upper edge.
-    rep_factor: f64,
+    mapping: Mapping,
     positive: Store,
     negative: Store,
     zeros: u64,
@@ -164,10 +164,10 @@ impl QuantileSketch {
     ///
     /// # Errors
     ///
-    /// [`SketchError::Alpha`] unless `0 < alpha < 1`; [`SketchError::MaxBuckets`] unless
-    /// `1 ≤ max_buckets ≤ 1,000,000`.
+    /// [`SketchError::Alpha`] unless `0.000001 ≤ alpha ≤ 0.5`; [`SketchError::MaxBuckets`]
+    /// unless `1 ≤ max_buckets ≤ 1,000,000`.
     pub fn with_params(alpha: f64, max_buckets: usize) -> Result<Self, SketchError> {
-        if !(alpha > 0.0 && alpha < 1.0) {
+        if !(1e-6..=0.5).contains(&alpha) {
             return Err(SketchError::Alpha);
         }
         if !(1..=1_000_000).contains(&max_buckets) {
@@ -177,13 +177,9 @@ impl QuantileSketch {
     }
 
     fn build(alpha: f64, max_buckets: usize) -> Self {
-        let gamma = (1.0 + alpha) / (1.0 - alpha);
-        let ln_gamma = gamma.ln();
         Self {
             alpha,
-            ln_gamma,
-            inv_ln_gamma: 1.0 / ln_gamma,
-            rep_factor: 2.0 / (1.0 + gamma),
+            mapping: Mapping::new(alpha),
             positive: Store::new(max_buckets),
             negative: Store::new(max_buckets),
             zeros: 0,
@@ -206,9 +202,9 @@ impl QuantileSketch {
             return;
         }
         if x > 0.0 {
-            self.positive.add(self.key(x), 1);
+            self.positive.add(self.mapping.key(x), 1);
         } else if x < 0.0 {
-            self.negative.add(self.key(-x), 1);
+            self.negative.add(self.mapping.key(-x), 1);
         } else {
             self.zeros += 1;
         }
@@ -234,6 +230,22 @@ impl QuantileSketch {
     /// Exact largest finite value, if any.
     pub fn max(&self) -> Option<f64> {
         (self.count() > 0).then_some(self.max)
+    }
+
+    /// The factor `F` of the memory bound: every value whose magnitude is at least `M / F`,
+    /// where `M` is the largest magnitude of its sign, keeps the relative-error guarantee, and
+    /// smaller values have an absolute error below `M · 2^w / F` (with `w` the bucket width in
+    /// octaves, `2^w ≈ 1 + 1.34·alpha`). `F = 2^((max_buckets − 1)·w − 2·0.0098)`, about
+    /// `1.6·10^8` with the defaults.
+    pub fn guaranteed_range(&self) -> f64 {
+        let w = self.mapping.width();
+        let octaves = (self.positive.max_buckets() as f64 - 1.0) * w - 2.0 * MAX_LOG2_GAP;
+        octaves.exp2()
+    }
+
+    /// The bucket width `w` in octaves (`log2` units): `(4/3)·ln((1 + alpha)/(1 − alpha))`.
+    pub fn bucket_width_octaves(&self) -> f64 {
+        self.mapping.width()
     }
 
     /// Buckets currently allocated for positive and for negative values; each is at most the
@@ -308,27 +320,19 @@ impl QuantileSketch {
         self.quantile_interval(q, normal::two_sided_z(level))
     }
 
-    /// Bucket key of a positive finite magnitude.
-    #[inline]
-    fn key(&self, magnitude: f64) -> i32 {
-        // |ln x| ≤ 745 for finite doubles, so the key fits in i32 for any usable alpha.
-        (magnitude.ln() * self.inv_ln_gamma).ceil() as i32
-    }
-
-    /// Representative magnitude of bucket `k`: `2γ^k / (γ + 1)`, the midpoint in relative terms.
     fn representative(&self, k: i32) -> f64 {
-        (f64::from(k) * self.ln_gamma).exp() * self.rep_factor
+        self.mapping.representative(k)
     }
 
-    /// Bounds `(lower, upper)` of the magnitudes in bucket `k` of `store`, widened by a few ulps
-    /// to absorb rounding in the logarithm; the lowest bucket of a collapsed store reaches zero.
+    /// Bounds `(lower, upper)` of the magnitudes in bucket `k` of `store`, widened by 1e-12 to
+    /// absorb rounding; the lowest bucket of a collapsed store reaches down to zero.
     fn magnitude_bounds(&self, store: &Store, k: i32) -> (f64, f64) {
         const WIDEN: f64 = 1e-12;
-        let upper = (f64::from(k) * self.ln_gamma).exp() * (1.0 + WIDEN);
+        let upper = self.mapping.upper(k) * (1.0 + WIDEN);
         let lower = if store.collapsed() && store.min_key() == Some(k) {
             0.0
         } else {
-            (f64::from(k - 1) * self.ln_gamma).exp() * (1.0 - WIDEN)
+            self.mapping.lower(k) * (1.0 - WIDEN)
         };
         (lower, upper)
     }
@@ -411,7 +415,8 @@ mod tests {
     fn parameters_are_validated() {
         assert_eq!(QuantileSketch::with_params(0.0, 10), Err(SketchError::Alpha));
         assert_eq!(QuantileSketch::with_params(f64::NAN, 10), Err(SketchError::Alpha));
-        assert_eq!(QuantileSketch::with_params(1.0, 10), Err(SketchError::Alpha));
+        assert_eq!(QuantileSketch::with_params(0.6, 10), Err(SketchError::Alpha));
+        assert_eq!(QuantileSketch::with_params(1e-7, 10), Err(SketchError::Alpha));
         assert_eq!(QuantileSketch::with_params(0.01, 0), Err(SketchError::MaxBuckets));
         assert!(QuantileSketch::with_params(0.01, 1).is_ok());
     }
@@ -451,14 +456,24 @@ mod tests {
     }
 
     #[test]
-    fn representative_is_within_alpha_of_every_value_in_its_bucket() {
-        let s = QuantileSketch::new();
-        let mut x = 1e-9;
-        while x < 1e9 {
-            let v = s.representative(s.key(x));
-            assert!((v - x).abs() <= DEFAULT_ALPHA * x * (1.0 + 1e-9), "x = {x}, v = {v}");
-            x *= 1.000_7;
+    fn huge_and_tiny_values_are_handled() {
+        let mut s = QuantileSketch::new();
+        for x in [f64::MAX, -f64::MAX, f64::from_bits(1), 1e-310, -1e300, 1e302] {
+            s.push(x);
         }
+        assert_eq!(s.quantile(1.0), Some(f64::MAX));
+        assert_eq!(s.quantile(0.0), Some(-f64::MAX));
+        for q in [0.2, 0.4, 0.6, 0.8] {
+            assert!(s.quantile(q).unwrap().is_finite());
+        }
+        // 1e302 is within the guaranteed range of f64::MAX; 1e-310 is far below it and was
+        // folded into the lowest bucket, keeping its sign and the absolute bound.
+        assert!(f64::MAX / 1e302 < s.guaranteed_range());
+        let v = s.value_at_rank(4).unwrap();
+        assert!((v - 1e302).abs() <= 0.005 * 1e302 * (1.0 + 1e-12));
+        let v = s.value_at_rank(3).unwrap();
+        let bound = f64::MAX / s.guaranteed_range() * s.bucket_width_octaves().exp2();
+        assert!(v > 0.0 && v <= bound, "{v} vs {bound}");
     }
 
     #[test]

@@ -76,7 +76,21 @@ impl Store {
     }
 
     /// Adds `count` values with bucket key `key`.
+    #[inline]
     pub(crate) fn add(&mut self, key: i32, count: u64) {
+        // Fast path: a key inside the range already in use.
+        if self.total > 0 && self.min_key <= key && key <= self.max_key {
+            let slot = self.slot(key);
+            self.counts[slot] += count;
+            self.total += count;
+        } else {
+            self.add_outside(key, count);
+        }
+    }
+
+    /// Adds a key that extends the range in use (or the first key), collapsing if needed.
+    #[cold]
+    fn add_outside(&mut self, key: i32, count: u64) {
         if count == 0 {
             return;
         }

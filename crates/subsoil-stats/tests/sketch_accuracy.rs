@@ -138,10 +138,12 @@ fn ten_million_values_over_thirty_decades_stay_within_the_bucket_bound() {
         })
     };
 
-    // What the bound still guarantees: values within γ^(max_buckets − 1) of the largest magnitude
-    // of their sign keep relative error alpha; smaller ones have absolute error below
-    // M·γ^(2 − max_buckets).
-    let gamma: f64 = 1.005 / 0.995;
+    // What the bound still guarantees: values within the factor F = `guaranteed_range()` of the
+    // largest magnitude M of their sign keep relative error alpha; smaller ones have absolute
+    // error below M·2^w/F.
+    let range = s.guaranteed_range();
+    assert!(range > 1e8, "the documented default covers more than eight decades: {range}");
+    let step = s.bucket_width_octaves().exp2();
     let largest = |counts: &[u32]| counts.iter().rposition(|&c| c > 0).map_or(0.0, grid_magnitude);
     let mut checked_collapsed = 0;
     for q in LEVELS {
@@ -150,11 +152,11 @@ fn ten_million_values_over_thirty_decades_stay_within_the_bucket_bound() {
         let got = s.quantile(q).unwrap();
         let m = largest(if want < 0.0 { &negative } else { &positive });
         let err = (got - want).abs();
-        if want.abs() >= m * gamma.powi(1 - 2048) {
+        if want.abs() >= m / range {
             assert!(err <= 0.005 * want.abs() * (1.0 + 1e-9), "q = {q}: {got} vs {want}");
         } else {
             checked_collapsed += 1;
-            assert!(err <= m * gamma.powi(2 - 2048), "q = {q}: {got} vs {want}");
+            assert!(err <= m / range * step, "q = {q}: {got} vs {want}");
             assert!(got.signum() == want.signum(), "q = {q}: sign of {got}");
         }
     }
@@ -171,10 +173,9 @@ fn collapsed_buckets_keep_sign_and_absolute_bound() {
     let mut s = QuantileSketch::with_params(0.01, 32).unwrap();
     values.iter().for_each(|&x| s.push(x));
     assert!(s.allocated_buckets().0 <= 32);
-    let gamma: f64 = 1.01 / 0.99;
     let largest = values.iter().copied().fold(0.0, f64::max);
-    let exact_range = largest * gamma.powi(1 - 32);
-    let absolute = largest * gamma.powi(2 - 32);
+    let exact_range = largest / s.guaranteed_range();
+    let absolute = exact_range * s.bucket_width_octaves().exp2();
     let exact = sorted(&values);
     let mut checked_collapsed = 0;
     for q in LEVELS {
