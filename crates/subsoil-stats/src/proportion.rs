@@ -37,7 +37,7 @@ impl std::error::Error for ConfidenceError {}
 /// assert_eq!(c.label(), "99%");
 /// assert_eq!(Confidence::P95.label(), "95%");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Confidence {
     level: f64,
     z: f64,
@@ -159,13 +159,14 @@ impl Proportion {
         }
         let z = if z.is_finite() && z > 0.0 { z } else { 0.0 };
         let n = self.n as f64;
-        let p = self.hits as f64 / n;
+        let hits = self.hits.min(self.n);
+        let p = hits as f64 / n;
         let z2 = z * z;
         let centre = p + z2 / (2.0 * n);
         let spread = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
         let scale = 1.0 + z2 / n;
-        let lo = if self.hits == 0 { 0.0 } else { ((centre - spread) / scale).max(0.0) };
-        let hi = if self.hits == self.n { 1.0 } else { ((centre + spread) / scale).min(1.0) };
+        let lo = if hits == 0 { 0.0 } else { ((centre - spread) / scale).max(0.0) };
+        let hi = if hits == self.n { 1.0 } else { ((centre + spread) / scale).min(1.0) };
         (lo, hi)
     }
 

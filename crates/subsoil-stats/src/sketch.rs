@@ -1,35 +1,4 @@
 //! A mergeable quantile sketch with relative-error buckets (in the style of DDSketch).
-//!
-//! # How it works
-//!
-//! With accuracy `alpha` let `γ = (1 + alpha) / (1 − alpha)`. A positive value goes to a bucket
-//! whose values all lie within a factor `γ` of each other, so the bucket's representative value
-//! is within relative error `alpha` of every value in it. Keys come from a fast, portable
-//! quasi-logarithm of the value's bits (see the `mapping` module): about 75 buckets per factor of
-//! two at the default `alpha`. Negative values are bucketed by magnitude in a second store, and
-//! zeros (of either sign) are counted exactly. The sketch also keeps the exact minimum and maximum.
-//!
-//! # Memory bound
-//!
-//! Each sign holds at most `max_buckets` buckets (default [`DEFAULT_MAX_BUCKETS`] = 2,048, i.e.
-//! at most 16 KiB of counts per sign). When the keys of one sign would span more than that, the
-//! buckets nearest zero are folded into the lowest retained bucket. Let `M` be the largest
-//! magnitude pushed with that sign, `w = (4/3)·ln γ` the bucket width in octaves and
-//! `g = 0.0098` the largest gap between the quasi-logarithm and `log2`. Then:
-//!
-//! * every value with `|x| ≥ M · 2^−((max_buckets − 1)·w − 2g)` keeps the relative-error
-//!   guarantee; with the defaults that factor is `2^27.27 ≈ 1.6·10^8`, so every value within
-//!   8.2 orders of magnitude of the largest magnitude of its sign is covered;
-//! * a smaller value is reported with the right sign and an absolute error below
-//!   `M · 2^−((max_buckets − 2)·w − 2g)` (about `6.2·10^−9 · M` with the defaults).
-//!
-//! # Determinism
-//!
-//! The bucket of a value depends only on the value and on the largest key of its sign, so the
-//! bucket counts after any sequence of pushes and merges equal those after pushing the same values
-//! into one sketch in any order. Merging is exact: two halves merged give the same quantiles, bit
-//! for bit, as one sketch fed everything. Bucket keys use only correctly rounded IEEE-754
-//! operations, so they are also the same on every platform.
 
 use serde::{Deserialize, Serialize};
 
@@ -105,7 +74,39 @@ pub fn rank(q: f64, n: u64) -> Option<u64> {
 
 /// A mergeable quantile sketch with relative accuracy `alpha` and bounded memory.
 ///
-/// See the [module documentation](self) for the bucket scheme and the memory bound.
+/// # How it works
+///
+/// With accuracy `alpha` let `γ = (1 + alpha) / (1 − alpha)`. A positive value goes to a bucket
+/// whose values all lie within a factor `γ` of each other, so the bucket's representative value
+/// is within relative error `alpha` of every value in it. Keys come from a fast, portable
+/// quasi-logarithm of the value's bits, `f(x) = e + t(4 − t)/3` for `x = 2^e·(1 + t)` with `t` in
+/// `[0, 1)`, cut into buckets of width `w = (4/3)·ln γ`: about 75 buckets per factor of two at the
+/// default `alpha` (an exact logarithm would need 69). Negative values are bucketed by magnitude in a second store, and
+/// zeros (of either sign) are counted exactly. The sketch also keeps the exact minimum and maximum.
+///
+/// # Memory bound
+///
+/// Each sign holds at most `max_buckets` buckets (default [`DEFAULT_MAX_BUCKETS`] = 2,048, i.e.
+/// at most 16 KiB of counts per sign). When the keys of one sign would span more than that, the
+/// buckets nearest zero are folded into the lowest retained bucket. Let `M` be the largest
+/// magnitude pushed with that sign, `w = (4/3)·ln γ` the bucket width in octaves and
+/// `g = 0.0098` the largest gap between the quasi-logarithm and `log2`. Then:
+///
+/// * every value with `|x| ≥ M · 2^−((max_buckets − 1)·w − 2g)` keeps the relative-error
+///   guarantee; with the defaults that factor is `2^27.27 ≈ 1.6·10^8`, so every value within
+///   8.2 orders of magnitude of the largest magnitude of its sign is covered;
+/// * a smaller value is reported with the right sign and an absolute error below
+///   `M · 2^−((max_buckets − 2)·w − 2g)` (about `6.2·10^−9 · M` with the defaults).
+///
+/// [`guaranteed_range`](QuantileSketch::guaranteed_range) returns the factor for a given sketch.
+///
+/// # Determinism
+///
+/// The bucket of a value depends only on the value and on the largest key of its sign, so the
+/// bucket counts after any sequence of pushes and merges equal those after pushing the same values
+/// into one sketch in any order. Merging is exact: two halves merged give the same quantiles, bit
+/// for bit, as one sketch fed everything. Bucket keys use only correctly rounded IEEE-754
+/// operations, so they are also the same on every platform.
 ///
 /// # Guarantee
 ///
