@@ -458,3 +458,52 @@ fn initial_guess(a: f64, b: f64, p: f64, ln_b: f64) -> f64 {
         }
     }
 }
+
+/// The `x ∈ [lo, hi]` with `I_x(a, b) = p`, by Newton steps from `guess` kept inside the bracket
+/// (bisecting when a step leaves it), for callers that already know `I_lo <= p <= I_hi` and have a
+/// close starting point (for example from an interpolation table).
+///
+/// The residual is taken in the smaller tail (`1 - I_x` against `1 - p` when `p > 0.5`), so `p`
+/// near 1 keeps its accuracy. Newton's error after a step is about `c · step²`, with `c` the
+/// density's relative curvature; once that is below `1e-16 · x` the result is returned without
+/// another evaluation, so a good guess costs one continued fraction.
+pub fn beta_inc_inv_bracketed(
+    (a, b, ln_b): (f64, f64, f64),
+    p: f64,
+    guess: f64,
+    (mut lo, mut hi): (f64, f64),
+) -> f64 {
+    // `max`/`min` rather than `clamp`: they never panic, even on NaN bounds.
+    let mut x = guess.max(lo).min(hi);
+    for _ in 0..100 {
+        let (lower, upper) = beta_inc_both(a, b, x, ln_b);
+        let r = if p <= 0.5 { lower - p } else { (1.0 - p) - upper };
+        if r == 0.0 {
+            return x;
+        }
+        if r > 0.0 {
+            hi = x;
+        } else {
+            lo = x;
+        }
+        let step = r / beta_pdf(a, b, x, ln_b);
+        let next = x - step;
+        // Newton's error after this step is about `c · step²` with `c = |f'' / 2f'|`, which for
+        // the beta density is half of |(a-1)/x - (b-1)/(1-x)|: stop when that is below rounding.
+        let curvature = 0.5 * ((a - 1.0) / x - (b - 1.0) / (1.0 - x)).abs();
+        let small = step.abs() <= 1e-6 * x.abs() && curvature * step * step <= 1e-16 * x.abs();
+        if small || step.abs() <= 1e-15 * x.abs() {
+            return next.max(lo).min(hi);
+        }
+        if next > lo && next < hi {
+            x = next;
+        } else {
+            let mid = 0.5 * (lo + hi);
+            if mid <= lo || mid >= hi {
+                return mid;
+            }
+            x = mid;
+        }
+    }
+    x
+}

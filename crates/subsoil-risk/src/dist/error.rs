@@ -62,6 +62,17 @@ pub enum DistError {
         /// Largest allowed value.
         max: f64,
     },
+    /// A parameter exceeds the largest value the implementation supports accurately.
+    TooLarge {
+        /// Distribution kind.
+        dist: &'static str,
+        /// Parameter name.
+        param: &'static str,
+        /// The value given.
+        value: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
     /// Truncation bounds that leave (numerically) no probability between them.
     NoMass {
         /// Distribution kind.
@@ -150,6 +161,9 @@ impl fmt::Display for DistError {
                     "{dist}: {param} = {value} is invalid; expected a value in [{min}, {max}]"
                 )
             }
+            DistError::TooLarge { dist, param, value, max } => {
+                write!(f, "{dist}: {param} = {value} is invalid; expected a value <= {max}")
+            }
             DistError::NoMass { dist, lo, hi } => write!(
                 f,
                 "{dist}: bounds [{lo}, {hi}] leave no probability; expected bounds that keep \
@@ -220,6 +234,16 @@ pub(crate) fn less(
     } else {
         Err(DistError::NotLess { dist, lower, lower_value, upper, upper_value })
     }
+}
+
+/// Checks `value <= max` (for a value already known to be finite).
+pub(crate) fn at_most(
+    dist: &'static str,
+    param: &'static str,
+    value: f64,
+    max: f64,
+) -> Result<f64, DistError> {
+    if value <= max { Ok(value) } else { Err(DistError::TooLarge { dist, param, value, max }) }
 }
 
 /// Checks `min <= value <= max`.

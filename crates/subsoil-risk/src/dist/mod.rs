@@ -21,14 +21,14 @@ mod pert;
 mod triangular;
 mod uniform;
 
-pub use beta::Beta;
+pub use beta::{Beta, MAX_SHAPE};
 pub use discrete::{Bernoulli, Discrete};
 pub use empirical::Empirical;
 pub use error::DistError;
 pub use fixed::Fixed;
 pub use lognormal::{Lognormal, LognormalSpec};
 pub use normal::{Normal, TruncatedNormal};
-pub use pert::{DEFAULT_LAMBDA, Pert};
+pub use pert::{DEFAULT_LAMBDA, MAX_LAMBDA, Pert};
 pub use triangular::Triangular;
 pub use uniform::Uniform;
 

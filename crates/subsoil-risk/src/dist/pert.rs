@@ -2,16 +2,19 @@
 //! maximum.
 
 use super::beta::Beta;
-use super::error::{DistError, finite, less, positive, within};
+use super::error::{DistError, at_most, finite, less, positive, within};
 
 /// The usual PERT shape parameter, giving a mean of `(min + 4 mode + max) / 6`.
 pub const DEFAULT_LAMBDA: f64 = 4.0;
+
+/// Largest `lambda` accepted (the beta shapes stay below [`super::beta::MAX_SHAPE`]).
+pub const MAX_LAMBDA: f64 = 1e4;
 
 /// PERT(`min`, `mode`, `max`, `lambda`): a beta distribution on `[min, max]` with shapes
 /// `α = 1 + λ (mode - min) / (max - min)` and `β = 1 + λ (max - mode) / (max - min)`.
 ///
 /// Its mean is `(min + λ mode + max) / (λ + 2)`. Larger `λ` concentrates mass around the mode.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pert {
     mode: f64,
     lambda: f64,
@@ -19,7 +22,7 @@ pub struct Pert {
 }
 
 impl Pert {
-    /// PERT with `min <= mode <= max`, `min < max` and `lambda > 0`, all finite.
+    /// PERT with `min <= mode <= max`, `min < max` and `0 < lambda <= MAX_LAMBDA`, all finite.
     pub fn new(min: f64, mode: f64, max: f64, lambda: f64) -> Result<Self, DistError> {
         const D: &str = "pert";
         finite(D, "min", min)?;
@@ -27,7 +30,7 @@ impl Pert {
         finite(D, "max", max)?;
         less(D, ("min", min), ("max", max))?;
         within(D, "mode", mode, (min, max))?;
-        positive(D, "lambda", lambda)?;
+        at_most(D, "lambda", positive(D, "lambda", lambda)?, MAX_LAMBDA)?;
         let width = finite(D, "max - min", max - min)?;
         let alpha = 1.0 + lambda * (mode - min) / width;
         let beta = 1.0 + lambda * (max - mode) / width;

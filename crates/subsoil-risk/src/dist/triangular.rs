@@ -40,33 +40,49 @@ impl Triangular {
         self.max
     }
 
-    /// Inverse CDF: `min + sqrt(u (max-min)(mode-min))` below the mode,
-    /// `max - sqrt((1-u)(max-min)(max-mode))` above it.
+    /// Inverse CDF: `min + sqrt(u w p)` below the mode and `max - sqrt((1-u) w q)` above it, with
+    /// `w = max - min`, `p = mode - min`, `q = max - mode`.
+    ///
+    /// Whichever end of the support is nearer is used as the origin (the distance to the other
+    /// end is rewritten without subtraction), so results near either bound keep their relative
+    /// accuracy even when the mode sits on a bound.
     #[inline]
     pub fn quantile(&self, u: f64) -> f64 {
         let u = u.clamp(0.0, 1.0);
-        let width = self.max - self.min;
+        let (w, p, q) = self.spans();
         if u < self.f_mode {
-            self.min + (u * width * (self.mode - self.min)).sqrt()
+            let e = (u * w * p).sqrt();
+            if e <= 0.5 * w { self.min + e } else { self.max - w * (q + (1.0 - u) * p) / (w + e) }
         } else {
-            self.max - ((1.0 - u) * width * (self.max - self.mode)).sqrt()
+            let d = ((1.0 - u) * w * q).sqrt();
+            if d <= 0.5 * w { self.max - d } else { self.min + w * (p + u * q) / (w + d) }
         }
     }
 
-    /// Piecewise quadratic CDF.
+    /// Piecewise quadratic CDF, evaluated without cancellation in either tail.
     pub fn cdf(&self, x: f64) -> f64 {
-        let width = self.max - self.min;
+        let (w, p, q) = self.spans();
         if x <= self.min {
-            0.0
-        } else if x >= self.max {
-            1.0
-        } else if x <= self.mode {
-            let d = x - self.min;
-            d * d / (width * (self.mode - self.min))
-        } else {
-            let d = self.max - x;
-            1.0 - d * d / (width * (self.max - self.mode))
+            return 0.0;
         }
+        if x >= self.max {
+            return 1.0;
+        }
+        let (e, d) = (x - self.min, self.max - x);
+        if x <= self.mode {
+            // F = e² / (w p); 1 - F = (w (mode - x) + e d) / (w p).
+            let f = e * e / (w * p);
+            if f <= 0.5 { f } else { 1.0 - (w * (self.mode - x) + e * d) / (w * p) }
+        } else {
+            // 1 - F = d² / (w q); F = (w (x - mode) + e d) / (w q).
+            let g = d * d / (w * q);
+            if g <= 0.5 { 1.0 - g } else { (w * (x - self.mode) + e * d) / (w * q) }
+        }
+    }
+
+    /// `(max - min, mode - min, max - mode)`.
+    fn spans(&self) -> (f64, f64, f64) {
+        (self.max - self.min, self.mode - self.min, self.max - self.mode)
     }
 
     /// `(min + mode + max) / 3`.
