@@ -17,6 +17,9 @@ use statrs::distribution::{
 use statrs::statistics::Distribution;
 use subsoil_risk::{Dist, LognormalSpec};
 
+/// A reference CDF and its (mean, variance).
+type Reference = (Box<dyn Fn(f64) -> f64>, (f64, f64));
+
 /// A distribution under test with its independent references.
 struct Case {
     dist: Dist,
@@ -91,7 +94,7 @@ fn triangular() {
 }
 
 /// A beta reference scaled to `[lo, hi]`.
-fn scaled_beta(a: f64, b: f64, lo: f64, hi: f64) -> (Box<dyn Fn(f64) -> f64>, (f64, f64)) {
+fn scaled_beta(a: f64, b: f64, lo: f64, hi: f64) -> Reference {
     let d = SBeta::new(a, b).unwrap();
     let (m, v) = stat_moments(&d);
     let w = hi - lo;
@@ -158,12 +161,7 @@ fn simpson_moments(pdf: impl Fn(f64) -> f64, lo: f64, hi: f64) -> (f64, f64) {
 }
 
 /// A truncated normal reference built from statrs's normal CDF and pdf.
-fn truncated_reference(
-    mean: f64,
-    sd: f64,
-    lo: f64,
-    hi: f64,
-) -> (Box<dyn Fn(f64) -> f64>, (f64, f64)) {
+fn truncated_reference(mean: f64, sd: f64, lo: f64, hi: f64) -> Reference {
     let n = SNormal::new(mean, sd).unwrap();
     let (fa, fb) = (n.cdf(lo), n.cdf(hi));
     let ilo = lo.max(mean - 12.0 * sd);
@@ -235,7 +233,7 @@ fn truncated_normal_far_tail() {
 }
 
 /// A (shifted) lognormal reference from statrs with log-mean `mu` and log-sd `sigma`.
-fn lognormal_reference(shift: f64, mu: f64, sigma: f64) -> (Box<dyn Fn(f64) -> f64>, (f64, f64)) {
+fn lognormal_reference(shift: f64, mu: f64, sigma: f64) -> Reference {
     let d = SLogNormal::new(mu, sigma).unwrap();
     let (m, v) = stat_moments(&d);
     (Box::new(move |x| if x <= shift { 0.0 } else { d.cdf(x - shift) }), (shift + m, v))

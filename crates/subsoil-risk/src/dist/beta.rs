@@ -110,7 +110,7 @@ impl Beta {
         let i = t as usize;
         let s = t - i as f64;
         let (x0, x1) = (self.table.xs[i], self.table.xs[i + 1]);
-        if !(x0 <= x1) {
+        if x0.is_nan() || x1.is_nan() || x0 > x1 {
             // Only for shapes so extreme that the table could not be built (NaN entries).
             return beta_inc_inv_with(self.alpha, self.beta, u, self.ln_b);
         }

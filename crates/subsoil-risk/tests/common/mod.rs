@@ -12,7 +12,7 @@ use subsoil_risk::{Dist, stream_id, uniform};
 pub const N: usize = 100_000;
 
 /// The seed used by the distribution tests (the deal's signature date).
-pub const SEED: u64 = 2025_04_30;
+pub const SEED: u64 = 20_250_430;
 
 /// Kolmogorov–Smirnov critical value at significance `alpha` for `n` samples, from the asymptotic
 /// distribution: `sqrt(-ln(alpha / 2) / 2) / sqrt(n)` (1.9495 / sqrt(n) at alpha = 0.001).
