@@ -84,7 +84,7 @@ pub enum ProjectStatus {
     Waiting,
     /// Still before a decision at the horizon (stages take time and war stops work).
     PreDecision,
-    /// Never progressed: its deposit is occupied.
+    /// Its deposit is occupied and it never produced on the path.
     Occupied,
     /// Abandoned at the end of a stage.
     Abandoned,

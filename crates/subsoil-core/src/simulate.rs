@@ -220,24 +220,27 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
             ws.projects[i] = st;
             record(out, i, t, &f, st.new, index, discount);
         }
-        out.years[t as usize].producing = producing;
-        out.years[t as usize].at_war = at_war;
+        let yo = &mut out.years[t as usize];
+        yo.producing = producing;
+        yo.at_war = at_war;
+        yo.index = index;
         discount /= 1.0 + valuation;
     }
 
     for (i, st) in ws.projects.iter().enumerate() {
         let po = &mut out.projects[i];
         po.final_stage = st.stage;
+        let occupied = ws.control[model.projects[i].deposit] == Control::Occupied;
         po.status = if st.abandoned {
             ProjectStatus::Abandoned
+        } else if occupied && po.first_production.is_none() {
+            ProjectStatus::Occupied
         } else if model.projects[i].stage >= Stage::Construction {
             ProjectStatus::Existing
         } else if po.decision_year.is_some() {
             ProjectStatus::Built
         } else if st.reached_ready {
             ProjectStatus::Waiting
-        } else if ws.control[model.projects[i].deposit] == Control::Occupied {
-            ProjectStatus::Occupied
         } else {
             ProjectStatus::PreDecision
         };
@@ -476,5 +479,4 @@ fn record(
     r.add(Stream::CorporateTax, new, f.cit);
     y.capex_nominal += f.capex;
     y.revenue_nominal += f.revenue;
-    y.index = index;
 }

@@ -192,20 +192,22 @@ pub fn load(spec: &str, sets: &[String], diags: &mut Diagnostics) -> Layered {
         stack: Vec::new(),
     };
     let origin = origin_of(spec);
-    if let Origin::File(p) = &origin {
-        if !p.exists() && !spec.ends_with(".toml") && !spec.contains('/') {
-            diags.error(
-                None,
-                "",
-                format!(
-                    "no built-in scenario or file named {spec:?}; built-ins: {}",
-                    builtin::scenario_names().join(", ")
-                ),
-            );
-        }
+    if let Origin::File(p) = &origin
+        && !p.exists()
+        && !spec.ends_with(".toml")
+        && !spec.contains('/')
+    {
+        diags.error(
+            None,
+            "",
+            format!(
+                "no built-in scenario or file named {spec:?}; built-ins: {}",
+                builtin::scenario_names().join(", ")
+            ),
+        );
     }
     let mut root = if diags.is_empty() {
-        l.layer(origin, None, diags).unwrap_or_else(|| empty_root())
+        l.layer(origin, None, diags).unwrap_or_else(empty_root)
     } else {
         empty_root()
     };
@@ -250,7 +252,8 @@ impl Loader {
             diags.error(at, "extends", format!("extends chain deeper than {MAX_DEPTH} layers"));
             return None;
         }
-        let text = origin.read(at.clone(), "extends", diags)?;
+        let label = if at.is_some() { "extends" } else { "" };
+        let text = origin.read(at.clone(), label, diags)?;
         let file = self.add(origin.clone(), text);
         let text = self.sources.get(file).text.clone();
         let parsed = match DeTable::parse(&text) {

@@ -377,16 +377,15 @@ fn parse_stage(s: &str) -> Stage {
 
 /// Checks that a quantity written with a unit uses the product's unit.
 fn check_unit(v: &Values, path: &str, want: &str, d: &mut Diagnostics) {
-    if let Some(qt) = v.q(path) {
-        if let Some(u) = &qt.unit {
-            if u != want {
-                d.error(
-                    qt.location.clone(),
-                    path,
-                    format!("unit {u:?} does not match the product's unit: expected {want:?}"),
-                );
-            }
-        }
+    if let Some(qt) = v.q(path)
+        && let Some(u) = &qt.unit
+        && u != want
+    {
+        d.error(
+            qt.location.clone(),
+            path,
+            format!("unit {u:?} does not match the product's unit: expected {want:?}"),
+        );
     }
 }
 

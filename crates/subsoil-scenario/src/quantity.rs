@@ -189,14 +189,14 @@ fn read_meta(
     let derivation = text("derivation", d);
     let assumption = text("assumption", d);
     out.reliability = text("reliability", d);
-    if let (Some(r), Some(n)) = (&out.reliability, t.get("reliability")) {
-        if !matches!(r.as_str(), "A" | "B" | "C") {
-            d.error(
-                Some(n.location()),
-                format!("{path}.reliability"),
-                "expected \"A\", \"B\" or \"C\"",
-            );
-        }
+    if let (Some(r), Some(n)) = (&out.reliability, t.get("reliability"))
+        && !matches!(r.as_str(), "A" | "B" | "C")
+    {
+        d.error(
+            Some(n.location()),
+            format!("{path}.reliability"),
+            "expected \"A\", \"B\" or \"C\"",
+        );
     }
     out.as_of = t.get("as-of").map(|n| match &n.kind {
         Kind::Datetime(s) | Kind::Str(s) => s.clone(),

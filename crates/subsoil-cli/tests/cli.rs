@@ -1,0 +1,175 @@
+//! The command line as a user meets it: the README's first command, JSON output, and bad input that must
+//! give a located error with exit status 2 and never a panic.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn subsoil(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_subsoil"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the subsoil binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("subsoil-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn the_base_case_prints_a_table_of_every_project_and_totals() {
+    let out = subsoil(&["run", "--deterministic"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("base case"));
+    assert!(s.contains("dobra-lithium"));
+    assert!(s.contains("total (47 projects)"));
+    for col in
+        ["first prod.", "capex", "NPV", "IRR", "royalty", "new receipts", "existing receipts"]
+    {
+        assert!(s.contains(col), "missing column {col}");
+    }
+    assert!(!s.contains('\x1b'), "NO_COLOR must turn styles off");
+}
+
+#[test]
+fn json_output_carries_the_manifest_and_the_same_totals() {
+    let out = subsoil(&["run", "--deterministic", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["manifest"]["scenario"], "ukraine-final-2025");
+    assert_eq!(v["manifest"]["mode"], "deterministic");
+    let projects = v["projects"].as_array().expect("projects");
+    assert_eq!(projects.len(), 47);
+    let sum: f64 = projects.iter().map(|p| p["receipts_new"].as_f64().unwrap_or(f64::NAN)).sum();
+    let total = v["totals"]["receipts_new"].as_f64().expect("total");
+    assert!((sum - total).abs() <= 1e-6 * total.abs().max(1.0));
+}
+
+#[test]
+fn set_overrides_change_the_answer() {
+    let base = subsoil(&["run", "--deterministic", "--format", "json"]);
+    let higher =
+        subsoil(&["run", "--deterministic", "--format", "json", "--set", "fiscal.cit-rate=0.25"]);
+    let a: serde_json::Value = serde_json::from_slice(&base.stdout).expect("json");
+    let b: serde_json::Value = serde_json::from_slice(&higher.stdout).expect("json");
+    let r = |v: &serde_json::Value| v["totals"]["receipts_existing"].as_f64().expect("number");
+    assert!(r(&b) > r(&a), "a higher CIT must raise the state's receipts");
+    assert_eq!(b["manifest"]["sets"][0], "fiscal.cit-rate=0.25");
+}
+
+/// Each malformed file must give exit status 2, name the file with a line and column, name the field
+/// and say what was expected; a panic (exit status 101) fails the test.
+#[test]
+fn ten_malformed_scenarios_each_get_a_located_error_and_exit_status_2() {
+    let dir = scratch("malformed");
+    let base = "format-version = 1\nextends = \"ukraine-final-2025\"\n";
+    let cases: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
+        ("wrong-type.toml", format!("{base}[fiscal]\ncit-rate = \"high\"\n").into_bytes(), vec![":4:12", "fiscal.cit-rate", "expected a number"]),
+        ("unknown-key.toml", format!("{base}[fiscal]\ncit_rate = 0.18\n").into_bytes(), vec![":4:", "unknown key `cit_rate`", "did you mean `cit-rate`"]),
+        (
+            "negative-capex.toml",
+            format!("{base}[projects.dobra-lithium]\ncapex = {{ value = -5e8, unit = \"USD\", source = \"x\" }}\n").into_bytes(),
+            vec![":4:9", "projects.dobra-lithium.capex", "cannot be negative"],
+        ),
+        ("percent-rate.toml", format!("{base}[fiscal]\ncit-rate = 18\n").into_bytes(), vec![":4:12", "fiscal.cit-rate", "write 0.18 for 18%"]),
+        (
+            "missing-field.toml",
+            format!("{base}[projects.new-mine]\ndeposit = \"dobra_li\"\nconstruction-years = 2\nlife-years = 10\nproducts.lithium-spodumene = {{ capacity = 1e5 }}\n").into_bytes(),
+            vec!["missing-field.toml:3:", "projects.new-mine.capex", "missing required field `capex`"],
+        ),
+        ("bad-extends.toml", b"format-version = 1\nextends = \"no-such-file.toml\"\n".to_vec(), vec![":2:11", "extends", "no-such-file.toml"]),
+        ("circular-a.toml", b"format-version = 1\nextends = \"circular-b.toml\"\n".to_vec(), vec!["circular extends", "circular-a.toml", "circular-b.toml"]),
+        ("empty.toml", Vec::new(), vec!["empty.toml:1:1", "empty scenario file"]),
+        ("garbage.toml", vec![0x7f, 0x45, 0x4c, 0x46, 0xff, 0xfe, 0x00, 0x12, 0x80, 0x81], vec!["garbage.toml:1:5", "not UTF-8"]),
+        (
+            "absurd.toml",
+            format!("{base}[time]\nhorizon-years = 100000000\n[projects.dobra-lithium]\ncapex = 1e30\n").into_bytes(),
+            vec![":4:17", "time.horizon-years", "[1, 200]", ":6:9", "projects.dobra-lithium.capex", "outside [0, 1e14]"],
+        ),
+    ];
+    std::fs::write(
+        dir.join("circular-b.toml"),
+        "format-version = 1\nextends = \"circular-a.toml\"\n",
+    )
+    .expect("write");
+    for (name, body, expect) in &cases {
+        let path = dir.join(name);
+        std::fs::write(&path, body).expect("write");
+        let out = subsoil(&["check", path.to_str().expect("utf-8 path")]);
+        let err = text(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{name}: exit status {:?}\n{err}",
+            out.status.code()
+        );
+        for e in expect {
+            assert!(err.contains(e), "{name}: message lacks {e:?}:\n{err}");
+        }
+        assert!(!err.contains("panicked"), "{name} panicked:\n{err}");
+        // `run` refuses the same file with the same status and writes nothing to stdout.
+        let out = subsoil(&["run", path.to_str().expect("utf-8 path"), "--deterministic"]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(out.stdout.is_empty(), "{name}: nothing may be written on bad input");
+    }
+}
+
+#[test]
+fn every_error_in_a_file_is_reported_at_once() {
+    let dir = scratch("many");
+    let path = dir.join("many.toml");
+    std::fs::write(
+        &path,
+        "format-version = 1\nextends = \"ukraine-final-2025\"\n[fiscal]\ncit-rate = 18\ndepreciation-years = 0\nbogus = 1\n",
+    )
+    .expect("write");
+    let out = subsoil(&["check", path.to_str().expect("path")]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("fiscal.cit-rate")
+            && err.contains("fiscal.depreciation-years")
+            && err.contains("bogus"),
+        "{err}"
+    );
+    assert!(err.contains("3 errors found"), "{err}");
+}
+
+#[test]
+fn a_bad_set_is_located_on_the_command_line() {
+    let out = subsoil(&["run", "--deterministic", "--set", "rates.valuation=12"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("--set") && err.contains("rates.valuation"), "{err}");
+}
+
+#[test]
+fn an_unknown_scenario_name_lists_the_builtins() {
+    let out = subsoil(&["run", "no-such-scenario", "--deterministic"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("ukraine-final-2025"));
+}
+
+#[test]
+fn the_scenario_reference_in_docs_is_current() {
+    let out = subsoil(&["reference"]);
+    assert!(out.status.success());
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/scenario-reference.md"
+    ))
+    .expect("docs/scenario-reference.md exists");
+    assert!(
+        committed == text(&out.stdout),
+        "docs/scenario-reference.md is stale: regenerate it with `cargo run --release -- reference > docs/scenario-reference.md`"
+    );
+}

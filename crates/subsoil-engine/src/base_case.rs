@@ -1,0 +1,168 @@
+//! The deterministic base case: every uncertain input at its median, no yearly random events, prices on
+//! their median paths.
+
+use serde::Serialize;
+use subsoil_core::{BaseCase as Medians, PathOutcome, Stream, Workspace, simulate};
+use subsoil_scenario::Scenario;
+
+/// One project's base-case results (real base-year dollars).
+#[derive(Clone, Debug, Serialize)]
+pub struct ProjectRow {
+    /// Project id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Deposit id.
+    pub deposit: String,
+    /// Stage at the start.
+    pub start_stage: String,
+    /// How the project ended the horizon: existing, built, waiting, pre-decision, occupied, abandoned.
+    pub status: String,
+    /// Year of the investment decision, if taken.
+    pub decision_year: Option<i32>,
+    /// First year with output.
+    pub first_production: Option<i32>,
+    /// Initial capex spent.
+    pub capex: f64,
+    /// NPV of the investor's free cash flow at the valuation rate, to the start year.
+    pub npv: f64,
+    /// Real IRR of the investor's free cash flow, where one exists.
+    pub irr: Option<f64>,
+    /// Revenue over the horizon.
+    pub revenue: f64,
+    /// Royalty paid over the horizon.
+    pub royalty: f64,
+    /// Payments to the state counted as new receipts.
+    pub receipts_new: f64,
+    /// Payments to the state counted as existing receipts.
+    pub receipts_existing: f64,
+}
+
+/// Totals over all projects (real base-year dollars).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Totals {
+    /// Initial capex spent.
+    pub capex: f64,
+    /// Sum of project NPVs.
+    pub npv: f64,
+    /// Revenue.
+    pub revenue: f64,
+    /// Royalty.
+    pub royalty: f64,
+    /// New receipts.
+    pub receipts_new: f64,
+    /// Existing receipts.
+    pub receipts_existing: f64,
+    /// Projects producing in the first simulated year.
+    pub producing_first_year: u32,
+    /// Projects producing in the last simulated year.
+    pub producing_last_year: u32,
+}
+
+/// State receipts of one year by stream (real base-year dollars).
+#[derive(Clone, Debug, Serialize)]
+pub struct YearRow {
+    /// Calendar year.
+    pub year: i32,
+    /// Whether the war lasted through the year.
+    pub at_war: bool,
+    /// Projects with output.
+    pub producing: u32,
+    /// Receipts from new licences, by stream name.
+    pub new: Vec<(String, f64)>,
+    /// Receipts from existing licences, by stream name.
+    pub existing: Vec<(String, f64)>,
+}
+
+/// The base case of a scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct BaseCase {
+    /// First year of peace, if within the horizon.
+    pub ceasefire_year: Option<i32>,
+    /// Year whose dollars amounts are in.
+    pub base_year: i32,
+    /// Per project, in scenario order.
+    pub projects: Vec<ProjectRow>,
+    /// Totals.
+    pub totals: Totals,
+    /// Per year.
+    pub years: Vec<YearRow>,
+}
+
+/// Runs the base case; also returns the raw path outcome (with every project-year's flows traced).
+pub fn base_case(s: &Scenario) -> (BaseCase, PathOutcome) {
+    let m = &s.model;
+    let medians = s.inputs.medians();
+    let r = Medians { scalars: &medians };
+    let mut ws = Workspace::new(m);
+    let mut out = PathOutcome::new(m, true);
+    simulate(m, &r, &mut ws, &mut out);
+
+    let mut totals = Totals::default();
+    let projects: Vec<ProjectRow> = m
+        .projects
+        .iter()
+        .zip(&out.projects)
+        .enumerate()
+        .map(|(i, (p, o))| {
+            let fcf = out.fcf_series(i);
+            // An IRR describes an investment: flows that start with an outlay. An operation already
+            // producing at the start has no initial investment in the horizon, so it has none.
+            let starts_with_outlay = fcf.iter().find(|x| **x != 0.0).is_some_and(|x| *x < 0.0);
+            let irr = if starts_with_outlay { subsoil_finance::irr(fcf) } else { None };
+            totals.capex += o.capex_real;
+            totals.npv += o.npv_real;
+            totals.revenue += o.revenue_real;
+            totals.royalty += o.royalty_real;
+            totals.receipts_new += o.receipts_new_real;
+            totals.receipts_existing += o.receipts_existing_real;
+            ProjectRow {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                deposit: m.deposits[p.deposit].id.clone(),
+                start_stage: p.stage.name().to_string(),
+                status: o.status.name().to_string(),
+                decision_year: o.decision_year,
+                first_production: o.first_production,
+                capex: o.capex_real,
+                npv: o.npv_real,
+                irr,
+                revenue: o.revenue_real,
+                royalty: o.royalty_real,
+                receipts_new: o.receipts_new_real,
+                receipts_existing: o.receipts_existing_real,
+            }
+        })
+        .collect();
+    totals.producing_first_year = out.years.first().map_or(0, |y| y.producing);
+    totals.producing_last_year = out.years.last().map_or(0, |y| y.producing);
+    let years = out
+        .years
+        .iter()
+        .enumerate()
+        .map(|(t, y)| {
+            let real = 1.0 / y.index;
+            let by = |new: bool| {
+                Stream::ALL
+                    .iter()
+                    .map(|s| (s.name().to_string(), y.receipts.get(*s, new) * real))
+                    .collect()
+            };
+            YearRow {
+                year: m.time.year(t as u32),
+                at_war: y.at_war,
+                producing: y.producing,
+                new: by(true),
+                existing: by(false),
+            }
+        })
+        .collect();
+    let bc = BaseCase {
+        ceasefire_year: out.ceasefire_year,
+        base_year: m.time.base_year,
+        projects,
+        totals,
+        years,
+    };
+    (bc, out)
+}
