@@ -41,18 +41,27 @@
 //!
 //! # Performance
 //!
-//! Measured with `cargo bench -p subsoil-risk` (release build, one thread, on the 2-core
-//! development machine; numbers vary ±20% between runs):
+//! `cargo bench -p subsoil-risk` (benches/draws.rs) times each operation in a release build on one
+//! thread against a baseline loop (one SplitMix64 step, about 1.5–1.8 ns) measured in the same run.
+//! On the 2-core development machine, with other builds running (expect ±20%); quantile rows
+//! include drawing their uniform:
 //!
-//! | operation | rate |
-//! |---|---|
-//! | [`uniform`] | ≈ 230 M/s |
-//! | [`Sampler::unit`], Latin hypercube / Sobol | ≈ 75 M/s / ≈ 70 M/s |
-//! | `Dist::quantile`, normal | ≈ 150 M/s |
-//! | `Dist::quantile`, PERT (beta) | ≈ 1.5 M/s |
+//! | operation | ns per call | million per second | × baseline |
+//! |---|---|---|---|
+//! | [`uniform`] | 9 | 107–110 | 5–6 |
+//! | [`Sampler::unit`], Latin hypercube | 52–57 | 17–19 | 32–34 |
+//! | [`Sampler::unit`], Sobol | 78 | 13 | 43–52 |
+//! | normal quantile | 23–25 | 40–43 | 13–17 |
+//! | lognormal / shifted lognormal quantile | 34–41 | 24–30 | 19–27 |
+//! | triangular / truncated normal quantile | 24–30 | 33–41 | 13–20 |
+//! | beta(2, 5) quantile | 310–325 | 3.1–3.2 | 170–216 |
+//! | PERT(10, 12, 20) quantile | 437–444 | 2.3 | 240–294 |
+//! | [`Copula::apply`], 3 inputs | 162–177 | 5.7–6.2 | 97–108 |
 //!
-//! A beta or PERT quantile runs a few Newton steps, each evaluating a continued fraction, so it
-//! costs about 100 normal quantiles; a scenario with many beta inputs should expect that.
+//! A beta or PERT quantile starts from a 128-cell table built at construction (about 0.3 ms per
+//! distribution) and finishes with one or two evaluations of the incomplete beta continued
+//! fraction, so it costs about 15 normal quantiles. Shapes near the limit of `1e5` are slower
+//! (about 5 µs per quantile).
 
 pub mod copula;
 pub mod dist;

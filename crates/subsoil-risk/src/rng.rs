@@ -20,6 +20,22 @@
 //! bijection of the state, so for fixed other words, distinct paths (or streams, or `k`s) never
 //! collide before the last 11 bits are dropped. The integration tests check bit balance, uniformity,
 //! avalanche and correlation between neighbouring coordinates.
+//!
+//! Exactly, with all arithmetic modulo 2^64, `mix(z)` = SplitMix64's finaliser
+//! (`z ^= z >> 30; z *= 0xbf58476d1ce4e5b9; z ^= z >> 27; z *= 0x94d049bb133111eb; z ^= z >> 31`)
+//! and `fin(z)` = (`z ^= z >> 27; z *= 0x3c79ac492ba7b653; z ^= z >> 33; z *= 0x1c69b3f74ac4ae35;
+//! z ^= z >> 27`):
+//!
+//! ```text
+//! h = mix(0x9e3779b97f4a7c15)                  // domain 0
+//! h = mix(h ^ seed   * 0xd1b54a32d192ed03)
+//! h = mix(h ^ path   * 0xaef17502108ef2d9)
+//! h = mix(h ^ stream * 0xc2b2ae3d27d4eb4f)
+//! h = mix(h ^ k      * 0x165667b19e3779f9)
+//! x = fin(h)
+//! while x >> 11 == 0 { x = mix(x + 0x9e3779b97f4a7c15) }   // probability 2^-53
+//! uniform = (x >> 11) * 2^-53
+//! ```
 
 /// SplitMix64's increment, `2^64 / φ` rounded to odd.
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
