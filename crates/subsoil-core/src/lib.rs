@@ -8,6 +8,7 @@
 //! inflation; tax depreciation and loss carry-forward are nominal, as in real books. Results are reported
 //! in both nominal and real base-year dollars.
 
+pub mod conflict;
 pub mod model;
 pub mod outcome;
 pub mod param;

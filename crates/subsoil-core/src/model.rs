@@ -57,6 +57,32 @@ pub struct Model {
     pub conflict: Conflict,
     /// Which receipts count as "new" for the deal.
     pub newness: Newness,
+    /// Receipts that never reach the budget, and capex lost beyond ordinary overruns.
+    pub leakage: Leakage,
+    /// Oblasts named by deposits, in order; deposits refer to them by index.
+    pub oblasts: Vec<Oblast>,
+}
+
+/// An oblast (region) as named by the deposits file.
+#[derive(Clone, Debug)]
+pub struct Oblast {
+    /// Name as in the data.
+    pub name: String,
+    /// Stream of this oblast's yearly draws (movement of the front), shared by all its deposits.
+    pub stream: u64,
+    /// Whether the front can move here while the war lasts.
+    pub front: bool,
+    /// Whether war damage here is at the exposed rate (within reach of artillery and drones).
+    pub exposed: bool,
+}
+
+/// Leakage: the corruption argument as inputs.
+#[derive(Clone, Copy, Debug)]
+pub struct Leakage {
+    /// Share of the state's receipts that never reaches the budget or the fund.
+    pub receipts: Param,
+    /// Capex spent beyond the global overrun statistics (fraction of capex).
+    pub capex_excess: Param,
 }
 
 /// The simulated period.
@@ -152,6 +178,38 @@ pub struct Product {
     pub royalty_rate: Param,
     /// Stream of this product's yearly price shocks.
     pub shock_stream: u64,
+    /// How the dominant producer may move the price, if one dominates.
+    pub dominant: Option<Dominant>,
+}
+
+/// The dominant producer's moves on one product. Each magnitude and duration is drawn once per path (every
+/// episode on a path has the same size); whether an episode starts is drawn every year.
+#[derive(Clone, Copy, Debug)]
+pub struct Dominant {
+    /// World supply per year, in the product's unit (for the targeted cut).
+    pub world_supply: Option<Param>,
+    /// Yearly probability of a supply flood.
+    pub flood_probability: Param,
+    /// Fall of the price in a flood.
+    pub flood_drop: Param,
+    /// Years a flood lasts.
+    pub flood_years: Param,
+    /// Yearly probability of export controls.
+    pub export_control_probability: Param,
+    /// Rise of the price outside the dominant producer's market.
+    pub export_control_jump: Param,
+    /// Years export controls last.
+    pub export_control_years: Param,
+    /// Share of world supply from the scenario's new projects that provokes a targeted cut.
+    pub cut_threshold: Param,
+    /// Probability of a cut once the threshold is passed.
+    pub cut_probability: Param,
+    /// Fall of the price in a targeted cut.
+    pub cut_size: Param,
+    /// Years a cut lasts.
+    pub cut_years: Param,
+    /// Stream of the yearly episode draws.
+    pub stream: u64,
 }
 
 /// Who controls a deposit.
@@ -194,6 +252,9 @@ pub struct Deposit {
     pub name: String,
     /// Oblast(s), `;`-separated as in the data.
     pub oblast: String,
+    /// Index of the deposit's first-listed oblast in [`Model::oblasts`], which decides its exposure to the
+    /// front, war damage and settlements.
+    pub primary_oblast: usize,
     /// Control at the start.
     pub control: StartControl,
 }
@@ -361,10 +422,42 @@ pub struct Newness {
 }
 
 /// War and ceasefire.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Conflict {
-    /// Yearly hazard of a general ceasefire (1/yr), drawn once per path.
+    /// Yearly hazard of a general ceasefire (1/yr), drawn once per path; also the hazard of a new
+    /// ceasefire after renewed war.
     pub ceasefire_hazard: Param,
-    /// Uniform that places the ceasefire: time = −ln(u)/hazard years after the start.
+    /// Uniform that places the first ceasefire: time = −ln(u)/hazard years after the start.
     pub ceasefire_u: Param,
+    /// Alternatively, the calendar year (fractional) of the first ceasefire, drawn once per path.
+    pub ceasefire_year: Option<Param>,
+    /// Probability that a ceasefire breaks down in its first year.
+    pub breakdown_first_year: Param,
+    /// Yearly hazard of renewed war after the first year of peace (1/yr).
+    pub renewed_war_hazard: Param,
+    /// Stream of the conflict's yearly draws.
+    pub stream: u64,
+    /// Settlement outcomes at the first ceasefire; the path draws one.
+    pub settlements: Vec<Settlement>,
+    /// Index into `settlements`, drawn once per path.
+    pub settlement: Param,
+    /// Yearly probability, per front oblast while the war lasts, that the front moves: its frontline
+    /// deposits are occupied and its government-held deposits come within reach of the front.
+    pub creep_hazard: Param,
+    /// Yearly probability of a production-halting strike on an operation in an exposed oblast, while the
+    /// war lasts.
+    pub damage_exposed: Param,
+    /// The same elsewhere.
+    pub damage_other: Param,
+    /// Repair cost after a strike, as a share of the project's initial capex.
+    pub damage_repair: Param,
+}
+
+/// A settlement outcome: which oblasts are lost when the war ends.
+#[derive(Clone, Debug)]
+pub struct Settlement {
+    /// Name, e.g. `freeze on the line of contact`.
+    pub name: String,
+    /// Oblasts (indexes into [`Model::oblasts`]) whose deposits are occupied from the ceasefire on.
+    pub lost_oblasts: Vec<usize>,
 }

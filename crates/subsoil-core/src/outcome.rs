@@ -69,6 +69,10 @@ pub struct YearOutcome {
     pub capex_nominal: f64,
     /// Revenue of all projects, nominal.
     pub revenue_nominal: f64,
+    /// State receipts lost to leakage before reaching the budget, nominal.
+    pub leakage_receipts: f64,
+    /// Capex lost beyond ordinary overruns, nominal (included in `capex_nominal`).
+    pub leakage_capex: f64,
     /// Price index of the year (nominal = real × index).
     pub index: f64,
 }
@@ -129,6 +133,10 @@ pub struct ProjectOutcome {
     pub receipts_new_real: f64,
     /// Payments to the state counted as existing receipts, real.
     pub receipts_existing_real: f64,
+    /// Whether the project's deposit is occupied at the horizon.
+    pub occupied: bool,
+    /// Years in which a strike halted the operation.
+    pub strikes: u32,
 }
 
 impl ProjectOutcome {
@@ -145,6 +153,8 @@ impl ProjectOutcome {
             royalty_real: 0.0,
             receipts_new_real: 0.0,
             receipts_existing_real: 0.0,
+            occupied: false,
+            strikes: 0,
         }
     }
 }
@@ -164,6 +174,10 @@ pub struct PathOutcome {
     pub trace: Option<Vec<Flows>>,
     /// First year of peace, if within the horizon.
     pub ceasefire_year: Option<Year>,
+    /// Times war resumed after a ceasefire.
+    pub war_breakdowns: u32,
+    /// Index of the settlement outcome in the model, if the war ended.
+    pub settlement: Option<usize>,
 }
 
 impl PathOutcome {
@@ -178,6 +192,8 @@ impl PathOutcome {
             fcf_real: vec![0.0; n * h],
             trace: trace.then(|| vec![Flows::default(); n * h]),
             ceasefire_year: None,
+            war_breakdowns: 0,
+            settlement: None,
         }
     }
 
@@ -196,6 +212,8 @@ impl PathOutcome {
             t.fill(Flows::default());
         }
         self.ceasefire_year = None;
+        self.war_breakdowns = 0;
+        self.settlement = None;
     }
 
     /// Real free cash flow of project `i` by year.

@@ -77,3 +77,10 @@ impl Randomness for BaseCase<'_> {
 pub fn happens(u: f64, p: f64) -> bool {
     u <= p && p > 0.0
 }
+
+/// The probability that an event with yearly hazard `h` (events per year) happens within a year:
+/// `1 − e^(−h)`.
+#[inline]
+pub fn yearly_probability(h: f64) -> f64 {
+    if h > 0.0 { -(-h).exp_m1() } else { 0.0 }
+}

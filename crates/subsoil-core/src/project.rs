@@ -32,6 +32,8 @@ pub struct Flows {
     pub licence_fee: f64,
     /// Tax depreciation claimed this year.
     pub depreciation: f64,
+    /// Output of each of the plan's products (in the plan's product order).
+    pub quantity: [f64; MAX_PRODUCTS],
 }
 
 impl Flows {
@@ -210,6 +212,7 @@ impl Ops {
                     let share = plan.shape.factor(age);
                     for i in 0..plan.n {
                         let q = plan.capacity[i] * share;
+                        f.quantity[i] = q;
                         let sales = q * price(plan.product[i]);
                         f.revenue += sales;
                         f.royalty += sales * plan.royalty[i];

@@ -5,11 +5,16 @@
 //! caller-owned [`PathOutcome`] and uses a caller-owned [`Workspace`], so the hot loop allocates nothing
 //! once both are sized.
 
-use crate::model::{Control, Date, DecisionRule, Model, Profile, Regime, Stage, StartControl};
-use crate::outcome::{PathOutcome, ProjectOutcome, ProjectStatus, Receipts, Stream};
-use crate::param::{Randomness, happens};
+use crate::conflict::ConflictPath;
+use crate::model::{Control, Date, DecisionRule, Model, Profile, Regime, Stage};
+use crate::outcome::{PathOutcome, ProjectOutcome, ProjectStatus, Stream};
+use crate::param::{Randomness, happens, yearly_probability};
 use crate::prices::{OuStep, expected_price};
 use crate::project::{Flows, MAX_PRODUCTS, Ops, Phase, Plan, Shape, Tax};
+
+/// Sub-index offsets of a project's event stream.
+const K_ABANDON: u32 = 0; // + 1000 × stage index + year
+const K_DAMAGE: u32 = 5_000; // + year
 
 /// Scratch space reused across paths.
 #[derive(Clone, Debug, Default)]
@@ -20,7 +25,9 @@ pub struct Workspace {
     price_nominal: Vec<f64>,
     shocks: Vec<f64>,
     index: Vec<f64>,
-    control: Vec<Control>,
+    episodes: Vec<Episode>,
+    new_supply: Vec<f64>,
+    conflict: ConflictPath,
     projects: Vec<ProjectState>,
 }
 
@@ -35,10 +42,23 @@ impl Workspace {
             price_nominal: vec![0.0; np],
             shocks: vec![0.0; np],
             index: vec![1.0; model.time.horizon as usize + 1],
-            control: vec![Control::Ukraine; model.deposits.len()],
+            episodes: vec![Episode::default(); np],
+            new_supply: vec![0.0; np],
+            conflict: ConflictPath::default(),
             projects: Vec::with_capacity(model.projects.len()),
         }
     }
+}
+
+/// The dominant producer's state on one product: sizes drawn once per path, the running episode.
+#[derive(Clone, Copy, Debug, Default)]
+struct Episode {
+    /// Price multiplier of the running episode (1 when none).
+    multiplier: f64,
+    /// Years the running episode has left.
+    left: u32,
+    /// Whether the targeted cut has been used.
+    cut_done: bool,
 }
 
 /// A project's state on a path.
@@ -50,28 +70,12 @@ struct ProjectState {
     new: bool,
     abandoned: bool,
     reached_ready: bool,
+    built_in_path: bool,
     ops: Ops,
     actual: Plan,
     planned: Plan,
-}
-
-/// Conflict timeline of a path.
-#[derive(Clone, Copy, Debug)]
-struct War {
-    /// Years after the start at which the ceasefire comes (may exceed the horizon).
-    ceasefire_time: f64,
-}
-
-impl War {
-    #[inline]
-    fn at_war(&self, t: u32) -> bool {
-        (t as f64) < self.ceasefire_time
-    }
-    /// Index of the first year of peace, if within `horizon` years.
-    fn ceasefire_index(&self, horizon: u32) -> Option<u32> {
-        let c = self.ceasefire_time.ceil();
-        (c < horizon as f64).then_some(c as u32)
-    }
+    /// Capex beyond ordinary overruns (leakage), as a share of the actual capex.
+    capex_excess: f64,
 }
 
 /// Runs one path of `model` with the chance `r` describes, writing the results into `out`.
@@ -86,27 +90,19 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         ws.index[t as usize] = (1.0 + inflation).powi(time.year(t) - time.base_year);
     }
 
-    // Conflict.
-    let hazard = model.conflict.ceasefire_hazard.at(r);
-    let u = model.conflict.ceasefire_u.at(r).clamp(f64::MIN_POSITIVE, 1.0);
-    let war = War { ceasefire_time: if hazard > 0.0 { -u.ln() / hazard } else { f64::INFINITY } };
-    out.ceasefire_year = war.ceasefire_index(horizon).map(|c| time.year(c));
-    for (d, dep) in model.deposits.iter().enumerate() {
-        ws.control[d] = match dep.control {
-            StartControl::Known(c) => c,
-            StartControl::Drawn(p) => match p.at(r).round() as i64 {
-                0 => Control::Ukraine,
-                1 => Control::Frontline,
-                _ => Control::Occupied,
-            },
-        };
-    }
+    // Conflict: the whole timeline and every deposit's control, drawn up front.
+    ws.conflict.draw(model, r);
+    out.ceasefire_year = ws.conflict.first_peace.map(|c| time.year(c));
+    out.war_breakdowns = ws.conflict.breakdowns;
+    out.settlement = ws.conflict.settlement;
 
-    // Prices.
+    // Prices and the dominant producer.
     for (k, p) in model.products.iter().enumerate() {
         ws.log_price[k] = p.price.at(r).ln();
         ws.ou[k] = OuStep::new(p.long_run.at(r), p.volatility.at(r), p.half_life.at(r));
         ws.central_mu[k] = p.long_run_central.ln();
+        ws.episodes[k] = Episode { multiplier: 1.0, left: 0, cut_done: false };
+        ws.new_supply[k] = 0.0;
     }
 
     // Fiscal terms and rates of this path.
@@ -121,10 +117,17 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
     let licence_fee_default = model.fiscal.licence_fee.at(r);
     let slowdown = model.stages.war_licensing_slowdown.at(r).max(1.0);
     let abandon: [f64; 4] = std::array::from_fn(|i| model.stages.abandon[i].at(r));
+    let leak_receipts = model.leakage.receipts.at(r).clamp(0.0, 1.0);
+    let capex_excess = model.leakage.capex_excess.at(r).max(0.0);
+    let damage = [
+        yearly_probability(model.conflict.damage_exposed.at(r)),
+        yearly_probability(model.conflict.damage_other.at(r)),
+        model.conflict.damage_repair.at(r),
+    ];
 
     ws.projects.clear();
     for p in &model.projects {
-        ws.projects.push(start_state(model, p, r));
+        ws.projects.push(start_state(model, p, r, capex_excess));
     }
     for (i, p) in model.projects.iter().enumerate() {
         let bv = p.tax_book_value.at(r) * ws.index[0];
@@ -137,24 +140,25 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
     for t in 0..horizon {
         let year = time.year(t);
         let index = ws.index[t as usize];
-        let at_war = war.at_war(t);
+        let at_war = ws.conflict.at_war[t as usize];
         if t > 0 {
             step_prices(model, r, ws, t);
         }
+        step_episodes(model, r, ws, t);
         for k in 0..model.products.len() {
-            ws.price_nominal[k] = ws.log_price[k].exp() * index;
+            ws.price_nominal[k] = ws.log_price[k].exp() * ws.episodes[k].multiplier * index;
         }
-        let premium = if at_war {
-            crp[0]
-        } else {
-            let since = war.ceasefire_index(horizon).map_or(0, |c| t.saturating_sub(c));
-            if since < model.rates.postwar_years { crp[1] } else { crp[2] }
+        let premium = match ws.conflict.years_of_peace[t as usize] {
+            u32::MAX => crp[0],
+            since if since < model.rates.postwar_years => crp[1],
+            _ => crp[2],
         };
         let hurdle_nominal = (1.0 + investor_base + premium) * (1.0 + inflation) - 1.0;
 
         let mut producing = 0u32;
+        ws.new_supply.fill(0.0);
         for (i, p) in model.projects.iter().enumerate() {
-            let control = ws.control[p.deposit];
+            let control = ws.conflict.control(p.deposit, t);
             let accessible = match control {
                 Control::Ukraine => true,
                 Control::Frontline => !at_war,
@@ -182,27 +186,46 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
             }
 
             // Investment decision.
-            if st.stage == Stage::Ready && accessible {
+            if st.stage == Stage::Ready {
                 st.reached_ready = true;
-                let build = match p.decision {
-                    DecisionRule::Always => true,
-                    DecisionRule::Never => false,
-                    DecisionRule::Npv => {
-                        expected_npv(&st.planned, ws, t, tax, inflation, hurdle_nominal) > 0.0
+                if accessible {
+                    let build = match p.decision {
+                        DecisionRule::Always => true,
+                        DecisionRule::Never => false,
+                        DecisionRule::Npv => {
+                            expected_npv(&st.planned, ws, t, tax, inflation, hurdle_nominal) > 0.0
+                        }
+                    };
+                    if build {
+                        st.stage = Stage::Construction;
+                        st.built_in_path = true;
+                        st.ops.start_building(&st.actual);
+                        out.projects[i].decision_year = Some(year);
                     }
-                };
-                if build {
-                    st.stage = Stage::Construction;
-                    st.ops.start_building(&st.actual);
-                    out.projects[i].decision_year = Some(year);
                 }
-            } else if st.stage == Stage::Ready {
-                st.reached_ready = true;
+            }
+
+            // War damage: a strike halts an operation for the year and costs a repair.
+            let producing_phase = matches!(st.ops.phase, Phase::Producing { .. });
+            let mut repair = 0.0;
+            let mut works = accessible;
+            if at_war && accessible && producing_phase {
+                let exposed = model.oblasts[model.deposits[p.deposit].primary_oblast].exposed;
+                let hazard = if exposed { damage[0] } else { damage[1] };
+                if happens(r.uniform(p.event_stream, K_DAMAGE + t), hazard) {
+                    works = false;
+                    repair = damage[2] * st.actual.capex * index;
+                    out.projects[i].strikes += 1;
+                }
             }
 
             // Construction, production, closure.
             let prices = &ws.price_nominal;
-            let mut f = st.ops.year(&st.actual, |k| prices[k], index, tax, accessible);
+            let mut f = st.ops.year(&st.actual, |k| prices[k], index, tax, works);
+            if repair > 0.0 {
+                f.sustaining += repair;
+                st.ops.tax.depreciate(repair, tax.depreciation_years);
+            }
             f.licence_fee = licence_fee;
             st.stage = match st.ops.phase {
                 Phase::Idle => st.stage,
@@ -216,9 +239,14 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
                 if po.first_production.is_none() {
                     po.first_production = Some(year);
                 }
+                if st.built_in_path {
+                    for j in 0..st.actual.n {
+                        ws.new_supply[st.actual.product[j]] += f.quantity[j];
+                    }
+                }
             }
             ws.projects[i] = st;
-            record(out, i, t, &f, st.new, index, discount);
+            record(out, i, t, &f, st.new, index, discount, leak_receipts, st.capex_excess);
         }
         let yo = &mut out.years[t as usize];
         yo.producing = producing;
@@ -229,11 +257,13 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
 
     for (i, st) in ws.projects.iter().enumerate() {
         let po = &mut out.projects[i];
+        let occupied_end =
+            ws.conflict.control(model.projects[i].deposit, horizon - 1) == Control::Occupied;
+        po.occupied = occupied_end;
         po.final_stage = st.stage;
-        let occupied = ws.control[model.projects[i].deposit] == Control::Occupied;
         po.status = if st.abandoned {
             ProjectStatus::Abandoned
-        } else if occupied && po.first_production.is_none() {
+        } else if occupied_end && po.first_production.is_none() {
             ProjectStatus::Occupied
         } else if model.projects[i].stage >= Stage::Construction {
             ProjectStatus::Existing
@@ -248,8 +278,14 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
 }
 
 /// A project's state at the start of a path.
-fn start_state<R: Randomness>(model: &Model, p: &crate::model::Project, r: &R) -> ProjectState {
-    let actual = realise_plan(model, p, r, true);
+fn start_state<R: Randomness>(
+    model: &Model,
+    p: &crate::model::Project,
+    r: &R,
+    capex_excess: f64,
+) -> ProjectState {
+    let mut actual = realise_plan(model, p, r, true);
+    actual.capex *= 1.0 + capex_excess;
     let planned = realise_plan(model, p, r, false);
     let mut stage = p.stage;
     if p.licensed && matches!(stage, Stage::Explored | Stage::Tender) {
@@ -276,9 +312,11 @@ fn start_state<R: Randomness>(model: &Model, p: &crate::model::Project, r: &R) -
         new: p.licence_new,
         abandoned: false,
         reached_ready: false,
+        built_in_path: false,
         ops,
         actual,
         planned,
+        capex_excess: capex_excess / (1.0 + capex_excess),
     }
 }
 
@@ -380,7 +418,7 @@ fn advance_stages<R: Randomness>(
             break;
         }
         budget -= need;
-        if happens(r.uniform(stream, s as u32 * 1000 + t), abandon[s]) {
+        if happens(r.uniform(stream, K_ABANDON + s as u32 * 1000 + t), abandon[s]) {
             st.abandoned = true;
             st.stage = Stage::Closed;
             break;
@@ -401,7 +439,8 @@ fn advance_stages<R: Randomness>(
 }
 
 /// NPV at the investor's nominal hurdle of building now on the plan's figures and the prices expected
-/// this year (today's price reverting to the scenario's central long-run level).
+/// this year: today's observed price (including any running episode) reverting to the scenario's central
+/// long-run level.
 fn expected_npv(plan: &Plan, ws: &Workspace, t: u32, tax: Tax, inflation: f64, hurdle: f64) -> f64 {
     let mut ops = Ops::idle();
     ops.start_building(plan);
@@ -411,8 +450,10 @@ fn expected_npv(plan: &Plan, ws: &Workspace, t: u32, tax: Tax, inflation: f64, h
     let max_years = plan.build_years + plan.life + 2;
     for j in 0..max_years {
         let index = index0 * (1.0 + inflation).powi(j as i32);
-        let price =
-            |k: usize| expected_price(ws.log_price[k], ws.central_mu[k], ws.ou[k].decay, j) * index;
+        let price = |k: usize| {
+            let observed = ws.log_price[k] + ws.episodes[k].multiplier.ln();
+            expected_price(observed, ws.central_mu[k], ws.ou[k].decay, j) * index
+        };
         let f = ops.year(plan, price, index, tax, true);
         npv += f.fcf() * disc;
         disc /= 1.0 + hurdle;
@@ -443,7 +484,56 @@ fn step_prices<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, t: u32) 
     }
 }
 
-/// Adds a project-year's flows to the outcome.
+/// Sub-index offsets of a product's episode stream.
+const K_FLOOD: u32 = 0;
+const K_CONTROLS: u32 = 10_000;
+const K_CUT: u32 = 20_000;
+
+/// The dominant producer's moves this year: a running episode goes on; otherwise a flood or export
+/// controls may start; a targeted cut may answer last year's new supply.
+fn step_episodes<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, t: u32) {
+    for (k, p) in model.products.iter().enumerate() {
+        let Some(d) = &p.dominant else { continue };
+        let e = &mut ws.episodes[k];
+        if e.left > 0 {
+            e.left -= 1;
+        }
+        if e.left == 0 {
+            e.multiplier = 1.0;
+        }
+        // A targeted cut answers the new supply of the previous year.
+        if !e.cut_done && t > 0 {
+            if let Some(world) = d.world_supply {
+                let share = ws.new_supply[k] / world.at(r).max(f64::MIN_POSITIVE);
+                if share > d.cut_threshold.at(r) {
+                    e.cut_done = true;
+                    if happens(r.uniform(d.stream, K_CUT + t), d.cut_probability.at(r)) {
+                        e.multiplier = (1.0 - d.cut_size.at(r)).max(0.01);
+                        e.left = d.cut_years.at(r).round().max(1.0) as u32;
+                        continue;
+                    }
+                }
+            }
+        }
+        if e.left > 0 {
+            continue;
+        }
+        if happens(r.uniform(d.stream, K_FLOOD + t), yearly_probability(d.flood_probability.at(r)))
+        {
+            e.multiplier = (1.0 - d.flood_drop.at(r)).max(0.01);
+            e.left = d.flood_years.at(r).round().max(1.0) as u32;
+        } else if happens(
+            r.uniform(d.stream, K_CONTROLS + t),
+            yearly_probability(d.export_control_probability.at(r)),
+        ) {
+            e.multiplier = 1.0 + d.export_control_jump.at(r);
+            e.left = d.export_control_years.at(r).round().max(1.0) as u32;
+        }
+    }
+}
+
+/// Adds a project-year's flows to the outcome. The state's receipts are net of leakage.
+#[allow(clippy::too_many_arguments)]
 fn record(
     out: &mut PathOutcome,
     i: usize,
@@ -452,8 +542,11 @@ fn record(
     new: bool,
     index: f64,
     discount: f64,
+    leak: f64,
+    capex_excess_share: f64,
 ) {
     let real = 1.0 / index;
+    let kept = 1.0 - leak;
     let po: &mut ProjectOutcome = &mut out.projects[i];
     let fcf = f.fcf();
     po.npv_real += fcf * real * discount;
@@ -461,7 +554,7 @@ fn record(
     po.capex_real += f.capex * real;
     po.revenue_real += f.revenue * real;
     po.royalty_real += f.royalty * real;
-    let take = f.state_take() * real;
+    let take = f.state_take() * real * kept;
     if new {
         po.receipts_new_real += take;
     } else {
@@ -472,11 +565,13 @@ fn record(
     }
     out.fcf_real[i * out.horizon + t as usize] = fcf * real;
     let y = &mut out.years[t as usize];
-    let r: &mut Receipts = &mut y.receipts;
-    r.add(Stream::Royalty, new, f.royalty);
-    r.add(Stream::PsaStateShare, new, f.state_share);
-    r.add(Stream::LicenceFee, new, f.licence_fee);
-    r.add(Stream::CorporateTax, new, f.cit);
+    let rc = &mut y.receipts;
+    rc.add(Stream::Royalty, new, f.royalty * kept);
+    rc.add(Stream::PsaStateShare, new, f.state_share * kept);
+    rc.add(Stream::LicenceFee, new, f.licence_fee * kept);
+    rc.add(Stream::CorporateTax, new, f.cit * kept);
+    y.leakage_receipts += f.state_take() * leak;
+    y.leakage_capex += f.capex * capex_excess_share;
     y.capex_nominal += f.capex;
     y.revenue_nominal += f.revenue;
 }

@@ -347,6 +347,13 @@ pub fn read_deposits(file: FileId, sources: &Sources, d: &mut Diagnostics) -> Ve
                 format!("expected site, basin-wide or offshore, found {kind:?}"),
             );
         }
+        if list(r.get("oblast")).is_empty() {
+            r.err(
+                d,
+                "oblast",
+                "every deposit needs an oblast (for an offshore field, the nearest coast's)".into(),
+            );
+        }
         let lat = r.num(d, "lat", -90.0, 90.0);
         let lon = r.num(d, "lon", -180.0, 180.0);
         if lat.is_some() != lon.is_some() {

@@ -41,6 +41,8 @@ pub struct Scenario {
     pub model: Model,
     /// The uncertain inputs, by slot.
     pub inputs: Inputs,
+    /// Rank correlations between uncertain inputs: (slot, slot, Spearman ρ).
+    pub rank_correlations: Vec<lower::RankCorrelation>,
     /// Every quantity written in the scenario's files, by path (for provenance listings).
     pub quantities: Vec<Quantity>,
     /// The deposits file's rows.
@@ -117,20 +119,25 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
     let projects = keys(&["projects"]);
     let project_products =
         projects.iter().map(|p| (p.clone(), keys(&["projects", p, "products"]))).collect();
-    let correlations = match layered.root.get("correlations").map(|n| &n.kind) {
+    let count = |path: &[&str]| match layered.root.at(path).map(|n| &n.kind) {
         Some(Kind::Array(a)) => a.len(),
         _ => 0,
     };
+    let correlations = count(&["correlations"]);
+    let settlements = count(&["conflict", "settlements"]);
+    let input_correlations = count(&["input-correlations"]);
     let li = lower::LowerInput {
         values: &values,
         products,
         projects: projects.clone(),
         project_products,
         correlations,
+        settlements,
+        input_correlations,
         deposits: &deposit_rows,
         events: &events,
     };
-    let (model, inputs) = lower::lower(&li, &mut d);
+    let (model, inputs, rank_correlations) = lower::lower(&li, &mut d);
     if !d.is_empty() {
         return Err(LoadError { sources: layered.sources, diagnostics: d });
     }
@@ -154,6 +161,7 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
         description: values.str("metadata.description").unwrap_or_default().to_string(),
         model,
         inputs,
+        rank_correlations,
         quantities,
         deposits: deposit_rows,
         events,

@@ -4,8 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use subsoil_core::{
-    Conflict, Control, Date, DecisionRule, Deposit, Fiscal, Macro, Model, Newness, Param, Product,
-    Profile, Project, ProjectProduct, Rates, Regime, Stage, StageRules, StartControl, Time,
+    Conflict, Control, Date, DecisionRule, Deposit, Dominant, Fiscal, Leakage, Macro, Model,
+    Newness, Oblast, Param, Product, Profile, Project, ProjectProduct, Rates, Regime, Settlement,
+    Stage, StageRules, StartControl, Time,
 };
 use subsoil_risk::{Dist, stream_id};
 
@@ -84,14 +85,21 @@ pub struct LowerInput<'a> {
     pub project_products: HashMap<String, Vec<String>>,
     /// Number of `[[correlations]]` entries.
     pub correlations: usize,
+    /// Number of `[[conflict.settlements]]` entries.
+    pub settlements: usize,
+    /// Number of `[[input-correlations]]` entries.
+    pub input_correlations: usize,
     /// Deposits.
     pub deposits: &'a [DepositRow],
     /// Licence events.
     pub events: &'a [LicenceEvent],
 }
 
+/// A rank correlation between two uncertain inputs: (slot, slot, Spearman ρ).
+pub type RankCorrelation = (u32, u32, f64);
+
 /// Builds the model; problems go to `d`.
-pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs) {
+pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<RankCorrelation>) {
     let v = li.values;
     let mut inputs = Inputs::default();
     let q = |path: &str| v.q(path);
@@ -154,7 +162,39 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs) {
             half_life: p(&mut inputs, &format!("{base}.half-life")),
             royalty_rate: p(&mut inputs, &format!("{base}.royalty-rate")),
             shock_stream: stream_id(&format!("{base}.shock")),
+            dominant: None,
         });
+        if v.locations.contains_key(&format!("{base}.dominant-producer")) {
+            let dp = format!("{base}.dominant-producer");
+            let world_supply = q(&format!("{base}.world-supply")).map(|x| inputs.param(x));
+            if world_supply.is_none() && v.locations.contains_key(&format!("{dp}.cut-threshold")) {
+                d.error(
+                    v.loc(&format!("{dp}.cut-threshold")),
+                    format!("{dp}.cut-threshold"),
+                    "a targeted cut needs the product's `world-supply`",
+                );
+            }
+            let dom = Dominant {
+                world_supply,
+                flood_probability: p(&mut inputs, &format!("{dp}.flood-probability")),
+                flood_drop: p(&mut inputs, &format!("{dp}.flood-drop")),
+                flood_years: p(&mut inputs, &format!("{dp}.flood-years")),
+                export_control_probability: p(
+                    &mut inputs,
+                    &format!("{dp}.export-control-probability"),
+                ),
+                export_control_jump: p(&mut inputs, &format!("{dp}.export-control-jump")),
+                export_control_years: p(&mut inputs, &format!("{dp}.export-control-years")),
+                cut_threshold: p(&mut inputs, &format!("{dp}.cut-threshold")),
+                cut_probability: p(&mut inputs, &format!("{dp}.cut-probability")),
+                cut_size: p(&mut inputs, &format!("{dp}.cut-size")),
+                cut_years: p(&mut inputs, &format!("{dp}.cut-years")),
+                stream: stream_id(&format!("{dp}.episodes")),
+            };
+            if let Some(last) = products.last_mut() {
+                last.dominant = Some(dom);
+            }
+        }
     }
     let price_cholesky = correlations(li, &product_index, d);
 
@@ -165,6 +205,41 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs) {
         unexploited_count_as_new: v.bool("deal.unexploited-count-as-new").unwrap_or(false),
     };
     let unknown = unknown_control(v, d);
+    let mut oblast_index: HashMap<String, usize> = HashMap::new();
+    let mut oblasts: Vec<Oblast> = Vec::new();
+    for row in li.deposits {
+        for o in &row.oblasts {
+            if !oblast_index.contains_key(o) {
+                oblast_index.insert(o.clone(), oblasts.len());
+                oblasts.push(Oblast {
+                    name: o.clone(),
+                    stream: stream_id(&format!("oblasts.{o}.front")),
+                    front: false,
+                    exposed: false,
+                });
+            }
+        }
+    }
+    let known_oblasts = |path: &str, d: &mut Diagnostics| -> Vec<usize> {
+        let mut out = Vec::new();
+        for name in v.strings_at(path) {
+            match oblast_index.get(name) {
+                Some(&i) => out.push(i),
+                None => {
+                    let mut names: Vec<&str> = oblast_index.keys().map(String::as_str).collect();
+                    names.sort_unstable();
+                    d.error(v.loc(path), path, format!("no deposit lies in oblast {name:?}; names must match the deposits file's oblast column: {}", names.join(", ")));
+                }
+            }
+        }
+        out
+    };
+    for i in known_oblasts("conflict.front-oblasts", d) {
+        oblasts[i].front = true;
+    }
+    for i in known_oblasts("conflict.exposed-oblasts", d) {
+        oblasts[i].exposed = true;
+    }
     let mut deposits = Vec::new();
     let mut deposit_index = HashMap::new();
     for row in li.deposits {
@@ -178,10 +253,14 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs) {
             }),
         };
         deposit_index.insert(row.id.clone(), deposits.len());
+        // Every row names an oblast (the deposits reader requires it).
+        let primary_oblast =
+            row.oblasts.first().and_then(|o| oblast_index.get(o)).copied().unwrap_or(0);
         deposits.push(Deposit {
             id: row.id.clone(),
             name: row.name.clone(),
             oblast: row.oblasts.join(";"),
+            primary_oblast,
             control,
         });
     }
@@ -201,12 +280,53 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs) {
         war_licensing_slowdown: p(&mut inputs, "stages.war-licensing-slowdown"),
     };
 
+    let mut settlements = Vec::new();
+    let mut weights = Vec::new();
+    for k in 0..li.settlements {
+        let base = format!("conflict.settlements[{k}]");
+        settlements.push(Settlement {
+            name: v.str(&format!("{base}.name")).unwrap_or_default().to_string(),
+            lost_oblasts: known_oblasts(&format!("{base}.lost-oblasts"), d),
+        });
+        weights.push(q(&format!("{base}.probability")).map_or(0.0, Quantity::median));
+    }
+    let settlement = if settlements.is_empty() {
+        Param::Fixed(0.0)
+    } else {
+        let sum: f64 = weights.iter().sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            d.error(
+                v.loc("conflict.settlements"),
+                "conflict.settlements",
+                format!("the outcomes' probabilities must sum to 1; they sum to {sum}"),
+            );
+        }
+        let values: Vec<f64> = (0..weights.len()).map(|i| i as f64).collect();
+        match Dist::discrete(&values, &weights) {
+            Ok(dist) if weights.len() > 1 => inputs.slot("conflict.settlement", dist),
+            _ => Param::Fixed(0.0),
+        }
+    };
     let conflict = Conflict {
         ceasefire_hazard: p(&mut inputs, "conflict.ceasefire-hazard"),
         ceasefire_u: match Dist::uniform(0.0, 1.0) {
             Ok(u) => inputs.slot("conflict.ceasefire-timing", u),
             Err(_) => Param::Fixed(0.5),
         },
+        ceasefire_year: q("conflict.ceasefire-year").map(|x| inputs.param(x)),
+        breakdown_first_year: p(&mut inputs, "conflict.breakdown-first-year"),
+        renewed_war_hazard: p(&mut inputs, "conflict.renewed-war-hazard"),
+        stream: stream_id("conflict.events"),
+        settlements,
+        settlement,
+        creep_hazard: p(&mut inputs, "conflict.creep-hazard"),
+        damage_exposed: p(&mut inputs, "conflict.damage-hazard-exposed"),
+        damage_other: p(&mut inputs, "conflict.damage-hazard-other"),
+        damage_repair: p(&mut inputs, "conflict.damage-repair"),
+    };
+    let leakage = Leakage {
+        receipts: p(&mut inputs, "leakage.receipts"),
+        capex_excess: p(&mut inputs, "leakage.capex-excess"),
     };
 
     // Projects.
@@ -359,8 +479,62 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs) {
         stages,
         conflict,
         newness: Newness { effective: Date::new(y, m, dd) },
+        leakage,
+        oblasts,
     };
-    (model, inputs)
+    let correlations = input_correlations(li, &inputs, d);
+    (model, inputs, correlations)
+}
+
+/// Resolves `[[input-correlations]]` to slots.
+fn input_correlations(
+    li: &LowerInput<'_>,
+    inputs: &Inputs,
+    d: &mut Diagnostics,
+) -> Vec<RankCorrelation> {
+    let v = li.values;
+    let mut out = Vec::new();
+    for k in 0..li.input_correlations {
+        let base = format!("input-correlations[{k}]");
+        let slot = |key: &str, d: &mut Diagnostics| -> Option<u32> {
+            let name = v.str(&format!("{base}.{key}"))?;
+            match inputs.by_name.get(name) {
+                Some(&s) => Some(s),
+                None => {
+                    let close: Vec<&str> = inputs
+                        .list
+                        .iter()
+                        .map(|i| i.name.as_str())
+                        .filter(|n| n.contains(name.rsplit('.').next().unwrap_or(name)))
+                        .take(5)
+                        .collect();
+                    d.error(
+                        v.loc(&format!("{base}.{key}")),
+                        format!("{base}.{key}"),
+                        format!(
+                            "{name:?} is not an uncertain input of this scenario{}",
+                            if close.is_empty() {
+                                String::new()
+                            } else {
+                                format!("; similar: {}", close.join(", "))
+                            }
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let (a, b) = (slot("a", d), slot("b", d));
+        let rho = v.q(&format!("{base}.rho")).map_or(0.0, Quantity::median);
+        if let (Some(a), Some(b)) = (a, b) {
+            if a == b {
+                d.error(v.loc(&base), base, "an input cannot be correlated with itself");
+            } else {
+                out.push((a, b, rho));
+            }
+        }
+    }
+    out
 }
 
 fn parse_stage(s: &str) -> Stage {

@@ -101,6 +101,8 @@ pub enum Unit {
     Uah,
     /// Volatility of a log price.
     LogPerSqrtYear,
+    /// A calendar year (may be fractional).
+    CalendarYear,
     /// Any unit (named reference facts).
     Any,
 }
@@ -121,6 +123,7 @@ impl Unit {
             Unit::UahPerUsd => "UAH/USD",
             Unit::Uah => "UAH",
             Unit::LogPerSqrtYear => "log/sqrt(yr)",
+            Unit::CalendarYear => "year",
             Unit::Any => "any",
         }
     }
@@ -493,18 +496,130 @@ const UNKNOWN_CONTROL: &[Field] = &[
     },
 ];
 
+const SETTLEMENT: &[Field] = &[
+    Field {
+        key: "name",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "What the outcome is, e.g. `freeze on the line of contact`.",
+    },
+    Field {
+        key: "probability",
+        ty: q_fixed(Unit::Fraction, 0.0, 1.0),
+        req: Req::Required,
+        doc: "Probability of this outcome given a ceasefire (the outcomes' probabilities must sum to 1).",
+    },
+    Field {
+        key: "lost-oblasts",
+        ty: Ty::Array(&Ty::Str),
+        req: Req::Optional,
+        doc: "Oblasts (as named in the deposits file) whose deposits are occupied from the ceasefire on.",
+    },
+];
+
 const CONFLICT: &[Field] = &[
     Field {
         key: "ceasefire-hazard",
         ty: q(Unit::PerYear, 0.0, 100.0),
         req: Req::Required,
-        doc: "Yearly hazard of a general ceasefire; drawn once per path, so the time to a ceasefire is exponential given the draw. Zero means no ceasefire.",
+        doc: "Yearly hazard of a general ceasefire; drawn once per path, so the time to a ceasefire is exponential given the draw. Zero means no ceasefire. Also the hazard of a new ceasefire after renewed war.",
+    },
+    Field {
+        key: "ceasefire-year",
+        ty: q(Unit::CalendarYear, 1950.0, 2300.0),
+        req: Req::Optional,
+        doc: "Instead of the hazard: the (fractional) calendar year of the first ceasefire, e.g. a distribution over years. 2028.5 means war through 2028 and peace from 2029.",
+    },
+    Field {
+        key: "breakdown-first-year",
+        ty: FRACTION,
+        req: Req::Num(0.0),
+        doc: "Probability that a ceasefire breaks down in its first year; war then resumes with its rules.",
+    },
+    Field {
+        key: "renewed-war-hazard",
+        ty: q(Unit::PerYear, 0.0, 10.0),
+        req: Req::Num(0.0),
+        doc: "Yearly hazard of renewed war after the first year of peace.",
     },
     Field {
         key: "unknown-control",
         ty: Ty::Table(UNKNOWN_CONTROL),
         req: Req::Optional,
         doc: "Probabilities for deposits whose control is `unknown` (they must sum to 1).",
+    },
+    Field {
+        key: "front-oblasts",
+        ty: Ty::Array(&Ty::Str),
+        req: Req::Optional,
+        doc: "Oblasts where the front can move while the war lasts.",
+    },
+    Field {
+        key: "creep-hazard",
+        ty: q(Unit::PerYear, 0.0, 10.0),
+        req: Req::Num(0.0),
+        doc: "Yearly hazard, per front oblast, that the front moves: its frontline deposits are occupied and its government-held ones come within reach of the front. One draw per oblast and year, so neighbouring deposits move together.",
+    },
+    Field {
+        key: "exposed-oblasts",
+        ty: Ty::Array(&Ty::Str),
+        req: Req::Optional,
+        doc: "Oblasts where operations face the exposed rate of war damage.",
+    },
+    Field {
+        key: "damage-hazard-exposed",
+        ty: q(Unit::PerYear, 0.0, 10.0),
+        req: Req::Num(0.0),
+        doc: "Yearly hazard of a production-halting strike on an operation in an exposed oblast while the war lasts (a strike costs the year's output).",
+    },
+    Field {
+        key: "damage-hazard-other",
+        ty: q(Unit::PerYear, 0.0, 10.0),
+        req: Req::Num(0.0),
+        doc: "The same elsewhere in government-held territory.",
+    },
+    Field {
+        key: "damage-repair",
+        ty: q(Unit::Fraction, 0.0, 5.0),
+        req: Req::Num(0.0),
+        doc: "Repair cost after a strike, as a share of the project's initial capex.",
+    },
+    Field {
+        key: "settlements",
+        ty: Ty::Array(&Ty::Table(SETTLEMENT)),
+        req: Req::Optional,
+        doc: "Settlement outcomes at the first ceasefire; each path draws one.",
+    },
+];
+
+const LEAKAGE: &[Field] = &[
+    Field {
+        key: "receipts",
+        ty: FRACTION,
+        req: Req::Num(0.0),
+        doc: "Share of the state's receipts from subsoil use that never reaches the budget or the fund.",
+    },
+    Field {
+        key: "capex-excess",
+        ty: q(Unit::Fraction, 0.0, 5.0),
+        req: Req::Num(0.0),
+        doc: "Capex lost beyond the global overrun statistics (which already contain ordinary procurement losses), as a share of capex.",
+    },
+];
+
+const INPUT_CORRELATION: &[Field] = &[
+    Field {
+        key: "a",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "Name of an uncertain input (`subsoil check --inputs` lists them), e.g. `projects.dobra-lithium.capex-overrun`.",
+    },
+    Field { key: "b", ty: Ty::Str, req: Req::Required, doc: "Name of another uncertain input." },
+    Field {
+        key: "rho",
+        ty: q_fixed(Unit::Fraction, -1.0, 1.0),
+        req: Req::Required,
+        doc: "Rank (Spearman) correlation, imposed through a Gaussian copula.",
     },
 ];
 
@@ -868,6 +983,18 @@ pub const ROOT: &[Field] = &[
         ty: Ty::Table(UNCERTAINTY),
         req: Req::Optional,
         doc: "Project-level uncertainties applied to every project unless it overrides them.",
+    },
+    Field {
+        key: "input-correlations",
+        ty: Ty::Array(&Ty::Table(INPUT_CORRELATION)),
+        req: Req::Optional,
+        doc: "Rank correlations between named uncertain inputs.",
+    },
+    Field {
+        key: "leakage",
+        ty: Ty::Table(LEAKAGE),
+        req: Req::Optional,
+        doc: "Leakage: the corruption argument as inputs.",
     },
     Field {
         key: "deal",

@@ -22,6 +22,8 @@ pub struct Values {
     pub bools: HashMap<String, bool>,
     /// Dates as (year, month, day).
     pub dates: HashMap<String, (i32, u8, u8)>,
+    /// Arrays of strings.
+    pub string_lists: HashMap<String, Vec<String>>,
     /// Locations of values given in files, by path (for later cross-field messages).
     pub locations: HashMap<String, Location>,
 }
@@ -42,6 +44,10 @@ impl Values {
     /// Boolean at `path`.
     pub fn bool(&self, path: &str) -> Option<bool> {
         self.bools.get(path).copied()
+    }
+    /// Array of strings at `path` (empty if absent).
+    pub fn strings_at(&self, path: &str) -> &[String] {
+        self.string_lists.get(path).map_or(&[], Vec::as_slice)
     }
     /// Location of the value at `path`, if it was written in a file.
     pub fn loc(&self, path: &str) -> Option<Location> {
@@ -248,6 +254,10 @@ fn value(node: &Node, ty: &Ty, p: &str, v: &mut Values, d: &mut Diagnostics) {
                     let cp = format!("{p}[{i}]");
                     v.locations.insert(cp.clone(), it.location());
                     value(it, inner, &cp, v, d);
+                }
+                if matches!(inner, Ty::Str) {
+                    let list = items.iter().filter_map(|n| n.str().map(String::from)).collect();
+                    v.string_lists.insert(p.to_string(), list);
                 }
             }
             k => d.error(
