@@ -9,6 +9,8 @@
 //! in both nominal and real base-year dollars.
 
 pub mod conflict;
+pub mod deal;
+pub mod fund;
 pub mod model;
 pub mod outcome;
 pub mod param;

@@ -61,6 +61,19 @@ pub struct Model {
     pub leakage: Leakage,
     /// Oblasts named by deposits, in order; deposits refer to them by index.
     pub oblasts: Vec<Oblast>,
+    /// State revenue from natural-resource infrastructure.
+    pub infrastructure: Infrastructure,
+    /// The deal and its fund.
+    pub deal: crate::deal::Deal,
+}
+
+/// State revenue from natural-resource infrastructure (ports, pipelines).
+#[derive(Clone, Copy, Debug)]
+pub struct Infrastructure {
+    /// Revenue in the base year (real USD per year).
+    pub revenue: Param,
+    /// Real growth per year.
+    pub growth: Param,
 }
 
 /// An oblast (region) as named by the deposits file.

@@ -1,5 +1,6 @@
 //! What one path produces: per-project results, yearly series and the state's receipts by stream.
 
+use crate::fund::{FundYear, MAX_PARTIES};
 use crate::model::{Model, Stage, Year};
 use crate::project::Flows;
 
@@ -73,6 +74,8 @@ pub struct YearOutcome {
     pub leakage_receipts: f64,
     /// Capex lost beyond ordinary overruns, nominal (included in `capex_nominal`).
     pub leakage_capex: f64,
+    /// State infrastructure revenue reaching the budget, nominal.
+    pub infrastructure_nominal: f64,
     /// Price index of the year (nominal = real × index).
     pub index: f64,
 }
@@ -137,6 +140,8 @@ pub struct ProjectOutcome {
     pub occupied: bool,
     /// Years in which a strike halted the operation.
     pub strikes: u32,
+    /// Share of the equity the fund offered to take at the decision (0 if none).
+    pub fund_share: f64,
 }
 
 impl ProjectOutcome {
@@ -155,6 +160,7 @@ impl ProjectOutcome {
             receipts_existing_real: 0.0,
             occupied: false,
             strikes: 0,
+            fund_share: 0.0,
         }
     }
 }
@@ -178,6 +184,12 @@ pub struct PathOutcome {
     pub war_breakdowns: u32,
     /// Index of the settlement outcome in the model, if the war ended.
     pub settlement: Option<usize>,
+    /// The fund by year (all zero when the scenario has no deal).
+    pub fund: Vec<FundYear>,
+    /// Capital accounts at the horizon by party (nominal).
+    pub capital: [f64; MAX_PARTIES],
+    /// The fund's value at the horizon (cash plus stakes at the valuation rate), real.
+    pub fund_value_real: f64,
 }
 
 impl PathOutcome {
@@ -194,6 +206,9 @@ impl PathOutcome {
             ceasefire_year: None,
             war_breakdowns: 0,
             settlement: None,
+            fund: vec![FundYear::default(); h],
+            capital: [0.0; MAX_PARTIES],
+            fund_value_real: 0.0,
         }
     }
 
@@ -214,6 +229,9 @@ impl PathOutcome {
         self.ceasefire_year = None;
         self.war_breakdowns = 0;
         self.settlement = None;
+        self.fund.fill(FundYear::default());
+        self.capital = [0.0; MAX_PARTIES];
+        self.fund_value_real = 0.0;
     }
 
     /// Real free cash flow of project `i` by year.

@@ -6,6 +6,7 @@
 //! once both are sized.
 
 use crate::conflict::ConflictPath;
+use crate::fund::FundPath;
 use crate::model::{Control, Date, DecisionRule, Model, Profile, Regime, Stage};
 use crate::outcome::{PathOutcome, ProjectOutcome, ProjectStatus, Stream};
 use crate::param::{Randomness, happens, yearly_probability};
@@ -29,6 +30,12 @@ pub struct Workspace {
     new_supply: Vec<f64>,
     conflict: ConflictPath,
     projects: Vec<ProjectState>,
+    fund: FundPath,
+    accessible: Vec<bool>,
+    fee: Vec<f64>,
+    fcf: Vec<f64>,
+    /// Projects ready for a decision this year: (year index they became ready, sort key, project).
+    candidates: Vec<(u32, f64, usize)>,
 }
 
 impl Workspace {
@@ -46,6 +53,11 @@ impl Workspace {
             new_supply: vec![0.0; np],
             conflict: ConflictPath::default(),
             projects: Vec::with_capacity(model.projects.len()),
+            fund: FundPath::default(),
+            accessible: vec![false; model.projects.len()],
+            fee: vec![0.0; model.projects.len()],
+            fcf: vec![0.0; model.projects.len()],
+            candidates: Vec::with_capacity(model.projects.len()),
         }
     }
 }
@@ -70,6 +82,7 @@ struct ProjectState {
     new: bool,
     abandoned: bool,
     reached_ready: bool,
+    ready_since: u32,
     built_in_path: bool,
     ops: Ops,
     actual: Plan,
@@ -136,6 +149,16 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         }
     }
 
+    // The deal's fund.
+    let deal = &model.deal;
+    let investing = deal.investing.as_ref().map(|inv| {
+        (inv.equity_cap.at(r).clamp(0.0, 1.0), inv.reserve.at(r).max(0.0), inv.rate.at(r))
+    });
+    let fund_reserve_real = deal.investing.as_ref().map_or(0.0, |inv| inv.reserve.at(r).max(0.0));
+    ws.fund.reset(deal, model.projects.len());
+    let infra_revenue = model.infrastructure.revenue.at(r);
+    let infra_growth = model.infrastructure.growth.at(r);
+
     let mut discount = 1.0;
     for t in 0..horizon {
         let year = time.year(t);
@@ -153,24 +176,19 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
             since if since < model.rates.postwar_years => crp[1],
             _ => crp[2],
         };
-        let hurdle_nominal = (1.0 + investor_base + premium) * (1.0 + inflation) - 1.0;
+        let private_real = investor_base + premium;
+        let nominal = |real: f64| (1.0 + real) * (1.0 + inflation) - 1.0;
 
-        let mut producing = 0u32;
-        ws.new_supply.fill(0.0);
+        // 1. Stages before the investment decision. A licence awarded this year is new if on or after
+        //    the deal's effective date (awards are dated mid-year), and its holder pays the fee.
+        ws.candidates.clear();
         for (i, p) in model.projects.iter().enumerate() {
-            let control = ws.conflict.control(p.deposit, t);
-            let accessible = match control {
-                Control::Ukraine => true,
-                Control::Frontline => !at_war,
-                Control::Occupied => false,
-            };
-            let mut st = ws.projects[i];
-            let mut licence_fee = 0.0;
-
-            // Stages before the investment decision. A licence awarded this year is new if on or after
-            // the deal's effective date (awards are dated mid-year), and its holder pays the fee.
+            let accessible = accessible(ws.conflict.control(p.deposit, t), at_war);
+            ws.accessible[i] = accessible;
+            ws.fee[i] = 0.0;
+            let st = &mut ws.projects[i];
             let awarded = advance_stages(
-                &mut st,
+                st,
                 p.event_stream,
                 r,
                 t,
@@ -182,34 +200,82 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
             );
             if awarded {
                 st.new = Date::new(year, 7, 1) >= model.newness.effective;
-                licence_fee = p.licence_fee.map_or(licence_fee_default, |f| f.at(r)) * index;
+                ws.fee[i] = p.licence_fee.map_or(licence_fee_default, |f| f.at(r)) * index;
             }
-
-            // Investment decision.
             if st.stage == Stage::Ready {
-                st.reached_ready = true;
-                if accessible {
-                    let build = match p.decision {
-                        DecisionRule::Always => true,
-                        DecisionRule::Never => false,
-                        DecisionRule::Npv => {
-                            expected_npv(&st.planned, ws, t, tax, inflation, hurdle_nominal) > 0.0
-                        }
-                    };
-                    if build {
-                        st.stage = Stage::Construction;
-                        st.built_in_path = true;
-                        st.ops.start_building(&st.actual);
-                        out.projects[i].decision_year = Some(year);
-                    }
+                if !st.reached_ready {
+                    st.reached_ready = true;
+                    st.ready_since = t;
+                }
+                if accessible && p.decision != DecisionRule::Never {
+                    ws.candidates.push((st.ready_since, 0.0, i));
                 }
             }
+        }
 
-            // War damage: a strike halts an operation for the year and costs a repair.
+        // 2. Investment decisions. When the fund co-invests, projects are taken in order of the year they
+        //    became ready, then NPV per dollar of capex at the private hurdle; the fund offers its share
+        //    from the cash it has and the decision uses the blended hurdle.
+        if investing.is_some() && ws.candidates.len() > 1 {
+            let mut candidates = std::mem::take(&mut ws.candidates);
+            for c in candidates.iter_mut() {
+                let planned = &ws.projects[c.2].planned;
+                let view = ws.prices_view();
+                let npv = expected_npv(planned, &view, t, tax, inflation, nominal(private_real));
+                c.1 = -npv / (planned.capex * index).max(1.0);
+            }
+            candidates.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+            ws.candidates = candidates;
+        }
+        for c in 0..ws.candidates.len() {
+            let i = ws.candidates[c].2;
+            let p = &model.projects[i];
+            let planned = ws.projects[i].planned;
+            let mut share = 0.0;
+            let mut rate = private_real;
+            if let Some((cap, reserve_real, fund_rate)) = investing
+                && qualifies(model, p, &ws.projects[i])
+            {
+                let capex = planned.capex * index;
+                let room = ws.fund.available(reserve_real * index);
+                share = if capex > 0.0 { cap.min(room / capex) } else { 0.0 };
+                if share < 0.01 {
+                    share = 0.0;
+                }
+                rate = share * fund_rate + (1.0 - share) * private_real;
+            }
+            let build = match p.decision {
+                DecisionRule::Always => true,
+                DecisionRule::Never => false,
+                DecisionRule::Npv => {
+                    expected_npv(&planned, &ws.prices_view(), t, tax, inflation, nominal(rate))
+                        > 0.0
+                }
+            };
+            if build {
+                let st = &mut ws.projects[i];
+                st.stage = Stage::Construction;
+                st.built_in_path = true;
+                st.ops.start_building(&st.actual);
+                out.projects[i].decision_year = Some(year);
+                if share > 0.0 {
+                    ws.fund.stakes[i].target_share = share;
+                    ws.fund.stakes[i].committed = share * planned.capex * index;
+                    out.projects[i].fund_share = share;
+                }
+            }
+        }
+
+        // 3. Construction, production, closure; war damage halts an operation for the year.
+        let mut producing = 0u32;
+        ws.new_supply.fill(0.0);
+        for (i, p) in model.projects.iter().enumerate() {
+            let mut st = ws.projects[i];
+            let works_here = ws.accessible[i];
             let producing_phase = matches!(st.ops.phase, Phase::Producing { .. });
             let mut repair = 0.0;
-            let mut works = accessible;
-            if at_war && accessible && producing_phase {
+            let mut works = works_here;
+            if at_war && works_here && producing_phase {
                 let exposed = model.oblasts[model.deposits[p.deposit].primary_oblast].exposed;
                 let hazard = if exposed { damage[0] } else { damage[1] };
                 if happens(r.uniform(p.event_stream, K_DAMAGE + t), hazard) {
@@ -218,15 +284,13 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
                     out.projects[i].strikes += 1;
                 }
             }
-
-            // Construction, production, closure.
             let prices = &ws.price_nominal;
             let mut f = st.ops.year(&st.actual, |k| prices[k], index, tax, works);
             if repair > 0.0 {
                 f.sustaining += repair;
                 st.ops.tax.depreciate(repair, tax.depreciation_years);
             }
-            f.licence_fee = licence_fee;
+            f.licence_fee = ws.fee[i];
             st.stage = match st.ops.phase {
                 Phase::Idle => st.stage,
                 Phase::Building(_) => Stage::Construction,
@@ -246,13 +310,44 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
                 }
             }
             ws.projects[i] = st;
+            ws.fcf[i] = f.fcf();
             record(out, i, t, &f, st.new, index, discount, leak_receipts, st.capex_excess);
         }
+        let infra = infra_revenue * (1.0 + infra_growth).powi(year - time.base_year) * index;
         let yo = &mut out.years[t as usize];
         yo.producing = producing;
         yo.at_war = at_war;
         yo.index = index;
+        yo.infrastructure_nominal = infra * (1.0 - leak_receipts);
+        yo.leakage_receipts += infra * leak_receipts;
+
+        // 4. The fund: contributions, cash and credits; its part of its projects' flows; the waterfall.
+        if deal.active() {
+            let mut fy = crate::fund::FundYear::default();
+            let receipts = out.years[t as usize].receipts;
+            ws.fund.pay_in(
+                deal,
+                r,
+                year,
+                t == 0,
+                &receipts,
+                infra * (1.0 - leak_receipts),
+                &mut fy,
+            );
+            for i in 0..model.projects.len() {
+                ws.fund.project_flow(i, ws.fcf[i], &mut fy);
+            }
+            if deal.lock_up_until.is_none_or(|y| year >= y) {
+                ws.fund.distribute(deal, r, fund_reserve_real * index, &mut fy);
+            }
+            fy.cash = ws.fund.cash;
+            out.fund[t as usize] = fy;
+        }
         discount /= 1.0 + valuation;
+    }
+    if deal.active() {
+        out.capital = ws.fund.capital;
+        out.fund_value_real = fund_value(model, ws, tax, inflation, valuation);
     }
 
     for (i, st) in ws.projects.iter().enumerate() {
@@ -275,6 +370,58 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
             ProjectStatus::PreDecision
         };
     }
+}
+
+/// Whether work is possible at a deposit under this control.
+fn accessible(control: Control, at_war: bool) -> bool {
+    match control {
+        Control::Ukraine => true,
+        Control::Frontline => !at_war,
+        Control::Occupied => false,
+    }
+}
+
+/// Whether the fund may invest in a project.
+fn qualifies(model: &Model, p: &crate::model::Project, st: &ProjectState) -> bool {
+    let Some(inv) = &model.deal.investing else { return false };
+    (!inv.new_only || st.new)
+        && (inv.products.is_empty()
+            || p.products.iter().any(|pp| inv.products.contains(&pp.product)))
+}
+
+/// The fund's value at the horizon, real base-year USD: its cash plus its stakes, each its share of the
+/// project's remaining free cash flow on expected prices, discounted at the valuation rate.
+fn fund_value(model: &Model, ws: &Workspace, tax: Tax, inflation: f64, valuation: f64) -> f64 {
+    let h = model.time.horizon;
+    let index = ws.index[h as usize];
+    let mut value = ws.fund.cash;
+    let rate = (1.0 + valuation) * (1.0 + inflation) - 1.0;
+    for (i, stake) in ws.fund.stakes.iter().enumerate() {
+        let share = stake.share();
+        if share <= 0.0 {
+            continue;
+        }
+        let st = &ws.projects[i];
+        let mut ops = st.ops;
+        if matches!(ops.phase, Phase::Idle | Phase::Done) {
+            continue;
+        }
+        let view = ws.prices_view();
+        let mut pv = 0.0;
+        let mut disc = 1.0;
+        for j in 0..(st.actual.build_years + st.actual.life + 2) {
+            let idx = index * (1.0 + inflation).powi(j as i32);
+            let price = |k: usize| view.expected(k, j) * idx;
+            let f = ops.year(&st.actual, price, idx, tax, true);
+            pv += f.fcf() * disc;
+            disc /= 1.0 + rate;
+            if ops.phase == Phase::Done {
+                break;
+            }
+        }
+        value += share * pv;
+    }
+    value / index
 }
 
 /// A project's state at the start of a path.
@@ -312,6 +459,7 @@ fn start_state<R: Randomness>(
         new: p.licence_new,
         abandoned: false,
         reached_ready: false,
+        ready_since: 0,
         built_in_path: false,
         ops,
         actual,
@@ -438,22 +586,55 @@ fn advance_stages<R: Randomness>(
     awarded
 }
 
+/// What an investor knows of prices in a year: today's observed log prices and where they revert to.
+struct PricesView<'a> {
+    log_price: &'a [f64],
+    episodes: &'a [Episode],
+    central_mu: &'a [f64],
+    ou: &'a [OuStep],
+    index: &'a [f64],
+}
+
+impl PricesView<'_> {
+    /// Expected real price of product `k`, `years` ahead: today's observed price (including any running
+    /// episode) reverting to the scenario's central long-run level.
+    fn expected(&self, k: usize, years: u32) -> f64 {
+        let observed = self.log_price[k] + self.episodes[k].multiplier.ln();
+        expected_price(observed, self.central_mu[k], self.ou[k].decay, years)
+    }
+}
+
+impl Workspace {
+    fn prices_view(&self) -> PricesView<'_> {
+        PricesView {
+            log_price: &self.log_price,
+            episodes: &self.episodes,
+            central_mu: &self.central_mu,
+            ou: &self.ou,
+            index: &self.index,
+        }
+    }
+}
+
 /// NPV at the investor's nominal hurdle of building now on the plan's figures and the prices expected
-/// this year: today's observed price (including any running episode) reverting to the scenario's central
-/// long-run level.
-fn expected_npv(plan: &Plan, ws: &Workspace, t: u32, tax: Tax, inflation: f64, hurdle: f64) -> f64 {
+/// this year.
+fn expected_npv(
+    plan: &Plan,
+    view: &PricesView<'_>,
+    t: u32,
+    tax: Tax,
+    inflation: f64,
+    hurdle: f64,
+) -> f64 {
     let mut ops = Ops::idle();
     ops.start_building(plan);
     let mut npv = 0.0;
     let mut disc = 1.0;
-    let index0 = ws.index[t as usize];
+    let index0 = view.index[t as usize];
     let max_years = plan.build_years + plan.life + 2;
     for j in 0..max_years {
         let index = index0 * (1.0 + inflation).powi(j as i32);
-        let price = |k: usize| {
-            let observed = ws.log_price[k] + ws.episodes[k].multiplier.ln();
-            expected_price(observed, ws.central_mu[k], ws.ou[k].decay, j) * index
-        };
+        let price = |k: usize| view.expected(k, j) * index;
         let f = ops.year(plan, price, index, tax, true);
         npv += f.fcf() * disc;
         disc /= 1.0 + hurdle;

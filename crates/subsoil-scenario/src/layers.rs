@@ -367,25 +367,41 @@ impl Loader {
             return;
         };
         let path = path.trim();
-        let keys: Vec<&str> = path.split('.').collect();
-        if keys.iter().any(|k| k.is_empty()) {
-            diags.error(Some(whole), "--set", format!("{path:?} is not a dotted field path"));
-            return;
+        // Segments: `key` or `key[index]` for an element of an array of tables.
+        let mut segments: Vec<(&str, Option<usize>)> = Vec::new();
+        for k in path.split('.') {
+            let seg = match k.split_once('[') {
+                None => Some((k, None)),
+                Some((name, rest)) => rest
+                    .strip_suffix(']')
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .map(|i| (name, Some(i))),
+            };
+            match seg {
+                Some((name, idx)) if !name.is_empty() => segments.push((name, idx)),
+                _ => {
+                    diags.error(
+                        Some(whole),
+                        "--set",
+                        format!(
+                            "{path:?} is not a dotted field path (keys, optionally with [index])"
+                        ),
+                    );
+                    return;
+                }
+            }
         }
         let vstart = set.len() - value.len();
         let new = parse_set_value(file, value.trim(), vstart, diags);
         let mut node = root;
-        for (depth, k) in keys.iter().enumerate() {
-            let last = depth + 1 == keys.len();
+        let n = segments.len();
+        for (depth, (k, idx)) in segments.iter().enumerate() {
+            let last = depth + 1 == n;
             let Kind::Table(t) = &mut node.kind else {
-                diags.error(
-                    Some(whole.clone()),
-                    path,
-                    format!("{} is not a table", keys[..depth].join(".")),
-                );
+                diags.error(Some(whole.clone()), path, "this path does not lead to a table");
                 return;
             };
-            if last {
+            if last && idx.is_none() {
                 let replacement = match t.get(*k) {
                     Some(old) if old.is_quantity_table() && new.number().is_some() => {
                         quantity_from_set(old, new.clone())
@@ -395,11 +411,34 @@ impl Loader {
                 t.insert(k.to_string(), replacement);
                 return;
             }
-            node = t.entry(k.to_string()).or_insert_with(|| Node {
+            let child = t.entry(k.to_string()).or_insert_with(|| Node {
                 file,
                 span: 0..set.len(),
                 kind: Kind::Table(Default::default()),
             });
+            node = match idx {
+                None => child,
+                Some(i) => {
+                    let Kind::Array(items) = &mut child.kind else {
+                        diags.error(Some(whole.clone()), path, format!("{k} is not an array"));
+                        return;
+                    };
+                    let len = items.len();
+                    if *i >= len {
+                        diags.error(
+                            Some(whole.clone()),
+                            path,
+                            format!("{k} has {len} entries; index {i} is out of range"),
+                        );
+                        return;
+                    }
+                    if last {
+                        items[*i] = new.clone();
+                        return;
+                    }
+                    &mut items[*i]
+                }
+            };
         }
     }
 }

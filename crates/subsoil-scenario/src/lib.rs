@@ -10,6 +10,7 @@ pub mod deposits;
 pub mod diag;
 pub mod layers;
 pub mod lower;
+pub mod lower_deal;
 pub mod quantity;
 pub mod reference;
 pub mod schema;
@@ -126,6 +127,13 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
     let correlations = count(&["correlations"]);
     let settlements = count(&["conflict", "settlements"]);
     let input_correlations = count(&["input-correlations"]);
+    let deal = lower_deal::DealShape {
+        parties: keys(&["deal", "parties"]),
+        contributions: count(&["deal", "contributions"]),
+        cash: count(&["deal", "cash"]),
+        credits: count(&["deal", "credits"]),
+        tiers: count(&["deal", "tiers"]),
+    };
     let li = lower::LowerInput {
         values: &values,
         products,
@@ -134,6 +142,7 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
         correlations,
         settlements,
         input_correlations,
+        deal,
         deposits: &deposit_rows,
         events: &events,
     };

@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use subsoil_core::{
-    Conflict, Control, Date, DecisionRule, Deposit, Dominant, Fiscal, Leakage, Macro, Model,
-    Newness, Oblast, Param, Product, Profile, Project, ProjectProduct, Rates, Regime, Settlement,
-    Stage, StageRules, StartControl, Time,
+    Conflict, Control, Date, DecisionRule, Deposit, Dominant, Fiscal, Infrastructure, Leakage,
+    Macro, Model, Newness, Oblast, Param, Product, Profile, Project, ProjectProduct, Rates, Regime,
+    Settlement, Stage, StageRules, StartControl, Time,
 };
 use subsoil_risk::{Dist, stream_id};
 
@@ -89,6 +89,8 @@ pub struct LowerInput<'a> {
     pub settlements: usize,
     /// Number of `[[input-correlations]]` entries.
     pub input_correlations: usize,
+    /// Shape of `[deal]`.
+    pub deal: crate::lower_deal::DealShape,
     /// Deposits.
     pub deposits: &'a [DepositRow],
     /// Licence events.
@@ -466,6 +468,11 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         });
     }
 
+    let infrastructure = Infrastructure {
+        revenue: p(&mut inputs, "infrastructure.revenue"),
+        growth: p(&mut inputs, "infrastructure.growth"),
+    };
+    let deal = crate::lower_deal::lower_deal(v, &li.deal, &product_index, &mut inputs, d);
     let (y, m, dd) = rules.effective;
     let model = Model {
         time,
@@ -481,6 +488,8 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         newness: Newness { effective: Date::new(y, m, dd) },
         leakage,
         oblasts,
+        infrastructure,
+        deal,
     };
     let correlations = input_correlations(li, &inputs, d);
     (model, inputs, correlations)

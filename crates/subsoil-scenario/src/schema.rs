@@ -698,6 +698,173 @@ const UNCERTAINTY: &[Field] = &[
     },
 ];
 
+const PARTY: &[Field] = &[
+    Field { key: "name", ty: Ty::Str, req: Req::Required, doc: "Display name." },
+    Field {
+        key: "host",
+        ty: Ty::Bool,
+        req: Req::Text("false"),
+        doc: "Whether this is the host state: its budget receives the receipts and pays the contributions, which credit its capital account.",
+    },
+];
+
+const CONTRIBUTION: &[Field] = &[
+    Field {
+        key: "stream",
+        ty: Ty::Enum(&[
+            "royalty",
+            "psa-state-share",
+            "licence-fees",
+            "corporate-tax",
+            "resource-revenue",
+            "infrastructure",
+        ]),
+        req: Req::Required,
+        doc: "Which receipts: one stream, `resource-revenue` (royalty + PSA state share + licence fees), or `infrastructure` (state port and pipeline revenue).",
+    },
+    Field {
+        key: "receipts",
+        ty: Ty::Enum(&["new", "existing", "all"]),
+        req: Req::Required,
+        doc: "Receipts from new licences (see `effective-date` and the two switches), existing ones, or all.",
+    },
+    Field { key: "share", ty: FRACTION, req: Req::Required, doc: "Share paid into the fund." },
+    Field {
+        key: "net-of-operating-expenses",
+        ty: FRACTION,
+        req: Req::Num(0.0),
+        doc: "Share of the receipts the state spends operating them, deducted before the share is applied.",
+    },
+    Field {
+        key: "from-year",
+        ty: Ty::Count { min: 1950, max: 2300 },
+        req: Req::Optional,
+        doc: "First year the rule applies.",
+    },
+    Field {
+        key: "until-year",
+        ty: Ty::Count { min: 1950, max: 2300 },
+        req: Req::Optional,
+        doc: "Last year the rule applies.",
+    },
+    Field {
+        key: "cap",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Optional,
+        doc: "Cumulative nominal cap of this rule: payments stop exactly at it, in the year it is reached.",
+    },
+];
+
+const CASH: &[Field] = &[
+    Field { key: "party", ty: Ty::Str, req: Req::Required, doc: "Paying party's id." },
+    Field {
+        key: "year",
+        ty: Ty::Count { min: 1950, max: 2300 },
+        req: Req::Required,
+        doc: "Year paid (amounts before the first simulated year are the fund's initial state).",
+    },
+    Field {
+        key: "amount",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Required,
+        doc: "Amount, nominal dollars; credits the payer's capital account.",
+    },
+];
+
+const CREDIT: &[Field] = &[
+    Field { key: "party", ty: Ty::Str, req: Req::Required, doc: "Credited party's id." },
+    Field {
+        key: "from-year",
+        ty: Ty::Count { min: 1950, max: 2300 },
+        req: Req::Required,
+        doc: "First year credited.",
+    },
+    Field {
+        key: "until-year",
+        ty: Ty::Count { min: 1950, max: 2300 },
+        req: Req::Required,
+        doc: "Last year credited (the same as `from-year` for a one-off credit).",
+    },
+    Field {
+        key: "per-year",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Required,
+        doc: "Amount credited each year, nominal dollars; drawn once per path. Brings no cash.",
+    },
+    Field {
+        key: "what",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "What is credited, e.g. `new military aid`.",
+    },
+];
+
+const FUND: &[Field] = &[
+    Field {
+        key: "invests-in",
+        ty: Ty::Enum(&["new-projects", "all-projects"]),
+        req: Req::Text("new-projects"),
+        doc: "Which projects the fund may co-invest in: those whose receipts are new, or any.",
+    },
+    Field {
+        key: "products",
+        ty: Ty::Array(&Ty::Str),
+        req: Req::Optional,
+        doc: "Only projects with one of these products qualify (all when omitted).",
+    },
+    Field {
+        key: "equity-cap",
+        ty: FRACTION,
+        req: Req::Required,
+        doc: "Most of a project's equity the fund takes.",
+    },
+    Field {
+        key: "reserve",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Num(0.0),
+        doc: "Cash the fund keeps (real base-year dollars); only cash above it is invested or distributed.",
+    },
+    Field {
+        key: "rate",
+        ty: q(Unit::FractionPerYear, -0.05, 1.0),
+        req: Req::Required,
+        doc: "The fund's required real return; a project's hurdle is the blend of it and the private hurdle by the fund's share.",
+    },
+];
+
+const TIER: &[Field] = &[
+    Field {
+        key: "kind",
+        ty: Ty::Enum(&["return-capital", "pro-rata", "rest"]),
+        req: Req::Required,
+        doc: "`return-capital`: all to `party` until its capital plus `hurdle` a year is returned; `pro-rata`: split by capital accounts; `rest`: everything left to `party`.",
+    },
+    Field {
+        key: "party",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "Party id (return-capital and rest).",
+    },
+    Field {
+        key: "hurdle",
+        ty: q(Unit::FractionPerYear, 0.0, 1.0),
+        req: Req::Num(0.0),
+        doc: "Yearly return on capital (return-capital), from the year each amount was credited.",
+    },
+    Field {
+        key: "compounding",
+        ty: Ty::Enum(&["compound", "simple"]),
+        req: Req::Text("compound"),
+        doc: "Whether the hurdle compounds.",
+    },
+    Field {
+        key: "cap",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Optional,
+        doc: "Most paid under this tier, cumulative nominal.",
+    },
+];
+
 const DEAL: &[Field] = &[
     Field { key: "name", ty: Ty::Str, req: Req::Optional, doc: "Name of the deal version." },
     Field {
@@ -717,6 +884,78 @@ const DEAL: &[Field] = &[
         ty: Ty::Bool,
         req: Req::Text("false"),
         doc: "Whether a licence issued before the effective date but not producing then counts as new.",
+    },
+    Field {
+        key: "parties",
+        ty: Ty::Map { key: "<party-id>", value: &Ty::Table(PARTY) },
+        req: Req::Optional,
+        doc: "Parties to the fund (at least the host state and a partner); without parties the scenario has no fund.",
+    },
+    Field {
+        key: "partner",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "Id of the party whose receipts the headline questions are about (the US); defaults to the first non-host party.",
+    },
+    Field {
+        key: "contributions",
+        ty: Ty::Array(&Ty::Table(CONTRIBUTION)),
+        req: Req::Optional,
+        doc: "Rules moving shares of the host's receipts into the fund.",
+    },
+    Field {
+        key: "contribution-cap",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Optional,
+        doc: "Cumulative nominal cap on all contributions from receipts together (e.g. the February draft's $500bn).",
+    },
+    Field {
+        key: "cash",
+        ty: Ty::Array(&Ty::Table(CASH)),
+        req: Req::Optional,
+        doc: "Scheduled cash contributions.",
+    },
+    Field {
+        key: "credits",
+        ty: Ty::Array(&Ty::Table(CREDIT)),
+        req: Req::Optional,
+        doc: "Capital-account credits that bring no cash (counted military aid, past aid).",
+    },
+    Field {
+        key: "fund",
+        ty: Ty::Table(FUND),
+        req: Req::Optional,
+        doc: "How the fund invests; without it the fund only collects and distributes.",
+    },
+    Field {
+        key: "lock-up-until",
+        ty: Ty::Count { min: 1950, max: 2300 },
+        req: Req::Optional,
+        doc: "No distribution before this year.",
+    },
+    Field {
+        key: "tiers",
+        ty: Ty::Array(&Ty::Table(TIER)),
+        req: Req::Optional,
+        doc: "Distribution waterfall, paid in order each year from the cash above the reserve; without tiers the fund keeps everything.",
+    },
+    Field {
+        key: "fund-start-year",
+        ty: Ty::Count { min: 1950, max: 2300 },
+        req: Req::Optional,
+        doc: "Year the fund starts; defaults to the effective date's year.",
+    },
+    Field {
+        key: "target",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Optional,
+        doc: "The deal's target for the partner's cumulative receipts (nominal), e.g. $500bn.",
+    },
+    Field {
+        key: "aid-given",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Optional,
+        doc: "The aid the partner gave, to compare its cumulative receipts with (nominal).",
     },
 ];
 

@@ -1,0 +1,173 @@
+//! A deal as data: who pays into the fund, what the fund does with the money, and who gets what back.
+//!
+//! Amounts in contracts (cash contributions, credits, caps, targets) are nominal US dollars, as written in
+//! contracts; the fund's reserve is real (it keeps its purchasing power).
+
+use crate::model::Year;
+use crate::param::Param;
+
+/// A party to the deal.
+#[derive(Clone, Debug)]
+pub struct Party {
+    /// Id, e.g. `us`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Whether this is the host state, whose budget receives the receipts and pays the contributions.
+    pub host: bool,
+}
+
+/// Which state receipts a contribution rule takes a share of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// Royalty (subsoil rent).
+    Royalty,
+    /// PSA state share.
+    PsaStateShare,
+    /// Licence fees.
+    LicenceFees,
+    /// Corporate income tax from projects.
+    CorporateTax,
+    /// Royalty + PSA state share + licence fees: all natural-resource revenue.
+    ResourceRevenue,
+    /// State revenue from natural-resource infrastructure (ports, pipelines).
+    Infrastructure,
+}
+
+/// Which licences' receipts count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// Receipts from new licences only.
+    New,
+    /// Receipts from existing licences only.
+    Existing,
+    /// All receipts.
+    All,
+}
+
+/// A rule moving a share of a stream of the host state's receipts into the fund.
+#[derive(Clone, Copy, Debug)]
+pub struct Contribution {
+    /// Stream.
+    pub base: Base,
+    /// Which receipts.
+    pub which: Which,
+    /// Share paid in.
+    pub share: Param,
+    /// Share of the receipts the state spends operating them, deducted before the share is applied.
+    pub net_of_operating_expenses: Param,
+    /// First year the rule applies.
+    pub from_year: Option<Year>,
+    /// Last year the rule applies.
+    pub until_year: Option<Year>,
+    /// Cumulative nominal cap of this rule.
+    pub cap: Option<Param>,
+}
+
+/// A scheduled cash contribution into the fund (nominal); it credits the payer's capital account.
+#[derive(Clone, Copy, Debug)]
+pub struct Cash {
+    /// Index of the paying party.
+    pub party: usize,
+    /// Year paid.
+    pub year: Year,
+    /// Amount (nominal USD).
+    pub amount: Param,
+}
+
+/// A capital-account credit that brings no cash (e.g. counted military aid, past aid).
+#[derive(Clone, Copy, Debug)]
+pub struct Credit {
+    /// Index of the credited party.
+    pub party: usize,
+    /// First year credited.
+    pub from_year: Year,
+    /// Last year credited.
+    pub until_year: Year,
+    /// Amount credited each year (nominal USD).
+    pub per_year: Param,
+}
+
+/// How the fund invests.
+#[derive(Clone, Debug)]
+pub struct Investing {
+    /// Most of a project's equity the fund takes.
+    pub equity_cap: Param,
+    /// Cash the fund keeps (real base-year USD).
+    pub reserve: Param,
+    /// The fund's required real return; blends with the private hurdle by share in the decision.
+    pub rate: Param,
+    /// Whether only projects whose receipts are new qualify.
+    pub new_only: bool,
+    /// Products that qualify (model indexes); empty means all.
+    pub products: Vec<usize>,
+}
+
+/// One tier of the distribution waterfall, paid in order from the cash above the reserve.
+#[derive(Clone, Copy, Debug)]
+pub enum Tier {
+    /// All to `party` until its capital plus `hurdle` a year (from the credit dates) is returned.
+    ReturnCapital {
+        /// Index of the party.
+        party: usize,
+        /// Yearly return on capital.
+        hurdle: Param,
+        /// Compound (true) or simple interest.
+        compound: bool,
+        /// Most paid under this tier, cumulative nominal.
+        cap: Option<Param>,
+    },
+    /// Pro rata to the capital accounts.
+    ProRata {
+        /// Most paid under this tier, cumulative nominal.
+        cap: Option<Param>,
+    },
+    /// Everything left to `party`.
+    Rest {
+        /// Index of the party.
+        party: usize,
+    },
+}
+
+/// The deal.
+#[derive(Clone, Debug, Default)]
+pub struct Deal {
+    /// Name.
+    pub name: String,
+    /// Parties; none means the scenario has no fund.
+    pub parties: Vec<Party>,
+    /// Contribution rules.
+    pub contributions: Vec<Contribution>,
+    /// Cumulative nominal cap on all contributions from receipts together.
+    pub contribution_cap: Option<Param>,
+    /// Scheduled cash.
+    pub cash: Vec<Cash>,
+    /// Capital credits without cash.
+    pub credits: Vec<Credit>,
+    /// Investment rule, if the fund invests.
+    pub investing: Option<Investing>,
+    /// No distribution before this year.
+    pub lock_up_until: Option<Year>,
+    /// Waterfall tiers, in order; none means the fund retains (reinvests) everything.
+    pub tiers: Vec<Tier>,
+    /// First year of the fund (cash, credits and hurdles before the simulation start are booked in it).
+    pub start_year: Year,
+    /// The deal's target for the partner's cumulative receipts (nominal), if it has one.
+    pub target: Option<Param>,
+    /// The aid the partner gave, to compare its receipts with (nominal).
+    pub aid_given: Option<Param>,
+    /// Index of the party whose receipts the deal's headline questions are about (the US).
+    pub partner: Option<usize>,
+}
+
+impl Deal {
+    /// Whether the scenario has a fund at all.
+    pub fn active(&self) -> bool {
+        !self.parties.is_empty()
+    }
+
+    /// Index of the host state.
+    pub fn host(&self) -> Option<usize> {
+        self.parties.iter().position(|p| p.host)
+    }
+}

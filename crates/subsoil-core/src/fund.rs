@@ -1,0 +1,304 @@
+//! The fund on one path: contributions in, co-investments out, project distributions back, and the
+//! waterfall that pays the parties.
+//!
+//! Conventions, pinned by tests:
+//! - Amounts before the first simulated year (the fund's start capital, credits since the effective date)
+//!   are booked in the first simulated year; a return-capital tier accrues on them from their own year.
+//! - A return-capital balance accrues at the start of each year on what was owed at the end of the
+//!   previous one: compound on principal and unpaid interest, simple on principal only. Payments go to
+//!   interest first.
+//! - Each year: contributions from the year's receipts, then scheduled cash and credits, then the fund pays
+//!   its share of its projects' capital calls (never more cash than it has) and receives its share of their
+//!   distributions, then, from the lock-up year on, the cash above the reserve goes down the tiers.
+//! - The fund's share of a project is its share of the capital paid in so far.
+//! - Capital accounts are credited with cash, credits without cash, and the host's contributions; they are
+//!   not reduced by distributions. Pro-rata tiers split by them.
+
+use crate::deal::{Base, Deal, Tier, Which};
+use crate::model::Year;
+use crate::outcome::{Receipts, Stream};
+use crate::param::Randomness;
+
+/// Most parties a deal may have (lowering enforces it).
+pub const MAX_PARTIES: usize = 4;
+
+/// The fund's stake in one project.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Stake {
+    /// Share of the equity the fund offered to take at the decision.
+    pub target_share: f64,
+    /// The fund's share of the planned capex at the decision (nominal).
+    pub committed: f64,
+    /// Capital the fund has paid in.
+    pub fund_paid: f64,
+    /// Capital paid in by all (fund and private).
+    pub total_paid: f64,
+    /// Distributions the fund has received.
+    pub received: f64,
+}
+
+impl Stake {
+    /// The fund's share of the project's equity now.
+    pub fn share(&self) -> f64 {
+        if self.total_paid > 0.0 { self.fund_paid / self.total_paid } else { 0.0 }
+    }
+    /// What the fund still owes of its commitment.
+    pub fn outstanding(&self) -> f64 {
+        (self.committed - self.fund_paid).max(0.0)
+    }
+}
+
+/// A year of the fund (nominal USD).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FundYear {
+    /// Paid in by the host from its receipts.
+    pub contributions: f64,
+    /// Scheduled cash paid in, by party.
+    pub cash_in: [f64; MAX_PARTIES],
+    /// Capital credited without cash, by party.
+    pub credits: [f64; MAX_PARTIES],
+    /// Paid into projects (the fund's share of capital calls).
+    pub invested: f64,
+    /// Received from projects.
+    pub distributions_in: f64,
+    /// Paid out to the parties, by party.
+    pub payouts: [f64; MAX_PARTIES],
+    /// Cash at the end of the year.
+    pub cash: f64,
+}
+
+/// The fund's state on a path.
+#[derive(Clone, Debug, Default)]
+pub struct FundPath {
+    /// Cash.
+    pub cash: f64,
+    /// Capital accounts by party (nominal, cumulative).
+    pub capital: [f64; MAX_PARTIES],
+    /// Per return-capital tier: principal still owed and interest still owed.
+    owed: Vec<(f64, f64)>,
+    /// Per tier: cumulative paid.
+    tier_paid: Vec<f64>,
+    /// Per contribution rule: cumulative paid in.
+    rule_paid: Vec<f64>,
+    /// Cumulative contributions from receipts.
+    contributed: f64,
+    /// Stakes by project.
+    pub stakes: Vec<Stake>,
+}
+
+impl FundPath {
+    /// Resets the fund for a path.
+    pub fn reset(&mut self, deal: &Deal, projects: usize) {
+        self.cash = 0.0;
+        self.capital = [0.0; MAX_PARTIES];
+        self.owed.clear();
+        self.owed.resize(deal.tiers.len(), (0.0, 0.0));
+        self.tier_paid.clear();
+        self.tier_paid.resize(deal.tiers.len(), 0.0);
+        self.rule_paid.clear();
+        self.rule_paid.resize(deal.contributions.len(), 0.0);
+        self.contributed = 0.0;
+        self.stakes.clear();
+        self.stakes.resize(projects, Stake::default());
+    }
+
+    /// Cash the fund may still commit: cash above the reserve less what it owes on earlier commitments.
+    pub fn available(&self, reserve: f64) -> f64 {
+        let owed: f64 = self.stakes.iter().map(Stake::outstanding).sum();
+        (self.cash - reserve - owed).max(0.0)
+    }
+
+    /// Credits `amount` to `party`'s capital account, and to the principal of its return-capital tiers.
+    fn credit(
+        &mut self,
+        deal: &Deal,
+        party: usize,
+        amount: f64,
+        years_of_interest: i32,
+        r: &impl Randomness,
+    ) {
+        self.capital[party] += amount;
+        for (k, tier) in deal.tiers.iter().enumerate() {
+            if let Tier::ReturnCapital { party: p, hurdle, compound, .. } = *tier
+                && p == party
+            {
+                let h = hurdle.at(r);
+                let interest = if years_of_interest <= 0 {
+                    0.0
+                } else if compound {
+                    amount * ((1.0 + h).powi(years_of_interest) - 1.0)
+                } else {
+                    amount * h * years_of_interest as f64
+                };
+                self.owed[k].0 += amount;
+                self.owed[k].1 += interest;
+            }
+        }
+    }
+
+    /// Contributions from the year's receipts (net of leakage), and the year's scheduled cash and
+    /// credits. `first` is true in the first simulated year, which also books everything dated earlier.
+    #[allow(clippy::too_many_arguments)]
+    pub fn pay_in<R: Randomness>(
+        &mut self,
+        deal: &Deal,
+        r: &R,
+        year: Year,
+        first: bool,
+        receipts: &Receipts,
+        infrastructure: f64,
+        out: &mut FundYear,
+    ) {
+        // Interest accrues on what was owed at the end of last year.
+        if !first {
+            for (k, tier) in deal.tiers.iter().enumerate() {
+                if let Tier::ReturnCapital { hurdle, compound, .. } = *tier {
+                    let h = hurdle.at(r);
+                    let (principal, interest) = self.owed[k];
+                    self.owed[k].1 +=
+                        if compound { h * (principal + interest) } else { h * principal };
+                }
+            }
+        }
+        let host = deal.host();
+        let deal_cap = deal.contribution_cap.map(|c| c.at(r));
+        for (k, rule) in deal.contributions.iter().enumerate() {
+            if rule.from_year.is_some_and(|y| year < y) || rule.until_year.is_some_and(|y| year > y)
+            {
+                continue;
+            }
+            let base = stream_base(receipts, infrastructure, rule.base, rule.which);
+            let mut amount = rule.share.at(r) * base * (1.0 - rule.net_of_operating_expenses.at(r));
+            if let Some(cap) = rule.cap {
+                amount = amount.min((cap.at(r) - self.rule_paid[k]).max(0.0));
+            }
+            if let Some(cap) = deal_cap {
+                amount = amount.min((cap - self.contributed).max(0.0));
+            }
+            if amount <= 0.0 {
+                continue;
+            }
+            self.rule_paid[k] += amount;
+            self.contributed += amount;
+            self.cash += amount;
+            out.contributions += amount;
+            if let Some(h) = host {
+                self.credit(deal, h, amount, 0, r);
+            }
+        }
+        for c in &deal.cash {
+            if c.year == year || (first && c.year < year) {
+                let amount = c.amount.at(r);
+                self.cash += amount;
+                out.cash_in[c.party] += amount;
+                self.credit(deal, c.party, amount, year - c.year.min(year), r);
+            }
+        }
+        for c in &deal.credits {
+            // In the first year, every year of the credit up to now; later, this year if covered.
+            let (lo, hi) = if first {
+                (c.from_year, c.until_year.min(year))
+            } else {
+                (c.from_year.max(year), c.until_year.min(year))
+            };
+            for y in lo..=hi {
+                let amount = c.per_year.at(r);
+                out.credits[c.party] += amount;
+                self.credit(deal, c.party, amount, year - y, r);
+            }
+        }
+    }
+
+    /// The fund's part of a project's free cash flow `fcf` this year: its share of a capital call (as
+    /// far as its cash goes) or of a distribution.
+    pub fn project_flow(&mut self, i: usize, fcf: f64, out: &mut FundYear) {
+        let s = &mut self.stakes[i];
+        if fcf < 0.0 {
+            let call = -fcf;
+            if s.target_share > 0.0 {
+                let pay = (s.target_share * call).min(self.cash.max(0.0));
+                s.fund_paid += pay;
+                self.cash -= pay;
+                out.invested += pay;
+            }
+            s.total_paid += call;
+        } else if fcf > 0.0 && s.fund_paid > 0.0 {
+            let got = fcf * s.share();
+            s.received += got;
+            self.cash += got;
+            out.distributions_in += got;
+        }
+    }
+
+    /// Pays the cash above `reserve` down the tiers.
+    pub fn distribute<R: Randomness>(
+        &mut self,
+        deal: &Deal,
+        r: &R,
+        reserve: f64,
+        out: &mut FundYear,
+    ) {
+        let mut left = (self.cash - reserve).max(0.0);
+        for (k, tier) in deal.tiers.iter().enumerate() {
+            if left <= 0.0 {
+                break;
+            }
+            let cap_left = |cap: Option<crate::param::Param>, paid: f64| {
+                cap.map_or(f64::INFINITY, |c| (c.at(r) - paid).max(0.0))
+            };
+            match *tier {
+                Tier::ReturnCapital { party, cap, .. } => {
+                    let (principal, interest) = self.owed[k];
+                    let pay = left.min(principal + interest).min(cap_left(cap, self.tier_paid[k]));
+                    let to_interest = pay.min(interest);
+                    self.owed[k] = (principal - (pay - to_interest), interest - to_interest);
+                    self.tier_paid[k] += pay;
+                    out.payouts[party] += pay;
+                    left -= pay;
+                }
+                Tier::ProRata { cap } => {
+                    let total: f64 = self.capital.iter().sum();
+                    if total <= 0.0 {
+                        continue;
+                    }
+                    let pay = left.min(cap_left(cap, self.tier_paid[k]));
+                    for p in 0..deal.parties.len() {
+                        out.payouts[p] += pay * self.capital[p] / total;
+                    }
+                    self.tier_paid[k] += pay;
+                    left -= pay;
+                }
+                Tier::Rest { party } => {
+                    out.payouts[party] += left;
+                    self.tier_paid[k] += left;
+                    left = 0.0;
+                }
+            }
+        }
+        let paid: f64 = out.payouts.iter().sum();
+        self.cash -= paid;
+    }
+}
+
+/// The part of the year's receipts a rule's base covers.
+fn stream_base(receipts: &Receipts, infrastructure: f64, base: Base, which: Which) -> f64 {
+    let get = |s: Stream| match which {
+        Which::New => receipts.get(s, true),
+        Which::Existing => receipts.get(s, false),
+        Which::All => receipts.get(s, true) + receipts.get(s, false),
+    };
+    match base {
+        Base::Royalty => get(Stream::Royalty),
+        Base::PsaStateShare => get(Stream::PsaStateShare),
+        Base::LicenceFees => get(Stream::LicenceFee),
+        Base::CorporateTax => get(Stream::CorporateTax),
+        Base::ResourceRevenue => {
+            get(Stream::Royalty) + get(Stream::PsaStateShare) + get(Stream::LicenceFee)
+        }
+        // Infrastructure revenue is an existing state asset's income.
+        Base::Infrastructure => match which {
+            Which::New => 0.0,
+            Which::Existing | Which::All => infrastructure,
+        },
+    }
+}
