@@ -1,5 +1,6 @@
 //! The `subsoil` command-line tool: does the math of a minerals-for-aid deal work?
 
+mod data;
 mod run;
 mod style;
 mod table;
@@ -54,6 +55,11 @@ enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE")]
         sets: Vec<String>,
     },
+    /// List the data behind a scenario: deposits, products, or every source with counts by provenance.
+    #[command(
+        after_help = "Examples:\n  subsoil data deposits --commodity lithium\n  subsoil data deposits --control occupied --format csv > occupied.csv\n  subsoil data products --commodity natural_gas\n  subsoil data sources\n  subsoil data sources --format json --scenario my-scenario.toml"
+    )]
+    Data(data::DataArgs),
     /// List the built-in scenarios.
     #[command(after_help = "Example:\n  subsoil scenarios")]
     Scenarios,
@@ -66,6 +72,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Data(args) => data::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),
         Command::Scenarios => {
             let mut t = table::Table::new(&[

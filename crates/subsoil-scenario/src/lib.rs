@@ -11,6 +11,7 @@ pub mod diag;
 pub mod layers;
 pub mod lower;
 pub mod lower_deal;
+pub mod provenance;
 pub mod quantity;
 pub mod reference;
 pub mod schema;
