@@ -162,21 +162,23 @@ pub fn list(spec: &str) -> Result<Listing, LoadError> {
         }
     }
 
+    // The deposits file and the events file: (key under [deposits], columns naming a row, sources column).
+    let csv_files: [(&str, &[&str], &str); 2] =
+        [("file", &["id"], "sources"), ("events-file", &["deposit_id", "event", "date"], "source")];
     let mut rows = Vec::new();
-    for (key, labels) in
-        [("file", &["id"][..]), ("events-file", &["deposit_id", "event", "date"][..])]
-    {
+    for (key, labels, source_col) in csv_files {
         let Some(node) = layered.root.at(&["deposits", key]) else { continue };
         let Some(rel) = node.str() else { continue };
         let origin = layered.origin(node.file).join(rel);
         let mut scratch = Diagnostics::default();
         if let Some(text) = origin.read(None, "", &mut scratch) {
-            let (source_col, low_col) = if key == "file" {
-                ("sources", "low_reliability")
-            } else {
-                ("source", "low_reliability")
-            };
-            rows.extend(sourced_rows(&origin.display(), &text, labels, source_col, low_col));
+            rows.extend(sourced_rows(
+                &origin.display(),
+                &text,
+                labels,
+                source_col,
+                "low_reliability",
+            ));
         }
     }
 
