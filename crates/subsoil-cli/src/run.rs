@@ -1,10 +1,15 @@
 //! `subsoil run`.
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use subsoil_engine::{BaseCase, base_case};
+use subsoil_engine::{
+    BaseCase, Chance, Distribution, RunConfig, RunHeader, RunResult, SamplerKind, base_case,
+};
 use subsoil_scenario::{Scenario, builtin};
 
 use crate::table::{Align, Table, musd, pct};
@@ -25,6 +30,43 @@ pub struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Number of Monte Carlo paths (1 to 100,000,000).
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
+    pub paths: u64,
+    /// Seed of every random number: the same seed and scenario give the same output.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (0 = every core). The output does not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub threads: usize,
+    /// How the uncertain inputs are sampled.
+    #[arg(long, value_enum, default_value_t = Sampler::Random)]
+    pub sampler: Sampler,
+}
+
+/// Most paths a run accepts.
+const MAX_PATHS: u64 = 100_000_000;
+
+/// Sampling schemes as written on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Sampler {
+    /// Independent pseudo-random uniforms.
+    Random,
+    /// Latin hypercube, stratified within each block of 4,096 paths.
+    #[value(alias = "latin-hypercube")]
+    Lhs,
+    /// Owen-scrambled Sobol points, randomised per block of 4,096 paths.
+    Sobol,
+}
+
+impl Sampler {
+    fn kind(self) -> SamplerKind {
+        match self {
+            Sampler::Random => SamplerKind::Random,
+            Sampler::Lhs => SamplerKind::LatinHypercube,
+            Sampler::Sobol => SamplerKind::Sobol,
+        }
+    }
 }
 
 /// What every JSON output starts with: enough to reproduce the run.
@@ -58,6 +100,24 @@ impl Manifest {
     }
 }
 
+/// The manifest of a Monte Carlo run: the scenario, and how the run was made (no thread count: the
+/// output does not depend on it).
+#[derive(Serialize)]
+struct MonteCarloManifest<'a> {
+    #[serde(flatten)]
+    scenario: Manifest,
+    #[serde(flatten)]
+    run: &'a RunHeader,
+}
+
+#[derive(Serialize)]
+struct MonteCarloJson<'a> {
+    manifest: MonteCarloManifest<'a>,
+    units: &'static str,
+    #[serde(flatten)]
+    result: &'a RunResult,
+}
+
 #[derive(Serialize)]
 struct DeterministicJson<'a> {
     manifest: Manifest,
@@ -76,10 +136,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         }
     };
     if !args.deterministic {
-        eprintln!(
-            "error: Monte Carlo runs are not available in this version; use --deterministic for the base case"
-        );
-        return ExitCode::from(EXIT_BAD_INPUT);
+        return monte_carlo(args, &scenario);
     }
     let (bc, _) = base_case(&scenario);
     match args.format {
@@ -175,6 +232,213 @@ fn deterministic_table(s: &Scenario, bc: &BaseCase) -> String {
         s.model.time.horizon,
         musd(tot.receipts_new),
         musd(tot.receipts_existing)
+    ));
+    out
+}
+
+/// Runs the Monte Carlo simulation and prints its summary.
+fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
+    let config = RunConfig {
+        paths: args.paths,
+        seed: args.seed,
+        threads: args.threads,
+        sampler: args.sampler.kind(),
+        block_size: subsoil_engine::DEFAULT_BLOCK_SIZE,
+    };
+    let progress = Progress::new(args.paths);
+    let outcome = subsoil_engine::run_observed(scenario, &config, &|n| progress.advance(n));
+    progress.finish();
+    let result = match outcome {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    match args.format {
+        Format::Json => {
+            let out = MonteCarloJson {
+                manifest: MonteCarloManifest {
+                    scenario: Manifest::new(scenario, &args.sets, "monte-carlo"),
+                    run: &result.header,
+                },
+                units: "money in real base-year US dollars; rates and probabilities as fractions",
+                result: &result,
+            };
+            match serde_json::to_string_pretty(&out) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("error: cannot write JSON: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        Format::Table => print!("{}", monte_carlo_table(scenario, &result)),
+    }
+    ExitCode::SUCCESS
+}
+
+/// A progress bar on standard error, drawn only on a terminal and only once a run has lasted a moment.
+struct Progress {
+    bar: ProgressBar,
+    start: Instant,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    /// How long a run goes before its bar appears.
+    const DELAY: Duration = Duration::from_millis(300);
+
+    fn new(paths: u64) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(paths), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} {bar:40} {human_pos}/{human_len} paths, {per_sec}, ETA {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        Progress { bar, start: Instant::now(), shown: AtomicBool::new(false) }
+    }
+
+    fn advance(&self, n: u64) {
+        self.bar.inc(n);
+        if !self.shown.load(Ordering::Relaxed)
+            && self.start.elapsed() >= Self::DELAY
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            // `stderr()` hides itself when standard error is not a terminal.
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Millions of dollars, or `—` when undefined.
+fn m(x: f64) -> String {
+    musd(x)
+}
+
+/// A count (projects) with one decimal.
+fn count(x: f64) -> String {
+    if x.is_finite() { format!("{x:.1}") } else { "—".into() }
+}
+
+/// A probability as a percentage, compact (for per-project columns).
+fn p(c: &Chance) -> String {
+    if !c.p.is_finite() {
+        return "—".into();
+    }
+    let v = c.p * 100.0;
+    if c.hits == 0 {
+        "0%".into()
+    } else if c.hits == c.n {
+        "100%".into()
+    } else if v < 0.1 {
+        "<0.1%".into()
+    } else if v > 99.9 {
+        ">99.9%".into()
+    } else {
+        format!("{v:.1}%")
+    }
+}
+
+fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
+    let h = &r.header;
+    let mut out = String::new();
+    out.push_str(&style::bold(&format!(
+        "{} — Monte Carlo, {} paths",
+        if s.title.is_empty() { &s.name } else { &s.title },
+        h.paths
+    )));
+    out.push('\n');
+    out.push_str(&style::dim(&format!(
+        "Seed {}, {} sampling, standard errors {}. Money in millions of {} US dollars; NPV at the \
+         valuation rate to {}. Scenario {} ({}).",
+        h.seed,
+        h.sampler,
+        match h.se_method {
+            subsoil_engine::SeMethod::Iid => "sd/√n".to_string(),
+            subsoil_engine::SeMethod::BetweenBlocks =>
+                format!("from the spread of {} blocks of {}", h.blocks, h.block_size),
+        },
+        h.base_year,
+        h.start_year,
+        s.name,
+        s.hash
+    )));
+    out.push_str("\n\n");
+
+    let mut t = Table::new(&[
+        ("metric", Align::Left),
+        ("mean", Align::Right),
+        ("± MC error", Align::Right),
+        ("P10", Align::Right),
+        ("P50", Align::Right),
+        ("P90", Align::Right),
+    ]);
+    for metric in &r.metrics {
+        let d: &Distribution = &metric.stats;
+        let f = if metric.unit == "projects" { count } else { m };
+        let label = if metric.unit == "projects" {
+            metric.name.to_string()
+        } else {
+            format!("{} ($m)", metric.name)
+        };
+        t.row(vec![label, f(d.mean), f(d.se), f(d.p10), f(d.p50), f(d.p90)]);
+    }
+    out.push_str(&t.render());
+    out.push('\n');
+
+    let mut t =
+        Table::new(&[("probability", Align::Left), ("estimate [95% interval]", Align::Right)]);
+    for pr in &r.probabilities {
+        t.row(vec![format!("P({})", pr.name), pr.chance.display()]);
+    }
+    out.push_str(&t.render());
+    for e in &r.events {
+        let c = &e.curve;
+        let median =
+            c.median_year.map_or_else(|| format!("after {}", h.end_year), |y| y.to_string());
+        let lo = c.median_year_ci95[0].map_or("—".to_string(), |y| y.to_string());
+        let hi = c.median_year_ci95[1].map_or(format!("after {}", h.end_year), |y| y.to_string());
+        out.push_str(&format!(
+            "Median year of {}: {median} [{lo}, {hi}]; not by {}: {:.1}%.\n",
+            e.name,
+            h.end_year,
+            c.never * 100.0
+        ));
+    }
+    out.push('\n');
+
+    let mut cols: Vec<(String, Align)> =
+        vec![("project".into(), Align::Left), ("start".into(), Align::Left)];
+    if let Some(first) = r.projects.first() {
+        for b in &first.built_by {
+            cols.push((format!("P(prod. {})", b.year), Align::Right));
+        }
+    }
+    for c in ["median 1st prod.", "NPV mean", "NPV P10", "NPV P90", "P(occupied)"] {
+        cols.push((c.into(), Align::Right));
+    }
+    let header: Vec<(&str, Align)> = cols.iter().map(|(c, a)| (c.as_str(), *a)).collect();
+    let mut t = Table::new(&header);
+    for pr in &r.projects {
+        let mut row = vec![pr.id.clone(), pr.start_stage.to_string()];
+        row.extend(pr.built_by.iter().map(|b| p(&b.chance)));
+        row.push(pr.first_production.median_year.map_or("—".into(), |y| y.to_string()));
+        row.push(m(pr.npv.mean));
+        row.push(m(pr.npv.p10));
+        row.push(m(pr.npv.p90));
+        row.push(p(&pr.occupied));
+        t.row(row);
+    }
+    out.push_str(&t.render());
+    out.push_str(&format!(
+        "\nP(prod. Y): the project has had output by the end of year Y. Median 1st prod.: the year by \
+         which more than half of the paths have output (— if not by {}).\n",
+        h.end_year
     ));
     out
 }

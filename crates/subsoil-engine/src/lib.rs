@@ -1,7 +1,34 @@
 //! The engine: runs the model over paths and reduces the results. It only orchestrates: the model is
 //! `subsoil-core`, inputs come from `subsoil-scenario`, random numbers from `subsoil-risk` and
 //! statistics from `subsoil-stats`.
+//!
+//! - [`base_case`]: one deterministic path with every input at its median.
+//! - [`run`]: the Monte Carlo run, reproducible bit for bit for any number of threads.
+//!
+//! ```no_run
+//! use subsoil_engine::{RunConfig, SamplerKind, run};
+//!
+//! let scenario = subsoil_scenario::load("ukraine-final-2025", &[])?;
+//! let config = RunConfig { sampler: SamplerKind::LatinHypercube, ..RunConfig::new(20_000, 7) };
+//! let result = run(&scenario, &config)?;
+//! let receipts = result.metric("receipts-new").map(|m| (m.stats.mean, m.stats.se));
+//! println!("new receipts (real USD): {receipts:?}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+pub mod accumulate;
 pub mod base_case;
+pub mod draws;
+pub mod metrics;
+pub mod report;
+pub mod run;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
+pub use draws::{PathRandomness, ScalarDraws, Scratch};
+pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES};
+pub use report::{
+    BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, MetricStats, ProbabilityStats,
+    ProjectStats, RunHeader, RunResult, SeMethod, TimeToEventStats,
+};
+pub use run::{DEFAULT_BLOCK_SIZE, RunConfig, RunError, run, run_observed};
+pub use subsoil_risk::SamplerKind;

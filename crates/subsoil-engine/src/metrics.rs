@@ -1,0 +1,264 @@
+//! What a Monte Carlo run reports, declared once: scalar metrics, probabilities, yearly series and
+//! time-to-event curves, each with its name, unit and description and a function that reads it off one
+//! path. Adding an output is adding one entry to one of the tables below; the run, the JSON and the
+//! documentation pick it up from there.
+//!
+//! Money is real (base-year US dollars): the model's nominal amounts divided by the path's price index.
+
+use subsoil_core::{Model, PathOutcome, ProjectStatus, Stage, Year};
+
+/// The unit of money in every output.
+pub const REAL_USD: &str = "USD (real, base year)";
+
+/// A scalar output of a path.
+#[derive(Clone, Copy, Debug)]
+pub struct Metric {
+    /// Name in outputs (kebab-case).
+    pub name: &'static str,
+    /// Unit.
+    pub unit: &'static str,
+    /// One sentence for readers.
+    pub description: &'static str,
+    /// A calendar year the metric needs within the simulated horizon (it is left out otherwise).
+    pub year: Option<Year>,
+    /// The value on one path.
+    pub value: fn(&Model, &PathOutcome) -> f64,
+}
+
+impl Metric {
+    /// A metric defined for every horizon.
+    pub const fn new(
+        name: &'static str,
+        unit: &'static str,
+        description: &'static str,
+        value: fn(&Model, &PathOutcome) -> f64,
+    ) -> Metric {
+        Metric { name, unit, description, year: None, value }
+    }
+
+    /// The same metric, reported only when `year` is simulated.
+    pub const fn in_year(self, year: Year) -> Metric {
+        Metric { year: Some(year), ..self }
+    }
+}
+
+/// An event that happens or not on a path; the run reports its probability.
+#[derive(Clone, Copy, Debug)]
+pub struct Probability {
+    /// Name in outputs.
+    pub name: &'static str,
+    /// One sentence for readers.
+    pub description: &'static str,
+    /// A calendar year the event needs within the simulated horizon (it is left out otherwise).
+    pub year: Option<Year>,
+    /// Whether the event happened on one path.
+    pub happens: fn(&Model, &PathOutcome) -> bool,
+}
+
+impl Probability {
+    /// An event defined for every horizon.
+    pub const fn new(
+        name: &'static str,
+        description: &'static str,
+        happens: fn(&Model, &PathOutcome) -> bool,
+    ) -> Probability {
+        Probability { name, description, year: None, happens }
+    }
+
+    /// The same event, reported only when `year` is simulated.
+    pub const fn in_year(self, year: Year) -> Probability {
+        Probability { year: Some(year), ..self }
+    }
+}
+
+/// A yearly series of a path; the run reports it as a fan chart (mean and percentiles per year).
+#[derive(Clone, Copy, Debug)]
+pub struct Series {
+    /// Name in outputs.
+    pub name: &'static str,
+    /// Unit.
+    pub unit: &'static str,
+    /// One sentence for readers.
+    pub description: &'static str,
+    /// The value in year index `t` of one path.
+    pub value: fn(&Model, &PathOutcome, usize) -> f64,
+}
+
+/// An event with a date: the run reports P(it has happened by year Y) for every simulated year.
+#[derive(Clone, Copy, Debug)]
+pub struct Event {
+    /// Name in outputs.
+    pub name: &'static str,
+    /// One sentence for readers.
+    pub description: &'static str,
+    /// Year index of its first occurrence on one path, or `None` if not within the horizon.
+    pub first: fn(&Model, &PathOutcome) -> Option<u32>,
+}
+
+/// Scalar metrics, in report order.
+#[rustfmt::skip]
+pub const METRICS: &[Metric] = &[
+    Metric::new("receipts-new", REAL_USD, "State receipts from new licences over the horizon (royalty, PSA state share, licence fees, corporate tax), net of leakage.", receipts_new),
+    Metric::new("receipts-existing", REAL_USD, "State receipts from existing licences over the horizon, net of leakage.", receipts_existing),
+    Metric::new("leakage-receipts", REAL_USD, "State receipts (project payments and infrastructure revenue) lost to leakage before reaching the budget over the horizon.", leakage_receipts),
+    Metric::new("capex", REAL_USD, "Initial capex spent on all projects over the horizon.", capex),
+    Metric::new("revenue", REAL_USD, "Revenue of all projects over the horizon.", revenue),
+    Metric::new("npv-total", REAL_USD, "Sum of the projects' NPVs of investor free cash flow at the valuation rate, to the start year.", npv_total),
+    Metric::new("producing-2030", "projects", "Projects with output in 2030.", producing_in::<2030>).in_year(2030),
+    Metric::new("producing-2035", "projects", "Projects with output in 2035.", producing_in::<2035>).in_year(2035),
+    Metric::new("producing-2045", "projects", "Projects with output in 2045.", producing_in::<2045>).in_year(2045),
+];
+
+/// Probabilities, in report order.
+#[rustfmt::skip]
+pub const PROBABILITIES: &[Probability] = &[
+    Probability::new("ceasefire-by-2030", "A general ceasefire in 2030 or earlier.", ceasefire_by::<2030>).in_year(2030),
+    Probability::new("ceasefire-by-2035", "A general ceasefire in 2035 or earlier.", ceasefire_by::<2035>).in_year(2035),
+    Probability::new("new-mine-by-2030", "A project not yet built at the start has output in 2030 or earlier.", new_mine_by::<2030>).in_year(2030),
+    Probability::new("new-lithium-mine-by-2035", "A lithium project not yet built at the start has output in 2035 or earlier.", new_lithium_by::<2035>).in_year(2035),
+    Probability::new("new-receipts-by-2035", "The state has received something from new licences in 2035 or earlier.", new_receipts_by::<2035>).in_year(2035),
+];
+
+/// Yearly series, in report order.
+#[rustfmt::skip]
+pub const SERIES: &[Series] = &[
+    Series { name: "receipts-new", unit: REAL_USD, description: "State receipts from new licences in the year, net of leakage.", value: year_receipts_new },
+    Series { name: "receipts-existing", unit: REAL_USD, description: "State receipts from existing licences in the year, net of leakage.", value: year_receipts_existing },
+    Series { name: "producing", unit: "projects", description: "Projects with output in the year.", value: year_producing },
+];
+
+/// Time-to-event curves, in report order.
+#[rustfmt::skip]
+pub const EVENTS: &[Event] = &[
+    Event { name: "ceasefire", description: "First year of peace after a general ceasefire.", first: ceasefire },
+    Event { name: "first-new-receipts", description: "First year in which the state receives anything from new licences.", first: first_new_receipts },
+];
+
+/// Calendar years for which every project reports P(built by the year).
+pub const BUILT_BY_YEARS: [Year; 3] = [2030, 2035, 2045];
+
+/// Whether calendar `year` is simulated by `model`.
+pub fn in_horizon(model: &Model, year: Year) -> bool {
+    (model.time.start_year..=model.time.end_year()).contains(&year)
+}
+
+/// Year index of calendar `year`, if simulated.
+fn index_of(model: &Model, year: Year) -> Option<usize> {
+    in_horizon(model, year).then(|| (year - model.time.start_year) as usize)
+}
+
+fn receipts_new(_: &Model, o: &PathOutcome) -> f64 {
+    o.projects.iter().map(|p| p.receipts_new_real).sum()
+}
+
+fn receipts_existing(_: &Model, o: &PathOutcome) -> f64 {
+    o.projects.iter().map(|p| p.receipts_existing_real).sum()
+}
+
+fn capex(_: &Model, o: &PathOutcome) -> f64 {
+    o.projects.iter().map(|p| p.capex_real).sum()
+}
+
+fn revenue(_: &Model, o: &PathOutcome) -> f64 {
+    o.projects.iter().map(|p| p.revenue_real).sum()
+}
+
+fn leakage_receipts(_: &Model, o: &PathOutcome) -> f64 {
+    o.years.iter().map(|y| y.leakage_receipts / y.index).sum()
+}
+
+fn npv_total(_: &Model, o: &PathOutcome) -> f64 {
+    o.projects.iter().map(|p| p.npv_real).sum()
+}
+
+fn producing_in<const Y: Year>(m: &Model, o: &PathOutcome) -> f64 {
+    index_of(m, Y).and_then(|t| o.years.get(t)).map_or(f64::NAN, |y| f64::from(y.producing))
+}
+
+fn ceasefire_by<const Y: Year>(_: &Model, o: &PathOutcome) -> bool {
+    o.ceasefire_year.is_some_and(|c| c <= Y)
+}
+
+/// Whether project `i` was not yet producing or under construction at the start.
+fn is_new_project(m: &Model, i: usize) -> bool {
+    m.projects[i].stage < Stage::Construction
+}
+
+fn new_mine_by<const Y: Year>(m: &Model, o: &PathOutcome) -> bool {
+    o.projects
+        .iter()
+        .enumerate()
+        .any(|(i, p)| p.first_production.is_some_and(|f| f <= Y) && is_new_project(m, i))
+}
+
+fn new_lithium_by<const Y: Year>(m: &Model, o: &PathOutcome) -> bool {
+    o.projects.iter().enumerate().any(|(i, p)| {
+        p.first_production.is_some_and(|f| f <= Y)
+            && is_new_project(m, i)
+            && m.projects[i]
+                .products
+                .iter()
+                .any(|pp| m.products[pp.product].id.starts_with("lithium"))
+    })
+}
+
+fn new_receipts_by<const Y: Year>(m: &Model, o: &PathOutcome) -> bool {
+    let last = index_of(m, Y).map_or(0, |t| t + 1);
+    o.years.iter().take(last).any(|y| y.receipts.total(true) > 0.0)
+}
+
+fn year_receipts_new(_: &Model, o: &PathOutcome, t: usize) -> f64 {
+    let y = &o.years[t];
+    y.receipts.total(true) / y.index
+}
+
+fn year_receipts_existing(_: &Model, o: &PathOutcome, t: usize) -> f64 {
+    let y = &o.years[t];
+    y.receipts.total(false) / y.index
+}
+
+fn year_producing(_: &Model, o: &PathOutcome, t: usize) -> f64 {
+    f64::from(o.years[t].producing)
+}
+
+fn ceasefire(m: &Model, o: &PathOutcome) -> Option<u32> {
+    o.ceasefire_year.map(|y| (y - m.time.start_year) as u32)
+}
+
+fn first_new_receipts(_: &Model, o: &PathOutcome) -> Option<u32> {
+    o.years.iter().position(|y| y.receipts.total(true) > 0.0).map(|t| t as u32)
+}
+
+/// Whether project `i` of a path is producing by calendar `year` (its first output came no later).
+pub fn built_by(o: &PathOutcome, i: usize, year: Year) -> bool {
+    o.projects[i].first_production.is_some_and(|f| f <= year)
+}
+
+/// Whether project `i`'s deposit is occupied at the horizon.
+pub fn occupied(o: &PathOutcome, i: usize) -> bool {
+    o.projects[i].occupied
+}
+
+/// Whether project `i` was abandoned at the end of a stage.
+pub fn abandoned(o: &PathOutcome, i: usize) -> bool {
+    o.projects[i].status == ProjectStatus::Abandoned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_within_each_table() {
+        let mut names: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
+        names.sort_unstable();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n);
+        let mut names: Vec<&str> = PROBABILITIES.iter().map(|p| p.name).collect();
+        names.sort_unstable();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n);
+    }
+}

@@ -1,0 +1,260 @@
+//! The Monte Carlo run: paths in fixed blocks, reduced in parallel, results combined in path order.
+//!
+//! Path `i` belongs to block `i / block_size`, the unit in which Latin hypercube and Sobol stratify
+//! and randomise. For parallel work each block is cut into chunks of at most 256 paths (so that even a
+//! single block keeps every core busy). A thread simulates a chunk in path order into fresh
+//! accumulators; finished chunks are absorbed strictly in order into their block's accumulators, and
+//! each completed block into the run's total. Chunks, blocks and their order depend only on path
+//! indices, and every random number is a function of `(seed, path, …)`, so the result is bitwise
+//! identical for any number of threads.
+//!
+//! Memory does not grow with the number of paths: each thread owns one workspace, one path outcome and
+//! one buffer of input values, reused for every path, and at most a small window of finished chunks
+//! (four per thread) waits to be absorbed; a thread that runs ahead of that window waits.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError};
+
+use subsoil_core::{Model, PathOutcome, Workspace, simulate};
+use subsoil_risk::{CopulaError, Sampler, SamplerError, SamplerKind};
+use subsoil_scenario::Scenario;
+
+use crate::accumulate::{Plan, Stats};
+use crate::draws::{PathRandomness, ScalarDraws};
+use crate::report::{self, RunResult, SeContext, SeMethod};
+
+/// Most paths in a chunk, the unit of parallel work.
+const CHUNK: u64 = 256;
+
+/// Finished chunks per thread that may wait to be absorbed.
+const WINDOW_PER_THREAD: u64 = 4;
+
+/// Default number of paths per block.
+pub const DEFAULT_BLOCK_SIZE: u32 = 4096;
+
+/// How to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunConfig {
+    /// Number of paths (at least 1).
+    pub paths: u64,
+    /// Seed of every random number.
+    pub seed: u64,
+    /// Worker threads; 0 uses every core. Results do not depend on it.
+    pub threads: usize,
+    /// Sampling scheme of the scalar inputs.
+    pub sampler: SamplerKind,
+    /// Paths per block (4096 by default; a power of two up to 65,536 for Sobol).
+    pub block_size: u32,
+}
+
+impl RunConfig {
+    /// `paths` paths with `seed`, pseudo-random sampling, every core and the default block size.
+    pub fn new(paths: u64, seed: u64) -> RunConfig {
+        RunConfig {
+            paths,
+            seed,
+            threads: 0,
+            sampler: SamplerKind::Random,
+            block_size: DEFAULT_BLOCK_SIZE,
+        }
+    }
+}
+
+/// Why a run could not start.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The number of paths is 0.
+    NoPaths,
+    /// The block size does not suit the sampler.
+    Sampler(SamplerError),
+    /// The scenario's correlations between inputs cannot be used.
+    Correlations(CopulaError),
+    /// The thread pool could not be created.
+    Threads(String),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::NoPaths => f.write_str("paths = 0 is invalid; expected at least 1"),
+            RunError::Sampler(e) => write!(f, "{e}"),
+            RunError::Correlations(e) => write!(f, "input correlations: {e}"),
+            RunError::Threads(e) => write!(f, "cannot start the worker threads: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Runs `scenario` as `config` says.
+///
+/// # Errors
+///
+/// See [`RunError`]; a run that starts always finishes.
+pub fn run(scenario: &Scenario, config: &RunConfig) -> Result<RunResult, RunError> {
+    run_observed(scenario, config, &|_| {})
+}
+
+/// Like [`run`], calling `progress(n)` from a worker thread each time `n` more paths are done (a chunk
+/// of at most 256 paths; for a progress bar, so it must be cheap). The `n`s add up to the number of
+/// paths.
+///
+/// # Errors
+///
+/// See [`RunError`].
+pub fn run_observed(
+    scenario: &Scenario,
+    config: &RunConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult, RunError> {
+    if config.paths == 0 {
+        return Err(RunError::NoPaths);
+    }
+    let sampler = Sampler::with_block_size(config.sampler, config.seed, config.block_size)
+        .map_err(RunError::Sampler)?;
+    // The scenario's rank correlations between inputs, `(slot, slot, Spearman ρ)`, go through a
+    // Gaussian copula on each path's uniforms.
+    let draws = ScalarDraws::new(&scenario.inputs, sampler, &scenario.rank_correlations)
+        .map_err(RunError::Correlations)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .thread_name(|i| format!("subsoil-worker-{i}"))
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+
+    let model = &scenario.model;
+    let plan = Plan::new(model);
+    let job = Job { model, plan: &plan, draws: &draws, config, progress };
+    let workers = pool.current_num_threads();
+    let total = pool.install(|| job.run_chunks(workers));
+
+    let full_blocks = total.full_blocks;
+    let method = if config.sampler != SamplerKind::Random && full_blocks >= 2 {
+        SeMethod::BetweenBlocks
+    } else {
+        SeMethod::Iid
+    };
+    let se = SeContext { method, paths: total.paths, block_size: u64::from(config.block_size) };
+    let header = (config.seed, config.sampler.to_string(), config.block_size, job.blocks());
+    Ok(report::build(model, &plan, &total, se, header))
+}
+
+/// What every worker shares.
+struct Job<'a> {
+    model: &'a Model,
+    plan: &'a Plan,
+    draws: &'a ScalarDraws,
+    config: &'a RunConfig,
+    progress: &'a (dyn Fn(u64) + Sync),
+}
+
+/// Finished chunks waiting for their turn, the block being assembled and the total so far.
+struct Merger {
+    total: Stats,
+    block: Stats,
+    /// The next chunk to absorb.
+    next: u64,
+    pending: BTreeMap<u64, Stats>,
+}
+
+impl Job<'_> {
+    fn block_size(&self) -> u64 {
+        u64::from(self.config.block_size)
+    }
+
+    fn blocks(&self) -> u64 {
+        self.config.paths.div_ceil(self.block_size())
+    }
+
+    fn chunks_per_block(&self) -> u64 {
+        self.block_size().div_ceil(CHUNK)
+    }
+
+    /// Paths `[first, end)` of chunk `c` (empty past the last path).
+    fn chunk_range(&self, c: u64) -> (u64, u64) {
+        let per = self.chunks_per_block();
+        let (block, j) = (c / per, c % per);
+        let block_start = block * self.block_size();
+        let block_end = (block_start + self.block_size()).min(self.config.paths);
+        let first = (block_start + j * CHUNK).min(block_end);
+        (first, (first + CHUNK).min(block_end))
+    }
+
+    /// Runs every chunk on `workers` threads of the current pool and returns the total.
+    fn run_chunks(&self, workers: usize) -> Stats {
+        let workers = workers.max(1);
+        let next_chunk = AtomicU64::new(0);
+        let merger = Mutex::new(Merger {
+            total: Stats::new(self.plan),
+            block: Stats::new(self.plan),
+            next: 0,
+            pending: BTreeMap::new(),
+        });
+        let turn = Condvar::new();
+        let window = WINDOW_PER_THREAD * workers as u64;
+        rayon::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|_| self.worker(&next_chunk, &merger, &turn, window));
+            }
+        });
+        merger.into_inner().unwrap_or_else(PoisonError::into_inner).total
+    }
+
+    /// One thread: claims chunks in order, simulates them and hands them to the merger.
+    fn worker(&self, next_chunk: &AtomicU64, merger: &Mutex<Merger>, turn: &Condvar, window: u64) {
+        let chunks = self.blocks() * self.chunks_per_block();
+        let mut ws = Workspace::new(self.model);
+        let mut out = PathOutcome::new(self.model, false);
+        let mut scratch = self.draws.scratch();
+        loop {
+            let c = next_chunk.fetch_add(1, Ordering::Relaxed);
+            if c >= chunks {
+                return;
+            }
+            // Wait while this chunk is too far ahead of the oldest unabsorbed one. The thread holding
+            // that oldest chunk never waits (its chunk is inside the window), so this cannot deadlock.
+            {
+                let mut m = merger.lock().unwrap_or_else(PoisonError::into_inner);
+                while c >= m.next + window {
+                    m = turn.wait(m).unwrap_or_else(PoisonError::into_inner);
+                }
+            }
+            let (first, end) = self.chunk_range(c);
+            let mut stats = Stats::new(self.plan);
+            for path in first..end {
+                self.draws.fill(path, &mut scratch);
+                let r = PathRandomness { seed: self.config.seed, path, scalars: scratch.values() };
+                simulate(self.model, &r, &mut ws, &mut out);
+                stats.push(self.plan, self.model, &out);
+            }
+            if end > first {
+                (self.progress)(end - first);
+            }
+            let mut m = merger.lock().unwrap_or_else(PoisonError::into_inner);
+            m.pending.insert(c, stats);
+            self.absorb_ready(&mut m);
+            turn.notify_all();
+        }
+    }
+
+    /// Absorbs every finished chunk that is next in order; a block complete with its last chunk goes
+    /// into the total.
+    fn absorb_ready(&self, m: &mut Merger) {
+        let per = self.chunks_per_block();
+        while let Some(chunk) = m.pending.remove(&m.next) {
+            m.block.absorb(&chunk, false);
+            let c = m.next;
+            m.next += 1;
+            if c % per == per - 1 {
+                let block = std::mem::replace(&mut m.block, Stats::new(self.plan));
+                let full = block.paths == self.block_size();
+                if block.paths > 0 {
+                    m.total.absorb(&block, full);
+                }
+            }
+        }
+    }
+}
