@@ -20,6 +20,8 @@ pub mod simulate;
 pub mod tax;
 
 pub use model::*;
-pub use outcome::{PathOutcome, ProjectOutcome, ProjectStatus, Receipts, Stream, YearOutcome};
+pub use outcome::{
+    DealOutcome, PathOutcome, ProjectOutcome, ProjectStatus, Receipts, Stream, YearOutcome,
+};
 pub use param::{BaseCase, Param, Randomness};
 pub use simulate::{Workspace, simulate};

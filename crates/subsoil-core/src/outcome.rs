@@ -76,6 +76,8 @@ pub struct YearOutcome {
     pub leakage_capex: f64,
     /// State infrastructure revenue reaching the budget, nominal.
     pub infrastructure_nominal: f64,
+    /// Ukraine's GDP, nominal USD.
+    pub gdp_nominal: f64,
     /// Price index of the year (nominal = real × index).
     pub index: f64,
 }
@@ -190,6 +192,34 @@ pub struct PathOutcome {
     pub capital: [f64; MAX_PARTIES],
     /// The fund's value at the horizon (cash plus stakes at the valuation rate), real.
     pub fund_value_real: f64,
+    /// The deal's headline results.
+    pub deal: DealOutcome,
+}
+
+/// The deal's headline results on a path, for its partner (the US) and its host (Ukraine).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DealOutcome {
+    /// Everything the partner received, nominal.
+    pub partner_receipts_nominal: f64,
+    /// Everything the partner received, real base-year dollars.
+    pub partner_receipts_real: f64,
+    /// The partner's capital account (cash and credits), nominal.
+    pub partner_capital: f64,
+    /// The partner's net present value at its discount rate, to the start year, real: receipts less cash
+    /// paid in (credits without cash are not cash).
+    pub partner_npv_real: f64,
+    /// First year the partner received a distribution.
+    pub first_partner_distribution: Option<Year>,
+    /// First year the partner's cumulative nominal receipts reached the deal's target.
+    pub target_year: Option<Year>,
+    /// First year the partner's cumulative nominal receipts reached the aid it gave.
+    pub aid_year: Option<Year>,
+    /// The host's payments into the fund from its receipts, present value at the valuation rate, real.
+    pub host_payments_pv_real: f64,
+    /// The host's payments into the fund, real, undiscounted.
+    pub host_payments_real: f64,
+    /// The largest yearly payment as a share of GDP.
+    pub host_payments_max_gdp_share: f64,
 }
 
 impl PathOutcome {
@@ -209,6 +239,7 @@ impl PathOutcome {
             fund: vec![FundYear::default(); h],
             capital: [0.0; MAX_PARTIES],
             fund_value_real: 0.0,
+            deal: DealOutcome::default(),
         }
     }
 
@@ -232,6 +263,7 @@ impl PathOutcome {
         self.fund.fill(FundYear::default());
         self.capital = [0.0; MAX_PARTIES];
         self.fund_value_real = 0.0;
+        self.deal = DealOutcome::default();
     }
 
     /// Real free cash flow of project `i` by year.

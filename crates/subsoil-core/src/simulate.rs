@@ -8,7 +8,7 @@
 use crate::conflict::ConflictPath;
 use crate::fund::FundPath;
 use crate::model::{Control, Date, DecisionRule, Model, Profile, Regime, Stage};
-use crate::outcome::{PathOutcome, ProjectOutcome, ProjectStatus, Stream};
+use crate::outcome::{DealOutcome, PathOutcome, ProjectOutcome, ProjectStatus, Stream};
 use crate::param::{Randomness, happens, yearly_probability};
 use crate::prices::{OuStep, expected_price};
 use crate::project::{Flows, MAX_PRODUCTS, Ops, Phase, Plan, Shape, Tax};
@@ -157,6 +157,8 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
     let fund_reserve_real = deal.investing.as_ref().map_or(0.0, |inv| inv.reserve.at(r).max(0.0));
     ws.fund.reset(deal, model.projects.len());
     let infra_revenue = model.infrastructure.revenue.at(r);
+    let gdp = model.macro_.gdp.at(r);
+    let gdp_growth = model.macro_.gdp_real_growth.at(r);
     let infra_growth = model.infrastructure.growth.at(r);
 
     let mut discount = 1.0;
@@ -319,6 +321,7 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         yo.at_war = at_war;
         yo.index = index;
         yo.infrastructure_nominal = infra * (1.0 - leak_receipts);
+        yo.gdp_nominal = gdp * (1.0 + gdp_growth).powi(year - time.base_year) * index;
         yo.leakage_receipts += infra * leak_receipts;
 
         // 4. The fund: contributions, cash and credits; its part of its projects' flows; the waterfall.
@@ -348,6 +351,7 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
     if deal.active() {
         out.capital = ws.fund.capital;
         out.fund_value_real = fund_value(model, ws, tax, inflation, valuation);
+        out.deal = deal_outcome(model, r, out, valuation);
     }
 
     for (i, st) in ws.projects.iter().enumerate() {
@@ -370,6 +374,50 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
             ProjectStatus::PreDecision
         };
     }
+}
+
+/// The deal's headline results from the fund's yearly flows.
+fn deal_outcome<R: Randomness>(
+    model: &Model,
+    r: &R,
+    out: &PathOutcome,
+    valuation: f64,
+) -> DealOutcome {
+    let deal = &model.deal;
+    let us_rate = model.rates.us_discount.at(r);
+    let target = deal.target.map(|p| p.at(r));
+    let aid = deal.aid_given.map(|p| p.at(r));
+    let mut d = DealOutcome::default();
+    let (mut disc_us, mut disc_val) = (1.0, 1.0);
+    for (t, (fy, y)) in out.fund.iter().zip(&out.years).enumerate() {
+        let year = model.time.year(t as u32);
+        let real = 1.0 / y.index;
+        if let Some(p) = deal.partner {
+            let got = fy.payouts[p];
+            d.partner_receipts_nominal += got;
+            d.partner_receipts_real += got * real;
+            d.partner_npv_real += (got - fy.cash_in[p]) * real * disc_us;
+            if got > 0.0 && d.first_partner_distribution.is_none() {
+                d.first_partner_distribution = Some(year);
+            }
+            if target.is_some_and(|x| d.partner_receipts_nominal >= x) && d.target_year.is_none() {
+                d.target_year = Some(year);
+            }
+            if aid.is_some_and(|x| d.partner_receipts_nominal >= x) && d.aid_year.is_none() {
+                d.aid_year = Some(year);
+            }
+        }
+        d.host_payments_real += fy.contributions * real;
+        d.host_payments_pv_real += fy.contributions * real * disc_val;
+        if y.gdp_nominal > 0.0 {
+            d.host_payments_max_gdp_share =
+                d.host_payments_max_gdp_share.max(fy.contributions / y.gdp_nominal);
+        }
+        disc_us /= 1.0 + us_rate;
+        disc_val /= 1.0 + valuation;
+    }
+    d.partner_capital = deal.partner.map_or(0.0, |p| out.capital[p]);
+    d
 }
 
 /// Whether work is possible at a deposit under this control.
@@ -683,17 +731,16 @@ fn step_episodes<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, t: u32
             e.multiplier = 1.0;
         }
         // A targeted cut answers the new supply of the previous year.
-        if !e.cut_done && t > 0 {
-            if let Some(world) = d.world_supply {
-                let share = ws.new_supply[k] / world.at(r).max(f64::MIN_POSITIVE);
-                if share > d.cut_threshold.at(r) {
-                    e.cut_done = true;
-                    if happens(r.uniform(d.stream, K_CUT + t), d.cut_probability.at(r)) {
-                        e.multiplier = (1.0 - d.cut_size.at(r)).max(0.01);
-                        e.left = d.cut_years.at(r).round().max(1.0) as u32;
-                        continue;
-                    }
-                }
+        if !e.cut_done
+            && t > 0
+            && let Some(world) = d.world_supply
+            && ws.new_supply[k] / world.at(r).max(f64::MIN_POSITIVE) > d.cut_threshold.at(r)
+        {
+            e.cut_done = true;
+            if happens(r.uniform(d.stream, K_CUT + t), d.cut_probability.at(r)) {
+                e.multiplier = (1.0 - d.cut_size.at(r)).max(0.01);
+                e.left = d.cut_years.at(r).round().max(1.0) as u32;
+                continue;
             }
         }
         if e.left > 0 {

@@ -74,6 +74,43 @@ pub struct YearRow {
     pub existing: Vec<(String, f64)>,
 }
 
+/// The deal's results in the base case. Money real base-year dollars unless it says nominal.
+#[derive(Clone, Debug, Serialize)]
+pub struct DealSummary {
+    /// Deal name.
+    pub name: String,
+    /// The partner (the US), if any.
+    pub partner: Option<String>,
+    /// Everything the partner received, nominal.
+    pub partner_receipts_nominal: f64,
+    /// Everything the partner received, real.
+    pub partner_receipts: f64,
+    /// The partner's capital account (cash and credits without cash), nominal.
+    pub partner_capital_nominal: f64,
+    /// The partner's net present value at its discount rate (receipts less cash paid in), to the start year.
+    pub partner_npv: f64,
+    /// First year the partner received a distribution.
+    pub first_partner_distribution: Option<i32>,
+    /// First year the partner's cumulative nominal receipts reached the deal's target.
+    pub target_year: Option<i32>,
+    /// The deal's target (nominal), if it has one.
+    pub target_nominal: Option<f64>,
+    /// First year the partner's cumulative nominal receipts reached the aid it gave.
+    pub aid_year: Option<i32>,
+    /// The aid given (nominal), if stated.
+    pub aid_given_nominal: Option<f64>,
+    /// The host's payments into the fund, undiscounted.
+    pub host_payments: f64,
+    /// The host's payments into the fund, present value at the valuation rate.
+    pub host_payments_pv: f64,
+    /// The largest yearly payment as a share of GDP.
+    pub host_payments_max_gdp_share: f64,
+    /// The fund's value at the horizon (cash plus stakes), real.
+    pub fund_value_at_horizon: f64,
+    /// Paid out to each party over the horizon, real, by party id.
+    pub payouts: Vec<(String, f64)>,
+}
+
 /// The base case of a scenario.
 #[derive(Clone, Debug, Serialize)]
 pub struct BaseCase {
@@ -87,6 +124,8 @@ pub struct BaseCase {
     pub totals: Totals,
     /// Per year.
     pub years: Vec<YearRow>,
+    /// The deal, if the scenario has one.
+    pub deal: Option<DealSummary>,
 }
 
 /// Runs the base case; also returns the raw path outcome (with every project-year's flows traced).
@@ -120,7 +159,12 @@ pub fn base_case(s: &Scenario) -> (BaseCase, PathOutcome) {
                 id: p.id.clone(),
                 name: p.name.clone(),
                 deposit: m.deposits[p.deposit].id.clone(),
-                start_stage: p.stage.name().to_string(),
+                // Only an idle operation starts ready for a (restart) decision.
+                start_stage: if p.stage == subsoil_core::Stage::Ready {
+                    "idle".to_string()
+                } else {
+                    p.stage.name().to_string()
+                },
                 status: o.status.name().to_string(),
                 decision_year: o.decision_year,
                 first_production: o.first_production,
@@ -157,7 +201,40 @@ pub fn base_case(s: &Scenario) -> (BaseCase, PathOutcome) {
             }
         })
         .collect();
+    let deal = m.deal.active().then(|| {
+        let d = &out.deal;
+        let r = &r;
+        DealSummary {
+            name: m.deal.name.clone(),
+            partner: m.deal.partner.map(|p| m.deal.parties[p].id.clone()),
+            partner_receipts_nominal: d.partner_receipts_nominal,
+            partner_receipts: d.partner_receipts_real,
+            partner_capital_nominal: d.partner_capital,
+            partner_npv: d.partner_npv_real,
+            first_partner_distribution: d.first_partner_distribution,
+            target_year: d.target_year,
+            target_nominal: m.deal.target.map(|p| p.at(r)),
+            aid_year: d.aid_year,
+            aid_given_nominal: m.deal.aid_given.map(|p| p.at(r)),
+            host_payments: d.host_payments_real,
+            host_payments_pv: d.host_payments_pv_real,
+            host_payments_max_gdp_share: d.host_payments_max_gdp_share,
+            fund_value_at_horizon: out.fund_value_real,
+            payouts: m
+                .deal
+                .parties
+                .iter()
+                .enumerate()
+                .map(|(p, party)| {
+                    let total: f64 =
+                        out.fund.iter().zip(&out.years).map(|(f, y)| f.payouts[p] / y.index).sum();
+                    (party.id.clone(), total)
+                })
+                .collect(),
+        }
+    });
     let bc = BaseCase {
+        deal,
         ceasefire_year: out.ceasefire_year,
         base_year: m.time.base_year,
         projects,

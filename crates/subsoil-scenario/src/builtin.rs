@@ -1,25 +1,46 @@
 //! Scenario layers and data files embedded in the binary, so `subsoil run` works from any directory.
 //! Paths are those of the source tree; files refer to each other by relative paths as on disk.
 
+/// An embedded file: its path in the source tree and its contents.
+macro_rules! embed {
+    ($path:literal) => {
+        ($path, include_str!(concat!("../../../", $path)))
+    };
+}
+
 /// Every embedded file: (path in the source tree, contents).
 pub static FILES: &[(&str, &str)] = &[
-    ("scenarios/ukraine-base.toml", include_str!("../../../scenarios/ukraine-base.toml")),
-    ("scenarios/ukraine-projects.toml", include_str!("../../../scenarios/ukraine-projects.toml")),
-    (
-        "scenarios/ukraine-final-2025.toml",
-        include_str!("../../../scenarios/ukraine-final-2025.toml"),
-    ),
-    ("data/products.toml", include_str!("../../../data/products.toml")),
-    ("data/macro.toml", include_str!("../../../data/macro.toml")),
-    ("data/deposits.csv", include_str!("../../../data/deposits.csv")),
-    ("data/licence_events.csv", include_str!("../../../data/licence_events.csv")),
+    embed!("scenarios/ukraine-base.toml"),
+    embed!("scenarios/ukraine-projects.toml"),
+    embed!("scenarios/ukraine-feb-2025-draft.toml"),
+    embed!("scenarios/ukraine-feb-2025-framework.toml"),
+    embed!("scenarios/ukraine-mar-2025-draft.toml"),
+    embed!("scenarios/ukraine-final-2025.toml"),
+    embed!("data/products.toml"),
+    embed!("data/macro.toml"),
+    embed!("data/deposits.csv"),
+    embed!("data/licence_events.csv"),
 ];
 
 /// Built-in scenarios that run on their own, with a one-line description.
-pub static SCENARIOS: &[(&str, &str)] = &[(
-    "ukraine-final-2025",
-    "Final agreement (signed 30 Apr 2025, in force 23 May 2025): 50% of receipts from new or unexploited licences",
-)];
+pub static SCENARIOS: &[(&str, &str)] = &[
+    (
+        "ukraine-feb-2025-draft",
+        "US draft of 21 Feb 2025: 50% of all resource revenue (net of operating expenses) and of infrastructure revenue, all to the US, until $500bn",
+    ),
+    (
+        "ukraine-feb-2025-framework",
+        "Framework of 24/25 Feb 2025: 50% of future monetisation of state resources, reinvested in Ukraine",
+    ),
+    (
+        "ukraine-mar-2025-draft",
+        "US draft of 28 Mar 2025: past aid ($123bn) credited, 50% of new receipts and infrastructure revenue, US repaid with 4% first",
+    ),
+    (
+        "ukraine-final-2025",
+        "Final agreement (signed 30 Apr 2025, in force 23 May 2025): 50% of receipts from new or unexploited licences; no distributions before 2035",
+    ),
+];
 
 /// The default scenario of `subsoil run`.
 pub const DEFAULT_SCENARIO: &str = "ukraine-final-2025";

@@ -459,8 +459,8 @@ pub struct NewnessRules {
 /// The licence state of a deposit at the start, given its events (sorted by date) and its stage.
 ///
 /// - A licence is held if the latest award event (issued, re-awarded, psa-signed) is later than any
-///   revocation; without any award or revocation event, a deposit at stage licensed, construction or
-///   producing is taken to hold a licence issued before the effective date (the data do not date it).
+///   revocation; without any award or revocation event, a deposit at stage licensed, idle, construction
+///   or producing is taken to hold a licence issued before the effective date (the data do not date it).
 /// - It is new if awarded on or after the effective date; or, with `renewals_count_as_new`, renewed on or
 ///   after it; or, with `unexploited_count_as_new`, if it was not producing at the effective date
 ///   (production-start and production-halt events decide; without them, the stage at the start).
@@ -473,7 +473,7 @@ pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules
         (Some(a), Some(r)) => a.date > r.date,
         (Some(_), None) => true,
         (None, Some(_)) => false,
-        (None, None) => matches!(stage, "licensed" | "construction" | "producing"),
+        (None, None) => matches!(stage, "licensed" | "idle" | "construction" | "producing"),
     };
     if !licensed {
         return LicenceState { licensed, new: false };

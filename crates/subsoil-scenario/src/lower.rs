@@ -423,9 +423,13 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
             },
         };
         // Project-level uncertainties: the project's own, or its own draw of the shared default.
+        // An operation producing at the start has measured output: the shared production factor (a
+        // statistic of new mines) does not apply to it.
+        let producing = stage == Stage::Producing;
         let own = |inputs: &mut Inputs, key: &str| -> Param {
             match q(&format!("{base}.{key}")) {
                 Some(x) => inputs.param(x),
+                None if producing && key == "production-factor" => Param::Fixed(1.0),
                 None => q(&format!("uncertainty.{key}"))
                     .map_or(Param::Fixed(if key == "schedule-slip" { 0.0 } else { 1.0 }), |x| {
                         inputs.param_named(&format!("{base}.{key}"), x)
@@ -552,6 +556,7 @@ fn parse_stage(s: &str) -> Stage {
         "explored" => Stage::Explored,
         "tender" => Stage::Tender,
         "licensed" => Stage::Licensed,
+        "idle" => Stage::Ready,
         "construction" => Stage::Construction,
         "producing" => Stage::Producing,
         _ => Stage::Closed,

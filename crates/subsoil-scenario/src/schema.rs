@@ -688,7 +688,7 @@ const UNCERTAINTY: &[Field] = &[
         key: "production-factor",
         ty: q(Unit::Ratio, 0.0, 5.0),
         req: Req::Num(1.0),
-        doc: "Output over plan, drawn per project.",
+        doc: "Output over plan, drawn per project (not for operations producing at the start, whose output is measured).",
     },
     Field {
         key: "schedule-slip",
@@ -1037,12 +1037,13 @@ const PROJECT: &[Field] = &[
             "explored",
             "tender",
             "licensed",
+            "idle",
             "construction",
             "producing",
             "closed",
         ]),
         req: Req::Optional,
-        doc: "Stage at the start; defaults to the deposit's stage.",
+        doc: "Stage at the start; defaults to the deposit's stage. `idle`: a licensed operation that has stopped and restarts (after `construction-years`) when the decision rule finds it worth it; it needs no feasibility stage.",
     },
     Field {
         key: "regime",
