@@ -7,9 +7,10 @@
 //! a war year with probability `1 − e^(−λ)`.
 //!
 //! Control. Each year of war, in every oblast where the front can move, one draw (shared by all the oblast's
-//! deposits, so neighbours move together) decides whether the front moves: frontline deposits there are
-//! occupied from the next year and government-held ones come within reach of the front. At the first
-//! ceasefire the path's settlement takes its lost oblasts. Occupation is never reversed.
+//! deposits, so neighbours move together) decides whether the front advances: the oblast's frontline
+//! deposits are occupied from the next year. Deposits further back are not brought within reach of the
+//! front (the data hold no distances to the line). At the first ceasefire the path's settlement takes its
+//! lost oblasts. Occupation is never reversed.
 
 use crate::model::{Control, Model, StartControl};
 use crate::param::{Randomness, happens, yearly_probability};
@@ -133,11 +134,8 @@ impl ConflictPath {
                 let o = dep.primary_oblast;
                 let now = self.control[d * h + t];
                 let mut next = now;
-                if self.moved[o] {
-                    next = match now {
-                        Control::Frontline | Control::Occupied => Control::Occupied,
-                        Control::Ukraine => Control::Frontline,
-                    };
+                if self.moved[o] && now == Control::Frontline {
+                    next = Control::Occupied;
                 }
                 if settles && lost.contains(&o) {
                     next = Control::Occupied;

@@ -454,8 +454,8 @@ pub struct Conflict {
     pub settlements: Vec<Settlement>,
     /// Index into `settlements`, drawn once per path.
     pub settlement: Param,
-    /// Yearly probability, per front oblast while the war lasts, that the front moves: its frontline
-    /// deposits are occupied and its government-held deposits come within reach of the front.
+    /// Yearly hazard, per front oblast while the war lasts, that the front advances over the oblast's
+    /// frontline deposits.
     pub creep_hazard: Param,
     /// Yearly probability of a production-halting strike on an operation in an exposed oblast, while the
     /// war lasts.

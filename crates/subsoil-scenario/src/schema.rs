@@ -558,7 +558,7 @@ const CONFLICT: &[Field] = &[
         key: "creep-hazard",
         ty: q(Unit::PerYear, 0.0, 10.0),
         req: Req::Num(0.0),
-        doc: "Yearly hazard, per front oblast, that the front moves: its frontline deposits are occupied and its government-held ones come within reach of the front. One draw per oblast and year, so neighbouring deposits move together.",
+        doc: "Yearly hazard, per front oblast, that the front advances over the oblast's frontline deposits (they are occupied from the next year). One draw per oblast and year, so neighbouring deposits move together. Deposits further back are not brought within reach of the front (no distances to the line are in the data).",
     },
     Field {
         key: "exposed-oblasts",
