@@ -325,6 +325,11 @@ fn count(x: f64) -> String {
     if x.is_finite() { format!("{x:.1}") } else { "—".into() }
 }
 
+/// A fraction as a percentage with two decimals.
+fn percent(x: f64) -> String {
+    if x.is_finite() { format!("{:.2}", x * 100.0) } else { "—".into() }
+}
+
 /// A probability as a percentage, compact (for per-project columns).
 fn p(c: &Chance) -> String {
     if !c.p.is_finite() {
@@ -380,11 +385,10 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     ]);
     for metric in &r.metrics {
         let d: &Distribution = &metric.stats;
-        let f = if metric.unit == "projects" { count } else { m };
-        let label = if metric.unit == "projects" {
-            metric.name.to_string()
-        } else {
-            format!("{} ($m)", metric.name)
+        let (label, f): (String, fn(f64) -> String) = match metric.unit {
+            "projects" => (metric.name.to_string(), count),
+            "fraction" => (format!("{} (%)", metric.name), percent),
+            _ => (format!("{} ($m)", metric.name), m),
         };
         t.row(vec![label, f(d.mean), f(d.se), f(d.p10), f(d.p50), f(d.p90)]);
     }
@@ -399,16 +403,18 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     out.push_str(&t.render());
     for e in &r.events {
         let c = &e.curve;
-        let median =
-            c.median_year.map_or_else(|| format!("after {}", h.end_year), |y| y.to_string());
-        let lo = c.median_year_ci95[0].map_or("—".to_string(), |y| y.to_string());
-        let hi = c.median_year_ci95[1].map_or(format!("after {}", h.end_year), |y| y.to_string());
-        out.push_str(&format!(
-            "Median year of {}: {median} [{lo}, {hi}]; not by {}: {:.1}%.\n",
-            e.name,
-            h.end_year,
-            c.never * 100.0
-        ));
+        let by = format!("P({} by {})", e.name, h.end_year);
+        let line = match c.median_year {
+            Some(y) => {
+                let lo = c.median_year_ci95[0].map_or("—".to_string(), |y| y.to_string());
+                let hi = c.median_year_ci95[1]
+                    .map_or(format!("after {}", h.end_year), |y| y.to_string());
+                format!("{by} {}; median year {y} [{lo}, {hi}]", c.by_horizon.display())
+            }
+            None => format!("{by} {}; median year after {}", c.by_horizon.display(), h.end_year),
+        };
+        out.push_str(&line);
+        out.push('\n');
     }
     out.push('\n');
 

@@ -11,7 +11,7 @@ use subsoil_stats::{Merge, Moments, Proportion, Summary, TimeToEvent};
 
 use crate::metrics::{
     self, BUILT_BY_YEARS, EVENTS, Event, METRICS, Metric, PROBABILITIES, Probability, SERIES,
-    in_horizon,
+    Series, in_horizon,
 };
 
 /// The outputs a run computes for one model: the registry entries that apply to its horizon.
@@ -23,6 +23,8 @@ pub struct Plan {
     pub probabilities: Vec<&'static Probability>,
     /// Years of P(built by the year) per project.
     pub built_by: Vec<Year>,
+    /// Yearly series.
+    pub series: Vec<&'static Series>,
     /// Time-to-event curves.
     pub events: Vec<&'static Event>,
     /// Number of simulated years.
@@ -32,14 +34,14 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The plan for `model`: every registry entry whose year, if any, is simulated.
+    /// The plan for `model`: every registry entry that applies to it.
     pub fn new(model: &Model) -> Plan {
-        let within = |year: Option<Year>| year.is_none_or(|y| in_horizon(model, y));
         Plan {
-            metrics: METRICS.iter().filter(|m| within(m.year)).collect(),
-            probabilities: PROBABILITIES.iter().filter(|p| within(p.year)).collect(),
+            metrics: METRICS.iter().filter(|m| (m.applies)(model)).collect(),
+            probabilities: PROBABILITIES.iter().filter(|p| (p.applies)(model)).collect(),
             built_by: BUILT_BY_YEARS.into_iter().filter(|&y| in_horizon(model, y)).collect(),
-            events: EVENTS.iter().collect(),
+            series: SERIES.iter().filter(|s| (s.applies)(model)).collect(),
+            events: EVENTS.iter().filter(|e| (e.applies)(model)).collect(),
             horizon: model.time.horizon as usize,
             projects: model.projects.len(),
         }
@@ -118,7 +120,7 @@ pub struct Stats {
     pub metrics: Vec<Tracked>,
     /// One per [`Plan::probabilities`].
     pub probabilities: Vec<TrackedProportion>,
-    /// `[series][year]`, series in [`SERIES`] order.
+    /// `[series][year]`, one per [`Plan::series`].
     pub series: Vec<Vec<Tracked>>,
     /// One per [`Plan::events`].
     pub events: Vec<TimeToEvent>,
@@ -135,7 +137,7 @@ impl Stats {
             full_blocks: 0,
             metrics: vec![Tracked::default(); plan.metrics.len()],
             probabilities: vec![TrackedProportion::default(); plan.probabilities.len()],
-            series: vec![vec![Tracked::default(); plan.horizon]; SERIES.len()],
+            series: vec![vec![Tracked::default(); plan.horizon]; plan.series.len()],
             events: vec![TimeToEvent::new(horizon); plan.events.len()],
             projects: (0..plan.projects)
                 .map(|_| ProjectAcc {
@@ -158,7 +160,7 @@ impl Stats {
         for (acc, p) in self.probabilities.iter_mut().zip(&plan.probabilities) {
             acc.push((p.happens)(model, out));
         }
-        for (years, s) in self.series.iter_mut().zip(SERIES) {
+        for (years, s) in self.series.iter_mut().zip(&plan.series) {
             for (t, acc) in years.iter_mut().enumerate() {
                 acc.push((s.value)(model, out, t));
             }

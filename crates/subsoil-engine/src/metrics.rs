@@ -10,6 +10,9 @@ use subsoil_core::{Model, PathOutcome, ProjectStatus, Stage, Year};
 /// The unit of money in every output.
 pub const REAL_USD: &str = "USD (real, base year)";
 
+/// Whether an output applies to a model (a year it needs is simulated, the scenario has a deal, …).
+pub type Applies = fn(&Model) -> bool;
+
 /// A scalar output of a path.
 #[derive(Clone, Copy, Debug)]
 pub struct Metric {
@@ -19,26 +22,26 @@ pub struct Metric {
     pub unit: &'static str,
     /// One sentence for readers.
     pub description: &'static str,
-    /// A calendar year the metric needs within the simulated horizon (it is left out otherwise).
-    pub year: Option<Year>,
+    /// Whether the metric is reported for a model (it is left out otherwise).
+    pub applies: Applies,
     /// The value on one path.
     pub value: fn(&Model, &PathOutcome) -> f64,
 }
 
 impl Metric {
-    /// A metric defined for every horizon.
+    /// A metric that applies to every model.
     pub const fn new(
         name: &'static str,
         unit: &'static str,
         description: &'static str,
         value: fn(&Model, &PathOutcome) -> f64,
     ) -> Metric {
-        Metric { name, unit, description, year: None, value }
+        Metric { name, unit, description, applies: always, value }
     }
 
-    /// The same metric, reported only when `year` is simulated.
-    pub const fn in_year(self, year: Year) -> Metric {
-        Metric { year: Some(year), ..self }
+    /// The same metric, reported only for models where `applies` holds.
+    pub const fn when(self, applies: Applies) -> Metric {
+        Metric { applies, ..self }
     }
 }
 
@@ -49,25 +52,25 @@ pub struct Probability {
     pub name: &'static str,
     /// One sentence for readers.
     pub description: &'static str,
-    /// A calendar year the event needs within the simulated horizon (it is left out otherwise).
-    pub year: Option<Year>,
+    /// Whether the probability is reported for a model.
+    pub applies: Applies,
     /// Whether the event happened on one path.
     pub happens: fn(&Model, &PathOutcome) -> bool,
 }
 
 impl Probability {
-    /// An event defined for every horizon.
+    /// A probability that applies to every model.
     pub const fn new(
         name: &'static str,
         description: &'static str,
         happens: fn(&Model, &PathOutcome) -> bool,
     ) -> Probability {
-        Probability { name, description, year: None, happens }
+        Probability { name, description, applies: always, happens }
     }
 
-    /// The same event, reported only when `year` is simulated.
-    pub const fn in_year(self, year: Year) -> Probability {
-        Probability { year: Some(year), ..self }
+    /// The same probability, reported only for models where `applies` holds.
+    pub const fn when(self, applies: Applies) -> Probability {
+        Probability { applies, ..self }
     }
 }
 
@@ -80,6 +83,8 @@ pub struct Series {
     pub unit: &'static str,
     /// One sentence for readers.
     pub description: &'static str,
+    /// Whether the series is reported for a model.
+    pub applies: Applies,
     /// The value in year index `t` of one path.
     pub value: fn(&Model, &PathOutcome, usize) -> f64,
 }
@@ -91,6 +96,8 @@ pub struct Event {
     pub name: &'static str,
     /// One sentence for readers.
     pub description: &'static str,
+    /// Whether the curve is reported for a model.
+    pub applies: Applies,
     /// Year index of its first occurrence on one path, or `None` if not within the horizon.
     pub first: fn(&Model, &PathOutcome) -> Option<u32>,
 }
@@ -104,38 +111,75 @@ pub const METRICS: &[Metric] = &[
     Metric::new("capex", REAL_USD, "Initial capex spent on all projects over the horizon.", capex),
     Metric::new("revenue", REAL_USD, "Revenue of all projects over the horizon.", revenue),
     Metric::new("npv-total", REAL_USD, "Sum of the projects' NPVs of investor free cash flow at the valuation rate, to the start year.", npv_total),
-    Metric::new("producing-2030", "projects", "Projects with output in 2030.", producing_in::<2030>).in_year(2030),
-    Metric::new("producing-2035", "projects", "Projects with output in 2035.", producing_in::<2035>).in_year(2035),
-    Metric::new("producing-2045", "projects", "Projects with output in 2045.", producing_in::<2045>).in_year(2045),
+    Metric::new("producing-2030", "projects", "Projects with output in 2030.", producing_in::<2030>).when(simulates::<2030>),
+    Metric::new("producing-2035", "projects", "Projects with output in 2035.", producing_in::<2035>).when(simulates::<2035>),
+    Metric::new("producing-2045", "projects", "Projects with output in 2045.", producing_in::<2045>).when(simulates::<2045>),
+    Metric::new("partner-receipts", REAL_USD, "Everything the deal's partner (the US) received from the fund over the horizon.", partner_receipts).when(has_partner),
+    Metric::new("partner-npv", REAL_USD, "The partner's net present value at its discount rate, to the start year: receipts less cash paid in.", partner_npv).when(has_partner),
+    Metric::new("host-payments", REAL_USD, "The host state's (Ukraine's) payments into the fund from its receipts, undiscounted.", host_payments).when(has_deal),
+    Metric::new("host-payments-pv", REAL_USD, "The host's payments into the fund, present value at the valuation rate, to the start year.", host_payments_pv).when(has_deal),
+    Metric::new("host-payments-max-gdp-share", "fraction", "The host's largest yearly payment into the fund as a share of its GDP.", host_payments_max_gdp).when(has_deal),
+    Metric::new("fund-value", REAL_USD, "The fund's value at the horizon: cash plus its stakes at the valuation rate.", fund_value).when(has_deal),
 ];
 
 /// Probabilities, in report order.
 #[rustfmt::skip]
 pub const PROBABILITIES: &[Probability] = &[
-    Probability::new("ceasefire-by-2030", "A general ceasefire in 2030 or earlier.", ceasefire_by::<2030>).in_year(2030),
-    Probability::new("ceasefire-by-2035", "A general ceasefire in 2035 or earlier.", ceasefire_by::<2035>).in_year(2035),
-    Probability::new("new-mine-by-2030", "A project not yet built at the start has output in 2030 or earlier.", new_mine_by::<2030>).in_year(2030),
-    Probability::new("new-lithium-mine-by-2035", "A lithium project not yet built at the start has output in 2035 or earlier.", new_lithium_by::<2035>).in_year(2035),
-    Probability::new("new-receipts-by-2035", "The state has received something from new licences in 2035 or earlier.", new_receipts_by::<2035>).in_year(2035),
+    Probability::new("ceasefire-by-2030", "A general ceasefire in 2030 or earlier.", ceasefire_by::<2030>).when(simulates::<2030>),
+    Probability::new("ceasefire-by-2035", "A general ceasefire in 2035 or earlier.", ceasefire_by::<2035>).when(simulates::<2035>),
+    Probability::new("new-mine-by-2030", "A project not yet built at the start has output in 2030 or earlier.", new_mine_by::<2030>).when(simulates::<2030>),
+    Probability::new("new-lithium-mine-by-2035", "A lithium project not yet built at the start has output in 2035 or earlier.", new_lithium_by::<2035>).when(simulates::<2035>),
+    Probability::new("new-receipts-by-2035", "The state has received something from new licences in 2035 or earlier.", new_receipts_by::<2035>).when(simulates::<2035>),
+    Probability::new("partner-target-reached", "The partner's cumulative nominal receipts reach the deal's target within the horizon.", partner_target_reached).when(has_target),
+    Probability::new("partner-aid-repaid", "The partner's cumulative nominal receipts reach the aid it gave within the horizon.", partner_aid_repaid).when(has_aid),
 ];
 
 /// Yearly series, in report order.
 #[rustfmt::skip]
 pub const SERIES: &[Series] = &[
-    Series { name: "receipts-new", unit: REAL_USD, description: "State receipts from new licences in the year, net of leakage.", value: year_receipts_new },
-    Series { name: "receipts-existing", unit: REAL_USD, description: "State receipts from existing licences in the year, net of leakage.", value: year_receipts_existing },
-    Series { name: "producing", unit: "projects", description: "Projects with output in the year.", value: year_producing },
+    Series { name: "receipts-new", unit: REAL_USD, description: "State receipts from new licences in the year, net of leakage.", applies: always, value: year_receipts_new },
+    Series { name: "receipts-existing", unit: REAL_USD, description: "State receipts from existing licences in the year, net of leakage.", applies: always, value: year_receipts_existing },
+    Series { name: "producing", unit: "projects", description: "Projects with output in the year.", applies: always, value: year_producing },
+    Series { name: "partner-receipts-cumulative", unit: REAL_USD, description: "The partner's receipts from the fund up to and including the year.", applies: has_partner, value: year_partner_cumulative },
+    Series { name: "fund-cash", unit: REAL_USD, description: "The fund's cash at the end of the year.", applies: has_deal, value: year_fund_cash },
 ];
 
 /// Time-to-event curves, in report order.
 #[rustfmt::skip]
 pub const EVENTS: &[Event] = &[
-    Event { name: "ceasefire", description: "First year of peace after a general ceasefire.", first: ceasefire },
-    Event { name: "first-new-receipts", description: "First year in which the state receives anything from new licences.", first: first_new_receipts },
+    Event { name: "ceasefire", description: "First year of peace after a general ceasefire.", applies: always, first: ceasefire },
+    Event { name: "first-new-receipts", description: "First year in which the state receives anything from new licences.", applies: always, first: first_new_receipts },
+    Event { name: "partner-first-distribution", description: "First year in which the partner receives a distribution from the fund.", applies: has_partner, first: partner_first_distribution },
+    Event { name: "partner-target", description: "First year in which the partner's cumulative nominal receipts reach the deal's target.", applies: has_target, first: partner_target },
+    Event { name: "partner-aid-repaid", description: "First year in which the partner's cumulative nominal receipts reach the aid it gave.", applies: has_aid, first: partner_aid },
 ];
 
 /// Calendar years for which every project reports P(built by the year).
 pub const BUILT_BY_YEARS: [Year; 3] = [2030, 2035, 2045];
+
+fn always(_: &Model) -> bool {
+    true
+}
+
+fn simulates<const Y: Year>(m: &Model) -> bool {
+    in_horizon(m, Y)
+}
+
+fn has_deal(m: &Model) -> bool {
+    m.deal.active()
+}
+
+fn has_partner(m: &Model) -> bool {
+    m.deal.active() && m.deal.partner.is_some()
+}
+
+fn has_target(m: &Model) -> bool {
+    has_partner(m) && m.deal.target.is_some()
+}
+
+fn has_aid(m: &Model) -> bool {
+    has_partner(m) && m.deal.aid_given.is_some()
+}
 
 /// Whether calendar `year` is simulated by `model`.
 pub fn in_horizon(model: &Model, year: Year) -> bool {
@@ -221,8 +265,66 @@ fn year_producing(_: &Model, o: &PathOutcome, t: usize) -> f64 {
     f64::from(o.years[t].producing)
 }
 
+fn partner_receipts(_: &Model, o: &PathOutcome) -> f64 {
+    o.deal.partner_receipts_real
+}
+
+fn partner_npv(_: &Model, o: &PathOutcome) -> f64 {
+    o.deal.partner_npv_real
+}
+
+fn host_payments(_: &Model, o: &PathOutcome) -> f64 {
+    o.deal.host_payments_real
+}
+
+fn host_payments_pv(_: &Model, o: &PathOutcome) -> f64 {
+    o.deal.host_payments_pv_real
+}
+
+fn host_payments_max_gdp(_: &Model, o: &PathOutcome) -> f64 {
+    o.deal.host_payments_max_gdp_share
+}
+
+fn fund_value(_: &Model, o: &PathOutcome) -> f64 {
+    o.fund_value_real
+}
+
+fn partner_target_reached(_: &Model, o: &PathOutcome) -> bool {
+    o.deal.target_year.is_some()
+}
+
+fn partner_aid_repaid(_: &Model, o: &PathOutcome) -> bool {
+    o.deal.aid_year.is_some()
+}
+
+fn year_partner_cumulative(m: &Model, o: &PathOutcome, t: usize) -> f64 {
+    let Some(p) = m.deal.partner else { return f64::NAN };
+    o.fund.iter().zip(&o.years).take(t + 1).map(|(f, y)| f.payouts[p] / y.index).sum()
+}
+
+fn year_fund_cash(_: &Model, o: &PathOutcome, t: usize) -> f64 {
+    o.fund[t].cash / o.years[t].index
+}
+
+/// Year index of calendar `year` on a path, if simulated.
+fn year_index(m: &Model, year: Option<Year>) -> Option<u32> {
+    year.and_then(|y| index_of(m, y)).map(|t| t as u32)
+}
+
+fn partner_first_distribution(m: &Model, o: &PathOutcome) -> Option<u32> {
+    year_index(m, o.deal.first_partner_distribution)
+}
+
+fn partner_target(m: &Model, o: &PathOutcome) -> Option<u32> {
+    year_index(m, o.deal.target_year)
+}
+
+fn partner_aid(m: &Model, o: &PathOutcome) -> Option<u32> {
+    year_index(m, o.deal.aid_year)
+}
+
 fn ceasefire(m: &Model, o: &PathOutcome) -> Option<u32> {
-    o.ceasefire_year.map(|y| (y - m.time.start_year) as u32)
+    year_index(m, o.ceasefire_year)
 }
 
 fn first_new_receipts(_: &Model, o: &PathOutcome) -> Option<u32> {

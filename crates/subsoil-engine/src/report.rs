@@ -13,7 +13,6 @@ use subsoil_core::{Model, Year};
 use subsoil_stats::{Confidence, Moments, Proportion, TimeToEvent};
 
 use crate::accumulate::{Plan, Stats, Tracked, TrackedProportion};
-use crate::metrics::SERIES;
 
 /// Critical value of the 95% intervals.
 const Z95: f64 = 1.959_963_984_540_054;
@@ -190,6 +189,8 @@ pub struct TimeToEventStats {
     pub median_year_ci95: [Option<Year>; 2],
     /// P(not within the horizon).
     pub never: f64,
+    /// P(within the horizon), with its standard error and Wilson interval.
+    pub by_horizon: Chance,
     /// Cumulative curve, one entry per simulated year.
     pub by_year: Vec<ByYear>,
 }
@@ -428,6 +429,17 @@ fn time_to_event(t: &TimeToEvent, start: Year) -> TimeToEventStats {
             interval.and_then(|i| i.hi).map(year),
         ],
         never: if n > 0 { t.never() as f64 / n as f64 } else { f64::NAN },
+        by_horizon: {
+            let pr = Proportion::new(n - t.never(), n);
+            let (lo, hi) = pr.wilson(Z95);
+            Chance {
+                hits: pr.hits,
+                n,
+                p: pr.p().unwrap_or(f64::NAN),
+                se: pr.se().unwrap_or(f64::NAN),
+                ci95: [lo, hi],
+            }
+        },
         by_year: t
             .curve()
             .into_iter()
@@ -470,7 +482,8 @@ pub(crate) fn build(
             chance: se.chance(t),
         })
         .collect();
-    let series = SERIES
+    let series = plan
+        .series
         .iter()
         .zip(&total.series)
         .map(|(s, years)| Fan {

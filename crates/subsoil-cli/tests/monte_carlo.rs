@@ -1,0 +1,140 @@
+//! `subsoil run` without `--deterministic`: the Monte Carlo run as a user meets it. The same seed prints
+//! the same bytes on any number of threads, for every sampler; another seed prints something else; bad
+//! flags are refused with exit status 2 and nothing on standard output.
+
+use std::process::{Command, Output};
+
+fn subsoil(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_subsoil"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the subsoil binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// 20,000 paths (five blocks, the last one partial) in release builds, as the CI runs the tests; 5,000
+/// (still two blocks) in debug builds, where the model is many times slower.
+const PATHS: &str = if cfg!(debug_assertions) { "5000" } else { "20000" };
+
+fn json_run(sampler: &str, seed: &str, threads: &str) -> Vec<u8> {
+    let out = subsoil(&[
+        "run",
+        "--format",
+        "json",
+        "--paths",
+        PATHS,
+        "--seed",
+        seed,
+        "--sampler",
+        sampler,
+        "--threads",
+        threads,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    out.stdout
+}
+
+#[test]
+fn the_same_seed_prints_identical_json_on_one_and_two_threads_for_every_sampler() {
+    for sampler in ["random", "lhs", "sobol"] {
+        let one = json_run(sampler, "7", "1");
+        let two = json_run(sampler, "7", "2");
+        assert!(one == two, "{sampler}: output differs between 1 and 2 threads");
+        let v: serde_json::Value = serde_json::from_slice(&one).expect("valid JSON");
+        let m = &v["manifest"];
+        assert_eq!(m["mode"], "monte-carlo");
+        assert_eq!(m["seed"], 7);
+        assert_eq!(m["paths"].to_string(), PATHS);
+        assert!(m.get("threads").is_none(), "the thread count must not be in the output");
+        let expected = if sampler == "random" { "iid" } else { "between-blocks" };
+        assert_eq!(m["se_method"], expected, "{sampler}");
+    }
+}
+
+#[test]
+fn a_different_seed_gives_a_different_answer() {
+    let a = subsoil(&["run", "--format", "json", "--paths", "500", "--seed", "7"]);
+    let b = subsoil(&["run", "--format", "json", "--paths", "500", "--seed", "8"]);
+    assert!(a.status.success() && b.status.success());
+    let va: serde_json::Value = serde_json::from_slice(&a.stdout).expect("json");
+    let vb: serde_json::Value = serde_json::from_slice(&b.stdout).expect("json");
+    let mean = |v: &serde_json::Value| v["metrics"]["revenue"]["mean"].as_f64().expect("number");
+    assert!(mean(&va) != mean(&vb));
+}
+
+#[test]
+fn the_json_has_every_documented_section() {
+    let out = subsoil(&["run", "--format", "json", "--paths", "300", "--sampler", "lhs"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    for key in ["subsoil_version", "scenario", "scenario_hash", "seed", "paths", "sampler"] {
+        assert!(v["manifest"].get(key).is_some(), "manifest lacks {key}");
+    }
+    assert_eq!(v["manifest"]["sampler"], "latin-hypercube");
+    // One block only: the between-block estimate needs two, so the run says it used sd/√n.
+    assert_eq!(v["manifest"]["se_method"], "iid");
+    let receipts = &v["metrics"]["receipts-new"];
+    for key in ["mean", "sd", "se", "p5", "p10", "p50", "p90", "p95"] {
+        assert!(receipts[key].is_number(), "receipts-new lacks {key}");
+    }
+    let p = &v["probabilities"]["ceasefire-by-2030"];
+    let (lo, hi, est) = (
+        p["ci95"][0].as_f64().expect("lo"),
+        p["ci95"][1].as_f64().expect("hi"),
+        p["p"].as_f64().expect("p"),
+    );
+    assert!(lo <= est && est <= hi, "{p}");
+    let fan = v["series"]["receipts-new"]["years"].as_array().expect("fan years");
+    assert_eq!(fan.len(), 50);
+    assert_eq!(fan[0]["year"], 2026);
+    let projects = v["projects"].as_array().expect("projects");
+    let dobra = projects.iter().find(|p| p["id"] == "dobra-lithium").expect("dobra-lithium");
+    assert!(dobra["npv"]["mean"].is_number());
+    assert_eq!(dobra["built_by"][0]["year"], 2030);
+    assert!(dobra["first_production"]["by_year"].as_array().is_some_and(|a| a.len() == 50));
+}
+
+#[test]
+fn the_table_shows_headline_metrics_probabilities_and_projects() {
+    let out = subsoil(&["run", "--paths", "300"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    for want in [
+        "Monte Carlo, 300 paths",
+        "receipts-new ($m)",
+        "± MC error",
+        "P10",
+        "P(ceasefire-by-2030)",
+        "dobra-lithium",
+        "P(prod. 2035)",
+    ] {
+        assert!(s.contains(want), "table lacks {want:?}:\n{s}");
+    }
+    // A probability prints with its Wilson interval, e.g. "54.1% [48.4, 59.7]".
+    let line = s.lines().find(|l| l.starts_with("P(ceasefire-by-2030)")).expect("line");
+    assert!(line.contains("% [") || line.contains("(95%)"), "{line}");
+    assert!(!s.contains('\x1b'), "NO_COLOR must turn styles off");
+    // Standard error is not a terminal here, so no progress bar is drawn.
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn bad_flags_are_refused_with_exit_status_2() {
+    let cases: [(&[&str], &str); 4] = [
+        (&["run", "--paths", "0"], "--paths"),
+        (&["run", "--paths", "100000001"], "--paths"),
+        (&["run", "--sampler", "halton"], "possible values: random, lhs, sobol"),
+        (&["run", "--threads", "many"], "--threads"),
+    ];
+    for (args, want) in cases {
+        let out = subsoil(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing may be written on bad input");
+        let err = text(&out.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}
