@@ -10,7 +10,7 @@ use crate::fund::FundPath;
 use crate::model::{Control, Date, DecisionRule, Model, Profile, Regime, Stage};
 use crate::outcome::{DealOutcome, PathOutcome, ProjectOutcome, ProjectStatus, Stream};
 use crate::param::{Randomness, happens, yearly_probability};
-use crate::prices::{OuStep, expected_price};
+use crate::prices::OuStep;
 use crate::project::{Flows, MAX_PRODUCTS, Ops, Phase, Plan, Shape, Tax};
 
 /// Sub-index offsets of a project's event stream.
@@ -36,6 +36,7 @@ pub struct Workspace {
     fcf: Vec<f64>,
     /// Projects ready for a decision this year: (year index they became ready, sort key, project).
     candidates: Vec<(u32, f64, usize)>,
+    expect: Expectations,
 }
 
 impl Workspace {
@@ -58,6 +59,7 @@ impl Workspace {
             fee: vec![0.0; model.projects.len()],
             fcf: vec![0.0; model.projects.len()],
             candidates: Vec::with_capacity(model.projects.len()),
+            expect: Expectations::default(),
         }
     }
 }
@@ -218,12 +220,14 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         // 2. Investment decisions. When the fund co-invests, projects are taken in order of the year they
         //    became ready, then NPV per dollar of capex at the private hurdle; the fund offers its share
         //    from the cash it has and the decision uses the blended hurdle.
+        ws.expect.reset(model.products.len());
         if investing.is_some() && ws.candidates.len() > 1 {
             let mut candidates = std::mem::take(&mut ws.candidates);
             for c in candidates.iter_mut() {
-                let planned = &ws.projects[c.2].planned;
-                let view = ws.prices_view();
-                let npv = expected_npv(planned, &view, t, tax, inflation, nominal(private_real));
+                let planned = ws.projects[c.2].planned;
+                ws.expect_for(&planned, span(&planned));
+                let npv =
+                    expected_npv(&planned, &ws.expect, index, tax, inflation, nominal(private_real));
                 c.1 = -npv / (planned.capex * index).max(1.0);
             }
             candidates.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
@@ -250,8 +254,8 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
                 DecisionRule::Always => true,
                 DecisionRule::Never => false,
                 DecisionRule::Npv => {
-                    expected_npv(&planned, &ws.prices_view(), t, tax, inflation, nominal(rate))
-                        > 0.0
+                    ws.expect_for(&planned, span(&planned));
+                    expected_npv(&planned, &ws.expect, index, tax, inflation, nominal(rate)) > 0.0
                 }
             };
             if build {
@@ -272,8 +276,9 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         let mut producing = 0u32;
         ws.new_supply.fill(0.0);
         for (i, p) in model.projects.iter().enumerate() {
-            let mut st = ws.projects[i];
             let works_here = ws.accessible[i];
+            let prices = &ws.price_nominal;
+            let st = &mut ws.projects[i];
             let producing_phase = matches!(st.ops.phase, Phase::Producing { .. });
             let mut repair = 0.0;
             let mut works = works_here;
@@ -286,7 +291,6 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
                     out.projects[i].strikes += 1;
                 }
             }
-            let prices = &ws.price_nominal;
             let mut f = st.ops.year(&st.actual, |k| prices[k], index, tax, works);
             if repair > 0.0 {
                 f.sustaining += repair;
@@ -311,9 +315,9 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
                     }
                 }
             }
-            ws.projects[i] = st;
+            let (new, excess) = (st.new, st.capex_excess);
             ws.fcf[i] = f.fcf();
-            record(out, i, t, &f, st.new, index, discount, leak_receipts, st.capex_excess);
+            record(out, i, t, &f, new, index, discount, leak_receipts, excess);
         }
         let infra = infra_revenue * (1.0 + infra_growth).powi(year - time.base_year) * index;
         let yo = &mut out.years[t as usize];
@@ -439,35 +443,21 @@ fn qualifies(model: &Model, p: &crate::model::Project, st: &ProjectState) -> boo
 
 /// The fund's value at the horizon, real base-year USD: its cash plus its stakes, each its share of the
 /// project's remaining free cash flow on expected prices, discounted at the valuation rate.
-fn fund_value(model: &Model, ws: &Workspace, tax: Tax, inflation: f64, valuation: f64) -> f64 {
+fn fund_value(model: &Model, ws: &mut Workspace, tax: Tax, inflation: f64, valuation: f64) -> f64 {
     let h = model.time.horizon;
     let index = ws.index[h as usize];
     let mut value = ws.fund.cash;
     let rate = (1.0 + valuation) * (1.0 + inflation) - 1.0;
-    for (i, stake) in ws.fund.stakes.iter().enumerate() {
-        let share = stake.share();
-        if share <= 0.0 {
+    ws.expect.reset(model.products.len());
+    for i in 0..ws.fund.stakes.len() {
+        let share = ws.fund.stakes[i].share();
+        let st = ws.projects[i];
+        if share <= 0.0 || matches!(st.ops.phase, Phase::Idle | Phase::Done) {
             continue;
         }
-        let st = &ws.projects[i];
+        ws.expect_for(&st.actual, span(&st.actual));
         let mut ops = st.ops;
-        if matches!(ops.phase, Phase::Idle | Phase::Done) {
-            continue;
-        }
-        let view = ws.prices_view();
-        let mut pv = 0.0;
-        let mut disc = 1.0;
-        for j in 0..(st.actual.build_years + st.actual.life + 2) {
-            let idx = index * (1.0 + inflation).powi(j as i32);
-            let price = |k: usize| view.expected(k, j) * idx;
-            let f = ops.year(&st.actual, price, idx, tax, true);
-            pv += f.fcf() * disc;
-            disc /= 1.0 + rate;
-            if ops.phase == Phase::Done {
-                break;
-            }
-        }
-        value += share * pv;
+        value += share * project_value(&mut ops, &st.actual, &ws.expect, index, tax, inflation, rate);
     }
     value / index
 }
@@ -634,58 +624,92 @@ fn advance_stages<R: Randomness>(
     awarded
 }
 
-/// What an investor knows of prices in a year: today's observed log prices and where they revert to.
-struct PricesView<'a> {
-    log_price: &'a [f64],
-    episodes: &'a [Episode],
-    central_mu: &'a [f64],
-    ou: &'a [OuStep],
-    index: &'a [f64],
+/// Expected real prices by product and years ahead, as an investor knows them in the current year: today's
+/// observed price (including any running episode) reverting to the scenario's central long-run level.
+/// Filled lazily and reused by every decision of the year.
+#[derive(Clone, Debug, Default)]
+struct Expectations {
+    by_product: Vec<Vec<f64>>,
 }
 
-impl PricesView<'_> {
-    /// Expected real price of product `k`, `years` ahead: today's observed price (including any running
-    /// episode) reverting to the scenario's central long-run level.
-    fn expected(&self, k: usize, years: u32) -> f64 {
-        let observed = self.log_price[k] + self.episodes[k].multiplier.ln();
-        expected_price(observed, self.central_mu[k], self.ou[k].decay, years)
-    }
-}
-
-impl Workspace {
-    fn prices_view(&self) -> PricesView<'_> {
-        PricesView {
-            log_price: &self.log_price,
-            episodes: &self.episodes,
-            central_mu: &self.central_mu,
-            ou: &self.ou,
-            index: &self.index,
+impl Expectations {
+    /// Forgets last year's expectations.
+    fn reset(&mut self, products: usize) {
+        self.by_product.resize_with(products, Vec::new);
+        for v in &mut self.by_product {
+            v.clear();
         }
     }
 }
 
-/// NPV at the investor's nominal hurdle of building now on the plan's figures and the prices expected
-/// this year.
+impl Workspace {
+    /// Makes sure the expectations of the plan's products reach `years` ahead.
+    fn expect_for(&mut self, plan: &Plan, years: usize) {
+        for &k in &plan.product[..plan.n] {
+            let v = &mut self.expect.by_product[k];
+            if v.len() >= years {
+                continue;
+            }
+            let observed = self.log_price[k] + self.episodes[k].multiplier.ln();
+            let (mu, decay) = (self.central_mu[k], self.ou[k].decay);
+            let mut dev = (observed - mu) * decay.powi(v.len() as i32);
+            for _ in v.len()..years {
+                v.push(expected_price_from_deviation(mu, dev));
+                dev *= decay;
+            }
+        }
+    }
+}
+
+/// `exp(μ + deviation)`: the median expected price for a log deviation from the long-run level.
+#[inline]
+fn expected_price_from_deviation(mu: f64, dev: f64) -> f64 {
+    (mu + dev).exp()
+}
+
+/// Years an evaluation of `plan` looks ahead.
+fn span(plan: &Plan) -> usize {
+    (plan.build_years + plan.life + 2) as usize
+}
+
+/// NPV at the nominal rate `hurdle` of building now on the plan's figures and the prices expected this
+/// year (`expect`, filled for the plan's products by [`Workspace::expect_for`]); `index0` is this year's
+/// price index.
 fn expected_npv(
     plan: &Plan,
-    view: &PricesView<'_>,
-    t: u32,
+    expect: &Expectations,
+    index0: f64,
     tax: Tax,
     inflation: f64,
     hurdle: f64,
 ) -> f64 {
     let mut ops = Ops::idle();
     ops.start_building(plan);
+    project_value(&mut ops, plan, expect, index0, tax, inflation, hurdle)
+}
+
+/// Present value at the nominal rate `rate` of the rest of a project's free cash flow from its current state
+/// on expected prices.
+fn project_value(
+    ops: &mut Ops,
+    plan: &Plan,
+    expect: &Expectations,
+    index0: f64,
+    tax: Tax,
+    inflation: f64,
+    rate: f64,
+) -> f64 {
     let mut npv = 0.0;
     let mut disc = 1.0;
-    let index0 = view.index[t as usize];
-    let max_years = plan.build_years + plan.life + 2;
-    for j in 0..max_years {
-        let index = index0 * (1.0 + inflation).powi(j as i32);
-        let price = |k: usize| view.expected(k, j) * index;
+    let mut index = index0;
+    let growth = 1.0 + inflation;
+    let step = 1.0 / (1.0 + rate);
+    for j in 0..span(plan) {
+        let price = |k: usize| expect.by_product[k][j] * index;
         let f = ops.year(plan, price, index, tax, true);
         npv += f.fcf() * disc;
-        disc /= 1.0 + hurdle;
+        disc *= step;
+        index *= growth;
         if ops.phase == Phase::Done {
             break;
         }
