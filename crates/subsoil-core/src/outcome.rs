@@ -178,6 +178,8 @@ pub struct PathOutcome {
     pub years: Vec<YearOutcome>,
     /// Investor free cash flow per project and year, real (`[project * horizon + year]`).
     pub fcf_real: Vec<f64>,
+    /// Real price per product and year, as sold (episodes included) (`[product * horizon + year]`).
+    pub price_real: Vec<f64>,
     /// Every project-year's flows (`[project * horizon + year]`), when tracing is on.
     pub trace: Option<Vec<Flows>>,
     /// First year of peace, if within the horizon.
@@ -232,6 +234,7 @@ impl PathOutcome {
             projects: vec![ProjectOutcome::empty(); n],
             years: vec![YearOutcome::default(); h],
             fcf_real: vec![0.0; n * h],
+            price_real: vec![0.0; model.products.len() * h],
             trace: trace.then(|| vec![Flows::default(); n * h]),
             ceasefire_year: None,
             war_breakdowns: 0,
@@ -247,7 +250,10 @@ impl PathOutcome {
     pub fn reset(&mut self, model: &Model) {
         let h = model.time.horizon as usize;
         let n = model.projects.len();
-        if self.horizon != h || self.projects.len() != n {
+        if self.horizon != h
+            || self.projects.len() != n
+            || self.price_real.len() != model.products.len() * h
+        {
             *self = PathOutcome::new(model, self.trace.is_some());
             return;
         }
@@ -269,6 +275,11 @@ impl PathOutcome {
     /// Real free cash flow of project `i` by year.
     pub fn fcf_series(&self, i: usize) -> &[f64] {
         &self.fcf_real[i * self.horizon..(i + 1) * self.horizon]
+    }
+
+    /// Real price of product `k` by year.
+    pub fn price_series(&self, k: usize) -> &[f64] {
+        &self.price_real[k * self.horizon..(k + 1) * self.horizon]
     }
 
     /// Flows of project `i` by year (tracing only).

@@ -172,8 +172,11 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
             step_prices(model, r, ws, t);
         }
         step_episodes(model, r, ws, t);
+        let h = horizon as usize;
         for k in 0..model.products.len() {
-            ws.price_nominal[k] = ws.log_price[k].exp() * ws.episodes[k].multiplier * index;
+            let real = ws.log_price[k].exp() * ws.episodes[k].multiplier;
+            ws.price_nominal[k] = real * index;
+            out.price_real[k * h + t as usize] = real;
         }
         let premium = match ws.conflict.years_of_peace[t as usize] {
             u32::MAX => crp[0],
@@ -226,8 +229,14 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
             for c in candidates.iter_mut() {
                 let planned = ws.projects[c.2].planned;
                 ws.expect_for(&planned, span(&planned));
-                let npv =
-                    expected_npv(&planned, &ws.expect, index, tax, inflation, nominal(private_real));
+                let npv = expected_npv(
+                    &planned,
+                    &ws.expect,
+                    index,
+                    tax,
+                    inflation,
+                    nominal(private_real),
+                );
                 c.1 = -npv / (planned.capex * index).max(1.0);
             }
             candidates.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
@@ -457,7 +466,8 @@ fn fund_value(model: &Model, ws: &mut Workspace, tax: Tax, inflation: f64, valua
         }
         ws.expect_for(&st.actual, span(&st.actual));
         let mut ops = st.ops;
-        value += share * project_value(&mut ops, &st.actual, &ws.expect, index, tax, inflation, rate);
+        value +=
+            share * project_value(&mut ops, &st.actual, &ws.expect, index, tax, inflation, rate);
     }
     value / index
 }
