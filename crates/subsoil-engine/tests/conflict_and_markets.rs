@@ -1,0 +1,133 @@
+//! War and peace, the advancing front, settlements, war damage, the dominant producer and leakage, each
+//! pinned on a small scenario with chosen random draws (tests/data/conflict): two producing operations
+//! near the front in Donetsk, one far from it in Kirovohrad, 10 t/yr each at a flat 100 USD/t.
+//!
+//! Year indexes: 0 = 2026. A draw of 1.0 means "no event"; the tests set the draws that matter.
+
+use std::collections::HashMap;
+
+use subsoil_core::{PathOutcome, Randomness, Workspace, simulate};
+use subsoil_risk::stream_id;
+use subsoil_scenario::Scenario;
+
+struct Scripted<'a> {
+    scalars: &'a [f64],
+    uniforms: HashMap<(u64, u32), f64>,
+}
+
+impl Randomness for Scripted<'_> {
+    fn scalar(&self, slot: u32) -> f64 {
+        self.scalars[slot as usize]
+    }
+    fn uniform(&self, stream: u64, k: u32) -> f64 {
+        self.uniforms.get(&(stream, k)).copied().unwrap_or(1.0)
+    }
+    fn normal(&self, _stream: u64, _k: u32) -> f64 {
+        0.0
+    }
+}
+
+fn load(sets: &[&str]) -> Scenario {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/conflict/scenario.toml");
+    subsoil_scenario::load(path, &sets).unwrap_or_else(|e| panic!("{}", e.render()))
+}
+
+fn run(s: &Scenario, draws: &[(&str, u32, f64)]) -> PathOutcome {
+    let medians = s.inputs.medians();
+    let uniforms = draws.iter().map(|(name, k, u)| ((stream_id(name), *k), *u)).collect();
+    let r = Scripted { scalars: &medians, uniforms };
+    let mut ws = Workspace::new(&s.model);
+    let mut out = PathOutcome::new(&s.model, true);
+    simulate(&s.model, &r, &mut ws, &mut out);
+    out
+}
+
+fn index(s: &Scenario, id: &str) -> usize {
+    s.model.projects.iter().position(|p| p.id == id).expect("project")
+}
+
+/// Years (0 = 2026) in which a project had output.
+fn producing_years(s: &Scenario, out: &PathOutcome, id: &str) -> Vec<usize> {
+    let flows = out.flows(index(s, id)).expect("traced");
+    flows.iter().enumerate().filter(|(_, f)| f.revenue > 0.0).map(|(t, _)| t).collect()
+}
+
+#[test]
+fn a_ceasefire_that_breaks_down_restores_the_war_until_a_new_one() {
+    // First ceasefire in mid-2028: war 2026-2028, peace 2029. The first-year breakdown draw (0.1 ≤ 0.5)
+    // ends it: war in 2030. A new ceasefire ends that war year (0.5 ≤ 1 − e^−1): peace from 2031.
+    let s = load(&[]);
+    let out = run(&s, &[("conflict.events", 10_000 + 3, 0.1), ("conflict.events", 4, 0.5)]);
+    let war: Vec<bool> = out.years.iter().map(|y| y.at_war).collect();
+    assert_eq!(war, [true, true, true, false, true, false, false, false, false, false]);
+    assert_eq!(out.ceasefire_year, Some(2029));
+    assert_eq!(out.war_breakdowns, 1);
+    // Nothing runs near the front during war; the far operation runs throughout its five years.
+    assert_eq!(producing_years(&s, &out, "east1"), [3, 5, 6, 7, 8, 9]);
+    assert_eq!(producing_years(&s, &out, "west"), [0, 1, 2, 3, 4]);
+}
+
+#[test]
+fn the_front_takes_both_deposits_of_an_oblast_at_once() {
+    // One draw for Donetsk in 2026 (0.1 ≤ 1 − e^−1): both frontline deposits are occupied from 2027 and
+    // never produce, even in peace.
+    let s = load(&["conflict.creep-hazard=1.0"]);
+    let out = run(&s, &[("oblasts.Donetsk.front", 0, 0.1)]);
+    for id in ["east1", "east2"] {
+        assert!(producing_years(&s, &out, id).is_empty(), "{id} produced");
+        assert!(out.projects[index(&s, id)].occupied);
+    }
+    assert!(!out.projects[index(&s, "west")].occupied);
+    // Without the draw, they produce from the first peace year.
+    let calm = run(&s, &[]);
+    assert_eq!(producing_years(&s, &calm, "east2")[0], 3);
+}
+
+#[test]
+fn a_settlement_gives_up_its_oblasts_at_the_ceasefire() {
+    let s = load(&[
+        r#"conflict.settlements=[{ name = "loss of Donetsk", probability = 1.0, lost-oblasts = ["Donetsk"] }]"#,
+    ]);
+    let out = run(&s, &[]);
+    assert_eq!(out.settlement, Some(0));
+    assert!(producing_years(&s, &out, "east1").is_empty());
+    assert!(out.projects[index(&s, "east1")].occupied);
+    assert_eq!(producing_years(&s, &out, "west").len(), 5);
+}
+
+#[test]
+fn a_strike_costs_a_year_of_output_but_not_a_year_of_life() {
+    let s =
+        load(&["conflict.exposed-oblasts=[\"Kirovohrad\"]", "conflict.damage-hazard-exposed=1.0"]);
+    let out = run(&s, &[("projects.west.events", 5_000, 0.1)]);
+    assert_eq!(producing_years(&s, &out, "west"), [1, 2, 3, 4, 5]);
+    assert_eq!(out.projects[index(&s, "west")].strikes, 1);
+}
+
+#[test]
+fn a_supply_flood_cuts_the_price_for_its_duration() {
+    // A flood drawn in 2027 halves the price for two years; the OU path itself stays at 100.
+    let s = load(&[
+        "products.ore.dominant-producer={ flood-probability = 1.0, flood-drop = 0.5, flood-years = 2 }",
+    ]);
+    let out = run(&s, &[("products.ore.dominant-producer.episodes", 1, 0.1)]);
+    let p = out.price_series(0);
+    for (t, want) in [(0, 100.0), (1, 50.0), (2, 50.0), (3, 100.0), (4, 100.0)] {
+        assert!((p[t] - want).abs() < 1e-9, "year {t}: {}", p[t]);
+    }
+    // The far operation's revenue follows: 1,000 a year, 500 in the flood years.
+    let f = out.flows(index(&s, "west")).expect("traced");
+    assert!((f[1].revenue - 500.0).abs() < 1e-9 && (f[3].revenue - 1000.0).abs() < 1e-9);
+}
+
+#[test]
+fn leakage_takes_its_share_of_receipts_before_the_budget() {
+    // West pays a royalty of 10 t × 100 × 10% = 100 a year; a quarter never reaches the budget.
+    let s = load(&["leakage.receipts=0.25"]);
+    let out = run(&s, &[]);
+    let y = &out.years[0];
+    let royalty: f64 = y.receipts.total(false) + y.receipts.total(true);
+    assert!((royalty - 75.0).abs() < 1e-9, "{royalty}");
+    assert!((y.leakage_receipts - 25.0).abs() < 1e-9);
+}
