@@ -210,24 +210,28 @@ impl FundPath {
     }
 
     /// The fund's part of a project's free cash flow `fcf` this year: its share of a capital call (as
-    /// far as its cash goes) or of a distribution.
-    pub fn project_flow(&mut self, i: usize, fcf: f64, out: &mut FundYear) {
+    /// far as its cash goes) or of a distribution. Returns the fund's cash flow with the project (negative
+    /// when it pays in).
+    pub fn project_flow(&mut self, i: usize, fcf: f64, out: &mut FundYear) -> f64 {
         let s = &mut self.stakes[i];
         if fcf < 0.0 {
             let call = -fcf;
+            s.total_paid += call;
             if s.target_share > 0.0 {
                 let pay = (s.target_share * call).min(self.cash.max(0.0));
                 s.fund_paid += pay;
                 self.cash -= pay;
                 out.invested += pay;
+                return -pay;
             }
-            s.total_paid += call;
         } else if fcf > 0.0 && s.fund_paid > 0.0 {
             let got = fcf * s.share();
             s.received += got;
             self.cash += got;
             out.distributions_in += got;
+            return got;
         }
+        0.0
     }
 
     /// Pays the cash above `reserve` down the tiers.

@@ -1,6 +1,7 @@
 //! What one path produces: per-project results, yearly series and the state's receipts by stream.
 
 use crate::fund::{FundYear, MAX_PARTIES};
+use crate::ledger::Ledger;
 use crate::model::{Model, Stage, Year};
 use crate::project::Flows;
 
@@ -182,6 +183,8 @@ pub struct PathOutcome {
     pub price_real: Vec<f64>,
     /// Every project-year's flows (`[project * horizon + year]`), when tracing is on.
     pub trace: Option<Vec<Flows>>,
+    /// Every transfer between accounts, in the checked mode.
+    pub ledger: Option<Ledger>,
     /// First year of peace, if within the horizon.
     pub ceasefire_year: Option<Year>,
     /// Times war resumed after a ceasefire.
@@ -236,6 +239,7 @@ impl PathOutcome {
             fcf_real: vec![0.0; n * h],
             price_real: vec![0.0; model.products.len() * h],
             trace: trace.then(|| vec![Flows::default(); n * h]),
+            ledger: None,
             ceasefire_year: None,
             war_breakdowns: 0,
             settlement: None,
@@ -246,6 +250,11 @@ impl PathOutcome {
         }
     }
 
+    /// An outcome in the checked mode: every project-year's flows and every transfer between accounts.
+    pub fn checked(model: &Model) -> PathOutcome {
+        PathOutcome { ledger: Some(Ledger::default()), ..PathOutcome::new(model, true) }
+    }
+
     /// Clears the outcome for another path of the same model.
     pub fn reset(&mut self, model: &Model) {
         let h = model.time.horizon as usize;
@@ -254,8 +263,15 @@ impl PathOutcome {
             || self.projects.len() != n
             || self.price_real.len() != model.products.len() * h
         {
+            let ledger = self.ledger.is_some();
             *self = PathOutcome::new(model, self.trace.is_some());
+            if ledger {
+                self.ledger = Some(Ledger::default());
+            }
             return;
+        }
+        if let Some(l) = self.ledger.as_mut() {
+            l.transfers.clear();
         }
         self.projects.fill(ProjectOutcome::empty());
         self.years.fill(YearOutcome::default());

@@ -7,6 +7,7 @@
 
 use crate::conflict::ConflictPath;
 use crate::fund::FundPath;
+use crate::ledger::{Account, Ledger, Purpose};
 use crate::model::{Control, Date, DecisionRule, Model, Profile, Regime, Stage};
 use crate::outcome::{DealOutcome, PathOutcome, ProjectOutcome, ProjectStatus, Stream};
 use crate::param::{Randomness, happens, yearly_probability};
@@ -326,6 +327,9 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
             }
             let (new, excess) = (st.new, st.capex_excess);
             ws.fcf[i] = f.fcf();
+            if let Some(l) = out.ledger.as_mut() {
+                book_project(l, year, i, &f, leak_receipts, excess, !deal.active());
+            }
             record(out, i, t, &f, new, index, discount, leak_receipts, excess);
         }
         let infra = infra_revenue * (1.0 + infra_growth).powi(year - time.base_year) * index;
@@ -336,6 +340,10 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         yo.infrastructure_nominal = infra * (1.0 - leak_receipts);
         yo.gdp_nominal = gdp * (1.0 + gdp_growth).powi(year - time.base_year) * index;
         yo.leakage_receipts += infra * leak_receipts;
+        if let Some(l) = out.ledger.as_mut() {
+            l.pay(year, Account::Buyers, Account::Budget, Purpose::Infrastructure, infra);
+            l.pay(year, Account::Budget, Account::Leakage, Purpose::Leakage, infra * leak_receipts);
+        }
 
         // 4. The fund: contributions, cash and credits; its part of its projects' flows; the waterfall.
         if deal.active() {
@@ -351,12 +359,22 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
                 &mut fy,
             );
             for i in 0..model.projects.len() {
-                ws.fund.project_flow(i, ws.fcf[i], &mut fy);
+                let fund_part = ws.fund.project_flow(i, ws.fcf[i], &mut fy);
+                if let Some(l) = out.ledger.as_mut() {
+                    let (p, f) = (Account::Project(i), Account::Fund);
+                    let purpose =
+                        if ws.fcf[i] < 0.0 { Purpose::CapitalCall } else { Purpose::Distribution };
+                    l.pay(year, p, f, purpose, fund_part);
+                    l.pay(year, p, Account::Investors, purpose, ws.fcf[i] - fund_part);
+                }
             }
             if deal.lock_up_until.is_none_or(|y| year >= y) {
                 ws.fund.distribute(deal, r, fund_reserve_real * index, &mut fy);
             }
             fy.cash = ws.fund.cash;
+            if let Some(l) = out.ledger.as_mut() {
+                book_fund(l, deal, year, &fy);
+            }
             out.fund[t as usize] = fy;
         }
         discount /= 1.0 + valuation;
@@ -386,6 +404,48 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         } else {
             ProjectStatus::PreDecision
         };
+    }
+}
+
+/// Books a project-year in the ledger: sales, costs (capex beyond ordinary overruns to leakage), the
+/// state's take (and its leakage), and, without a fund, the free cash flow to or from private investors.
+fn book_project(
+    l: &mut Ledger,
+    year: i32,
+    i: usize,
+    f: &Flows,
+    leak: f64,
+    excess_share: f64,
+    owners: bool,
+) {
+    let p = Account::Project(i);
+    let lost_capex = f.capex * excess_share;
+    l.pay(year, Account::Buyers, p, Purpose::Sales, f.revenue);
+    l.pay(
+        year,
+        p,
+        Account::Suppliers,
+        Purpose::Costs,
+        f.opex + f.capex - lost_capex + f.sustaining + f.closure,
+    );
+    l.pay(year, p, Account::Leakage, Purpose::Leakage, lost_capex);
+    let take = f.state_take();
+    l.pay(year, p, Account::Budget, Purpose::StateTake, take);
+    l.pay(year, Account::Budget, Account::Leakage, Purpose::Leakage, take * leak);
+    if owners {
+        let purpose = if f.fcf() < 0.0 { Purpose::CapitalCall } else { Purpose::Distribution };
+        l.pay(year, p, Account::Investors, purpose, f.fcf());
+    }
+}
+
+/// Books the fund's year: contributions and cash in, payouts out (credits without cash are not transfers).
+fn book_fund(l: &mut Ledger, deal: &crate::deal::Deal, year: i32, fy: &crate::fund::FundYear) {
+    let treasury =
+        |p: usize| if deal.parties[p].host { Account::Budget } else { Account::Party(p) };
+    l.pay(year, Account::Budget, Account::Fund, Purpose::Contribution, fy.contributions);
+    for p in 0..deal.parties.len() {
+        l.pay(year, treasury(p), Account::Fund, Purpose::CashIn, fy.cash_in[p]);
+        l.pay(year, Account::Fund, treasury(p), Purpose::Payout, fy.payouts[p]);
     }
 }
 

@@ -122,3 +122,91 @@ fn credited_aid_brings_no_cash() {
         i += 1;
     });
 }
+
+/// The checked mode's ledger: every cash flow as a transfer between named accounts, checked independently
+/// of the fast path's outputs.
+#[test]
+fn the_ledger_balances_on_every_path_of_every_built_in_deal() {
+    use subsoil_core::ledger::{Account, Purpose};
+    for name in builtin::scenario_names() {
+        let s = scenario(name, &[]);
+        let draws = ScalarDraws::new(
+            &s.inputs,
+            Sampler::new(SamplerKind::Random, SEED),
+            &s.rank_correlations,
+        )
+        .expect("valid correlations");
+        let mut scratch = draws.scratch();
+        let mut ws = Workspace::new(&s.model);
+        let mut out = PathOutcome::checked(&s.model);
+        for path in 0..150 {
+            draws.fill(path, &mut scratch);
+            simulate(
+                &s.model,
+                &PathRandomness { seed: SEED, path, scalars: scratch.values() },
+                &mut ws,
+                &mut out,
+            );
+            let l = out.ledger.as_ref().expect("checked mode keeps a ledger");
+            let tol = |x: f64| 1e-6 * (1.0 + x.abs());
+            for (t, y) in out.years.iter().enumerate() {
+                let year = s.model.time.year(t as u32);
+                // A project pays out exactly what comes in: buyers and owners in, suppliers, state and
+                // owners out.
+                for i in 0..s.model.projects.len() {
+                    let net = l.net(Account::Project(i), Some(year));
+                    assert!(
+                        net.abs() < tol(y.revenue_nominal),
+                        "{name}, path {path}, {year}: project {i} nets {net}"
+                    );
+                }
+                // The fund's account is its cash, never negative.
+                let fund: f64 = l
+                    .transfers
+                    .iter()
+                    .filter(|x| x.year <= year)
+                    .map(|x| {
+                        (if x.to == Account::Fund { x.amount } else { 0.0 })
+                            - (if x.from == Account::Fund { x.amount } else { 0.0 })
+                    })
+                    .sum();
+                let cash = out.fund[t].cash;
+                assert!(
+                    (fund - cash).abs() < tol(cash),
+                    "{name}, path {path}, {year}: ledger {fund} vs fund cash {cash}"
+                );
+                assert!(
+                    fund > -tol(cash),
+                    "{name}, path {path}, {year}: the fund's account is negative"
+                );
+            }
+            // Buyers paid every sale and the infrastructure revenue; leakage got what the outputs say.
+            let sales: f64 = out.years.iter().map(|y| y.revenue_nominal).sum();
+            let infra_gross: f64 = l.total(Purpose::Infrastructure, Some(Account::Buyers), None);
+            let paid = -l.net(Account::Buyers, None);
+            assert!(
+                (paid - sales - infra_gross).abs() < tol(paid),
+                "{name}, path {path}: buyers paid {paid}"
+            );
+            let leaked: f64 = out.years.iter().map(|y| y.leakage_receipts + y.leakage_capex).sum();
+            let booked = l.net(Account::Leakage, None);
+            assert!(
+                (booked - leaked).abs() < tol(leaked),
+                "{name}, path {path}: leakage {booked} vs {leaked}"
+            );
+            // Contributions leave the budget; credits without cash never appear as transfers.
+            let contributions: f64 = out.fund.iter().map(|y| y.contributions).sum();
+            assert!(
+                (l.total(Purpose::Contribution, Some(Account::Budget), Some(Account::Fund))
+                    - contributions)
+                    .abs()
+                    < tol(contributions)
+            );
+            let cash_in: f64 = out.fund.iter().flat_map(|y| y.cash_in).sum();
+            assert!(
+                (l.total(Purpose::CashIn, None, Some(Account::Fund)) - cash_in).abs()
+                    < tol(cash_in)
+            );
+        }
+    }
+}
