@@ -131,3 +131,36 @@ fn leakage_takes_its_share_of_receipts_before_the_budget() {
     assert!((royalty - 75.0).abs() < 1e-9, "{royalty}");
     assert!((y.leakage_receipts - 25.0).abs() < 1e-9);
 }
+
+#[test]
+fn export_controls_raise_the_price_outside_the_dominant_market() {
+    let s = load(&[
+        "products.ore.dominant-producer={ export-control-probability = 1.0, export-control-jump = 1.0, export-control-years = 1 }",
+    ]);
+    let out = run(&s, &[("products.ore.dominant-producer.episodes", 10_000 + 2, 0.1)]);
+    let p = out.price_series(0);
+    for (t, want) in [(1, 100.0), (2, 200.0), (3, 100.0)] {
+        assert!((p[t] - want).abs() < 1e-9, "year {t}: {}", p[t]);
+    }
+}
+
+#[test]
+fn new_supply_past_the_threshold_provokes_a_targeted_cut() {
+    // The new mine (decided in 2026, producing 100 t from 2027) is 10% of world supply (1,000 t), past the
+    // 5% threshold: in 2028 the dominant producer cuts the price by 40% for two years, once.
+    let s = load(&[
+        "products.ore.dominant-producer={ cut-threshold = 0.05, cut-probability = 1.0, cut-size = 0.4, cut-years = 2 }",
+    ]);
+    let out = run(&s, &[("products.ore.dominant-producer.episodes", 20_000 + 2, 0.5)]);
+    assert_eq!(producing_years(&s, &out, "newmine")[0], 1);
+    let p = out.price_series(0);
+    for (t, want) in [(1, 100.0), (2, 60.0), (3, 60.0), (4, 100.0), (5, 100.0)] {
+        assert!((p[t] - want).abs() < 1e-9, "year {t}: {}", p[t]);
+    }
+    // Below the threshold nothing happens.
+    let s = load(&[
+        "products.ore.dominant-producer={ cut-threshold = 0.2, cut-probability = 1.0, cut-size = 0.4, cut-years = 2 }",
+    ]);
+    let out = run(&s, &[("products.ore.dominant-producer.episodes", 20_000 + 2, 0.5)]);
+    assert!(out.price_series(0).iter().all(|p| (p - 100.0).abs() < 1e-9));
+}
