@@ -92,6 +92,9 @@ struct ProjectState {
     planned: Plan,
     /// Capex beyond ordinary overruns (leakage), as a share of the actual capex.
     capex_excess: f64,
+    /// The last valuation that found the project not worth building: its real rate and the observed log
+    /// prices of its products then.
+    last_no: Option<(f64, [f64; MAX_PRODUCTS])>,
 }
 
 /// Runs one path of `model` with the chance `r` describes, writing the results into `out`.
@@ -264,8 +267,27 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
                 DecisionRule::Always => true,
                 DecisionRule::Never => false,
                 DecisionRule::Npv => {
-                    ws.expect_for(&planned, span(&planned));
-                    expected_npv(&planned, &ws.expect, index, tax, inflation, nominal(rate)) > 0.0
+                    // The expected NPV rises with every observed price (more revenue outweighs the extra
+                    // royalty, state share and tax), and its sign does not depend on the year's price
+                    // index. So a project found not worth building at this rate stays so while none of its
+                    // prices has risen since: it waits without a new valuation.
+                    let mut observed = [0.0; MAX_PRODUCTS];
+                    for (o, &k) in observed.iter_mut().zip(&planned.product[..planned.n]) {
+                        *o = ws.log_price[k] + ws.episodes[k].multiplier.ln();
+                    }
+                    let st = &ws.projects[i];
+                    let unchanged_no = st.last_no.is_some_and(|(r, seen)| {
+                        r == rate && observed[..planned.n].iter().zip(&seen).all(|(now, then)| now <= then)
+                    });
+                    if unchanged_no {
+                        false
+                    } else {
+                        ws.expect_for(&planned, span(&planned));
+                        let npv =
+                            expected_npv(&planned, &ws.expect, index, tax, inflation, nominal(rate));
+                        ws.projects[i].last_no = (npv <= 0.0).then_some((rate, observed));
+                        npv > 0.0
+                    }
                 }
             };
             if build {
@@ -573,6 +595,7 @@ fn start_state<R: Randomness>(
         actual,
         planned,
         capex_excess: capex_excess / (1.0 + capex_excess),
+        last_no: None,
     }
 }
 
