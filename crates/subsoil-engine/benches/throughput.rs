@@ -2,34 +2,34 @@
 //! speed-up measured in the same process (so it compares like with like on any machine).
 //!
 //! Run with `cargo bench -p subsoil-engine`. `SUBSOIL_BENCH_PATHS` sets the number of paths (default
-//! 100,000) and `SUBSOIL_BENCH_SAMPLER` the sampler (`random`, `lhs` or `sobol`). Each configuration runs
-//! twice and keeps the faster time. The two results must be identical: the bench also checks that.
+//! 100,000), `SUBSOIL_BENCH_SAMPLER` the sampler (`random`, `lhs` or `sobol`) and `SUBSOIL_BENCH_REPS` how
+//! many times each configuration runs (default 1; the fastest counts). The results on 1 and 2 threads
+//! must be identical: the bench also checks that.
 
 use std::time::Instant;
 
 use subsoil_engine::{RunConfig, RunResult, SamplerKind, run};
 
-fn timed(scenario: &subsoil_scenario::Scenario, config: &RunConfig) -> (f64, RunResult) {
-    let mut best = f64::INFINITY;
-    let mut last = None;
-    for _ in 0..2 {
+fn timed(scenario: &subsoil_scenario::Scenario, config: &RunConfig, reps: u32) -> (f64, RunResult) {
+    let once = || {
         let start = Instant::now();
-        let result = match run(scenario, config) {
-            Ok(r) => r,
+        match run(scenario, config) {
+            Ok(r) => (start.elapsed().as_secs_f64(), r),
             Err(e) => panic!("the bench run failed: {e}"),
-        };
-        best = best.min(start.elapsed().as_secs_f64());
-        last = Some(result);
+        }
+    };
+    let (mut best, result) = once();
+    for _ in 1..reps {
+        best = best.min(once().0);
     }
-    match last {
-        Some(r) => (best, r),
-        None => unreachable!("two repetitions ran"),
-    }
+    (best, result)
 }
 
 fn main() {
     let paths: u64 =
         std::env::var("SUBSOIL_BENCH_PATHS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let reps: u32 =
+        std::env::var("SUBSOIL_BENCH_REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let sampler = match std::env::var("SUBSOIL_BENCH_SAMPLER").as_deref() {
         Ok("lhs") => SamplerKind::LatinHypercube,
         Ok("sobol") => SamplerKind::Sobol,
@@ -50,7 +50,7 @@ fn main() {
     let mut results = Vec::new();
     for threads in [1, 2] {
         let config = RunConfig { threads, sampler, ..RunConfig::new(paths, 1) };
-        let (secs, result) = timed(&scenario, &config);
+        let (secs, result) = timed(&scenario, &config, reps);
         let rate = paths as f64 / secs;
         println!(
             "  {threads} thread{}: {secs:7.3} s  {rate:10.0} paths/s  ({:.1} µs/path/thread)",

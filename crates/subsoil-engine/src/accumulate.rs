@@ -1,20 +1,24 @@
-//! Accumulators of a run: everything a block of paths reduces to, and how block results combine.
+//! Accumulators of a run: what each path is reduced to, and how the run's statistics absorb it.
 //!
-//! Each block of paths is reduced into a fresh [`Stats`]; the run absorbs block results into its total
-//! strictly in block order, so the total is a deterministic function of the blocks, whatever the number
-//! of threads. Besides the path-level statistics, every reported mean keeps the [`Moments`] of its full
-//! blocks' means: with Latin hypercube and Sobol sampling the blocks are independent randomisations, and
-//! their spread is what the standard error is estimated from.
+//! A worker thread simulates a chunk of consecutive paths and writes each path's outputs as plain
+//! numbers into a reusable [`Chunk`] (a few hundred numbers per path, in the order the [`Plan`] fixes).
+//! The run's [`Stats`] absorbs finished chunks strictly in path order, so every statistic is the same
+//! sequential fold of the same values whatever the number of threads, and memory stays at a few chunk
+//! buffers plus the statistics themselves (whose quantile sketches are bounded).
+//!
+//! Besides the path-level statistics, every reported mean keeps the [`Moments`] of its full blocks'
+//! means: with Latin hypercube and Sobol sampling the blocks are independent randomisations, and their
+//! spread is what the standard error is estimated from.
 
 use subsoil_core::{Model, PathOutcome, Year};
-use subsoil_stats::{Merge, Moments, Proportion, Summary, TimeToEvent};
+use subsoil_stats::{Moments, Proportion, Summary, TimeToEvent};
 
 use crate::metrics::{
     self, BUILT_BY_YEARS, EVENTS, Event, METRICS, Metric, PROBABILITIES, Probability, SERIES,
     Series, in_horizon,
 };
 
-/// The outputs a run computes for one model: the registry entries that apply to its horizon.
+/// The outputs a run computes for one model: the registry entries that apply to it.
 #[derive(Clone, Debug)]
 pub struct Plan {
     /// Scalar metrics.
@@ -46,14 +50,83 @@ impl Plan {
             projects: model.projects.len(),
         }
     }
+
+    /// Numbers per path: values (metrics, series by year, project NPVs), flags (probabilities, and per
+    /// project its built-by years, occupied and abandoned) and event years (events, and per project its
+    /// first production).
+    fn record_len(&self) -> (usize, usize, usize) {
+        (
+            self.metrics.len() + self.series.len() * self.horizon + self.projects,
+            self.probabilities.len() + self.projects * (self.built_by.len() + 2),
+            self.events.len() + self.projects,
+        )
+    }
 }
 
-/// A scalar's summary plus the moments of its full blocks' means.
+/// The outputs of consecutive paths as plain numbers, in the order [`Plan`] fixes. A worker reuses one
+/// chunk buffer after another; nothing here allocates once a buffer has held a full chunk.
+#[derive(Clone, Debug, Default)]
+pub struct Chunk {
+    paths: usize,
+    values: Vec<f64>,
+    flags: Vec<bool>,
+    events: Vec<Option<u32>>,
+}
+
+impl Chunk {
+    /// An empty buffer with room for `paths` paths of `plan`.
+    pub fn with_capacity(plan: &Plan, paths: usize) -> Chunk {
+        let (v, f, e) = plan.record_len();
+        Chunk {
+            paths: 0,
+            values: Vec::with_capacity(v * paths),
+            flags: Vec::with_capacity(f * paths),
+            events: Vec::with_capacity(e * paths),
+        }
+    }
+
+    /// Number of paths recorded.
+    pub fn paths(&self) -> usize {
+        self.paths
+    }
+
+    /// Forgets every path (keeping the memory).
+    pub fn clear(&mut self) {
+        self.paths = 0;
+        self.values.clear();
+        self.flags.clear();
+        self.events.clear();
+    }
+
+    /// Records one path's outputs.
+    pub fn record(&mut self, plan: &Plan, model: &Model, out: &PathOutcome) {
+        self.paths += 1;
+        self.values.extend(plan.metrics.iter().map(|m| (m.value)(model, out)));
+        for s in &plan.series {
+            self.values.extend((0..plan.horizon).map(|t| (s.value)(model, out, t)));
+        }
+        self.values.extend(out.projects.iter().map(|p| p.npv_real));
+        self.flags.extend(plan.probabilities.iter().map(|p| (p.happens)(model, out)));
+        for i in 0..plan.projects {
+            self.flags.extend(plan.built_by.iter().map(|&y| metrics::built_by(out, i, y)));
+            self.flags.push(metrics::occupied(out, i));
+            self.flags.push(metrics::abandoned(out, i));
+        }
+        self.events.extend(plan.events.iter().map(|e| (e.first)(model, out)));
+        let start = model.time.start_year;
+        self.events
+            .extend(out.projects.iter().map(|p| p.first_production.map(|y| (y - start) as u32)));
+    }
+}
+
+/// A scalar's summary, plus the moments of the current block and of the full blocks' means.
 #[derive(Clone, Debug, Default)]
 pub struct Tracked {
     /// Every path's value.
     pub summary: Summary,
-    /// One value per full block: the block's mean (only in a run's total).
+    /// The current block's values.
+    block: Moments,
+    /// One value per full block: the block's mean.
     pub block_means: Moments,
 }
 
@@ -61,22 +134,24 @@ impl Tracked {
     #[inline]
     fn push(&mut self, x: f64) {
         self.summary.push(x);
+        self.block.push(x);
     }
 
-    fn absorb(&mut self, block: &Tracked, full: bool) {
-        self.summary.merge(&block.summary);
-        if full && let Some(m) = block.summary.moments().mean() {
+    fn end_block(&mut self, full: bool) {
+        if full && let Some(m) = self.block.mean() {
             self.block_means.push(m);
         }
+        self.block = Moments::new();
     }
 }
 
-/// A probability plus the moments of its full blocks' proportions.
+/// A probability, plus the current block's count and the moments of the full blocks' proportions.
 #[derive(Clone, Debug, Default)]
 pub struct TrackedProportion {
     /// Hits out of paths.
     pub proportion: Proportion,
-    /// One value per full block: the block's proportion (only in a run's total).
+    block: Proportion,
+    /// One value per full block: the block's proportion.
     pub block_means: Moments,
 }
 
@@ -84,13 +159,14 @@ impl TrackedProportion {
     #[inline]
     fn push(&mut self, hit: bool) {
         self.proportion.push(hit);
+        self.block.push(hit);
     }
 
-    fn absorb(&mut self, block: &TrackedProportion, full: bool) {
-        self.proportion.merge(&block.proportion);
-        if full && let Some(p) = block.proportion.p() {
+    fn end_block(&mut self, full: bool) {
+        if full && let Some(p) = self.block.p() {
             self.block_means.push(p);
         }
+        self.block = Proportion::default();
     }
 }
 
@@ -103,18 +179,18 @@ pub struct ProjectAcc {
     pub built_by: Vec<TrackedProportion>,
     /// Year index of first production.
     pub first_production: TimeToEvent,
-    /// P(occupied and never produced).
+    /// P(occupied at the horizon).
     pub occupied: TrackedProportion,
     /// P(abandoned).
     pub abandoned: TrackedProportion,
 }
 
-/// Everything a set of paths reduces to.
+/// Everything a run's paths reduce to.
 #[derive(Clone, Debug)]
 pub struct Stats {
     /// Paths seen.
     pub paths: u64,
-    /// Full blocks absorbed (only in a run's total).
+    /// Full blocks ended.
     pub full_blocks: u64,
     /// One per [`Plan::metrics`].
     pub metrics: Vec<Tracked>,
@@ -151,63 +227,59 @@ impl Stats {
         }
     }
 
-    /// Adds one path.
-    pub fn push(&mut self, plan: &Plan, model: &Model, out: &PathOutcome) {
-        self.paths += 1;
-        for (acc, m) in self.metrics.iter_mut().zip(&plan.metrics) {
-            acc.push((m.value)(model, out));
-        }
-        for (acc, p) in self.probabilities.iter_mut().zip(&plan.probabilities) {
-            acc.push((p.happens)(model, out));
-        }
-        for (years, s) in self.series.iter_mut().zip(&plan.series) {
-            for (t, acc) in years.iter_mut().enumerate() {
-                acc.push((s.value)(model, out, t));
-            }
-        }
-        for (acc, e) in self.events.iter_mut().zip(&plan.events) {
-            acc.push((e.first)(model, out));
-        }
-        let start = model.time.start_year;
-        for (i, acc) in self.projects.iter_mut().enumerate() {
-            let po = &out.projects[i];
-            acc.npv.push(po.npv_real);
-            for (b, &year) in acc.built_by.iter_mut().zip(&plan.built_by) {
-                b.push(metrics::built_by(out, i, year));
-            }
-            acc.first_production.push(po.first_production.map(|y| (y - start) as u32));
-            acc.occupied.push(metrics::occupied(out, i));
-            acc.abandoned.push(metrics::abandoned(out, i));
+    /// Absorbs the paths of `chunk`, in their order.
+    pub fn absorb(&mut self, plan: &Plan, chunk: &Chunk) {
+        let (nv, nf, ne) = plan.record_len();
+        for p in 0..chunk.paths {
+            self.absorb_path(
+                plan,
+                &chunk.values[p * nv..(p + 1) * nv],
+                &chunk.flags[p * nf..(p + 1) * nf],
+                &chunk.events[p * ne..(p + 1) * ne],
+            );
         }
     }
 
-    /// Absorbs the result of the next block; `full` when the block has the run's full block size (only
-    /// full blocks feed the between-block standard errors).
-    pub fn absorb(&mut self, block: &Stats, full: bool) {
-        self.paths += block.paths;
+    fn absorb_path(&mut self, plan: &Plan, values: &[f64], flags: &[bool], events: &[Option<u32>]) {
+        self.paths += 1;
+        let scalars = self.metrics.iter_mut().chain(self.series.iter_mut().flatten());
+        let npvs = self.projects.iter_mut().map(|p| &mut p.npv);
+        for (acc, &x) in scalars.chain(npvs).zip(values) {
+            acc.push(x);
+        }
+        let (probabilities, per_project) = flags.split_at(plan.probabilities.len());
+        for (acc, &hit) in self.probabilities.iter_mut().zip(probabilities) {
+            acc.push(hit);
+        }
+        for (p, hits) in self.projects.iter_mut().zip(per_project.chunks(plan.built_by.len() + 2)) {
+            let accs = p.built_by.iter_mut().chain([&mut p.occupied, &mut p.abandoned]);
+            for (acc, &hit) in accs.zip(hits) {
+                acc.push(hit);
+            }
+        }
+        let (dated, first_production) = events.split_at(plan.events.len());
+        for (acc, &year) in self.events.iter_mut().zip(dated) {
+            acc.push(year);
+        }
+        for (p, &year) in self.projects.iter_mut().zip(first_production) {
+            p.first_production.push(year);
+        }
+    }
+
+    /// Ends a block: a full block's means feed the between-block standard errors.
+    pub fn end_block(&mut self, full: bool) {
         self.full_blocks += u64::from(full);
-        for (a, b) in self.metrics.iter_mut().zip(&block.metrics) {
-            a.absorb(b, full);
+        let scalars = self.metrics.iter_mut().chain(self.series.iter_mut().flatten());
+        for acc in scalars.chain(self.projects.iter_mut().map(|p| &mut p.npv)) {
+            acc.end_block(full);
         }
-        for (a, b) in self.probabilities.iter_mut().zip(&block.probabilities) {
-            a.absorb(b, full);
+        for acc in &mut self.probabilities {
+            acc.end_block(full);
         }
-        for (a, b) in self.series.iter_mut().zip(&block.series) {
-            for (x, y) in a.iter_mut().zip(b) {
-                x.absorb(y, full);
+        for p in &mut self.projects {
+            for acc in p.built_by.iter_mut().chain([&mut p.occupied, &mut p.abandoned]) {
+                acc.end_block(full);
             }
-        }
-        for (a, b) in self.events.iter_mut().zip(&block.events) {
-            a.merge(b);
-        }
-        for (a, b) in self.projects.iter_mut().zip(&block.projects) {
-            a.npv.absorb(&b.npv, full);
-            for (x, y) in a.built_by.iter_mut().zip(&b.built_by) {
-                x.absorb(y, full);
-            }
-            a.first_production.merge(&b.first_production);
-            a.occupied.absorb(&b.occupied, full);
-            a.abandoned.absorb(&b.abandoned, full);
         }
     }
 }

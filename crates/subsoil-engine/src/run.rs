@@ -1,16 +1,17 @@
-//! The Monte Carlo run: paths in fixed blocks, reduced in parallel, results combined in path order.
+//! The Monte Carlo run: paths in fixed blocks, simulated in parallel, reduced in path order.
 //!
 //! Path `i` belongs to block `i / block_size`, the unit in which Latin hypercube and Sobol stratify
-//! and randomise. For parallel work each block is cut into chunks of at most 256 paths (so that even a
-//! single block keeps every core busy). A thread simulates a chunk in path order into fresh
-//! accumulators; finished chunks are absorbed strictly in order into their block's accumulators, and
-//! each completed block into the run's total. Chunks, blocks and their order depend only on path
-//! indices, and every random number is a function of `(seed, path, …)`, so the result is bitwise
-//! identical for any number of threads.
+//! and randomise. For parallel work each block is cut into chunks of at most 128 paths, so that even a
+//! single block keeps every core busy. A thread simulates a chunk and records each path's outputs as
+//! plain numbers in a chunk buffer; finished chunks are absorbed into the run's statistics strictly in
+//! chunk order, so the statistics are the same sequential fold of the same numbers on any number of
+//! threads, and bitwise identical. Every random number is a function of `(seed, path, …)`.
 //!
 //! Memory does not grow with the number of paths: each thread owns one workspace, one path outcome and
-//! one buffer of input values, reused for every path, and at most a small window of finished chunks
-//! (four per thread) waits to be absorbed; a thread that runs ahead of that window waits.
+//! one buffer of input values, reused for every path; chunk buffers are recycled, and a thread may claim
+//! a chunk at most three chunks per thread ahead of the oldest one not yet absorbed (it waits
+//! otherwise), which bounds the buffers in use. The statistics themselves are bounded: quantile
+//! sketches hold at most 2,048 buckets per sign.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -21,15 +22,15 @@ use subsoil_core::{Model, PathOutcome, Workspace, simulate};
 use subsoil_risk::{CopulaError, Sampler, SamplerError, SamplerKind};
 use subsoil_scenario::Scenario;
 
-use crate::accumulate::{Plan, Stats};
+use crate::accumulate::{Chunk, Plan, Stats};
 use crate::draws::{PathRandomness, ScalarDraws};
 use crate::report::{self, RunResult, SeContext, SeMethod};
 
 /// Most paths in a chunk, the unit of parallel work.
-const CHUNK: u64 = 256;
+const CHUNK: u64 = 128;
 
-/// Finished chunks per thread that may wait to be absorbed.
-const WINDOW_PER_THREAD: u64 = 4;
+/// Chunks per thread that may be claimed ahead of the oldest one not yet absorbed.
+const WINDOW_PER_THREAD: u64 = 3;
 
 /// Default number of paths per block.
 pub const DEFAULT_BLOCK_SIZE: u32 = 4096;
@@ -151,13 +152,15 @@ struct Job<'a> {
     progress: &'a (dyn Fn(u64) + Sync),
 }
 
-/// Finished chunks waiting for their turn, the block being assembled and the total so far.
+/// Finished chunks waiting for their turn, the total so far, and chunk buffers to reuse.
 struct Merger {
     total: Stats,
-    block: Stats,
     /// The next chunk to absorb.
     next: u64,
-    pending: BTreeMap<u64, Stats>,
+    /// Paths absorbed in the current block.
+    block_paths: u64,
+    pending: BTreeMap<u64, Chunk>,
+    free: Vec<Chunk>,
 }
 
 impl Job<'_> {
@@ -189,9 +192,10 @@ impl Job<'_> {
         let next_chunk = AtomicU64::new(0);
         let merger = Mutex::new(Merger {
             total: Stats::new(self.plan),
-            block: Stats::new(self.plan),
             next: 0,
+            block_paths: 0,
             pending: BTreeMap::new(),
+            free: Vec::new(),
         });
         let turn = Condvar::new();
         let window = WINDOW_PER_THREAD * workers as u64;
@@ -216,44 +220,46 @@ impl Job<'_> {
             }
             // Wait while this chunk is too far ahead of the oldest unabsorbed one. The thread holding
             // that oldest chunk never waits (its chunk is inside the window), so this cannot deadlock.
-            {
+            let mut chunk = {
                 let mut m = merger.lock().unwrap_or_else(PoisonError::into_inner);
                 while c >= m.next + window {
                     m = turn.wait(m).unwrap_or_else(PoisonError::into_inner);
                 }
-            }
+                m.free.pop().unwrap_or_else(|| Chunk::with_capacity(self.plan, CHUNK as usize))
+            };
+            chunk.clear();
             let (first, end) = self.chunk_range(c);
-            let mut stats = Stats::new(self.plan);
             for path in first..end {
                 self.draws.fill(path, &mut scratch);
                 let r = PathRandomness { seed: self.config.seed, path, scalars: scratch.values() };
                 simulate(self.model, &r, &mut ws, &mut out);
-                stats.push(self.plan, self.model, &out);
+                chunk.record(self.plan, self.model, &out);
             }
             if end > first {
                 (self.progress)(end - first);
             }
             let mut m = merger.lock().unwrap_or_else(PoisonError::into_inner);
-            m.pending.insert(c, stats);
+            m.pending.insert(c, chunk);
             self.absorb_ready(&mut m);
             turn.notify_all();
         }
     }
 
-    /// Absorbs every finished chunk that is next in order; a block complete with its last chunk goes
-    /// into the total.
+    /// Absorbs every finished chunk that is next in order, ending each block with its last chunk.
     fn absorb_ready(&self, m: &mut Merger) {
         let per = self.chunks_per_block();
         while let Some(chunk) = m.pending.remove(&m.next) {
-            m.block.absorb(&chunk, false);
+            m.total.absorb(self.plan, &chunk);
+            m.block_paths += chunk.paths() as u64;
+            m.free.push(chunk);
             let c = m.next;
             m.next += 1;
             if c % per == per - 1 {
-                let block = std::mem::replace(&mut m.block, Stats::new(self.plan));
-                let full = block.paths == self.block_size();
-                if block.paths > 0 {
-                    m.total.absorb(&block, full);
+                if m.block_paths > 0 {
+                    let full = m.block_paths == self.block_size();
+                    m.total.end_block(full);
                 }
+                m.block_paths = 0;
             }
         }
     }

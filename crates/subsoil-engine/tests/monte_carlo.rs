@@ -195,3 +195,55 @@ fn bad_configurations_are_errors_not_panics() {
     let err = run(&s, &sobol).expect_err("Sobol needs a power of two");
     assert!(err.to_string().contains("power of two"), "{err}");
 }
+
+#[test]
+fn the_statistics_are_the_sequential_fold_of_the_paths() {
+    // Recompute one metric by hand, path by path in order, and compare bit for bit with a run on two
+    // threads: chunks may finish in any order, but they are absorbed in path order.
+    use subsoil_core::{PathOutcome, Workspace, simulate};
+    use subsoil_engine::{METRICS, PathRandomness, ScalarDraws};
+    use subsoil_risk::Sampler;
+    use subsoil_stats::{Moments, QuantileSketch};
+
+    let s = match subsoil_scenario::load("ukraine-final-2025", &[]) {
+        Ok(s) => s,
+        Err(e) => panic!("the built-in scenario does not load:\n{}", e.render()),
+    };
+    let (paths, block) = (600u64, 256u32);
+    let kind = SamplerKind::LatinHypercube;
+    let config =
+        RunConfig { threads: 2, sampler: kind, block_size: block, ..RunConfig::new(paths, 5) };
+    let r = mc(&s, config);
+
+    let metric = METRICS.iter().find(|m| m.name == "receipts-new").expect("registered");
+    let sampler = Sampler::with_block_size(kind, 5, block).expect("valid block size");
+    let draws = ScalarDraws::new(&s.inputs, sampler, &s.rank_correlations).expect("valid");
+    let (mut scratch, mut ws, mut out) =
+        (draws.scratch(), Workspace::new(&s.model), PathOutcome::new(&s.model, false));
+    let (mut all, mut sketch) = (Moments::new(), QuantileSketch::new());
+    let (mut this_block, mut block_means) = (Moments::new(), Moments::new());
+    for path in 0..paths {
+        draws.fill(path, &mut scratch);
+        let chance = PathRandomness { seed: 5, path, scalars: scratch.values() };
+        simulate(&s.model, &chance, &mut ws, &mut out);
+        let x = (metric.value)(&s.model, &out);
+        all.push(x);
+        sketch.push(x);
+        this_block.push(x);
+        if (path + 1) % u64::from(block) == 0 {
+            block_means.push(this_block.mean().expect("a full block"));
+            this_block = Moments::new();
+        }
+    }
+    let d = &r.metric("receipts-new").expect("metric").stats;
+    assert_eq!(d.mean.to_bits(), all.mean().expect("paths").to_bits());
+    assert_eq!(d.sd.to_bits(), all.sd().expect("paths").to_bits());
+    assert_eq!(d.p50.to_bits(), sketch.quantile(0.5).expect("paths").to_bits());
+    // Two full blocks of 256 and a partial one of 88 (see `SeContext::between_blocks`).
+    let (n, full, last): (f64, f64, f64) = (600.0, 512.0, 88.0);
+    let var_blocks = block_means.variance().expect("two blocks") / 2.0;
+    let var_path = all.variance().expect("paths");
+    let se = ((full / n).powi(2) * var_blocks + (last / n).powi(2) * var_path / last).sqrt();
+    assert!((d.se - se).abs() <= 1e-12 * se, "{} vs {se}", d.se);
+    assert_eq!(r.header.se_method, SeMethod::BetweenBlocks);
+}
