@@ -292,7 +292,7 @@ impl Progress {
     fn new(paths: u64) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(paths), ProgressDrawTarget::hidden());
         if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} {bar:40} {human_pos}/{human_len} paths, {per_sec}, ETA {eta}",
+            "{spinner} {human_pos}/{human_len} paths ({percent}%), ETA {eta} {wide_bar}",
         ) {
             bar.set_style(style);
         }
