@@ -252,7 +252,11 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(EXIT_BAD_INPUT);
+            // Worker threads that cannot start are the machine's problem, everything else the input's.
+            return match e {
+                subsoil_engine::RunError::Threads(_) => ExitCode::FAILURE,
+                _ => ExitCode::from(EXIT_BAD_INPUT),
+            };
         }
     };
     match args.format {
