@@ -277,14 +277,24 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
                     }
                     let st = &ws.projects[i];
                     let unchanged_no = st.last_no.is_some_and(|(r, seen)| {
-                        r == rate && observed[..planned.n].iter().zip(&seen).all(|(now, then)| now <= then)
+                        r == rate
+                            && observed[..planned.n]
+                                .iter()
+                                .zip(&seen)
+                                .all(|(now, then)| now <= then)
                     });
                     if unchanged_no {
                         false
                     } else {
                         ws.expect_for(&planned, span(&planned));
-                        let npv =
-                            expected_npv(&planned, &ws.expect, index, tax, inflation, nominal(rate));
+                        let npv = expected_npv(
+                            &planned,
+                            &ws.expect,
+                            index,
+                            tax,
+                            inflation,
+                            nominal(rate),
+                        );
                         ws.projects[i].last_no = (npv <= 0.0).then_some((rate, observed));
                         npv > 0.0
                     }
