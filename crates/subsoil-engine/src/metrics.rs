@@ -115,6 +115,8 @@ pub const METRICS: &[Metric] = &[
     Metric::new("producing-2035", "projects", "Projects with output in 2035.", producing_in::<2035>).when(simulates::<2035>),
     Metric::new("producing-2045", "projects", "Projects with output in 2045.", producing_in::<2045>).when(simulates::<2045>),
     Metric::new("partner-receipts", REAL_USD, "Everything the deal's partner (the US) received from the fund over the horizon.", partner_receipts).when(has_partner),
+    Metric::new("partner-receipts-nominal", "USD (nominal)", "Everything the partner received from the fund over the horizon, in dollars of the years paid (as contracts count them).", partner_receipts_nominal).when(has_partner),
+    Metric::new("partner-capital", "USD (nominal)", "The partner's capital account at the horizon: its cash and the credits that brought no cash (counted aid).", partner_capital).when(has_partner),
     Metric::new("partner-npv", REAL_USD, "The partner's net present value at its discount rate, to the start year: receipts less cash paid in.", partner_npv).when(has_partner),
     Metric::new("host-payments", REAL_USD, "The host state's (Ukraine's) payments into the fund from its receipts, undiscounted.", host_payments).when(has_deal),
     Metric::new("host-payments-pv", REAL_USD, "The host's payments into the fund, present value at the valuation rate, to the start year.", host_payments_pv).when(has_deal),
@@ -141,6 +143,7 @@ pub const SERIES: &[Series] = &[
     Series { name: "receipts-existing", unit: REAL_USD, description: "State receipts from existing licences in the year, net of leakage.", applies: always, value: year_receipts_existing },
     Series { name: "producing", unit: "projects", description: "Projects with output in the year.", applies: always, value: year_producing },
     Series { name: "partner-receipts-cumulative", unit: REAL_USD, description: "The partner's receipts from the fund up to and including the year.", applies: has_partner, value: year_partner_cumulative },
+    Series { name: "host-payments-gdp-share", unit: "fraction", description: "The host's payments into the fund in the year as a share of its GDP.", applies: has_deal, value: year_host_gdp_share },
     Series { name: "fund-cash", unit: REAL_USD, description: "The fund's cash at the end of the year.", applies: has_deal, value: year_fund_cash },
 ];
 
@@ -223,9 +226,10 @@ fn ceasefire_by<const Y: Year>(_: &Model, o: &PathOutcome) -> bool {
     o.ceasefire_year.is_some_and(|c| c <= Y)
 }
 
-/// Whether project `i` was not yet producing or under construction at the start.
+/// Whether project `i` is a new mine: not yet producing or under construction at the start, and not an
+/// idle operation waiting to restart (those start ready for a decision).
 fn is_new_project(m: &Model, i: usize) -> bool {
-    m.projects[i].stage < Stage::Construction
+    m.projects[i].stage < Stage::Ready
 }
 
 fn new_mine_by<const Y: Year>(m: &Model, o: &PathOutcome) -> bool {
@@ -267,6 +271,19 @@ fn year_producing(_: &Model, o: &PathOutcome, t: usize) -> f64 {
 
 fn partner_receipts(_: &Model, o: &PathOutcome) -> f64 {
     o.deal.partner_receipts_real
+}
+
+fn partner_receipts_nominal(_: &Model, o: &PathOutcome) -> f64 {
+    o.deal.partner_receipts_nominal
+}
+
+fn partner_capital(_: &Model, o: &PathOutcome) -> f64 {
+    o.deal.partner_capital
+}
+
+fn year_host_gdp_share(_: &Model, o: &PathOutcome, t: usize) -> f64 {
+    let gdp = o.years[t].gdp_nominal;
+    if gdp > 0.0 { o.fund[t].contributions / gdp } else { f64::NAN }
 }
 
 fn partner_npv(_: &Model, o: &PathOutcome) -> f64 {
