@@ -1,5 +1,6 @@
 //! The `subsoil` command-line tool: does the math of a minerals-for-aid deal work?
 
+mod compare;
 mod data;
 mod run;
 mod style;
@@ -43,6 +44,17 @@ enum Command {
         after_help = "Examples:\n  subsoil run --deterministic\n  subsoil run ukraine-final-2025 --deterministic --set rates.valuation=0.1\n  subsoil run my-scenario.toml --deterministic --format json > result.json"
     )]
     Run(run::RunArgs),
+    /// Run several scenarios on common random numbers and print them side by side, with paired
+    /// differences from the first.
+    #[command(
+        long_about = "Run several scenarios on common random numbers and print them side by side, with paired \
+differences from the first.\n\nEvery path runs under each scenario with the same seed and path index; inputs \
+the scenarios share (the same name) take the same values, so the difference between two deals is measured path \
+by path. Its standard error is printed next to the one two independent runs would have. --set applies to every \
+scenario; to change one scenario only, write a file that extends it.",
+        after_help = "Examples:\n  subsoil compare ukraine-feb-2025-draft ukraine-feb-2025-framework ukraine-mar-2025-draft ukraine-final-2025\n  subsoil compare ukraine-mar-2025-draft ukraine-final-2025 --paths 50000 --sampler lhs\n  subsoil compare ukraine-final-2025 my-final-variant.toml --set conflict.ceasefire-hazard=0.1 --format json > diff.json\n\nmy-final-variant.toml, a variant of the final agreement with a shorter lock-up:\n  format-version = 1\n  extends = \"ukraine-final-2025\"\n  [metadata]\n  name = \"final-lock-up-2030\"\n  [deal]\n  lock-up-until = 2030"
+    )]
+    Compare(compare::CompareArgs),
     /// Check scenario files and report every problem with its location; runs nothing.
     #[command(
         after_help = "Examples:\n  subsoil check my-scenario.toml\n  subsoil check ukraine-final-2025 --set fiscal.cit-rate=0.2\n\nExit status 0 when every file is valid, 2 otherwise."
@@ -72,6 +84,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Data(args) => data::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),
         Command::Scenarios => {

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+use subsoil_core::BaseCase as Medians;
+use subsoil_engine::base_case::DealSummary;
 use subsoil_engine::{
     BaseCase, Chance, Distribution, RunConfig, RunHeader, RunResult, SamplerKind, base_case,
 };
@@ -45,7 +47,7 @@ pub struct RunArgs {
 }
 
 /// Most paths a run accepts.
-const MAX_PATHS: u64 = 100_000_000;
+pub const MAX_PATHS: u64 = 100_000_000;
 
 /// Sampling schemes as written on the command line.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -60,7 +62,8 @@ pub enum Sampler {
 }
 
 impl Sampler {
-    fn kind(self) -> SamplerKind {
+    /// The engine's sampler.
+    pub fn kind(self) -> SamplerKind {
         match self {
             Sampler::Random => SamplerKind::Random,
             Sampler::Lhs => SamplerKind::LatinHypercube,
@@ -233,7 +236,65 @@ fn deterministic_table(s: &Scenario, bc: &BaseCase) -> String {
         musd(tot.receipts_new),
         musd(tot.receipts_existing)
     ));
+    if let Some(deal) = &bc.deal {
+        out.push('\n');
+        out.push_str(&deal_section(s, deal));
+    }
     out
+}
+
+/// The deal's results in the base case: what the partner gets and when, what the host pays, what the
+/// fund holds at the end and who was paid what.
+fn deal_section(s: &Scenario, d: &DealSummary) -> String {
+    let end = s.model.time.end_year();
+    let medians = s.inputs.medians();
+    let us_rate = s.model.rates.us_discount.at(&Medians { scalars: &medians });
+    let party_name = |id: &str| {
+        s.model.deal.parties.iter().find(|p| p.id == id).map_or(id.to_string(), |p| p.name.clone())
+    };
+    let year = |y: Option<i32>| y.map_or(format!("not by {end}"), |y| y.to_string());
+    let mut out = style::bold(&format!("Deal: {}", d.name));
+    if let Some(partner) = &d.partner {
+        out.push_str(&style::bold(&format!("; partner {}", party_name(partner))));
+    }
+    out.push('\n');
+    let mut t = Table::new(&[("deal output", Align::Left), ("value", Align::Right)]);
+    let mut row = |label: String, value: String| t.row(vec![label, value]);
+    if d.partner.is_some() {
+        row("partner receipts ($m nominal)".into(), musd(d.partner_receipts_nominal));
+        row("partner receipts ($m)".into(), musd(d.partner_receipts));
+        row(
+            "partner capital account, cash and credits ($m nominal)".into(),
+            musd(d.partner_capital_nominal),
+        );
+        row(format!("partner NPV at {} real ($m)", pct(Some(us_rate))), musd(d.partner_npv));
+        row("first distribution to the partner".into(), year(d.first_partner_distribution));
+        if let Some(target) = d.target_nominal {
+            row(format!("deal target, {} $m nominal, reached", musd(target)), year(d.target_year));
+        }
+        if let Some(aid) = d.aid_given_nominal {
+            row(format!("aid given, {} $m nominal, repaid", musd(aid)), year(d.aid_year));
+        }
+    }
+    row("host payments into the fund ($m)".into(), musd(d.host_payments));
+    row("host payments, PV at the valuation rate ($m)".into(), musd(d.host_payments_pv));
+    row("largest yearly host payment (% of GDP)".into(), pct3(d.host_payments_max_gdp_share));
+    row(format!("fund value at {end} ($m)"), musd(d.fund_value_at_horizon));
+    for (party, paid) in &d.payouts {
+        row(format!("paid out to {} ($m)", party_name(party)), musd(*paid));
+    }
+    out.push_str(&t.render());
+    out.push_str(&format!(
+        "Money in millions of {} US dollars unless nominal; the target and the aid given are compared with \
+         the partner's cumulative nominal receipts.\n",
+        s.model.time.base_year
+    ));
+    out
+}
+
+/// A fraction as a percentage with three decimals (small shares such as payments as a share of GDP).
+pub fn pct3(x: f64) -> String {
+    if x.is_finite() { format!("{:.3}%", x * 100.0) } else { "—".into() }
 }
 
 /// Runs the Monte Carlo simulation and prints its summary.
@@ -283,7 +344,7 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
 }
 
 /// A progress bar on standard error, drawn only on a terminal and only once a run has lasted a moment.
-struct Progress {
+pub struct Progress {
     bar: ProgressBar,
     start: Instant,
     shown: AtomicBool,
@@ -293,7 +354,8 @@ impl Progress {
     /// How long a run goes before its bar appears.
     const DELAY: Duration = Duration::from_millis(300);
 
-    fn new(paths: u64) -> Progress {
+    /// A hidden bar over `paths` paths.
+    pub fn new(paths: u64) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(paths), ProgressDrawTarget::hidden());
         if let Ok(style) = ProgressStyle::with_template(
             "{spinner} {human_pos}/{human_len} paths ({percent}%), ETA {eta} {wide_bar}",
@@ -303,7 +365,8 @@ impl Progress {
         Progress { bar, start: Instant::now(), shown: AtomicBool::new(false) }
     }
 
-    fn advance(&self, n: u64) {
+    /// `n` more paths are done.
+    pub fn advance(&self, n: u64) {
         self.bar.inc(n);
         if !self.shown.load(Ordering::Relaxed)
             && self.start.elapsed() >= Self::DELAY
@@ -314,18 +377,19 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    /// Removes the bar.
+    pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }
 
 /// Millions of dollars, or `—` when undefined.
-fn m(x: f64) -> String {
+pub fn m(x: f64) -> String {
     musd(x)
 }
 
 /// A count (projects) with one decimal.
-fn count(x: f64) -> String {
+pub fn count(x: f64) -> String {
     if x.is_finite() { format!("{x:.1}") } else { "—".into() }
 }
 
@@ -335,7 +399,7 @@ fn percent(x: f64) -> String {
 }
 
 /// A probability as a percentage, compact (for per-project columns).
-fn p(c: &Chance) -> String {
+pub fn p(c: &Chance) -> String {
     if !c.p.is_finite() {
         return "—".into();
     }

@@ -98,6 +98,17 @@ impl Chunk {
         self.events.clear();
     }
 
+    /// The outputs of the chunk's path `p` as recorded for `plan`: values (metrics first, in
+    /// [`Plan::metrics`] order), flags (probabilities first) and event years (events first).
+    pub(crate) fn path(&self, plan: &Plan, p: usize) -> (&[f64], &[bool], &[Option<u32>]) {
+        let (nv, nf, ne) = plan.record_len();
+        (
+            &self.values[p * nv..(p + 1) * nv],
+            &self.flags[p * nf..(p + 1) * nf],
+            &self.events[p * ne..(p + 1) * ne],
+        )
+    }
+
     /// Records one path's outputs.
     pub fn record(&mut self, plan: &Plan, model: &Model, out: &PathOutcome) {
         self.paths += 1;
@@ -229,14 +240,9 @@ impl Stats {
 
     /// Absorbs the paths of `chunk`, in their order.
     pub fn absorb(&mut self, plan: &Plan, chunk: &Chunk) {
-        let (nv, nf, ne) = plan.record_len();
         for p in 0..chunk.paths {
-            self.absorb_path(
-                plan,
-                &chunk.values[p * nv..(p + 1) * nv],
-                &chunk.flags[p * nf..(p + 1) * nf],
-                &chunk.events[p * ne..(p + 1) * ne],
-            );
+            let (values, flags, events) = chunk.path(plan, p);
+            self.absorb_path(plan, values, flags, events);
         }
     }
 

@@ -18,12 +18,14 @@
 
 pub mod accumulate;
 pub mod base_case;
+pub mod compare;
 pub mod draws;
 pub mod metrics;
 pub mod report;
 pub mod run;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
+pub use compare::{CompareResult, Difference, Differences, compare, compare_observed};
 pub use draws::{PathRandomness, ScalarDraws, Scratch};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES};
 pub use report::{

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use subsoil_core::{Model, Year};
+use subsoil_core::{Model, Stage, Year};
 use subsoil_stats::{Confidence, Moments, Proportion, TimeToEvent};
 
 use crate::accumulate::{Plan, Stats, Tracked, TrackedProportion};
@@ -227,7 +227,8 @@ pub struct ProjectStats {
     pub name: String,
     /// Deposit id.
     pub deposit: String,
-    /// Stage at the start.
+    /// Stage at the start, as written in scenario files (`idle` for an idle operation that starts
+    /// ready for a restart decision).
     pub start_stage: &'static str,
     /// NPV of the investor's free cash flow at the valuation rate, to the start year (real).
     pub npv: Distribution,
@@ -314,7 +315,7 @@ impl RunResult {
 }
 
 /// Something listed under its name in JSON.
-trait Named {
+pub(crate) trait Named {
     fn key(&self) -> &'static str;
 }
 
@@ -340,7 +341,10 @@ impl Named for EventStats {
 }
 
 /// Serialises a list as an object keyed by name, in list order.
-fn keyed<S: Serializer, T: Named + Serialize>(items: &[T], s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn keyed<S: Serializer, T: Named + Serialize>(
+    items: &[T],
+    s: S,
+) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(items.len()))?;
     for item in items {
         map.serialize_entry(item.key(), item)?;
@@ -360,7 +364,7 @@ impl SeContext {
     /// The between-block standard error of a mean whose full blocks had `block_means` and whose paths
     /// have variance `var`: the run's mean weights full blocks by their paths and the final partial
     /// block (if any) by its own, which contributes `var/n_last`.
-    fn between_blocks(&self, block_means: &Moments, var: f64) -> Option<f64> {
+    pub(crate) fn between_blocks(&self, block_means: &Moments, var: f64) -> Option<f64> {
         let full = block_means.count();
         if full < 2 || self.paths == 0 {
             return None;
@@ -375,7 +379,7 @@ impl SeContext {
         Some(v.sqrt())
     }
 
-    fn choose(&self, iid: f64, blocks: Option<f64>) -> f64 {
+    pub(crate) fn choose(&self, iid: f64, blocks: Option<f64>) -> f64 {
         match (self.method, blocks) {
             (SeMethod::BetweenBlocks, Some(b)) => b,
             _ => iid,
@@ -415,6 +419,15 @@ impl SeContext {
         let blocks = self.between_blocks(&t.block_means, p * (1.0 - p));
         let (lo, hi) = pr.wilson(Z95);
         Chance { hits: pr.hits, n: pr.n, p, se: self.choose(iid, blocks), ci95: [lo, hi] }
+    }
+}
+
+/// A project's stage at the start as scenario files write it: a project that starts ready for a decision
+/// is an idle operation awaiting a restart.
+fn start_stage(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Ready => "idle",
+        _ => stage.name(),
     }
 }
 
@@ -529,7 +542,7 @@ pub(crate) fn build(
             id: p.id.clone(),
             name: p.name.clone(),
             deposit: model.deposits[p.deposit].id.clone(),
-            start_stage: p.stage.name(),
+            start_stage: start_stage(p.stage),
             npv: se.distribution(&acc.npv),
             built_by: plan
                 .built_by

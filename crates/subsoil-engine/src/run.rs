@@ -23,7 +23,7 @@ use subsoil_risk::{CopulaError, Sampler, SamplerError, SamplerKind};
 use subsoil_scenario::Scenario;
 
 use crate::accumulate::{Chunk, Plan, Stats};
-use crate::draws::{PathRandomness, ScalarDraws};
+use crate::draws::{PathRandomness, ScalarDraws, Scratch};
 use crate::report::{self, RunResult, SeContext, SeMethod};
 
 /// Most paths in a chunk, the unit of parallel work.
@@ -69,6 +69,8 @@ impl RunConfig {
 pub enum RunError {
     /// The number of paths is 0.
     NoPaths,
+    /// A comparison was asked of no scenario.
+    NoScenarios,
     /// The block size does not suit the sampler.
     Sampler(SamplerError),
     /// The scenario's correlations between inputs cannot be used.
@@ -81,6 +83,7 @@ impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RunError::NoPaths => f.write_str("paths = 0 is invalid; expected at least 1"),
+            RunError::NoScenarios => f.write_str("no scenario to compare; expected at least one"),
             RunError::Sampler(e) => write!(f, "{e}"),
             RunError::Correlations(e) => write!(f, "input correlations: {e}"),
             RunError::Threads(e) => write!(f, "cannot start the worker threads: {e}"),
@@ -111,87 +114,172 @@ pub fn run_observed(
     config: &RunConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, RunError> {
+    let (sampler, pool) = prepare(config)?;
+    let draws = drawer(scenario, sampler)?;
+    let model = &scenario.model;
+    let plan = Plan::new(model);
+    let single = Single { model, plan: &plan, draws: &draws, seed: config.seed };
+    let schedule = Schedule::new(config, progress);
+    let total = pool.install(|| schedule.drive(&single, pool.current_num_threads()));
+    let se = se_context(config, &total);
+    Ok(report::build(model, &plan, &total, se, header(config)))
+}
+
+/// Checks `config` and builds its sampler and thread pool: the steps every kind of run starts with.
+pub(crate) fn prepare(config: &RunConfig) -> Result<(Sampler, rayon::ThreadPool), RunError> {
     if config.paths == 0 {
         return Err(RunError::NoPaths);
     }
     let sampler = Sampler::with_block_size(config.sampler, config.seed, config.block_size)
         .map_err(RunError::Sampler)?;
-    // The scenario's rank correlations between inputs, `(slot, slot, Spearman ρ)`, go through a
-    // Gaussian copula on each path's uniforms.
-    let draws = ScalarDraws::new(&scenario.inputs, sampler, &scenario.rank_correlations)
-        .map_err(RunError::Correlations)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .thread_name(|i| format!("subsoil-worker-{i}"))
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
+    Ok((sampler, pool))
+}
 
-    let model = &scenario.model;
-    let plan = Plan::new(model);
-    let job = Job { model, plan: &plan, draws: &draws, config, progress };
-    let workers = pool.current_num_threads();
-    let total = pool.install(|| job.run_chunks(workers));
+/// The drawer of `scenario`'s uncertain inputs. The scenario's rank correlations between inputs,
+/// `(slot, slot, Spearman ρ)`, go through a Gaussian copula on each path's uniforms.
+pub(crate) fn drawer(scenario: &Scenario, sampler: Sampler) -> Result<ScalarDraws, RunError> {
+    ScalarDraws::new(&scenario.inputs, sampler, &scenario.rank_correlations)
+        .map_err(RunError::Correlations)
+}
 
-    let full_blocks = total.full_blocks;
-    let method = if config.sampler != SamplerKind::Random && full_blocks >= 2 {
+/// How the standard errors of a run of `config` whose total is `total` are estimated.
+pub(crate) fn se_context(config: &RunConfig, total: &Stats) -> SeContext {
+    let method = if config.sampler != SamplerKind::Random && total.full_blocks >= 2 {
         SeMethod::BetweenBlocks
     } else {
         SeMethod::Iid
     };
-    let se = SeContext { method, paths: total.paths, block_size: u64::from(config.block_size) };
-    let header = (config.seed, config.sampler.to_string(), config.block_size, job.blocks());
-    Ok(report::build(model, &plan, &total, se, header))
+    SeContext { method, paths: total.paths, block_size: u64::from(config.block_size) }
 }
 
-/// What every worker shares.
-struct Job<'a> {
+/// Seed, sampler name, block size and number of blocks of a run of `config`.
+pub(crate) fn header(config: &RunConfig) -> (u64, String, u32, u64) {
+    let blocks = config.paths.div_ceil(u64::from(config.block_size));
+    (config.seed, config.sampler.to_string(), config.block_size, blocks)
+}
+
+/// Work the scheduler hands out chunk by chunk: how a chunk of paths is simulated and recorded, and how
+/// the recorded chunks are folded into a total (in chunk order, one at a time).
+pub(crate) trait Work: Sync {
+    /// What a thread reuses for every path (workspaces, outcomes, scratch buffers).
+    type Local;
+    /// The recorded outputs of a chunk of paths; buffers are recycled.
+    type Chunk: Send;
+    /// The running total.
+    type Total: Send;
+
+    /// A thread's state.
+    fn local(&self) -> Self::Local;
+    /// An empty chunk buffer with room for `paths` paths.
+    fn chunk(&self, paths: usize) -> Self::Chunk;
+    /// An empty total.
+    fn total(&self) -> Self::Total;
+    /// Forgets what `chunk` held and records paths `first..end` into it.
+    fn simulate(&self, local: &mut Self::Local, first: u64, end: u64, chunk: &mut Self::Chunk);
+    /// Folds `chunk` into `total`.
+    fn absorb(&self, total: &mut Self::Total, chunk: &Self::Chunk);
+    /// Ends a block of `total`; `full` when it held a whole block of paths.
+    fn end_block(&self, total: &mut Self::Total, full: bool);
+}
+
+/// One scenario's paths, reduced to the statistics of [`Stats`].
+struct Single<'a> {
     model: &'a Model,
     plan: &'a Plan,
     draws: &'a ScalarDraws,
-    config: &'a RunConfig,
+    seed: u64,
+}
+
+impl Work for Single<'_> {
+    type Local = (Workspace, PathOutcome, Scratch);
+    type Chunk = Chunk;
+    type Total = Stats;
+
+    fn local(&self) -> Self::Local {
+        (Workspace::new(self.model), PathOutcome::new(self.model, false), self.draws.scratch())
+    }
+
+    fn chunk(&self, paths: usize) -> Chunk {
+        Chunk::with_capacity(self.plan, paths)
+    }
+
+    fn total(&self) -> Stats {
+        Stats::new(self.plan)
+    }
+
+    fn simulate(&self, local: &mut Self::Local, first: u64, end: u64, chunk: &mut Chunk) {
+        let (ws, out, scratch) = local;
+        chunk.clear();
+        for path in first..end {
+            self.draws.fill(path, scratch);
+            let r = PathRandomness { seed: self.seed, path, scalars: scratch.values() };
+            simulate(self.model, &r, ws, out);
+            chunk.record(self.plan, self.model, out);
+        }
+    }
+
+    fn absorb(&self, total: &mut Stats, chunk: &Chunk) {
+        total.absorb(self.plan, chunk);
+    }
+
+    fn end_block(&self, total: &mut Stats, full: bool) {
+        total.end_block(full);
+    }
+}
+
+/// Which paths there are, how they fall into blocks and chunks, and whom to tell about progress.
+pub(crate) struct Schedule<'a> {
+    paths: u64,
+    block_size: u64,
     progress: &'a (dyn Fn(u64) + Sync),
 }
 
 /// Finished chunks waiting for their turn, the total so far, and chunk buffers to reuse.
-struct Merger {
-    total: Stats,
+struct Merger<W: Work> {
+    total: W::Total,
     /// The next chunk to absorb.
     next: u64,
     /// Paths absorbed in the current block.
     block_paths: u64,
-    pending: BTreeMap<u64, Chunk>,
-    free: Vec<Chunk>,
+    pending: BTreeMap<u64, W::Chunk>,
+    free: Vec<W::Chunk>,
 }
 
-impl Job<'_> {
-    fn block_size(&self) -> u64 {
-        u64::from(self.config.block_size)
+impl<'a> Schedule<'a> {
+    /// The schedule of a run of `config`.
+    pub(crate) fn new(config: &RunConfig, progress: &'a (dyn Fn(u64) + Sync)) -> Schedule<'a> {
+        Schedule { paths: config.paths, block_size: u64::from(config.block_size), progress }
     }
 
     fn blocks(&self) -> u64 {
-        self.config.paths.div_ceil(self.block_size())
+        self.paths.div_ceil(self.block_size)
     }
 
     fn chunks_per_block(&self) -> u64 {
-        self.block_size().div_ceil(CHUNK)
+        self.block_size.div_ceil(CHUNK)
     }
 
     /// Paths `[first, end)` of chunk `c` (empty past the last path).
     fn chunk_range(&self, c: u64) -> (u64, u64) {
         let per = self.chunks_per_block();
         let (block, j) = (c / per, c % per);
-        let block_start = block * self.block_size();
-        let block_end = (block_start + self.block_size()).min(self.config.paths);
+        let block_start = block * self.block_size;
+        let block_end = (block_start + self.block_size).min(self.paths);
         let first = (block_start + j * CHUNK).min(block_end);
         (first, (first + CHUNK).min(block_end))
     }
 
-    /// Runs every chunk on `workers` threads of the current pool and returns the total.
-    fn run_chunks(&self, workers: usize) -> Stats {
+    /// Runs every chunk of `work` on `workers` threads of the current pool and returns the total.
+    pub(crate) fn drive<W: Work>(&self, work: &W, workers: usize) -> W::Total {
         let workers = workers.max(1);
         let next_chunk = AtomicU64::new(0);
-        let merger = Mutex::new(Merger {
-            total: Stats::new(self.plan),
+        let merger = Mutex::new(Merger::<W> {
+            total: work.total(),
             next: 0,
             block_paths: 0,
             pending: BTreeMap::new(),
@@ -201,18 +289,23 @@ impl Job<'_> {
         let window = WINDOW_PER_THREAD * workers as u64;
         rayon::scope(|s| {
             for _ in 0..workers {
-                s.spawn(|_| self.worker(&next_chunk, &merger, &turn, window));
+                s.spawn(|_| self.worker(work, &next_chunk, &merger, &turn, window));
             }
         });
         merger.into_inner().unwrap_or_else(PoisonError::into_inner).total
     }
 
     /// One thread: claims chunks in order, simulates them and hands them to the merger.
-    fn worker(&self, next_chunk: &AtomicU64, merger: &Mutex<Merger>, turn: &Condvar, window: u64) {
+    fn worker<W: Work>(
+        &self,
+        work: &W,
+        next_chunk: &AtomicU64,
+        merger: &Mutex<Merger<W>>,
+        turn: &Condvar,
+        window: u64,
+    ) {
         let chunks = self.blocks() * self.chunks_per_block();
-        let mut ws = Workspace::new(self.model);
-        let mut out = PathOutcome::new(self.model, false);
-        let mut scratch = self.draws.scratch();
+        let mut local = work.local();
         loop {
             let c = next_chunk.fetch_add(1, Ordering::Relaxed);
             if c >= chunks {
@@ -225,39 +318,34 @@ impl Job<'_> {
                 while c >= m.next + window {
                     m = turn.wait(m).unwrap_or_else(PoisonError::into_inner);
                 }
-                m.free.pop().unwrap_or_else(|| Chunk::with_capacity(self.plan, CHUNK as usize))
+                m.free.pop().unwrap_or_else(|| work.chunk(CHUNK as usize))
             };
-            chunk.clear();
             let (first, end) = self.chunk_range(c);
-            for path in first..end {
-                self.draws.fill(path, &mut scratch);
-                let r = PathRandomness { seed: self.config.seed, path, scalars: scratch.values() };
-                simulate(self.model, &r, &mut ws, &mut out);
-                chunk.record(self.plan, self.model, &out);
-            }
+            work.simulate(&mut local, first, end, &mut chunk);
             if end > first {
                 (self.progress)(end - first);
             }
             let mut m = merger.lock().unwrap_or_else(PoisonError::into_inner);
             m.pending.insert(c, chunk);
-            self.absorb_ready(&mut m);
+            self.absorb_ready(work, &mut m);
             turn.notify_all();
         }
     }
 
     /// Absorbs every finished chunk that is next in order, ending each block with its last chunk.
-    fn absorb_ready(&self, m: &mut Merger) {
+    fn absorb_ready<W: Work>(&self, work: &W, m: &mut Merger<W>) {
         let per = self.chunks_per_block();
         while let Some(chunk) = m.pending.remove(&m.next) {
-            m.total.absorb(self.plan, &chunk);
-            m.block_paths += chunk.paths() as u64;
+            work.absorb(&mut m.total, &chunk);
             m.free.push(chunk);
             let c = m.next;
+            let (first, end) = self.chunk_range(c);
+            m.block_paths += end - first;
             m.next += 1;
             if c % per == per - 1 {
                 if m.block_paths > 0 {
-                    let full = m.block_paths == self.block_size();
-                    m.total.end_block(full);
+                    let full = m.block_paths == self.block_size;
+                    work.end_block(&mut m.total, full);
                 }
                 m.block_paths = 0;
             }

@@ -1,0 +1,415 @@
+//! `subsoil compare`: several scenarios on common random numbers, side by side, with paired differences
+//! from the first.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use subsoil_engine::{
+    CompareResult, Difference, Differences, Distribution, EVENTS, METRICS, PROBABILITIES,
+    RunConfig, RunError, RunHeader, RunResult, SeMethod,
+};
+use subsoil_scenario::Scenario;
+
+use crate::run::{MAX_PATHS, Progress, Sampler, count, m, pct3};
+use crate::table::{Align, Table};
+use crate::{EXIT_BAD_INPUT, Format, style};
+
+/// Arguments of `subsoil compare`.
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Built-in scenario names or scenario files; differences are taken from the first.
+    #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
+    pub scenarios: Vec<String>,
+    /// Override a field of every scenario: `path.to.field=value` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Number of Monte Carlo paths, each run under every scenario (1 to 100,000,000).
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
+    pub paths: u64,
+    /// Seed of every random number, shared by the scenarios.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (0 = every core). The output does not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub threads: usize,
+    /// How the uncertain inputs are sampled.
+    #[arg(long, value_enum, default_value_t = Sampler::Random)]
+    pub sampler: Sampler,
+}
+
+/// Runs `subsoil compare`.
+pub fn run(args: &CompareArgs) -> ExitCode {
+    let mut scenarios = Vec::with_capacity(args.scenarios.len());
+    let mut bad = false;
+    for name in &args.scenarios {
+        match subsoil_scenario::load(name, &args.sets) {
+            Ok(s) => scenarios.push(s),
+            Err(e) => {
+                bad = true;
+                eprint!("{}", e.render());
+            }
+        }
+    }
+    if bad {
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let config = RunConfig {
+        paths: args.paths,
+        seed: args.seed,
+        threads: args.threads,
+        sampler: args.sampler.kind(),
+        block_size: subsoil_engine::DEFAULT_BLOCK_SIZE,
+    };
+    let progress = Progress::new(args.paths);
+    let outcome = subsoil_engine::compare_observed(&scenarios, &config, &|n| progress.advance(n));
+    progress.finish();
+    let result = match outcome {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return match e {
+                RunError::Threads(_) => ExitCode::FAILURE,
+                _ => ExitCode::from(EXIT_BAD_INPUT),
+            };
+        }
+    };
+    match args.format {
+        Format::Json => {
+            match serde_json::to_string_pretty(&json(&scenarios, &args.sets, &result)) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("error: cannot write JSON: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        Format::Table => print!("{}", table(&scenarios, &result)),
+    }
+    ExitCode::SUCCESS
+}
+
+// ----- JSON -----
+
+#[derive(Serialize)]
+struct CompareJson<'a> {
+    manifest: Manifest<'a>,
+    units: &'static str,
+    scenarios: Vec<ScenarioJson<'a>>,
+    differences: Vec<DifferencesJson<'a>>,
+}
+
+/// How the comparison was made: the run settings shared by every scenario, and each scenario's identity.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    subsoil_version: &'static str,
+    mode: &'static str,
+    sets: &'a [String],
+    #[serde(flatten)]
+    run: &'a RunHeader,
+    scenarios: Vec<ScenarioId<'a>>,
+}
+
+#[derive(Serialize)]
+struct ScenarioId<'a> {
+    scenario: &'a str,
+    title: &'a str,
+    scenario_hash: &'a str,
+    layers: &'a [String],
+    start_year: i32,
+    end_year: i32,
+    base_year: i32,
+}
+
+#[derive(Serialize)]
+struct ScenarioJson<'a> {
+    scenario: &'a str,
+    metrics: Keyed<'a, subsoil_engine::MetricStats>,
+    probabilities: Keyed<'a, subsoil_engine::ProbabilityStats>,
+    events: Keyed<'a, subsoil_engine::EventStats>,
+}
+
+#[derive(Serialize)]
+struct DifferencesJson<'a> {
+    scenario: &'a str,
+    from: &'a str,
+    #[serde(flatten)]
+    differences: &'a Differences,
+}
+
+/// A list written as a JSON object keyed by each item's name, in list order.
+struct Keyed<'a, T>(&'a [T], fn(&T) -> &'static str);
+
+impl<T: Serialize> Serialize for Keyed<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for item in self.0 {
+            map.serialize_entry((self.1)(item), item)?;
+        }
+        map.end()
+    }
+}
+
+fn json<'a>(
+    scenarios: &'a [Scenario],
+    sets: &'a [String],
+    r: &'a CompareResult,
+) -> CompareJson<'a> {
+    let ids = scenarios
+        .iter()
+        .zip(&r.runs)
+        .map(|(s, run)| ScenarioId {
+            scenario: &s.name,
+            title: &s.title,
+            scenario_hash: &s.hash,
+            layers: &s.layers,
+            start_year: run.header.start_year,
+            end_year: run.header.end_year,
+            base_year: run.header.base_year,
+        })
+        .collect();
+    CompareJson {
+        manifest: Manifest {
+            subsoil_version: env!("CARGO_PKG_VERSION"),
+            mode: "compare",
+            sets,
+            run: &r.header,
+            scenarios: ids,
+        },
+        units: "money in real base-year US dollars unless a unit says nominal; rates, probabilities and \
+                their differences as fractions",
+        scenarios: scenarios
+            .iter()
+            .zip(&r.runs)
+            .map(|(s, run)| ScenarioJson {
+                scenario: &s.name,
+                metrics: Keyed(&run.metrics, |m| m.name),
+                probabilities: Keyed(&run.probabilities, |p| p.name),
+                events: Keyed(&run.events, |e| e.name),
+            })
+            .collect(),
+        differences: r
+            .differences
+            .iter()
+            .map(|d| DifferencesJson {
+                scenario: &scenarios[d.scenario].name,
+                from: &scenarios[0].name,
+                differences: d,
+            })
+            .collect(),
+    }
+}
+
+// ----- Table -----
+
+/// Whether an output belongs to the deal (the partner, the host's payments, the fund).
+fn is_deal(name: &str) -> bool {
+    ["partner-", "host-", "fund-"].iter().any(|p| name.starts_with(p))
+}
+
+/// Column labels: the scenario names without the part all of them share at the front (`ukraine-…`), and
+/// with a position mark where two are the same.
+fn labels(scenarios: &[Scenario]) -> Vec<String> {
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let first = names[0];
+    let mut cut = names.iter().fold(first.len(), |n, name| {
+        first.bytes().zip(name.bytes()).take(n).take_while(|(a, b)| a == b).count()
+    });
+    cut = first[..cut].rfind('-').map_or(0, |i| i + 1);
+    let stripped: Vec<&str> = names.iter().map(|n| &n[cut..]).collect();
+    let use_stripped = stripped.iter().all(|s| !s.is_empty())
+        && stripped.iter().enumerate().all(|(i, s)| !stripped[..i].contains(s));
+    let base = if use_stripped { stripped } else { names };
+    base.iter()
+        .enumerate()
+        .map(
+            |(i, s)| {
+                if base[..i].contains(s) { format!("{s} #{}", i + 1) } else { (*s).to_string() }
+            },
+        )
+        .collect()
+}
+
+/// How a metric's numbers are written and what its label says about the unit.
+fn formatter(unit: &str) -> (&'static str, fn(f64) -> String) {
+    match unit {
+        "projects" => ("", count),
+        "fraction" => (" (%)", pct3_plain),
+        u if u.contains("nominal") => (" ($m nominal)", m),
+        _ => (" ($m)", m),
+    }
+}
+
+/// A fraction as a percentage with three decimals, without the sign.
+fn pct3_plain(x: f64) -> String {
+    pct3(x).trim_end_matches('%').to_string()
+}
+
+/// A difference in percentage points with two decimals.
+fn points(x: f64) -> String {
+    if x.is_finite() { format!("{:.2}", x * 100.0) } else { "—".into() }
+}
+
+/// A difference as `+12.3 ± 0.4 (8.9)`: mean, paired standard error, unpaired standard error.
+fn difference(d: Option<&Difference>, f: fn(f64) -> String) -> String {
+    let Some(d) = d else { return "—".into() };
+    let mean = f(d.mean);
+    // A "+" only on a difference that shows a digit other than zero.
+    let shows = mean.bytes().any(|b| (b'1'..=b'9').contains(&b));
+    let sign = if d.mean > 0.0 && shows { "+" } else { "" };
+    format!("{sign}{mean} ± {} ({})", f(d.se_paired), f(d.se_unpaired))
+}
+
+/// Reads one statistic off a distribution.
+type Pick = fn(&Distribution) -> f64;
+
+/// One section of the table: outputs as rows, one column per scenario.
+struct Section<'a> {
+    runs: &'a [RunResult],
+    diffs: &'a [Differences],
+    table: Table,
+}
+
+impl Section<'_> {
+    /// A row: the output's name (or nothing), the statistic, then `cells`.
+    fn row(&mut self, head: String, statistic: &str, cells: impl Iterator<Item = String>) {
+        let mut row = vec![head, statistic.to_string()];
+        row.extend(cells);
+        self.table.row(row);
+    }
+
+    /// The Δ row: nothing under the first scenario, then each difference from it.
+    fn differences(&mut self, statistic: &str, cell: impl Fn(&Differences) -> String) {
+        let diffs = self.diffs;
+        let cells = std::iter::once(String::new()).chain(diffs.iter().map(cell));
+        self.row(String::new(), statistic, cells);
+        self.table.row(Vec::new());
+    }
+
+    fn metric(&mut self, name: &str) {
+        let runs = self.runs;
+        let Some(unit) = runs.iter().find_map(|r| r.metric(name)).map(|m| m.unit) else {
+            return;
+        };
+        let (suffix, f) = formatter(unit);
+        let stats: [(&str, Pick); 5] = [
+            ("mean", |d| d.mean),
+            ("± MC error", |d| d.se),
+            ("P10", |d| d.p10),
+            ("P50", |d| d.p50),
+            ("P90", |d| d.p90),
+        ];
+        for (k, (statistic, pick)) in stats.into_iter().enumerate() {
+            let head = if k == 0 { format!("{name}{suffix}") } else { String::new() };
+            let cells =
+                runs.iter().map(|r| r.metric(name).map_or("—".into(), |m| f(pick(&m.stats))));
+            self.row(head, statistic, cells);
+        }
+        self.differences("Δ mean ± paired (unpaired)", |d| difference(d.metric(name), f));
+    }
+
+    fn probability(&mut self, name: &str) {
+        let runs = self.runs;
+        let cells =
+            runs.iter().map(|r| r.probability(name).map_or("—".into(), |p| p.chance.display()));
+        self.row(format!("P({name})"), "estimate [95%]", cells);
+        self.differences("Δ pp ± paired (unpaired)", |d| difference(d.probability(name), points));
+    }
+
+    fn event(&mut self, name: &str) {
+        let runs = self.runs;
+        let median = |r: &RunResult| {
+            let Some(e) = r.event(name) else { return "—".to_string() };
+            let (c, end) = (&e.curve, r.header.end_year);
+            match c.median_year {
+                Some(y) => {
+                    let lo = c.median_year_ci95[0].map_or("—".into(), |y| y.to_string());
+                    let hi =
+                        c.median_year_ci95[1].map_or(format!("after {end}"), |y| y.to_string());
+                    format!("{y} [{lo}, {hi}]")
+                }
+                None => format!("after {end}"),
+            }
+        };
+        self.row(name.to_string(), "median year [95%]", runs.iter().map(median));
+        let by = runs
+            .iter()
+            .map(|r| r.event(name).map_or("—".into(), |e| e.curve.by_horizon.display()));
+        self.row(String::new(), "P(by the last year)", by);
+        self.differences("Δ pp ± paired (unpaired)", |d| difference(d.event(name), points));
+    }
+}
+
+fn table(scenarios: &[Scenario], r: &CompareResult) -> String {
+    let h = &r.header;
+    let labels = labels(scenarios);
+    let mut out = String::new();
+    out.push_str(&style::bold(&format!(
+        "Comparison of {} scenarios on common random numbers — Monte Carlo, {} paths",
+        scenarios.len(),
+        h.paths
+    )));
+    out.push('\n');
+    out.push_str(&style::dim(&format!(
+        "Seed {}, {} sampling, standard errors {}. Every path runs under each scenario with the same random \
+         numbers; Δ is the mean of the per-path differences from {}, ± its standard error, and in brackets \
+         the standard error two independent runs would have, sqrt(se_A² + se_B²). Money in millions of {} \
+         US dollars unless nominal. — : the output does not apply to the scenario.",
+        h.seed,
+        h.sampler,
+        match h.se_method {
+            SeMethod::Iid => "sd/√n".to_string(),
+            SeMethod::BetweenBlocks =>
+                format!("from the spread of {} blocks of {}", h.blocks, h.block_size),
+        },
+        labels[0],
+        h.base_year,
+    )));
+    out.push('\n');
+    let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    for (label, s) in labels.iter().zip(scenarios) {
+        let title = if s.title.is_empty() { String::new() } else { format!(": {}", s.title) };
+        let pad = " ".repeat(width - label.chars().count());
+        out.push_str(&format!("  {label}{pad}  {} ({}){title}\n", s.name, s.hash));
+    }
+    out.push('\n');
+
+    let has = |r: &RunResult, name: &str| r.metric(name).is_some();
+    let metrics: Vec<&str> =
+        METRICS.iter().map(|m| m.name).filter(|n| r.runs.iter().any(|run| has(run, n))).collect();
+    let probabilities: Vec<&str> = PROBABILITIES
+        .iter()
+        .map(|p| p.name)
+        .filter(|n| r.runs.iter().any(|run| run.probability(n).is_some()))
+        .collect();
+    let events: Vec<&str> = EVENTS
+        .iter()
+        .map(|e| e.name)
+        .filter(|n| r.runs.iter().any(|run| run.event(n).is_some()))
+        .collect();
+    for (title, deal) in [("Deal", true), ("Projects and the state's receipts", false)] {
+        let mut columns: Vec<(&str, Align)> = vec![(title, Align::Left), ("", Align::Left)];
+        columns.extend(labels.iter().map(|l| (l.as_str(), Align::Right)));
+        let mut section =
+            Section { runs: &r.runs, diffs: &r.differences, table: Table::new(&columns) };
+        for name in metrics.iter().filter(|n| is_deal(n) == deal) {
+            section.metric(name);
+        }
+        for name in probabilities.iter().filter(|n| is_deal(n) == deal) {
+            section.probability(name);
+        }
+        for name in events.iter().filter(|n| is_deal(n) == deal) {
+            section.event(name);
+        }
+        out.push_str(&section.table.render());
+    }
+    out.push_str(&format!(
+        "Probabilities carry 95% Wilson intervals; P(by the last year): the event happens by {}.\n",
+        h.end_year
+    ));
+    out
+}

@@ -1,0 +1,386 @@
+//! Several scenarios on common random numbers, with paired differences from the first.
+//!
+//! Every path is simulated once under each scenario with the same seed and path index. Each scenario
+//! draws its own uncertain inputs from its own registry, and a draw is a function of the seed, the path
+//! and the input's name, so inputs the scenarios share take the same values on a path: the four deal
+//! versions built on one base see the same prices, war and projects, and differ only by their deals.
+//! The difference of a metric between two scenarios is then computed path by path, and its standard
+//! error comes from the spread of those per-path differences (with Latin hypercube and Sobol sampling,
+//! from the spread of the full blocks' mean differences, as a run does). When the scenarios respond
+//! alike to the shared randomness, that error is far smaller than the unpaired
+//! `sqrt(se_A² + se_B²)` of two independent runs, which the result reports alongside for comparison.
+//!
+//! The work goes through the run's scheduler: blocks of paths cut into chunks, simulated in parallel
+//! and absorbed strictly in path order, so the result is bitwise identical for any number of threads
+//! and memory does not grow with the number of paths.
+//!
+//! ```no_run
+//! use subsoil_engine::{RunConfig, compare};
+//!
+//! let names = ["ukraine-mar-2025-draft", "ukraine-final-2025"];
+//! let scenarios = names
+//!     .iter()
+//!     .map(|n| subsoil_scenario::load(n, &[]))
+//!     .collect::<Result<Vec<_>, _>>()?;
+//! let result = compare(&scenarios, &RunConfig::new(10_000, 1))?;
+//! if let Some(d) = result.differences[0].metric("partner-npv") {
+//!     println!("final − March draft: {} ± {} (unpaired ± {})", d.mean, d.se_paired, d.se_unpaired);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use serde::Serialize;
+use subsoil_core::{Model, PathOutcome, Workspace, simulate};
+use subsoil_scenario::Scenario;
+use subsoil_stats::Moments;
+
+use crate::accumulate::{Chunk, Plan, Stats};
+use crate::draws::{PathRandomness, ScalarDraws, Scratch};
+use crate::report::{self, Chance, Distribution, RunHeader, RunResult, SeContext};
+use crate::run::{self, RunConfig, RunError, Schedule, Work};
+
+/// The paired difference of one output between a scenario and the first one.
+#[derive(Clone, Debug, Serialize)]
+pub struct Difference {
+    /// Output name (a metric, a probability, or an event whose probability within the horizon is
+    /// compared).
+    #[serde(skip)]
+    pub name: &'static str,
+    /// Paths on which both values were finite (all of them, unless the model has a bug).
+    pub n: u64,
+    /// Mean over paths of (this scenario's value − the first scenario's value). For a probability, the
+    /// difference of the probabilities.
+    pub mean: f64,
+    /// Monte Carlo standard error of `mean`, from the per-path differences (between blocks for Latin
+    /// hypercube and Sobol, as the run's standard errors).
+    pub se_paired: f64,
+    /// `sqrt(se_A² + se_B²)` from the two scenarios' own standard errors: what the error would be had
+    /// the scenarios been run on independent random numbers.
+    pub se_unpaired: f64,
+}
+
+/// Paired differences of one scenario from the first, for every output both report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Differences {
+    /// Position of the scenario in the comparison (1 or more; the first is the reference).
+    #[serde(skip)]
+    pub scenario: usize,
+    /// Scalar metrics, in report order.
+    #[serde(serialize_with = "report::keyed")]
+    pub metrics: Vec<Difference>,
+    /// Probabilities, in report order.
+    #[serde(serialize_with = "report::keyed")]
+    pub probabilities: Vec<Difference>,
+    /// Time-to-event curves, compared by P(the event within the horizon).
+    #[serde(serialize_with = "report::keyed")]
+    pub events: Vec<Difference>,
+}
+
+impl Differences {
+    /// The difference of the metric called `name`, if both scenarios report it.
+    pub fn metric(&self, name: &str) -> Option<&Difference> {
+        self.metrics.iter().find(|d| d.name == name)
+    }
+
+    /// The difference of the probability called `name`, if both scenarios report it.
+    pub fn probability(&self, name: &str) -> Option<&Difference> {
+        self.probabilities.iter().find(|d| d.name == name)
+    }
+
+    /// The difference of P(event within the horizon) for the event called `name`.
+    pub fn event(&self, name: &str) -> Option<&Difference> {
+        self.events.iter().find(|d| d.name == name)
+    }
+}
+
+/// Everything a comparison reports.
+#[derive(Clone, Debug)]
+pub struct CompareResult {
+    /// How the comparison was run (paths, seed, sampler, blocks, standard-error method); years are the
+    /// first scenario's.
+    pub header: RunHeader,
+    /// Each scenario's results, in the order given, as a run of it with the same configuration would
+    /// report them.
+    pub runs: Vec<RunResult>,
+    /// For each scenario after the first, in order, its paired differences from the first.
+    pub differences: Vec<Differences>,
+}
+
+/// Runs `scenarios` on common random numbers as `config` says.
+///
+/// # Errors
+///
+/// [`RunError::NoScenarios`] for an empty list, otherwise as [`crate::run`].
+pub fn compare(scenarios: &[Scenario], config: &RunConfig) -> Result<CompareResult, RunError> {
+    compare_observed(scenarios, config, &|_| {})
+}
+
+/// Like [`compare`], calling `progress(n)` from a worker thread each time `n` more paths are done under
+/// every scenario.
+///
+/// # Errors
+///
+/// As [`compare`].
+pub fn compare_observed(
+    scenarios: &[Scenario],
+    config: &RunConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<CompareResult, RunError> {
+    if scenarios.is_empty() {
+        return Err(RunError::NoScenarios);
+    }
+    let (sampler, pool) = run::prepare(config)?;
+    let members = scenarios
+        .iter()
+        .map(|s| {
+            Ok(Member {
+                model: &s.model,
+                plan: Plan::new(&s.model),
+                draws: run::drawer(s, sampler)?,
+            })
+        })
+        .collect::<Result<Vec<_>, RunError>>()?;
+    let pairs = members[1..].iter().map(|m| Pairing::new(&members[0].plan, &m.plan)).collect();
+    let paired = Paired { members, pairs, seed: config.seed };
+    let schedule = Schedule::new(config, progress);
+    let (stats, totals) = pool.install(|| schedule.drive(&paired, pool.current_num_threads()));
+
+    let se = run::se_context(config, &stats[0]);
+    let runs: Vec<RunResult> = paired
+        .members
+        .iter()
+        .zip(&stats)
+        .map(|(m, total)| report::build(m.model, &m.plan, total, se, run::header(config)))
+        .collect();
+    let differences = paired
+        .pairs
+        .iter()
+        .zip(&totals)
+        .enumerate()
+        .map(|(i, (pairing, total))| pairing.report(i + 1, total, &runs[0], &runs[i + 1], &se))
+        .collect();
+    Ok(CompareResult { header: runs[0].header.clone(), runs, differences })
+}
+
+/// One scenario of a comparison.
+struct Member<'a> {
+    model: &'a Model,
+    plan: Plan,
+    draws: ScalarDraws,
+}
+
+/// Which outputs a scenario shares with the first: `(position in the first's record, position in its
+/// own)` for metrics, probabilities and events.
+struct Pairing {
+    metrics: Vec<(usize, usize)>,
+    probabilities: Vec<(usize, usize)>,
+    events: Vec<(usize, usize)>,
+}
+
+impl Pairing {
+    fn new(first: &Plan, other: &Plan) -> Pairing {
+        fn matched<T>(
+            a: &[&T],
+            b: &[&T],
+            name: impl Fn(&T) -> &'static str,
+        ) -> Vec<(usize, usize)> {
+            b.iter()
+                .enumerate()
+                .filter_map(|(j, y)| a.iter().position(|x| name(x) == name(y)).map(|i| (i, j)))
+                .collect()
+        }
+        Pairing {
+            metrics: matched(&first.metrics, &other.metrics, |m| m.name),
+            probabilities: matched(&first.probabilities, &other.probabilities, |p| p.name),
+            events: matched(&first.events, &other.events, |e| e.name),
+        }
+    }
+
+    fn total(&self) -> PairTotal {
+        PairTotal {
+            metrics: vec![PairedMean::default(); self.metrics.len()],
+            probabilities: vec![PairedMean::default(); self.probabilities.len()],
+            events: vec![PairedMean::default(); self.events.len()],
+        }
+    }
+
+    /// Folds one path: `a` is the first scenario's record of it, `b` this scenario's.
+    fn push(&self, total: &mut PairTotal, a: Record<'_>, b: Record<'_>) {
+        for (acc, &(i, j)) in total.metrics.iter_mut().zip(&self.metrics) {
+            acc.push(b.0[j] - a.0[i]);
+        }
+        let indicator = |hit: bool| if hit { 1.0 } else { 0.0 };
+        for (acc, &(i, j)) in total.probabilities.iter_mut().zip(&self.probabilities) {
+            acc.push(indicator(b.1[j]) - indicator(a.1[i]));
+        }
+        for (acc, &(i, j)) in total.events.iter_mut().zip(&self.events) {
+            acc.push(indicator(b.2[j].is_some()) - indicator(a.2[i].is_some()));
+        }
+    }
+
+    /// The differences of scenario `scenario` (whose run is `b`) from the first (`a`).
+    fn report(
+        &self,
+        scenario: usize,
+        total: &PairTotal,
+        a: &RunResult,
+        b: &RunResult,
+        se: &SeContext,
+    ) -> Differences {
+        let unpaired = |x: f64, y: f64| x.hypot(y);
+        let metric = |(acc, &(i, j)): (&PairedMean, &(usize, usize))| {
+            let (x, y): (&Distribution, &Distribution) = (&a.metrics[i].stats, &b.metrics[j].stats);
+            acc.difference(b.metrics[j].name, se, unpaired(x.se, y.se))
+        };
+        let probability = |(acc, &(i, j)): (&PairedMean, &(usize, usize))| {
+            let (x, y): (&Chance, &Chance) =
+                (&a.probabilities[i].chance, &b.probabilities[j].chance);
+            acc.difference(b.probabilities[j].name, se, unpaired(x.se, y.se))
+        };
+        let event = |(acc, &(i, j)): (&PairedMean, &(usize, usize))| {
+            let (x, y) = (&a.events[i].curve.by_horizon, &b.events[j].curve.by_horizon);
+            acc.difference(b.events[j].name, se, unpaired(x.se, y.se))
+        };
+        Differences {
+            scenario,
+            metrics: total.metrics.iter().zip(&self.metrics).map(metric).collect(),
+            probabilities: total
+                .probabilities
+                .iter()
+                .zip(&self.probabilities)
+                .map(probability)
+                .collect(),
+            events: total.events.iter().zip(&self.events).map(event).collect(),
+        }
+    }
+}
+
+/// The values, flags and event years of one path under one scenario.
+type Record<'a> = (&'a [f64], &'a [bool], &'a [Option<u32>]);
+
+/// The mean of per-path differences, with the moments of the current block and of the full blocks'
+/// means (for the between-block standard error).
+#[derive(Clone, Debug, Default)]
+struct PairedMean {
+    all: Moments,
+    block: Moments,
+    block_means: Moments,
+}
+
+impl PairedMean {
+    fn push(&mut self, x: f64) {
+        self.all.push(x);
+        self.block.push(x);
+    }
+
+    fn end_block(&mut self, full: bool) {
+        if full && let Some(m) = self.block.mean() {
+            self.block_means.push(m);
+        }
+        self.block = Moments::new();
+    }
+
+    fn difference(&self, name: &'static str, se: &SeContext, se_unpaired: f64) -> Difference {
+        let var = self.all.variance().unwrap_or(f64::NAN);
+        let iid = self.all.se().unwrap_or(f64::NAN);
+        let blocks = se.between_blocks(&self.block_means, var);
+        Difference {
+            name,
+            n: self.all.count(),
+            mean: self.all.mean().unwrap_or(f64::NAN),
+            se_paired: se.choose(iid, blocks),
+            se_unpaired,
+        }
+    }
+}
+
+/// The paired accumulators of one scenario after the first.
+#[derive(Clone, Debug)]
+struct PairTotal {
+    metrics: Vec<PairedMean>,
+    probabilities: Vec<PairedMean>,
+    events: Vec<PairedMean>,
+}
+
+impl PairTotal {
+    fn end_block(&mut self, full: bool) {
+        let all = self.metrics.iter_mut().chain(&mut self.probabilities).chain(&mut self.events);
+        for acc in all {
+            acc.end_block(full);
+        }
+    }
+}
+
+/// The work of a comparison: each path under every scenario.
+struct Paired<'a> {
+    members: Vec<Member<'a>>,
+    /// One per scenario after the first.
+    pairs: Vec<Pairing>,
+    seed: u64,
+}
+
+impl Work for Paired<'_> {
+    type Local = Vec<(Workspace, PathOutcome, Scratch)>;
+    type Chunk = Vec<Chunk>;
+    type Total = (Vec<Stats>, Vec<PairTotal>);
+
+    fn local(&self) -> Self::Local {
+        self.members
+            .iter()
+            .map(|m| (Workspace::new(m.model), PathOutcome::new(m.model, false), m.draws.scratch()))
+            .collect()
+    }
+
+    fn chunk(&self, paths: usize) -> Vec<Chunk> {
+        self.members.iter().map(|m| Chunk::with_capacity(&m.plan, paths)).collect()
+    }
+
+    fn total(&self) -> Self::Total {
+        let stats = self.members.iter().map(|m| Stats::new(&m.plan)).collect();
+        (stats, self.pairs.iter().map(Pairing::total).collect())
+    }
+
+    fn simulate(&self, local: &mut Self::Local, first: u64, end: u64, chunk: &mut Vec<Chunk>) {
+        // One scenario after another over the chunk's paths, so each keeps its workspace warm; the
+        // order does not matter to the result, which only depends on (seed, path).
+        for ((m, (ws, out, scratch)), buf) in self.members.iter().zip(local).zip(chunk) {
+            buf.clear();
+            for path in first..end {
+                m.draws.fill(path, scratch);
+                let r = PathRandomness { seed: self.seed, path, scalars: scratch.values() };
+                simulate(m.model, &r, ws, out);
+                buf.record(&m.plan, m.model, out);
+            }
+        }
+    }
+
+    fn absorb(&self, (stats, totals): &mut Self::Total, chunk: &Vec<Chunk>) {
+        for ((m, s), buf) in self.members.iter().zip(stats.iter_mut()).zip(chunk) {
+            s.absorb(&m.plan, buf);
+        }
+        let (first, rest) = (&self.members[0], &self.members[1..]);
+        for p in 0..chunk[0].paths() {
+            let a = chunk[0].path(&first.plan, p);
+            for (((m, pairing), total), buf) in
+                rest.iter().zip(&self.pairs).zip(totals.iter_mut()).zip(&chunk[1..])
+            {
+                pairing.push(total, a, buf.path(&m.plan, p));
+            }
+        }
+    }
+
+    fn end_block(&self, (stats, totals): &mut Self::Total, full: bool) {
+        for s in stats {
+            s.end_block(full);
+        }
+        for t in totals {
+            t.end_block(full);
+        }
+    }
+}
+
+impl report::Named for Difference {
+    fn key(&self) -> &'static str {
+        self.name
+    }
+}
