@@ -66,7 +66,8 @@ pub fn run(args: &CompareArgs) -> ExitCode {
         block_size: subsoil_engine::DEFAULT_BLOCK_SIZE,
     };
     let progress = Progress::new(args.paths);
-    let outcome = subsoil_engine::compare_observed(&scenarios, &config, &|n| progress.advance(n));
+    let refs: Vec<&Scenario> = scenarios.iter().collect();
+    let outcome = subsoil_engine::compare_observed(&refs, &config, &|n| progress.advance(n));
     progress.finish();
     let result = match outcome {
         Ok(r) => r,

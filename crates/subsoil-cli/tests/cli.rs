@@ -173,3 +173,50 @@ fn the_scenario_reference_in_docs_is_current() {
         "docs/scenario-reference.md is stale: regenerate it with `cargo run --release -- reference > docs/scenario-reference.md`"
     );
 }
+
+#[test]
+fn the_base_case_table_ends_with_the_deal() {
+    let out = subsoil(&["run", "--deterministic"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    let deal = &s[s.find("Deal: ").expect("a deal section")..];
+    assert!(s.find("Deal: ") > s.find("total (47 projects)"), "the deal comes after the projects");
+    for want in [
+        "partner receipts ($m nominal)",
+        "partner receipts ($m)",
+        "partner capital account, cash and credits ($m nominal)",
+        "partner NPV at",
+        "host payments into the fund ($m)",
+        "host payments, PV at the valuation rate ($m)",
+        "largest yearly host payment (% of GDP)",
+        "fund value at 2075 ($m)",
+        "paid out to United States (DFC) ($m)",
+    ] {
+        assert!(deal.contains(want), "the deal section lacks {want:?}:\n{deal}");
+    }
+    // The base case of the final text: distributions after the ten-year lock-up, the aid never repaid.
+    let line = |start: &str| {
+        deal.lines().find(|l| l.starts_with(start)).unwrap_or_else(|| panic!("{start}:\n{deal}"))
+    };
+    assert!(line("first distribution to the partner").ends_with("2035"));
+    assert!(line("aid given, 174,200.0 $m nominal, repaid").ends_with("not by 2075"));
+    assert!(!deal.contains("deal target"), "the final text has no target");
+    // The February draft has the $500bn target; the framework distributes nothing.
+    let out = subsoil(&["run", "ukraine-feb-2025-draft", "--deterministic"]);
+    let s = text(&out.stdout);
+    assert!(s.contains("deal target, 500,000.0 $m nominal, reached"), "{s}");
+    let out = subsoil(&["run", "ukraine-feb-2025-framework", "--deterministic"]);
+    let s = text(&out.stdout);
+    let first = s.lines().find(|l| l.starts_with("first distribution")).expect("line");
+    assert!(first.ends_with("not by 2075"), "{first}");
+}
+
+#[test]
+fn an_idle_operation_starts_idle_in_the_monte_carlo_table() {
+    let out = subsoil(&["run", "--paths", "50"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    let row = s.lines().find(|l| l.starts_with("zavallia-graphite")).expect("zavallia-graphite");
+    assert_eq!(row.split_whitespace().nth(1), Some("idle"), "{row}");
+    assert!(!s.contains(" ready "), "no project starts \"ready\":\n{s}");
+}

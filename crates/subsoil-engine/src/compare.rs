@@ -17,12 +17,9 @@
 //! ```no_run
 //! use subsoil_engine::{RunConfig, compare};
 //!
-//! let names = ["ukraine-mar-2025-draft", "ukraine-final-2025"];
-//! let scenarios = names
-//!     .iter()
-//!     .map(|n| subsoil_scenario::load(n, &[]))
-//!     .collect::<Result<Vec<_>, _>>()?;
-//! let result = compare(&scenarios, &RunConfig::new(10_000, 1))?;
+//! let march = subsoil_scenario::load("ukraine-mar-2025-draft", &[])?;
+//! let last = subsoil_scenario::load("ukraine-final-2025", &[])?;
+//! let result = compare(&[&march, &last], &RunConfig::new(10_000, 1))?;
 //! if let Some(d) = result.differences[0].metric("partner-npv") {
 //!     println!("final − March draft: {} ± {} (unpaired ± {})", d.mean, d.se_paired, d.se_unpaired);
 //! }
@@ -106,12 +103,13 @@ pub struct CompareResult {
     pub differences: Vec<Differences>,
 }
 
-/// Runs `scenarios` on common random numbers as `config` says.
+/// Runs `scenarios` on common random numbers as `config` says. The same scenario may appear more than
+/// once.
 ///
 /// # Errors
 ///
 /// [`RunError::NoScenarios`] for an empty list, otherwise as [`crate::run`].
-pub fn compare(scenarios: &[Scenario], config: &RunConfig) -> Result<CompareResult, RunError> {
+pub fn compare(scenarios: &[&Scenario], config: &RunConfig) -> Result<CompareResult, RunError> {
     compare_observed(scenarios, config, &|_| {})
 }
 
@@ -122,7 +120,7 @@ pub fn compare(scenarios: &[Scenario], config: &RunConfig) -> Result<CompareResu
 ///
 /// As [`compare`].
 pub fn compare_observed(
-    scenarios: &[Scenario],
+    scenarios: &[&Scenario],
     config: &RunConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CompareResult, RunError> {

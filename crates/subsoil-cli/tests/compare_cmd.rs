@@ -1,0 +1,261 @@
+//! `subsoil compare` as a user meets it: the four built-in deals side by side, the JSON a script reads,
+//! the same bytes on any number of threads, a deal variant written as a two-line file, and bad input
+//! refused with exit status 2 and nothing on standard output.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn subsoil(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_subsoil"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the subsoil binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// A scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("subsoil-compare-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+const DEALS: [&str; 4] = [
+    "ukraine-feb-2025-draft",
+    "ukraine-feb-2025-framework",
+    "ukraine-mar-2025-draft",
+    "ukraine-final-2025",
+];
+
+/// Paths for the thread-count test: in release builds (as the CI runs the tests) three blocks, the last
+/// one partial, so Latin hypercube and Sobol errors come from the spread between blocks; in debug
+/// builds, many times slower, a single partial block.
+const PATHS: &str = if cfg!(debug_assertions) { "1000" } else { "9000" };
+
+#[test]
+fn the_four_deals_print_side_by_side_with_differences_from_the_first() {
+    let mut args = vec!["compare"];
+    args.extend(DEALS);
+    args.extend(["--paths", "200"]);
+    let out = subsoil(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    // Columns drop the shared `ukraine-` prefix; the legend gives the full names.
+    let header = s.lines().find(|l| l.starts_with("Deal")).expect("the deal section");
+    for label in ["feb-2025-draft", "feb-2025-framework", "mar-2025-draft", "final-2025"] {
+        assert!(header.contains(label), "{header}");
+    }
+    for name in DEALS {
+        assert!(s.lines().any(|l| l.trim_start().starts_with(&name[8..]) && l.contains(name)));
+    }
+    for want in [
+        "Comparison of 4 scenarios on common random numbers — Monte Carlo, 200 paths",
+        "partner-receipts ($m)",
+        "partner-npv ($m)",
+        "host-payments-max-gdp-share (%)",
+        "fund-value ($m)",
+        "partner-first-distribution",
+        "Δ mean ± paired (unpaired)",
+        "Projects and the state's receipts",
+    ] {
+        assert!(s.contains(want), "the table lacks {want:?}:\n{s}");
+    }
+    // The $500bn target exists only in the February draft: a figure there, "—" under the other three.
+    let target = s.lines().find(|l| l.starts_with("P(partner-target-reached)")).expect("target");
+    assert_eq!(target.matches('—').count(), 3, "{target}");
+    assert!(target.contains('%'), "{target}");
+    // The first column has no difference; the other three have one each.
+    let diff = s.lines().find(|l| l.contains("Δ mean ± paired (unpaired)")).expect("Δ row");
+    assert_eq!(diff.matches(" ± ").count(), 4, "{diff}");
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn json_has_the_manifest_each_scenario_and_the_differences() {
+    let mut args = vec!["compare"];
+    args.extend(&DEALS[1..]);
+    args.extend(["--paths", "300", "--seed", "4", "--format", "json"]);
+    let v = json(&subsoil(&args));
+    let m = &v["manifest"];
+    assert_eq!(m["mode"], "compare");
+    assert_eq!(m["seed"], 4);
+    assert_eq!(m["paths"], 300);
+    assert_eq!(m["sampler"], "random");
+    assert_eq!(m["block_size"], 4096);
+    assert_eq!(m["se_method"], "iid");
+    assert!(m["subsoil_version"].is_string());
+    assert!(m.get("threads").is_none(), "the thread count must not be in the output");
+    let ids = m["scenarios"].as_array().expect("scenarios in the manifest");
+    assert_eq!(ids.len(), 3);
+    for (id, name) in ids.iter().zip(&DEALS[1..]) {
+        assert_eq!(id["scenario"], *name);
+        assert_eq!(id["scenario_hash"].as_str().map(str::len), Some(16), "{id}");
+    }
+    let scenarios = v["scenarios"].as_array().expect("scenarios");
+    assert_eq!(scenarios.len(), 3);
+    for s in scenarios {
+        let receipts = &s["metrics"]["partner-receipts"];
+        for key in ["mean", "se", "p10", "p50", "p90"] {
+            assert!(receipts[key].is_number(), "{}: partner-receipts lacks {key}", s["scenario"]);
+        }
+        assert!(s["probabilities"]["partner-aid-repaid"]["ci95"].is_array());
+        assert!(s["events"]["partner-first-distribution"]["by_horizon"]["p"].is_number());
+    }
+    let diffs = v["differences"].as_array().expect("differences");
+    assert_eq!(diffs.len(), 2);
+    for (d, name) in diffs.iter().zip(&DEALS[2..]) {
+        assert_eq!(d["scenario"], *name);
+        assert_eq!(d["from"], DEALS[1]);
+        let x = &d["metrics"]["host-payments"];
+        for key in ["n", "mean", "se_paired", "se_unpaired"] {
+            assert!(x[key].is_number(), "host-payments lacks {key}: {x}");
+        }
+        // The difference is the difference of the two columns' means, up to rounding.
+        let mean =
+            |i: usize| scenarios[i]["metrics"]["host-payments"]["mean"].as_f64().expect("mean");
+        let i = if *name == DEALS[2] { 1 } else { 2 };
+        let got = x["mean"].as_f64().expect("mean");
+        assert!((got - (mean(i) - mean(0))).abs() <= 1e-9 * mean(0).abs().max(1.0), "{x}");
+        assert!(d["probabilities"]["ceasefire-by-2030"]["se_paired"].is_number());
+        assert!(d["events"]["ceasefire"]["mean"].is_number());
+    }
+}
+
+#[test]
+fn a_scenario_compared_with_itself_shows_differences_of_exactly_zero() {
+    let v = json(&subsoil(&[
+        "compare",
+        "ukraine-final-2025",
+        "ukraine-final-2025",
+        "--paths",
+        "300",
+        "--format",
+        "json",
+    ]));
+    let d = &v["differences"][0];
+    let mut seen = 0;
+    for section in ["metrics", "probabilities", "events"] {
+        for (name, x) in d[section].as_object().expect("section") {
+            assert_eq!(x["mean"].as_f64(), Some(0.0), "{section} {name}");
+            assert_eq!(x["se_paired"].as_f64(), Some(0.0), "{section} {name}");
+            seen += 1;
+        }
+    }
+    assert!(seen > 20, "only {seen} differences");
+    assert!(d["metrics"]["partner-receipts"]["se_unpaired"].as_f64().is_some_and(|x| x > 0.0));
+}
+
+#[test]
+fn the_same_seed_prints_the_same_bytes_on_one_and_two_threads() {
+    for (format, sampler) in [("json", "lhs"), ("table", "sobol")] {
+        let args = |threads| {
+            let mut a = vec!["compare", "ukraine-mar-2025-draft", "ukraine-final-2025"];
+            a.extend(["--paths", PATHS, "--seed", "11", "--sampler", sampler]);
+            a.extend(["--format", format, "--threads", threads]);
+            a
+        };
+        let one = subsoil(&args("1"));
+        let two = subsoil(&args("2"));
+        assert!(one.status.success(), "{}", text(&one.stderr));
+        assert!(
+            one.stdout == two.stdout,
+            "{format}/{sampler}: output differs between 1 and 2 threads"
+        );
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_slice(&one.stdout).expect("json");
+            let method = if PATHS == "9000" { "between-blocks" } else { "iid" };
+            assert_eq!(v["manifest"]["se_method"], method);
+        }
+    }
+}
+
+#[test]
+fn a_deal_variant_written_as_a_file_is_compared_with_its_base() {
+    // The example of `subsoil compare --help`: the final agreement with distributions from 2030.
+    let dir = scratch("variant");
+    let path = dir.join("my-final-variant.toml");
+    std::fs::write(
+        &path,
+        "format-version = 1\nextends = \"ukraine-final-2025\"\n[metadata]\nname = \"final-lock-up-2030\"\n[deal]\nlock-up-until = 2030\n",
+    )
+    .expect("write");
+    let v = json(&subsoil(&[
+        "compare",
+        "ukraine-final-2025",
+        path.to_str().expect("utf-8 path"),
+        "--paths",
+        "400",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+    ]));
+    let x = &v["differences"][0]["metrics"]["partner-receipts"];
+    let (mean, paired, unpaired) = (
+        x["mean"].as_f64().expect("mean"),
+        x["se_paired"].as_f64().expect("se"),
+        x["se_unpaired"].as_f64().expect("se"),
+    );
+    // Measured with seed 3: the lock-up moves the partner's receipts by about 30 paired standard
+    // errors, and the paired error is about a third of the unpaired one; 5 and 0.6 leave wide margins.
+    assert!(mean.abs() > 5.0 * paired, "{x}");
+    assert!(paired < 0.6 * unpaired, "{x}");
+    assert_eq!(v["manifest"]["scenarios"][1]["scenario"], "final-lock-up-2030");
+}
+
+#[test]
+fn bad_input_is_refused_with_exit_status_2_and_nothing_on_stdout() {
+    let dir = scratch("bad");
+    let broken = dir.join("broken.toml");
+    std::fs::write(
+        &broken,
+        "format-version = 1\nextends = \"ukraine-final-2025\"\n[fiscal]\ncit-rate = 18\n",
+    )
+    .expect("write");
+    let broken = broken.to_str().expect("utf-8 path");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["compare", "ukraine-final-2025"], "SCENARIO"),
+        (vec!["compare", "ukraine-final-2025", "no-such-scenario"], "ukraine-mar-2025-draft"),
+        (vec!["compare", "ukraine-final-2025", broken], "fiscal.cit-rate"),
+        (
+            vec!["compare", "ukraine-final-2025", "ukraine-mar-2025-draft", "--paths", "0"],
+            "--paths",
+        ),
+        (
+            vec!["compare", "ukraine-final-2025", "ukraine-mar-2025-draft", "--sampler", "halton"],
+            "possible values: random, lhs, sobol",
+        ),
+        (
+            vec![
+                "compare",
+                "ukraine-final-2025",
+                "ukraine-mar-2025-draft",
+                "--set",
+                "rates.valuation=12",
+            ],
+            "rates.valuation",
+        ),
+        (
+            vec!["compare", "ukraine-final-2025", "ukraine-mar-2025-draft", "--format", "yaml"],
+            "--format",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = subsoil(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert!(out.stdout.is_empty(), "{args:?}: nothing may be written on bad input");
+        let err = text(&out.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
