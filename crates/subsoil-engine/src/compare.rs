@@ -108,7 +108,7 @@ pub struct CompareResult {
 ///
 /// # Errors
 ///
-/// [`RunError::NoScenarios`] for an empty list, otherwise as [`crate::run`].
+/// [`RunError::NoScenarios`] for an empty list, otherwise as [`crate::run()`].
 pub fn compare(scenarios: &[&Scenario], config: &RunConfig) -> Result<CompareResult, RunError> {
     compare_observed(scenarios, config, &|_| {})
 }
