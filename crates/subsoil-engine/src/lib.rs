@@ -2,8 +2,9 @@
 //! `subsoil-core`, inputs come from `subsoil-scenario`, random numbers from `subsoil-risk` and
 //! statistics from `subsoil-stats`.
 //!
-//! - [`base_case`]: one deterministic path with every input at its median.
-//! - [`run`]: the Monte Carlo run, reproducible bit for bit for any number of threads.
+//! - [`base_case()`]: one deterministic path with every input at its median.
+//! - [`run()`]: the Monte Carlo run, reproducible bit for bit for any number of threads.
+//! - [`compare()`]: several scenarios on common random numbers, with paired differences.
 //!
 //! ```no_run
 //! use subsoil_engine::{RunConfig, SamplerKind, run};
