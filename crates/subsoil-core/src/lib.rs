@@ -1,6 +1,6 @@
 //! The subsoil model: one simulated future of deposits, projects, prices, war and the state's receipts.
 //!
-//! This crate is pure: no I/O, no threads, no parsing and no random-number generator. [`simulate`] maps a
+//! This crate is pure: no I/O, no threads, no parsing and no random-number generator. [`simulate()`] maps a
 //! validated [`Model`] and a path's [`Randomness`] to a [`PathOutcome`]; everything else in subsoil feeds it
 //! (the scenario loader builds the model, the engine supplies random numbers) or consumes its results.
 //!

@@ -60,7 +60,7 @@ impl OuStep {
 }
 
 /// The real price an investor expects `years` ahead, knowing today's log price `x` and reverting toward
-/// the scenario's central long-run level (not the path's own): the median path exp(E[x]).
+/// the scenario's central long-run level (not the path's own): the median path exp(E\[x\]).
 #[inline]
 pub fn expected_price(x: f64, central_mu: f64, decay: f64, years: u32) -> f64 {
     (central_mu + (x - central_mu) * decay.powi(years as i32)).exp()

@@ -3,7 +3,7 @@
 //!
 //! [`crate::load`] keeps only the values in effect after layers are merged. A provenance listing needs
 //! more: a value that a later layer overrides is still a number in a built-in file and still needs its
-//! source. [`list`] therefore reads every layer on its own, walks it along the [schema](crate::schema)
+//! source. [`list`] therefore reads every layer on its own, walks it along [the schema](crate::schema)
 //! and reports each quantity and each whole-number field with its file and line, marking the ones in
 //! effect. It also lists the rows of the scenario's CSV files with their sources.
 //!

@@ -1,4 +1,4 @@
-//! The scenario reference (`docs/scenario-reference.md`), generated from the [schema](crate::schema).
+//! The scenario reference (`docs/scenario-reference.md`), generated from [the schema](crate::schema).
 
 use crate::quantity::fmt_num;
 use crate::schema::{Field, Q, ROOT, Req, Ty, Unit};

@@ -1,4 +1,4 @@
-//! Validation of a merged scenario tree against the [schema](crate::schema): types, units, ranges,
+//! Validation of a merged scenario tree against [the schema](crate::schema): types, units, ranges,
 //! required fields and unknown keys, all reported at once. What passes is collected into [`Values`],
 //! which lowering reads by dotted path.
 
