@@ -1,10 +1,11 @@
 //! War and peace on one path: when the war ends, whether a ceasefire holds, what a settlement gives up,
 //! and how the front creeps while the fighting lasts.
 //!
-//! Timeline. The first ceasefire comes `−ln(u)/λ` years after the start (or in a drawn calendar year);
-//! year `t` is at war when `t` is before it. In the first year of peace the ceasefire breaks down with
-//! probability `p₁`, later with yearly hazard `h`; war then resumes the next year, and a new ceasefire ends
-//! a war year with probability `1 − e^(−λ)`.
+//! Timeline. The first ceasefire comes `τ = −ln(u)/λ` years after the start (or in a drawn calendar year);
+//! a year is at war when the ceasefire comes after its middle (`τ > t + ½`), so in whole years the war lasts
+//! `τ` on average. In the first year of peace the ceasefire breaks down with probability `p₁`, later with
+//! yearly hazard `h`; war then resumes the next year, and a new ceasefire ends a war year with probability
+//! `1 − e^(−λ)`.
 //!
 //! Control. Each year of war, in every oblast where the front can move, one draw (shared by all the oblast's
 //! deposits, so neighbours move together) decides whether the front advances: the oblast's frontline
@@ -70,18 +71,19 @@ impl ConflictPath {
         let mut war = true;
         let mut peace_since = 0u32;
         for t in 0..h as u32 {
+            if war && self.first_peace.is_none() && first_time <= t as f64 + 0.5 {
+                // The first ceasefire came before the middle of this year: the year is at peace.
+                war = false;
+                peace_since = t;
+                self.first_peace = Some(t);
+            }
             if war {
                 self.at_war[t as usize] = true;
-                let ends = match self.first_peace {
-                    None => (t + 1) as f64 >= first_time,
-                    Some(_) => happens(r.uniform(c.stream, K_CEASEFIRE + t), p_new_ceasefire),
-                };
-                if ends {
+                if self.first_peace.is_some()
+                    && happens(r.uniform(c.stream, K_CEASEFIRE + t), p_new_ceasefire)
+                {
                     war = false;
                     peace_since = t + 1;
-                    if self.first_peace.is_none() && t + 1 < h as u32 {
-                        self.first_peace = Some(t + 1);
-                    }
                 }
             } else {
                 let since = t - peace_since;
@@ -123,6 +125,14 @@ impl ConflictPath {
             Some(s) => &m.conflict.settlements[s].lost_oblasts,
             None => &[],
         };
+        if self.first_peace == Some(0) {
+            // Peace from the first year: the settlement applies from the start.
+            for (d, dep) in m.deposits.iter().enumerate() {
+                if lost.contains(&dep.primary_oblast) {
+                    self.control[d * h] = Control::Occupied;
+                }
+            }
+        }
         for t in 0..h.saturating_sub(1) {
             // One draw per oblast and war year decides whether the front moves there.
             for (o, ob) in m.oblasts.iter().enumerate() {

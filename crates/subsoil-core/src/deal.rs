@@ -150,8 +150,6 @@ pub struct Deal {
     pub lock_up_until: Option<Year>,
     /// Waterfall tiers, in order; none means the fund retains (reinvests) everything.
     pub tiers: Vec<Tier>,
-    /// First year of the fund (cash, credits and hurdles before the simulation start are booked in it).
-    pub start_year: Year,
     /// The deal's target for the partner's cumulative receipts (nominal), if it has one.
     pub target: Option<Param>,
     /// The aid the partner gave, to compare its receipts with (nominal).

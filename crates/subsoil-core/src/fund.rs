@@ -9,7 +9,9 @@
 //!   interest first.
 //! - Each year: contributions from the year's receipts, then scheduled cash and credits, then the fund pays
 //!   its share of its projects' capital calls (never more cash than it has) and receives its share of their
-//!   distributions, then, from the lock-up year on, the cash above the reserve goes down the tiers.
+//!   distributions, then, from the lock-up year on, the cash above the reserve and above what it still owes
+//!   on its commitments goes down the tiers. A commitment is its share of the planned capex at the decision;
+//!   it is settled once the project pays out.
 //! - The fund's share of a project is its share of the capital paid in so far.
 //! - Capital accounts are credited with cash, credits without cash, and the host's contributions; they are
 //!   not reduced by distributions. Pro-rata tiers split by them.
@@ -225,6 +227,8 @@ impl FundPath {
                 return -pay;
             }
         } else if fcf > 0.0 && s.fund_paid > 0.0 {
+            // Capital calls are over once the project pays out: nothing more is owed on the commitment.
+            s.committed = s.fund_paid;
             let got = fcf * s.share();
             s.received += got;
             self.cash += got;

@@ -201,13 +201,13 @@ pub struct Product {
 pub struct Dominant {
     /// World supply per year, in the product's unit (for the targeted cut).
     pub world_supply: Option<Param>,
-    /// Yearly probability of a supply flood.
+    /// Yearly hazard of a supply flood (1/yr).
     pub flood_probability: Param,
     /// Fall of the price in a flood.
     pub flood_drop: Param,
     /// Years a flood lasts.
     pub flood_years: Param,
-    /// Yearly probability of export controls.
+    /// Yearly hazard of export controls (1/yr).
     pub export_control_probability: Param,
     /// Rise of the price outside the dominant producer's market.
     pub export_control_jump: Param,
@@ -457,7 +457,7 @@ pub struct Conflict {
     /// Yearly hazard, per front oblast while the war lasts, that the front advances over the oblast's
     /// frontline deposits.
     pub creep_hazard: Param,
-    /// Yearly probability of a production-halting strike on an operation in an exposed oblast, while the
+    /// Yearly hazard (1/yr) of a production-halting strike on an operation in an exposed oblast, while the
     /// war lasts.
     pub damage_exposed: Param,
     /// The same elsewhere.

@@ -8,6 +8,9 @@
 //!
 //! so `L` is the median of the stationary distribution of the price. For κ → 0 (no reversion) the step is a
 //! random walk `x' = x + σ·ε`.
+//!
+//! An investor deciding in a year expects the mean price `exp(E[x] + Var[x]/2)` along the path from the
+//! price observed that year toward the scenario's central long-run level (`simulate.rs`, `expect_for`).
 
 /// Parameters of one product's yearly log-price step, precomputed per path.
 #[derive(Clone, Copy, Debug, Default)]
@@ -57,13 +60,6 @@ impl OuStep {
             s2 * (1.0 - d2.powi(years as i32)) / (1.0 - d2)
         }
     }
-}
-
-/// The real price an investor expects `years` ahead, knowing today's log price `x` and reverting toward
-/// the scenario's central long-run level (not the path's own): the median path exp(E\[x\]).
-#[inline]
-pub fn expected_price(x: f64, central_mu: f64, decay: f64, years: u32) -> f64 {
-    (central_mu + (x - central_mu) * decay.powi(years as i32)).exp()
 }
 
 #[cfg(test)]

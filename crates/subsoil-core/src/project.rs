@@ -228,8 +228,11 @@ impl Ops {
                 }
             }
             Phase::Closing => {
-                f.closure = plan.closure * index;
-                self.phase = Phase::Done;
+                // Closure is paid where work is possible; an operator cut off from its site pays nothing.
+                if can_operate {
+                    f.closure = plan.closure * index;
+                    self.phase = Phase::Done;
+                }
             }
         }
         self.settle_taxes(plan, tax, &mut f);

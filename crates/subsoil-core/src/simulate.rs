@@ -542,26 +542,33 @@ fn qualifies(model: &Model, p: &crate::model::Project, st: &ProjectState) -> boo
             || p.products.iter().any(|pp| inv.products.contains(&pp.product)))
 }
 
-/// The fund's value at the horizon, real base-year USD: its cash plus its stakes, each its share of the
-/// project's remaining free cash flow on expected prices, discounted at the valuation rate.
+/// The fund's value at the end of the horizon, real base-year USD: its cash plus its stakes, each its share of
+/// the project's remaining free cash flow on expected prices from the year after the horizon, discounted at
+/// the valuation rate. A stake whose site cannot be worked in the last year (occupied, or on the front line
+/// during war) is valued at nothing.
 fn fund_value(model: &Model, ws: &mut Workspace, tax: Tax, inflation: f64, valuation: f64) -> f64 {
     let h = model.time.horizon;
-    let index = ws.index[h as usize];
+    let last = h - 1;
+    let (index_last, index_next) = (ws.index[last as usize], ws.index[h as usize]);
     let mut value = ws.fund.cash;
     let rate = (1.0 + valuation) * (1.0 + inflation) - 1.0;
+    let at_war = ws.conflict.at_war[last as usize];
     ws.expect.reset(model.products.len());
     for i in 0..ws.fund.stakes.len() {
         let share = ws.fund.stakes[i].share();
         let st = ws.projects[i];
-        if share <= 0.0 || matches!(st.ops.phase, Phase::Idle | Phase::Done) {
+        let works = accessible(ws.conflict.control(model.projects[i].deposit, last), at_war);
+        if share <= 0.0 || !works || matches!(st.ops.phase, Phase::Idle | Phase::Done) {
             continue;
         }
-        ws.expect_for(&st.actual, span(&st.actual));
+        ws.expect_for(&st.actual, span(&st.actual) + 1);
         let mut ops = st.ops;
-        value +=
-            share * project_value(&mut ops, &st.actual, &ws.expect, index, tax, inflation, rate);
+        let pv = project_value_from(
+            &mut ops, &st.actual, &ws.expect, 1, index_next, tax, inflation, rate,
+        );
+        value += share * pv / (1.0 + rate);
     }
-    value / index
+    value / index_last
 }
 
 /// A project's state at the start of a path.
@@ -754,20 +761,26 @@ impl Workspace {
                 continue;
             }
             let observed = self.log_price[k] + self.episodes[k].multiplier.ln();
-            let (mu, decay) = (self.central_mu[k], self.ou[k].decay);
-            let mut dev = (observed - mu) * decay.powi(v.len() as i32);
+            let ou = &self.ou[k];
+            let (mu, decay) = (self.central_mu[k], ou.decay);
+            let j0 = v.len() as u32;
+            let mut dev = (observed - mu) * decay.powi(j0 as i32);
+            let mut var = ou.variance_ahead(j0);
+            let (d2, s2) = (decay * decay, ou.shock_sd * ou.shock_sd);
             for _ in v.len()..years {
-                v.push(expected_price_from_deviation(mu, dev));
+                v.push(expected_price(mu, dev, var));
                 dev *= decay;
+                var = var * d2 + s2;
             }
         }
     }
 }
 
-/// `exp(μ + deviation)`: the median expected price for a log deviation from the long-run level.
+/// The expected (mean) price `exp(μ + deviation + variance/2)` for a log price whose expected deviation
+/// from the long-run level `μ` and whose variance are given.
 #[inline]
-fn expected_price_from_deviation(mu: f64, dev: f64) -> f64 {
-    (mu + dev).exp()
+fn expected_price(mu: f64, dev: f64, var: f64) -> f64 {
+    (mu + dev + 0.5 * var).exp()
 }
 
 /// Years an evaluation of `plan` looks ahead.
@@ -792,11 +805,27 @@ fn expected_npv(
 }
 
 /// Present value at the nominal rate `rate` of the rest of a project's free cash flow from its current state
-/// on expected prices.
+/// on expected prices, from this year on.
 fn project_value(
     ops: &mut Ops,
     plan: &Plan,
     expect: &Expectations,
+    index0: f64,
+    tax: Tax,
+    inflation: f64,
+    rate: f64,
+) -> f64 {
+    project_value_from(ops, plan, expect, 0, index0, tax, inflation, rate)
+}
+
+/// [`project_value`] starting `first` years ahead of the expectations' year, whose price index is
+/// `index0`; discounted to that first year.
+#[allow(clippy::too_many_arguments)]
+fn project_value_from(
+    ops: &mut Ops,
+    plan: &Plan,
+    expect: &Expectations,
+    first: usize,
     index0: f64,
     tax: Tax,
     inflation: f64,
@@ -807,7 +836,7 @@ fn project_value(
     let mut index = index0;
     let growth = 1.0 + inflation;
     let step = 1.0 / (1.0 + rate);
-    for j in 0..span(plan) {
+    for j in first..first + span(plan) {
         let price = |k: usize| expect.by_product[k][j] * index;
         let f = ops.year(plan, price, index, tax, true);
         npv += f.fcf() * disc;
@@ -865,8 +894,10 @@ fn step_episodes<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, t: u32
         {
             e.cut_done = true;
             if happens(r.uniform(d.stream, K_CUT + t), d.cut_probability.at(r)) {
-                e.multiplier = (1.0 - d.cut_size.at(r)).max(0.01);
-                e.left = d.cut_years.at(r).round().max(1.0) as u32;
+                // A cut during a running flood keeps the lower of the two prices.
+                let cut = (1.0 - d.cut_size.at(r)).max(0.01);
+                e.multiplier = if e.left > 0 { e.multiplier.min(cut) } else { cut };
+                e.left = e.left.max(d.cut_years.at(r).round().max(1.0) as u32);
                 continue;
             }
         }

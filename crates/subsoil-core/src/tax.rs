@@ -5,7 +5,10 @@
 //!   depreciation years from the first production year; sustaining capex and existing book value are
 //!   depreciated from the year they are added;
 //! - taxable profit = revenue − royalty − PSA state share − opex − depreciation − closure cost;
-//! - a loss is carried forward without limit of time and offsets later profit in full;
+//! - a loss is carried forward without limit of time and offsets later profit in full (a simplification:
+//!   Ukrainian rules have at times capped the yearly use of losses for large taxpayers);
+//! - licence fees are not deducted, and the repair of war damage is depreciated from the year after the
+//!   strike without joining the PSA cost pool (simplifications; both amounts are small);
 //! - under a PSA, each year's costs (capex, opex, sustaining, closure) join the unrecovered cost pool,
 //!   then cost recovery = min(pool, limit × (revenue − royalty)); profit production = revenue − royalty −
 //!   cost recovery, and the state takes its share of it.

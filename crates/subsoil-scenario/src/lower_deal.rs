@@ -34,10 +34,8 @@ pub fn lower_deal(
     inputs: &mut Inputs,
     d: &mut Diagnostics,
 ) -> Deal {
-    let effective_year = v.dates.get("deal.effective-date").map_or(2025, |x| x.0);
     let mut deal = Deal {
         name: v.str("deal.name").unwrap_or_default().to_string(),
-        start_year: v.count("deal.fund-start-year").map_or(effective_year, |y| y as i32),
         lock_up_until: v.count("deal.lock-up-until").map(|y| y as i32),
         ..Deal::default()
     };

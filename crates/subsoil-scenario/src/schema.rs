@@ -328,7 +328,7 @@ const DOMINANT: &[Field] = &[
         key: "flood-probability",
         ty: q(Unit::PerYear, 0.0, 10.0),
         req: Req::Num(0.0),
-        doc: "Yearly probability of a supply flood by the dominant producer.",
+        doc: "Yearly hazard of a supply flood by the dominant producer (a probability of 1 − e^−h each year with no episode running).",
     },
     Field {
         key: "flood-drop",
@@ -346,7 +346,7 @@ const DOMINANT: &[Field] = &[
         key: "export-control-probability",
         ty: q(Unit::PerYear, 0.0, 10.0),
         req: Req::Num(0.0),
-        doc: "Yearly probability of export controls (prices outside the dominant producer's market rise).",
+        doc: "Yearly hazard of export controls, which raise prices outside the dominant producer's market (a probability of 1 − e^−h each year with no episode running).",
     },
     Field {
         key: "export-control-jump",
@@ -528,7 +528,7 @@ const CONFLICT: &[Field] = &[
         key: "ceasefire-year",
         ty: q(Unit::CalendarYear, 1950.0, 2300.0),
         req: Req::Optional,
-        doc: "Instead of the hazard: the (fractional) calendar year of the first ceasefire, e.g. a distribution over years. 2028.5 means war through 2028 and peace from 2029.",
+        doc: "Instead of the hazard: the (fractional) calendar year of the first ceasefire, e.g. a distribution over years. A year is at war when the ceasefire comes after its middle: 2028.7 means war through 2028 and peace from 2029; 2028.3 means peace from 2028.",
     },
     Field {
         key: "breakdown-first-year",
@@ -938,12 +938,6 @@ const DEAL: &[Field] = &[
         ty: Ty::Array(&Ty::Table(TIER)),
         req: Req::Optional,
         doc: "Distribution waterfall, paid in order each year from the cash above the reserve; without tiers the fund keeps everything.",
-    },
-    Field {
-        key: "fund-start-year",
-        ty: Ty::Count { min: 1950, max: 2300 },
-        req: Req::Optional,
-        doc: "Year the fund starts; defaults to the effective date's year.",
     },
     Field {
         key: "target",
