@@ -7,12 +7,12 @@ use clap::Args;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use subsoil_engine::{
-    CompareResult, Difference, Differences, Distribution, EVENTS, METRICS, PROBABILITIES,
-    RunConfig, RunError, RunHeader, RunResult, SeMethod,
+    CompareResult, Difference, Differences, Distribution, EVENTS, METRICS, PROBABILITIES, RunError,
+    RunHeader, RunResult, SeMethod,
 };
 use subsoil_scenario::Scenario;
 
-use crate::run::{MAX_PATHS, Progress, Sampler, count, m, pct3};
+use crate::run::{McArgs, Progress, count, m, pct3};
 use crate::table::{Align, Table};
 use crate::{EXIT_BAD_INPUT, Format, style};
 
@@ -28,18 +28,9 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Number of Monte Carlo paths, each run under every scenario (1 to 100,000,000).
-    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
-    pub paths: u64,
-    /// Seed of every random number, shared by the scenarios.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// Worker threads (0 = every core). The output does not depend on it.
-    #[arg(long, value_name = "T", default_value_t = 0)]
-    pub threads: usize,
-    /// How the uncertain inputs are sampled.
-    #[arg(long, value_enum, default_value_t = Sampler::Random)]
-    pub sampler: Sampler,
+    /// How the Monte Carlo paths run.
+    #[command(flatten)]
+    pub mc: McArgs,
 }
 
 /// Runs `subsoil compare`.
@@ -58,14 +49,8 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     if bad {
         return ExitCode::from(EXIT_BAD_INPUT);
     }
-    let config = RunConfig {
-        paths: args.paths,
-        seed: args.seed,
-        threads: args.threads,
-        sampler: args.sampler.kind(),
-        block_size: subsoil_engine::DEFAULT_BLOCK_SIZE,
-    };
-    let progress = Progress::new(args.paths);
+    let config = args.mc.config();
+    let progress = Progress::new(args.mc.paths);
     let refs: Vec<&Scenario> = scenarios.iter().collect();
     let outcome = subsoil_engine::compare_observed(&refs, &config, &|n| progress.advance(n));
     progress.finish();

@@ -32,10 +32,18 @@ pub struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Number of Monte Carlo paths (1 to 100,000,000).
+    /// How the Monte Carlo paths run.
+    #[command(flatten)]
+    pub mc: McArgs,
+}
+
+/// Options of a Monte Carlo run, shared by `run` and `compare`.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct McArgs {
+    /// Number of Monte Carlo paths (1 to 100,000,000); `compare` runs each path under every scenario.
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
     pub paths: u64,
-    /// Seed of every random number: the same seed and scenario give the same output.
+    /// Seed of every random number: the same seed and scenario give the same output (`compare` shares it).
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
     /// Worker threads (0 = every core). The output does not depend on it.
@@ -44,6 +52,19 @@ pub struct RunArgs {
     /// How the uncertain inputs are sampled.
     #[arg(long, value_enum, default_value_t = Sampler::Random)]
     pub sampler: Sampler,
+}
+
+impl McArgs {
+    /// The engine's configuration for these options.
+    pub fn config(&self) -> RunConfig {
+        RunConfig {
+            paths: self.paths,
+            seed: self.seed,
+            threads: self.threads,
+            sampler: self.sampler.kind(),
+            block_size: subsoil_engine::DEFAULT_BLOCK_SIZE,
+        }
+    }
 }
 
 /// Most paths a run accepts.
@@ -299,14 +320,8 @@ pub fn pct3(x: f64) -> String {
 
 /// Runs the Monte Carlo simulation and prints its summary.
 fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
-    let config = RunConfig {
-        paths: args.paths,
-        seed: args.seed,
-        threads: args.threads,
-        sampler: args.sampler.kind(),
-        block_size: subsoil_engine::DEFAULT_BLOCK_SIZE,
-    };
-    let progress = Progress::new(args.paths);
+    let config = args.mc.config();
+    let progress = Progress::new(args.mc.paths);
     let outcome = subsoil_engine::run_observed(scenario, &config, &|n| progress.advance(n));
     progress.finish();
     let result = match outcome {

@@ -1,28 +1,9 @@
 //! The command line as a user meets it: the README's first command, JSON output, and bad input that must
 //! give a located error with exit status 2 and never a panic.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn subsoil(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_subsoil"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the subsoil binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// A scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("subsoil-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use common::{scratch, subsoil, text};
 
 #[test]
 fn the_base_case_prints_a_table_of_every_project_and_totals() {

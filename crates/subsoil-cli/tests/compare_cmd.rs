@@ -2,32 +2,15 @@
 //! the same bytes on any number of threads, a deal variant written as a two-line file, and bad input
 //! refused with exit status 2 and nothing on standard output.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn subsoil(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_subsoil"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the subsoil binary runs")
-}
+use common::{scratch, subsoil, text};
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use std::process::Output;
 
 fn json(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "{}", text(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-/// A scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("subsoil-compare-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
 }
 
 const DEALS: [&str; 4] = [

@@ -1,35 +1,11 @@
 //! `subsoil data` as a user meets it: deposits, products and sources in every format, the filters, and
 //! bad input that exits with status 2 and writes nothing to stdout.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+
+use common::{scratch, subsoil, subsoil_in, text};
 
 use serde_json::Value;
-
-fn subsoil_in(dir: Option<&PathBuf>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_subsoil"));
-    cmd.args(args).env("NO_COLOR", "1");
-    if let Some(d) = dir {
-        cmd.current_dir(d);
-    }
-    cmd.output().expect("the subsoil binary runs")
-}
-
-fn subsoil(args: &[&str]) -> Output {
-    subsoil_in(None, args)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// A scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("subsoil-data-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
 
 fn ok_json(args: &[&str]) -> Value {
     let out = subsoil(args);

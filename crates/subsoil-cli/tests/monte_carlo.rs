@@ -2,19 +2,9 @@
 //! the same bytes on any number of threads, for every sampler; another seed prints something else; bad
 //! flags are refused with exit status 2 and nothing on standard output.
 
-use std::process::{Command, Output};
+mod common;
 
-fn subsoil(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_subsoil"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the subsoil binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use common::{subsoil, text};
 
 /// 20,000 paths (five blocks, the last one partial) in release builds, as the CI runs the tests; 5,000
 /// (still two blocks) in debug builds, where the model is many times slower.
