@@ -12,7 +12,7 @@ use subsoil_engine::{
 };
 use subsoil_scenario::Scenario;
 
-use crate::run::{McArgs, Progress, count, m, pct3};
+use crate::run::{McArgs, Progress, count, m, pct3, print_json};
 use crate::table::{Align, Table};
 use crate::{EXIT_BAD_INPUT, Format, style};
 
@@ -66,12 +66,8 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     };
     match args.format {
         Format::Json => {
-            match serde_json::to_string_pretty(&json(&scenarios, &args.sets, &result)) {
-                Ok(s) => println!("{s}"),
-                Err(e) => {
-                    eprintln!("error: cannot write JSON: {e}");
-                    return ExitCode::FAILURE;
-                }
+            if let Err(code) = print_json(&json(&scenarios, &args.sets, &result)) {
+                return code;
             }
         }
         Format::Table => print!("{}", table(&scenarios, &result)),

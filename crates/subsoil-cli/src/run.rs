@@ -170,12 +170,8 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 units: "real base-year US dollars; rates as fractions",
                 base_case: &bc,
             };
-            match serde_json::to_string_pretty(&out) {
-                Ok(s) => println!("{s}"),
-                Err(e) => {
-                    eprintln!("error: cannot write JSON: {e}");
-                    return ExitCode::FAILURE;
-                }
+            if let Err(code) = print_json(&out) {
+                return code;
             }
         }
         Format::Table => print!("{}", deterministic_table(&scenario, &bc)),
@@ -318,6 +314,20 @@ pub fn pct3(x: f64) -> String {
     if x.is_finite() { format!("{:.3}%", x * 100.0) } else { "—".into() }
 }
 
+/// Prints `value` as pretty JSON on stdout; a value that cannot be written is an internal error.
+pub fn print_json<T: Serialize>(value: &T) -> Result<(), ExitCode> {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => {
+            println!("{s}");
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("error: cannot write JSON: {e}");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
 /// Runs the Monte Carlo simulation and prints its summary.
 fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
     let config = args.mc.config();
@@ -345,12 +355,8 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
                 units: "money in real base-year US dollars; rates and probabilities as fractions",
                 result: &result,
             };
-            match serde_json::to_string_pretty(&out) {
-                Ok(s) => println!("{s}"),
-                Err(e) => {
-                    eprintln!("error: cannot write JSON: {e}");
-                    return ExitCode::FAILURE;
-                }
+            if let Err(code) = print_json(&out) {
+                return code;
             }
         }
         Format::Table => print!("{}", monte_carlo_table(scenario, &result)),

@@ -228,19 +228,14 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         //    became ready, then NPV per dollar of capex at the private hurdle; the fund offers its share
         //    from the cash it has and the decision uses the blended hurdle.
         ws.expect.reset(model.products.len());
-        if investing.is_some() && ws.candidates.len() > 1 {
+        // The order matters only when the fund has cash to offer (its room only shrinks during the year).
+        let fund_has_room = investing
+            .is_some_and(|(_, reserve_real, _)| ws.fund.available(reserve_real * index) > 0.0);
+        if fund_has_room && ws.candidates.len() > 1 {
             let mut candidates = std::mem::take(&mut ws.candidates);
             for c in candidates.iter_mut() {
                 let planned = ws.projects[c.2].planned;
-                ws.expect_for(&planned, span(&planned));
-                let npv = expected_npv(
-                    &planned,
-                    &ws.expect,
-                    index,
-                    tax,
-                    inflation,
-                    nominal(private_real),
-                );
+                let npv = ws.value_plan(&planned, index, tax, inflation, nominal(private_real));
                 c.1 = -npv / (planned.capex * index).max(1.0);
             }
             candidates.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
@@ -286,15 +281,7 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
                     if unchanged_no {
                         false
                     } else {
-                        ws.expect_for(&planned, span(&planned));
-                        let npv = expected_npv(
-                            &planned,
-                            &ws.expect,
-                            index,
-                            tax,
-                            inflation,
-                            nominal(rate),
-                        );
+                        let npv = ws.value_plan(&planned, index, tax, inflation, nominal(rate));
                         ws.projects[i].last_no = (npv <= 0.0).then_some((rate, observed));
                         npv > 0.0
                     }
@@ -753,6 +740,13 @@ impl Expectations {
 }
 
 impl Workspace {
+    /// NPV at the nominal rate `rate` of building `plan` this year (price index `index`) on the prices
+    /// expected this year.
+    fn value_plan(&mut self, plan: &Plan, index: f64, tax: Tax, inflation: f64, rate: f64) -> f64 {
+        self.expect_for(plan, span(plan));
+        expected_npv(plan, &self.expect, index, tax, inflation, rate)
+    }
+
     /// Makes sure the expectations of the plan's products reach `years` ahead.
     fn expect_for(&mut self, plan: &Plan, years: usize) {
         for &k in &plan.product[..plan.n] {
