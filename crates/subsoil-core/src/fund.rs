@@ -104,7 +104,8 @@ impl FundPath {
         self.stakes.resize(projects, Stake::default());
     }
 
-    /// Cash the fund may still commit: cash above the reserve less what it owes on earlier commitments.
+    /// Cash the fund may still commit or distribute: cash above the reserve less what it owes on its
+    /// commitments.
     pub fn available(&self, reserve: f64) -> f64 {
         let owed: f64 = self.stakes.iter().map(Stake::outstanding).sum();
         (self.cash - reserve - owed).max(0.0)
@@ -238,7 +239,7 @@ impl FundPath {
         0.0
     }
 
-    /// Pays the cash above `reserve` down the tiers.
+    /// Pays the cash above `reserve` and above what it still owes on its commitments down the tiers.
     pub fn distribute<R: Randomness>(
         &mut self,
         deal: &Deal,
@@ -246,7 +247,7 @@ impl FundPath {
         reserve: f64,
         out: &mut FundYear,
     ) {
-        let mut left = (self.cash - reserve).max(0.0);
+        let mut left = self.available(reserve);
         for (k, tier) in deal.tiers.iter().enumerate() {
             if left <= 0.0 {
                 break;

@@ -95,10 +95,12 @@ impl Shape {
 /// A project's figures realised on one path, real base-year USD (escalated when spent).
 #[derive(Clone, Copy, Debug)]
 pub struct Plan {
-    /// Years of construction (≥ 1 for a project to be built; 0 for one that needs none).
+    /// Years of construction. With 0, the capex is spent in the first year, which also produces.
     pub build_years: u32,
-    /// Years of production.
+    /// Years of production, counting a partial last year as one.
     pub life: u32,
+    /// Share of a full year produced in the last production year (1 when the life is whole years).
+    pub last_year_share: f64,
     /// Initial capex.
     pub capex: f64,
     /// Sustaining capex per production year.
@@ -165,13 +167,10 @@ impl Ops {
         Ops { phase: Phase::Idle, tax: TaxBook::default() }
     }
 
-    /// Starts construction (or production, if the plan needs none).
+    /// Starts construction. A plan of zero construction years builds and starts producing in its first
+    /// year.
     pub fn start_building(&mut self, plan: &Plan) {
-        self.phase = if plan.build_years == 0 {
-            Phase::Producing { age: 0, left: plan.life }
-        } else {
-            Phase::Building(plan.build_years)
-        };
+        self.phase = Phase::Building(plan.build_years);
     }
 
     /// Runs one year. `price(k)` is the nominal price of model product `k`; `index` the price index of
@@ -193,11 +192,18 @@ impl Ops {
                 if can_operate {
                     f.capex = plan.capex * index / plan.build_years.max(1) as f64;
                     self.tax.capitalised += f.capex;
-                    self.phase = if left <= 1 {
-                        Phase::Producing { age: 0, left: plan.life }
+                    if left == 0 {
+                        // Built within the year: it produces this year too.
+                        if plan.life == 0 {
+                            self.phase = Phase::Closing;
+                        } else {
+                            self.produce(plan, &price, index, tax, 0, plan.life, &mut f);
+                        }
+                    } else if left == 1 {
+                        self.phase = Phase::Producing { age: 0, left: plan.life };
                     } else {
-                        Phase::Building(left - 1)
-                    };
+                        self.phase = Phase::Building(left - 1);
+                    }
                 }
             }
             Phase::Producing { age, left } => {
@@ -206,25 +212,7 @@ impl Ops {
                     return self.year(plan, price, index, tax, can_operate);
                 }
                 if can_operate {
-                    if age == 0 {
-                        self.tax.start_depreciating_capitalised(tax.depreciation_years);
-                    }
-                    let share = plan.shape.factor(age);
-                    for i in 0..plan.n {
-                        let q = plan.capacity[i] * share;
-                        f.quantity[i] = q;
-                        let sales = q * price(plan.product[i]);
-                        f.revenue += sales;
-                        f.royalty += sales * plan.royalty[i];
-                        f.opex += q * plan.opex[i] * index;
-                    }
-                    f.sustaining = plan.sustaining * index;
-                    self.tax.depreciate(f.sustaining, tax.depreciation_years);
-                    self.phase = if left <= 1 {
-                        Phase::Closing
-                    } else {
-                        Phase::Producing { age: age + 1, left: left - 1 }
-                    };
+                    self.produce(plan, &price, index, tax, age, left, &mut f);
                 }
             }
             Phase::Closing => {
@@ -237,6 +225,42 @@ impl Ops {
         }
         self.settle_taxes(plan, tax, &mut f);
         f
+    }
+
+    /// A production year with `left` years of production left (this one included), `age` done.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn produce<P: Fn(usize) -> f64>(
+        &mut self,
+        plan: &Plan,
+        price: &P,
+        index: f64,
+        tax: Tax,
+        age: u32,
+        left: u32,
+        f: &mut Flows,
+    ) {
+        if age == 0 {
+            self.tax.start_depreciating_capitalised(tax.depreciation_years);
+        }
+        // The last year of a life that is not whole years is a partial year.
+        let part = if left == 1 { plan.last_year_share } else { 1.0 };
+        let share = plan.shape.factor(age) * part;
+        for i in 0..plan.n {
+            let q = plan.capacity[i] * share;
+            f.quantity[i] = q;
+            let sales = q * price(plan.product[i]);
+            f.revenue += sales;
+            f.royalty += sales * plan.royalty[i];
+            f.opex += q * plan.opex[i] * index;
+        }
+        f.sustaining = plan.sustaining * index * part;
+        self.tax.depreciate(f.sustaining, tax.depreciation_years);
+        self.phase = if left <= 1 {
+            Phase::Closing
+        } else {
+            Phase::Producing { age: age + 1, left: left - 1 }
+        };
     }
 
     /// PSA split and corporate income tax for the year's flows; advances the depreciation schedule.
@@ -261,6 +285,7 @@ mod tests {
         let mut p = Plan {
             build_years: 2,
             life: 3,
+            last_year_share: 1.0,
             capex: 100.0,
             sustaining: 0.0,
             closure: 10.0,

@@ -553,7 +553,8 @@ fn fund_value(model: &Model, ws: &mut Workspace, tax: Tax, inflation: f64, valua
         let pv = project_value_from(
             &mut ops, &st.actual, &ws.expect, 1, index_next, tax, inflation, rate,
         );
-        value += share * pv / (1.0 + rate);
+        // A limited-liability stake: the fund can walk away from a project worth less than nothing.
+        value += share * pv.max(0.0) / (1.0 + rate);
     }
     value / index_last
 }
@@ -624,9 +625,11 @@ fn realise_plan<R: Randomness>(
     let planned_build = p.construction_years.at(r).round().max(0.0);
     let build_years =
         if planned_build > 0.0 { (planned_build * (1.0 + slip)).round() } else { 0.0 };
+    let life = p.life_years.at(r).max(0.0);
     let mut plan = Plan {
         build_years: build_years as u32,
-        life: p.life_years.at(r).round().max(0.0) as u32,
+        life: life.ceil() as u32,
+        last_year_share: if life > life.floor() { life - life.floor() } else { 1.0 },
         capex: p.capex.at(r) * overrun,
         sustaining: p.sustaining_capex.at(r),
         closure: p.closure_cost.at(r),
@@ -671,7 +674,9 @@ fn stage_index(s: Stage) -> Option<usize> {
 /// Moves a project through the stages before its investment decision and returns whether a licence was
 /// awarded this year. Time in a stage passes only where work is possible; licensing (explored and tender
 /// stages) is `slowdown` times slower during war. At the end of each stage the project may be abandoned.
-/// Several short stages may end in one year.
+/// Several short stages may end in one year. A stage of `d` years that starts at the beginning of year `t`
+/// ends at `t + d`, and the next one starts in the year that contains that moment: a stage of one year
+/// delays what follows by one year, one of 1.5 years by one (the next stage starts half-way through it).
 #[allow(clippy::too_many_arguments)]
 fn advance_stages<R: Randomness>(
     st: &mut ProjectState,
@@ -695,8 +700,10 @@ fn advance_stages<R: Randomness>(
         } else {
             1.0
         };
+        // The stage ends `need` into the year; it ends in this year only if that is before the year's
+        // end (a stage ending exactly at the end of the year ends in the next one).
         let need = st.stage_left.max(0.0) / speed;
-        if need > budget {
+        if need >= budget {
             st.stage_left -= budget * speed;
             break;
         }

@@ -121,7 +121,7 @@ pub const METRICS: &[Metric] = &[
     Metric::new("host-payments", REAL_USD, "The host state's (Ukraine's) payments into the fund from its receipts, undiscounted.", host_payments).when(has_deal),
     Metric::new("host-payments-pv", REAL_USD, "The host's payments into the fund, present value at the valuation rate, to the start year.", host_payments_pv).when(has_deal),
     Metric::new("host-payments-max-gdp-share", "fraction", "The host's largest yearly payment into the fund as a share of its GDP.", host_payments_max_gdp).when(has_deal),
-    Metric::new("fund-value", REAL_USD, "The fund's value at the horizon: cash plus its stakes at the valuation rate.", fund_value).when(has_deal),
+    Metric::new("fund-value", REAL_USD, "The fund's value at the horizon: cash plus its stakes at the valuation rate (a stake is worth at least nothing: limited liability).", fund_value).when(has_deal),
 ];
 
 /// Probabilities, in report order.

@@ -628,7 +628,7 @@ const STAGE: &[Field] = &[
         key: "duration",
         ty: q(Unit::Years, 0.0, 100.0),
         req: Req::Required,
-        doc: "Years in the stage in peacetime, drawn per project.",
+        doc: "Years in the stage in peacetime, drawn per project. A stage of d years that starts at the beginning of a year ends d years later, and the next stage starts in the year that contains that moment: d = 1 delays what follows by one year, d = 1.5 also by one (the next stage starts half-way through that year), d = 0 not at all.",
     },
     Field {
         key: "abandon",
@@ -1055,13 +1055,13 @@ const PROJECT: &[Field] = &[
         key: "construction-years",
         ty: q(Unit::Years, 0.0, 30.0),
         req: Req::Required,
-        doc: "Planned years of construction (rounded to whole years).",
+        doc: "Planned years of construction (rounded to whole years); the capex is spent evenly over them. With 0, the whole capex is spent in the first year, which also produces.",
     },
     Field {
         key: "life-years",
         ty: q(Unit::Years, 0.0, 200.0),
         req: Req::Required,
-        doc: "Years of production (for a producing operation: years left from the start year).",
+        doc: "Years of production (for a producing operation: years left from the start year). A fraction is a partial last year: 22.5 is 22 full years and a last year producing half a year's output (with half its sustaining capex).",
     },
     Field {
         key: "capex",
