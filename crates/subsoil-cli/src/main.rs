@@ -2,6 +2,7 @@
 
 mod compare;
 mod data;
+mod inputs;
 mod run;
 mod style;
 mod table;
@@ -72,6 +73,12 @@ scenario; to change one scenario only, write a file that extends it.",
         after_help = "Examples:\n  subsoil data deposits --commodity lithium\n  subsoil data deposits --control occupied --format csv > occupied.csv\n  subsoil data products --commodity natural_gas\n  subsoil data sources\n  subsoil data sources --format json --scenario my-scenario.toml"
     )]
     Data(data::DataArgs),
+    /// List every uncertain input of a scenario, by the name `--set` and `[[input-correlations]]` use,
+    /// with its distribution (p5, median, mean, p95) and source.
+    #[command(
+        after_help = "Examples:\n  subsoil inputs\n  subsoil inputs ukraine-mar-2025-draft --grep capex-overrun\n  subsoil inputs my-scenario.toml --format json > inputs.json"
+    )]
+    Inputs(inputs::InputsArgs),
     /// List the built-in scenarios.
     #[command(after_help = "Example:\n  subsoil scenarios")]
     Scenarios,
@@ -86,6 +93,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Data(args) => data::run(&args),
+        Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),
         Command::Scenarios => {
             let mut t = table::Table::new(&[

@@ -191,7 +191,7 @@ mod tests {
     fn inputs(names: &[&str]) -> Inputs {
         let mut inputs = Inputs::default();
         for name in names {
-            inputs.slot(name, Dist::uniform(0.0, 1.0).expect("valid"));
+            inputs.slot(name, Dist::uniform(0.0, 1.0).expect("valid"), "a test input");
         }
         inputs
     }

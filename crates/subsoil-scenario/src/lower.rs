@@ -12,7 +12,7 @@ use subsoil_risk::{Dist, stream_id};
 
 use crate::deposits::{ControlStatus, DepositRow, LicenceEvent, NewnessRules, licence_state};
 use crate::diag::{Diagnostics, Location};
-use crate::quantity::Quantity;
+use crate::quantity::{Provenance, Quantity};
 use crate::walk::Values;
 
 /// An uncertain input: one uniform per path feeds its distribution.
@@ -26,6 +26,13 @@ pub struct Input {
     pub stream: u64,
     /// Draws are clamped to this range (the field's bounds; only unbounded tails can reach them).
     pub bounds: (f64, f64),
+    /// Unit as written in the scenario (empty when none is written or the input is not a field).
+    pub unit: String,
+    /// Where the input comes from: the field's provenance, or what the engine derives it from.
+    pub about: Provenance,
+    /// The scenario field that sets it (what `--set` changes): the name itself, a shared default of
+    /// which this input is one project's copy, or `None` for an input derived from other fields.
+    pub field: Option<String>,
 }
 
 /// The registry of uncertain inputs, indexed by slot.
@@ -48,21 +55,34 @@ impl Inputs {
         if !q.uncertain {
             return Param::Fixed(q.median());
         }
-        self.slot_bounded(name, q.dist.clone(), q.bounds)
+        let unit = q.unit.clone().unwrap_or_default();
+        let field = Some(q.path.clone());
+        self.slot_bounded(name, q.dist.clone(), q.bounds, unit, q.provenance.clone(), field)
     }
 
-    /// A slot for an uncertain input with the given distribution, drawn over its whole support.
-    pub fn slot(&mut self, name: &str, dist: Dist) -> Param {
+    /// A slot for an uncertain input with the given distribution, drawn over its whole support; `about`
+    /// says what it is derived from.
+    pub fn slot(&mut self, name: &str, dist: Dist, about: &str) -> Param {
         let bounds = dist.support();
-        self.slot_bounded(name, dist, bounds)
+        let about = Provenance::Source { source: about.to_string(), derivation: None };
+        self.slot_bounded(name, dist, bounds, String::new(), about, None)
     }
 
-    fn slot_bounded(&mut self, name: &str, dist: Dist, bounds: (f64, f64)) -> Param {
+    fn slot_bounded(
+        &mut self,
+        name: &str,
+        dist: Dist,
+        bounds: (f64, f64),
+        unit: String,
+        about: Provenance,
+        field: Option<String>,
+    ) -> Param {
         if let Some(&s) = self.by_name.get(name) {
             return Param::Slot(s);
         }
         let s = self.list.len() as u32;
-        self.list.push(Input { name: name.to_string(), dist, stream: stream_id(name), bounds });
+        let stream = stream_id(name);
+        self.list.push(Input { name: name.to_string(), dist, stream, bounds, unit, about, field });
         self.by_name.insert(name.to_string(), s);
         Param::Slot(s)
     }
@@ -250,7 +270,11 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
             ControlStatus::Frontline => StartControl::Known(Control::Frontline),
             ControlStatus::Occupied => StartControl::Known(Control::Occupied),
             ControlStatus::Unknown => StartControl::Drawn(match &unknown {
-                Some(dist) => inputs.slot(&format!("deposits.{}.control", row.id), dist.clone()),
+                Some(dist) => inputs.slot(
+                    &format!("deposits.{}.control", row.id),
+                    dist.clone(),
+                    "the deposit's control is unknown: conflict.unknown-control",
+                ),
                 None => Param::Fixed(0.0),
             }),
         };
@@ -305,14 +329,20 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         }
         let values: Vec<f64> = (0..weights.len()).map(|i| i as f64).collect();
         match Dist::discrete(&values, &weights) {
-            Ok(dist) if weights.len() > 1 => inputs.slot("conflict.settlement", dist),
+            Ok(dist) if weights.len() > 1 => {
+                inputs.slot("conflict.settlement", dist, "conflict.settlements[*].probability")
+            }
             _ => Param::Fixed(0.0),
         }
     };
     let conflict = Conflict {
         ceasefire_hazard: p(&mut inputs, "conflict.ceasefire-hazard"),
         ceasefire_u: match Dist::uniform(0.0, 1.0) {
-            Ok(u) => inputs.slot("conflict.ceasefire-timing", u),
+            Ok(u) => inputs.slot(
+                "conflict.ceasefire-timing",
+                u,
+                "where in the horizon the ceasefire falls, given conflict.ceasefire-hazard",
+            ),
             Err(_) => Param::Fixed(0.5),
         },
         ceasefire_year: q("conflict.ceasefire-year").map(|x| inputs.param(x)),

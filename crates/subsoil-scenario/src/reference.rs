@@ -56,6 +56,15 @@ fn table(out: &mut String, fields: &[Field], path: &str) {
                     f.doc
                 ));
             }
+            Ty::Array(Ty::Table(_)) => {
+                nested.push(f);
+                out.push_str(&format!(
+                    "| `{}` | array of tables, see below | {} | | {} |\n",
+                    f.key,
+                    default_text(f),
+                    f.doc
+                ));
+            }
             _ => out.push_str(&format!(
                 "| `{}` | {} | {} | {} | {} |\n",
                 f.key,
@@ -115,5 +124,57 @@ fn constraint(t: &Ty) -> String {
         Ty::Quantity(q) => format!("[{}, {}]", fmt_num(q.min), fmt_num(q.max)),
         Ty::Count { min, max } => format!("[{min}, {max}]"),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field of the schema, as (heading of its section, key).
+    fn fields(list: &[Field], heading: &str, out: &mut Vec<(String, String)>) {
+        for f in list {
+            out.push((heading.to_string(), f.key.to_string()));
+            let path =
+                if heading.is_empty() { f.key.to_string() } else { format!("{heading}.{}", f.key) };
+            match &f.ty {
+                Ty::Table(inner) | Ty::Array(Ty::Table(inner)) => fields(inner, &path, out),
+                Ty::Map { key, value: Ty::Table(inner) } => {
+                    fields(inner, &format!("{path}.{key}"), out)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn every_schema_field_is_in_the_reference() {
+        let text = render();
+        // The reference's sections: heading path → the text up to the next heading.
+        let mut sections = std::collections::HashMap::new();
+        for part in text.split("\n## ").skip(1) {
+            let (head, body) = part.split_once('\n').unwrap_or((part, ""));
+            let path = head.trim_matches(|c| c == '`' || c == '[' || c == ']');
+            sections.insert(path.to_string(), body.to_string());
+        }
+        let mut all = Vec::new();
+        fields(ROOT, "", &mut all);
+        let mut missing = Vec::new();
+        for (heading, key) in &all {
+            if heading.is_empty() {
+                // A top-level field is a section of its own.
+                let prefix = format!("{key}.");
+                if !sections.keys().any(|h| h == key || h.starts_with(&prefix)) {
+                    missing.push(key.clone());
+                }
+                continue;
+            }
+            let row = format!("| `{key}` |");
+            if !sections.get(heading).is_some_and(|body| body.contains(&row)) {
+                missing.push(format!("{heading}.{key}"));
+            }
+        }
+        assert!(all.len() > 150, "the schema walk found only {} fields", all.len());
+        assert!(missing.is_empty(), "fields missing from the reference: {missing:?}");
     }
 }

@@ -612,7 +612,7 @@ const INPUT_CORRELATION: &[Field] = &[
         key: "a",
         ty: Ty::Str,
         req: Req::Required,
-        doc: "Name of an uncertain input (`subsoil check --inputs` lists them), e.g. `projects.dobra-lithium.capex-overrun`.",
+        doc: "Name of an uncertain input (`subsoil inputs` lists them), e.g. `projects.dobra-lithium.capex-overrun`.",
     },
     Field { key: "b", ty: Ty::Str, req: Req::Required, doc: "Name of another uncertain input." },
     Field {
@@ -937,7 +937,7 @@ const DEAL: &[Field] = &[
         key: "tiers",
         ty: Ty::Array(&Ty::Table(TIER)),
         req: Req::Optional,
-        doc: "Distribution waterfall, paid in order each year from the cash above the reserve; without tiers the fund keeps everything.",
+        doc: "Distribution waterfall, paid in order each year from the cash above the reserve and above what the fund still owes on its commitments; without tiers the fund keeps everything.",
     },
     Field {
         key: "target",
@@ -1243,3 +1243,50 @@ pub const ROOT: &[Field] = &[
         doc: "Projects: each a way a deposit may produce.",
     },
 ];
+
+/// The field a dotted path names (`projects.dobra.capex`, `deal.tiers[0].hurdle`), if the schema has one:
+/// map keys match any key, array items any index.
+pub fn field_at(path: &str) -> Option<&'static Field> {
+    let mut fields = ROOT;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let key = part.split_once('[').map_or(part, |(k, _)| k);
+        let f = fields.iter().find(|f| f.key == key)?;
+        let mut ty = &f.ty;
+        if let Ty::Array(inner) = ty
+            && part.contains('[')
+        {
+            ty = inner;
+        }
+        if parts.peek().is_none() {
+            return Some(f);
+        }
+        fields = match ty {
+            Ty::Table(inner) => inner,
+            Ty::Map { value: Ty::Table(inner), .. } => {
+                // The next part is the map's key.
+                parts.next()?;
+                if parts.peek().is_none() {
+                    return Some(f);
+                }
+                inner
+            }
+            _ => return None,
+        };
+    }
+    None
+}
+
+#[cfg(test)]
+mod field_at_tests {
+    use super::field_at;
+
+    #[test]
+    fn paths_name_fields_through_maps_and_arrays() {
+        assert_eq!(field_at("projects.any-id.capex").map(|f| f.key), Some("capex"));
+        assert_eq!(field_at("deal.tiers[0].hurdle").map(|f| f.key), Some("hurdle"));
+        assert_eq!(field_at("stages.licensed.duration").map(|f| f.key), Some("duration"));
+        assert!(field_at("projects.any-id.stages.licensed.duration").is_none());
+        assert!(field_at("conflict.ceasefire-timing").is_none());
+    }
+}
