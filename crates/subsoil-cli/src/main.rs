@@ -2,6 +2,7 @@
 
 mod compare;
 mod data;
+mod outputs;
 mod run;
 mod style;
 mod table;
