@@ -6,13 +6,15 @@ use std::process::ExitCode;
 use clap::Args;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
+use subsoil_engine::metrics::Metric;
 use subsoil_engine::{
-    CompareResult, Difference, Differences, Distribution, EVENTS, METRICS, PROBABILITIES, RunError,
-    RunHeader, RunResult, SeMethod,
+    CompareResult, Difference, Differences, EVENTS, METRICS, PROBABILITIES, RunError, RunHeader,
+    RunResult, Section,
 };
 use subsoil_scenario::Scenario;
 
-use crate::run::{McArgs, Progress, count, m, pct3, print_json};
+use crate::outputs::{STATISTICS, Shown, how_run, median_year, points};
+use crate::run::{McArgs, Progress, print_json};
 use crate::table::{Align, Table};
 use crate::{EXIT_BAD_INPUT, Format, style};
 
@@ -188,11 +190,6 @@ fn json<'a>(
 
 // ----- Table -----
 
-/// Whether an output belongs to the deal (the partner, the host's payments, the fund).
-fn is_deal(name: &str) -> bool {
-    ["partner-", "host-", "fund-"].iter().any(|p| name.starts_with(p))
-}
-
 /// Column labels: the scenario names without the part all of them share at the front (`ukraine-…`), and
 /// with a position mark where two are the same.
 fn labels(scenarios: &[Scenario]) -> Vec<String> {
@@ -216,26 +213,6 @@ fn labels(scenarios: &[Scenario]) -> Vec<String> {
         .collect()
 }
 
-/// How a metric's numbers are written and what its label says about the unit.
-fn formatter(unit: &str) -> (&'static str, fn(f64) -> String) {
-    match unit {
-        "projects" => ("", count),
-        "fraction" => (" (%)", pct3_plain),
-        u if u.contains("nominal") => (" ($m nominal)", m),
-        _ => (" ($m)", m),
-    }
-}
-
-/// A fraction as a percentage with three decimals, without the sign.
-fn pct3_plain(x: f64) -> String {
-    pct3(x).trim_end_matches('%').to_string()
-}
-
-/// A difference in percentage points with two decimals.
-fn points(x: f64) -> String {
-    if x.is_finite() { format!("{:.2}", x * 100.0) } else { "—".into() }
-}
-
 /// A difference as `+12.3 ± 0.4 (8.9)`: mean, paired standard error, unpaired standard error.
 fn difference(d: Option<&Difference>, f: fn(f64) -> String) -> String {
     let Some(d) = d else { return "—".into() };
@@ -246,17 +223,14 @@ fn difference(d: Option<&Difference>, f: fn(f64) -> String) -> String {
     format!("{sign}{mean} ± {} ({})", f(d.se_paired), f(d.se_unpaired))
 }
 
-/// Reads one statistic off a distribution.
-type Pick = fn(&Distribution) -> f64;
-
 /// One section of the table: outputs as rows, one column per scenario.
-struct Section<'a> {
+struct Rows<'a> {
     runs: &'a [RunResult],
     diffs: &'a [Differences],
     table: Table,
 }
 
-impl Section<'_> {
+impl Rows<'_> {
     /// A row: the output's name (or nothing), the statistic, then `cells`.
     fn row(&mut self, head: String, statistic: &str, cells: impl Iterator<Item = String>) {
         let mut row = vec![head, statistic.to_string()];
@@ -272,21 +246,12 @@ impl Section<'_> {
         self.table.row(Vec::new());
     }
 
-    fn metric(&mut self, name: &str) {
-        let runs = self.runs;
-        let Some(unit) = runs.iter().find_map(|r| r.metric(name)).map(|m| m.unit) else {
-            return;
-        };
-        let (suffix, f) = formatter(unit);
-        let stats: [(&str, Pick); 5] = [
-            ("mean", |d| d.mean),
-            ("± MC error", |d| d.se),
-            ("P10", |d| d.p10),
-            ("P50", |d| d.p50),
-            ("P90", |d| d.p90),
-        ];
-        for (k, (statistic, pick)) in stats.into_iter().enumerate() {
-            let head = if k == 0 { format!("{name}{suffix}") } else { String::new() };
+    fn metric(&mut self, metric: &Metric) {
+        let (runs, name) = (self.runs, metric.name);
+        let shown = Shown::new(name, metric.unit);
+        let f = shown.number;
+        for (k, (statistic, pick)) in STATISTICS.into_iter().enumerate() {
+            let head = if k == 0 { shown.label.clone() } else { String::new() };
             let cells =
                 runs.iter().map(|r| r.metric(name).map_or("—".into(), |m| f(pick(&m.stats))));
             self.row(head, statistic, cells);
@@ -305,17 +270,7 @@ impl Section<'_> {
     fn event(&mut self, name: &str) {
         let runs = self.runs;
         let median = |r: &RunResult| {
-            let Some(e) = r.event(name) else { return "—".to_string() };
-            let (c, end) = (&e.curve, r.header.end_year);
-            match c.median_year {
-                Some(y) => {
-                    let lo = c.median_year_ci95[0].map_or("—".into(), |y| y.to_string());
-                    let hi =
-                        c.median_year_ci95[1].map_or(format!("after {end}"), |y| y.to_string());
-                    format!("{y} [{lo}, {hi}]")
-                }
-                None => format!("after {end}"),
-            }
+            r.event(name).map_or("—".into(), |e| median_year(&e.curve, r.header.end_year))
         };
         self.row(name.to_string(), "median year [95%]", runs.iter().map(median));
         let by = runs
@@ -337,17 +292,11 @@ fn table(scenarios: &[Scenario], r: &CompareResult) -> String {
     )));
     out.push('\n');
     out.push_str(&style::dim(&format!(
-        "Seed {}, {} sampling, standard errors {}. Every path runs under each scenario with the same random \
-         numbers; Δ is the mean of the per-path differences from {}, ± its standard error, and in brackets \
-         the standard error two independent runs would have, sqrt(se_A² + se_B²). Money in millions of {} \
-         US dollars unless nominal. — : the output does not apply to the scenario.",
-        h.seed,
-        h.sampler,
-        match h.se_method {
-            SeMethod::Iid => "sd/√n".to_string(),
-            SeMethod::BetweenBlocks =>
-                format!("from the spread of {} blocks of {}", h.blocks, h.block_size),
-        },
+        "{} Every path runs under each scenario with the same random numbers; Δ is the mean of the \
+         per-path differences from {}, ± its standard error, and in brackets the standard error two \
+         independent runs would have, sqrt(se_A² + se_B²). Money in millions of {} US dollars unless \
+         nominal. — : the output does not apply to the scenario.",
+        how_run(h),
         labels[0],
         h.base_year,
     )));
@@ -360,34 +309,29 @@ fn table(scenarios: &[Scenario], r: &CompareResult) -> String {
     }
     out.push('\n');
 
-    let has = |r: &RunResult, name: &str| r.metric(name).is_some();
-    let metrics: Vec<&str> =
-        METRICS.iter().map(|m| m.name).filter(|n| r.runs.iter().any(|run| has(run, n))).collect();
-    let probabilities: Vec<&str> = PROBABILITIES
-        .iter()
-        .map(|p| p.name)
-        .filter(|n| r.runs.iter().any(|run| run.probability(n).is_some()))
-        .collect();
-    let events: Vec<&str> = EVENTS
-        .iter()
-        .map(|e| e.name)
-        .filter(|n| r.runs.iter().any(|run| run.event(n).is_some()))
-        .collect();
-    for (title, deal) in [("Deal", true), ("Projects and the state's receipts", false)] {
-        let mut columns: Vec<(&str, Align)> = vec![(title, Align::Left), ("", Align::Left)];
+    // Outputs in registry order, each where at least one scenario reports it.
+    let any = |has: &dyn Fn(&RunResult) -> bool| r.runs.iter().any(has);
+    for section in [Section::Deal, Section::Projects] {
+        let mut columns: Vec<(&str, Align)> =
+            vec![(section.title(), Align::Left), ("", Align::Left)];
         columns.extend(labels.iter().map(|l| (l.as_str(), Align::Right)));
-        let mut section =
-            Section { runs: &r.runs, diffs: &r.differences, table: Table::new(&columns) };
-        for name in metrics.iter().filter(|n| is_deal(n) == deal) {
-            section.metric(name);
+        let mut rows = Rows { runs: &r.runs, diffs: &r.differences, table: Table::new(&columns) };
+        for m in METRICS.iter().filter(|m| m.section == section) {
+            if any(&|run| run.metric(m.name).is_some()) {
+                rows.metric(m);
+            }
         }
-        for name in probabilities.iter().filter(|n| is_deal(n) == deal) {
-            section.probability(name);
+        for p in PROBABILITIES.iter().filter(|p| p.section == section) {
+            if any(&|run| run.probability(p.name).is_some()) {
+                rows.probability(p.name);
+            }
         }
-        for name in events.iter().filter(|n| is_deal(n) == deal) {
-            section.event(name);
+        for e in EVENTS.iter().filter(|e| e.section == section) {
+            if any(&|run| run.event(e.name).is_some()) {
+                rows.event(e.name);
+            }
         }
-        out.push_str(&section.table.render());
+        out.push_str(&rows.table.render());
     }
     out.push_str(&format!(
         "Probabilities carry 95% Wilson intervals; P(by the last year): the event happens by {}.\n",

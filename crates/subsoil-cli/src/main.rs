@@ -3,6 +3,7 @@
 mod compare;
 mod data;
 mod inputs;
+mod outputs;
 mod run;
 mod style;
 mod table;

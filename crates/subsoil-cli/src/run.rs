@@ -9,11 +9,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use subsoil_core::BaseCase as Medians;
 use subsoil_engine::base_case::DealSummary;
-use subsoil_engine::{
-    BaseCase, Chance, Distribution, RunConfig, RunHeader, RunResult, SamplerKind, base_case,
-};
+use subsoil_engine::{BaseCase, Chance, RunConfig, RunHeader, RunResult, SamplerKind, base_case};
 use subsoil_scenario::{Scenario, builtin};
 
+use crate::outputs::{STATISTICS, Shown, how_run, median_year};
 use crate::table::{Align, Table, musd, pct};
 use crate::{EXIT_BAD_INPUT, Format, style};
 
@@ -310,7 +309,7 @@ fn deal_section(s: &Scenario, d: &DealSummary) -> String {
 }
 
 /// A fraction as a percentage with three decimals (small shares such as payments as a share of GDP).
-pub fn pct3(x: f64) -> String {
+fn pct3(x: f64) -> String {
     if x.is_finite() { format!("{:.3}%", x * 100.0) } else { "—".into() }
 }
 
@@ -404,21 +403,6 @@ impl Progress {
     }
 }
 
-/// Millions of dollars, or `—` when undefined.
-pub fn m(x: f64) -> String {
-    musd(x)
-}
-
-/// A count (projects) with one decimal.
-pub fn count(x: f64) -> String {
-    if x.is_finite() { format!("{x:.1}") } else { "—".into() }
-}
-
-/// A fraction as a percentage with two decimals.
-fn percent(x: f64) -> String {
-    if x.is_finite() { format!("{:.2}", x * 100.0) } else { "—".into() }
-}
-
 /// A probability as a percentage, compact (for per-project columns).
 pub fn p(c: &Chance) -> String {
     if !c.p.is_finite() {
@@ -448,15 +432,9 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     )));
     out.push('\n');
     out.push_str(&style::dim(&format!(
-        "Seed {}, {} sampling, standard errors {}. Money in millions of {} US dollars; NPV at the \
-         valuation rate to {}. Scenario {} ({}).",
-        h.seed,
-        h.sampler,
-        match h.se_method {
-            subsoil_engine::SeMethod::Iid => "sd/√n".to_string(),
-            subsoil_engine::SeMethod::BetweenBlocks =>
-                format!("from the spread of {} blocks of {}", h.blocks, h.block_size),
-        },
+        "{} Money in millions of {} US dollars unless nominal; NPV at the valuation rate to {}. \
+         Scenario {} ({}).",
+        how_run(h),
         h.base_year,
         h.start_year,
         s.name,
@@ -464,22 +442,14 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     )));
     out.push_str("\n\n");
 
-    let mut t = Table::new(&[
-        ("metric", Align::Left),
-        ("mean", Align::Right),
-        ("± MC error", Align::Right),
-        ("P10", Align::Right),
-        ("P50", Align::Right),
-        ("P90", Align::Right),
-    ]);
+    let mut columns = vec![("metric", Align::Left)];
+    columns.extend(STATISTICS.iter().map(|(name, _)| (*name, Align::Right)));
+    let mut t = Table::new(&columns);
     for metric in &r.metrics {
-        let d: &Distribution = &metric.stats;
-        let (label, f): (String, fn(f64) -> String) = match metric.unit {
-            "projects" => (metric.name.to_string(), count),
-            "fraction" => (format!("{} (%)", metric.name), percent),
-            _ => (format!("{} ($m)", metric.name), m),
-        };
-        t.row(vec![label, f(d.mean), f(d.se), f(d.p10), f(d.p50), f(d.p90)]);
+        let shown = Shown::new(metric.name, metric.unit);
+        let mut row = vec![shown.label.clone()];
+        row.extend(shown.statistics(&metric.stats));
+        t.row(row);
     }
     out.push_str(&t.render());
     out.push('\n');
@@ -492,18 +462,13 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     out.push_str(&t.render());
     for e in &r.events {
         let c = &e.curve;
-        let by = format!("P({} by {})", e.name, h.end_year);
-        let line = match c.median_year {
-            Some(y) => {
-                let lo = c.median_year_ci95[0].map_or("—".to_string(), |y| y.to_string());
-                let hi = c.median_year_ci95[1]
-                    .map_or(format!("after {}", h.end_year), |y| y.to_string());
-                format!("{by} {}; median year {y} [{lo}, {hi}]", c.by_horizon.display())
-            }
-            None => format!("{by} {}; median year after {}", c.by_horizon.display(), h.end_year),
-        };
-        out.push_str(&line);
-        out.push('\n');
+        out.push_str(&format!(
+            "P({} by {}) {}; median year {}\n",
+            e.name,
+            h.end_year,
+            c.by_horizon.display(),
+            median_year(c, h.end_year)
+        ));
     }
     out.push('\n');
 
@@ -523,9 +488,9 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
         let mut row = vec![pr.id.clone(), pr.start_stage.to_string()];
         row.extend(pr.built_by.iter().map(|b| p(&b.chance)));
         row.push(pr.first_production.median_year.map_or("—".into(), |y| y.to_string()));
-        row.push(m(pr.npv.mean));
-        row.push(m(pr.npv.p10));
-        row.push(m(pr.npv.p90));
+        row.push(musd(pr.npv.mean));
+        row.push(musd(pr.npv.p10));
+        row.push(musd(pr.npv.p90));
         row.push(p(&pr.occupied));
         t.row(row);
     }

@@ -45,6 +45,7 @@ fn the_four_deals_print_side_by_side_with_differences_from_the_first() {
         "Comparison of 4 scenarios on common random numbers — Monte Carlo, 200 paths",
         "partner-receipts ($m)",
         "partner-npv ($m)",
+        "partner-capital ($m nominal)",
         "host-payments-max-gdp-share (%)",
         "fund-value ($m)",
         "partner-first-distribution",

@@ -113,6 +113,33 @@ fn the_table_shows_headline_metrics_probabilities_and_projects() {
 }
 
 #[test]
+fn the_table_labels_each_metric_with_the_unit_its_json_gives() {
+    // The table's money is in base-year dollars unless a label says nominal: `partner-capital` and
+    // `partner-receipts-nominal` are nominal (their JSON unit says so) and must be labelled so.
+    let args = ["run", "ukraine-mar-2025-draft", "--paths", "300", "--seed", "2"];
+    let table = subsoil(&args);
+    let json = subsoil(&[&args[..], &["--format", "json"]].concat());
+    assert!(table.status.success() && json.status.success(), "{}", text(&table.stderr));
+    let s = text(&table.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
+    assert!(s.contains("Money in millions of 2026 US dollars unless nominal"), "{s}");
+    let metrics = v["metrics"].as_object().expect("metrics");
+    for (name, m) in metrics {
+        let label = match m["unit"].as_str().expect("unit") {
+            "USD (real, base year)" => format!("{name} ($m)"),
+            "USD (nominal)" => format!("{name} ($m nominal)"),
+            "fraction" => format!("{name} (%)"),
+            "projects" => name.clone(),
+            u => panic!("{name}: undocumented unit {u:?}"),
+        };
+        let row = s.lines().find(|l| l.split("  ").next() == Some(label.as_str()));
+        assert!(row.is_some(), "no row labelled {label:?}:\n{s}");
+    }
+    assert_eq!(metrics["partner-capital"]["unit"], "USD (nominal)");
+    assert!(s.lines().any(|l| l.starts_with("partner-capital ($m nominal) ")), "{s}");
+}
+
+#[test]
 fn bad_flags_are_refused_with_exit_status_2() {
     let cases: [(&[&str], &str); 4] = [
         (&["run", "--paths", "0"], "--paths"),

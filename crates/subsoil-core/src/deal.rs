@@ -3,8 +3,8 @@
 //! Amounts in contracts (cash contributions, credits, caps, targets) are nominal US dollars, as written in
 //! contracts; the fund's reserve is real (it keeps its purchasing power).
 
-use crate::model::Year;
 use crate::param::Param;
+use crate::year::Year;
 
 /// A party to the deal.
 #[derive(Clone, Debug)]

@@ -5,7 +5,7 @@
 //! receives from buyers and financiers equals what it pays suppliers, the state and its owners), the fund
 //! never holds negative cash, and credits without cash never appear as transfers.
 
-use crate::model::Year;
+use crate::year::Year;
 
 /// An account money moves between.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

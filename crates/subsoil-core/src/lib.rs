@@ -17,8 +17,10 @@ pub mod outcome;
 pub mod param;
 pub mod prices;
 pub mod project;
+pub mod receipts;
 pub mod simulate;
 pub mod tax;
+pub mod year;
 
 pub use model::*;
 pub use outcome::{

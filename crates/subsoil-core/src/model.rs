@@ -3,9 +3,7 @@
 //! (lowering has enforced every constraint) and never fails.
 
 use crate::param::Param;
-
-/// A calendar year.
-pub type Year = i32;
+pub use crate::year::Year;
 
 /// A calendar date as an ordinal (days are only compared, never subtracted across months).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -28,7 +28,7 @@ pub mod run;
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
 pub use compare::{CompareResult, Difference, Differences, compare, compare_observed};
 pub use draws::{PathRandomness, ScalarDraws, Scratch};
-pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES};
+pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
 pub use report::{
     BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, MetricStats, ProbabilityStats,
     ProjectStats, RunHeader, RunResult, SeMethod, TimeToEventStats,

@@ -1,14 +1,63 @@
 //! What a Monte Carlo run reports, declared once: scalar metrics, probabilities, yearly series and
-//! time-to-event curves, each with its name, unit and description and a function that reads it off one
-//! path. Adding an output is adding one entry to one of the tables below; the run, the JSON and the
-//! documentation pick it up from there.
+//! time-to-event curves, each with its name, unit, section and description and a function that reads it
+//! off one path. Adding an output is adding one entry to one of the tables below; the run, the JSON, the
+//! tables and the documentation pick it up from there.
 //!
-//! Money is real (base-year US dollars): the model's nominal amounts divided by the path's price index.
+//! Money is real (base-year US dollars): the model's nominal amounts divided by the path's price index,
+//! unless its unit is [`Unit::NominalUsd`].
 
+use serde::{Serialize, Serializer};
 use subsoil_core::{Model, PathOutcome, ProjectStatus, Stage, Year};
 
-/// The unit of money in every output.
-pub const REAL_USD: &str = "USD (real, base year)";
+/// What an output's numbers measure. Tables write each unit in one way; JSON writes [`Unit::name`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// US dollars of the base year: nominal amounts divided by the path's price index.
+    RealUsd,
+    /// US dollars of the years paid, as contracts count them.
+    NominalUsd,
+    /// A share of the host's GDP, as a fraction.
+    ShareOfGdp,
+    /// A number of projects.
+    Projects,
+}
+
+impl Unit {
+    /// The unit as written in outputs (the `unit` of the JSON).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Unit::RealUsd => "USD (real, base year)",
+            Unit::NominalUsd => "USD (nominal)",
+            Unit::ShareOfGdp => "fraction",
+            Unit::Projects => "projects",
+        }
+    }
+}
+
+impl Serialize for Unit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Where an output belongs when results are grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    /// The projects and the state's receipts.
+    Projects,
+    /// The deal: the partner, the host's payments, the fund.
+    Deal,
+}
+
+impl Section {
+    /// The section's title in tables.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Section::Projects => "Projects and the state's receipts",
+            Section::Deal => "Deal",
+        }
+    }
+}
 
 /// Whether an output applies to a model (a year it needs is simulated, the scenario has a deal, …).
 pub type Applies = fn(&Model) -> bool;
@@ -19,7 +68,9 @@ pub struct Metric {
     /// Name in outputs (kebab-case).
     pub name: &'static str,
     /// Unit.
-    pub unit: &'static str,
+    pub unit: Unit,
+    /// Where it is grouped.
+    pub section: Section,
     /// One sentence for readers.
     pub description: &'static str,
     /// Whether the metric is reported for a model (it is left out otherwise).
@@ -29,14 +80,24 @@ pub struct Metric {
 }
 
 impl Metric {
-    /// A metric that applies to every model.
+    /// A metric of the projects and the state's receipts that applies to every model.
     pub const fn new(
         name: &'static str,
-        unit: &'static str,
+        unit: Unit,
         description: &'static str,
         value: fn(&Model, &PathOutcome) -> f64,
     ) -> Metric {
-        Metric { name, unit, description, applies: always, value }
+        Metric { name, unit, section: Section::Projects, description, applies: always, value }
+    }
+
+    /// A metric of the deal that applies to every model.
+    pub const fn deal(
+        name: &'static str,
+        unit: Unit,
+        description: &'static str,
+        value: fn(&Model, &PathOutcome) -> f64,
+    ) -> Metric {
+        Metric { section: Section::Deal, ..Metric::new(name, unit, description, value) }
     }
 
     /// The same metric, reported only for models where `applies` holds.
@@ -50,6 +111,8 @@ impl Metric {
 pub struct Probability {
     /// Name in outputs.
     pub name: &'static str,
+    /// Where it is grouped.
+    pub section: Section,
     /// One sentence for readers.
     pub description: &'static str,
     /// Whether the probability is reported for a model.
@@ -59,13 +122,22 @@ pub struct Probability {
 }
 
 impl Probability {
-    /// A probability that applies to every model.
+    /// A probability of the projects and the state's receipts that applies to every model.
     pub const fn new(
         name: &'static str,
         description: &'static str,
         happens: fn(&Model, &PathOutcome) -> bool,
     ) -> Probability {
-        Probability { name, description, applies: always, happens }
+        Probability { name, section: Section::Projects, description, applies: always, happens }
+    }
+
+    /// A probability of the deal that applies to every model.
+    pub const fn deal(
+        name: &'static str,
+        description: &'static str,
+        happens: fn(&Model, &PathOutcome) -> bool,
+    ) -> Probability {
+        Probability { section: Section::Deal, ..Probability::new(name, description, happens) }
     }
 
     /// The same probability, reported only for models where `applies` holds.
@@ -80,7 +152,9 @@ pub struct Series {
     /// Name in outputs.
     pub name: &'static str,
     /// Unit.
-    pub unit: &'static str,
+    pub unit: Unit,
+    /// Where it is grouped.
+    pub section: Section,
     /// One sentence for readers.
     pub description: &'static str,
     /// Whether the series is reported for a model.
@@ -94,6 +168,8 @@ pub struct Series {
 pub struct Event {
     /// Name in outputs.
     pub name: &'static str,
+    /// Where it is grouped.
+    pub section: Section,
     /// One sentence for readers.
     pub description: &'static str,
     /// Whether the curve is reported for a model.
@@ -105,23 +181,23 @@ pub struct Event {
 /// Scalar metrics, in report order.
 #[rustfmt::skip]
 pub const METRICS: &[Metric] = &[
-    Metric::new("receipts-new", REAL_USD, "State receipts from new licences over the horizon (royalty, PSA state share, licence fees, corporate tax), net of leakage.", receipts_new),
-    Metric::new("receipts-existing", REAL_USD, "State receipts from existing licences over the horizon, net of leakage.", receipts_existing),
-    Metric::new("leakage-receipts", REAL_USD, "State receipts (project payments and infrastructure revenue) lost to leakage before reaching the budget over the horizon.", leakage_receipts),
-    Metric::new("capex", REAL_USD, "Initial capex spent on all projects over the horizon.", capex),
-    Metric::new("revenue", REAL_USD, "Revenue of all projects over the horizon.", revenue),
-    Metric::new("npv-total", REAL_USD, "Sum of the projects' NPVs of investor free cash flow at the valuation rate, to the start year.", npv_total),
-    Metric::new("producing-2030", "projects", "Projects with output in 2030.", producing_in::<2030>).when(simulates::<2030>),
-    Metric::new("producing-2035", "projects", "Projects with output in 2035.", producing_in::<2035>).when(simulates::<2035>),
-    Metric::new("producing-2045", "projects", "Projects with output in 2045.", producing_in::<2045>).when(simulates::<2045>),
-    Metric::new("partner-receipts", REAL_USD, "Everything the deal's partner (the US) received from the fund over the horizon.", partner_receipts).when(has_partner),
-    Metric::new("partner-receipts-nominal", "USD (nominal)", "Everything the partner received from the fund over the horizon, in dollars of the years paid (as contracts count them).", partner_receipts_nominal).when(has_partner),
-    Metric::new("partner-capital", "USD (nominal)", "The partner's capital account at the horizon: its cash and the credits that brought no cash (counted aid).", partner_capital).when(has_partner),
-    Metric::new("partner-npv", REAL_USD, "The partner's net present value at its discount rate, to the start year: receipts less cash paid in.", partner_npv).when(has_partner),
-    Metric::new("host-payments", REAL_USD, "The host state's (Ukraine's) payments into the fund from its receipts, undiscounted.", host_payments).when(has_deal),
-    Metric::new("host-payments-pv", REAL_USD, "The host's payments into the fund, present value at the valuation rate, to the start year.", host_payments_pv).when(has_deal),
-    Metric::new("host-payments-max-gdp-share", "fraction", "The host's largest yearly payment into the fund as a share of its GDP.", host_payments_max_gdp).when(has_deal),
-    Metric::new("fund-value", REAL_USD, "The fund's value at the horizon: cash plus its stakes at the valuation rate (a stake is worth at least nothing: limited liability).", fund_value).when(has_deal),
+    Metric::new("receipts-new", Unit::RealUsd, "State receipts from new licences over the horizon (royalty, PSA state share, licence fees, corporate tax), net of leakage.", receipts_new),
+    Metric::new("receipts-existing", Unit::RealUsd, "State receipts from existing licences over the horizon, net of leakage.", receipts_existing),
+    Metric::new("leakage-receipts", Unit::RealUsd, "State receipts (project payments and infrastructure revenue) lost to leakage before reaching the budget over the horizon.", leakage_receipts),
+    Metric::new("capex", Unit::RealUsd, "Initial capex spent on all projects over the horizon.", capex),
+    Metric::new("revenue", Unit::RealUsd, "Revenue of all projects over the horizon.", revenue),
+    Metric::new("npv-total", Unit::RealUsd, "Sum of the projects' NPVs of investor free cash flow at the valuation rate, to the start year.", npv_total),
+    Metric::new("producing-2030", Unit::Projects, "Projects with output in 2030.", producing_in::<2030>).when(simulates::<2030>),
+    Metric::new("producing-2035", Unit::Projects, "Projects with output in 2035.", producing_in::<2035>).when(simulates::<2035>),
+    Metric::new("producing-2045", Unit::Projects, "Projects with output in 2045.", producing_in::<2045>).when(simulates::<2045>),
+    Metric::deal("partner-receipts", Unit::RealUsd, "Everything the deal's partner (the US) received from the fund over the horizon.", partner_receipts).when(has_partner),
+    Metric::deal("partner-receipts-nominal", Unit::NominalUsd, "Everything the partner received from the fund over the horizon, in dollars of the years paid (as contracts count them).", partner_receipts_nominal).when(has_partner),
+    Metric::deal("partner-capital", Unit::NominalUsd, "The partner's capital account at the horizon: its cash and the credits that brought no cash (counted aid).", partner_capital).when(has_partner),
+    Metric::deal("partner-npv", Unit::RealUsd, "The partner's net present value at its discount rate, to the start year: receipts less cash paid in.", partner_npv).when(has_partner),
+    Metric::deal("host-payments", Unit::RealUsd, "The host state's (Ukraine's) payments into the fund from its receipts, undiscounted.", host_payments).when(has_deal),
+    Metric::deal("host-payments-pv", Unit::RealUsd, "The host's payments into the fund, present value at the valuation rate, to the start year.", host_payments_pv).when(has_deal),
+    Metric::deal("host-payments-max-gdp-share", Unit::ShareOfGdp, "The host's largest yearly payment into the fund as a share of its GDP.", host_payments_max_gdp).when(has_deal),
+    Metric::deal("fund-value", Unit::RealUsd, "The fund's value at the horizon: cash plus its stakes at the valuation rate (a stake is worth at least nothing: limited liability).", fund_value).when(has_deal),
 ];
 
 /// Probabilities, in report order.
@@ -132,29 +208,29 @@ pub const PROBABILITIES: &[Probability] = &[
     Probability::new("new-mine-by-2030", "A project not yet built at the start has output in 2030 or earlier.", new_mine_by::<2030>).when(simulates::<2030>),
     Probability::new("new-lithium-mine-by-2035", "A lithium project not yet built at the start has output in 2035 or earlier.", new_lithium_by::<2035>).when(simulates::<2035>),
     Probability::new("new-receipts-by-2035", "The state has received something from new licences in 2035 or earlier.", new_receipts_by::<2035>).when(simulates::<2035>),
-    Probability::new("partner-target-reached", "The partner's cumulative nominal receipts reach the deal's target within the horizon.", partner_target_reached).when(has_target),
-    Probability::new("partner-aid-repaid", "The partner's cumulative nominal receipts reach the aid it gave within the horizon.", partner_aid_repaid).when(has_aid),
+    Probability::deal("partner-target-reached", "The partner's cumulative nominal receipts reach the deal's target within the horizon.", partner_target_reached).when(has_target),
+    Probability::deal("partner-aid-repaid", "The partner's cumulative nominal receipts reach the aid it gave within the horizon.", partner_aid_repaid).when(has_aid),
 ];
 
 /// Yearly series, in report order.
 #[rustfmt::skip]
 pub const SERIES: &[Series] = &[
-    Series { name: "receipts-new", unit: REAL_USD, description: "State receipts from new licences in the year, net of leakage.", applies: always, value: year_receipts_new },
-    Series { name: "receipts-existing", unit: REAL_USD, description: "State receipts from existing licences in the year, net of leakage.", applies: always, value: year_receipts_existing },
-    Series { name: "producing", unit: "projects", description: "Projects with output in the year.", applies: always, value: year_producing },
-    Series { name: "partner-receipts-cumulative", unit: REAL_USD, description: "The partner's receipts from the fund up to and including the year.", applies: has_partner, value: year_partner_cumulative },
-    Series { name: "host-payments-gdp-share", unit: "fraction", description: "The host's payments into the fund in the year as a share of its GDP.", applies: has_deal, value: year_host_gdp_share },
-    Series { name: "fund-cash", unit: REAL_USD, description: "The fund's cash at the end of the year.", applies: has_deal, value: year_fund_cash },
+    Series { name: "receipts-new", unit: Unit::RealUsd, section: Section::Projects, description: "State receipts from new licences in the year, net of leakage.", applies: always, value: year_receipts_new },
+    Series { name: "receipts-existing", unit: Unit::RealUsd, section: Section::Projects, description: "State receipts from existing licences in the year, net of leakage.", applies: always, value: year_receipts_existing },
+    Series { name: "producing", unit: Unit::Projects, section: Section::Projects, description: "Projects with output in the year.", applies: always, value: year_producing },
+    Series { name: "partner-receipts-cumulative", unit: Unit::RealUsd, section: Section::Deal, description: "The partner's receipts from the fund up to and including the year.", applies: has_partner, value: year_partner_cumulative },
+    Series { name: "host-payments-gdp-share", unit: Unit::ShareOfGdp, section: Section::Deal, description: "The host's payments into the fund in the year as a share of its GDP.", applies: has_deal, value: year_host_gdp_share },
+    Series { name: "fund-cash", unit: Unit::RealUsd, section: Section::Deal, description: "The fund's cash at the end of the year.", applies: has_deal, value: year_fund_cash },
 ];
 
 /// Time-to-event curves, in report order.
 #[rustfmt::skip]
 pub const EVENTS: &[Event] = &[
-    Event { name: "ceasefire", description: "First year of peace after a general ceasefire.", applies: always, first: ceasefire },
-    Event { name: "first-new-receipts", description: "First year in which the state receives anything from new licences.", applies: always, first: first_new_receipts },
-    Event { name: "partner-first-distribution", description: "First year in which the partner receives a distribution from the fund.", applies: has_partner, first: partner_first_distribution },
-    Event { name: "partner-target", description: "First year in which the partner's cumulative nominal receipts reach the deal's target.", applies: has_target, first: partner_target },
-    Event { name: "partner-aid-repaid", description: "First year in which the partner's cumulative nominal receipts reach the aid it gave.", applies: has_aid, first: partner_aid },
+    Event { name: "ceasefire", section: Section::Projects, description: "First year of peace after a general ceasefire.", applies: always, first: ceasefire },
+    Event { name: "first-new-receipts", section: Section::Projects, description: "First year in which the state receives anything from new licences.", applies: always, first: first_new_receipts },
+    Event { name: "partner-first-distribution", section: Section::Deal, description: "First year in which the partner receives a distribution from the fund.", applies: has_partner, first: partner_first_distribution },
+    Event { name: "partner-target", section: Section::Deal, description: "First year in which the partner's cumulative nominal receipts reach the deal's target.", applies: has_target, first: partner_target },
+    Event { name: "partner-aid-repaid", section: Section::Deal, description: "First year in which the partner's cumulative nominal receipts reach the aid it gave.", applies: has_aid, first: partner_aid },
 ];
 
 /// Calendar years for which every project reports P(built by the year).
@@ -367,17 +443,76 @@ pub fn abandoned(o: &PathOutcome, i: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// An entry's name, and its unit where its table has units.
+    type Entry = (&'static str, Option<Unit>);
+
+    /// Every table, as its name in JSON and its entries.
+    fn tables() -> [(&'static str, Vec<Entry>); 4] {
+        [
+            ("metrics", METRICS.iter().map(|m| (m.name, Some(m.unit))).collect()),
+            ("probabilities", PROBABILITIES.iter().map(|p| (p.name, None)).collect()),
+            ("series", SERIES.iter().map(|s| (s.name, Some(s.unit))).collect()),
+            ("events", EVENTS.iter().map(|e| (e.name, None)).collect()),
+        ]
+    }
+
     #[test]
     fn names_are_unique_within_each_table() {
-        let mut names: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
-        names.sort_unstable();
-        let n = names.len();
-        names.dedup();
-        assert_eq!(names.len(), n);
-        let mut names: Vec<&str> = PROBABILITIES.iter().map(|p| p.name).collect();
-        names.sort_unstable();
-        let n = names.len();
-        names.dedup();
-        assert_eq!(names.len(), n);
+        // Each table is written to JSON as an object keyed by name, and read back by name
+        // (`RunResult::metric` …): a repeated name would silently hide an output.
+        for (table, entries) in tables() {
+            for (i, (name, _)) in entries.iter().enumerate() {
+                assert!(
+                    !entries[..i].iter().any(|(n, _)| n == name),
+                    "{table}: {name} appears twice"
+                );
+                assert!(
+                    !name.is_empty()
+                        && name
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                    "{table}: {name:?} is not kebab-case"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_output_and_unit_is_documented_in_the_output_schema() {
+        // docs/output-schema.md is what users read to use the JSON: each table's names, and the unit
+        // strings a metric or series can carry.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/output-schema.md");
+        let doc = std::fs::read_to_string(path).expect("docs/output-schema.md");
+        // How the tables of the document write each unit.
+        let short = |u: Unit| match u {
+            Unit::RealUsd => "USD real",
+            Unit::NominalUsd => "USD nominal",
+            Unit::ShareOfGdp => "fraction",
+            Unit::Projects => "projects",
+        };
+        // The `unit` key of a metric (series have the same key).
+        let key = doc.lines().find(|l| l.starts_with("| `unit` |")).expect("the `unit` key");
+        for (table, entries) in tables() {
+            let heading = format!("## `{table}`");
+            let start = doc.find(&heading).unwrap_or_else(|| panic!("no section {heading}"));
+            let section = &doc[start + heading.len()..];
+            let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+            for (name, unit) in entries {
+                let quoted = format!("`{name}`");
+                let row = section
+                    .lines()
+                    .find(|l| l.split('|').nth(1).is_some_and(|c| c.contains(&quoted)))
+                    .unwrap_or_else(|| panic!("{table}: {name} is not in its table in {path}"));
+                if let Some(unit) = unit {
+                    let cell = row.split('|').nth(2).map_or("", str::trim);
+                    assert_eq!(cell, short(unit), "{table}: the unit of {name} in {path}");
+                    assert!(
+                        key.contains(&format!("`{}`", unit.name())),
+                        "{path} does not list the unit {:?} of {name} ({table}) under the `unit` key",
+                        unit.name()
+                    );
+                }
+            }
+        }
     }
 }

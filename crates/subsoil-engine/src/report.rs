@@ -13,6 +13,7 @@ use subsoil_core::{Model, Stage, Year};
 use subsoil_stats::{Confidence, Moments, Proportion, TimeToEvent};
 
 use crate::accumulate::{Plan, Stats, Tracked, TrackedProportion};
+use crate::metrics::Unit;
 
 /// Critical value of the 95% intervals.
 const Z95: f64 = 1.959_963_984_540_054;
@@ -85,7 +86,7 @@ pub struct MetricStats {
     #[serde(skip)]
     pub name: &'static str,
     /// Unit.
-    pub unit: &'static str,
+    pub unit: Unit,
     /// What it is.
     pub description: &'static str,
     /// Its distribution.
@@ -160,7 +161,7 @@ pub struct Fan {
     #[serde(skip)]
     pub name: &'static str,
     /// Unit.
-    pub unit: &'static str,
+    pub unit: Unit,
     /// What it is.
     pub description: &'static str,
     /// One entry per simulated year.

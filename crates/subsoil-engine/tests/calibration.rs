@@ -94,15 +94,84 @@ fn first_year_rent_of_producing_operations_matches_the_official_2024_total() {
     );
 }
 
+/// docs/data.md.
+fn data_md() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/data.md");
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A number as docs/data.md writes it: `1,188.0`, `47.7bn`, `40.15`.
+fn number(text: &str) -> f64 {
+    let t = text.trim().trim_matches('*').replace(',', "");
+    let (t, scale) = match t.strip_suffix("bn") {
+        Some(t) => (t.to_string(), 1e9),
+        None => (t, 1.0),
+    };
+    t.parse::<f64>().unwrap_or_else(|_| panic!("not a number: {text:?}")) * scale
+}
+
+/// The cells of the row of the calibration table whose first cell starts with `label`.
+fn row(doc: &str, label: &str) -> Vec<String> {
+    let line = doc
+        .lines()
+        .find(|l| l.starts_with(&format!("| {label}")))
+        .unwrap_or_else(|| panic!("docs/data.md has no table row \"{label}\""));
+    line.trim().trim_matches('|').split('|').map(|c| c.trim().to_string()).collect()
+}
+
 #[test]
 fn the_target_is_the_documented_conversion() {
-    // The reference figures the calibration reads must be the ones docs/data.md states: UAH 47.7bn at
-    // 40.15 UAH/USD, and the derived target in the same file must agree with their quotient.
+    // docs/data.md states the target as "UAH 47.7bn / 40.15 UAH/USD" and its dollar value in the hand
+    // calibration table; the scenario's reference figures, which the calibration above reads, must be
+    // those numbers, and the hand table must add up to the ratio it reports.
+    let doc = data_md();
     let s = scenario();
-    let uah = reference(&s, "reference.resource-payments-2024-uah");
-    let rate = reference(&s, "reference.uah-per-usd-2024");
-    let usd = reference(&s, "reference.resource-payments-2024-usd");
-    assert_eq!(uah, 47.7e9);
-    assert_eq!(rate, 40.15);
-    assert!((uah / rate - usd).abs() / usd < 1e-3, "{uah} / {rate} = {} ≠ {usd}", uah / rate);
+    let target = row(&doc, "Target: ");
+    let (uah_text, rate_text) = target[0]
+        .strip_prefix("Target: UAH ")
+        .and_then(|t| t.strip_suffix(" UAH/USD"))
+        .and_then(|t| t.split_once(" / "))
+        .unwrap_or_else(|| panic!("the target row reads {:?}", target[0]));
+    let (uah, rate) = (number(uah_text), number(rate_text));
+    let usd = number(target.last().expect("a rent column")) * 1e6;
+
+    assert_eq!(reference(&s, "reference.resource-payments-2024-uah"), uah, "UAH total vs docs");
+    assert_eq!(reference(&s, "reference.uah-per-usd-2024"), rate, "UAH/USD vs docs");
+    let scenario_usd = reference(&s, "reference.resource-payments-2024-usd");
+    assert!((scenario_usd - usd).abs() <= 0.05e6, "scenario target {scenario_usd} vs docs {usd}");
+    assert!(
+        (uah / rate - usd).abs() <= 0.05e6,
+        "docs: {uah} / {rate} = {} is not the documented {usd}",
+        uah / rate
+    );
+    let prose =
+        format!("is the official 2024 total of UAH {uah_text} converted at {rate_text} UAH/USD");
+    assert!(doc.contains(&prose), "docs/data.md's text must state the same conversion: {prose:?}");
+
+    // The hand table: each row's rent is output × price × rate, the sum row adds them up and the ratio
+    // row is the sum over the target.
+    let start = doc.find("| operation | product | output").expect("the hand calibration table");
+    let end = doc[start..].find("| **Sum**").map(|i| start + i).expect("the sum row");
+    let mut sum = 0.0;
+    for line in doc[start..end].lines().skip(2) {
+        let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
+        let [operation, _, output, price, rate, rent] = cells[..] else {
+            panic!("a calibration row has six cells: {line}");
+        };
+        let (computed, rent) = (number(output) * number(price) * number(rate) / 1e6, number(rent));
+        assert!(
+            (computed - rent).abs() <= 0.05 + 0.005 * rent,
+            "{operation}: {output} × {price} × {rate} = {computed:.1}, the table says {rent}"
+        );
+        sum += rent;
+    }
+    let total = number(row(&doc, "**Sum**").last().expect("sum"));
+    assert!((sum - total).abs() <= 0.05, "the rents add up to {sum:.1}, the sum row says {total}");
+    let ratio = number(row(&doc, "**Ratio model / target**").last().expect("ratio"));
+    assert!(
+        (total * 1e6 / usd - ratio).abs() <= 0.005,
+        "{total} / {} = {:.3}, the ratio row says {ratio}",
+        usd / 1e6,
+        total * 1e6 / usd
+    );
 }
