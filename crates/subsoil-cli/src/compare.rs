@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use subsoil_engine::{
     CompareResult, Difference, Differences, Distribution, EVENTS, METRICS, PROBABILITIES, RunError,
-    RunHeader, RunResult, SeMethod,
+    RunHeader, RunResult,
 };
 use subsoil_scenario::Scenario;
 
@@ -343,11 +343,7 @@ fn table(scenarios: &[Scenario], r: &CompareResult) -> String {
          US dollars unless nominal. — : the output does not apply to the scenario.",
         h.seed,
         h.sampler,
-        match h.se_method {
-            SeMethod::Iid => "sd/√n".to_string(),
-            SeMethod::BetweenBlocks =>
-                format!("from the spread of {} blocks of {}", h.blocks, h.block_size),
-        },
+        crate::run::se_text(h),
         labels[0],
         h.base_year,
     )));

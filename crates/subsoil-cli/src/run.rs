@@ -438,6 +438,24 @@ pub fn p(c: &Chance) -> String {
     }
 }
 
+/// How a run's standard errors were estimated, as the tables say it.
+pub(crate) fn se_text(h: &RunHeader) -> String {
+    match h.se_method {
+        subsoil_engine::SeMethod::Iid => "sd/√n".to_string(),
+        subsoil_engine::SeMethod::BetweenBlocks if h.partial_block_paths > 0 => format!(
+            "from the spread of {} full blocks of {} (the last {} paths: from the spread of the full \
+             blocks' first {})",
+            h.blocks - 1,
+            h.block_size,
+            h.partial_block_paths,
+            h.partial_block_paths
+        ),
+        subsoil_engine::SeMethod::BetweenBlocks => {
+            format!("from the spread of {} blocks of {}", h.blocks, h.block_size)
+        }
+    }
+}
+
 fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     let h = &r.header;
     let mut out = String::new();
@@ -452,11 +470,7 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
          valuation rate to {}. Scenario {} ({}).",
         h.seed,
         h.sampler,
-        match h.se_method {
-            subsoil_engine::SeMethod::Iid => "sd/√n".to_string(),
-            subsoil_engine::SeMethod::BetweenBlocks =>
-                format!("from the spread of {} blocks of {}", h.blocks, h.block_size),
-        },
+        se_text(h),
         h.base_year,
         h.start_year,
         s.name,
