@@ -78,6 +78,14 @@ pub fn median_year(c: &TimeToEventStats, end: i32) -> String {
 pub fn how_run(h: &RunHeader) -> String {
     let se = match h.se_method {
         SeMethod::Iid => "sd/√n".to_string(),
+        SeMethod::BetweenBlocks if h.partial_block_paths > 0 => format!(
+            "from the spread of {} full blocks of {} (the last {} paths: from the spread of the full \
+             blocks' first {})",
+            h.blocks - 1,
+            h.block_size,
+            h.partial_block_paths,
+            h.partial_block_paths
+        ),
         SeMethod::BetweenBlocks => {
             format!("from the spread of {} blocks of {}", h.blocks, h.block_size)
         }

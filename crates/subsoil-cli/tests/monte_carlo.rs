@@ -42,6 +42,11 @@ fn the_same_seed_prints_identical_json_on_one_and_two_threads_for_every_sampler(
         assert!(m.get("threads").is_none(), "the thread count must not be in the output");
         let expected = if sampler == "random" { "iid" } else { "between-blocks" };
         assert_eq!(m["se_method"], expected, "{sampler}");
+        // The last block is partial; its error is estimated as the method says.
+        let partial = PATHS.parse::<u64>().expect("a number") % 4096;
+        assert_eq!(m["partial_block_paths"], partial, "{sampler}");
+        let how = if m["se_method"] == "iid" { "iid" } else { "full-block-prefixes" };
+        assert_eq!(m["se_partial_block"], how, "{sampler}");
     }
 }
 

@@ -8,7 +8,10 @@
 //!
 //! Besides the path-level statistics, every reported mean keeps the [`Moments`] of its full blocks'
 //! means: with Latin hypercube and Sobol sampling the blocks are independent randomisations, and their
-//! spread is what the standard error is estimated from.
+//! spread is what the standard error is estimated from. When the run ends with a partial block of
+//! `n_last` paths, every mean also keeps the moments of its full blocks' means over their first `n_last`
+//! paths: a block's draws depend only on the seed, the block and the position in it, so such a prefix is
+//! randomised exactly as the partial block is, and the prefixes' spread is the partial block's error.
 
 use subsoil_core::{Model, PathOutcome, Year};
 use subsoil_stats::{Moments, Proportion, Summary, TimeToEvent};
@@ -130,15 +133,79 @@ impl Chunk {
     }
 }
 
-/// A scalar's summary, plus the moments of the current block and of the full blocks' means.
+/// Counts the paths of the current block and says when they reach the length of the run's final
+/// partial block (never, when there is none).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Prefix {
+    len: u64,
+    seen: u64,
+}
+
+impl Prefix {
+    /// Prefixes of `len` paths; 0 for none.
+    pub(crate) fn new(len: u64) -> Prefix {
+        Prefix { len, seen: 0 }
+    }
+
+    /// Counts one more path of the block; true when it completes the prefix.
+    #[inline]
+    pub(crate) fn step(&mut self) -> bool {
+        self.seen += 1;
+        self.seen == self.len
+    }
+
+    pub(crate) fn end_block(&mut self) {
+        self.seen = 0;
+    }
+}
+
+/// The means of the full blocks, and their means over the prefix that matches the final partial block
+/// (see the module documentation), fed with the current block's mean by its owner.
+#[derive(Clone, Debug, Default)]
+pub struct BlockMeans {
+    prefix: Option<f64>,
+    /// One value per full block: the block's mean.
+    pub full: Moments,
+    /// One value per full block: the mean of its first `n_last` paths, where `n_last` is the size of
+    /// the run's final partial block (empty without one).
+    pub prefixes: Moments,
+}
+
+impl BlockMeans {
+    /// The current block has reached the prefix length, with mean `mean` so far.
+    pub(crate) fn mark_prefix(&mut self, mean: Option<f64>) {
+        self.prefix = mean;
+    }
+
+    /// Ends a block whose mean is `mean`; a full block's means are kept.
+    pub(crate) fn end_block(&mut self, full: bool, mean: Option<f64>) {
+        if full {
+            if let Some(m) = mean {
+                self.full.push(m);
+            }
+            if let Some(m) = self.prefix {
+                self.prefixes.push(m);
+            }
+        }
+        self.prefix = None;
+    }
+}
+
+/// An accumulator with block means.
+trait Blocked {
+    fn mark_prefix(&mut self);
+    fn end_block(&mut self, full: bool);
+}
+
+/// A scalar's summary, plus the moments of the current block and its block means.
 #[derive(Clone, Debug, Default)]
 pub struct Tracked {
     /// Every path's value.
     pub summary: Summary,
     /// The current block's values.
     block: Moments,
-    /// One value per full block: the block's mean.
-    pub block_means: Moments,
+    /// The means of the full blocks and of their prefixes.
+    pub blocks: BlockMeans,
 }
 
 impl Tracked {
@@ -147,23 +214,27 @@ impl Tracked {
         self.summary.push(x);
         self.block.push(x);
     }
+}
+
+impl Blocked for Tracked {
+    fn mark_prefix(&mut self) {
+        self.blocks.mark_prefix(self.block.mean());
+    }
 
     fn end_block(&mut self, full: bool) {
-        if full && let Some(m) = self.block.mean() {
-            self.block_means.push(m);
-        }
+        self.blocks.end_block(full, self.block.mean());
         self.block = Moments::new();
     }
 }
 
-/// A probability, plus the current block's count and the moments of the full blocks' proportions.
+/// A probability, plus the current block's count and the block means of its proportion.
 #[derive(Clone, Debug, Default)]
 pub struct TrackedProportion {
     /// Hits out of paths.
     pub proportion: Proportion,
     block: Proportion,
-    /// One value per full block: the block's proportion.
-    pub block_means: Moments,
+    /// The proportions of the full blocks and of their prefixes.
+    pub blocks: BlockMeans,
 }
 
 impl TrackedProportion {
@@ -172,11 +243,15 @@ impl TrackedProportion {
         self.proportion.push(hit);
         self.block.push(hit);
     }
+}
+
+impl Blocked for TrackedProportion {
+    fn mark_prefix(&mut self) {
+        self.blocks.mark_prefix(self.block.p());
+    }
 
     fn end_block(&mut self, full: bool) {
-        if full && let Some(p) = self.block.p() {
-            self.block_means.push(p);
-        }
+        self.blocks.end_block(full, self.block.p());
         self.block = Proportion::default();
     }
 }
@@ -203,6 +278,8 @@ pub struct Stats {
     pub paths: u64,
     /// Full blocks ended.
     pub full_blocks: u64,
+    /// Where the current block stands against the final partial block's length.
+    prefix: Prefix,
     /// One per [`Plan::metrics`].
     pub metrics: Vec<Tracked>,
     /// One per [`Plan::probabilities`].
@@ -216,12 +293,19 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Empty accumulators for `plan`.
+    /// Empty accumulators for `plan`, for a run without a partial block.
     pub fn new(plan: &Plan) -> Stats {
+        Stats::with_partial_block(plan, 0)
+    }
+
+    /// Empty accumulators for `plan`, for a run whose final partial block holds `last` paths (0 for
+    /// none): every full block also keeps its means over its first `last` paths.
+    pub fn with_partial_block(plan: &Plan, last: u64) -> Stats {
         let horizon = plan.horizon as u32;
         Stats {
             paths: 0,
             full_blocks: 0,
+            prefix: Prefix::new(last),
             metrics: vec![Tracked::default(); plan.metrics.len()],
             probabilities: vec![TrackedProportion::default(); plan.probabilities.len()],
             series: vec![vec![Tracked::default(); plan.horizon]; plan.series.len()],
@@ -270,21 +354,30 @@ impl Stats {
         for (p, &year) in self.projects.iter_mut().zip(first_production) {
             p.first_production.push(year);
         }
+        if self.prefix.step() {
+            self.for_each_blocked(&mut |b| b.mark_prefix());
+        }
     }
 
     /// Ends a block: a full block's means feed the between-block standard errors.
     pub fn end_block(&mut self, full: bool) {
         self.full_blocks += u64::from(full);
+        self.prefix.end_block();
+        self.for_each_blocked(&mut |b| b.end_block(full));
+    }
+
+    /// Applies `f` to every mean and probability (once a block, so dynamic dispatch costs nothing).
+    fn for_each_blocked(&mut self, f: &mut dyn FnMut(&mut dyn Blocked)) {
         let scalars = self.metrics.iter_mut().chain(self.series.iter_mut().flatten());
         for acc in scalars.chain(self.projects.iter_mut().map(|p| &mut p.npv)) {
-            acc.end_block(full);
+            f(acc);
         }
         for acc in &mut self.probabilities {
-            acc.end_block(full);
+            f(acc);
         }
         for p in &mut self.projects {
             for acc in p.built_by.iter_mut().chain([&mut p.occupied, &mut p.abandoned]) {
-                acc.end_block(full);
+                f(acc);
             }
         }
     }

@@ -31,7 +31,7 @@ use subsoil_core::{Model, PathOutcome, Workspace, simulate};
 use subsoil_scenario::Scenario;
 use subsoil_stats::Moments;
 
-use crate::accumulate::{Chunk, Plan, Stats};
+use crate::accumulate::{BlockMeans, Chunk, Plan, Prefix, Stats};
 use crate::draws::{PathRandomness, ScalarDraws, Scratch};
 use crate::report::{self, Chance, Distribution, RunHeader, RunResult, SeContext};
 use crate::run::{self, RunConfig, RunError, Schedule, Work};
@@ -139,7 +139,8 @@ pub fn compare_observed(
         })
         .collect::<Result<Vec<_>, RunError>>()?;
     let pairs = members[1..].iter().map(|m| Pairing::new(&members[0].plan, &m.plan)).collect();
-    let paired = Paired { members, pairs, seed: config.seed };
+    let last = run::partial_block(config);
+    let paired = Paired { members, pairs, seed: config.seed, last };
     let schedule = Schedule::new(config, progress);
     let (stats, totals) = pool.install(|| schedule.drive(&paired, pool.current_num_threads()));
 
@@ -194,11 +195,13 @@ impl Pairing {
         }
     }
 
-    fn total(&self) -> PairTotal {
+    /// Empty accumulators for a run whose final partial block holds `last` paths (0 for none).
+    fn total(&self, last: u64) -> PairTotal {
         PairTotal {
             metrics: vec![PairedMean::default(); self.metrics.len()],
             probabilities: vec![PairedMean::default(); self.probabilities.len()],
             events: vec![PairedMean::default(); self.events.len()],
+            prefix: Prefix::new(last),
         }
     }
 
@@ -214,6 +217,7 @@ impl Pairing {
         for (acc, &(i, j)) in total.events.iter_mut().zip(&self.events) {
             acc.push(indicator(b.2[j].is_some()) - indicator(a.2[i].is_some()));
         }
+        total.step();
     }
 
     /// The differences of scenario `scenario` (whose run is `b`) from the first (`a`).
@@ -256,13 +260,13 @@ impl Pairing {
 /// The values, flags and event years of one path under one scenario.
 type Record<'a> = (&'a [f64], &'a [bool], &'a [Option<u32>]);
 
-/// The mean of per-path differences, with the moments of the current block and of the full blocks'
-/// means (for the between-block standard error).
+/// The mean of per-path differences, with the moments of the current block and the block means (for
+/// the between-block standard error).
 #[derive(Clone, Debug, Default)]
 struct PairedMean {
     all: Moments,
     block: Moments,
-    block_means: Moments,
+    blocks: BlockMeans,
 }
 
 impl PairedMean {
@@ -271,17 +275,18 @@ impl PairedMean {
         self.block.push(x);
     }
 
+    fn mark_prefix(&mut self) {
+        self.blocks.mark_prefix(self.block.mean());
+    }
+
     fn end_block(&mut self, full: bool) {
-        if full && let Some(m) = self.block.mean() {
-            self.block_means.push(m);
-        }
+        self.blocks.end_block(full, self.block.mean());
         self.block = Moments::new();
     }
 
     fn difference(&self, name: &'static str, se: &SeContext, se_unpaired: f64) -> Difference {
-        let var = self.all.variance().unwrap_or(f64::NAN);
         let iid = self.all.se().unwrap_or(f64::NAN);
-        let blocks = se.between_blocks(&self.block_means, var);
+        let blocks = se.between_blocks(&self.blocks);
         Difference {
             name,
             n: self.all.count(),
@@ -298,14 +303,25 @@ struct PairTotal {
     metrics: Vec<PairedMean>,
     probabilities: Vec<PairedMean>,
     events: Vec<PairedMean>,
+    /// Where the current block stands against the final partial block's length.
+    prefix: Prefix,
 }
 
 impl PairTotal {
-    fn end_block(&mut self, full: bool) {
-        let all = self.metrics.iter_mut().chain(&mut self.probabilities).chain(&mut self.events);
-        for acc in all {
-            acc.end_block(full);
+    fn all(&mut self) -> impl Iterator<Item = &mut PairedMean> {
+        self.metrics.iter_mut().chain(&mut self.probabilities).chain(&mut self.events)
+    }
+
+    /// Counts a path folded into every accumulator.
+    fn step(&mut self) {
+        if self.prefix.step() {
+            self.all().for_each(PairedMean::mark_prefix);
         }
+    }
+
+    fn end_block(&mut self, full: bool) {
+        self.prefix.end_block();
+        self.all().for_each(|acc| acc.end_block(full));
     }
 }
 
@@ -315,6 +331,8 @@ struct Paired<'a> {
     /// One per scenario after the first.
     pairs: Vec<Pairing>,
     seed: u64,
+    /// Paths in the final partial block (0 for none).
+    last: u64,
 }
 
 impl Work for Paired<'_> {
@@ -334,8 +352,9 @@ impl Work for Paired<'_> {
     }
 
     fn total(&self) -> Self::Total {
-        let stats = self.members.iter().map(|m| Stats::new(&m.plan)).collect();
-        (stats, self.pairs.iter().map(Pairing::total).collect())
+        let stats =
+            self.members.iter().map(|m| Stats::with_partial_block(&m.plan, self.last)).collect();
+        (stats, self.pairs.iter().map(|p| p.total(self.last)).collect())
     }
 
     fn simulate(&self, local: &mut Self::Local, first: u64, end: u64, chunk: &mut Vec<Chunk>) {

@@ -31,7 +31,7 @@ pub use draws::{PathRandomness, ScalarDraws, Scratch};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
 pub use report::{
     BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, MetricStats, ProbabilityStats,
-    ProjectStats, RunHeader, RunResult, SeMethod, TimeToEventStats,
+    ProjectStats, RunHeader, RunResult, SeMethod, SePartialBlock, TimeToEventStats,
 };
 pub use run::{DEFAULT_BLOCK_SIZE, RunConfig, RunError, run, run_observed};
 pub use subsoil_risk::SamplerKind;

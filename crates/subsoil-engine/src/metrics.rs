@@ -203,8 +203,8 @@ pub const METRICS: &[Metric] = &[
 /// Probabilities, in report order.
 #[rustfmt::skip]
 pub const PROBABILITIES: &[Probability] = &[
-    Probability::new("ceasefire-by-2030", "A general ceasefire in 2030 or earlier.", ceasefire_by::<2030>).when(simulates::<2030>),
-    Probability::new("ceasefire-by-2035", "A general ceasefire in 2035 or earlier.", ceasefire_by::<2035>).when(simulates::<2035>),
+    Probability::new("ceasefire-by-2030", "The first year of peace after a general ceasefire is 2030 or earlier (a year is at peace when the ceasefire comes by its middle, so one in the second half of 2030 counts from 2031; a ceasefire that later breaks down still counts).", ceasefire_by::<2030>).when(simulates::<2030>),
+    Probability::new("ceasefire-by-2035", "The first year of peace after a general ceasefire is 2035 or earlier (a year is at peace when the ceasefire comes by its middle, so one in the second half of 2035 counts from 2036; a ceasefire that later breaks down still counts).", ceasefire_by::<2035>).when(simulates::<2035>),
     Probability::new("new-mine-by-2030", "A project not yet built at the start has output in 2030 or earlier.", new_mine_by::<2030>).when(simulates::<2030>),
     Probability::new("new-lithium-mine-by-2035", "A lithium project not yet built at the start has output in 2035 or earlier.", new_lithium_by::<2035>).when(simulates::<2035>),
     Probability::new("new-receipts-by-2035", "The state has received something from new licences in 2035 or earlier.", new_receipts_by::<2035>).when(simulates::<2035>),

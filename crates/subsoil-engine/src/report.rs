@@ -4,15 +4,17 @@
 //! pseudo-random sampling the standard error of a mean is the usual `sd/√n`. With Latin hypercube and
 //! Sobol sampling paths within a block are not independent, so `sd/√n` would be wrong (too large, as a
 //! rule); each block is an independent randomisation, and the standard error comes from the spread of
-//! the full blocks' means instead (a final partial block contributes with its `sd/√n`). [`SeMethod`]
-//! says which estimate a run used.
+//! the full blocks' means instead. A final partial block of `n_last` paths is stratified too (its paths
+//! are the first `n_last` of a block's design), so its error comes from the spread of the full blocks'
+//! means over their first `n_last` paths, which are randomised exactly as it is. [`SeMethod`] says which
+//! estimate a run used.
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use subsoil_core::{Model, Stage, Year};
-use subsoil_stats::{Confidence, Moments, Proportion, TimeToEvent};
+use subsoil_stats::{Confidence, Proportion, TimeToEvent};
 
-use crate::accumulate::{Plan, Stats, Tracked, TrackedProportion};
+use crate::accumulate::{BlockMeans, Plan, Stats, Tracked, TrackedProportion};
 use crate::metrics::Unit;
 
 /// Critical value of the 95% intervals.
@@ -25,8 +27,22 @@ pub enum SeMethod {
     /// `sd/√n` over independent paths (pseudo-random sampling, or fewer than two full blocks).
     Iid,
     /// From the spread of the means of full blocks, each an independent randomisation (Latin hypercube
-    /// and Sobol with at least two full blocks).
+    /// and Sobol with at least two full blocks); a final partial block's share from the spread of the
+    /// full blocks' means over as many first paths as it holds.
     BetweenBlocks,
+}
+
+/// How the standard error of a final partial block of paths enters a run's standard errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SePartialBlock {
+    /// Every block is full.
+    None,
+    /// Like every path, by `sd/√n` (the run's [`SeMethod`] is `iid`).
+    Iid,
+    /// From the spread of the full blocks' means over as many first paths as the partial block holds
+    /// (the run's [`SeMethod`] is `between-blocks`).
+    FullBlockPrefixes,
 }
 
 impl SeMethod {
@@ -259,6 +275,10 @@ pub struct RunHeader {
     pub blocks: u64,
     /// How standard errors were estimated.
     pub se_method: SeMethod,
+    /// Paths in the final partial block (0 when every block is full).
+    pub partial_block_paths: u64,
+    /// How the final partial block's error was estimated.
+    pub se_partial_block: SePartialBlock,
     /// First simulated year.
     pub start_year: Year,
     /// Last simulated year.
@@ -362,22 +382,38 @@ pub(crate) struct SeContext {
 }
 
 impl SeContext {
-    /// The between-block standard error of a mean whose full blocks had `block_means` and whose paths
-    /// have variance `var`: the run's mean weights full blocks by their paths and the final partial
-    /// block (if any) by its own, which contributes `var/n_last`.
-    pub(crate) fn between_blocks(&self, block_means: &Moments, var: f64) -> Option<f64> {
-        let full = block_means.count();
+    /// The between-block standard error of a mean with block means `blocks`. The run's mean weights
+    /// the full blocks by their paths and the final partial block (if any) by its own `n_last`:
+    ///
+    /// `se² = (n_full/n)² · var(full blocks' means)/blocks_full + (n_last/n)² · var(prefix means)`,
+    ///
+    /// where the prefix means are the full blocks' means over their first `n_last` paths. The partial
+    /// block holds the first `n_last` points of a block's stratified design, randomised independently of
+    /// every other block, so its mean is distributed as a prefix mean and independent of the rest.
+    pub(crate) fn between_blocks(&self, blocks: &BlockMeans) -> Option<f64> {
+        let full = blocks.full.count();
         if full < 2 || self.paths == 0 {
             return None;
         }
         let n = self.paths as f64;
         let in_full = (full * self.block_size) as f64;
         let last = n - in_full;
-        let mut v = (in_full / n).powi(2) * block_means.variance()? / full as f64;
+        let mut v = (in_full / n).powi(2) * blocks.full.variance()? / full as f64;
         if last > 0.0 {
-            v += (last / n).powi(2) * var / last;
+            v += (last / n).powi(2) * blocks.prefixes.variance()?;
         }
         Some(v.sqrt())
+    }
+
+    /// The paths of the final partial block (0 for none) and how its error enters.
+    pub(crate) fn partial_block(&self) -> (u64, SePartialBlock) {
+        let last = if self.block_size == 0 { 0 } else { self.paths % self.block_size };
+        let how = match (last, self.method) {
+            (0, _) => SePartialBlock::None,
+            (_, SeMethod::Iid) => SePartialBlock::Iid,
+            (_, SeMethod::BetweenBlocks) => SePartialBlock::FullBlockPrefixes,
+        };
+        (last, how)
     }
 
     pub(crate) fn choose(&self, iid: f64, blocks: Option<f64>) -> f64 {
@@ -389,9 +425,8 @@ impl SeContext {
 
     fn distribution(&self, t: &Tracked) -> Distribution {
         let m = t.summary.moments();
-        let var = m.variance().unwrap_or(f64::NAN);
         let se_iid = m.se().unwrap_or(f64::NAN);
-        let se_between_blocks = self.between_blocks(&t.block_means, var);
+        let se_between_blocks = self.between_blocks(&t.blocks);
         let q = |p| t.summary.quantile(p).unwrap_or(f64::NAN);
         Distribution {
             n: m.count(),
@@ -417,7 +452,7 @@ impl SeContext {
         let pr = t.proportion;
         let p = pr.p().unwrap_or(f64::NAN);
         let iid = pr.se().unwrap_or(f64::NAN);
-        let blocks = self.between_blocks(&t.block_means, p * (1.0 - p));
+        let blocks = self.between_blocks(&t.blocks);
         let (lo, hi) = pr.wilson(Z95);
         Chance { hits: pr.hits, n: pr.n, p, se: self.choose(iid, blocks), ci95: [lo, hi] }
     }
@@ -556,6 +591,7 @@ pub(crate) fn build(
             abandoned: se.chance(&acc.abandoned),
         })
         .collect();
+    let (partial_block_paths, se_partial_block) = se.partial_block();
     RunResult {
         header: RunHeader {
             paths: total.paths,
@@ -564,6 +600,8 @@ pub(crate) fn build(
             block_size,
             blocks,
             se_method: se.method,
+            partial_block_paths,
+            se_partial_block,
             start_year: start,
             end_year: model.time.end_year(),
             base_year: model.time.base_year,

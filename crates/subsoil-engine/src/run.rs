@@ -118,7 +118,13 @@ pub fn run_observed(
     let draws = drawer(scenario, sampler)?;
     let model = &scenario.model;
     let plan = Plan::new(model);
-    let single = Single { model, plan: &plan, draws: &draws, seed: config.seed };
+    let single = Single {
+        model,
+        plan: &plan,
+        draws: &draws,
+        seed: config.seed,
+        last: partial_block(config),
+    };
     let schedule = Schedule::new(config, progress);
     let total = pool.install(|| schedule.drive(&single, pool.current_num_threads()));
     let se = se_context(config, &total);
@@ -145,6 +151,11 @@ pub(crate) fn prepare(config: &RunConfig) -> Result<(Sampler, rayon::ThreadPool)
 pub(crate) fn drawer(scenario: &Scenario, sampler: Sampler) -> Result<ScalarDraws, RunError> {
     ScalarDraws::new(&scenario.inputs, sampler, &scenario.rank_correlations)
         .map_err(RunError::Correlations)
+}
+
+/// Paths in the final partial block of a run of `config` (0 when every block is full).
+pub(crate) fn partial_block(config: &RunConfig) -> u64 {
+    config.paths % u64::from(config.block_size)
 }
 
 /// How the standard errors of a run of `config` whose total is `total` are estimated.
@@ -193,6 +204,8 @@ struct Single<'a> {
     plan: &'a Plan,
     draws: &'a ScalarDraws,
     seed: u64,
+    /// Paths in the final partial block (0 for none).
+    last: u64,
 }
 
 impl Work for Single<'_> {
@@ -209,7 +222,7 @@ impl Work for Single<'_> {
     }
 
     fn total(&self) -> Stats {
-        Stats::new(self.plan)
+        Stats::with_partial_block(self.plan, self.last)
     }
 
     fn simulate(&self, local: &mut Self::Local, first: u64, end: u64, chunk: &mut Chunk) {

@@ -164,3 +164,37 @@ fn new_supply_past_the_threshold_provokes_a_targeted_cut() {
     let out = run(&s, &[("products.ore.dominant-producer.episodes", 20_000 + 2, 0.5)]);
     assert!(out.price_series(0).iter().all(|p| (p - 100.0).abs() < 1e-9));
 }
+
+#[test]
+fn ceasefire_by_a_year_counts_the_first_year_of_peace_under_the_mid_year_rule() {
+    // `ceasefire-by-2030` holds when the first year of peace is 2030 or earlier, and a year is at peace
+    // when the ceasefire comes by its middle: 2030.3 and 2030.5 count for 2030, 2030.7 (peace from
+    // 2031) does not, and 2029.9 counts (peace from 2030).
+    let by_2030 = subsoil_engine::PROBABILITIES
+        .iter()
+        .find(|p| p.name == "ceasefire-by-2030")
+        .expect("registered");
+    for (when, first_peace, counts) in [
+        ("2030.3", 2030, true),
+        ("2030.5", 2030, true),
+        ("2030.7", 2031, false),
+        ("2029.9", 2030, true),
+        ("2029.5", 2029, true),
+    ] {
+        let s = load(&[&format!("conflict.ceasefire-year={when}")]);
+        let out = run(&s, &[]);
+        assert_eq!(out.ceasefire_year, Some(first_peace), "ceasefire at {when}");
+        assert_eq!((by_2030.happens)(&s.model, &out), counts, "ceasefire at {when}");
+    }
+    // A ceasefire that breaks down in its first year (draw 0.1 ≤ 0.5 in 2030, year index 4) still
+    // made 2030 a year of peace: it counts.
+    let s = load(&["conflict.ceasefire-year=2030.3"]);
+    let out = run(&s, &[("conflict.events", 10_000 + 4, 0.1)]);
+    assert_eq!(out.war_breakdowns, 1);
+    assert!(out.years[5].at_war);
+    assert!((by_2030.happens)(&s.model, &out));
+    // The description says so.
+    for needle in ["first year of peace", "by its middle", "second half of 2030", "2031"] {
+        assert!(by_2030.description.contains(needle), "{needle:?} in {:?}", by_2030.description);
+    }
+}

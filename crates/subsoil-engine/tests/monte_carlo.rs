@@ -220,7 +220,8 @@ fn the_statistics_are_the_sequential_fold_of_the_paths() {
     let (mut scratch, mut ws, mut out) =
         (draws.scratch(), Workspace::new(&s.model), PathOutcome::new(&s.model, false));
     let (mut all, mut sketch) = (Moments::new(), QuantileSketch::new());
-    let (mut this_block, mut block_means) = (Moments::new(), Moments::new());
+    let (mut this_block, mut block_means, mut prefix_means) =
+        (Moments::new(), Moments::new(), Moments::new());
     for path in 0..paths {
         draws.fill(path, &mut scratch);
         let chance = PathRandomness { seed: 5, path, scalars: scratch.values() };
@@ -229,6 +230,9 @@ fn the_statistics_are_the_sequential_fold_of_the_paths() {
         all.push(x);
         sketch.push(x);
         this_block.push(x);
+        if (path + 1) % u64::from(block) == 88 && path < 512 {
+            prefix_means.push(this_block.mean().expect("88 paths"));
+        }
         if (path + 1) % u64::from(block) == 0 {
             block_means.push(this_block.mean().expect("a full block"));
             this_block = Moments::new();
@@ -238,11 +242,12 @@ fn the_statistics_are_the_sequential_fold_of_the_paths() {
     assert_eq!(d.mean.to_bits(), all.mean().expect("paths").to_bits());
     assert_eq!(d.sd.to_bits(), all.sd().expect("paths").to_bits());
     assert_eq!(d.p50.to_bits(), sketch.quantile(0.5).expect("paths").to_bits());
-    // Two full blocks of 256 and a partial one of 88 (see `SeContext::between_blocks`).
+    // Two full blocks of 256 and a partial one of 88, whose error is the spread of the full blocks'
+    // means over their first 88 paths (see `SeContext::between_blocks`).
     let (n, full, last): (f64, f64, f64) = (600.0, 512.0, 88.0);
     let var_blocks = block_means.variance().expect("two blocks") / 2.0;
-    let var_path = all.variance().expect("paths");
-    let se = ((full / n).powi(2) * var_blocks + (last / n).powi(2) * var_path / last).sqrt();
+    let var_last = prefix_means.variance().expect("two prefixes");
+    let se = ((full / n).powi(2) * var_blocks + (last / n).powi(2) * var_last).sqrt();
     assert!((d.se - se).abs() <= 1e-12 * se, "{} vs {se}", d.se);
     assert_eq!(r.header.se_method, SeMethod::BetweenBlocks);
 }

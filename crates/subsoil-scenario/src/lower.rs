@@ -608,7 +608,7 @@ fn check_unit(v: &Values, path: &str, want: &str, d: &mut Diagnostics) {
 }
 
 /// The distribution of the control of a deposit whose control is unknown: 0 ukraine, 1 frontline,
-/// 2 occupied.
+/// 2 occupied. The schema admits only fixed probabilities here, so each quantity is its value.
 fn unknown_control(v: &Values, d: &mut Diagnostics) -> Option<Dist> {
     let get = |k: &str| v.q(&format!("conflict.unknown-control.{k}")).map_or(0.0, Quantity::median);
     let w = [get("ukraine"), get("frontline"), get("occupied")];

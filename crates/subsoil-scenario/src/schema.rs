@@ -478,19 +478,19 @@ const DEPOSITS: &[Field] = &[
 const UNKNOWN_CONTROL: &[Field] = &[
     Field {
         key: "ukraine",
-        ty: FRACTION,
+        ty: q_fixed(Unit::Fraction, 0.0, 1.0),
         req: Req::Num(0.5),
         doc: "Probability that a deposit of unknown control is government-controlled.",
     },
     Field {
         key: "frontline",
-        ty: FRACTION,
+        ty: q_fixed(Unit::Fraction, 0.0, 1.0),
         req: Req::Num(0.25),
         doc: "Probability that it is on the front line.",
     },
     Field {
         key: "occupied",
-        ty: FRACTION,
+        ty: q_fixed(Unit::Fraction, 0.0, 1.0),
         req: Req::Num(0.25),
         doc: "Probability that it is occupied.",
     },
@@ -546,7 +546,7 @@ const CONFLICT: &[Field] = &[
         key: "unknown-control",
         ty: Ty::Table(UNKNOWN_CONTROL),
         req: Req::Optional,
-        doc: "Probabilities for deposits whose control is `unknown` (they must sum to 1).",
+        doc: "Probabilities for deposits whose control is `unknown` (they must sum to 1). Fixed values: each path draws the control of each such deposit from them, independently of the others, so the uncertainty is in that draw; for any one deposit a distribution over a probability would act exactly like its mean, so give the mean.",
     },
     Field {
         key: "front-oblasts",
