@@ -66,6 +66,10 @@ pub fn run(args: &CompareArgs) -> ExitCode {
             };
         }
     };
+    for (s, r) in scenarios.iter().zip(&result.runs) {
+        let w: Vec<String> = r.warnings().iter().map(|w| format!("{}: {w}", s.name)).collect();
+        crate::run::warn(&w);
+    }
     match args.format {
         Format::Json => {
             if let Err(code) = print_json(&json(&scenarios, &args.sets, &result)) {
@@ -112,6 +116,9 @@ struct ScenarioId<'a> {
 #[derive(Serialize)]
 struct ScenarioJson<'a> {
     scenario: &'a str,
+    /// Outputs that were not finite on some paths (absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
     metrics: Keyed<'a, subsoil_engine::MetricStats>,
     probabilities: Keyed<'a, subsoil_engine::ProbabilityStats>,
     events: Keyed<'a, subsoil_engine::EventStats>,
@@ -171,6 +178,7 @@ fn json<'a>(
             .zip(&r.runs)
             .map(|(s, run)| ScenarioJson {
                 scenario: &s.name,
+                warnings: run.warnings(),
                 metrics: Keyed(&run.metrics, |m| m.name),
                 probabilities: Keyed(&run.probabilities, |p| p.name),
                 events: Keyed(&run.events, |e| e.name),

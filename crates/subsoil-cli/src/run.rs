@@ -137,6 +137,9 @@ struct MonteCarloManifest<'a> {
 struct MonteCarloJson<'a> {
     manifest: MonteCarloManifest<'a>,
     units: &'static str,
+    /// Outputs that were not finite on some paths (absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
     #[serde(flatten)]
     result: &'a RunResult,
 }
@@ -145,6 +148,9 @@ struct MonteCarloJson<'a> {
 struct DeterministicJson<'a> {
     manifest: Manifest,
     units: &'static str,
+    /// Figures that are not finite (absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
     #[serde(flatten)]
     base_case: &'a BaseCase,
 }
@@ -162,11 +168,14 @@ pub fn run(args: &RunArgs) -> ExitCode {
         return monte_carlo(args, &scenario);
     }
     let (bc, _) = base_case(&scenario);
+    let warnings = bc.warnings();
+    warn(&warnings);
     match args.format {
         Format::Json => {
             let out = DeterministicJson {
                 manifest: Manifest::new(&scenario, &args.sets, "deterministic"),
                 units: "real base-year US dollars; rates as fractions",
+                warnings,
                 base_case: &bc,
             };
             if let Err(code) = print_json(&out) {
@@ -344,6 +353,8 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
             };
         }
     };
+    let warnings = result.warnings();
+    warn(&warnings);
     match args.format {
         Format::Json => {
             let out = MonteCarloJson {
@@ -352,6 +363,7 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
                     run: &result.header,
                 },
                 units: "money in real base-year US dollars; rates and probabilities as fractions",
+                warnings,
                 result: &result,
             };
             if let Err(code) = print_json(&out) {
@@ -361,6 +373,13 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
         Format::Table => print!("{}", monte_carlo_table(scenario, &result)),
     }
     ExitCode::SUCCESS
+}
+
+/// Prints each warning on standard error, marked so that it stands out from the results.
+pub fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("{} {w}", style::bold("warning:"));
+    }
 }
 
 /// A progress bar on standard error, drawn only on a terminal and only once a run has lasted a moment.

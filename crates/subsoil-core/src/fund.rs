@@ -272,7 +272,8 @@ impl FundPath {
                     }
                     let pay = left.min(cap_left(cap, self.tier_paid[k]));
                     for p in 0..deal.parties.len() {
-                        out.payouts[p] += pay * self.capital[p] / total;
+                        // The share first: pay × capital can overflow where each is finite.
+                        out.payouts[p] += pay * (self.capital[p] / total);
                     }
                     self.tier_paid[k] += pay;
                     left -= pay;

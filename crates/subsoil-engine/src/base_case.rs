@@ -128,6 +128,40 @@ pub struct BaseCase {
     pub deal: Option<DealSummary>,
 }
 
+impl BaseCase {
+    /// One line for every figure that is not finite (written `null` in JSON). Empty for any valid
+    /// scenario.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut named: Vec<(String, f64)> = vec![
+            ("total capex".into(), self.totals.capex),
+            ("total NPV".into(), self.totals.npv),
+            ("total revenue".into(), self.totals.revenue),
+            ("total royalty".into(), self.totals.royalty),
+            ("new receipts".into(), self.totals.receipts_new),
+            ("existing receipts".into(), self.totals.receipts_existing),
+        ];
+        for p in &self.projects {
+            named.push((format!("the NPV of {}", p.id), p.npv));
+            named.push((format!("the revenue of {}", p.id), p.revenue));
+        }
+        if let Some(d) = &self.deal {
+            named.extend([
+                ("partner receipts".into(), d.partner_receipts),
+                ("partner NPV".into(), d.partner_npv),
+                ("host payments".into(), d.host_payments),
+                ("host payments as a share of GDP".into(), d.host_payments_max_gdp_share),
+                ("fund value at the horizon".into(), d.fund_value_at_horizon),
+            ]);
+            named.extend(d.payouts.iter().map(|(p, x)| (format!("payouts to {p}"), *x)));
+        }
+        named
+            .into_iter()
+            .filter(|(_, x)| !x.is_finite())
+            .map(|(what, _)| format!("{what} is not finite in the base case"))
+            .collect()
+    }
+}
+
 /// Runs the base case; also returns the raw path outcome (with every project-year's flows traced).
 pub fn base_case(s: &Scenario) -> (BaseCase, PathOutcome) {
     let m = &s.model;

@@ -314,6 +314,25 @@ pub struct RunResult {
 }
 
 impl RunResult {
+    /// One line for every output that was not finite on some paths: those paths are left out of its
+    /// statistics, so its mean and percentiles describe only the rest. Empty when every value was
+    /// finite, as it should be for any valid scenario.
+    pub fn warnings(&self) -> Vec<String> {
+        let total = self.header.paths;
+        let line = |what: &str, d: &Distribution| {
+            (d.non_finite > 0).then(|| {
+                format!(
+                    "{what} is not finite on {} of {total} paths; its statistics leave them out",
+                    d.non_finite
+                )
+            })
+        };
+        let metrics = self.metrics.iter().filter_map(|m| line(m.name, &m.stats));
+        let projects =
+            self.projects.iter().filter_map(|p| line(&format!("the NPV of {}", p.id), &p.npv));
+        metrics.chain(projects).collect()
+    }
+
     /// The metric called `name`.
     pub fn metric(&self, name: &str) -> Option<&MetricStats> {
         self.metrics.iter().find(|m| m.name == name)

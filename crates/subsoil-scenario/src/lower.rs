@@ -186,6 +186,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
             shock_stream: stream_id(&format!("{base}.shock")),
             dominant: None,
         });
+        check_price_spread(v, &base, time.horizon, d);
         if v.locations.contains_key(&format!("{base}.dominant-producer")) {
             let dp = format!("{base}.dominant-producer");
             let world_supply = q(&format!("{base}.world-supply")).map(|x| inputs.param(x));
@@ -706,6 +707,42 @@ pub fn cholesky(c: &[f64], n: usize) -> Option<Vec<f64>> {
         }
     }
     Some(l)
+}
+
+/// Largest standard deviation of a log price over the horizon that the model accepts. Beyond it the
+/// expected price (median × e^(variance/2)) overflows double precision once multiplied by output and
+/// the price index: at 10 the mean is already 5 × 10^21 times the median.
+pub const MAX_LOG_PRICE_SD: f64 = 10.0;
+
+/// Refuses a price process whose log price spreads so far over the horizon that expected prices cannot
+/// be computed: at the largest volatility and half-life the inputs allow, the log price's standard
+/// deviation after `horizon` years is `σ √((1 − e^(−2κH)) / 2κ)`, `κ = ln 2 / half-life`.
+fn check_price_spread(v: &Values, base: &str, horizon: u32, d: &mut Diagnostics) {
+    let top = |path: &str| v.q(path).map(|x| x.dist.support().1.min(x.bounds.1));
+    let (Some(vol), Some(half_life)) =
+        (top(&format!("{base}.volatility")), top(&format!("{base}.half-life")))
+    else {
+        return;
+    };
+    let kappa = std::f64::consts::LN_2 / half_life;
+    let h = f64::from(horizon);
+    let var = vol * vol * (-(-2.0 * kappa * h).exp_m1()) / (2.0 * kappa);
+    let sd = var.sqrt();
+    if sd > MAX_LOG_PRICE_SD {
+        let path = format!("{base}.volatility");
+        d.error(
+            v.loc(&path).or_else(|| v.loc(base)),
+            path,
+            format!(
+                "a volatility of {} with a half-life of {} years spreads the log price by a standard \
+                 deviation of {:.1} over the {horizon}-year horizon; expected prices are then beyond what \
+                 can be computed (at most {MAX_LOG_PRICE_SD}): lower the volatility or the half-life",
+                crate::quantity::fmt_num(vol),
+                crate::quantity::fmt_num(half_life),
+                sd
+            ),
+        );
+    }
 }
 
 #[cfg(test)]

@@ -218,9 +218,9 @@ const MACRO: &[Field] = &[
     },
     Field {
         key: "gdp",
-        ty: q(Unit::Usd, 0.0, MAX_USD),
+        ty: q(Unit::Usd, 1e6, MAX_USD),
         req: Req::Required,
-        doc: "Ukraine's nominal GDP in the base year, for ratios such as payments as a share of GDP.",
+        doc: "The host country's nominal GDP in the base year, for ratios such as payments as a share of GDP (at least $1m: shares of GDP divide by it).",
     },
     Field {
         key: "gdp-real-growth",
