@@ -14,7 +14,7 @@ use subsoil_scenario::Scenario;
 
 use crate::run::{McArgs, Progress, count, m, pct3, print_json};
 use crate::table::{Align, Table};
-use crate::{EXIT_BAD_INPUT, Format, style};
+use crate::{EXIT_BAD_INPUT, Format, output, style};
 
 /// Arguments of `subsoil compare`.
 #[derive(Args, Debug)]
@@ -42,7 +42,7 @@ pub fn run(args: &CompareArgs) -> ExitCode {
             Ok(s) => scenarios.push(s),
             Err(e) => {
                 bad = true;
-                eprint!("{}", e.render());
+                output::stderr(&e.render());
             }
         }
     }
@@ -57,7 +57,7 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     let result = match outcome {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            output::stderr(&format!("error: {e}\n"));
             return match e {
                 RunError::Threads(_) => ExitCode::FAILURE,
                 _ => ExitCode::from(EXIT_BAD_INPUT),
@@ -65,14 +65,9 @@ pub fn run(args: &CompareArgs) -> ExitCode {
         }
     };
     match args.format {
-        Format::Json => {
-            if let Err(code) = print_json(&json(&scenarios, &args.sets, &result)) {
-                return code;
-            }
-        }
-        Format::Table => print!("{}", table(&scenarios, &result)),
+        Format::Json => print_json(&json(&scenarios, &args.sets, &result)),
+        Format::Table => output::stdout(&table(&scenarios, &result)),
     }
-    ExitCode::SUCCESS
 }
 
 // ----- JSON -----

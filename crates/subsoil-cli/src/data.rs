@@ -10,7 +10,6 @@
 //! command works from any directory on the built-in data.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -19,7 +18,7 @@ use subsoil_scenario::provenance::{self, SourcedRow, Written};
 use subsoil_scenario::{LicenceEvent, Provenance, Quantity, Scenario, builtin};
 
 use crate::table::{Align, Table};
-use crate::{EXIT_BAD_INPUT, style};
+use crate::{EXIT_BAD_INPUT, output, style};
 
 /// What `subsoil data` lists.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -82,19 +81,11 @@ pub fn run(args: &DataArgs) -> ExitCode {
     let text = match output(args) {
         Ok(text) => text,
         Err(msg) => {
-            eprint!("{msg}");
+            output::stderr(&msg);
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    output::stdout(&text)
 }
 
 /// The text to print, or the message for bad input.

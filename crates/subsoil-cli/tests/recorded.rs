@@ -26,7 +26,16 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     (
         "feb-framework.json",
-        &["run", "ukraine-feb-2025-framework", "--paths", "20000", "--seed", "1", "--format", "json"],
+        &[
+            "run",
+            "ukraine-feb-2025-framework",
+            "--paths",
+            "20000",
+            "--seed",
+            "1",
+            "--format",
+            "json",
+        ],
     ),
     (
         "mar-draft.json",
@@ -68,8 +77,14 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("base-case-final.json", &["run", "ukraine-final-2025", "--deterministic", "--format", "json"]),
-    ("base-case-feb-draft.json", &["run", "ukraine-feb-2025-draft", "--deterministic", "--format", "json"]),
-    ("base-case-mar-draft.json", &["run", "ukraine-mar-2025-draft", "--deterministic", "--format", "json"]),
+    (
+        "base-case-feb-draft.json",
+        &["run", "ukraine-feb-2025-draft", "--deterministic", "--format", "json"],
+    ),
+    (
+        "base-case-mar-draft.json",
+        &["run", "ukraine-mar-2025-draft", "--deterministic", "--format", "json"],
+    ),
 ];
 
 fn recording(name: &str) -> PathBuf {

@@ -358,6 +358,15 @@ impl Loader {
     fn apply_set(&mut self, root: &mut Node, set: &str, diags: &mut Diagnostics) {
         let file = self.add(Origin::CommandLine, set.to_string());
         let whole = Location { file, span: Some(0..set.len()) };
+        if let Some(at) = set.find(['\n', '\r']) {
+            // Text after a line break would otherwise be dropped without a word (or read as more TOML).
+            diags.error(
+                Some(Location { file, span: Some(at..at + 1) }),
+                "--set",
+                "a --set value cannot contain a newline; give one path=value per --set",
+            );
+            return;
+        }
         let Some((path, value)) = set.split_once('=') else {
             diags.error(
                 Some(whole),
