@@ -1,7 +1,7 @@
 //! Reading scenario layers: files or built-ins, `extends` chains, `--set` overrides, and the guards that
 //! keep bad input from doing harm (size limits, UTF-8, empty files, cycles).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
@@ -211,6 +211,7 @@ pub fn load(spec: &str, sets: &[String], diags: &mut Diagnostics) -> Layered {
         seen: HashSet::new(),
         applied: Vec::new(),
         bytes: 0,
+        over_limit: false,
     };
     let origin = origin_of(spec);
     if let Origin::File(p) = &origin
@@ -258,6 +259,8 @@ struct Loader {
     applied: Vec<Node>,
     /// Bytes of layer files read so far.
     bytes: u64,
+    /// Whether the number or size of layers went past its limit (reported once).
+    over_limit: bool,
 }
 
 impl Loader {
@@ -283,7 +286,12 @@ impl Loader {
             diags.error(at, "extends", format!("extends chain deeper than {MAX_DEPTH} layers"));
             return;
         }
+        if self.over_limit {
+            // Already reported: one limit error, not one per remaining entry.
+            return;
+        }
         if self.seen.len() >= MAX_LAYERS {
+            self.over_limit = true;
             diags.error(
                 at,
                 "extends",
@@ -296,6 +304,7 @@ impl Loader {
         let Some(text) = origin.read(at.clone(), label, diags) else { return };
         self.bytes += text.len() as u64;
         if self.bytes > MAX_TOTAL_BYTES {
+            self.over_limit = true;
             diags.error(
                 at,
                 label,
@@ -363,6 +372,8 @@ impl Loader {
                 }
             };
             let mut listed: HashSet<String> = HashSet::new();
+            let mut repeated: Vec<(String, Location, usize)> = Vec::new();
+            let mut repeated_at: HashMap<String, usize> = HashMap::new();
             for n in names {
                 let Some(rel) = n.str() else {
                     diags.error(
@@ -387,18 +398,27 @@ impl Loader {
                         }
                     }
                 };
-                if !listed.insert(target.key()) {
-                    diags.error(
-                        Some(n.location()),
-                        "extends",
-                        format!(
-                            "{:?} is listed twice in this extends list; list each layer once",
-                            clip(rel)
-                        ),
-                    );
+                let key = target.key();
+                if !listed.insert(key.clone()) {
+                    // One error per layer listed more than once, at its second entry.
+                    match repeated_at.get(&key) {
+                        Some(&i) => repeated[i].2 += 1,
+                        None => {
+                            repeated_at.insert(key, repeated.len());
+                            repeated.push((clip(rel), n.location(), 2));
+                        }
+                    }
                     continue;
                 }
                 self.layer(target, Some(n.location()), diags);
+            }
+            for (rel, at, times) in repeated {
+                let times = if times == 2 { "twice".to_string() } else { format!("{times} times") };
+                diags.error(
+                    Some(at),
+                    "extends",
+                    format!("{rel:?} is listed {times} in this extends list; list each layer once"),
+                );
             }
         }
         self.stack.pop();
