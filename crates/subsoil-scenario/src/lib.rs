@@ -146,6 +146,7 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
         deal,
         deposits: &deposit_rows,
         events: &events,
+        sources: &layered.sources,
     };
     let (model, inputs, rank_correlations) = lower::lower(&li, &mut d);
     if !d.is_empty() {

@@ -92,6 +92,21 @@ fn the_doubling_extends_chain_of_the_issue_ends_at_once() {
     assert!(start.elapsed() < Duration::from_secs(5));
 }
 
+#[test]
+fn a_built_in_listed_twenty_thousand_times_is_refused_at_once() {
+    let dir = scratch("wide");
+    let list = vec!["\"ukraine-final-2025\""; 20_000].join(", ");
+    let s = write(&dir, "wide.toml", &format!("format-version = 1\nextends = [{list}]\n"));
+    let start = Instant::now();
+    let err = errors(load_within(&path(&s), &[], SECONDS));
+    assert!(
+        err.contains("wide.toml:2:34: extends: \"ukraine-final-2025\" is listed 20000 times"),
+        "{err}"
+    );
+    assert!(err.contains("1 error found"), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(5));
+}
+
 /// `top` extends [a1, b1]; a_i and b_i extend d_i; d_i extends [a_{i+1}, b_{i+1}]; the last d extends
 /// the final agreement. Merged once per layer this is quick; merged once per path to it, 2^13 times.
 #[test]
@@ -260,4 +275,123 @@ fn a_fifo_is_refused_without_waiting_for_a_writer() {
     let dep = overlay(&dir, "dep.toml", "[deposits]\nfile = \"deposits.csv\"\n");
     let err = errors(load_within(&dep, &[], SECONDS));
     assert!(err.contains("is not a regular file"), "{err}");
+}
+
+// ----------------------------------------------------------------------------------------- weights
+
+#[test]
+fn discrete_weights_written_as_probabilities_must_sum_to_one() {
+    let dir = scratch("weights");
+    let bad = overlay(
+        &dir,
+        "bad.toml",
+        "[stages.identified]\nabandon = { dist = \"discrete\", values = [0.5, 0.6], weights = [0.5, 0.3], unit = \"fraction\", assumption = \"x\" }\n",
+    );
+    let err = errors(load_within(&bad, &[], SECONDS));
+    assert!(err.contains("bad.toml:4:"), "{err}");
+    assert!(err.contains("stages.identified.abandon.weights"), "{err}");
+    assert!(err.contains("sum to 0.8") && err.contains("1e-9"), "{err}");
+    // Probabilities that add up, and whole-number relative weights, are fine.
+    for (name, weights) in [("ok.toml", "[0.5, 0.5]"), ("counts.toml", "[3, 1]")] {
+        let ok = overlay(
+            &dir,
+            name,
+            &format!(
+                "[stages.identified]\nabandon = {{ dist = \"discrete\", values = [0.5, 0.6], weights = {weights}, unit = \"fraction\", assumption = \"x\" }}\n"
+            ),
+        );
+        if let Err(e) = load(&ok, &[]) {
+            panic!("{weights}: {}", e.render());
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------ error floods
+
+#[test]
+fn a_flood_of_unknown_keys_prints_a_bounded_report() {
+    let dir = scratch("flood");
+    let mut body = String::from("[fiscal]\n");
+    for i in 0..100_000 {
+        body.push_str(&format!("bogus{i} = 1\n"));
+    }
+    let f = overlay(&dir, "flood.toml", &body);
+    let err = errors(load_within(&f, &[], Duration::from_secs(30)));
+    assert!(err.len() < 100_000, "{} bytes of errors", err.len());
+    assert!(err.contains("100000 errors found"), "{}", &err[err.len().saturating_sub(300)..]);
+    assert!(err.contains("and 99950 more errors"), "{}", &err[err.len().saturating_sub(300)..]);
+}
+
+#[test]
+fn a_huge_key_is_not_echoed_in_full() {
+    let dir = scratch("hugekey");
+    let key = "k".repeat(1 << 20);
+    let f = overlay(&dir, "key.toml", &format!("[fiscal]\n{key} = 1\n"));
+    let err = errors(load_within(&f, &[], SECONDS));
+    assert!(err.len() < 4_000, "{} bytes of errors", err.len());
+    assert!(err.contains("unknown key") && err.contains('…'), "{err}");
+    let f = overlay(
+        &dir,
+        "value.toml",
+        &format!("[metadata]\ntitle = 1\nname = \"{key}\"\nbogus = \"{key}\"\n"),
+    );
+    let err = errors(load_within(&f, &[], SECONDS));
+    assert!(err.len() < 4_000, "{} bytes of errors", err.len());
+}
+
+#[test]
+fn huge_and_tiny_numbers_are_written_compactly_in_messages() {
+    let err = errors(load(
+        "ukraine-final-2025",
+        &["deal.contributions[0].share={dist=\"pert\",min=0.1,mode=0.2,max=0.3,lambda=1e300}"
+            .to_string()],
+    ));
+    assert!(err.contains("lambda = 1e300"), "{err}");
+    assert!(!err.contains("00000000000"), "{err}");
+}
+
+#[test]
+fn out_of_range_shares_and_correlations_get_hints_that_fit_them() {
+    let share =
+        errors(load("ukraine-final-2025", &["deal.contributions[0].share=1.5".to_string()]));
+    assert!(!share.contains("0.015"), "{share}");
+    assert!(share.contains("a share or probability is at most 1"), "{share}");
+    let rho = errors(load("ukraine-final-2025", &["correlations[0].rho=1.5".to_string()]));
+    assert!(!rho.contains("0.015"), "{rho}");
+    assert!(rho.contains("a correlation lies between -1 and 1"), "{rho}");
+    let rho = errors(load("ukraine-final-2025", &["correlations[0].rho=-1.5".to_string()]));
+    assert!(!rho.contains("cannot be negative"), "{rho}");
+    assert!(rho.contains("a correlation lies between -1 and 1"), "{rho}");
+    // A share well above 1 may be a percent.
+    let share = errors(load("ukraine-final-2025", &["deal.contributions[0].share=50".to_string()]));
+    assert!(share.contains("at most 1 (1 means 100%); for 50% write 0.5"), "{share}");
+    // A rate written as a percent keeps its hint.
+    let rate = errors(load("ukraine-final-2025", &["rates.valuation=1.5".to_string()]));
+    assert!(rate.contains("write 0.015 for 1.5%"), "{rate}");
+    let rate = errors(load("ukraine-final-2025", &["fiscal.cit-rate=18".to_string()]));
+    assert!(rate.contains("write 0.18 for 18%"), "{rate}");
+}
+
+// ------------------------------------------------------------------ errors in the user's own lines
+
+#[test]
+fn probabilities_that_do_not_add_up_are_blamed_on_the_users_line() {
+    let dir = scratch("unknown-control");
+    let f = overlay(
+        &dir,
+        "uc.toml",
+        "[conflict.unknown-control]\nukraine = { value = 1.0, unit = \"fraction\", assumption = \"x\" }\n",
+    );
+    let err = errors(load_within(&f, &[], SECONDS));
+    assert!(err.contains("uc.toml:4:11: conflict.unknown-control.ukraine"), "{err}");
+    assert!(err.contains("sum to 1.5"), "{err}");
+    assert!(
+        err.contains("frontline = 0.3") && err.contains("occupied = 0.2"),
+        "the message names the values it combines with: {err}"
+    );
+    assert!(err.contains("builtin:scenarios/ukraine-base.toml:51"), "{err}");
+    // Through --set, the command line is blamed.
+    let err =
+        errors(load("ukraine-final-2025", &["conflict.unknown-control.ukraine=0.9".to_string()]));
+    assert!(err.contains("--set:1:"), "{err}");
 }
