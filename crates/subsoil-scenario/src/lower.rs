@@ -663,6 +663,7 @@ fn correlations(
     }
     let v = li.values;
     let mut seen: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    let mut reported = false;
     for k in 0..li.correlations {
         let base = format!("correlations[{k}]");
         let (Some(a), Some(b)) = (v.str(&format!("{base}.a")), v.str(&format!("{base}.b"))) else {
@@ -691,12 +692,15 @@ fn correlations(
             continue;
         }
         let rho = v.q(&format!("{base}.rho")).map_or(0.0, Quantity::median);
+        // Out of [-1, 1] is reported where it was written; the matrix would only fail again.
+        reported |= !(-1.0..=1.0).contains(&rho);
         let pearson = 2.0 * (std::f64::consts::PI * rho / 6.0).sin();
         c[i * n + j] = pearson;
         c[j * n + i] = pearson;
     }
     match cholesky(&c, n) {
         Some(l) => l,
+        None if reported => identity(n),
         None => {
             d.error(v.loc("correlations"), "correlations", "the price correlations are inconsistent: their matrix is not positive definite (lower the largest correlations)");
             identity(n)

@@ -546,7 +546,8 @@ fn check_range(qt: &Quantity, q: &Q, path: &str, loc: Option<Location>, d: &mut 
         let fraction = matches!(q.unit, Unit::Fraction | Unit::FractionPerYear);
         let rate = q.unit == Unit::FractionPerYear || key.ends_with("rate");
         let percent = v > 1.0 && v <= 100.0 && q.max <= 1.0;
-        let hint = if fraction && q.min == -1.0 && q.max == 1.0 {
+        let correlation = fraction && q.min == -1.0 && q.max == 1.0;
+        let hint = if correlation {
             "; a correlation lies between -1 and 1".to_string()
         } else if fraction && rate && percent {
             // A rate is often written as a percent: 18 for 18%, 1.5 for 1.5%.
@@ -571,7 +572,11 @@ fn check_range(qt: &Quantity, q: &Q, path: &str, loc: Option<Location>, d: &mut 
         d.error(
             loc,
             path,
-            format!("{} is outside {bounds} ({}){hint}", fmt_num(v), describe_unit(q.unit)),
+            format!(
+                "{} is outside {bounds} ({}){hint}",
+                fmt_num(v),
+                if correlation { "a rank correlation".to_string() } else { describe_unit(q.unit) }
+            ),
         );
     } else {
         d.error(

@@ -359,6 +359,8 @@ fn out_of_range_shares_and_correlations_get_hints_that_fit_them() {
     let rho = errors(load("ukraine-final-2025", &["correlations[0].rho=1.5".to_string()]));
     assert!(!rho.contains("0.015"), "{rho}");
     assert!(rho.contains("a correlation lies between -1 and 1"), "{rho}");
+    assert!(!rho.contains("18%"), "a correlation is not a percent: {rho}");
+    assert!(rho.contains("1 error found"), "no second error about the matrix: {rho}");
     let rho = errors(load("ukraine-final-2025", &["correlations[0].rho=-1.5".to_string()]));
     assert!(!rho.contains("cannot be negative"), "{rho}");
     assert!(rho.contains("a correlation lies between -1 and 1"), "{rho}");
