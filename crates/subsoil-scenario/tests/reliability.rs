@@ -254,6 +254,7 @@ fn device_files_are_refused_as_layers_and_data_files() {
         let err = errors(load_within(&dep, &[], SECONDS));
         assert!(err.contains(&format!("{dev} is not a regular file")), "{err}");
         assert!(err.contains("dep.toml:4:8: deposits.file"), "{err}");
+        assert!(err.contains("1 error found"), "no error per licence event: {err}");
     }
 }
 
@@ -396,4 +397,15 @@ fn probabilities_that_do_not_add_up_are_blamed_on_the_users_line() {
     let err =
         errors(load("ukraine-final-2025", &["conflict.unknown-control.ukraine=0.9".to_string()]));
     assert!(err.contains("--set:1:"), "{err}");
+    // The same for the settlements' probabilities.
+    let err = errors(load(
+        "ukraine-final-2025",
+        &["conflict.settlements[0].probability=0.9".to_string()],
+    ));
+    assert!(err.contains("--set:1:37: conflict.settlements[0].probability"), "{err}");
+    assert!(err.contains("sum to 1.3"), "{err}");
+    assert!(
+        err.contains("[1].probability = 0.3 (builtin:scenarios/ukraine-base.toml:41)"),
+        "{err}"
+    );
 }
