@@ -1,5 +1,6 @@
 //! Reading scenario layers: files or built-ins, `extends` chains, `--set` overrides, and the guards that
-//! keep bad input from doing harm (size limits, UTF-8, empty files, cycles).
+//! keep bad input from doing harm (regular files only, size limits per file and in all, a bounded number
+//! of layers each read and applied once, UTF-8, empty files, cycles, one-line `--set` values).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};

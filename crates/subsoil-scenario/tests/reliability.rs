@@ -258,6 +258,19 @@ fn device_files_are_refused_as_layers_and_data_files() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_device_is_refused_like_the_device() {
+    let dir = scratch("link");
+    let link = dir.join("zero.toml");
+    if std::os::unix::fs::symlink("/dev/zero", &link).is_err() || !Path::new("/dev/zero").exists() {
+        return;
+    }
+    let ext = write(&dir, "ext.toml", "format-version = 1\nextends = \"zero.toml\"\n");
+    let err = errors(load_within(&path(&ext), &[], SECONDS));
+    assert!(err.contains("zero.toml is not a regular file"), "{err}");
+}
+
 #[test]
 fn a_fifo_is_refused_without_waiting_for_a_writer() {
     let dir = scratch("fifo");
