@@ -16,7 +16,7 @@ use subsoil_scenario::Scenario;
 use crate::outputs::{STATISTICS, Shown, how_run, median_year, points};
 use crate::run::{McArgs, Progress, print_json};
 use crate::table::{Align, Table};
-use crate::{EXIT_BAD_INPUT, Format, style};
+use crate::{EXIT_BAD_INPUT, Format, output, style};
 
 /// Arguments of `subsoil compare`.
 #[derive(Args, Debug)]
@@ -44,7 +44,7 @@ pub fn run(args: &CompareArgs) -> ExitCode {
             Ok(s) => scenarios.push(s),
             Err(e) => {
                 bad = true;
-                eprint!("{}", e.render());
+                output::stderr(&e.render());
             }
         }
     }
@@ -59,7 +59,7 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     let result = match outcome {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            output::stderr(&format!("error: {e}\n"));
             return match e {
                 RunError::Threads(_) => ExitCode::FAILURE,
                 _ => ExitCode::from(EXIT_BAD_INPUT),
@@ -71,14 +71,9 @@ pub fn run(args: &CompareArgs) -> ExitCode {
         crate::run::warn(&w);
     }
     match args.format {
-        Format::Json => {
-            if let Err(code) = print_json(&json(&scenarios, &args.sets, &result)) {
-                return code;
-            }
-        }
-        Format::Table => print!("{}", table(&scenarios, &result)),
+        Format::Json => print_json(&json(&scenarios, &args.sets, &result)),
+        Format::Table => output::stdout(&table(&scenarios, &result)),
     }
-    ExitCode::SUCCESS
 }
 
 // ----- JSON -----

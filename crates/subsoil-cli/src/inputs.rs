@@ -7,7 +7,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::table::{Align, Table};
-use crate::{EXIT_BAD_INPUT, Format};
+use crate::{EXIT_BAD_INPUT, Format, output};
 
 /// Arguments of `subsoil inputs`.
 #[derive(Args, Debug)]
@@ -47,7 +47,7 @@ pub fn run(args: &InputsArgs) -> ExitCode {
     let s = match subsoil_scenario::load(name, &args.sets) {
         Ok(s) => s,
         Err(e) => {
-            eprint!("{}", e.render());
+            output::stderr(&e.render());
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
@@ -81,10 +81,7 @@ pub fn run(args: &InputsArgs) -> ExitCode {
                 scenario: &'a str,
                 inputs: &'a [Row],
             }
-            match crate::run::print_json(&Out { scenario: &s.name, inputs: &rows }) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(code) => code,
-            }
+            crate::run::print_json(&Out { scenario: &s.name, inputs: &rows })
         }
         Format::Table => {
             let mut t = Table::new(&[
@@ -115,14 +112,13 @@ pub fn run(args: &InputsArgs) -> ExitCode {
                     shorten(&r.source, 60),
                 ]);
             }
-            print!("{}", t.render());
-            println!(
-                "\n{} uncertain inputs in {}. `--set FIELD=VALUE` fixes one (\"same\": the input's own name); \
-                 the names go in [[input-correlations]]; full sources with --format json.",
+            output::stdout(&format!(
+                "{}\n{} uncertain inputs in {}. `--set FIELD=VALUE` fixes one (\"same\": the input's own name); \
+                 the names go in [[input-correlations]]; full sources with --format json.\n",
+                t.render(),
                 rows.len(),
                 s.name
-            );
-            ExitCode::SUCCESS
+            ))
         }
     }
 }

@@ -3,6 +3,7 @@
 mod compare;
 mod data;
 mod inputs;
+mod output;
 mod outputs;
 mod run;
 mod style;
@@ -104,34 +105,34 @@ fn main() -> ExitCode {
             for (name, what) in subsoil_scenario::builtin::SCENARIOS {
                 t.row(vec![name.to_string(), what.to_string()]);
             }
-            print!("{}", t.render());
-            println!("\nDefault of `subsoil run`: {}", subsoil_scenario::builtin::DEFAULT_SCENARIO);
-            ExitCode::SUCCESS
+            output::stdout(&format!(
+                "{}\nDefault of `subsoil run`: {}\n",
+                t.render(),
+                subsoil_scenario::builtin::DEFAULT_SCENARIO
+            ))
         }
-        Command::Reference => {
-            print!("{}", subsoil_scenario::reference::render());
-            ExitCode::SUCCESS
-        }
+        Command::Reference => output::stdout(&subsoil_scenario::reference::render()),
     }
 }
 
 fn check(scenarios: &[String], sets: &[String]) -> ExitCode {
     let mut bad = false;
+    let mut text = String::new();
     for s in scenarios {
         match subsoil_scenario::load(s, sets) {
-            Ok(sc) => println!(
-                "{s}: ok ({} products, {} deposits, {} projects, {} uncertain inputs; hash {})",
+            Ok(sc) => text.push_str(&format!(
+                "{s}: ok ({} products, {} deposits, {} projects, {} uncertain inputs; hash {})\n",
                 sc.model.products.len(),
                 sc.model.deposits.len(),
                 sc.model.projects.len(),
                 sc.inputs.list.len(),
                 sc.hash
-            ),
+            )),
             Err(e) => {
                 bad = true;
-                eprint!("{}", e.render());
+                output::stderr(&e.render());
             }
         }
     }
-    if bad { ExitCode::from(EXIT_BAD_INPUT) } else { ExitCode::SUCCESS }
+    output::status(output::stdout(&text), bad)
 }

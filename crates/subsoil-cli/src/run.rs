@@ -1,7 +1,7 @@
 //! `subsoil run`.
 
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
@@ -14,7 +14,7 @@ use subsoil_scenario::{Scenario, builtin};
 
 use crate::outputs::{STATISTICS, Shown, how_run, median_year};
 use crate::table::{Align, Table, musd, pct};
-use crate::{EXIT_BAD_INPUT, Format, style};
+use crate::{EXIT_BAD_INPUT, Format, output, style};
 
 /// Arguments of `subsoil run`.
 #[derive(Args, Debug)]
@@ -45,8 +45,8 @@ pub struct McArgs {
     /// Seed of every random number: the same seed and scenario give the same output (`compare` shares it).
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Worker threads (0 = every core). The output does not depend on it.
-    #[arg(long, value_name = "T", default_value_t = 0)]
+    /// Worker threads (0 = every core; at most 4 a core and 256). The output does not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
     /// How the uncertain inputs are sampled.
     #[arg(long, value_enum, default_value_t = Sampler::Random)]
@@ -68,6 +68,29 @@ impl McArgs {
 
 /// Most paths a run accepts.
 pub const MAX_PATHS: u64 = 100_000_000;
+
+/// Most worker threads a run accepts, whatever the machine.
+pub const MAX_THREADS: usize = 256;
+
+/// Most worker threads a run accepts per core.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// Parses `--threads`: more threads than cores only slow a run down, and thousands of them exhaust the
+/// machine, so at most [`MAX_THREADS_PER_CORE`] a core and [`MAX_THREADS`] in all.
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let n: usize =
+        s.trim().parse().map_err(|_| format!("expected a whole number of threads, found {s:?}"))?;
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let most = (MAX_THREADS_PER_CORE * cores).min(MAX_THREADS);
+    if n > most {
+        return Err(format!(
+            "{n} threads is too many: at most {most} ({MAX_THREADS_PER_CORE} a core on this machine's \
+             {cores} core{}, and never more than {MAX_THREADS}); 0 uses every core",
+            if cores == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(n)
+}
 
 /// Sampling schemes as written on the command line.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -160,7 +183,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     let scenario = match subsoil_scenario::load(&args.scenario, &args.sets) {
         Ok(s) => s,
         Err(e) => {
-            eprint!("{}", e.render());
+            output::stderr(&e.render());
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
@@ -178,13 +201,10 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 warnings,
                 base_case: &bc,
             };
-            if let Err(code) = print_json(&out) {
-                return code;
-            }
+            print_json(&out)
         }
-        Format::Table => print!("{}", deterministic_table(&scenario, &bc)),
+        Format::Table => output::stdout(&deterministic_table(&scenario, &bc)),
     }
-    ExitCode::SUCCESS
 }
 
 fn deterministic_table(s: &Scenario, bc: &BaseCase) -> String {
@@ -323,15 +343,15 @@ fn pct3(x: f64) -> String {
 }
 
 /// Prints `value` as pretty JSON on stdout; a value that cannot be written is an internal error.
-pub fn print_json<T: Serialize>(value: &T) -> Result<(), ExitCode> {
+pub fn print_json<T: Serialize>(value: &T) -> ExitCode {
     match serde_json::to_string_pretty(value) {
-        Ok(s) => {
-            println!("{s}");
-            Ok(())
+        Ok(mut s) => {
+            s.push('\n');
+            output::stdout(&s)
         }
         Err(e) => {
-            eprintln!("error: cannot write JSON: {e}");
-            Err(ExitCode::FAILURE)
+            output::stderr(&format!("error: cannot write JSON: {e}\n"));
+            ExitCode::FAILURE
         }
     }
 }
@@ -345,7 +365,7 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
     let result = match outcome {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            output::stderr(&format!("error: {e}\n"));
             // Worker threads that cannot start are the machine's problem, everything else the input's.
             return match e {
                 subsoil_engine::RunError::Threads(_) => ExitCode::FAILURE,
@@ -366,32 +386,37 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
                 warnings,
                 result: &result,
             };
-            if let Err(code) = print_json(&out) {
-                return code;
-            }
+            print_json(&out)
         }
-        Format::Table => print!("{}", monte_carlo_table(scenario, &result)),
+        Format::Table => output::stdout(&monte_carlo_table(scenario, &result)),
     }
-    ExitCode::SUCCESS
 }
 
 /// Prints each warning on standard error, marked so that it stands out from the results.
 pub fn warn(warnings: &[String]) {
     for w in warnings {
-        eprintln!("{} {w}", style::bold("warning:"));
+        output::stderr(&format!("{} {w}\n", style::bold("warning:")));
     }
 }
 
-/// A progress bar on standard error, drawn only on a terminal and only once a run has lasted a moment.
+/// A progress bar on standard error, drawn only on a terminal and only once a run has lasted a moment;
+/// and, for a long run, one line on standard error saying how long it will take (stdout stays the result).
 pub struct Progress {
     bar: ProgressBar,
     start: Instant,
     shown: AtomicBool,
+    paths: u64,
+    done: AtomicU64,
+    estimated: AtomicBool,
 }
 
 impl Progress {
     /// How long a run goes before its bar appears.
     const DELAY: Duration = Duration::from_millis(300);
+    /// How long a run goes before its total time is estimated.
+    const ESTIMATE_AFTER: Duration = Duration::from_secs(1);
+    /// Estimated total time above which the estimate is printed.
+    const LONG: Duration = Duration::from_secs(60);
 
     /// A hidden bar over `paths` paths.
     pub fn new(paths: u64) -> Progress {
@@ -401,24 +426,88 @@ impl Progress {
         ) {
             bar.set_style(style);
         }
-        Progress { bar, start: Instant::now(), shown: AtomicBool::new(false) }
+        Progress {
+            bar,
+            start: Instant::now(),
+            shown: AtomicBool::new(false),
+            paths,
+            done: AtomicU64::new(0),
+            estimated: AtomicBool::new(false),
+        }
     }
 
     /// `n` more paths are done.
     pub fn advance(&self, n: u64) {
         self.bar.inc(n);
+        let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
+        let elapsed = self.start.elapsed();
         if !self.shown.load(Ordering::Relaxed)
-            && self.start.elapsed() >= Self::DELAY
+            && elapsed >= Self::DELAY
             && !self.shown.swap(true, Ordering::Relaxed)
         {
             // `stderr()` hides itself when standard error is not a terminal.
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        if !self.estimated.load(Ordering::Relaxed)
+            && elapsed >= Self::ESTIMATE_AFTER
+            && !self.estimated.swap(true, Ordering::Relaxed)
+            && let Some(line) = estimate(self.paths, done, elapsed, Self::LONG)
+        {
+            self.bar.suspend(|| output::stderr(&line));
         }
     }
 
     /// Removes the bar.
     pub fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+/// The line announcing a long run: `paths` in all, `done` of them in `elapsed`; `None` when the whole
+/// run is expected to take at most `long`.
+fn estimate(paths: u64, done: u64, elapsed: Duration, long: Duration) -> Option<String> {
+    if done == 0 || done >= paths {
+        return None;
+    }
+    let total = elapsed.as_secs_f64() * paths as f64 / done as f64;
+    if total <= long.as_secs_f64() {
+        return None;
+    }
+    Some(format!(
+        "subsoil: {} paths will take about {} (estimated from the first {} paths in {:.1} s); \
+         fewer --paths give a quicker answer with a larger Monte Carlo error\n",
+        grouped(paths),
+        duration(total),
+        grouped(done),
+        elapsed.as_secs_f64()
+    ))
+}
+
+/// A whole number with thousands separators: `100,000,000`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A duration in seconds, rounded as a person would say it: `50 s`, `12 min`, `3 h 20 min`, `4 days`.
+fn duration(secs: f64) -> String {
+    let mins = (secs / 60.0).round();
+    if secs < 120.0 {
+        format!("{} s", secs.round())
+    } else if mins < 120.0 {
+        format!("{mins} min")
+    } else if secs < 48.0 * 3600.0 {
+        let (h, m) = ((mins / 60.0).floor(), mins % 60.0);
+        if m == 0.0 { format!("{h} h") } else { format!("{h} h {m} min") }
+    } else {
+        format!("{} days", (secs / 86_400.0).round())
     }
 }
 
@@ -520,4 +609,32 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
         h.end_year
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_runs_are_announced_and_short_ones_are_not() {
+        let long = Duration::from_secs(60);
+        let line = estimate(100_000_000, 10_000, Duration::from_secs(1), long).expect("long");
+        assert!(
+            line.starts_with("subsoil: 100,000,000 paths will take about 2 h 47 min"),
+            "{line}"
+        );
+        assert!(line.contains("first 10,000 paths in 1.0 s"), "{line}");
+        assert_eq!(estimate(50_000, 10_000, Duration::from_secs(1), long), None);
+        assert_eq!(estimate(0, 0, Duration::from_secs(1), long), None);
+    }
+
+    #[test]
+    fn durations_read_as_a_person_would_say_them() {
+        assert_eq!(duration(61.0), "61 s");
+        assert_eq!(duration(600.0), "10 min");
+        assert_eq!(duration(7200.0), "2 h");
+        assert_eq!(duration(3.0 * 86_400.0), "3 days");
+        assert_eq!(grouped(1_234), "1,234");
+        assert_eq!(grouped(12), "12");
+    }
 }

@@ -397,3 +397,17 @@ fn constructors_never_panic_and_built_distributions_sample() {
     }
     assert!(built > 100, "only {built} distributions built");
 }
+
+#[test]
+fn huge_and_tiny_values_are_written_compactly() {
+    assert_err(
+        Dist::pert_with_lambda(0.1, 0.2, 0.3, 1e300),
+        DistError::TooLarge { dist: "pert", param: "lambda", value: 1e300, max: 1e4 },
+        &["lambda = 1e300 is invalid", "<= 10000"],
+    );
+    let message =
+        DistError::NotPositive { dist: "normal", param: "sd", value: -1e-320 }.to_string();
+    assert!(message.contains("sd = -1e-320 is invalid"), "{message}");
+    let message = DistError::NotPositive { dist: "normal", param: "sd", value: -0.25 }.to_string();
+    assert!(message.contains("sd = -0.25 is invalid"), "{message}");
+}

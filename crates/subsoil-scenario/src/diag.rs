@@ -86,12 +86,32 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Most problems [`Diagnostics::render`] prints; the rest are counted.
+pub const MAX_SHOWN: usize = 50;
+
+/// Longest field path or message printed; longer ones (a huge key echoed back) end in an ellipsis.
+const MAX_PATH_CHARS: usize = 200;
+const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// `s` cut to at most `max` characters, with an ellipsis when cut.
+fn clipped(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((i, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..i])),
+    }
+}
+
 /// A list of problems, reported together.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics {
-    /// The problems, in the order found.
+    /// The problems, in the order found (the first [`MAX_KEPT`]).
     pub items: Vec<Diagnostic>,
+    /// Problems found beyond the first [`MAX_KEPT`]: counted, not kept.
+    dropped: usize,
 }
+
+/// Most problems kept in memory; a file with millions of faults is counted, not stored.
+pub const MAX_KEPT: usize = 10_000;
 
 impl Diagnostics {
     /// Records a problem.
@@ -101,23 +121,35 @@ impl Diagnostics {
         path: impl Into<String>,
         message: impl Into<String>,
     ) {
+        if self.items.len() >= MAX_KEPT {
+            self.dropped += 1;
+            return;
+        }
         self.items.push(Diagnostic { location, path: path.into(), message: message.into() });
     }
     /// Whether no problem was found.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.items.is_empty() && self.dropped == 0
     }
     /// Number of problems.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.items.len() + self.dropped
     }
-    /// Renders every problem with its location and the offending line.
+    /// Renders the first [`MAX_SHOWN`] problems with their locations and the offending lines, then how
+    /// many more there are.
     pub fn render(&self, sources: &Sources) -> String {
         let mut out = String::new();
-        for d in &self.items {
+        for d in self.items.iter().take(MAX_SHOWN) {
             out.push_str(&render_one(d, sources));
         }
-        let n = self.items.len();
+        let n = self.len();
+        if n > MAX_SHOWN {
+            let more = n - MAX_SHOWN;
+            out.push_str(&format!(
+                "… and {more} more error{} not shown (the first {MAX_SHOWN} are above)\n",
+                if more == 1 { "" } else { "s" }
+            ));
+        }
         out.push_str(&format!(
             "{n} error{} found; nothing was run.\n",
             if n == 1 { "" } else { "s" }
@@ -127,6 +159,12 @@ impl Diagnostics {
 }
 
 fn render_one(d: &Diagnostic, sources: &Sources) -> String {
+    let shown = Diagnostic {
+        location: d.location.clone(),
+        path: clipped(&d.path, MAX_PATH_CHARS).into_owned(),
+        message: clipped(&d.message, MAX_MESSAGE_CHARS).into_owned(),
+    };
+    let d = &shown;
     let mut s = String::from("error: ");
     match &d.location {
         Some(loc) => {
@@ -194,5 +232,31 @@ mod tests {
         let off = f.text.find("# é").unwrap();
         assert_eq!(f.line_col(off), (2, 15));
         assert_eq!(f.line_text(3), "y = 2");
+    }
+
+    #[test]
+    fn floods_are_counted_not_kept_and_not_all_printed() {
+        let mut d = Diagnostics::default();
+        for i in 0..MAX_KEPT + 5 {
+            d.error(None, format!("k{i}"), "unknown key");
+        }
+        assert_eq!(d.items.len(), MAX_KEPT);
+        assert_eq!(d.len(), MAX_KEPT + 5);
+        let text = d.render(&Sources::default());
+        assert_eq!(text.lines().count(), MAX_SHOWN + 2, "{text}");
+        assert!(text.ends_with(&format!(
+            "… and {} more errors not shown (the first {MAX_SHOWN} are above)\n{} errors found; nothing was run.\n",
+            MAX_KEPT + 5 - MAX_SHOWN,
+            MAX_KEPT + 5
+        )));
+    }
+
+    #[test]
+    fn a_huge_path_is_clipped_when_printed() {
+        let mut d = Diagnostics::default();
+        d.error(None, "k".repeat(1 << 20), "m".repeat(1 << 20));
+        let text = d.render(&Sources::default());
+        assert!(text.len() < 3 * (MAX_PATH_CHARS + MAX_MESSAGE_CHARS), "{} bytes", text.len());
+        assert!(text.contains("k…: m"), "{}", &text[..300]);
     }
 }

@@ -1,6 +1,8 @@
 //! Reading scenario layers: files or built-ins, `extends` chains, `--set` overrides, and the guards that
-//! keep bad input from doing harm (size limits, UTF-8, empty files, cycles).
+//! keep bad input from doing harm (regular files only, size limits per file and in all, a bounded number
+//! of layers each read and applied once, UTF-8, empty files, cycles, one-line `--set` values).
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
@@ -13,6 +15,10 @@ use crate::tree::{Kind, Node};
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Deepest `extends` chain.
 pub const MAX_DEPTH: usize = 32;
+/// Most distinct layer files one scenario may be built from.
+pub const MAX_LAYERS: usize = 64;
+/// Most bytes of layer files one scenario may read in all.
+pub const MAX_TOTAL_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Where a file came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,28 +99,37 @@ fn normalise(p: &str) -> String {
     parts.join("/")
 }
 
-/// Reads a file from disk with the size and encoding guards.
+/// Reads a file from disk with the guards: a regular file only (a device such as `/dev/zero` or a FIFO
+/// would never end or never start), at most [`MAX_FILE_BYTES`] (checked before reading and enforced
+/// while reading, for a file that grows), UTF-8 text.
 fn read_checked(
     p: &Path,
     at: Option<Location>,
     path: &str,
     diags: &mut Diagnostics,
 ) -> Option<String> {
+    use std::io::Read;
+
     let shown = p.display();
+    let too_big =
+        |len: u64| format!("{shown} is {len} bytes; files are limited to {MAX_FILE_BYTES} bytes");
     match std::fs::metadata(p) {
         Ok(m) if m.is_dir() => {
             diags.error(at, path, format!("{shown} is a directory, expected a file"));
             return None;
         }
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
+        Ok(m) if !m.is_file() => {
             diags.error(
                 at,
                 path,
                 format!(
-                    "{shown} is {} bytes; files are limited to {MAX_FILE_BYTES} bytes",
-                    m.len()
+                    "{shown} is not a regular file (a device, FIFO or socket); expected a scenario or data file"
                 ),
             );
+            return None;
+        }
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            diags.error(at, path, too_big(m.len()));
             return None;
         }
         Ok(_) => {}
@@ -123,13 +138,17 @@ fn read_checked(
             return None;
         }
     }
-    let bytes = match std::fs::read(p) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.error(at, path, format!("cannot read {shown}: {e}"));
-            return None;
-        }
-    };
+    let mut bytes = Vec::new();
+    let read =
+        std::fs::File::open(p).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        diags.error(at, path, format!("cannot read {shown}: {e}"));
+        return None;
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        diags.error(at, path, format!("{shown} grew past {MAX_FILE_BYTES} bytes while it was read; files are limited to {MAX_FILE_BYTES} bytes"));
+        return None;
+    }
     match String::from_utf8(bytes) {
         Ok(s) => Some(s),
         Err(e) => {
@@ -190,6 +209,10 @@ pub fn load(spec: &str, sets: &[String], diags: &mut Diagnostics) -> Layered {
         origins: Vec::new(),
         layers: Vec::new(),
         stack: Vec::new(),
+        seen: HashSet::new(),
+        applied: Vec::new(),
+        bytes: 0,
+        over_limit: false,
     };
     let origin = origin_of(spec);
     if let Origin::File(p) = &origin
@@ -206,11 +229,15 @@ pub fn load(spec: &str, sets: &[String], diags: &mut Diagnostics) -> Layered {
             ),
         );
     }
-    let mut root = if diags.is_empty() {
-        l.layer(origin, None, diags).unwrap_or_else(empty_root)
-    } else {
-        empty_root()
-    };
+    if diags.is_empty() {
+        l.layer(origin, None, diags);
+    }
+    // Each layer once, in the order found: every layer after all it extends, siblings as listed.
+    let mut applied = std::mem::take(&mut l.applied).into_iter();
+    let mut root = applied.next().unwrap_or_else(empty_root);
+    for layer in applied {
+        root.merge(layer);
+    }
     for s in sets {
         l.apply_set(&mut root, s, diags);
     }
@@ -225,7 +252,16 @@ struct Loader {
     sources: Sources,
     origins: Vec<Origin>,
     layers: Vec<String>,
+    /// Keys of the layers being read, outermost first (to find cycles).
     stack: Vec<String>,
+    /// Keys of every layer met so far: a layer reached twice (a diamond) is applied once.
+    seen: HashSet<String>,
+    /// The layers' own trees (without `extends`), in the order they apply.
+    applied: Vec<Node>,
+    /// Bytes of layer files read so far.
+    bytes: u64,
+    /// Whether the number or size of layers went past its limit (reported once).
+    over_limit: bool,
 }
 
 impl Loader {
@@ -234,26 +270,52 @@ impl Loader {
         self.sources.add(SourceFile::new(origin.display(), text))
     }
 
-    /// Reads one layer and everything it extends; returns the merged tree of the layer.
-    fn layer(
-        &mut self,
-        origin: Origin,
-        at: Option<Location>,
-        diags: &mut Diagnostics,
-    ) -> Option<Node> {
+    /// Reads one layer and, first, everything it extends, unless it was met before: each layer is
+    /// applied once, after every layer it extends, with siblings in the order listed.
+    fn layer(&mut self, origin: Origin, at: Option<Location>, diags: &mut Diagnostics) {
         let key = origin.key();
         if let Some(pos) = self.stack.iter().position(|k| *k == key) {
             let mut cycle: Vec<String> = self.stack[pos..].to_vec();
             cycle.push(key);
             diags.error(at, "extends", format!("circular extends: {}", cycle.join(" → ")));
-            return None;
+            return;
+        }
+        if self.seen.contains(&key) {
+            return;
         }
         if self.stack.len() >= MAX_DEPTH {
             diags.error(at, "extends", format!("extends chain deeper than {MAX_DEPTH} layers"));
-            return None;
+            return;
         }
+        if self.over_limit {
+            // Already reported: one limit error, not one per remaining entry.
+            return;
+        }
+        if self.seen.len() >= MAX_LAYERS {
+            self.over_limit = true;
+            diags.error(
+                at,
+                "extends",
+                format!("a scenario is built from at most {MAX_LAYERS} layer files; this one asks for more than {MAX_LAYERS} layers"),
+            );
+            return;
+        }
+        self.seen.insert(key.clone());
         let label = if at.is_some() { "extends" } else { "" };
-        let text = origin.read(at.clone(), label, diags)?;
+        let Some(text) = origin.read(at.clone(), label, diags) else { return };
+        self.bytes += text.len() as u64;
+        if self.bytes > MAX_TOTAL_BYTES {
+            self.over_limit = true;
+            diags.error(
+                at,
+                label,
+                format!(
+                    "reading {} takes this scenario's layers past {MAX_TOTAL_BYTES} bytes in all, the limit",
+                    origin.display()
+                ),
+            );
+            return;
+        }
         let file = self.add(origin.clone(), text);
         let text = self.sources.get(file).text.clone();
         let parsed = match DeTable::parse(&text) {
@@ -266,19 +328,19 @@ impl Loader {
                     "",
                     format!("invalid TOML: {msg}"),
                 );
-                return None;
+                return;
             }
         };
         let mut node = Node::from_toml(file, &parsed, diags);
         let whole = Location { file, span: Some(0..0) };
-        let Kind::Table(table) = &mut node.kind else { return None };
+        let Kind::Table(table) = &mut node.kind else { return };
         if table.is_empty() {
             diags.error(
                 Some(whole),
                 "",
                 "empty scenario file: expected at least `format-version = 1` and some sections",
             );
-            return None;
+            return;
         }
         match table.remove("format-version") {
             None => {
@@ -287,7 +349,7 @@ impl Loader {
                     "format-version",
                     "missing `format-version = 1` (required in every scenario file)",
                 );
-                return None;
+                return;
             }
             Some(v) if v.kind == Kind::Int(1) => {}
             Some(v) => {
@@ -296,12 +358,11 @@ impl Loader {
                     "format-version",
                     format!("this subsoil reads format-version 1; found {}", describe(&v)),
                 );
-                return None;
+                return;
             }
         }
         let extends = table.remove("extends");
         self.stack.push(key);
-        let mut merged: Option<Node> = None;
         if let Some(ext) = extends {
             let names: Vec<Node> = match ext.kind {
                 Kind::Str(_) => vec![ext],
@@ -311,6 +372,9 @@ impl Loader {
                     Vec::new()
                 }
             };
+            let mut listed: HashSet<String> = HashSet::new();
+            let mut repeated: Vec<(String, Location, usize)> = Vec::new();
+            let mut repeated_at: HashMap<String, usize> = HashMap::new();
             for n in names {
                 let Some(rel) = n.str() else {
                     diags.error(
@@ -329,35 +393,53 @@ impl Loader {
                             diags.error(
                                 Some(n.location()),
                                 "extends",
-                                format!("no built-in layer named {rel:?} (a file path must end in .toml); built-ins: {}", builtin::layer_names().join(", ")),
+                                format!("no built-in layer named {:?} (a file path must end in .toml); built-ins: {}", clip(rel), builtin::layer_names().join(", ")),
                             );
                             continue;
                         }
                     }
                 };
-                if let Some(layer) = self.layer(target, Some(n.location()), diags) {
-                    match merged.as_mut() {
-                        Some(m) => m.merge(layer),
-                        None => merged = Some(layer),
+                let key = target.key();
+                if !listed.insert(key.clone()) {
+                    // One error per layer listed more than once, at its second entry.
+                    match repeated_at.get(&key) {
+                        Some(&i) => repeated[i].2 += 1,
+                        None => {
+                            repeated_at.insert(key, repeated.len());
+                            repeated.push((clip(rel), n.location(), 2));
+                        }
                     }
+                    continue;
                 }
+                self.layer(target, Some(n.location()), diags);
+            }
+            for (rel, at, times) in repeated {
+                let times = if times == 2 { "twice".to_string() } else { format!("{times} times") };
+                diags.error(
+                    Some(at),
+                    "extends",
+                    format!("{rel:?} is listed {times} in this extends list; list each layer once"),
+                );
             }
         }
         self.stack.pop();
         self.layers.push(origin.display());
-        Some(match merged {
-            Some(mut m) => {
-                m.merge(node);
-                m
-            }
-            None => node,
-        })
+        self.applied.push(node);
     }
 
     /// Applies `path=value` to the merged tree.
     fn apply_set(&mut self, root: &mut Node, set: &str, diags: &mut Diagnostics) {
         let file = self.add(Origin::CommandLine, set.to_string());
         let whole = Location { file, span: Some(0..set.len()) };
+        if let Some(at) = set.find(['\n', '\r']) {
+            // Text after a line break would otherwise be dropped without a word (or read as more TOML).
+            diags.error(
+                Some(Location { file, span: Some(at..at + 1) }),
+                "--set",
+                "a --set value cannot contain a newline; give one path=value per --set",
+            );
+            return;
+        }
         let Some((path, value)) = set.split_once('=') else {
             diags.error(
                 Some(whole),
@@ -490,11 +572,20 @@ fn shift(n: &mut Node, by: isize) {
     }
 }
 
+/// `s` shortened to at most 80 characters, with an ellipsis, for echoing in messages.
+pub fn clip(s: &str) -> String {
+    const MAX: usize = 80;
+    match s.char_indices().nth(MAX) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", &s[..i]),
+    }
+}
+
 fn describe(n: &Node) -> String {
     match &n.kind {
         Kind::Int(i) => i.to_string(),
-        Kind::Float(f) => f.to_string(),
-        Kind::Str(s) => format!("{s:?}"),
+        Kind::Float(f) => crate::quantity::fmt_num(*f),
+        Kind::Str(s) => format!("{:?}", clip(s)),
         k => k.type_name().to_string(),
     }
 }

@@ -105,6 +105,10 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
     let ev_file = read_csv("events-file", &mut d);
     let deposit_rows =
         dep_file.map(|f| deposits::read_deposits(f, &layered.sources, &mut d)).unwrap_or_default();
+    if dep_file.is_none() && !d.is_empty() {
+        // Without its deposits file every deposit id, oblast and licence event would be one more error.
+        return Err(LoadError { sources: layered.sources, diagnostics: d });
+    }
     let events = ev_file
         .map(|f| deposits::read_events(f, &layered.sources, &deposit_rows, &mut d))
         .unwrap_or_default();
@@ -146,6 +150,7 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
         deal,
         deposits: &deposit_rows,
         events: &events,
+        sources: &layered.sources,
     };
     let (model, inputs, rank_correlations) = lower::lower(&li, &mut d);
     if !d.is_empty() {

@@ -11,8 +11,8 @@ use subsoil_core::{
 use subsoil_risk::{Dist, stream_id};
 
 use crate::deposits::{ControlStatus, DepositRow, LicenceEvent, NewnessRules, licence_state};
-use crate::diag::{Diagnostics, Location};
-use crate::quantity::{Provenance, Quantity};
+use crate::diag::{Diagnostics, Location, Sources};
+use crate::quantity::{Provenance, Quantity, fmt_num};
 use crate::walk::Values;
 
 /// An uncertain input: one uniform per path feeds its distribution.
@@ -115,6 +115,8 @@ pub struct LowerInput<'a> {
     pub deposits: &'a [DepositRow],
     /// Licence events.
     pub events: &'a [LicenceEvent],
+    /// The files read, to say where a value that combines with another came from.
+    pub sources: &'a crate::diag::Sources,
 }
 
 /// A rank correlation between two uncertain inputs: (slot, slot, Spearman ρ).
@@ -227,7 +229,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         renewals_count_as_new: v.bool("deal.renewals-count-as-new").unwrap_or(false),
         unexploited_count_as_new: v.bool("deal.unexploited-count-as-new").unwrap_or(false),
     };
-    let unknown = unknown_control(v, d);
+    let unknown = unknown_control(v, li.sources, d);
     let mut oblast_index: HashMap<String, usize> = HashMap::new();
     let mut oblasts: Vec<Oblast> = Vec::new();
     for row in li.deposits {
@@ -320,14 +322,9 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
     let settlement = if settlements.is_empty() {
         Param::Fixed(0.0)
     } else {
-        let sum: f64 = weights.iter().sum();
-        if (sum - 1.0).abs() > 1e-6 {
-            d.error(
-                v.loc("conflict.settlements"),
-                "conflict.settlements",
-                format!("the outcomes' probabilities must sum to 1; they sum to {sum}"),
-            );
-        }
+        let parts: Vec<String> =
+            (0..li.settlements).map(|k| format!("conflict.settlements[{k}].probability")).collect();
+        sums_to_one(v, li.sources, "conflict.settlements", &parts, &weights, d);
         let values: Vec<f64> = (0..weights.len()).map(|i| i as f64).collect();
         match Dist::discrete(&values, &weights) {
             Ok(dist) if weights.len() > 1 => {
@@ -610,19 +607,78 @@ fn check_unit(v: &Values, path: &str, want: &str, d: &mut Diagnostics) {
 
 /// The distribution of the control of a deposit whose control is unknown: 0 ukraine, 1 frontline,
 /// 2 occupied. The schema admits only fixed probabilities here, so each quantity is its value.
-fn unknown_control(v: &Values, d: &mut Diagnostics) -> Option<Dist> {
-    let get = |k: &str| v.q(&format!("conflict.unknown-control.{k}")).map_or(0.0, Quantity::median);
-    let w = [get("ukraine"), get("frontline"), get("occupied")];
-    let sum: f64 = w.iter().sum();
-    if (sum - 1.0).abs() > 1e-6 {
-        d.error(
-            v.loc("conflict.unknown-control"),
-            "conflict.unknown-control",
-            format!("the probabilities must sum to 1; they sum to {sum}"),
-        );
+fn unknown_control(v: &Values, sources: &Sources, d: &mut Diagnostics) -> Option<Dist> {
+    let keys = ["ukraine", "frontline", "occupied"];
+    let parts: Vec<String> = keys.iter().map(|k| format!("conflict.unknown-control.{k}")).collect();
+    let w: Vec<f64> = parts.iter().map(|p| v.q(p).map_or(0.0, Quantity::median)).collect();
+    if !sums_to_one(v, sources, "conflict.unknown-control", &parts, &w, d) {
         return None;
     }
     Dist::discrete(&[0.0, 1.0, 2.0], &w).ok()
+}
+
+/// Checks that probabilities `w` of the fields `parts` sum to 1 (within 1e-6). If not, the error points
+/// at the value the user wrote (the latest one not in a built-in file), names the values it combines
+/// with and where they come from; with no such value, at the table `table`.
+fn sums_to_one(
+    v: &Values,
+    sources: &Sources,
+    table: &str,
+    parts: &[String],
+    w: &[f64],
+    d: &mut Diagnostics,
+) -> bool {
+    let sum: f64 = w.iter().sum();
+    if (sum - 1.0).abs() <= 1e-6 {
+        return true;
+    }
+    let builtin = |loc: &Location| sources.get(loc.file).name.starts_with("builtin:");
+    let blamed = parts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| v.loc(p).map(|l| (i, l)))
+        .filter(|(_, l)| !builtin(l))
+        .max_by_key(|(_, l)| l.file)
+        .map(|(i, _)| i);
+    let short = |p: &str| {
+        p.strip_prefix(table).map_or(p.to_string(), |k| k.trim_start_matches('.').to_string())
+    };
+    let value = |i: usize| format!("{} = {}", short(&parts[i]), fmt_num(w[i]));
+    let whence = |i: usize| match v.loc(&parts[i]) {
+        Some(Location { file, span: Some(span) }) => {
+            let f = sources.get(file);
+            format!(" ({}:{})", f.name, f.line_col(span.start).0)
+        }
+        Some(Location { file, span: None }) => format!(" ({})", sources.get(file).name),
+        None => " (the default)".to_string(),
+    };
+    let sum = fmt_num(sum);
+    match blamed {
+        Some(b) => {
+            let others: Vec<String> = (0..parts.len())
+                .filter(|&i| i != b)
+                .map(|i| format!("{}{}", value(i), whence(i)))
+                .collect();
+            d.error(
+                v.loc(&parts[b]),
+                parts[b].clone(),
+                format!(
+                    "the probabilities of {table} must sum to 1; they sum to {sum}: {} here, with {}",
+                    value(b),
+                    others.join(" and ")
+                ),
+            );
+        }
+        None => {
+            let all: Vec<String> = (0..parts.len()).map(value).collect();
+            d.error(
+                v.loc(table),
+                table,
+                format!("the probabilities must sum to 1; they sum to {sum} ({})", all.join(", ")),
+            );
+        }
+    }
+    false
 }
 
 /// Cholesky factor of the correlation matrix of yearly price shocks (Spearman ρ → Pearson 2 sin(πρ/6)).
@@ -638,6 +694,7 @@ fn correlations(
     }
     let v = li.values;
     let mut seen: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    let mut reported = false;
     for k in 0..li.correlations {
         let base = format!("correlations[{k}]");
         let (Some(a), Some(b)) = (v.str(&format!("{base}.a")), v.str(&format!("{base}.b"))) else {
@@ -666,12 +723,15 @@ fn correlations(
             continue;
         }
         let rho = v.q(&format!("{base}.rho")).map_or(0.0, Quantity::median);
+        // Out of [-1, 1] is reported where it was written; the matrix would only fail again.
+        reported |= !(-1.0..=1.0).contains(&rho);
         let pearson = 2.0 * (std::f64::consts::PI * rho / 6.0).sin();
         c[i * n + j] = pearson;
         c[j * n + i] = pearson;
     }
     match cholesky(&c, n) {
         Some(l) => l,
+        None if reported => identity(n),
         None => {
             d.error(v.loc("correlations"), "correlations", "the price correlations are inconsistent: their matrix is not positive definite (lower the largest correlations)");
             identity(n)

@@ -180,7 +180,11 @@ fn read_meta(
             d.error(
                 Some(n.location()),
                 format!("{path}.unit"),
-                format!("unit {u:?} does not fit this field: expected {}", expected_unit(q.unit)),
+                format!(
+                    "unit {:?} does not fit this field: expected {}",
+                    crate::layers::clip(&u),
+                    expected_unit(q.unit)
+                ),
             );
         }
         out.unit = Some(u);
@@ -291,7 +295,11 @@ fn read_dist(
         d.error(
             t.get("dist").map(Node::location),
             format!("{path}.dist"),
-            format!("unknown distribution {kind:?}; expected one of {}", names.join(", ")),
+            format!(
+                "unknown distribution {:?}; expected one of {}",
+                crate::layers::clip(&kind),
+                names.join(", ")
+            ),
         );
         return None;
     };
@@ -304,7 +312,8 @@ fn read_dist(
             Some(v.location()),
             format!("{path}.{k}"),
             format!(
-                "unknown key {k:?} for a {kind} quantity; expected {} or {}",
+                "unknown key {:?} for a {kind} quantity; expected {} or {}",
+                crate::layers::clip(k),
                 params.join(", "),
                 META_KEYS.join(", ")
             ),
@@ -413,7 +422,22 @@ fn read_dist(
             let values = list("values", d);
             let weights = list("weights", d);
             match (values, weights) {
-                (Some(v), Some(w)) => Dist::discrete(&v, &w),
+                (Some(v), Some(w)) => {
+                    if !weights_add_up(&w) {
+                        let at = t.get("weights").map(Node::location);
+                        let sum: f64 = w.iter().sum();
+                        d.error(
+                            at,
+                            format!("{path}.weights"),
+                            format!(
+                                "the weights sum to {}, not 1: weights written with fractions are probabilities and must sum to 1 (within {WEIGHT_TOLERANCE:e}); whole-number weights such as [1, 2, 1] are relative frequencies",
+                                fmt_num(sum)
+                            ),
+                        );
+                        return None;
+                    }
+                    Dist::discrete(&v, &w)
+                }
                 _ => {
                     if !t.contains_key("values") || !t.contains_key("weights") {
                         d.error(
@@ -485,6 +509,19 @@ fn read_points(n: &Node, path: &str, d: &mut Diagnostics) -> Option<Vec<(f64, f6
     Some(out)
 }
 
+/// How far from 1 weights written as probabilities may sum.
+const WEIGHT_TOLERANCE: f64 = 1e-9;
+
+/// Whether discrete weights are acceptable as written: whole numbers are relative frequencies (any
+/// positive total); weights with a fraction among them are probabilities and must sum to 1.
+fn weights_add_up(w: &[f64]) -> bool {
+    if w.iter().all(|x| x.fract() == 0.0) {
+        return true;
+    }
+    let sum: f64 = w.iter().sum();
+    (sum - 1.0).abs() <= WEIGHT_TOLERANCE
+}
+
 /// Tail probability below which a distribution's reach is not checked against a field's bounds.
 const TAIL: f64 = 1e-9;
 
@@ -505,13 +542,29 @@ fn check_range(qt: &Quantity, q: &Q, path: &str, loc: Option<Location>, d: &mut 
     let bounds = format!("[{}, {}]", fmt_num(q.min), fmt_num(q.max));
     if !qt.uncertain {
         let v = lo;
-        let hint = if matches!(q.unit, Unit::Fraction | Unit::FractionPerYear)
-            && v > 1.0
-            && v <= 100.0
-            && q.max <= 1.0
-        {
-            format!("; rates are fractions, not percents: write {} for {v}%", fmt_num(v / 100.0))
-        } else if v < q.min && v < 0.0 {
+        let key = path.rsplit('.').next().unwrap_or(path);
+        let fraction = matches!(q.unit, Unit::Fraction | Unit::FractionPerYear);
+        let rate = q.unit == Unit::FractionPerYear || key.ends_with("rate");
+        let percent = v > 1.0 && v <= 100.0 && q.max <= 1.0;
+        let correlation = fraction && q.min == -1.0 && q.max == 1.0;
+        let hint = if correlation {
+            "; a correlation lies between -1 and 1".to_string()
+        } else if fraction && rate && percent {
+            // A rate is often written as a percent: 18 for 18%, 1.5 for 1.5%.
+            format!(
+                "; rates are fractions, not percents: write {} for {}%",
+                fmt_num(v / 100.0),
+                fmt_num(v)
+            )
+        } else if fraction && percent {
+            // A share or probability above 1 is a percent only when it is well above 1 (50 for 50%).
+            let as_percent = if v >= 2.0 {
+                format!("; for {}% write {}", fmt_num(v), fmt_num(v / 100.0))
+            } else {
+                String::new()
+            };
+            format!("; a share or probability is at most 1 (1 means 100%){as_percent}")
+        } else if v < q.min && v < 0.0 && q.min >= 0.0 {
             "; it cannot be negative".to_string()
         } else {
             String::new()
@@ -519,7 +572,11 @@ fn check_range(qt: &Quantity, q: &Q, path: &str, loc: Option<Location>, d: &mut 
         d.error(
             loc,
             path,
-            format!("{} is outside {bounds} ({}){hint}", fmt_num(v), describe_unit(q.unit)),
+            format!(
+                "{} is outside {bounds} ({}){hint}",
+                fmt_num(v),
+                if correlation { "a rank correlation".to_string() } else { describe_unit(q.unit) }
+            ),
         );
     } else {
         d.error(

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diag::{Diagnostics, Location};
+use crate::layers;
 use crate::quantity::{self, Quantity};
 use crate::schema::{Field, Req, Ty};
 use crate::tree::{Kind, Node};
@@ -83,12 +84,17 @@ fn table(node: &Node, fields: &[Field], path: &str, v: &mut Values, d: &mut Diag
         if !fields.iter().any(|f| f.key == key) {
             let p = join(path, key);
             let names: Vec<&str> = fields.iter().map(|f| f.key).collect();
-            let hint =
-                closest(key, &names).map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
+            // A key far longer than any field name is no near miss (and is not worth comparing).
+            let hint = if key.len() > 64 { None } else { closest(key, &names) }
+                .map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
             d.error(
                 Some(child.location()),
                 p,
-                format!("unknown key `{key}`{hint}; expected one of: {}", names.join(", ")),
+                format!(
+                    "unknown key `{}`{hint}; expected one of: {}",
+                    layers::clip(key),
+                    names.join(", ")
+                ),
             );
         }
     }
@@ -309,7 +315,7 @@ fn days_in_month(y: i32, m: u8) -> u8 {
 
 fn show(n: &Node) -> String {
     match &n.kind {
-        Kind::Str(s) => format!("{s:?}"),
+        Kind::Str(s) => format!("{:?}", layers::clip(s)),
         Kind::Int(i) => i.to_string(),
         Kind::Float(f) => quantity::fmt_num(*f),
         Kind::Bool(b) => b.to_string(),

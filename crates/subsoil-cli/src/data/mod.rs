@@ -17,7 +17,6 @@ mod format;
 mod products;
 mod sources;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -87,19 +86,11 @@ pub fn run(args: &DataArgs) -> ExitCode {
     let text = match output(args) {
         Ok(text) => text,
         Err(msg) => {
-            eprint!("{msg}");
+            crate::output::stderr(&msg);
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    crate::output::stdout(&text)
 }
 
 /// The text to print, or the message for bad input.

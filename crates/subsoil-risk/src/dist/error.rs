@@ -142,33 +142,44 @@ impl fmt::Display for DistError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             DistError::NotFinite { dist, param, value } => {
+                let value = Num(value);
                 write!(f, "{dist}: {param} = {value} is invalid; expected a finite number")
             }
             DistError::ElementNotFinite { dist, param, index, value } => {
+                let value = Num(value);
                 write!(f, "{dist}: {param}[{index}] = {value} is invalid; expected a finite number")
             }
             DistError::NotPositive { dist, param, value } => {
+                let value = Num(value);
                 write!(f, "{dist}: {param} = {value} is invalid; expected a finite value > 0")
             }
-            DistError::NotLess { dist, lower, lower_value, upper, upper_value } => write!(
-                f,
-                "{dist}: {lower} = {lower_value} and {upper} = {upper_value} are invalid; \
-                 expected {lower} < {upper}"
-            ),
+            DistError::NotLess { dist, lower, lower_value, upper, upper_value } => {
+                let (lower_value, upper_value) = (Num(lower_value), Num(upper_value));
+                write!(
+                    f,
+                    "{dist}: {lower} = {lower_value} and {upper} = {upper_value} are invalid; \
+                     expected {lower} < {upper}"
+                )
+            }
             DistError::OutOfRange { dist, param, value, min, max } => {
+                let (value, min, max) = (Num(value), Num(min), Num(max));
                 write!(
                     f,
                     "{dist}: {param} = {value} is invalid; expected a value in [{min}, {max}]"
                 )
             }
             DistError::TooLarge { dist, param, value, max } => {
+                let (value, max) = (Num(value), Num(max));
                 write!(f, "{dist}: {param} = {value} is invalid; expected a value <= {max}")
             }
-            DistError::NoMass { dist, lo, hi } => write!(
-                f,
-                "{dist}: bounds [{lo}, {hi}] leave no probability; expected bounds that keep \
-                 some of the untruncated distribution's mass (at least 1e-300)"
-            ),
+            DistError::NoMass { dist, lo, hi } => {
+                let (lo, hi) = (Num(lo), Num(hi));
+                write!(
+                    f,
+                    "{dist}: bounds [{lo}, {hi}] leave no probability; expected bounds that keep \
+                     some of the untruncated distribution's mass (at least 1e-300)"
+                )
+            }
             DistError::LengthMismatch { dist, values, weights } => write!(
                 f,
                 "{dist}: {values} values but {weights} weights; expected one weight per value"
@@ -177,6 +188,7 @@ impl fmt::Display for DistError {
                 write!(f, "{dist}: {param} has {got} entries; expected at least {need}")
             }
             DistError::NegativeWeight { index, value } => {
+                let value = Num(value);
                 write!(f, "discrete: weights[{index}] = {value} is invalid; expected weights >= 0")
             }
             DistError::ZeroTotalWeight => {
@@ -184,6 +196,7 @@ impl fmt::Display for DistError {
             }
             DistError::NotIncreasing { dist, param, index, previous, value, ties_allowed } => {
                 let rule = if ties_allowed { "non-decreasing" } else { "strictly increasing" };
+                let (previous, value) = (Num(previous), Num(value));
                 write!(
                     f,
                     "{dist}: {param}[{index}] = {value} after {param}[{}] = {previous}; expected \
@@ -191,10 +204,28 @@ impl fmt::Display for DistError {
                     index - 1
                 )
             }
-            DistError::CdfEnd { which, value, expected } => write!(
-                f,
-                "empirical: the {which} CDF point has F = {value}; expected F = {expected}"
-            ),
+            DistError::CdfEnd { which, value, expected } => {
+                let (value, expected) = (Num(value), Num(expected));
+                write!(
+                    f,
+                    "empirical: the {which} CDF point has F = {value}; expected F = {expected}"
+                )
+            }
+        }
+    }
+}
+
+/// A number in a message: as written for ordinary magnitudes (`0.25`, `100000`), in scientific form for
+/// huge or tiny ones (`1e300`, not a 301-digit integer).
+struct Num(f64);
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        if x.is_finite() && x != 0.0 && (x.abs() >= 1e7 || x.abs() < 1e-4) {
+            write!(f, "{x:e}")
+        } else {
+            write!(f, "{x}")
         }
     }
 }
