@@ -14,7 +14,7 @@ use subsoil_scenario::{Scenario, builtin};
 
 use crate::outputs::{STATISTICS, Shown, how_run, median_year};
 use crate::table::{Align, Table, musd, pct};
-use crate::{EXIT_BAD_INPUT, Format, output, style};
+use crate::{EXIT_BAD_INPUT, output, style};
 
 /// Arguments of `subsoil run`.
 #[derive(Args, Debug)]
@@ -28,12 +28,26 @@ pub struct RunArgs {
     /// Override a field: `path.to.field=value` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format (`csv` with `--yearly` only).
+    #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+    pub format: RunFormat,
+    /// With --deterministic: every year of every project, of the state's receipts and of the fund.
+    #[arg(long)]
+    pub yearly: bool,
     /// How the Monte Carlo paths run.
     #[command(flatten)]
     pub mc: McArgs,
+}
+
+/// Output format of `subsoil run`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum RunFormat {
+    /// A readable table.
+    Table,
+    /// One JSON object.
+    Json,
+    /// Comma-separated values, one row per year and figure (with `--yearly`).
+    Csv,
 }
 
 /// Options of a Monte Carlo run, shared by `run` and `compare`.
@@ -187,14 +201,47 @@ pub fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    if args.yearly && !args.deterministic {
+        output::stderr(
+            "error: --yearly needs --deterministic (a Monte Carlo run reports yearly fan charts in the \
+             `series` of its JSON)\n",
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    if args.format == RunFormat::Csv && !args.yearly {
+        output::stderr("error: --format csv is for --deterministic --yearly\n");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
     if !args.deterministic {
         return monte_carlo(args, &scenario);
     }
-    let (bc, _) = base_case(&scenario);
+    let (bc, out) = base_case(&scenario);
     let warnings = bc.warnings();
     warn(&warnings);
+    if args.yearly {
+        let y = subsoil_engine::yearly(&scenario, &out);
+        return match args.format {
+            RunFormat::Csv => output::stdout(&y.to_csv()),
+            RunFormat::Json => {
+                #[derive(Serialize)]
+                struct YearlyJson<'a> {
+                    manifest: Manifest,
+                    units: &'static str,
+                    #[serde(flatten)]
+                    yearly: &'a subsoil_engine::Yearly,
+                }
+                print_json(&YearlyJson {
+                    manifest: Manifest::new(&scenario, &args.sets, "deterministic-yearly"),
+                    units: "value: nominal US dollars of the year (or the unit given); real: base-year US dollars",
+                    yearly: &y,
+                })
+            }
+            RunFormat::Table => output::stdout(&yearly_table(&scenario, &y)),
+        };
+    }
     match args.format {
-        Format::Json => {
+        RunFormat::Csv => unreachable!("refused above"),
+        RunFormat::Json => {
             let out = DeterministicJson {
                 manifest: Manifest::new(&scenario, &args.sets, "deterministic"),
                 units: "real base-year US dollars; rates as fractions",
@@ -203,8 +250,81 @@ pub fn run(args: &RunArgs) -> ExitCode {
             };
             print_json(&out)
         }
-        Format::Table => output::stdout(&deterministic_table(&scenario, &bc)),
+        RunFormat::Table => output::stdout(&deterministic_table(&scenario, &bc)),
     }
+}
+
+/// The state's receipts and the fund by year, in millions of base-year dollars.
+fn yearly_table(s: &Scenario, y: &subsoil_engine::Yearly) -> String {
+    use subsoil_engine::yearly::Scope;
+    let mut out = style::bold(&format!(
+        "{} — base case by year",
+        if s.title.is_empty() { &s.name } else { &s.title }
+    ));
+    out.push('\n');
+    out.push_str(&style::dim(&format!(
+        "Money in millions of {} US dollars. Every project's flows, and the same figures in nominal dollars, \
+         with --format csv or json.",
+        y.base_year
+    )));
+    out.push_str("\n\n");
+    let years: Vec<i32> = {
+        let mut v: Vec<i32> = y.rows.iter().map(|r| r.year).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let get = |year: i32, scope: Scope, id: &str, item: &str, tag: Option<&str>| -> f64 {
+        y.rows
+            .iter()
+            .filter(|r| r.year == year && r.scope == scope && r.id == id && r.item == item)
+            .filter(|r| tag.is_none_or(|t| r.tag == t))
+            .filter_map(|r| r.real)
+            .sum()
+    };
+    let mut cols = vec![
+        ("year", Align::Right),
+        ("new receipts", Align::Right),
+        ("existing receipts", Align::Right),
+        ("infrastructure", Align::Right),
+        ("leakage", Align::Right),
+    ];
+    let deal = s.model.deal.active();
+    let partner = s.model.deal.partner.map(|p| s.model.deal.parties[p].id.clone());
+    if deal {
+        cols.extend([("fund: contributions", Align::Right), ("invested", Align::Right)]);
+        if partner.is_some() {
+            cols.push(("paid to partner", Align::Right));
+        }
+        cols.push(("fund cash", Align::Right));
+    }
+    let mut t = Table::new(&cols);
+    let streams = |year: i32, tag: &str| -> f64 {
+        subsoil_core::Stream::ALL
+            .iter()
+            .map(|st| get(year, Scope::State, "", st.name(), Some(tag)))
+            .sum()
+    };
+    for &year in &years {
+        let mut row = vec![
+            year.to_string(),
+            musd(streams(year, "new")),
+            musd(streams(year, "existing")),
+            musd(get(year, Scope::State, "", "infrastructure", None)),
+            musd(get(year, Scope::State, "", "leakage", None)),
+        ];
+        if deal {
+            row.push(musd(get(year, Scope::Fund, "", "contributions", None)));
+            row.push(musd(get(year, Scope::Fund, "", "invested", None)));
+            if let Some(p) = &partner {
+                row.push(musd(get(year, Scope::Fund, p, "payouts", None)));
+            }
+            row.push(musd(get(year, Scope::Fund, "", "cash", None)));
+        }
+        t.row(row);
+    }
+    out.push_str(&t.render());
+    out
 }
 
 fn deterministic_table(s: &Scenario, bc: &BaseCase) -> String {
@@ -376,7 +496,8 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
     let warnings = result.warnings();
     warn(&warnings);
     match args.format {
-        Format::Json => {
+        RunFormat::Csv => unreachable!("refused above"),
+        RunFormat::Json => {
             let out = MonteCarloJson {
                 manifest: MonteCarloManifest {
                     scenario: Manifest::new(scenario, &args.sets, "monte-carlo"),
@@ -388,7 +509,7 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
             };
             print_json(&out)
         }
-        Format::Table => output::stdout(&monte_carlo_table(scenario, &result)),
+        RunFormat::Table => output::stdout(&monte_carlo_table(scenario, &result)),
     }
 }
 

@@ -201,3 +201,30 @@ fn an_idle_operation_starts_idle_in_the_monte_carlo_table() {
     assert_eq!(row.split_whitespace().nth(1), Some("idle"), "{row}");
     assert!(!s.contains(" ready "), "no project starts \"ready\":\n{s}");
 }
+
+#[test]
+fn the_base_case_prints_every_year_as_a_table_json_and_csv() {
+    let table = subsoil(&["run", "--deterministic", "--yearly"]);
+    assert!(table.status.success(), "{}", text(&table.stderr));
+    let t = text(&table.stdout);
+    assert!(t.contains("new receipts") && t.contains("\n2075 "), "{t}");
+    let csv = subsoil(&["run", "--deterministic", "--yearly", "--format", "csv"]);
+    assert!(csv.status.success());
+    let c = text(&csv.stdout);
+    assert!(c.starts_with("year,scope,id,item,tag,unit,value,real\n"));
+    assert!(c.contains("\n2035,fund,us,payouts,,USD,"), "partner payouts by year");
+    let json = subsoil(&["run", "--deterministic", "--yearly", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
+    assert_eq!(v["manifest"]["mode"], "deterministic-yearly");
+    // The JSON holds the same rows as the CSV.
+    assert_eq!(v["rows"].as_array().unwrap().len() + 1, c.lines().count());
+}
+
+#[test]
+fn yearly_and_csv_are_refused_where_they_do_not_apply() {
+    for args in [&["run", "--yearly"][..], &["run", "--deterministic", "--format", "csv"][..]] {
+        let out = subsoil(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+    }
+}

@@ -132,6 +132,10 @@ pub struct PathOutcome {
     pub price_real: Vec<f64>,
     /// Every project-year's flows (`[project * horizon + year]`), when tracing is on.
     pub trace: Option<Vec<Flows>>,
+    /// With the trace: whether each project-year's payments to the state counted as new receipts.
+    pub trace_new: Option<Vec<bool>>,
+    /// Share of the state's receipts lost to leakage on this path.
+    pub leak_receipts: f64,
     /// Every transfer between accounts, in the checked mode.
     pub ledger: Option<Ledger>,
     /// First year of peace, if within the horizon.
@@ -188,6 +192,8 @@ impl PathOutcome {
             fcf_real: vec![0.0; n * h],
             price_real: vec![0.0; model.products.len() * h],
             trace: trace.then(|| vec![Flows::default(); n * h]),
+            trace_new: trace.then(|| vec![false; n * h]),
+            leak_receipts: 0.0,
             ledger: None,
             ceasefire_year: None,
             war_breakdowns: 0,
@@ -228,6 +234,10 @@ impl PathOutcome {
         if let Some(t) = self.trace.as_mut() {
             t.fill(Flows::default());
         }
+        if let Some(t) = self.trace_new.as_mut() {
+            t.fill(false);
+        }
+        self.leak_receipts = 0.0;
         self.ceasefire_year = None;
         self.war_breakdowns = 0;
         self.settlement = None;
@@ -250,5 +260,10 @@ impl PathOutcome {
     /// Flows of project `i` by year (tracing only).
     pub fn flows(&self, i: usize) -> Option<&[Flows]> {
         self.trace.as_ref().map(|t| &t[i * self.horizon..(i + 1) * self.horizon])
+    }
+
+    /// Whether project `i`'s payments to the state counted as new receipts, by year, when tracing is on.
+    pub fn new_by_year(&self, i: usize) -> Option<&[bool]> {
+        self.trace_new.as_ref().map(|t| &t[i * self.horizon..(i + 1) * self.horizon])
     }
 }

@@ -137,6 +137,7 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
     let slowdown = model.stages.war_licensing_slowdown.at(r).max(1.0);
     let abandon: [f64; 4] = std::array::from_fn(|i| model.stages.abandon[i].at(r));
     let leak_receipts = model.leakage.receipts.at(r).clamp(0.0, 1.0);
+    out.leak_receipts = leak_receipts;
     let capex_excess = model.leakage.capex_excess.at(r).max(0.0);
     let damage = [
         yearly_probability(model.conflict.damage_exposed.at(r)),
@@ -949,6 +950,9 @@ fn record(
     }
     if let Some(trace) = out.trace.as_mut() {
         trace[i * out.horizon + t as usize] = *f;
+    }
+    if let Some(trace) = out.trace_new.as_mut() {
+        trace[i * out.horizon + t as usize] = new;
     }
     out.fcf_real[i * out.horizon + t as usize] = fcf * real;
     let y = &mut out.years[t as usize];

@@ -24,6 +24,7 @@ pub mod draws;
 pub mod metrics;
 pub mod report;
 pub mod run;
+pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
 pub use compare::{CompareResult, Difference, Differences, compare, compare_observed};
@@ -35,3 +36,4 @@ pub use report::{
 };
 pub use run::{DEFAULT_BLOCK_SIZE, RunConfig, RunError, run, run_observed};
 pub use subsoil_risk::SamplerKind;
+pub use yearly::{Yearly, yearly};
