@@ -452,8 +452,11 @@ pub struct NewnessRules {
     pub effective: (i32, u8, u8),
     /// Renewals on or after the effective date count as new.
     pub renewals_count_as_new: bool,
-    /// Licences issued before the effective date but not producing then count as new.
+    /// Licences issued before the effective date and never brought into production by then count as new.
     pub unexploited_count_as_new: bool,
+    /// Licences issued before the effective date whose operation had produced but was halted then count
+    /// as new (restarts of halted operations).
+    pub restarts_count_as_new: bool,
 }
 
 /// The licence state of a deposit at the start, given its events (sorted by date) and its stage.
@@ -462,8 +465,13 @@ pub struct NewnessRules {
 ///   revocation; without any award or revocation event, a deposit at stage licensed, idle, construction
 ///   or producing is taken to hold a licence issued before the effective date (the data do not date it).
 /// - It is new if awarded on or after the effective date; or, with `renewals_count_as_new`, renewed on or
-///   after it; or, with `unexploited_count_as_new`, if it was not producing at the effective date
-///   (production-start and production-halt events decide; without them, the stage at the start).
+///   after it.
+/// - A licence not producing at the effective date is either *unexploited* (never brought into
+///   production: no production-start or production-halt event on or before the effective date, and a
+///   stage that is not producing, idle or closed) or a *halted operation* (it had produced). With
+///   `unexploited_count_as_new` the first counts as new; with `restarts_count_as_new` the second does.
+///   Whether it was producing at the effective date is decided by the last production-start or
+///   production-halt event on or before it; without such events, by the stage at the start.
 pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules) -> LicenceState {
     let award =
         |k: EventKind| matches!(k, EventKind::Issued | EventKind::ReAwarded | EventKind::PsaSigned);
@@ -485,15 +493,13 @@ pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules
     {
         new = true;
     }
-    if rules.unexploited_count_as_new && !new {
-        let producing_events: Vec<&&LicenceEvent> = events
-            .iter()
-            .filter(|e| {
-                matches!(e.kind, EventKind::ProductionStart | EventKind::ProductionHalt)
-                    && e.date <= rules.effective
-            })
-            .collect();
-        let producing_then = match producing_events.last() {
+    if !new && (rules.unexploited_count_as_new || rules.restarts_count_as_new) {
+        let production = |e: &&&LicenceEvent| {
+            matches!(e.kind, EventKind::ProductionStart | EventKind::ProductionHalt)
+                && e.date <= rules.effective
+        };
+        let last_production = events.iter().rev().find(production);
+        let producing_then = match last_production {
             Some(e) => e.kind == EventKind::ProductionStart,
             None => {
                 stage == "producing"
@@ -502,8 +508,15 @@ pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules
                         .any(|e| e.kind == EventKind::ProductionStart && e.date > rules.effective)
             }
         };
+        // Any production event by the effective date means the licence had been exploited; so does a
+        // stage of an operation that has run (idle or closed) when the data date nothing.
+        let exploited = last_production.is_some() || matches!(stage, "idle" | "closed");
         if !producing_then {
-            new = true;
+            new = if exploited {
+                rules.restarts_count_as_new
+            } else {
+                rules.unexploited_count_as_new
+            };
         }
     }
     LicenceState { licensed, new }
@@ -531,6 +544,7 @@ mod tests {
         effective: (2025, 5, 23),
         renewals_count_as_new: false,
         unexploited_count_as_new: false,
+        restarts_count_as_new: false,
     };
 
     #[test]
@@ -570,5 +584,46 @@ mod tests {
         assert!(licence_state(&refs, "licensed", &on).new);
         // A producing operation was exploited at the effective date.
         assert!(!licence_state(&refs, "producing", &on).new);
+    }
+
+    #[test]
+    fn a_halted_operation_is_a_restart_not_an_unexploited_licence() {
+        // Mined for decades, halted before the effective date (as Marhanets, Oct 2023): the licence was
+        // exploited, so only the restarts switch makes it new.
+        let e = [ev(EventKind::ProductionHalt, (2023, 10, 1))];
+        let refs: Vec<&LicenceEvent> = e.iter().collect();
+        let unexploited = NewnessRules { unexploited_count_as_new: true, ..RULES };
+        let restarts = NewnessRules { restarts_count_as_new: true, ..RULES };
+        assert!(!licence_state(&refs, "producing", &RULES).new);
+        assert!(!licence_state(&refs, "producing", &unexploited).new);
+        assert!(licence_state(&refs, "producing", &restarts).new);
+        // Produced, halted, restarted and halted again before the effective date (as Zavallia).
+        let e = [
+            ev(EventKind::ProductionHalt, (2022, 2, 1)),
+            ev(EventKind::ProductionStart, (2022, 8, 1)),
+            ev(EventKind::ProductionHalt, (2024, 11, 10)),
+        ];
+        let refs: Vec<&LicenceEvent> = e.iter().collect();
+        assert!(!licence_state(&refs, "idle", &unexploited).new);
+        assert!(licence_state(&refs, "idle", &restarts).new);
+        // An idle operation with no dated event had run: a restart too.
+        assert!(!licence_state(&[], "idle", &unexploited).new);
+        assert!(licence_state(&[], "idle", &restarts).new);
+        // A licence never brought into production is not a restart.
+        let e = [ev(EventKind::Issued, (2017, 1, 1))];
+        let refs: Vec<&LicenceEvent> = e.iter().collect();
+        assert!(!licence_state(&refs, "licensed", &restarts).new);
+        // Producing at the effective date: neither switch makes it new.
+        let e = [ev(EventKind::ProductionStart, (1999, 1, 1))];
+        let refs: Vec<&LicenceEvent> = e.iter().collect();
+        let both = NewnessRules { restarts_count_as_new: true, ..unexploited };
+        assert!(!licence_state(&refs, "producing", &both).new);
+        // A halt after the effective date does not change what was true on it.
+        let e = [
+            ev(EventKind::ProductionStart, (1999, 1, 1)),
+            ev(EventKind::ProductionHalt, (2025, 9, 1)),
+        ];
+        let refs: Vec<&LicenceEvent> = e.iter().collect();
+        assert!(!licence_state(&refs, "idle", &both).new);
     }
 }

@@ -228,6 +228,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         effective: v.dates.get("deal.effective-date").copied().unwrap_or((2025, 5, 23)),
         renewals_count_as_new: v.bool("deal.renewals-count-as-new").unwrap_or(false),
         unexploited_count_as_new: v.bool("deal.unexploited-count-as-new").unwrap_or(false),
+        restarts_count_as_new: v.bool("deal.restarts-count-as-new").unwrap_or(false),
     };
     let unknown = unknown_control(v, li.sources, d);
     let mut oblast_index: HashMap<String, usize> = HashMap::new();

@@ -883,7 +883,13 @@ const DEAL: &[Field] = &[
         key: "unexploited-count-as-new",
         ty: Ty::Bool,
         req: Req::Text("false"),
-        doc: "Whether a licence issued before the effective date but not producing then counts as new.",
+        doc: "Whether a licence issued before the effective date and never brought into production by then counts as new (an operation that had produced and was halted on the effective date is a restart, not unexploited).",
+    },
+    Field {
+        key: "restarts-count-as-new",
+        ty: Ty::Bool,
+        req: Req::Text("false"),
+        doc: "Whether a licence issued before the effective date whose operation had produced but was halted on that date counts as new when it restarts.",
     },
     Field {
         key: "parties",
