@@ -334,10 +334,16 @@ fn deterministic_table(s: &Scenario, bc: &BaseCase) -> String {
         if s.title.is_empty() { &s.name } else { &s.title }
     )));
     out.push('\n');
-    let ceasefire =
-        bc.ceasefire_year.map_or("none within the horizon".to_string(), |y| y.to_string());
+    let ceasefire = if s.model.conflict.at_peace {
+        "At peace (no conflict in the scenario).".to_string()
+    } else {
+        format!(
+            "Ceasefire: {}.",
+            bc.ceasefire_year.map_or("none within the horizon".to_string(), |y| y.to_string())
+        )
+    };
     out.push_str(&style::dim(&format!(
-        "Every input at its median, no random events, median price paths. Ceasefire: {ceasefire}. \
+        "Every input at its median, no random events, median price paths. {ceasefire} \
          Money in millions of {} US dollars; NPV at the valuation rate to {}. Scenario {} ({}).",
         bc.base_year, s.model.time.start_year, s.name, s.hash
     )));

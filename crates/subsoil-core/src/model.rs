@@ -442,6 +442,8 @@ pub struct Conflict {
     pub ceasefire_u: Param,
     /// Alternatively, the calendar year (fractional) of the first ceasefire, drawn once per path.
     pub ceasefire_year: Option<Param>,
+    /// Whether the scenario has no conflict at all (a country at peace throughout).
+    pub at_peace: bool,
     /// Probability that a ceasefire breaks down in its first year.
     pub breakdown_first_year: Param,
     /// Yearly hazard of renewed war after the first year of peace (1/yr).

@@ -196,7 +196,7 @@ pub const METRICS: &[Metric] = &[
     Metric::deal("partner-npv", Unit::RealUsd, "The partner's net present value at its discount rate, to the start year: receipts less cash paid in.", partner_npv).when(has_partner),
     Metric::deal("host-payments", Unit::RealUsd, "The host state's (Ukraine's) payments into the fund from its receipts, undiscounted.", host_payments).when(has_deal),
     Metric::deal("host-payments-pv", Unit::RealUsd, "The host's payments into the fund, present value at the valuation rate, to the start year.", host_payments_pv).when(has_deal),
-    Metric::deal("host-payments-max-gdp-share", Unit::ShareOfGdp, "The host's largest yearly payment into the fund as a share of its GDP.", host_payments_max_gdp).when(has_deal),
+    Metric::deal("host-payments-max-gdp-share", Unit::ShareOfGdp, "The host's largest yearly payment into the fund as a share of its GDP.", host_payments_max_gdp).when(has_deal_and_gdp),
     Metric::deal("fund-value", Unit::RealUsd, "The fund's value at the horizon: cash plus its stakes at the valuation rate (a stake is worth at least nothing: limited liability).", fund_value).when(has_deal),
 ];
 
@@ -246,6 +246,11 @@ fn simulates<const Y: Year>(m: &Model) -> bool {
 
 fn has_deal(m: &Model) -> bool {
     m.deal.active()
+}
+
+fn has_deal_and_gdp(m: &Model) -> bool {
+    // Without a GDP (an optional field) there is no share of it to report.
+    m.deal.active() && m.macro_.gdp != subsoil_core::Param::Fixed(0.0)
 }
 
 fn has_partner(m: &Model) -> bool {

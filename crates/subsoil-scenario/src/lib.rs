@@ -103,8 +103,15 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
     };
     let dep_file = read_csv("file", &mut d);
     let ev_file = read_csv("events-file", &mut d);
-    let deposit_rows =
+    let mut deposit_rows =
         dep_file.map(|f| deposits::read_deposits(f, &layered.sources, &mut d)).unwrap_or_default();
+    let sites: Vec<String> = layered
+        .root
+        .at(&["deposits", "sites"])
+        .and_then(Node::table)
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_default();
+    deposits::inline_deposits(&values, &sites, &mut deposit_rows, &mut d);
     if dep_file.is_none() && !d.is_empty() {
         // Without its deposits file every deposit id, oblast and licence event would be one more error.
         return Err(LoadError { sources: layered.sources, diagnostics: d });

@@ -154,7 +154,11 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         crp_peace: p(&mut inputs, "rates.country-risk-premium-peace"),
         postwar_years: v.count("rates.postwar-years").unwrap_or(5) as u32,
         valuation: p(&mut inputs, "rates.valuation"),
-        us_discount: p(&mut inputs, "rates.us-discount"),
+        // The partner's own rate, or the valuation rate when the scenario gives none.
+        us_discount: match q("rates.us-discount") {
+            Some(x) => inputs.param(x),
+            None => p(&mut inputs, "rates.valuation"),
+        },
     };
     let fiscal = Fiscal {
         cit_rate: p(&mut inputs, "fiscal.cit-rate"),
@@ -225,7 +229,8 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
 
     // Deposits.
     let rules = NewnessRules {
-        effective: v.dates.get("deal.effective-date").copied().unwrap_or((2025, 5, 23)),
+        // Without a deal, "new" means awarded during the simulation.
+        effective: v.dates.get("deal.effective-date").copied().unwrap_or((start_year, 1, 1)),
         renewals_count_as_new: v.bool("deal.renewals-count-as-new").unwrap_or(false),
         unexploited_count_as_new: v.bool("deal.unexploited-count-as-new").unwrap_or(false),
         restarts_count_as_new: v.bool("deal.restarts-count-as-new").unwrap_or(false),
@@ -334,17 +339,50 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
             _ => Param::Fixed(0.0),
         }
     };
+    // Without a `[conflict]` section the country is at peace: the first ceasefire came before the start.
+    // With one, the first ceasefire comes from `ceasefire-year` or, failing that, `ceasefire-hazard`,
+    // which also ends a war that resumes.
+    let at_peace = v.loc("conflict").is_none();
+    let hazard_given = q("conflict.ceasefire-hazard").is_some();
+    let year_given = q("conflict.ceasefire-year").is_some();
+    if !at_peace && !hazard_given && !year_given {
+        d.error(
+            v.loc("conflict"),
+            "conflict",
+            "give `ceasefire-hazard` or `ceasefire-year` (or leave out `[conflict]` for a country at peace)",
+        );
+    }
+    if !at_peace && !hazard_given {
+        for (key, what) in [
+            ("breakdown-first-year", "a ceasefire that breaks down"),
+            ("renewed-war-hazard", "renewed war"),
+        ] {
+            let path = format!("conflict.{key}");
+            if q(&path).is_some_and(|x| x.dist.support().1.min(x.bounds.1) > 0.0) {
+                d.error(
+                    v.loc(&path),
+                    path,
+                    format!("{what} needs `conflict.ceasefire-hazard`, the hazard of the ceasefire that ends it"),
+                );
+            }
+        }
+    }
     let conflict = Conflict {
         ceasefire_hazard: p(&mut inputs, "conflict.ceasefire-hazard"),
         ceasefire_u: match Dist::uniform(0.0, 1.0) {
-            Ok(u) => inputs.slot(
+            Ok(u) if hazard_given && !year_given => inputs.slot(
                 "conflict.ceasefire-timing",
                 u,
                 "where in the horizon the ceasefire falls, given conflict.ceasefire-hazard",
             ),
-            Err(_) => Param::Fixed(0.5),
+            _ => Param::Fixed(0.5),
         },
-        ceasefire_year: q("conflict.ceasefire-year").map(|x| inputs.param(x)),
+        at_peace,
+        ceasefire_year: if at_peace {
+            Some(Param::Fixed(f64::from(start_year) - 1.0))
+        } else {
+            q("conflict.ceasefire-year").map(|x| inputs.param(x))
+        },
         breakdown_first_year: p(&mut inputs, "conflict.breakdown-first-year"),
         renewed_war_hazard: p(&mut inputs, "conflict.renewed-war-hazard"),
         stream: stream_id("conflict.events"),
@@ -383,6 +421,22 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         let stage = parse_stage(&stage_text);
         let evs = events_by_deposit.get(dep_id).map_or(&[][..], Vec::as_slice);
         let licence = licence_state(evs, &stage_text, &rules);
+        if v.str(&format!("{base}.regime")) == Some("psa") {
+            for (own, shared) in [
+                ("cost-recovery-limit", "fiscal.psa-cost-recovery-limit"),
+                ("state-share", "fiscal.psa-state-share"),
+            ] {
+                if q(&format!("{base}.psa.{own}")).is_none() && q(shared).is_none() {
+                    d.error(
+                        v.loc(&format!("{base}.regime")),
+                        format!("{base}.regime"),
+                        format!(
+                            "a production-sharing agreement needs `{base}.psa.{own}` or `{shared}`"
+                        ),
+                    );
+                }
+            }
+        }
         let regime = match v.str(&format!("{base}.regime")) {
             Some("psa") => Regime::Psa {
                 cost_recovery_limit: q(&format!("{base}.psa.cost-recovery-limit"))

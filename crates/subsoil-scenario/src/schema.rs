@@ -201,13 +201,13 @@ const MACRO: &[Field] = &[
     Field {
         key: "us-inflation",
         ty: RATE,
-        req: Req::Required,
+        req: Req::Num(0.0),
         doc: "Yearly US inflation; escalates real prices and costs to nominal dollars. Drawn once per path.",
     },
     Field {
         key: "uah-per-usd",
         ty: q(Unit::UahPerUsd, 0.01, 1e5),
-        req: Req::Required,
+        req: Req::Num(1.0),
         doc: "Hryvnia per dollar in the start year.",
     },
     Field {
@@ -219,7 +219,7 @@ const MACRO: &[Field] = &[
     Field {
         key: "gdp",
         ty: q(Unit::Usd, 1e6, MAX_USD),
-        req: Req::Required,
+        req: Req::Optional,
         doc: "The host country's nominal GDP in the base year, for ratios such as payments as a share of GDP (at least $1m: shares of GDP divide by it).",
     },
     Field {
@@ -240,19 +240,19 @@ const RATES: &[Field] = &[
     Field {
         key: "country-risk-premium-war",
         ty: DISCOUNT,
-        req: Req::Required,
+        req: Req::Num(0.0),
         doc: "Premium added to the hurdle while the war lasts.",
     },
     Field {
         key: "country-risk-premium-postwar",
         ty: DISCOUNT,
-        req: Req::Required,
+        req: Req::Num(0.0),
         doc: "Premium in the first `postwar-years` after a ceasefire.",
     },
     Field {
         key: "country-risk-premium-peace",
         ty: DISCOUNT,
-        req: Req::Required,
+        req: Req::Num(0.0),
         doc: "Premium in lasting peace.",
     },
     Field {
@@ -270,8 +270,8 @@ const RATES: &[Field] = &[
     Field {
         key: "us-discount",
         ty: DISCOUNT,
-        req: Req::Required,
-        doc: "Real rate at which the US discounts what it receives.",
+        req: Req::Optional,
+        doc: "Real rate at which the partner discounts what it receives; the valuation rate when not given.",
     },
 ];
 
@@ -291,19 +291,19 @@ const FISCAL: &[Field] = &[
     Field {
         key: "psa-cost-recovery-limit",
         ty: FRACTION,
-        req: Req::Required,
+        req: Req::Optional,
         doc: "Under a PSA, the most of each year's revenue after royalty that may go to cost recovery.",
     },
     Field {
         key: "psa-state-share",
         ty: FRACTION,
-        req: Req::Required,
+        req: Req::Optional,
         doc: "Under a PSA, the state's share of profit production.",
     },
     Field {
         key: "licence-fee",
         ty: q(Unit::Usd, 0.0, MAX_USD),
-        req: Req::Required,
+        req: Req::Num(0.0),
         doc: "Fee (auction price) paid for a licence awarded during the simulation, where a project gives none.",
     },
 ];
@@ -460,12 +460,79 @@ const CORRELATION: &[Field] = &[
     },
 ];
 
+/// A deposit written in the scenario file.
+const SITE: &[Field] = &[
+    Field {
+        key: "name",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "Display name (defaults to the id).",
+    },
+    Field {
+        key: "commodities",
+        ty: Ty::Array(&Ty::Str),
+        req: Req::Optional,
+        doc: "Commodities, e.g. `[\"copper\", \"cobalt\"]`.",
+    },
+    Field {
+        key: "region",
+        ty: Ty::Str,
+        req: Req::Text("all"),
+        doc: "Region the deposit lies in (what `[conflict]` names in its region lists); one region by default.",
+    },
+    Field {
+        key: "stage",
+        ty: Ty::Enum(&[
+            "identified",
+            "explored",
+            "tender",
+            "licensed",
+            "construction",
+            "producing",
+            "closed",
+        ]),
+        req: Req::Text("licensed"),
+        doc: "Stage at the start.",
+    },
+    Field {
+        key: "control",
+        ty: Ty::Enum(&["operable", "contested", "occupied", "unknown", "ukraine", "frontline"]),
+        req: Req::Text("operable"),
+        doc: "Who controls the site: `operable` (work is possible), `contested` (on a front line: no work while a war lasts), `occupied` (no work), `unknown` (drawn from `[conflict.unknown-control]`). `ukraine` and `frontline` are the deposits file's names for `operable` and `contested`.",
+    },
+    Field {
+        key: "lat",
+        ty: q_fixed(Unit::Any, -90.0, 90.0),
+        req: Req::Optional,
+        doc: "Latitude in degrees, for maps.",
+    },
+    Field {
+        key: "lon",
+        ty: q_fixed(Unit::Any, -180.0, 180.0),
+        req: Req::Optional,
+        doc: "Longitude in degrees, for maps.",
+    },
+    Field { key: "licence-holder", ty: Ty::Str, req: Req::Optional, doc: "Licence holder." },
+    Field {
+        key: "source",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "Where the facts about the deposit come from.",
+    },
+];
+
 const DEPOSITS: &[Field] = &[
     Field {
         key: "file",
         ty: Ty::Str,
-        req: Req::Required,
-        doc: "CSV file of deposits, relative to the file that names it (columns in docs/data.md).",
+        req: Req::Optional,
+        doc: "CSV file of deposits, relative to the file that names it (columns in docs/data.md). Give it, `sites`, or both.",
+    },
+    Field {
+        key: "sites",
+        ty: Ty::Map { key: "<deposit-id>", value: &Ty::Table(SITE) },
+        req: Req::Optional,
+        doc: "Deposits written here rather than in a CSV file (for a scenario of a few projects).",
     },
     Field {
         key: "events-file",
@@ -521,7 +588,7 @@ const CONFLICT: &[Field] = &[
     Field {
         key: "ceasefire-hazard",
         ty: q(Unit::PerYear, 0.0, 100.0),
-        req: Req::Required,
+        req: Req::Optional,
         doc: "Yearly hazard of a general ceasefire; drawn once per path, so the time to a ceasefire is exponential given the draw. Zero means no ceasefire. Also the hazard of a new ceasefire after renewed war.",
     },
     Field {
@@ -1161,7 +1228,7 @@ pub const ROOT: &[Field] = &[
     Field {
         key: "macro",
         ty: Ty::Table(MACRO),
-        req: Req::Required,
+        req: Req::Optional,
         doc: "Inflation, exchange rate and GDP.",
     },
     Field {
@@ -1209,13 +1276,13 @@ pub const ROOT: &[Field] = &[
     Field {
         key: "conflict",
         ty: Ty::Table(CONFLICT),
-        req: Req::Required,
+        req: Req::Optional,
         doc: "War, ceasefire and occupation.",
     },
     Field {
         key: "stages",
         ty: Ty::Table(STAGES),
-        req: Req::Required,
+        req: Req::Optional,
         doc: "Durations and abandonment of the stages before an investment decision.",
     },
     Field {
@@ -1239,7 +1306,7 @@ pub const ROOT: &[Field] = &[
     Field {
         key: "deal",
         ty: Ty::Table(DEAL),
-        req: Req::Required,
+        req: Req::Optional,
         doc: "The deal: which receipts are new.",
     },
     Field {

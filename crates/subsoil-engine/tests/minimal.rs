@@ -1,0 +1,80 @@
+//! A scenario of one mine needs no boilerplate: without `[macro]`, `[conflict]`, `[stages]`, `[deal]` or a
+//! deposits file it runs on documented neutral defaults (no inflation, exchange rate 1, at peace, no
+//! stage durations, no fees, no deal), and its NPV is the hand computation below.
+
+use subsoil_engine::base_case;
+
+const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/minimal/one-mine.toml");
+
+fn load(sets: &[&str]) -> Result<subsoil_scenario::Scenario, String> {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    subsoil_scenario::load(FILE, &sets).map_err(|e| e.render())
+}
+
+#[test]
+fn one_mine_runs_on_neutral_defaults_and_matches_the_hand_computation() {
+    let s = load(&[]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.model.conflict.at_peace);
+    assert!(!s.model.deal.active());
+    let (bc, out) = base_case(&s);
+    // Copper flat at $9,000/t (long-run level = price, no volatility), 40,000 t a year for 12 years
+    // (2028-2039) after a two-year build of $900m (450 in 2026 and 2027). Royalty 3.5% of revenue,
+    // opex $5,200/t, no sustaining capex or closure; corporate tax 30% after straight-line depreciation of
+    // the capex over the default 10 years from first production (90 a year, 2028-2037).
+    let revenue = 360.0;
+    let royalty = 0.035 * revenue;
+    let opex = 208.0;
+    let mut fcf = vec![-450.0, -450.0];
+    for year in 2028..=2039 {
+        let depreciation = if year <= 2037 { 90.0 } else { 0.0 };
+        let tax = 0.3 * (revenue - royalty - opex - depreciation);
+        fcf.push(revenue - royalty - opex - tax);
+    }
+    // Start-of-year convention at 8% real, no inflation: flow of year t divided by 1.08^t.
+    let npv: f64 =
+        fcf.iter().enumerate().map(|(t, x)| x / 1.08f64.powi(t as i32)).sum::<f64>() * 1e6;
+    let got = bc.projects[0].npv;
+    assert!((got - npv).abs() < 1e-6 * npv.abs(), "NPV {got} vs hand {npv}");
+    let flows = out.flows(0).expect("traced");
+    assert!((flows[2].revenue - 360e6).abs() < 1.0);
+    assert_eq!(bc.projects[0].first_production, Some(2028));
+}
+
+#[test]
+fn a_conflict_section_needs_a_ceasefire_rule_and_renewed_war_needs_its_hazard() {
+    let err = load(&["conflict.creep-hazard=0"]).expect_err("refused");
+    assert!(err.contains("give `ceasefire-hazard` or `ceasefire-year`"), "{err}");
+    let err = load(&["conflict.ceasefire-year=2030", "conflict.renewed-war-hazard=0.1"])
+        .expect_err("refused");
+    assert!(err.contains("renewed war needs `conflict.ceasefire-hazard`"), "{err}");
+    // A war that ends in 2030: years to 2029 at war (the ceasefire comes at the start of 2030).
+    let s = load(&["conflict.ceasefire-year=2030"]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!s.model.conflict.at_peace);
+    let (bc, _) = base_case(&s);
+    assert_eq!(bc.ceasefire_year, Some(2030));
+}
+
+#[test]
+fn a_psa_needs_its_terms_somewhere() {
+    let err = load(&["projects.hill-mine.regime=\"psa\""]).expect_err("refused");
+    assert!(err.contains("needs `projects.hill-mine.psa.cost-recovery-limit` or"), "{err}");
+    assert!(
+        load(&[
+            "projects.hill-mine.regime=\"psa\"",
+            "fiscal.psa-cost-recovery-limit=0.7",
+            "fiscal.psa-state-share=0.3",
+        ])
+        .is_ok()
+    );
+}
+
+#[test]
+fn deposits_written_inline_take_generic_control_names() {
+    let s = load(&["deposits.sites.hill.control=\"contested\"", "conflict.ceasefire-hazard=0"])
+        .unwrap_or_else(|e| panic!("{e}"));
+    // A contested site cannot be worked while the war lasts (here, the whole horizon).
+    let (bc, _) = base_case(&s);
+    assert_eq!(bc.projects[0].first_production, None);
+    let err = load(&["deposits.sites.hill.control=\"enemy\""]).expect_err("refused");
+    assert!(err.contains("deposits.sites.hill.control"), "{err}");
+}
