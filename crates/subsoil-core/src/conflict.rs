@@ -15,10 +15,7 @@
 
 use crate::model::{Control, Model, StartControl};
 use crate::param::{Randomness, happens, yearly_probability};
-
-/// Sub-index offsets of the conflict stream.
-const K_CEASEFIRE: u32 = 0;
-const K_BREAKDOWN: u32 = 10_000;
+use crate::streams::{K_BREAKDOWN, K_CEASEFIRE};
 
 /// The conflict on one path.
 #[derive(Clone, Debug, Default)]

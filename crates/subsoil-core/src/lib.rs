@@ -19,7 +19,11 @@ pub mod prices;
 pub mod project;
 pub mod receipts;
 pub mod simulate;
+pub mod stages;
+pub mod streams;
 pub mod tax;
+pub mod terms;
+pub mod valuation;
 pub mod year;
 
 pub use model::*;

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use subsoil_core::Stage;
+
 use crate::diag::{Diagnostics, FileId, Location, Sources};
 use crate::walk::{parse_date, valid_id};
 
@@ -30,9 +32,11 @@ impl ControlStatus {
     }
 }
 
-/// Stage as recorded in the data.
-pub const STAGES: &[&str] =
-    &["identified", "explored", "tender", "licensed", "construction", "producing", "closed"];
+/// Whether the data may record a deposit at `stage`: every stage but [`Stage::Ready`] (an idle operation
+/// is a scenario's choice for a project).
+pub fn data_stage(stage: Stage) -> bool {
+    stage != Stage::Ready
+}
 
 /// One row of the deposits file.
 #[derive(Clone, Debug)]
@@ -55,8 +59,8 @@ pub struct DepositRow {
     pub lon: Option<f64>,
     /// Whether the coordinates are approximate.
     pub coords_approximate: bool,
-    /// Stage (one of [`STAGES`]).
-    pub stage: String,
+    /// Stage (one [`data_stage`] allows).
+    pub stage: Stage,
     /// Ore tonnage, if published.
     pub resource_tonnes: Option<f64>,
     /// Grade as published.
@@ -313,10 +317,16 @@ pub fn read_deposits(file: FileId, sources: &Sources, d: &mut Diagnostics) -> Ve
             r.err(d, "id", format!("duplicate id {id:?} (first on line {prev})"));
             continue;
         }
-        let stage = r.get("stage").to_string();
-        if !STAGES.contains(&stage.as_str()) {
-            r.err(d, "stage", format!("expected one of {}, found {stage:?}", STAGES.join(", ")));
-        }
+        let stage = match r.get("stage").parse::<Stage>() {
+            Ok(stage) if data_stage(stage) => stage,
+            _ => {
+                let names: Vec<&str> =
+                    Stage::ALL.into_iter().filter(|s| data_stage(*s)).map(Stage::name).collect();
+                let found = r.get("stage");
+                r.err(d, "stage", format!("expected one of {}, found {found:?}", names.join(", ")));
+                Stage::Closed
+            }
+        };
         let control = match r.get("control") {
             "ukraine" => ControlStatus::Ukraine,
             "frontline" => ControlStatus::Frontline,
@@ -464,7 +474,7 @@ pub struct NewnessRules {
 /// - It is new if awarded on or after the effective date; or, with `renewals_count_as_new`, renewed on or
 ///   after it; or, with `unexploited_count_as_new`, if it was not producing at the effective date
 ///   (production-start and production-halt events decide; without them, the stage at the start).
-pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules) -> LicenceState {
+pub fn licence_state(events: &[&LicenceEvent], stage: Stage, rules: &NewnessRules) -> LicenceState {
     let award =
         |k: EventKind| matches!(k, EventKind::Issued | EventKind::ReAwarded | EventKind::PsaSigned);
     let last_award = events.iter().rev().find(|e| award(e.kind));
@@ -473,7 +483,9 @@ pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules
         (Some(a), Some(r)) => a.date > r.date,
         (Some(_), None) => true,
         (None, Some(_)) => false,
-        (None, None) => matches!(stage, "licensed" | "idle" | "construction" | "producing"),
+        (None, None) => {
+            matches!(stage, Stage::Licensed | Stage::Ready | Stage::Construction | Stage::Producing)
+        }
     };
     if !licensed {
         return LicenceState { licensed, new: false };
@@ -496,7 +508,7 @@ pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules
         let producing_then = match producing_events.last() {
             Some(e) => e.kind == EventKind::ProductionStart,
             None => {
-                stage == "producing"
+                stage == Stage::Producing
                     && !events
                         .iter()
                         .any(|e| e.kind == EventKind::ProductionStart && e.date > rules.effective)
@@ -542,12 +554,12 @@ mod tests {
         ];
         let refs: Vec<&LicenceEvent> = e.iter().collect();
         assert_eq!(
-            licence_state(&refs, "producing", &RULES),
+            licence_state(&refs, Stage::Producing, &RULES),
             LicenceState { licensed: true, new: true }
         );
         // Revoked and not yet re-awarded: no licence.
         assert_eq!(
-            licence_state(&refs[..2], "producing", &RULES),
+            licence_state(&refs[..2], Stage::Producing, &RULES),
             LicenceState { licensed: false, new: false }
         );
     }
@@ -556,19 +568,19 @@ mod tests {
     fn a_renewal_is_new_only_under_its_switch() {
         let e = [ev(EventKind::Issued, (2005, 1, 1)), ev(EventKind::Renewed, (2025, 6, 1))];
         let refs: Vec<&LicenceEvent> = e.iter().collect();
-        assert!(!licence_state(&refs, "producing", &RULES).new);
+        assert!(!licence_state(&refs, Stage::Producing, &RULES).new);
         let on = NewnessRules { renewals_count_as_new: true, ..RULES };
-        assert!(licence_state(&refs, "producing", &on).new);
+        assert!(licence_state(&refs, Stage::Producing, &on).new);
     }
 
     #[test]
     fn an_unexploited_licence_is_new_only_under_its_switch() {
         let e = [ev(EventKind::Issued, (2017, 1, 1))];
         let refs: Vec<&LicenceEvent> = e.iter().collect();
-        assert!(!licence_state(&refs, "licensed", &RULES).new);
+        assert!(!licence_state(&refs, Stage::Licensed, &RULES).new);
         let on = NewnessRules { unexploited_count_as_new: true, ..RULES };
-        assert!(licence_state(&refs, "licensed", &on).new);
+        assert!(licence_state(&refs, Stage::Licensed, &on).new);
         // A producing operation was exploited at the effective date.
-        assert!(!licence_state(&refs, "producing", &on).new);
+        assert!(!licence_state(&refs, Stage::Producing, &on).new);
     }
 }
