@@ -10,9 +10,11 @@
 
 pub mod conflict;
 pub mod deal;
+pub mod decisions;
 pub mod fund;
 pub mod ledger;
 pub mod model;
+pub mod operations;
 pub mod outcome;
 pub mod param;
 pub mod prices;

@@ -53,6 +53,41 @@ pub struct ProjectYear {
     pub fcf: f64,
 }
 
+/// The projects of a path: each one's state, each one's current year as the phases pass it on, and the
+/// year's candidates for an investment decision.
+#[derive(Clone, Debug, Default)]
+pub struct PathProjects {
+    /// By project, in model order.
+    pub states: Vec<ProjectState>,
+    /// By project, in model order.
+    pub years: Vec<ProjectYear>,
+    /// Projects ready for a decision this year and workable, in the order decisions are taken.
+    pub candidates: Vec<Candidate>,
+}
+
+impl PathProjects {
+    /// Room for `n` projects.
+    pub fn new(n: usize) -> PathProjects {
+        PathProjects {
+            states: Vec::with_capacity(n),
+            years: vec![ProjectYear::default(); n],
+            candidates: Vec::with_capacity(n),
+        }
+    }
+
+    /// Every project at the start of a path; `capex_excess` is the path's capex lost beyond ordinary
+    /// overruns, as a fraction of capex.
+    pub fn start<R: Randomness>(&mut self, model: &Model, r: &R, capex_excess: f64) {
+        self.states.clear();
+        for p in &model.projects {
+            self.states.push(ProjectState::start(model, p, r, capex_excess));
+        }
+        self.years.clear();
+        self.years.resize(model.projects.len(), ProjectYear::default());
+        self.candidates.clear();
+    }
+}
+
 /// A project ready for a decision this year.
 #[derive(Clone, Copy, Debug)]
 pub struct Candidate {
@@ -199,28 +234,25 @@ impl ProjectState {
     }
 }
 
-/// Phase 1 of a year: the stages before the investment decision. Each project's stages advance where
-/// work is possible (`years` records where); a licence awarded this year is new if on or after the deal's
-/// effective date (awards are dated mid-year), and its holder pays the fee. Projects ready for a decision
-/// and workable are the year's `candidates` (the year they became ready, a sort key left at 0, the
-/// project).
-#[allow(clippy::too_many_arguments)]
+/// The year's stages before the investment decision. Each project's stages advance where work is
+/// possible (its [`ProjectYear`] records whether); a licence awarded this year is new if on or after the
+/// deal's effective date (awards are dated mid-year), and its holder pays the fee. Projects ready for a
+/// decision and workable become the year's candidates (with a sort key left at 0).
 pub fn stages_year<R: Randomness>(
     model: &Model,
     r: &R,
     terms: &StageTerms,
     y: PathYear,
     conflict: &ConflictPath,
-    projects: &mut [ProjectState],
-    years: &mut [ProjectYear],
-    candidates: &mut Vec<Candidate>,
+    projects: &mut PathProjects,
 ) {
+    let PathProjects { states, years, candidates } = projects;
     let PathYear { t, year, index, at_war } = y;
     candidates.clear();
     for (i, p) in model.projects.iter().enumerate() {
         let accessible = accessible(conflict.control(p.deposit, t), at_war);
         years[i] = ProjectYear { accessible, fee: 0.0, fcf: 0.0 };
-        let st = &mut projects[i];
+        let st = &mut states[i];
         if st.advance_stages(p, r, t, accessible, at_war, terms) {
             st.new = Date::new(year, 7, 1) >= model.newness.effective;
             years[i].fee = p.licence_fee.map_or(terms.licence_fee, |f| f.at(r)) * index;

@@ -130,6 +130,13 @@ impl PathTerms {
         }
     }
 
+    /// Private investors' real hurdle in a year with `years_of_peace` since the latest ceasefire
+    /// (`u32::MAX` at war): the base hurdle plus the country-risk premium.
+    #[inline]
+    pub fn private_hurdle(&self, years_of_peace: u32) -> f64 {
+        self.investor_base + self.crp.premium(years_of_peace)
+    }
+
     /// The nominal rate of a real rate on this path.
     #[inline]
     pub fn nominal(&self, real: f64) -> f64 {
