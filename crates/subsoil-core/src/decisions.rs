@@ -5,7 +5,7 @@ use crate::model::{DecisionRule, Model, Project, Stage};
 use crate::outcome::PathOutcome;
 use crate::prices::Market;
 use crate::project::MAX_PRODUCTS;
-use crate::stages::{PathProjects, ProjectState};
+use crate::stages::{NotWorthBuilding, PathProjects, ProjectState};
 use crate::terms::PathTerms;
 use crate::valuation::Expectations;
 use crate::year::PathYear;
@@ -83,16 +83,20 @@ pub fn decisions_year(
                 for (o, pp) in observed.iter_mut().zip(planned.products()) {
                     *o = market.observed(pp.product);
                 }
-                let seen_no = projects[i].last_no.is_some_and(|(r, seen)| {
-                    r == rate
-                        && observed[..planned.n].iter().zip(&seen).all(|(now, then)| now <= then)
+                let seen_no = projects[i].last_no.is_some_and(|no| {
+                    no.rate == rate
+                        && observed[..planned.n]
+                            .iter()
+                            .zip(&no.observed)
+                            .all(|(now, then)| now <= then)
                 });
                 if seen_no {
                     false
                 } else {
                     let nominal = terms.nominal(rate);
                     let npv = expect.value_plan(market, &planned, index, tax, inflation, nominal);
-                    projects[i].last_no = (npv <= 0.0).then_some((rate, observed));
+                    projects[i].last_no =
+                        (npv <= 0.0).then_some(NotWorthBuilding { rate, observed });
                     npv > 0.0
                 }
             }

@@ -93,6 +93,15 @@ impl InvestingTerms {
     }
 }
 
+/// What a return-capital tier still owes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Owed {
+    /// Principal.
+    principal: f64,
+    /// Interest.
+    interest: f64,
+}
+
 /// The fund's state on a path.
 #[derive(Clone, Debug, Default)]
 pub struct FundPath {
@@ -100,8 +109,8 @@ pub struct FundPath {
     pub cash: f64,
     /// Capital accounts by party (nominal, cumulative).
     pub capital: [f64; MAX_PARTIES],
-    /// Per return-capital tier: principal still owed and interest still owed.
-    owed: Vec<(f64, f64)>,
+    /// What each return-capital tier still owes (zero for other tiers).
+    owed: Vec<Owed>,
     /// Per tier: cumulative paid.
     tier_paid: Vec<f64>,
     /// Per contribution rule: cumulative paid in.
@@ -118,7 +127,7 @@ impl FundPath {
         self.cash = 0.0;
         self.capital = [0.0; MAX_PARTIES];
         self.owed.clear();
-        self.owed.resize(deal.tiers.len(), (0.0, 0.0));
+        self.owed.resize(deal.tiers.len(), Owed::default());
         self.tier_paid.clear();
         self.tier_paid.resize(deal.tiers.len(), 0.0);
         self.rule_paid.clear();
@@ -157,8 +166,8 @@ impl FundPath {
                 } else {
                     amount * h * years_of_interest as f64
                 };
-                self.owed[k].0 += amount;
-                self.owed[k].1 += interest;
+                self.owed[k].principal += amount;
+                self.owed[k].interest += interest;
             }
         }
     }
@@ -181,8 +190,8 @@ impl FundPath {
             for (k, tier) in deal.tiers.iter().enumerate() {
                 if let Tier::ReturnCapital { hurdle, compound, .. } = *tier {
                     let h = hurdle.at(r);
-                    let (principal, interest) = self.owed[k];
-                    self.owed[k].1 +=
+                    let Owed { principal, interest } = self.owed[k];
+                    self.owed[k].interest +=
                         if compound { h * (principal + interest) } else { h * principal };
                 }
             }
@@ -281,10 +290,13 @@ impl FundPath {
             };
             match *tier {
                 Tier::ReturnCapital { party, cap, .. } => {
-                    let (principal, interest) = self.owed[k];
+                    let Owed { principal, interest } = self.owed[k];
                     let pay = left.min(principal + interest).min(cap_left(cap, self.tier_paid[k]));
                     let to_interest = pay.min(interest);
-                    self.owed[k] = (principal - (pay - to_interest), interest - to_interest);
+                    self.owed[k] = Owed {
+                        principal: principal - (pay - to_interest),
+                        interest: interest - to_interest,
+                    };
                     self.tier_paid[k] += pay;
                     out.payouts[party] += pay;
                     left -= pay;

@@ -537,3 +537,24 @@ pub struct Settlement {
     /// Oblasts (indexes into [`Model::oblasts`]) whose deposits are occupied from the ceasefire on.
     pub lost_oblasts: Vec<usize>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stage_name_parses_back_to_its_stage() {
+        for (stage, name) in Stage::ALL.into_iter().zip(Stage::NAMES) {
+            assert_eq!(stage.name(), name);
+            assert_eq!(name.parse::<Stage>(), Ok(stage));
+        }
+        assert_eq!("ready".parse::<Stage>(), Err(UnknownStage));
+        // ALL is in order, and the pre-decision stages are its first four with their indexes.
+        assert!(Stage::ALL.windows(2).all(|w| w[0] < w[1]));
+        for (i, s) in Stage::PRE_DECISION.into_iter().enumerate() {
+            assert_eq!(Stage::ALL[i], s);
+            assert_eq!(s.pre_decision_index(), Some(i));
+        }
+        assert!(Stage::ALL[4..].iter().all(|s| s.pre_decision_index().is_none()));
+    }
+}

@@ -113,8 +113,17 @@ pub struct Plan {
     pub products: [PlanProduct; MAX_PRODUCTS],
     /// Output profile.
     pub shape: Shape,
-    /// PSA terms `(cost-recovery limit, state share)`, or `None` under the royalty regime.
-    pub psa: Option<(f64, f64)>,
+    /// PSA terms, or `None` under the royalty regime.
+    pub psa: Option<PsaTerms>,
+}
+
+/// A production-sharing agreement's terms realised on a path.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PsaTerms {
+    /// Cost recovery per year at most this share of revenue after royalty.
+    pub cost_recovery_limit: f64,
+    /// State share of profit production.
+    pub state_share: f64,
 }
 
 /// One product of a [`Plan`].
@@ -280,7 +289,7 @@ impl Ops {
 
     /// PSA split and corporate income tax for the year's flows; advances the depreciation schedule.
     fn settle_taxes(&mut self, plan: &Plan, tax: Tax, f: &mut Flows) {
-        if let Some((limit, share)) = plan.psa {
+        if let Some(PsaTerms { cost_recovery_limit: limit, state_share: share }) = plan.psa {
             let costs = f.capex + f.opex + f.sustaining + f.closure;
             let (recovery, state) = self.tax.psa(f.revenue - f.royalty, costs, limit, share);
             f.cost_recovery = recovery;

@@ -5,7 +5,7 @@
 use crate::conflict::ConflictPath;
 use crate::model::{Control, Date, DecisionRule, Model, Profile, Project, Regime, Stage};
 use crate::param::{Randomness, happens};
-use crate::project::{MAX_PRODUCTS, Ops, Phase, Plan, PlanProduct, Shape};
+use crate::project::{MAX_PRODUCTS, Ops, Phase, Plan, PlanProduct, PsaTerms, Shape};
 use crate::streams;
 use crate::year::PathYear;
 
@@ -36,9 +36,18 @@ pub struct ProjectState {
     pub planned: Plan,
     /// Capex beyond ordinary overruns (leakage), as a share of the actual capex.
     pub capex_excess: f64,
-    /// The last valuation that found the project not worth building: its real rate and the observed log
-    /// prices of its products then.
-    pub last_no: Option<(f64, [f64; MAX_PRODUCTS])>,
+    /// The last valuation that found the project not worth building.
+    pub last_no: Option<NotWorthBuilding>,
+}
+
+/// A valuation that found a project not worth building: the real rate and the observed log prices of its
+/// products (in plan order) then.
+#[derive(Clone, Copy, Debug)]
+pub struct NotWorthBuilding {
+    /// The real hurdle of the valuation.
+    pub rate: f64,
+    /// Observed log prices of the plan's products.
+    pub observed: [f64; MAX_PRODUCTS],
 }
 
 /// What a project's year holds for the phases after the stages: whether work is possible, the licence
@@ -303,9 +312,10 @@ fn realise_plan<R: Randomness>(model: &Model, p: &Project, r: &R, actual: bool) 
         },
         psa: match p.regime {
             Regime::Royalty => None,
-            Regime::Psa { cost_recovery_limit, state_share } => {
-                Some((cost_recovery_limit.at(r), state_share.at(r)))
-            }
+            Regime::Psa { cost_recovery_limit, state_share } => Some(PsaTerms {
+                cost_recovery_limit: cost_recovery_limit.at(r),
+                state_share: state_share.at(r),
+            }),
         },
     };
     for (pl, pp) in plan.products.iter_mut().zip(p.products.iter().take(MAX_PRODUCTS)) {

@@ -18,6 +18,9 @@ pub const K_CEASEFIRE: u32 = 0;
 /// The conflict's stream: a ceasefire breaking down in year `t`.
 pub const K_BREAKDOWN: u32 = 10_000;
 
+/// An oblast's stream ([`crate::model::Oblast::stream`]): the front advancing in year `t`.
+pub const K_FRONT: u32 = 0;
+
 /// A product's episode stream ([`crate::model::Dominant::stream`]): a supply flood starting in year `t`.
 pub const K_FLOOD: u32 = 0;
 /// A product's episode stream: export controls starting in year `t`.

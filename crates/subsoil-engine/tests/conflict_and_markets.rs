@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
-use subsoil_core::streams::{K_BREAKDOWN, K_CEASEFIRE, K_CONTROLS, K_CUT, K_DAMAGE, K_FLOOD};
+use subsoil_core::streams::{
+    K_BREAKDOWN, K_CEASEFIRE, K_CONTROLS, K_CUT, K_DAMAGE, K_FLOOD, K_FRONT,
+};
 use subsoil_core::{PathOutcome, Randomness, Workspace, simulate};
 use subsoil_risk::stream_id;
 use subsoil_scenario::Scenario;
@@ -77,7 +79,7 @@ fn the_front_takes_both_deposits_of_an_oblast_at_once() {
     // One draw for Donetsk in 2026 (0.1 ≤ 1 − e^−1): both frontline deposits are occupied from 2027 and
     // never produce, even in peace.
     let s = load(&["conflict.creep-hazard=1.0"]);
-    let out = run(&s, &[("oblasts.Donetsk.front", 0, 0.1)]);
+    let out = run(&s, &[("oblasts.Donetsk.front", K_FRONT, 0.1)]);
     for id in ["east1", "east2"] {
         assert!(producing_years(&s, &out, id).is_empty(), "{id} produced");
         assert!(out.projects[index(&s, id)].occupied);
