@@ -9,7 +9,7 @@
 
 use crate::conflict::ConflictPath;
 use crate::decisions::{Valuer, decisions_year};
-use crate::fund::FundPath;
+use crate::fund::{FundPath, fund_value};
 use crate::model::{Control, Model, Stage};
 use crate::operations::{economy_year, operations_year};
 use crate::outcome::{DealOutcome, PathOutcome, ProjectStatus};
@@ -17,7 +17,7 @@ use crate::param::Randomness;
 use crate::prices::Market;
 use crate::stages::{PathProjects, ProjectYear, stages_year};
 use crate::terms::PathTerms;
-use crate::valuation::{Expectations, fund_value};
+use crate::valuation::Expectations;
 use crate::year::PathYear;
 
 /// Scratch space reused across paths.

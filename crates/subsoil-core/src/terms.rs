@@ -2,7 +2,7 @@
 //! leakage, war damage, the fund's investment rule, the economy), read from [`Randomness`] before the first
 //! year.
 
-use crate::fund::InvestingTerms;
+use crate::deal::Deal;
 use crate::model::Model;
 use crate::param::{Randomness, yearly_probability};
 use crate::project::Tax;
@@ -64,6 +64,28 @@ pub struct EconomyTerms {
     pub gdp: f64,
     /// Real GDP growth per year.
     pub gdp_growth: f64,
+}
+
+/// The path's terms of the fund's co-investment, when the deal invests.
+#[derive(Clone, Copy, Debug)]
+pub struct InvestingTerms {
+    /// Largest share of a project's equity the fund offers.
+    pub equity_cap: f64,
+    /// Cash the fund keeps, real.
+    pub reserve: f64,
+    /// The fund's real hurdle.
+    pub rate: f64,
+}
+
+impl InvestingTerms {
+    /// The path's draws of the deal's investment rule, if it invests.
+    pub fn draw<R: Randomness>(deal: &Deal, r: &R) -> Option<InvestingTerms> {
+        deal.investing.as_ref().map(|inv| InvestingTerms {
+            equity_cap: inv.equity_cap.at(r).clamp(0.0, 1.0),
+            reserve: inv.reserve.at(r).max(0.0),
+            rate: inv.rate.at(r),
+        })
+    }
 }
 
 /// Everything a path draws once.

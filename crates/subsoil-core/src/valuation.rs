@@ -1,14 +1,9 @@
 //! How an investor values a project in a given year: expected prices from the price observed that year,
 //! and the present value of the project's free cash flow on them, run through the same [`Ops::year`] as
-//! the path itself; and the fund's stakes at the horizon.
+//! the path itself.
 
-use crate::conflict::ConflictPath;
-use crate::fund::FundPath;
-use crate::model::Model;
 use crate::prices::Market;
 use crate::project::{Ops, Phase, Plan, Tax};
-use crate::stages::{ProjectState, accessible};
-use crate::terms::PathTerms;
 
 /// Expected real prices by product and years ahead, as an investor knows them in the current year: today's
 /// observed price (including any running episode) reverting to the scenario's central long-run level.
@@ -136,51 +131,4 @@ pub fn project_value_from(
         }
     }
     npv
-}
-
-/// The fund's value at the end of the horizon, real base-year USD: its cash plus its stakes, each its share of
-/// the project's remaining free cash flow on expected prices from the year after the horizon, discounted at
-/// the valuation rate. A stake whose site cannot be worked in the last year (occupied, or on the front line
-/// during war) is valued at nothing. `index` is the price index by year index, through the horizon.
-#[allow(clippy::too_many_arguments)]
-pub fn fund_value(
-    model: &Model,
-    terms: &PathTerms,
-    fund: &FundPath,
-    projects: &[ProjectState],
-    conflict: &ConflictPath,
-    market: &Market,
-    expect: &mut Expectations,
-    index: &[f64],
-) -> f64 {
-    let h = model.time.horizon;
-    let last = h - 1;
-    let (index_last, index_next) = (index[last as usize], index[h as usize]);
-    let mut value = fund.cash;
-    let rate = terms.nominal(terms.valuation);
-    let at_war = conflict.at_war[last as usize];
-    expect.reset(model.products.len());
-    for (i, stake) in fund.stakes.iter().enumerate() {
-        let share = stake.share();
-        let st = &projects[i];
-        let works = accessible(conflict.control(model.projects[i].deposit, last), at_war);
-        if share <= 0.0 || !works || matches!(st.ops.phase, Phase::Idle | Phase::Done) {
-            continue;
-        }
-        expect.fill(market, &st.actual, span(&st.actual) + 1);
-        let mut ops = st.ops;
-        let pv = project_value_from(
-            &mut ops,
-            &st.actual,
-            expect,
-            1,
-            index_next,
-            terms.tax,
-            terms.inflation,
-            rate,
-        );
-        // A limited-liability stake: the fund can walk away from a project worth less than nothing.
-        value += share * pv.max(0.0) / (1.0 + rate);
-    }
-    value / index_last
 }

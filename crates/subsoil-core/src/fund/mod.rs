@@ -15,13 +15,18 @@
 //! - The fund's share of a project is its share of the capital paid in so far.
 //! - Capital accounts are credited with cash, credits without cash, and the host's contributions; they are
 //!   not reduced by distributions. Pro-rata tiers split by them.
+//!
+//! `phase.rs`: the fund's year on a path and its ledger booking; `value.rs`: its value at the horizon.
 
 use crate::deal::{Base, Deal, Tier, Which};
-use crate::ledger::{Account, Ledger, Purpose};
 use crate::param::Randomness;
 use crate::receipts::{Receipts, Stream};
-use crate::stages::ProjectYear;
-use crate::year::{PathYear, Year};
+use crate::year::Year;
+
+mod phase;
+mod value;
+
+pub use value::fund_value;
 
 /// Most parties a deal may have (lowering enforces it).
 pub const MAX_PARTIES: usize = 4;
@@ -69,28 +74,6 @@ pub struct FundYear {
     pub payouts: [f64; MAX_PARTIES],
     /// Cash at the end of the year.
     pub cash: f64,
-}
-
-/// The path's terms of the fund's co-investment, when the deal invests.
-#[derive(Clone, Copy, Debug)]
-pub struct InvestingTerms {
-    /// Largest share of a project's equity the fund offers.
-    pub equity_cap: f64,
-    /// Cash the fund keeps, real.
-    pub reserve: f64,
-    /// The fund's real hurdle.
-    pub rate: f64,
-}
-
-impl InvestingTerms {
-    /// The path's draws of the deal's investment rule, if it invests.
-    pub fn draw<R: Randomness>(deal: &Deal, r: &R) -> Option<InvestingTerms> {
-        deal.investing.as_ref().map(|inv| InvestingTerms {
-            equity_cap: inv.equity_cap.at(r).clamp(0.0, 1.0),
-            reserve: inv.reserve.at(r).max(0.0),
-            rate: inv.rate.at(r),
-        })
-    }
 }
 
 /// What a return-capital tier still owes.
@@ -322,58 +305,6 @@ impl FundPath {
         }
         let paid: f64 = out.payouts.iter().sum();
         self.cash -= paid;
-    }
-}
-
-impl FundPath {
-    /// Phase 4 of a year: contributions from the year's `receipts` and `infrastructure` revenue (both
-    /// reaching the budget), scheduled cash and credits; the fund's part of each project's free cash
-    /// flow; from the lock-up year on, the waterfall above the real `reserve`. Books the transfers when
-    /// there is a ledger.
-    #[allow(clippy::too_many_arguments)]
-    pub fn year<R: Randomness>(
-        &mut self,
-        deal: &Deal,
-        r: &R,
-        y: PathYear,
-        reserve: f64,
-        receipts: &Receipts,
-        infrastructure: f64,
-        projects: &[ProjectYear],
-        mut ledger: Option<&mut Ledger>,
-    ) -> FundYear {
-        let year = y.year;
-        let mut fy = FundYear::default();
-        self.pay_in(deal, r, year, y.t == 0, receipts, infrastructure, &mut fy);
-        for (i, py) in projects.iter().enumerate() {
-            let fund_part = self.project_flow(i, py.fcf, &mut fy);
-            if let Some(l) = ledger.as_deref_mut() {
-                let (p, f) = (Account::Project(i), Account::Fund);
-                let purpose =
-                    if py.fcf < 0.0 { Purpose::CapitalCall } else { Purpose::Distribution };
-                l.pay(year, p, f, purpose, fund_part);
-                l.pay(year, p, Account::Investors, purpose, py.fcf - fund_part);
-            }
-        }
-        if deal.lock_up_until.is_none_or(|lock| year >= lock) {
-            self.distribute(deal, r, reserve * y.index, &mut fy);
-        }
-        fy.cash = self.cash;
-        if let Some(l) = ledger {
-            book_fund(l, deal, year, &fy);
-        }
-        fy
-    }
-}
-
-/// Books the fund's year: contributions and cash in, payouts out (credits without cash are not transfers).
-fn book_fund(l: &mut Ledger, deal: &Deal, year: Year, fy: &FundYear) {
-    let treasury =
-        |p: usize| if deal.parties[p].host { Account::Budget } else { Account::Party(p) };
-    l.pay(year, Account::Budget, Account::Fund, Purpose::Contribution, fy.contributions);
-    for p in 0..deal.parties.len() {
-        l.pay(year, treasury(p), Account::Fund, Purpose::CashIn, fy.cash_in[p]);
-        l.pay(year, Account::Fund, treasury(p), Purpose::Payout, fy.payouts[p]);
     }
 }
 
