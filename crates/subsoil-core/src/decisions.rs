@@ -57,48 +57,12 @@ pub fn decisions_year(
     for c in candidates.iter() {
         let i = c.project;
         let p = &model.projects[i];
-        let planned = projects[i].planned;
-        let mut share = 0.0;
-        let mut rate = private_real;
-        if let Some(inv) = terms.investing
-            && qualifies(model, p, &projects[i])
-        {
-            let capex = planned.capex * index;
-            let room = fund.available(inv.reserve * index);
-            share = if capex > 0.0 { inv.equity_cap.min(room / capex) } else { 0.0 };
-            if share < 0.01 {
-                share = 0.0;
-            }
-            rate = share * inv.rate + (1.0 - share) * private_real;
-        }
+        let (share, rate) = fund_offer(model, terms, index, private_real, p, &projects[i], fund);
         let build = match p.decision {
             DecisionRule::Always => true,
             DecisionRule::Never => false,
             DecisionRule::Npv => {
-                // The expected NPV rises with every observed price (more revenue outweighs the extra
-                // royalty, state share and tax), and its sign does not depend on the year's price
-                // index. So a project found not worth building at this rate stays so while none of its
-                // prices has risen since: it waits without a new valuation.
-                let mut observed = [0.0; MAX_PRODUCTS];
-                for (o, pp) in observed.iter_mut().zip(planned.products()) {
-                    *o = market.observed(pp.product);
-                }
-                let seen_no = projects[i].last_no.is_some_and(|no| {
-                    no.rate == rate
-                        && observed[..planned.n]
-                            .iter()
-                            .zip(&no.observed)
-                            .all(|(now, then)| now <= then)
-                });
-                if seen_no {
-                    false
-                } else {
-                    let nominal = terms.nominal(rate);
-                    let npv = expect.value_plan(market, &planned, index, tax, inflation, nominal);
-                    projects[i].last_no =
-                        (npv <= 0.0).then_some(NotWorthBuilding { rate, observed });
-                    npv > 0.0
-                }
+                worth_building(terms, index, rate, market, expect, &mut projects[i])
             }
         };
         if build {
@@ -109,11 +73,67 @@ pub fn decisions_year(
             out.projects[i].decision_year = Some(y.year);
             if share > 0.0 {
                 fund.stakes[i].target_share = share;
-                fund.stakes[i].committed = share * planned.capex * index;
+                fund.stakes[i].committed = share * st.planned.capex * index;
                 out.projects[i].fund_share = share;
             }
         }
     }
+}
+
+/// The fund's offer to a project this year (price index `index`) and the hurdle it makes: the share of
+/// the equity it takes (0 when it does not invest, or when its cash covers less than 1%) and the real
+/// hurdle blended from its rate and the private one.
+fn fund_offer(
+    model: &Model,
+    terms: &PathTerms,
+    index: f64,
+    private_real: f64,
+    p: &Project,
+    st: &ProjectState,
+    fund: &FundPath,
+) -> (f64, f64) {
+    let Some(inv) = terms.investing else { return (0.0, private_real) };
+    if !qualifies(model, p, st) {
+        return (0.0, private_real);
+    }
+    let capex = st.planned.capex * index;
+    let room = fund.available(inv.reserve * index);
+    let mut share = if capex > 0.0 { inv.equity_cap.min(room / capex) } else { 0.0 };
+    if share < 0.01 {
+        share = 0.0;
+    }
+    (share, share * inv.rate + (1.0 - share) * private_real)
+}
+
+/// Whether a project's plan has a positive expected NPV at the real hurdle `rate` this year (price index
+/// `index`). The expected NPV rises with every observed price (more revenue outweighs the extra royalty,
+/// state share and tax), and its sign does not depend on the year's price index. So a project found not
+/// worth building at this rate stays so while none of its prices has risen since: it waits without a new
+/// valuation.
+fn worth_building(
+    terms: &PathTerms,
+    index: f64,
+    rate: f64,
+    market: &Market,
+    expect: &mut Expectations,
+    st: &mut ProjectState,
+) -> bool {
+    let planned = st.planned;
+    let mut observed = [0.0; MAX_PRODUCTS];
+    for (o, pp) in observed.iter_mut().zip(planned.products()) {
+        *o = market.observed(pp.product);
+    }
+    let seen_no = st.last_no.is_some_and(|no| {
+        no.rate == rate
+            && observed[..planned.n].iter().zip(&no.observed).all(|(now, then)| now <= then)
+    });
+    if seen_no {
+        return false;
+    }
+    let nominal = terms.nominal(rate);
+    let npv = expect.value_plan(market, &planned, index, terms.tax, terms.inflation, nominal);
+    st.last_no = (npv <= 0.0).then_some(NotWorthBuilding { rate, observed });
+    npv > 0.0
 }
 
 /// Whether the fund may invest in a project.
