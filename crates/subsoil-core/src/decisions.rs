@@ -47,7 +47,9 @@ pub fn decisions_year(
             let npv = expect.value_plan(market, planned, index, tax, inflation, rate);
             c.key = -npv / (planned.capex * index).max(1.0);
         }
-        candidates.sort_by(|a, b| {
+        // The order is total (project indexes differ), so an unstable sort, which needs no buffer, gives
+        // the one order.
+        candidates.sort_unstable_by(|a, b| {
             a.ready_since
                 .cmp(&b.ready_since)
                 .then(a.key.total_cmp(&b.key))
