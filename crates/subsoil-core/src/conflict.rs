@@ -15,10 +15,7 @@
 
 use crate::model::{Control, Model, StartControl};
 use crate::param::{Randomness, happens, yearly_probability};
-
-/// Sub-index offsets of the conflict stream.
-const K_CEASEFIRE: u32 = 0;
-const K_BREAKDOWN: u32 = 10_000;
+use crate::streams::{K_BREAKDOWN, K_CEASEFIRE, K_FRONT};
 
 /// The conflict on one path.
 #[derive(Clone, Debug, Default)]
@@ -136,8 +133,9 @@ impl ConflictPath {
         for t in 0..h.saturating_sub(1) {
             // One draw per oblast and war year decides whether the front moves there.
             for (o, ob) in m.oblasts.iter().enumerate() {
-                self.moved[o] =
-                    self.at_war[t] && ob.front && happens(r.uniform(ob.stream, t as u32), creep);
+                self.moved[o] = self.at_war[t]
+                    && ob.front
+                    && happens(r.uniform(ob.stream, K_FRONT + t as u32), creep);
             }
             let settles = self.first_peace == Some(t as u32 + 1);
             for (d, dep) in m.deposits.iter().enumerate() {

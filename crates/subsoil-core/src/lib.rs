@@ -10,16 +10,22 @@
 
 pub mod conflict;
 pub mod deal;
+pub mod decisions;
 pub mod fund;
 pub mod ledger;
 pub mod model;
+pub mod operations;
 pub mod outcome;
 pub mod param;
 pub mod prices;
 pub mod project;
 pub mod receipts;
 pub mod simulate;
+pub mod stages;
+pub mod streams;
 pub mod tax;
+pub mod terms;
+pub mod valuation;
 pub mod year;
 
 pub use model::*;

@@ -271,7 +271,7 @@ pub struct Deposit {
 }
 
 /// Project stages, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Stage {
     /// Known occurrence: needs exploration.
     Identified,
@@ -281,7 +281,8 @@ pub enum Stage {
     Tender,
     /// Licensed: feasibility and permitting before an investment decision.
     Licensed,
-    /// Ready for a final investment decision; re-evaluated yearly.
+    /// Ready for a final investment decision; re-evaluated yearly. Written `idle` in scenario files and
+    /// outputs: a project that starts here is a licensed operation that has stopped and awaits a restart.
     Ready,
     /// Under construction.
     Construction,
@@ -292,27 +293,91 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// Name as written in scenario files.
-    pub fn name(self) -> &'static str {
+    /// Every stage, in order.
+    pub const ALL: [Stage; 8] = [
+        Stage::Identified,
+        Stage::Explored,
+        Stage::Tender,
+        Stage::Licensed,
+        Stage::Ready,
+        Stage::Construction,
+        Stage::Producing,
+        Stage::Closed,
+    ];
+
+    /// The stages before an investment decision, in order: the stages with a duration and an
+    /// abandonment probability ([`StageRules::abandon`], [`Project::stage_durations`]).
+    pub const PRE_DECISION: [Stage; 4] =
+        [Stage::Identified, Stage::Explored, Stage::Tender, Stage::Licensed];
+
+    /// The names of [`Stage::ALL`], in order.
+    pub const NAMES: [&'static str; 8] = {
+        let mut names = [""; 8];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = Stage::ALL[i].name();
+            i += 1;
+        }
+        names
+    };
+
+    /// Name as written in scenario and data files and in outputs.
+    pub const fn name(self) -> &'static str {
         match self {
             Stage::Identified => "identified",
             Stage::Explored => "explored",
             Stage::Tender => "tender",
             Stage::Licensed => "licensed",
-            Stage::Ready => "ready",
+            Stage::Ready => "idle",
             Stage::Construction => "construction",
             Stage::Producing => "producing",
             Stage::Closed => "closed",
         }
     }
+
+    /// Index in [`Stage::PRE_DECISION`], for a stage before the investment decision.
+    #[inline]
+    pub const fn pre_decision_index(self) -> Option<usize> {
+        match self {
+            Stage::Identified => Some(0),
+            Stage::Explored => Some(1),
+            Stage::Tender => Some(2),
+            Stage::Licensed => Some(3),
+            _ => None,
+        }
+    }
 }
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Stage {
+    type Err = UnknownStage;
+    fn from_str(s: &str) -> Result<Stage, UnknownStage> {
+        Stage::ALL.into_iter().find(|st| st.name() == s).ok_or(UnknownStage)
+    }
+}
+
+/// A name that is none of [`Stage::NAMES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownStage;
+
+impl std::fmt::Display for UnknownStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "expected one of {}", Stage::NAMES.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownStage {}
 
 /// Rules for the stages before an investment decision. Durations are drawn per project (see
 /// [`Project::stage_durations`]); abandonment probabilities and the war-time slowdown are shared.
 #[derive(Clone, Copy, Debug)]
 pub struct StageRules {
-    /// Probability that a project is abandoned at the end of the identified, explored, tender and
-    /// licensed stages, in that order.
+    /// Probability that a project is abandoned at the end of each of [`Stage::PRE_DECISION`], in order.
     pub abandon: [Param; 4],
     /// Factor by which licensing (explored and tender stages) is slower while the war lasts (≥ 1).
     pub war_licensing_slowdown: Param,
@@ -420,8 +485,8 @@ pub struct Project {
     pub schedule_slip: Param,
     /// Stream of this project's yearly events (stage abandonment, damage).
     pub event_stream: u64,
-    /// This project's years in the identified, explored, tender and licensed stages (peacetime), each
-    /// drawn per project from the stage's duration distribution.
+    /// This project's years in each of [`Stage::PRE_DECISION`] (peacetime), in order, each drawn per
+    /// project from the stage's duration distribution.
     pub stage_durations: [Param; 4],
 }
 
@@ -473,4 +538,25 @@ pub struct Settlement {
     pub name: String,
     /// Oblasts (indexes into [`Model::oblasts`]) whose deposits are occupied from the ceasefire on.
     pub lost_oblasts: Vec<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stage_name_parses_back_to_its_stage() {
+        for (stage, name) in Stage::ALL.into_iter().zip(Stage::NAMES) {
+            assert_eq!(stage.name(), name);
+            assert_eq!(name.parse::<Stage>(), Ok(stage));
+        }
+        assert_eq!("ready".parse::<Stage>(), Err(UnknownStage));
+        // ALL is in order, and the pre-decision stages are its first four with their indexes.
+        assert!(Stage::ALL.windows(2).all(|w| w[0] < w[1]));
+        for (i, s) in Stage::PRE_DECISION.into_iter().enumerate() {
+            assert_eq!(Stage::ALL[i], s);
+            assert_eq!(s.pre_decision_index(), Some(i));
+        }
+        assert!(Stage::ALL[4..].iter().all(|s| s.pre_decision_index().is_none()));
+    }
 }

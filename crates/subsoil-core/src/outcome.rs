@@ -3,8 +3,9 @@
 use crate::fund::{FundYear, MAX_PARTIES};
 use crate::ledger::Ledger;
 use crate::model::{Model, Stage};
+use crate::param::Randomness;
 use crate::project::Flows;
-pub use crate::receipts::{Receipts, Stream};
+pub use crate::receipts::{NewExisting, Receipts, Stream};
 use crate::year::Year;
 
 /// One simulated year.
@@ -178,6 +179,55 @@ pub struct DealOutcome {
     pub host_payments_real: f64,
     /// The largest yearly payment as a share of GDP.
     pub host_payments_max_gdp_share: f64,
+}
+
+impl DealOutcome {
+    /// The deal's headline results from the path's yearly fund flows and economy; `valuation` is the path's
+    /// real valuation rate.
+    pub fn of_path<R: Randomness>(
+        model: &Model,
+        r: &R,
+        out: &PathOutcome,
+        valuation: f64,
+    ) -> DealOutcome {
+        let deal = &model.deal;
+        let us_rate = model.rates.us_discount.at(r);
+        let target = deal.target.map(|p| p.at(r));
+        let aid = deal.aid_given.map(|p| p.at(r));
+        let mut d = DealOutcome::default();
+        let (mut disc_us, mut disc_val) = (1.0, 1.0);
+        for (t, (fy, y)) in out.fund.iter().zip(&out.years).enumerate() {
+            let year = model.time.year(t as u32);
+            let real = 1.0 / y.index;
+            if let Some(p) = deal.partner {
+                let got = fy.payouts[p];
+                d.partner_receipts_nominal += got;
+                d.partner_receipts_real += got * real;
+                d.partner_npv_real += (got - fy.cash_in[p]) * real * disc_us;
+                if got > 0.0 && d.first_partner_distribution.is_none() {
+                    d.first_partner_distribution = Some(year);
+                }
+                if target.is_some_and(|x| d.partner_receipts_nominal >= x)
+                    && d.target_year.is_none()
+                {
+                    d.target_year = Some(year);
+                }
+                if aid.is_some_and(|x| d.partner_receipts_nominal >= x) && d.aid_year.is_none() {
+                    d.aid_year = Some(year);
+                }
+            }
+            d.host_payments_real += fy.contributions * real;
+            d.host_payments_pv_real += fy.contributions * real * disc_val;
+            if y.gdp_nominal > 0.0 {
+                d.host_payments_max_gdp_share =
+                    d.host_payments_max_gdp_share.max(fy.contributions / y.gdp_nominal);
+            }
+            disc_us /= 1.0 + us_rate;
+            disc_val /= 1.0 + valuation;
+        }
+        d.partner_capital = deal.partner.map_or(0.0, |p| out.capital[p]);
+        d
+    }
 }
 
 impl PathOutcome {

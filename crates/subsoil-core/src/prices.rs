@@ -10,7 +10,14 @@
 //! random walk `x' = x + σ·ε`.
 //!
 //! An investor deciding in a year expects the mean price `exp(E[x] + Var[x]/2)` along the path from the
-//! price observed that year toward the scenario's central long-run level (`simulate.rs`, `expect_for`).
+//! price observed that year toward the scenario's central long-run level (`valuation.rs`).
+//!
+//! A dominant producer's episodes (a supply flood, export controls, a targeted cut answering new supply)
+//! multiply the price for their duration ([`Market::step_episodes`]).
+
+use crate::model::Model;
+use crate::param::{Randomness, happens, yearly_probability};
+use crate::streams::{K_CONTROLS, K_CUT, K_FLOOD};
 
 /// Parameters of one product's yearly log-price step, precomputed per path.
 #[derive(Clone, Copy, Debug, Default)]
@@ -58,6 +65,140 @@ impl OuStep {
             s2 * years as f64
         } else {
             s2 * (1.0 - d2.powi(years as i32)) / (1.0 - d2)
+        }
+    }
+}
+
+/// The dominant producer's state on one product: the running episode.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Episode {
+    /// Price multiplier of the running episode (1 when none).
+    pub multiplier: f64,
+    /// Years the running episode has left.
+    pub left: u32,
+    /// Whether the targeted cut has been used.
+    pub cut_done: bool,
+}
+
+/// The markets of one path, by product: log prices, their steps, episodes and this year's prices.
+#[derive(Clone, Debug, Default)]
+pub struct Market {
+    /// Log of the real price before episodes.
+    pub log_price: Vec<f64>,
+    /// The path's price step.
+    pub ou: Vec<OuStep>,
+    /// Log of the scenario's central long-run level (what investors expect prices to revert to).
+    pub central_mu: Vec<f64>,
+    /// This year's nominal price, episodes included.
+    pub price_nominal: Vec<f64>,
+    /// The dominant producer's running episode.
+    pub episodes: Vec<Episode>,
+    /// Output of projects built on the path, this year (read next year by the targeted cut).
+    pub new_supply: Vec<f64>,
+    /// Scratch: this year's correlated shocks.
+    shocks: Vec<f64>,
+}
+
+impl Market {
+    /// Markets sized for `products` products.
+    pub fn new(products: usize) -> Market {
+        Market {
+            log_price: vec![0.0; products],
+            ou: vec![OuStep::default(); products],
+            central_mu: vec![0.0; products],
+            price_nominal: vec![0.0; products],
+            episodes: vec![Episode::default(); products],
+            new_supply: vec![0.0; products],
+            shocks: vec![0.0; products],
+        }
+    }
+
+    /// Draws the path's start prices and price steps; no episode runs.
+    pub fn start<R: Randomness>(&mut self, model: &Model, r: &R) {
+        for (k, p) in model.products.iter().enumerate() {
+            self.log_price[k] = p.price.at(r).ln();
+            self.ou[k] = OuStep::new(p.long_run.at(r), p.volatility.at(r), p.half_life.at(r));
+            self.central_mu[k] = p.long_run_central.ln();
+            self.episodes[k] = Episode { multiplier: 1.0, left: 0, cut_done: false };
+            self.new_supply[k] = 0.0;
+        }
+    }
+
+    /// The log of product `k`'s real price as observed this year, the running episode included.
+    #[inline]
+    pub fn observed(&self, k: usize) -> f64 {
+        self.log_price[k] + self.episodes[k].multiplier.ln()
+    }
+
+    /// Product `k`'s real price this year, the running episode included.
+    #[inline]
+    pub fn real(&self, k: usize) -> f64 {
+        self.log_price[k].exp() * self.episodes[k].multiplier
+    }
+
+    /// One year of correlated price shocks (year index `t` > 0).
+    pub fn step_prices<R: Randomness>(&mut self, model: &Model, r: &R, t: u32) {
+        let n = model.products.len();
+        for k in 0..n {
+            self.shocks[k] = r.normal(model.products[k].shock_stream, t);
+        }
+        for k in (0..n).rev() {
+            // ε = L·z, computed in place from the last row up so each z is read before it is overwritten.
+            let row = &model.price_cholesky[k * n..k * n + n];
+            let mut e = 0.0;
+            for (j, l) in row.iter().enumerate().take(k + 1) {
+                e += l * self.shocks[j];
+            }
+            self.shocks[k] = e;
+        }
+        for k in 0..n {
+            self.log_price[k] = self.ou[k].step(self.log_price[k], self.shocks[k]);
+        }
+    }
+
+    /// The dominant producer's moves in year index `t`: a running episode goes on; otherwise a flood or
+    /// export controls may start; a targeted cut may answer last year's new supply.
+    pub fn step_episodes<R: Randomness>(&mut self, model: &Model, r: &R, t: u32) {
+        for (k, p) in model.products.iter().enumerate() {
+            let Some(d) = &p.dominant else { continue };
+            let e = &mut self.episodes[k];
+            if e.left > 0 {
+                e.left -= 1;
+            }
+            if e.left == 0 {
+                e.multiplier = 1.0;
+            }
+            // A targeted cut answers the new supply of the previous year.
+            if !e.cut_done
+                && t > 0
+                && let Some(world) = d.world_supply
+                && self.new_supply[k] / world.at(r).max(f64::MIN_POSITIVE) > d.cut_threshold.at(r)
+            {
+                e.cut_done = true;
+                if happens(r.uniform(d.stream, K_CUT + t), d.cut_probability.at(r)) {
+                    // A cut during a running flood keeps the lower of the two prices.
+                    let cut = (1.0 - d.cut_size.at(r)).max(0.01);
+                    e.multiplier = if e.left > 0 { e.multiplier.min(cut) } else { cut };
+                    e.left = e.left.max(d.cut_years.at(r).round().max(1.0) as u32);
+                    continue;
+                }
+            }
+            if e.left > 0 {
+                continue;
+            }
+            if happens(
+                r.uniform(d.stream, K_FLOOD + t),
+                yearly_probability(d.flood_probability.at(r)),
+            ) {
+                e.multiplier = (1.0 - d.flood_drop.at(r)).max(0.01);
+                e.left = d.flood_years.at(r).round().max(1.0) as u32;
+            } else if happens(
+                r.uniform(d.stream, K_CONTROLS + t),
+                yearly_probability(d.export_control_probability.at(r)),
+            ) {
+                e.multiplier = 1.0 + d.export_control_jump.at(r);
+                e.left = d.export_control_years.at(r).round().max(1.0) as u32;
+            }
         }
     }
 }

@@ -107,20 +107,44 @@ pub struct Plan {
     pub sustaining: f64,
     /// Closure cost.
     pub closure: f64,
-    /// Number of products used in the arrays below.
+    /// Number of products used in `products`.
     pub n: usize,
-    /// Model product index of each product.
-    pub product: [usize; MAX_PRODUCTS],
-    /// Output per year at full capacity (after the path's production factor).
-    pub capacity: [f64; MAX_PRODUCTS],
-    /// Opex per unit, real.
-    pub opex: [f64; MAX_PRODUCTS],
-    /// Royalty rate.
-    pub royalty: [f64; MAX_PRODUCTS],
+    /// The products, the first `n` used (see [`Plan::products`]).
+    pub products: [PlanProduct; MAX_PRODUCTS],
     /// Output profile.
     pub shape: Shape,
-    /// PSA terms `(cost-recovery limit, state share)`, or `None` under the royalty regime.
-    pub psa: Option<(f64, f64)>,
+    /// PSA terms, or `None` under the royalty regime.
+    pub psa: Option<PsaTerms>,
+}
+
+/// A production-sharing agreement's terms realised on a path.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PsaTerms {
+    /// Cost recovery per year at most this share of revenue after royalty.
+    pub cost_recovery_limit: f64,
+    /// State share of profit production.
+    pub state_share: f64,
+}
+
+/// One product of a [`Plan`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PlanProduct {
+    /// Model product index.
+    pub product: usize,
+    /// Output per year at full capacity (after the path's production factor).
+    pub capacity: f64,
+    /// Opex per unit, real.
+    pub opex: f64,
+    /// Royalty rate.
+    pub royalty: f64,
+}
+
+impl Plan {
+    /// The plan's products, in order (their outputs are [`Flows::quantity`] in the same order).
+    #[inline]
+    pub fn products(&self) -> &[PlanProduct] {
+        &self.products[..self.n]
+    }
 }
 
 /// Where a project is in its physical life.
@@ -246,13 +270,13 @@ impl Ops {
         // The last year of a life that is not whole years is a partial year.
         let part = if left == 1 { plan.last_year_share } else { 1.0 };
         let share = plan.shape.factor(age) * part;
-        for i in 0..plan.n {
-            let q = plan.capacity[i] * share;
-            f.quantity[i] = q;
-            let sales = q * price(plan.product[i]);
+        for (pp, quantity) in plan.products().iter().zip(&mut f.quantity) {
+            let q = pp.capacity * share;
+            *quantity = q;
+            let sales = q * price(pp.product);
             f.revenue += sales;
-            f.royalty += sales * plan.royalty[i];
-            f.opex += q * plan.opex[i] * index;
+            f.royalty += sales * pp.royalty;
+            f.opex += q * pp.opex * index;
         }
         f.sustaining = plan.sustaining * index * part;
         self.tax.depreciate(f.sustaining, tax.depreciation_years);
@@ -265,7 +289,7 @@ impl Ops {
 
     /// PSA split and corporate income tax for the year's flows; advances the depreciation schedule.
     fn settle_taxes(&mut self, plan: &Plan, tax: Tax, f: &mut Flows) {
-        if let Some((limit, share)) = plan.psa {
+        if let Some(PsaTerms { cost_recovery_limit: limit, state_share: share }) = plan.psa {
             let costs = f.capex + f.opex + f.sustaining + f.closure;
             let (recovery, state) = self.tax.psa(f.revenue - f.royalty, costs, limit, share);
             f.cost_recovery = recovery;
@@ -282,7 +306,7 @@ mod tests {
     use super::*;
 
     fn plan() -> Plan {
-        let mut p = Plan {
+        Plan {
             build_years: 2,
             life: 3,
             last_year_share: 1.0,
@@ -290,17 +314,11 @@ mod tests {
             sustaining: 0.0,
             closure: 10.0,
             n: 1,
-            product: [0; MAX_PRODUCTS],
-            capacity: [0.0; MAX_PRODUCTS],
-            opex: [0.0; MAX_PRODUCTS],
-            royalty: [0.0; MAX_PRODUCTS],
+            products: [PlanProduct { product: 0, capacity: 10.0, opex: 2.0, royalty: 0.1 };
+                MAX_PRODUCTS],
             shape: Shape::Ramp { years: 0, start: 1.0 },
             psa: None,
-        };
-        p.capacity[0] = 10.0;
-        p.opex[0] = 2.0;
-        p.royalty[0] = 0.1;
-        p
+        }
     }
 
     #[test]

@@ -31,25 +31,47 @@ impl Stream {
     }
 }
 
+/// Amounts from new and from existing licences.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct NewExisting {
+    /// From licences that count as new.
+    pub new: f64,
+    /// From existing licences.
+    pub existing: f64,
+}
+
+impl NewExisting {
+    /// The new (`true`) or existing (`false`) amount.
+    #[inline]
+    pub fn get(&self, new: bool) -> f64 {
+        if new { self.new } else { self.existing }
+    }
+    /// The new (`true`) or existing (`false`) amount, to change.
+    #[inline]
+    pub fn get_mut(&mut self, new: bool) -> &mut f64 {
+        if new { &mut self.new } else { &mut self.existing }
+    }
+}
+
 /// A year's state receipts by stream, split into receipts from new and from existing licences (nominal USD).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Receipts {
-    /// `[stream][0]` new, `[stream][1]` existing.
-    pub by_stream: [[f64; 2]; Stream::COUNT],
+    /// By stream, in the order of [`Stream::ALL`].
+    pub by_stream: [NewExisting; Stream::COUNT],
 }
 
 impl Receipts {
     /// Adds `amount` to a stream.
     #[inline]
     pub fn add(&mut self, s: Stream, new: bool, amount: f64) {
-        self.by_stream[s as usize][usize::from(!new)] += amount;
+        *self.by_stream[s as usize].get_mut(new) += amount;
     }
     /// Receipts of one stream, new or existing.
     pub fn get(&self, s: Stream, new: bool) -> f64 {
-        self.by_stream[s as usize][usize::from(!new)]
+        self.by_stream[s as usize].get(new)
     }
     /// All receipts from new (`true`) or existing (`false`) licences.
     pub fn total(&self, new: bool) -> f64 {
-        self.by_stream.iter().map(|s| s[usize::from(!new)]).sum()
+        self.by_stream.iter().map(|s| s.get(new)).sum()
     }
 }

@@ -193,12 +193,7 @@ pub fn base_case(s: &Scenario) -> (BaseCase, PathOutcome) {
                 id: p.id.clone(),
                 name: p.name.clone(),
                 deposit: m.deposits[p.deposit].id.clone(),
-                // Only an idle operation starts ready for a (restart) decision.
-                start_stage: if p.stage == subsoil_core::Stage::Ready {
-                    "idle".to_string()
-                } else {
-                    p.stage.name().to_string()
-                },
+                start_stage: p.stage.name().to_string(),
                 status: o.status.name().to_string(),
                 decision_year: o.decision_year,
                 first_production: o.first_production,

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use subsoil_core::{Model, Stage, Year};
+use subsoil_core::{Model, Year};
 use subsoil_stats::{Confidence, Proportion, TimeToEvent};
 
 use crate::accumulate::{BlockMeans, Plan, Stats, Tracked, TrackedProportion};
@@ -477,15 +477,6 @@ impl SeContext {
     }
 }
 
-/// A project's stage at the start as scenario files write it: a project that starts ready for a decision
-/// is an idle operation awaiting a restart.
-fn start_stage(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Ready => "idle",
-        _ => stage.name(),
-    }
-}
-
 fn time_to_event(t: &TimeToEvent, start: Year) -> TimeToEventStats {
     let year = |i: u32| start + i as Year;
     let n = t.count();
@@ -597,7 +588,7 @@ pub(crate) fn build(
             id: p.id.clone(),
             name: p.name.clone(),
             deposit: model.deposits[p.deposit].id.clone(),
-            start_stage: start_stage(p.stage),
+            start_stage: p.stage.name(),
             npv: se.distribution(&acc.npv),
             built_by: plan
                 .built_by

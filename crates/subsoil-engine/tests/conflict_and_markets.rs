@@ -6,6 +6,9 @@
 
 use std::collections::HashMap;
 
+use subsoil_core::streams::{
+    K_BREAKDOWN, K_CEASEFIRE, K_CONTROLS, K_CUT, K_DAMAGE, K_FLOOD, K_FRONT,
+};
 use subsoil_core::{PathOutcome, Randomness, Workspace, simulate};
 use subsoil_risk::stream_id;
 use subsoil_scenario::Scenario;
@@ -58,7 +61,10 @@ fn a_ceasefire_that_breaks_down_restores_the_war_until_a_new_one() {
     // First ceasefire in mid-2028: war 2026-2028, peace 2029. The first-year breakdown draw (0.1 ≤ 0.5)
     // ends it: war in 2030. A new ceasefire ends that war year (0.5 ≤ 1 − e^−1): peace from 2031.
     let s = load(&[]);
-    let out = run(&s, &[("conflict.events", 10_000 + 3, 0.1), ("conflict.events", 4, 0.5)]);
+    let out = run(
+        &s,
+        &[("conflict.events", K_BREAKDOWN + 3, 0.1), ("conflict.events", K_CEASEFIRE + 4, 0.5)],
+    );
     let war: Vec<bool> = out.years.iter().map(|y| y.at_war).collect();
     assert_eq!(war, [true, true, true, false, true, false, false, false, false, false]);
     assert_eq!(out.ceasefire_year, Some(2029));
@@ -73,7 +79,7 @@ fn the_front_takes_both_deposits_of_an_oblast_at_once() {
     // One draw for Donetsk in 2026 (0.1 ≤ 1 − e^−1): both frontline deposits are occupied from 2027 and
     // never produce, even in peace.
     let s = load(&["conflict.creep-hazard=1.0"]);
-    let out = run(&s, &[("oblasts.Donetsk.front", 0, 0.1)]);
+    let out = run(&s, &[("oblasts.Donetsk.front", K_FRONT, 0.1)]);
     for id in ["east1", "east2"] {
         assert!(producing_years(&s, &out, id).is_empty(), "{id} produced");
         assert!(out.projects[index(&s, id)].occupied);
@@ -100,7 +106,7 @@ fn a_settlement_gives_up_its_oblasts_at_the_ceasefire() {
 fn a_strike_costs_a_year_of_output_but_not_a_year_of_life() {
     let s =
         load(&["conflict.exposed-oblasts=[\"Kirovohrad\"]", "conflict.damage-hazard-exposed=1.0"]);
-    let out = run(&s, &[("projects.west.events", 5_000, 0.1)]);
+    let out = run(&s, &[("projects.west.events", K_DAMAGE, 0.1)]);
     assert_eq!(producing_years(&s, &out, "west"), [1, 2, 3, 4, 5]);
     assert_eq!(out.projects[index(&s, "west")].strikes, 1);
 }
@@ -111,7 +117,7 @@ fn a_supply_flood_cuts_the_price_for_its_duration() {
     let s = load(&[
         "products.ore.dominant-producer={ flood-probability = 1.0, flood-drop = 0.5, flood-years = 2 }",
     ]);
-    let out = run(&s, &[("products.ore.dominant-producer.episodes", 1, 0.1)]);
+    let out = run(&s, &[("products.ore.dominant-producer.episodes", K_FLOOD + 1, 0.1)]);
     let p = out.price_series(0);
     for (t, want) in [(0, 100.0), (1, 50.0), (2, 50.0), (3, 100.0), (4, 100.0)] {
         assert!((p[t] - want).abs() < 1e-9, "year {t}: {}", p[t]);
@@ -137,7 +143,7 @@ fn export_controls_raise_the_price_outside_the_dominant_market() {
     let s = load(&[
         "products.ore.dominant-producer={ export-control-probability = 1.0, export-control-jump = 1.0, export-control-years = 1 }",
     ]);
-    let out = run(&s, &[("products.ore.dominant-producer.episodes", 10_000 + 2, 0.1)]);
+    let out = run(&s, &[("products.ore.dominant-producer.episodes", K_CONTROLS + 2, 0.1)]);
     let p = out.price_series(0);
     for (t, want) in [(1, 100.0), (2, 200.0), (3, 100.0)] {
         assert!((p[t] - want).abs() < 1e-9, "year {t}: {}", p[t]);
@@ -151,7 +157,7 @@ fn new_supply_past_the_threshold_provokes_a_targeted_cut() {
     let s = load(&[
         "products.ore.dominant-producer={ cut-threshold = 0.05, cut-probability = 1.0, cut-size = 0.4, cut-years = 2 }",
     ]);
-    let out = run(&s, &[("products.ore.dominant-producer.episodes", 20_000 + 2, 0.5)]);
+    let out = run(&s, &[("products.ore.dominant-producer.episodes", K_CUT + 2, 0.5)]);
     assert_eq!(producing_years(&s, &out, "newmine")[0], 1);
     let p = out.price_series(0);
     for (t, want) in [(1, 100.0), (2, 60.0), (3, 60.0), (4, 100.0), (5, 100.0)] {
@@ -161,7 +167,7 @@ fn new_supply_past_the_threshold_provokes_a_targeted_cut() {
     let s = load(&[
         "products.ore.dominant-producer={ cut-threshold = 0.2, cut-probability = 1.0, cut-size = 0.4, cut-years = 2 }",
     ]);
-    let out = run(&s, &[("products.ore.dominant-producer.episodes", 20_000 + 2, 0.5)]);
+    let out = run(&s, &[("products.ore.dominant-producer.episodes", K_CUT + 2, 0.5)]);
     assert!(out.price_series(0).iter().all(|p| (p - 100.0).abs() < 1e-9));
 }
 

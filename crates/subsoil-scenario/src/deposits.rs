@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use subsoil_core::Stage;
+
 use crate::diag::{Diagnostics, FileId, Location, Sources};
 use crate::walk::{parse_date, valid_id};
 
@@ -89,7 +91,7 @@ pub fn inline_deposits(
             lat,
             lon,
             coords_approximate: false,
-            stage: text("stage"),
+            stage: text("stage").parse().unwrap_or(Stage::Licensed),
             resource_tonnes: None,
             grade: String::new(),
             contained: String::new(),
@@ -104,9 +106,11 @@ pub fn inline_deposits(
     }
 }
 
-/// Stage as recorded in the data.
-pub const STAGES: &[&str] =
-    &["identified", "explored", "tender", "licensed", "construction", "producing", "closed"];
+/// Whether the data may record a deposit at `stage`: every stage but [`Stage::Ready`] (an idle operation
+/// is a scenario's choice for a project).
+pub fn data_stage(stage: Stage) -> bool {
+    stage != Stage::Ready
+}
 
 /// One row of the deposits file.
 #[derive(Clone, Debug)]
@@ -129,8 +133,8 @@ pub struct DepositRow {
     pub lon: Option<f64>,
     /// Whether the coordinates are approximate.
     pub coords_approximate: bool,
-    /// Stage (one of [`STAGES`]).
-    pub stage: String,
+    /// Stage (one [`data_stage`] allows).
+    pub stage: Stage,
     /// Ore tonnage, if published.
     pub resource_tonnes: Option<f64>,
     /// Grade as published.
@@ -387,10 +391,16 @@ pub fn read_deposits(file: FileId, sources: &Sources, d: &mut Diagnostics) -> Ve
             r.err(d, "id", format!("duplicate id {id:?} (first on line {prev})"));
             continue;
         }
-        let stage = r.get("stage").to_string();
-        if !STAGES.contains(&stage.as_str()) {
-            r.err(d, "stage", format!("expected one of {}, found {stage:?}", STAGES.join(", ")));
-        }
+        let stage = match r.get("stage").parse::<Stage>() {
+            Ok(stage) if data_stage(stage) => stage,
+            _ => {
+                let names: Vec<&str> =
+                    Stage::ALL.into_iter().filter(|s| data_stage(*s)).map(Stage::name).collect();
+                let found = r.get("stage");
+                r.err(d, "stage", format!("expected one of {}, found {found:?}", names.join(", ")));
+                Stage::Closed
+            }
+        };
         let control = match ControlStatus::parse(r.get("control")) {
             Some(c) => c,
             None => {
@@ -547,7 +557,7 @@ pub struct NewnessRules {
 ///   `unexploited_count_as_new` the first counts as new; with `restarts_count_as_new` the second does.
 ///   Whether it was producing at the effective date is decided by the last production-start or
 ///   production-halt event on or before it; without such events, by the stage at the start.
-pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules) -> LicenceState {
+pub fn licence_state(events: &[&LicenceEvent], stage: Stage, rules: &NewnessRules) -> LicenceState {
     let award =
         |k: EventKind| matches!(k, EventKind::Issued | EventKind::ReAwarded | EventKind::PsaSigned);
     let last_award = events.iter().rev().find(|e| award(e.kind));
@@ -556,7 +566,9 @@ pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules
         (Some(a), Some(r)) => a.date > r.date,
         (Some(_), None) => true,
         (None, Some(_)) => false,
-        (None, None) => matches!(stage, "licensed" | "idle" | "construction" | "producing"),
+        (None, None) => {
+            matches!(stage, Stage::Licensed | Stage::Ready | Stage::Construction | Stage::Producing)
+        }
     };
     if !licensed {
         return LicenceState { licensed, new: false };
@@ -577,7 +589,7 @@ pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules
         let producing_then = match last_production {
             Some(e) => e.kind == EventKind::ProductionStart,
             None => {
-                stage == "producing"
+                stage == Stage::Producing
                     && !events
                         .iter()
                         .any(|e| e.kind == EventKind::ProductionStart && e.date > rules.effective)
@@ -585,7 +597,7 @@ pub fn licence_state(events: &[&LicenceEvent], stage: &str, rules: &NewnessRules
         };
         // Any production event by the effective date means the licence had been exploited; so does a
         // stage of an operation that has run (idle or closed) when the data date nothing.
-        let exploited = last_production.is_some() || matches!(stage, "idle" | "closed");
+        let exploited = last_production.is_some() || matches!(stage, Stage::Ready | Stage::Closed);
         if !producing_then {
             new = if exploited {
                 rules.restarts_count_as_new
@@ -631,12 +643,12 @@ mod tests {
         ];
         let refs: Vec<&LicenceEvent> = e.iter().collect();
         assert_eq!(
-            licence_state(&refs, "producing", &RULES),
+            licence_state(&refs, Stage::Producing, &RULES),
             LicenceState { licensed: true, new: true }
         );
         // Revoked and not yet re-awarded: no licence.
         assert_eq!(
-            licence_state(&refs[..2], "producing", &RULES),
+            licence_state(&refs[..2], Stage::Producing, &RULES),
             LicenceState { licensed: false, new: false }
         );
     }
@@ -645,20 +657,20 @@ mod tests {
     fn a_renewal_is_new_only_under_its_switch() {
         let e = [ev(EventKind::Issued, (2005, 1, 1)), ev(EventKind::Renewed, (2025, 6, 1))];
         let refs: Vec<&LicenceEvent> = e.iter().collect();
-        assert!(!licence_state(&refs, "producing", &RULES).new);
+        assert!(!licence_state(&refs, Stage::Producing, &RULES).new);
         let on = NewnessRules { renewals_count_as_new: true, ..RULES };
-        assert!(licence_state(&refs, "producing", &on).new);
+        assert!(licence_state(&refs, Stage::Producing, &on).new);
     }
 
     #[test]
     fn an_unexploited_licence_is_new_only_under_its_switch() {
         let e = [ev(EventKind::Issued, (2017, 1, 1))];
         let refs: Vec<&LicenceEvent> = e.iter().collect();
-        assert!(!licence_state(&refs, "licensed", &RULES).new);
+        assert!(!licence_state(&refs, Stage::Licensed, &RULES).new);
         let on = NewnessRules { unexploited_count_as_new: true, ..RULES };
-        assert!(licence_state(&refs, "licensed", &on).new);
+        assert!(licence_state(&refs, Stage::Licensed, &on).new);
         // A producing operation was exploited at the effective date.
-        assert!(!licence_state(&refs, "producing", &on).new);
+        assert!(!licence_state(&refs, Stage::Producing, &on).new);
     }
 
     #[test]
@@ -669,9 +681,9 @@ mod tests {
         let refs: Vec<&LicenceEvent> = e.iter().collect();
         let unexploited = NewnessRules { unexploited_count_as_new: true, ..RULES };
         let restarts = NewnessRules { restarts_count_as_new: true, ..RULES };
-        assert!(!licence_state(&refs, "producing", &RULES).new);
-        assert!(!licence_state(&refs, "producing", &unexploited).new);
-        assert!(licence_state(&refs, "producing", &restarts).new);
+        assert!(!licence_state(&refs, Stage::Producing, &RULES).new);
+        assert!(!licence_state(&refs, Stage::Producing, &unexploited).new);
+        assert!(licence_state(&refs, Stage::Producing, &restarts).new);
         // Produced, halted, restarted and halted again before the effective date (as Zavallia).
         let e = [
             ev(EventKind::ProductionHalt, (2022, 2, 1)),
@@ -679,26 +691,26 @@ mod tests {
             ev(EventKind::ProductionHalt, (2024, 11, 10)),
         ];
         let refs: Vec<&LicenceEvent> = e.iter().collect();
-        assert!(!licence_state(&refs, "idle", &unexploited).new);
-        assert!(licence_state(&refs, "idle", &restarts).new);
+        assert!(!licence_state(&refs, Stage::Ready, &unexploited).new);
+        assert!(licence_state(&refs, Stage::Ready, &restarts).new);
         // An idle operation with no dated event had run: a restart too.
-        assert!(!licence_state(&[], "idle", &unexploited).new);
-        assert!(licence_state(&[], "idle", &restarts).new);
+        assert!(!licence_state(&[], Stage::Ready, &unexploited).new);
+        assert!(licence_state(&[], Stage::Ready, &restarts).new);
         // A licence never brought into production is not a restart.
         let e = [ev(EventKind::Issued, (2017, 1, 1))];
         let refs: Vec<&LicenceEvent> = e.iter().collect();
-        assert!(!licence_state(&refs, "licensed", &restarts).new);
+        assert!(!licence_state(&refs, Stage::Licensed, &restarts).new);
         // Producing at the effective date: neither switch makes it new.
         let e = [ev(EventKind::ProductionStart, (1999, 1, 1))];
         let refs: Vec<&LicenceEvent> = e.iter().collect();
         let both = NewnessRules { restarts_count_as_new: true, ..unexploited };
-        assert!(!licence_state(&refs, "producing", &both).new);
+        assert!(!licence_state(&refs, Stage::Producing, &both).new);
         // A halt after the effective date does not change what was true on it.
         let e = [
             ev(EventKind::ProductionStart, (1999, 1, 1)),
             ev(EventKind::ProductionHalt, (2025, 9, 1)),
         ];
         let refs: Vec<&LicenceEvent> = e.iter().collect();
-        assert!(!licence_state(&refs, "idle", &both).new);
+        assert!(!licence_state(&refs, Stage::Ready, &both).new);
     }
 }

@@ -305,7 +305,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
     }
 
     // Stages.
-    let stage_names = ["identified", "explored", "tender", "licensed"];
+    let stage_names = Stage::PRE_DECISION.map(Stage::name);
     let abandon: [Param; 4] = std::array::from_fn(|i| {
         q(&format!("stages.{}.abandon", stage_names[i]))
             .map_or(Param::Fixed(0.0), |x| inputs.param(x))
@@ -417,10 +417,13 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
             continue;
         };
         let row = &li.deposits[deposit];
-        let stage_text = v.str(&format!("{base}.stage")).unwrap_or(row.stage.as_str()).to_string();
-        let stage = parse_stage(&stage_text);
+        // The schema admits only stage names.
+        let stage = v
+            .str(&format!("{base}.stage"))
+            .map_or(Ok(row.stage), str::parse::<Stage>)
+            .unwrap_or(Stage::Closed);
         let evs = events_by_deposit.get(dep_id).map_or(&[][..], Vec::as_slice);
-        let licence = licence_state(evs, &stage_text, &rules);
+        let licence = licence_state(evs, stage, &rules);
         if v.str(&format!("{base}.regime")) == Some("psa") {
             for (own, shared) in [
                 ("cost-recovery-limit", "fiscal.psa-cost-recovery-limit"),
@@ -631,19 +634,6 @@ fn input_correlations(
         }
     }
     out
-}
-
-fn parse_stage(s: &str) -> Stage {
-    match s {
-        "identified" => Stage::Identified,
-        "explored" => Stage::Explored,
-        "tender" => Stage::Tender,
-        "licensed" => Stage::Licensed,
-        "idle" => Stage::Ready,
-        "construction" => Stage::Construction,
-        "producing" => Stage::Producing,
-        _ => Stage::Closed,
-    }
 }
 
 /// Checks that a quantity written with a unit uses the product's unit.

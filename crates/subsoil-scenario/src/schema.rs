@@ -2,6 +2,8 @@
 //! and meaning. The validator walks files against it and `subsoil reference` prints it as
 //! `docs/scenario-reference.md`, so the documentation cannot drift from what the loader accepts.
 
+use subsoil_core::Stage;
+
 /// One field of a table.
 #[derive(Debug)]
 pub struct Field {
@@ -707,25 +709,25 @@ const STAGE: &[Field] = &[
 
 const STAGES: &[Field] = &[
     Field {
-        key: "identified",
+        key: Stage::Identified.name(),
         ty: Ty::Table(STAGE),
         req: Req::Required,
         doc: "Exploration of an identified occurrence.",
     },
     Field {
-        key: "explored",
+        key: Stage::Explored.name(),
         ty: Ty::Table(STAGE),
         req: Req::Required,
         doc: "Licensing of an explored, unlicensed deposit by auction.",
     },
     Field {
-        key: "tender",
+        key: Stage::Tender.name(),
         ty: Ty::Table(STAGE),
         req: Req::Required,
         doc: "A licence or PSA tender under way.",
     },
     Field {
-        key: "licensed",
+        key: Stage::Licensed.name(),
         ty: Ty::Table(STAGE),
         req: Req::Required,
         doc: "Feasibility, permits and financing before an investment decision.",
@@ -1099,16 +1101,7 @@ const PROJECT: &[Field] = &[
     Field { key: "name", ty: Ty::Str, req: Req::Optional, doc: "Display name." },
     Field {
         key: "stage",
-        ty: Ty::Enum(&[
-            "identified",
-            "explored",
-            "tender",
-            "licensed",
-            "idle",
-            "construction",
-            "producing",
-            "closed",
-        ]),
+        ty: Ty::Enum(&Stage::NAMES),
         req: Req::Optional,
         doc: "Stage at the start; defaults to the deposit's stage. `idle`: a licensed operation that has stopped and restarts (after `construction-years`) when the decision rule finds it worth it; it needs no feasibility stage.",
     },

@@ -92,7 +92,7 @@ pub fn listing<'a>(s: &'a Scenario, args: &DataArgs) -> Result<Deposits<'a>, Str
                 location_kind: &d.location_kind,
                 lat: d.lat,
                 lon: d.lon,
-                stage: &d.stage,
+                stage: d.stage.name(),
                 control: d.control.name(),
                 control_as_of: &d.control_as_of,
                 licence_holder: &d.licence_holder,

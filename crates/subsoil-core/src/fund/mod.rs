@@ -15,11 +15,18 @@
 //! - The fund's share of a project is its share of the capital paid in so far.
 //! - Capital accounts are credited with cash, credits without cash, and the host's contributions; they are
 //!   not reduced by distributions. Pro-rata tiers split by them.
+//!
+//! `phase.rs`: the fund's year on a path and its ledger booking; `value.rs`: its value at the horizon.
 
 use crate::deal::{Base, Deal, Tier, Which};
-use crate::model::Year;
-use crate::outcome::{Receipts, Stream};
 use crate::param::Randomness;
+use crate::receipts::{Receipts, Stream};
+use crate::year::Year;
+
+mod phase;
+mod value;
+
+pub use value::fund_value;
 
 /// Most parties a deal may have (lowering enforces it).
 pub const MAX_PARTIES: usize = 4;
@@ -69,6 +76,15 @@ pub struct FundYear {
     pub cash: f64,
 }
 
+/// What a return-capital tier still owes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Owed {
+    /// Principal.
+    principal: f64,
+    /// Interest.
+    interest: f64,
+}
+
 /// The fund's state on a path.
 #[derive(Clone, Debug, Default)]
 pub struct FundPath {
@@ -76,8 +92,8 @@ pub struct FundPath {
     pub cash: f64,
     /// Capital accounts by party (nominal, cumulative).
     pub capital: [f64; MAX_PARTIES],
-    /// Per return-capital tier: principal still owed and interest still owed.
-    owed: Vec<(f64, f64)>,
+    /// What each return-capital tier still owes (zero for other tiers).
+    owed: Vec<Owed>,
     /// Per tier: cumulative paid.
     tier_paid: Vec<f64>,
     /// Per contribution rule: cumulative paid in.
@@ -94,7 +110,7 @@ impl FundPath {
         self.cash = 0.0;
         self.capital = [0.0; MAX_PARTIES];
         self.owed.clear();
-        self.owed.resize(deal.tiers.len(), (0.0, 0.0));
+        self.owed.resize(deal.tiers.len(), Owed::default());
         self.tier_paid.clear();
         self.tier_paid.resize(deal.tiers.len(), 0.0);
         self.rule_paid.clear();
@@ -133,8 +149,8 @@ impl FundPath {
                 } else {
                     amount * h * years_of_interest as f64
                 };
-                self.owed[k].0 += amount;
-                self.owed[k].1 += interest;
+                self.owed[k].principal += amount;
+                self.owed[k].interest += interest;
             }
         }
     }
@@ -157,8 +173,8 @@ impl FundPath {
             for (k, tier) in deal.tiers.iter().enumerate() {
                 if let Tier::ReturnCapital { hurdle, compound, .. } = *tier {
                     let h = hurdle.at(r);
-                    let (principal, interest) = self.owed[k];
-                    self.owed[k].1 +=
+                    let Owed { principal, interest } = self.owed[k];
+                    self.owed[k].interest +=
                         if compound { h * (principal + interest) } else { h * principal };
                 }
             }
@@ -257,10 +273,13 @@ impl FundPath {
             };
             match *tier {
                 Tier::ReturnCapital { party, cap, .. } => {
-                    let (principal, interest) = self.owed[k];
+                    let Owed { principal, interest } = self.owed[k];
                     let pay = left.min(principal + interest).min(cap_left(cap, self.tier_paid[k]));
                     let to_interest = pay.min(interest);
-                    self.owed[k] = (principal - (pay - to_interest), interest - to_interest);
+                    self.owed[k] = Owed {
+                        principal: principal - (pay - to_interest),
+                        interest: interest - to_interest,
+                    };
                     self.tier_paid[k] += pay;
                     out.payouts[party] += pay;
                     left -= pay;

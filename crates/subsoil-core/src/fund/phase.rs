@@ -1,0 +1,61 @@
+//! The fund's year on a path, with its ledger booking.
+
+use super::{FundPath, FundYear};
+use crate::deal::Deal;
+use crate::ledger::{Account, Ledger, Purpose};
+use crate::param::Randomness;
+use crate::receipts::Receipts;
+use crate::stages::ProjectYear;
+use crate::year::{PathYear, Year};
+
+impl FundPath {
+    /// The fund's year: contributions from the year's `receipts` and `infrastructure` revenue (both
+    /// reaching the budget), scheduled cash and credits; the fund's part of each project's free cash
+    /// flow; from the lock-up year on, the waterfall above the real `reserve`. Books the transfers when
+    /// there is a ledger.
+    #[allow(clippy::too_many_arguments)]
+    pub fn year<R: Randomness>(
+        &mut self,
+        deal: &Deal,
+        r: &R,
+        y: PathYear,
+        reserve: f64,
+        receipts: &Receipts,
+        infrastructure: f64,
+        projects: &[ProjectYear],
+        mut ledger: Option<&mut Ledger>,
+    ) -> FundYear {
+        let year = y.year;
+        let mut fy = FundYear::default();
+        self.pay_in(deal, r, year, y.t == 0, receipts, infrastructure, &mut fy);
+        for (i, py) in projects.iter().enumerate() {
+            let fund_part = self.project_flow(i, py.fcf, &mut fy);
+            if let Some(l) = ledger.as_deref_mut() {
+                let (p, f) = (Account::Project(i), Account::Fund);
+                let purpose =
+                    if py.fcf < 0.0 { Purpose::CapitalCall } else { Purpose::Distribution };
+                l.pay(year, p, f, purpose, fund_part);
+                l.pay(year, p, Account::Investors, purpose, py.fcf - fund_part);
+            }
+        }
+        if deal.lock_up_until.is_none_or(|lock| year >= lock) {
+            self.distribute(deal, r, reserve * y.index, &mut fy);
+        }
+        fy.cash = self.cash;
+        if let Some(l) = ledger {
+            book_fund(l, deal, year, &fy);
+        }
+        fy
+    }
+}
+
+/// Books the fund's year: contributions and cash in, payouts out (credits without cash are not transfers).
+fn book_fund(l: &mut Ledger, deal: &Deal, year: Year, fy: &FundYear) {
+    let treasury =
+        |p: usize| if deal.parties[p].host { Account::Budget } else { Account::Party(p) };
+    l.pay(year, Account::Budget, Account::Fund, Purpose::Contribution, fy.contributions);
+    for p in 0..deal.parties.len() {
+        l.pay(year, treasury(p), Account::Fund, Purpose::CashIn, fy.cash_in[p]);
+        l.pay(year, Account::Fund, treasury(p), Purpose::Payout, fy.payouts[p]);
+    }
+}

@@ -1,0 +1,178 @@
+//! The year's operations: construction, production and closure of every project, war damage, the
+//! economy outside the projects; what each project-year adds to the outcome and the ledger.
+
+use crate::ledger::{Account, Ledger, Purpose};
+use crate::model::{Model, Stage};
+use crate::outcome::{PathOutcome, ProjectOutcome, Stream};
+use crate::param::{Randomness, happens};
+use crate::prices::Market;
+use crate::project::{Flows, Phase};
+use crate::stages::PathProjects;
+use crate::streams::K_DAMAGE;
+use crate::terms::PathTerms;
+use crate::year::PathYear;
+
+/// The year's construction, production and closure of every project; war damage halts an
+/// operation for the year. Records each project's flows (discounted to the start by `discount`) and
+/// its free cash flow for the fund; adds the output of projects built on the path to the
+/// markets' new supply.
+#[allow(clippy::too_many_arguments)]
+pub fn operations_year<R: Randomness>(
+    model: &Model,
+    r: &R,
+    terms: &PathTerms,
+    y: PathYear,
+    discount: f64,
+    market: &mut Market,
+    projects: &mut PathProjects,
+    out: &mut PathOutcome,
+) {
+    let PathProjects { states: projects, years, .. } = projects;
+    let PathYear { t, year, index, at_war } = y;
+    let (tax, damage, leak) = (terms.tax, terms.damage, terms.leakage.receipts);
+    let mut producing = 0u32;
+    market.new_supply.fill(0.0);
+    for (i, p) in model.projects.iter().enumerate() {
+        let works_here = years[i].accessible;
+        let st = &mut projects[i];
+        let producing_phase = matches!(st.ops.phase, Phase::Producing { .. });
+        let mut repair = 0.0;
+        let mut works = works_here;
+        if at_war && works_here && producing_phase {
+            let exposed = model.oblasts[model.deposits[p.deposit].primary_oblast].exposed;
+            let hazard = if exposed { damage.exposed } else { damage.other };
+            if happens(r.uniform(p.event_stream, K_DAMAGE + t), hazard) {
+                works = false;
+                repair = damage.repair * st.actual.capex * index;
+                out.projects[i].strikes += 1;
+            }
+        }
+        let prices = &market.price_nominal;
+        let mut f = st.ops.year(&st.actual, |k| prices[k], index, tax, works);
+        if repair > 0.0 {
+            f.sustaining += repair;
+            st.ops.tax.depreciate(repair, tax.depreciation_years);
+        }
+        f.licence_fee = years[i].fee;
+        st.stage = match st.ops.phase {
+            Phase::Idle => st.stage,
+            Phase::Building(_) => Stage::Construction,
+            Phase::Producing { .. } | Phase::Closing => Stage::Producing,
+            Phase::Done => Stage::Closed,
+        };
+        if f.revenue > 0.0 {
+            producing += 1;
+            let po = &mut out.projects[i];
+            if po.first_production.is_none() {
+                po.first_production = Some(year);
+            }
+            if st.built_in_path {
+                for (pp, q) in st.actual.products().iter().zip(&f.quantity) {
+                    market.new_supply[pp.product] += q;
+                }
+            }
+        }
+        let (new, excess) = (st.new, st.capex_excess);
+        years[i].fcf = f.fcf();
+        if let Some(l) = out.ledger.as_mut() {
+            book_project(l, year, i, &f, leak, excess, !model.deal.active());
+        }
+        record(out, i, t, &f, new, index, discount, leak, excess);
+    }
+    out.years[t as usize].producing = producing;
+}
+
+/// The year's economy outside the projects: the state's infrastructure revenue (less leakage) and GDP.
+pub fn economy_year(model: &Model, terms: &PathTerms, y: PathYear, out: &mut PathOutcome) {
+    let (e, leak) = (terms.economy, terms.leakage.receipts);
+    let since_base = y.year - model.time.base_year;
+    let infra = e.infrastructure * (1.0 + e.infrastructure_growth).powi(since_base) * y.index;
+    let yo = &mut out.years[y.t as usize];
+    yo.at_war = y.at_war;
+    yo.index = y.index;
+    yo.infrastructure_nominal = infra * (1.0 - leak);
+    yo.gdp_nominal = e.gdp * (1.0 + e.gdp_growth).powi(since_base) * y.index;
+    yo.leakage_receipts += infra * leak;
+    if let Some(l) = out.ledger.as_mut() {
+        l.pay(y.year, Account::Buyers, Account::Budget, Purpose::Infrastructure, infra);
+        l.pay(y.year, Account::Budget, Account::Leakage, Purpose::Leakage, infra * leak);
+    }
+}
+
+/// Books a project-year in the ledger: sales, costs (capex beyond ordinary overruns to leakage), the
+/// state's take (and its leakage), and, without a fund, the free cash flow to or from private investors.
+fn book_project(
+    l: &mut Ledger,
+    year: i32,
+    i: usize,
+    f: &Flows,
+    leak: f64,
+    excess_share: f64,
+    owners: bool,
+) {
+    let p = Account::Project(i);
+    let lost_capex = f.capex * excess_share;
+    l.pay(year, Account::Buyers, p, Purpose::Sales, f.revenue);
+    l.pay(
+        year,
+        p,
+        Account::Suppliers,
+        Purpose::Costs,
+        f.opex + f.capex - lost_capex + f.sustaining + f.closure,
+    );
+    l.pay(year, p, Account::Leakage, Purpose::Leakage, lost_capex);
+    let take = f.state_take();
+    l.pay(year, p, Account::Budget, Purpose::StateTake, take);
+    l.pay(year, Account::Budget, Account::Leakage, Purpose::Leakage, take * leak);
+    if owners {
+        let purpose = if f.fcf() < 0.0 { Purpose::CapitalCall } else { Purpose::Distribution };
+        l.pay(year, p, Account::Investors, purpose, f.fcf());
+    }
+}
+
+/// Adds a project-year's flows to the outcome. The state's receipts are net of leakage.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    out: &mut PathOutcome,
+    i: usize,
+    t: u32,
+    f: &Flows,
+    new: bool,
+    index: f64,
+    discount: f64,
+    leak: f64,
+    capex_excess_share: f64,
+) {
+    let real = 1.0 / index;
+    let kept = 1.0 - leak;
+    let po: &mut ProjectOutcome = &mut out.projects[i];
+    let fcf = f.fcf();
+    po.npv_real += fcf * real * discount;
+    po.capex_nominal += f.capex;
+    po.capex_real += f.capex * real;
+    po.revenue_real += f.revenue * real;
+    po.royalty_real += f.royalty * real;
+    let take = f.state_take() * real * kept;
+    if new {
+        po.receipts_new_real += take;
+    } else {
+        po.receipts_existing_real += take;
+    }
+    if let Some(trace) = out.trace.as_mut() {
+        trace[i * out.horizon + t as usize] = *f;
+    }
+    if let Some(trace) = out.trace_new.as_mut() {
+        trace[i * out.horizon + t as usize] = new;
+    }
+    out.fcf_real[i * out.horizon + t as usize] = fcf * real;
+    let y = &mut out.years[t as usize];
+    let rc = &mut y.receipts;
+    rc.add(Stream::Royalty, new, f.royalty * kept);
+    rc.add(Stream::PsaStateShare, new, f.state_share * kept);
+    rc.add(Stream::LicenceFee, new, f.licence_fee * kept);
+    rc.add(Stream::CorporateTax, new, f.cit * kept);
+    y.leakage_receipts += f.state_take() * leak;
+    y.leakage_capex += f.capex * capex_excess_share;
+    y.capex_nominal += f.capex;
+    y.revenue_nominal += f.revenue;
+}

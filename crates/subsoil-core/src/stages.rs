@@ -1,0 +1,330 @@
+//! A project's state on a path and the stage machine before its investment decision: time in a stage
+//! passes only where work is possible, licensing is slower during war, and a project may be abandoned at
+//! the end of each stage.
+
+use crate::conflict::ConflictPath;
+use crate::model::{Control, Date, DecisionRule, Model, Profile, Project, Regime, Stage};
+use crate::param::{Randomness, happens};
+use crate::project::{MAX_PRODUCTS, Ops, Phase, Plan, PlanProduct, PsaTerms, Shape};
+use crate::streams;
+use crate::year::PathYear;
+
+/// A project's state on a path.
+#[derive(Clone, Copy, Debug)]
+pub struct ProjectState {
+    /// Current stage.
+    pub stage: Stage,
+    /// Years left in a pre-decision stage (at peacetime speed).
+    pub stage_left: f64,
+    /// Whether it holds a licence.
+    pub licensed: bool,
+    /// Whether its receipts count as new.
+    pub new: bool,
+    /// Whether it was abandoned at the end of a stage.
+    pub abandoned: bool,
+    /// Whether it has been ready for a decision on the path.
+    pub reached_ready: bool,
+    /// Year index it became ready.
+    pub ready_since: u32,
+    /// Whether the investment decision was taken on the path.
+    pub built_in_path: bool,
+    /// Physical phase and tax books.
+    pub ops: Ops,
+    /// The figures as they turn out on the path.
+    pub actual: Plan,
+    /// The figures an investor decides on.
+    pub planned: Plan,
+    /// Capex beyond ordinary overruns (leakage), as a share of the actual capex.
+    pub capex_excess: f64,
+    /// The last valuation that found the project not worth building.
+    pub last_no: Option<NotWorthBuilding>,
+}
+
+/// A valuation that found a project not worth building: the real rate and the observed log prices of its
+/// products (in plan order) then.
+#[derive(Clone, Copy, Debug)]
+pub struct NotWorthBuilding {
+    /// The real hurdle of the valuation.
+    pub rate: f64,
+    /// Observed log prices of the plan's products.
+    pub observed: [f64; MAX_PRODUCTS],
+}
+
+/// What a project's year holds for the phases after the stages: whether work is possible, the licence
+/// fee due, and (after operations) its free cash flow, nominal.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProjectYear {
+    /// Whether work is possible at the project's deposit this year.
+    pub accessible: bool,
+    /// Licence fee due for a licence awarded this year.
+    pub fee: f64,
+    /// The year's free cash flow to its owners.
+    pub fcf: f64,
+}
+
+/// The projects of a path: each one's state, each one's current year as the phases pass it on, and the
+/// year's candidates for an investment decision.
+#[derive(Clone, Debug, Default)]
+pub struct PathProjects {
+    /// By project, in model order.
+    pub states: Vec<ProjectState>,
+    /// By project, in model order.
+    pub years: Vec<ProjectYear>,
+    /// Projects ready for a decision this year and workable, in the order decisions are taken.
+    pub candidates: Vec<Candidate>,
+}
+
+impl PathProjects {
+    /// Room for `n` projects.
+    pub fn new(n: usize) -> PathProjects {
+        PathProjects {
+            states: Vec::with_capacity(n),
+            years: vec![ProjectYear::default(); n],
+            candidates: Vec::with_capacity(n),
+        }
+    }
+
+    /// Every project at the start of a path; `capex_excess` is the path's capex lost beyond ordinary
+    /// overruns, as a fraction of capex.
+    pub fn start<R: Randomness>(&mut self, model: &Model, r: &R, capex_excess: f64) {
+        self.states.clear();
+        for p in &model.projects {
+            self.states.push(ProjectState::start(model, p, r, capex_excess));
+        }
+        self.years.clear();
+        self.years.resize(model.projects.len(), ProjectYear::default());
+        self.candidates.clear();
+    }
+}
+
+/// A project ready for a decision this year.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate {
+    /// Year index it became ready.
+    pub ready_since: u32,
+    /// Sort key after `ready_since` (minus NPV per dollar of capex when the order matters).
+    pub key: f64,
+    /// Project index.
+    pub project: usize,
+}
+
+/// The path's terms of the stages before a decision.
+#[derive(Clone, Copy, Debug)]
+pub struct StageTerms {
+    /// Licensing (explored and tender stages) is this many times slower during war (≥ 1).
+    pub slowdown: f64,
+    /// Probability of abandonment at the end of each pre-decision stage.
+    pub abandon: [f64; 4],
+    /// Default licence fee (real).
+    pub licence_fee: f64,
+}
+
+impl StageTerms {
+    /// The path's draws of the stage terms.
+    pub fn draw<R: Randomness>(model: &Model, r: &R) -> StageTerms {
+        StageTerms {
+            slowdown: model.stages.war_licensing_slowdown.at(r).max(1.0),
+            abandon: std::array::from_fn(|i| model.stages.abandon[i].at(r)),
+            licence_fee: model.fiscal.licence_fee.at(r),
+        }
+    }
+}
+
+/// Whether work is possible at a deposit under this control.
+pub fn accessible(control: Control, at_war: bool) -> bool {
+    match control {
+        Control::Ukraine => true,
+        Control::Frontline => !at_war,
+        Control::Occupied => false,
+    }
+}
+
+impl ProjectState {
+    /// A project's state at the start of a path; `capex_excess` is the path's capex lost beyond ordinary
+    /// overruns, as a fraction of capex.
+    pub fn start<R: Randomness>(
+        model: &Model,
+        p: &Project,
+        r: &R,
+        capex_excess: f64,
+    ) -> ProjectState {
+        let mut actual = realise_plan(model, p, r, true);
+        actual.capex *= 1.0 + capex_excess;
+        let planned = realise_plan(model, p, r, false);
+        let mut stage = p.stage;
+        if p.licensed && matches!(stage, Stage::Explored | Stage::Tender) {
+            stage = Stage::Licensed;
+        }
+        let mut ops = Ops::idle();
+        match stage {
+            Stage::Construction => ops.start_building(&actual),
+            Stage::Producing => {
+                let age = match actual.shape {
+                    Shape::Ramp { years, .. } => years,
+                    Shape::Decline { .. } => 0,
+                };
+                ops.phase = Phase::Producing { age, left: actual.life };
+            }
+            Stage::Closed => ops.phase = Phase::Done,
+            _ => {}
+        }
+        let stage_left = stage.pre_decision_index().map_or(0.0, |s| p.stage_durations[s].at(r));
+        ProjectState {
+            stage,
+            stage_left,
+            licensed: p.licensed,
+            new: p.licence_new,
+            abandoned: false,
+            reached_ready: false,
+            ready_since: 0,
+            built_in_path: false,
+            ops,
+            actual,
+            planned,
+            capex_excess: capex_excess / (1.0 + capex_excess),
+            last_no: None,
+        }
+    }
+
+    /// Moves the project through the stages before its investment decision in year index `t` and returns
+    /// whether a licence was awarded. Time in a stage passes only where work is possible; licensing
+    /// (explored and tender stages) is slower during war. At the end of each stage the project may be
+    /// abandoned. Several short stages may end in one year. A stage of `d` years that starts at the
+    /// beginning of year `t` ends at `t + d`, and the next one starts in the year that contains that
+    /// moment: a stage of one year delays what follows by one year, one of 1.5 years by one (the next stage
+    /// starts half-way through it).
+    pub fn advance_stages<R: Randomness>(
+        &mut self,
+        p: &Project,
+        r: &R,
+        t: u32,
+        accessible: bool,
+        at_war: bool,
+        terms: &StageTerms,
+    ) -> bool {
+        let mut awarded = false;
+        if !accessible || self.abandoned {
+            return false;
+        }
+        let mut budget = 1.0f64;
+        while let Some(s) = self.stage.pre_decision_index() {
+            let speed = if at_war && matches!(self.stage, Stage::Explored | Stage::Tender) {
+                1.0 / terms.slowdown
+            } else {
+                1.0
+            };
+            // The stage ends `need` into the year; it ends in this year only if that is before the year's
+            // end (a stage ending exactly at the end of the year ends in the next one).
+            let need = self.stage_left.max(0.0) / speed;
+            if need >= budget {
+                self.stage_left -= budget * speed;
+                break;
+            }
+            budget -= need;
+            if happens(r.uniform(p.event_stream, streams::abandon(s, t)), terms.abandon[s]) {
+                self.abandoned = true;
+                self.stage = Stage::Closed;
+                break;
+            }
+            self.stage = match self.stage {
+                Stage::Identified if self.licensed => Stage::Licensed,
+                Stage::Identified => Stage::Explored,
+                Stage::Explored | Stage::Tender => {
+                    self.licensed = true;
+                    awarded = true;
+                    Stage::Licensed
+                }
+                _ => Stage::Ready,
+            };
+            self.stage_left =
+                self.stage.pre_decision_index().map_or(0.0, |n| p.stage_durations[n].at(r));
+        }
+        awarded
+    }
+}
+
+/// The year's stages before the investment decision. Each project's stages advance where work is
+/// possible (its [`ProjectYear`] records whether); a licence awarded this year is new if on or after the
+/// deal's effective date (awards are dated mid-year), and its holder pays the fee. Projects ready for a
+/// decision and workable become the year's candidates (with a sort key left at 0).
+pub fn stages_year<R: Randomness>(
+    model: &Model,
+    r: &R,
+    terms: &StageTerms,
+    y: PathYear,
+    conflict: &ConflictPath,
+    projects: &mut PathProjects,
+) {
+    let PathProjects { states, years, candidates } = projects;
+    let PathYear { t, year, index, at_war } = y;
+    candidates.clear();
+    for (i, p) in model.projects.iter().enumerate() {
+        let accessible = accessible(conflict.control(p.deposit, t), at_war);
+        years[i] = ProjectYear { accessible, fee: 0.0, fcf: 0.0 };
+        let st = &mut states[i];
+        if st.advance_stages(p, r, t, accessible, at_war, terms) {
+            st.new = Date::new(year, 7, 1) >= model.newness.effective;
+            years[i].fee = p.licence_fee.map_or(terms.licence_fee, |f| f.at(r)) * index;
+        }
+        if st.stage == Stage::Ready {
+            if !st.reached_ready {
+                st.reached_ready = true;
+                st.ready_since = t;
+            }
+            if accessible && p.decision != DecisionRule::Never {
+                candidates.push(Candidate { ready_since: st.ready_since, key: 0.0, project: i });
+            }
+        }
+    }
+}
+
+/// The project's figures on this path: `actual` applies the path's overrun, opex, output and schedule
+/// draws; otherwise the plan an investor decides on.
+fn realise_plan<R: Randomness>(model: &Model, p: &Project, r: &R, actual: bool) -> Plan {
+    let (overrun, opex_mult, output, slip) = if actual {
+        (
+            p.capex_overrun.at(r),
+            p.opex_multiplier.at(r),
+            p.production_factor.at(r),
+            p.schedule_slip.at(r).max(0.0),
+        )
+    } else {
+        (1.0, 1.0, 1.0, 0.0)
+    };
+    let planned_build = p.construction_years.at(r).round().max(0.0);
+    let build_years =
+        if planned_build > 0.0 { (planned_build * (1.0 + slip)).round() } else { 0.0 };
+    let life = p.life_years.at(r).max(0.0);
+    let mut plan = Plan {
+        build_years: build_years as u32,
+        life: life.ceil() as u32,
+        last_year_share: if life > life.floor() { life - life.floor() } else { 1.0 },
+        capex: p.capex.at(r) * overrun,
+        sustaining: p.sustaining_capex.at(r),
+        closure: p.closure_cost.at(r),
+        n: p.products.len().min(MAX_PRODUCTS),
+        products: [PlanProduct::default(); MAX_PRODUCTS],
+        shape: match p.profile {
+            Profile::RampPlateau { ramp_years, ramp_start } => {
+                Shape::Ramp { years: ramp_years, start: ramp_start.at(r) }
+            }
+            Profile::Decline { rate } => Shape::Decline { rate: rate.at(r) },
+        },
+        psa: match p.regime {
+            Regime::Royalty => None,
+            Regime::Psa { cost_recovery_limit, state_share } => Some(PsaTerms {
+                cost_recovery_limit: cost_recovery_limit.at(r),
+                state_share: state_share.at(r),
+            }),
+        },
+    };
+    for (pl, pp) in plan.products.iter_mut().zip(p.products.iter().take(MAX_PRODUCTS)) {
+        *pl = PlanProduct {
+            product: pp.product,
+            capacity: pp.capacity.at(r) * output,
+            opex: pp.opex.at(r) * opex_mult,
+            royalty: pp.royalty_rate.unwrap_or(model.products[pp.product].royalty_rate).at(r),
+        };
+    }
+    plan
+}
