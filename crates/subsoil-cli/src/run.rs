@@ -144,6 +144,8 @@ pub struct Manifest {
     pub sets: Vec<String>,
     /// `deterministic` or `monte-carlo`.
     pub mode: &'static str,
+    /// What the projects' NPVs count after the horizon (`time.terminal-value`).
+    pub terminal_value: &'static str,
 }
 
 impl Manifest {
@@ -156,6 +158,7 @@ impl Manifest {
             layers: s.layers.clone(),
             sets: sets.to_vec(),
             mode,
+            terminal_value: s.model.time.terminal_value.name(),
         }
     }
 }

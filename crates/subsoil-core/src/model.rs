@@ -105,6 +105,43 @@ pub struct Time {
     pub horizon: u32,
     /// Year whose dollars real amounts are expressed in.
     pub base_year: Year,
+    /// Whether the projects' NPVs count their free cash flow after the horizon.
+    pub terminal_value: TerminalValue,
+}
+
+/// What a project's NPV counts after the horizon.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TerminalValue {
+    /// Nothing: flows after the horizon are left out.
+    #[default]
+    None,
+    /// The project's remaining free cash flow on the prices expected in the last year, discounted at the
+    /// valuation rate (as the fund's stakes are valued).
+    ExpectedFlows,
+}
+
+impl TerminalValue {
+    /// Every choice, as scenario files write them.
+    pub const NAMES: [&'static str; 2] = ["none", "expected-flows"];
+
+    /// Name as written.
+    pub const fn name(self) -> &'static str {
+        match self {
+            TerminalValue::None => "none",
+            TerminalValue::ExpectedFlows => "expected-flows",
+        }
+    }
+}
+
+impl std::str::FromStr for TerminalValue {
+    type Err = String;
+    fn from_str(s: &str) -> Result<TerminalValue, String> {
+        match s {
+            "none" => Ok(TerminalValue::None),
+            "expected-flows" => Ok(TerminalValue::ExpectedFlows),
+            _ => Err(format!("expected one of {}", TerminalValue::NAMES.join(", "))),
+        }
+    }
 }
 
 impl Time {

@@ -95,6 +95,12 @@ pub struct ProjectOutcome {
     pub strikes: u32,
     /// Share of the equity the fund offered to take at the decision (0 if none).
     pub fund_share: f64,
+    /// Whether the project still builds or produces after the horizon (its flows then are left out
+    /// unless the scenario's terminal value counts them).
+    pub runs_past_horizon: bool,
+    /// The terminal value included in `npv_real` (0 unless the scenario asks for one), real, to the start
+    /// year.
+    pub terminal_value_real: f64,
 }
 
 impl ProjectOutcome {
@@ -114,6 +120,8 @@ impl ProjectOutcome {
             occupied: false,
             strikes: 0,
             fund_share: 0.0,
+            runs_past_horizon: false,
+            terminal_value_real: 0.0,
         }
     }
 }

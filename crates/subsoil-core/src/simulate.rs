@@ -10,14 +10,17 @@
 use crate::conflict::ConflictPath;
 use crate::decisions::{Valuer, decisions_year};
 use crate::fund::{FundPath, fund_value};
-use crate::model::{Control, Model, Stage};
+use crate::model::{Control, Model, Stage, TerminalValue};
 use crate::operations::{economy_year, operations_year};
 use crate::outcome::{DealOutcome, PathOutcome, ProjectStatus};
 use crate::param::Randomness;
 use crate::prices::Market;
+use crate::project::Phase;
+use crate::stages::accessible;
 use crate::stages::{PathProjects, ProjectYear, stages_year};
 use crate::terms::PathTerms;
 use crate::valuation::Expectations;
+use crate::valuation::{project_value_from, span};
 use crate::year::PathYear;
 
 /// Scratch space reused across paths.
@@ -174,6 +177,7 @@ fn end_path<R: Randomness>(
         out.deal = DealOutcome::of_path(model, r, out, terms.valuation);
     }
     let last = model.time.horizon - 1;
+    terminal_values(model, terms, ws, out);
     for (i, st) in ws.projects.states.iter().enumerate() {
         let po = &mut out.projects[i];
         let occupied_end =
@@ -193,5 +197,47 @@ fn end_path<R: Randomness>(
         } else {
             ProjectStatus::PreDecision
         };
+    }
+}
+
+/// Marks the projects that still build, produce or close after the horizon and, when the scenario asks
+/// for it, adds to each one's NPV its remaining free cash flow on the prices expected in the last year,
+/// discounted at the valuation rate to the start year. A project whose site cannot be worked in the last
+/// year is valued at nothing.
+fn terminal_values(model: &Model, terms: &PathTerms, ws: &mut Workspace, out: &mut PathOutcome) {
+    let h = model.time.horizon;
+    let last = h - 1;
+    let count = model.time.terminal_value == TerminalValue::ExpectedFlows;
+    if count {
+        ws.expect.reset(model.products.len());
+    }
+    let rate = terms.nominal(terms.valuation);
+    let index_next = ws.index[h as usize];
+    let discount = (1.0 + terms.valuation).powi(-(h as i32));
+    let at_war = ws.conflict.at_war[last as usize];
+    for (i, st) in ws.projects.states.iter().enumerate() {
+        if matches!(st.ops.phase, Phase::Idle | Phase::Done) {
+            continue;
+        }
+        out.projects[i].runs_past_horizon = true;
+        let works = accessible(ws.conflict.control(model.projects[i].deposit, last), at_war);
+        if !count || !works {
+            continue;
+        }
+        ws.expect.fill(&ws.market, &st.actual, span(&st.actual) + 1);
+        let mut ops = st.ops;
+        let pv = project_value_from(
+            &mut ops,
+            &st.actual,
+            &ws.expect,
+            1,
+            index_next,
+            terms.tax,
+            terms.inflation,
+            rate,
+        );
+        let real = pv / index_next * discount;
+        out.projects[i].terminal_value_real = real;
+        out.projects[i].npv_real += real;
     }
 }

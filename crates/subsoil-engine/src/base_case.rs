@@ -36,6 +36,10 @@ pub struct ProjectRow {
     pub receipts_new: f64,
     /// Payments to the state counted as existing receipts.
     pub receipts_existing: f64,
+    /// Whether the project still builds, produces or closes after the horizon.
+    pub runs_past_horizon: bool,
+    /// Value after the horizon included in `npv` (0 unless the scenario's `time.terminal-value` asks).
+    pub terminal_value: f64,
 }
 
 /// Totals over all projects (real base-year dollars).
@@ -154,11 +158,21 @@ impl BaseCase {
             ]);
             named.extend(d.payouts.iter().map(|(p, x)| (format!("payouts to {p}"), *x)));
         }
-        named
+        let mut out: Vec<String> = named
             .into_iter()
             .filter(|(_, x)| !x.is_finite())
             .map(|(what, _)| format!("{what} is not finite in the base case"))
-            .collect()
+            .collect();
+        let past = self.projects.iter().filter(|p| p.runs_past_horizon).count();
+        let counted = self.projects.iter().any(|p| p.terminal_value != 0.0);
+        if past > 0 && !counted {
+            out.push(format!(
+                "{past} of {} projects still run after the horizon; their flows after it are left out \
+                 (time.terminal-value = \"expected-flows\" counts them in the NPVs)",
+                self.projects.len()
+            ));
+        }
+        out
     }
 }
 
@@ -204,6 +218,8 @@ pub fn base_case(s: &Scenario) -> (BaseCase, PathOutcome) {
                 royalty: o.royalty_real,
                 receipts_new: o.receipts_new_real,
                 receipts_existing: o.receipts_existing_real,
+                runs_past_horizon: o.runs_past_horizon,
+                terminal_value: o.terminal_value_real,
             }
         })
         .collect();

@@ -153,3 +153,26 @@ fn a_stake_is_worth_at_least_nothing() {
     assert!(out.fund_value_real >= 0.0, "fund value {}", out.fund_value_real);
     close(out.fund_value_real, cash, "fund value = its cash");
 }
+
+#[test]
+fn flows_after_the_horizon_are_flagged_and_can_be_counted() {
+    // Horizon 2026-2028; the zero-year build produces 2026-2030. By default the NPV stops at the horizon:
+    // -300m + 3 × 100m = 0, and the project is flagged as running past it, with a warning.
+    let s = load("one-mine.toml", &["time.horizon-years=3"]);
+    let (bc, out) = base_case(&s);
+    assert!(out.projects[0].runs_past_horizon);
+    close(out.projects[0].npv_real, 0.0, "NPV within the horizon");
+    assert!(
+        bc.warnings().iter().any(|w| w.contains("1 of 1 projects still run after the horizon"))
+    );
+    // With the expected flows counted: 2029 and 2030 at 100m each, at 0% = 200m more.
+    let s =
+        load("one-mine.toml", &["time.horizon-years=3", "time.terminal-value=\"expected-flows\""]);
+    let (bc, out) = base_case(&s);
+    close(out.projects[0].terminal_value_real, 200e6, "terminal value");
+    close(out.projects[0].npv_real, 200e6, "NPV with the terminal value");
+    assert!(bc.warnings().is_empty(), "{:?}", bc.warnings());
+    // A project that ends within the horizon is not flagged.
+    let out = run("one-mine.toml", &[]);
+    assert!(!out.projects[0].runs_past_horizon);
+}

@@ -35,7 +35,9 @@ fn extreme_accepted_inputs_give_finite_outputs_on_every_path() {
     }
     assert!(r.warnings().is_empty(), "{:?}", r.warnings());
     let (bc, _) = base_case(&s);
-    assert!(bc.warnings().is_empty(), "{:?}", bc.warnings());
+    let nonfinite: Vec<String> =
+        bc.warnings().into_iter().filter(|w| w.contains("not finite")).collect();
+    assert!(nonfinite.is_empty(), "{nonfinite:?}");
 }
 
 #[test]
@@ -53,7 +55,9 @@ fn outputs_that_are_not_finite_are_named_in_the_warnings() {
     );
     let (mut bc, _) = base_case(&s);
     bc.totals.npv = f64::NAN;
-    assert_eq!(bc.warnings(), vec!["total NPV is not finite in the base case".to_string()]);
+    let nonfinite: Vec<String> =
+        bc.warnings().into_iter().filter(|w| w.contains("not finite")).collect();
+    assert_eq!(nonfinite, vec!["total NPV is not finite in the base case".to_string()]);
 }
 
 #[test]

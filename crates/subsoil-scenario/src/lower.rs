@@ -138,6 +138,10 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         start_year,
         horizon: v.count("time.horizon-years").unwrap_or(50) as u32,
         base_year: v.count("time.base-year").map_or(start_year, |y| y as i32),
+        terminal_value: v
+            .str("time.terminal-value")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or_default(),
     };
 
     let macro_ = Macro {

@@ -197,6 +197,12 @@ const TIME: &[Field] = &[
         req: Req::Optional,
         doc: "Year whose dollars prices and costs are entered in and real results are reported in. Defaults to `start-year`.",
     },
+    Field {
+        key: "terminal-value",
+        ty: Ty::Enum(&subsoil_core::TerminalValue::NAMES),
+        req: Req::Text("none"),
+        doc: "What the projects' NPVs count after the horizon: `none` (flows after it are left out; a run warns when projects still run then) or `expected-flows` (each project still running is valued at its remaining free cash flow on the prices expected in the last year, discounted at the valuation rate, as the fund's stakes are). Receipts and the fund are counted within the horizon either way.",
+    },
 ];
 
 const MACRO: &[Field] = &[
