@@ -910,6 +910,12 @@ const DEAL: &[Field] = &[
         doc: "Cumulative nominal cap on all contributions from receipts together (e.g. the February draft's $500bn).",
     },
     Field {
+        key: "allow-shares-above-one",
+        ty: Ty::Bool,
+        req: Req::Text("false"),
+        doc: "Whether contribution rules may together take more than all of a stream: by default, rules whose shares (at the top of their ranges, net of the least operating expenses) add up past 1 on one stream, receipts and year are an error; `true` accepts them on purpose (the fund is then paid more than the host receives).",
+    },
+    Field {
         key: "cash",
         ty: Ty::Array(&Ty::Table(CASH)),
         req: Req::Optional,
