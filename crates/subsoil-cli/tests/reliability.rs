@@ -238,3 +238,39 @@ fn a_long_inconsistent_chain_is_refused_by_check_as_by_run() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn runs_at_the_edges_end_well() {
+    for args in [
+        &["run", "--paths", "1"][..],
+        &["run", "--paths", "1", "--format", "json"],
+        &["run", "--paths", "50", "--set", "time.horizon-years=1"],
+        &["run", "--paths", "50", "--set", "time.horizon-years=1", "--format", "json"],
+        &["run", "--paths", "50", "--set", "deal.contributions=[]"],
+        &[
+            "run",
+            "--paths",
+            "50",
+            "--set",
+            "time.horizon-years=3",
+            "--set",
+            "deal.lock-up-until=2040",
+        ],
+        &["compare", "ukraine-feb-2025-draft", "ukraine-final-2025", "--paths", "1"],
+    ] {
+        let out = subsoil(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
+        assert!(!out.stdout.is_empty(), "{args:?}");
+        if args.contains(&"json") {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+            assert!(v["metrics"].is_object(), "{args:?}");
+        }
+    }
+    let out = subsoil(&["run", "--paths", "1"]);
+    assert!(text(&out.stdout).contains("Monte Carlo, 1 path\n"), "{}", text(&out.stdout));
+    // A zero price is refused where it is written.
+    let out =
+        subsoil(&["check", "--set", "products.lithium-spodumene.price=0", "ukraine-final-2025"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--set:1:"), "{}", text(&out.stderr));
+}
