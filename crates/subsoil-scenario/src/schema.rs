@@ -1228,7 +1228,7 @@ pub const ROOT: &[Field] = &[
         key: "input-correlations",
         ty: Ty::Array(&Ty::Table(INPUT_CORRELATION)),
         req: Req::Optional,
-        doc: "Rank correlations between named uncertain inputs.",
+        doc: "Rank correlations between named uncertain inputs. Inputs linked by correlations, directly or through others, form a group with a Gaussian copula of its own (at most 2,000 inputs); correlations that are inconsistent (their matrix not positive definite) are repaired (their negative eigenvalues clipped) for a group of at most 200 inputs, and are an error in a larger group.",
     },
     Field {
         key: "leakage",
