@@ -261,6 +261,10 @@ fn check_shares(v: &Values, rules: &[Contribution], d: &mut Diagnostics) {
         Base::Infrastructure,
     ] {
         for which in [Which::New, Which::Existing] {
+            // Infrastructure revenue is an existing asset's income: its new receipts are nothing.
+            if stream == Base::Infrastructure && which == Which::New {
+                continue;
+            }
             let on: Vec<usize> = (0..rules.len())
                 .filter(|&k| {
                     streams(rules[k].base).contains(&stream)

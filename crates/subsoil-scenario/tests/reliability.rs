@@ -487,6 +487,21 @@ fn royalty_on_top_of_resource_revenue_is_refused_but_corporate_tax_is_its_own_st
         rule("royalty", "new", "share = 0.7")
     );
     assert!(load_within(&overlay(&dir, "ne.toml", &body), &[], SECONDS).is_ok());
+    // Infrastructure revenue is all existing: a rule on its new receipts takes nothing, and 70% of
+    // all of it plus 70% of the existing is too much.
+    let body = format!(
+        "{}{}",
+        rule("infrastructure", "new", "share = 0.7"),
+        rule("infrastructure", "all", "share = 0.7")
+    );
+    assert!(load_within(&overlay(&dir, "infra-new.toml", &body), &[], SECONDS).is_ok());
+    let body = format!(
+        "{}{}",
+        rule("infrastructure", "existing", "share = 0.7"),
+        rule("infrastructure", "all", "share = 0.7")
+    );
+    let err = errors(load_within(&overlay(&dir, "infra.toml", &body), &[], SECONDS));
+    assert!(err.contains("140% of the infrastructure on existing receipts"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
