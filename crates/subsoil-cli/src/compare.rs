@@ -253,10 +253,12 @@ impl Rows<'_> {
         let (runs, name) = (self.runs, metric.name);
         let shown = Shown::new(name, metric.unit);
         let f = shown.number;
-        for (k, (statistic, pick)) in STATISTICS.into_iter().enumerate() {
+        for (k, (statistic, pick, kind)) in STATISTICS.into_iter().enumerate() {
             let head = if k == 0 { shown.label.clone() } else { String::new() };
-            let cells =
-                runs.iter().map(|r| r.metric(name).map_or("—".into(), |m| f(pick(&m.stats))));
+            let cells = runs.iter().map(|r| {
+                r.metric(name)
+                    .map_or("—".into(), |m| shown.statistic(kind, &m.stats, pick(&m.stats)))
+            });
             self.row(head, statistic, cells);
         }
         self.differences("Δ mean ± paired (unpaired)", |d| difference(d.metric(name), f));
@@ -289,9 +291,9 @@ fn table(scenarios: &[Scenario], r: &CompareResult) -> String {
     let labels = labels(scenarios);
     let mut out = String::new();
     out.push_str(&style::bold(&format!(
-        "Comparison of {} scenarios on common random numbers — Monte Carlo, {} paths",
+        "Comparison of {} scenarios on common random numbers — Monte Carlo, {}",
         scenarios.len(),
-        h.paths
+        crate::outputs::paths(h.paths)
     )));
     out.push('\n');
     out.push_str(&style::dim(&format!(

@@ -9,10 +9,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use subsoil_core::BaseCase as Medians;
 use subsoil_engine::base_case::DealSummary;
-use subsoil_engine::{BaseCase, Chance, RunConfig, RunHeader, RunResult, SamplerKind, base_case};
+use subsoil_engine::{
+    BaseCase, Chance, RunConfig, RunHeader, RunResult, SamplerKind, Unit, base_case,
+};
 use subsoil_scenario::{Scenario, builtin};
 
-use crate::outputs::{STATISTICS, Shown, how_run, median_year};
+use crate::outputs::{Kind, STATISTICS, Shown, how_run, median_year};
 use crate::table::{Align, Table, musd, pct};
 use crate::{EXIT_BAD_INPUT, output, style};
 
@@ -664,9 +666,9 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     let h = &r.header;
     let mut out = String::new();
     out.push_str(&style::bold(&format!(
-        "{} — Monte Carlo, {} paths",
+        "{} — Monte Carlo, {}",
         if s.title.is_empty() { &s.name } else { &s.title },
-        h.paths
+        crate::outputs::paths(h.paths)
     )));
     out.push('\n');
     out.push_str(&style::dim(&format!(
@@ -681,7 +683,7 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     out.push_str("\n\n");
 
     let mut columns = vec![("metric", Align::Left)];
-    columns.extend(STATISTICS.iter().map(|(name, _)| (*name, Align::Right)));
+    columns.extend(STATISTICS.iter().map(|(name, _, _)| (*name, Align::Right)));
     let mut t = Table::new(&columns);
     for metric in &r.metrics {
         let shown = Shown::new(metric.name, metric.unit);
@@ -722,13 +724,14 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     }
     let header: Vec<(&str, Align)> = cols.iter().map(|(c, a)| (c.as_str(), *a)).collect();
     let mut t = Table::new(&header);
+    let npv = Shown::new("NPV", Unit::RealUsd);
     for pr in &r.projects {
         let mut row = vec![pr.id.clone(), pr.start_stage.to_string()];
         row.extend(pr.built_by.iter().map(|b| p(&b.chance)));
         row.push(pr.first_production.median_year.map_or("—".into(), |y| y.to_string()));
         row.push(musd(pr.npv.mean));
-        row.push(musd(pr.npv.p10));
-        row.push(musd(pr.npv.p90));
+        row.push(npv.statistic(Kind::Percentile, &pr.npv, pr.npv.p10));
+        row.push(npv.statistic(Kind::Percentile, &pr.npv, pr.npv.p90));
         row.push(p(&pr.occupied));
         t.row(row);
     }

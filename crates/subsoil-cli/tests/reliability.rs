@@ -188,3 +188,94 @@ fn a_short_run_says_nothing_about_time() {
     assert!(out.status.success());
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
 }
+
+/// A layer over the final agreement chaining every uncertain input to the next at rank correlation
+/// `rho`; returns its path.
+fn chain_of_every_input(dir: &std::path::Path, rho: f64) -> String {
+    let out = subsoil(&["inputs", "ukraine-final-2025", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let names: Vec<&str> = v["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["name"].as_str().expect("name"))
+        .collect();
+    assert!(names.len() > 400, "{} inputs", names.len());
+    let mut body = String::from("format-version = 1\nextends = \"ukraine-final-2025\"\n");
+    for w in names.windows(2) {
+        body.push_str(&format!(
+            "\n[[input-correlations]]\na = \"{}\"\nb = \"{}\"\nrho = {rho}\n",
+            w[0], w[1]
+        ));
+    }
+    let path = dir.join(format!("chain-{rho}.toml"));
+    std::fs::write(&path, body).expect("write");
+    path.to_str().expect("utf-8").to_string()
+}
+
+#[test]
+fn a_chain_of_correlations_over_every_input_checks_and_runs() {
+    let dir = common::scratch("chain");
+    let f = chain_of_every_input(&dir, 0.3);
+    let out = subsoil(&["check", &f]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let start = Instant::now();
+    let out = subsoil(&["run", &f, "--paths", "50", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Nothing is asserted about time (machines differ); the run is reported for the record.
+    eprintln!("run --paths 50 over a chain of every input: {:?}", start.elapsed());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_long_inconsistent_chain_is_refused_by_check_as_by_run() {
+    let dir = common::scratch("chain-bad");
+    // Normal correlation 0.81 between neighbours of a chain of 400: not positive definite.
+    let f = chain_of_every_input(&dir, 0.8);
+    for args in [vec!["check", f.as_str()], vec!["run", f.as_str(), "--paths", "50"]] {
+        let out = subsoil(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains("chain-0.8.toml:4:1: input-correlations[0]"), "{err}");
+        assert!(err.contains("a repair is attempted for at most 200 inputs"), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn runs_at_the_edges_end_well() {
+    for args in [
+        &["run", "--paths", "1"][..],
+        &["run", "--paths", "1", "--format", "json"],
+        &["run", "--paths", "50", "--set", "time.horizon-years=1"],
+        &["run", "--paths", "50", "--set", "time.horizon-years=1", "--format", "json"],
+        &["run", "--paths", "50", "--set", "deal.contributions=[]"],
+        &[
+            "run",
+            "--paths",
+            "50",
+            "--set",
+            "time.horizon-years=3",
+            "--set",
+            "deal.lock-up-until=2040",
+        ],
+        &["compare", "ukraine-feb-2025-draft", "ukraine-final-2025", "--paths", "1"],
+    ] {
+        let out = subsoil(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
+        assert!(!out.stdout.is_empty(), "{args:?}");
+        if args.contains(&"json") {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+            assert!(v["metrics"].is_object(), "{args:?}");
+        }
+    }
+    let out = subsoil(&["run", "--paths", "1"]);
+    assert!(text(&out.stdout).contains("Monte Carlo, 1 path\n"), "{}", text(&out.stdout));
+    // A zero price is refused where it is written.
+    let out =
+        subsoil(&["check", "--set", "products.lithium-spodumene.price=0", "ukraine-final-2025"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--set:1:"), "{}", text(&out.stderr));
+}

@@ -10,7 +10,9 @@
 //! the path and their coordinates.
 
 use subsoil_core::Randomness;
-use subsoil_risk::{Copula, CopulaError, Dist, InputKey, Sampler, std_normal, uniform};
+use subsoil_risk::{
+    Copula, CopulaError, Dist, InputKey, Sampler, connected_groups, std_normal, uniform,
+};
 use subsoil_scenario::Inputs;
 
 /// One uncertain input, as the drawer needs it.
@@ -22,7 +24,7 @@ struct Slot {
     hi: f64,
 }
 
-/// Rank correlations among a subset of the slots.
+/// Rank correlations among one connected group of slots (inputs in different groups are independent).
 #[derive(Clone, Debug)]
 struct Correlated {
     /// The slots that take part, in the copula's order.
@@ -35,7 +37,8 @@ struct Correlated {
 pub struct ScalarDraws {
     sampler: Sampler,
     slots: Vec<Slot>,
-    correlated: Option<Correlated>,
+    /// One copula per connected group of correlated slots.
+    correlated: Vec<Correlated>,
 }
 
 impl ScalarDraws {
@@ -77,6 +80,11 @@ impl ScalarDraws {
         self.slots.is_empty()
     }
 
+    /// The sizes of the connected groups of correlated inputs, each with a copula of its own.
+    pub fn correlated_groups(&self) -> Vec<usize> {
+        self.correlated.iter().map(|c| c.slots.len()).collect()
+    }
+
     /// The sampler.
     pub fn sampler(&self) -> &Sampler {
         &self.sampler
@@ -86,7 +94,7 @@ impl ScalarDraws {
     pub fn scratch(&self) -> Scratch {
         Scratch {
             values: vec![0.0; self.slots.len()],
-            copula: vec![0.0; self.correlated.as_ref().map_or(0, |c| c.slots.len())],
+            copula: vec![0.0; self.correlated.iter().map(|c| c.slots.len()).max().unwrap_or(0)],
         }
     }
 
@@ -96,12 +104,13 @@ impl ScalarDraws {
         for (v, s) in values.iter_mut().zip(&self.slots) {
             *v = self.sampler.unit(path, s.key);
         }
-        if let Some(c) = &self.correlated {
-            for (u, &slot) in scratch.copula.iter_mut().zip(&c.slots) {
+        for c in &self.correlated {
+            let u = &mut scratch.copula[..c.slots.len()];
+            for (u, &slot) in u.iter_mut().zip(&c.slots) {
                 *u = values[slot];
             }
-            c.copula.apply(&mut scratch.copula);
-            for (&u, &slot) in scratch.copula.iter().zip(&c.slots) {
+            c.copula.apply(u);
+            for (&u, &slot) in u.iter().zip(&c.slots) {
                 values[slot] = u;
             }
         }
@@ -111,36 +120,41 @@ impl ScalarDraws {
     }
 }
 
-/// The copula over the slots named in `pairs`, or `None` when there are no pairs. Only the slots that
-/// take part are mixed, so a few correlations among hundreds of inputs cost a few operations per path.
-fn correlate(n: usize, pairs: &[(u32, u32, f64)]) -> Result<Option<Correlated>, CopulaError> {
-    if pairs.is_empty() {
-        return Ok(None);
-    }
-    let mut slots: Vec<usize> =
-        pairs.iter().flat_map(|&(i, j, _)| [i as usize, j as usize]).collect();
-    slots.sort_unstable();
-    slots.dedup();
-    // A slot beyond the inputs keeps its own index, past the compact range, so the copula reports it.
-    let compact = |s: u32| -> usize {
-        let s = s as usize;
-        if s < n { slots.binary_search(&s).unwrap_or(usize::MAX) } else { usize::MAX }
-    };
-    let mut local = Vec::with_capacity(pairs.len());
-    for &(i, j, rho) in pairs {
-        let (a, b) = (compact(i), compact(j));
-        if a == usize::MAX || b == usize::MAX {
-            let index = if a == usize::MAX { i } else { j };
-            return Err(CopulaError::IndexOutOfRange {
-                pair: local.len(),
-                index: index as usize,
-                n,
-            });
+/// One copula per connected group of the slots named in `pairs` (none when there are no pairs). Only
+/// the slots that take part are mixed, and each group is factorised on its own, so a few correlations
+/// among hundreds of inputs cost a few operations per path, and many small groups cost no more than
+/// their sizes.
+fn correlate(n: usize, pairs: &[(u32, u32, f64)]) -> Result<Vec<Correlated>, CopulaError> {
+    for (pair, &(i, j, _)) in pairs.iter().enumerate() {
+        if let Some(&index) = [i, j].iter().find(|&&s| s as usize >= n) {
+            return Err(CopulaError::IndexOutOfRange { pair, index: index as usize, n });
         }
-        local.push((a, b, rho));
     }
-    let copula = Copula::new(slots.len(), &local)?;
-    Ok(Some(Correlated { slots, copula }))
+    let links: Vec<(usize, usize)> =
+        pairs.iter().map(|&(i, j, _)| (i as usize, j as usize)).collect();
+    let groups = connected_groups(n, &links);
+    // Each slot's group and its position in it.
+    let mut place = vec![(usize::MAX, 0usize); n];
+    for (g, slots) in groups.iter().enumerate() {
+        for (k, &slot) in slots.iter().enumerate() {
+            place[slot] = (g, k);
+        }
+    }
+    // Each group's pairs in local numbering, with their positions in `pairs` for error messages.
+    let mut local: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); groups.len()];
+    let mut global: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    for (pair, &(i, j, rho)) in pairs.iter().enumerate() {
+        let ((g, a), (_, b)) = (place[i as usize], place[j as usize]);
+        local[g].push((a, b, rho));
+        global[g].push(pair);
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    for ((slots, local), global) in groups.into_iter().zip(&local).zip(&global) {
+        let copula =
+            Copula::new(slots.len(), local).map_err(|e| e.renumber(|p| global[p], |i| slots[i]))?;
+        out.push(Correlated { slots, copula });
+    }
+    Ok(out)
 }
 
 /// Per-thread buffers of [`ScalarDraws::fill`].
@@ -237,5 +251,111 @@ mod tests {
         let sampler = Sampler::new(SamplerKind::Random, 1);
         let err = ScalarDraws::new(&ins, sampler, &[(0, 5, 0.3)]).expect_err("slot 5 is missing");
         assert!(matches!(err, CopulaError::IndexOutOfRange { index: 5, n: 1, .. }), "{err:?}");
+    }
+
+    /// Spearman rank correlation of two samples (no ties: the draws are continuous).
+    fn spearman(x: &[f64], y: &[f64]) -> f64 {
+        let rank = |v: &[f64]| {
+            let mut idx: Vec<usize> = (0..v.len()).collect();
+            idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+            let mut r = vec![0.0; v.len()];
+            for (k, &i) in idx.iter().enumerate() {
+                r[i] = k as f64;
+            }
+            r
+        };
+        let (rx, ry) = (rank(x), rank(y));
+        let n = x.len() as f64;
+        let m = (n - 1.0) / 2.0;
+        let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - m) * (b - m)).sum();
+        let var: f64 = rx.iter().map(|a| (a - m) * (a - m)).sum();
+        cov / var
+    }
+
+    fn chain(n: u32, rho: f64) -> Vec<(u32, u32, f64)> {
+        (0..n - 1).map(|i| (i, i + 1, rho)).collect()
+    }
+
+    #[test]
+    fn a_chain_of_a_thousand_correlated_inputs_draws_the_ranks_it_asks_for() {
+        let names: Vec<String> = (0..1000).map(|i| format!("x{i}")).collect();
+        let ins = inputs(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        let sampler = Sampler::new(SamplerKind::Random, 3);
+        let d = ScalarDraws::new(&ins, sampler, &chain(1000, 0.3)).expect("consistent chain");
+        assert_eq!(d.correlated_groups(), vec![1000]);
+        let mut s = d.scratch();
+        let paths = 4000;
+        let mut cols: Vec<Vec<f64>> = vec![Vec::new(); 6];
+        for path in 0..paths as u64 {
+            d.fill(path, &mut s);
+            for (c, &slot) in cols.iter_mut().zip(&[0, 1, 500, 501, 998, 999]) {
+                c.push(s.values()[slot]);
+            }
+        }
+        // Neighbours get the requested 0.3 (se about 0.015 at 4,000 paths).
+        for (a, b) in [(0, 1), (2, 3), (4, 5)] {
+            let r = spearman(&cols[a], &cols[b]);
+            assert!((r - 0.3).abs() < 0.06, "neighbours {a}-{b}: {r}");
+        }
+        // Far apart in the chain: the correlation decays to nothing.
+        let r = spearman(&cols[0], &cols[5]);
+        assert!(r.abs() < 0.06, "ends of the chain: {r}");
+    }
+
+    #[test]
+    fn separate_groups_of_correlated_inputs_get_copulas_of_their_own() {
+        let names: Vec<String> = (0..1000).map(|i| format!("x{i}")).collect();
+        let ins = inputs(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        // 250 pairs (2k, 2k+1) plus one triangle: 251 groups, none larger than 3.
+        let mut pairs: Vec<(u32, u32, f64)> = (0..250).map(|k| (2 * k, 2 * k + 1, 0.8)).collect();
+        pairs.extend([(600, 601, 0.5), (601, 602, 0.5), (600, 602, 0.5)]);
+        let sampler = Sampler::new(SamplerKind::Random, 5);
+        let d = ScalarDraws::new(&ins, sampler, &pairs).expect("valid");
+        let groups = d.correlated_groups();
+        assert_eq!(groups.len(), 251);
+        assert_eq!(groups.iter().max(), Some(&3));
+        assert_eq!(groups.iter().sum::<usize>(), 503);
+        let mut s = d.scratch();
+        let (mut x, mut y, mut z) = (Vec::new(), Vec::new(), Vec::new());
+        for path in 0..4000 {
+            d.fill(path, &mut s);
+            x.push(s.values()[10]);
+            y.push(s.values()[11]);
+            z.push(s.values()[12]);
+        }
+        let r = spearman(&x, &y);
+        assert!((r - 0.8).abs() < 0.04, "pair 10-11: {r}");
+        let r = spearman(&x, &z);
+        assert!(r.abs() < 0.06, "different groups: {r}");
+        // An error in a later group still names the pair by its place in the whole list.
+        let mut bad = pairs.clone();
+        bad.push((700, 700, 0.2));
+        match ScalarDraws::new(&ins, sampler, &bad) {
+            Err(CopulaError::SelfPair { pair: 253, index: 700 }) => {}
+            Err(e) => panic!("{e:?}"),
+            Ok(_) => panic!("a self pair was accepted"),
+        }
+    }
+
+    #[test]
+    fn an_inconsistent_chain_too_long_to_repair_is_an_error_that_says_why() {
+        let names: Vec<String> = (0..1000).map(|i| format!("x{i}")).collect();
+        let ins = inputs(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        // Normal correlation 2 sin(0.8 π / 6) = 0.81 on a long chain: not positive definite (needs
+        // at most 1 / (2 cos(π / 1001)), about 0.5).
+        let sampler = Sampler::new(SamplerKind::Random, 5);
+        match ScalarDraws::new(&ins, sampler, &chain(1000, 0.8)) {
+            Err(e @ CopulaError::TooLargeToRepair { n: 1000 }) => {
+                assert!(e.to_string().contains("at most 200 inputs"), "{e}");
+            }
+            Err(e) => panic!("{e:?}"),
+            Ok(_) => panic!("an inconsistent chain of 1,000 was accepted"),
+        }
+        // A short one is repaired as before.
+        let d = match ScalarDraws::new(&ins, sampler, &chain(50, 0.8)) {
+            Ok(d) => d,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(d.correlated_groups(), vec![50]);
     }
 }

@@ -87,6 +87,9 @@ pub struct Distribution {
     pub min: f64,
     /// Largest value.
     pub max: f64,
+    /// Largest relative error of the percentiles: 0 when they are exact (every value a whole number,
+    /// such as a count of projects), else the quantile sketch's 0.005.
+    pub quantile_relative_error: f64,
     /// `sd/√n`, whatever the method.
     #[serde(skip)]
     pub se_iid: f64,
@@ -180,6 +183,8 @@ pub struct Fan {
     pub unit: Unit,
     /// What it is.
     pub description: &'static str,
+    /// Largest relative error of the percentiles of any year: 0 when they are all exact.
+    pub quantile_relative_error: f64,
     /// One entry per simulated year.
     pub years: Vec<FanYear>,
 }
@@ -462,6 +467,7 @@ impl SeContext {
             p95: q(0.95),
             min: m.min().unwrap_or(f64::NAN),
             max: m.max().unwrap_or(f64::NAN),
+            quantile_relative_error: t.summary.quantile_relative_error(),
             se_iid,
             se_between_blocks,
         }
@@ -549,6 +555,11 @@ pub(crate) fn build(
             name: s.name,
             unit: s.unit,
             description: s.description,
+            quantile_relative_error: years
+                .iter()
+                .filter(|acc| acc.summary.count() > 0)
+                .map(|acc| acc.summary.quantile_relative_error())
+                .fold(0.0, f64::max),
             years: years
                 .iter()
                 .enumerate()

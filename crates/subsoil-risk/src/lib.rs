@@ -71,7 +71,7 @@ pub mod rng;
 pub mod sampler;
 pub mod special;
 
-pub use copula::{Copula, CopulaError, Repair};
+pub use copula::{Copula, CopulaError, MAX_GROUP, MAX_REPAIR, Repair, connected_groups};
 pub use dist::{
     Bernoulli, Beta, Discrete, Dist, DistError, Empirical, Fixed, Lognormal, LognormalSpec, Normal,
     Pert, Triangular, TruncatedNormal, Uniform,

@@ -1,8 +1,10 @@
 //! Small dense symmetric linear algebra for correlation matrices: a cyclic Jacobi eigen solver and
 //! a Cholesky factorisation that tolerates positive semi-definite input.
 //!
-//! Matrices are `n × n`, row-major, in a flat slice. Sizes here are the number of correlated inputs
-//! (tens at most), so simple O(n³) algorithms are the right tool.
+//! Matrices are `n × n`, row-major, in a flat slice. Sizes here are the number of inputs in one
+//! connected group of correlations: the Cholesky factorisation works within the matrix's envelope (a
+//! chain or a band is cheap even for thousands of inputs); the Jacobi eigen solver, used only to repair
+//! an inconsistent matrix, is O(n³) per sweep and is kept to small groups by the copula.
 
 /// Eigen-decomposition of a symmetric matrix by the cyclic Jacobi method.
 ///
@@ -84,13 +86,34 @@ pub(crate) fn compose(values: &[f64], vectors: &[f64], n: usize) -> Vec<f64> {
 /// Lower-triangular `L` with `L Lᵀ = matrix`, for a symmetric positive semi-definite matrix.
 ///
 /// A pivot below `tol` (a direction the matrix does not span, e.g. two perfectly correlated
-/// variables) gets a zero column instead of failing. Returns `None` if a pivot is below `-tol`,
-/// which means the matrix is not positive semi-definite.
+/// variables) gets a zero column instead of failing, unless `strict`, when it returns `None` (the
+/// matrix is then not safely positive definite). Returns `None` if a pivot is below `-tol`, which
+/// means the matrix is not positive semi-definite.
+///
+/// Works within the matrix's envelope: row `i` of `L` is zero before the first non-zero of row `i`
+/// of the matrix, so the zeros before it are skipped (a chain of correlations costs O(n), not O(n³);
+/// the values are those of the dense algorithm, which only adds those zeros).
 pub(crate) fn cholesky_psd(matrix: &[f64], n: usize, tol: f64) -> Option<Vec<f64>> {
+    cholesky(matrix, n, tol, false)
+}
+
+/// [`cholesky_psd`] that fails on a pivot at or below `tol` as well.
+pub(crate) fn cholesky_pd(matrix: &[f64], n: usize, tol: f64) -> Option<Vec<f64>> {
+    cholesky(matrix, n, tol, true)
+}
+
+/// The first non-zero column of each row of a lower-triangular (or symmetric) matrix, at most `i`.
+pub(crate) fn row_starts(matrix: &[f64], n: usize) -> Vec<usize> {
+    (0..n).map(|i| (0..i).find(|&j| matrix[i * n + j] != 0.0).unwrap_or(i)).collect()
+}
+
+fn cholesky(matrix: &[f64], n: usize, tol: f64, strict: bool) -> Option<Vec<f64>> {
+    let first = row_starts(matrix, n);
     let mut l = vec![0.0; n * n];
     for j in 0..n {
-        let d = matrix[j * n + j] - (0..j).map(|k| l[j * n + k] * l[j * n + k]).sum::<f64>();
-        if d < -tol {
+        let fj = first[j];
+        let d = matrix[j * n + j] - (fj..j).map(|k| l[j * n + k] * l[j * n + k]).sum::<f64>();
+        if d < -tol || (strict && d <= tol) {
             return None;
         }
         if d <= tol {
@@ -99,7 +122,12 @@ pub(crate) fn cholesky_psd(matrix: &[f64], n: usize, tol: f64) -> Option<Vec<f64
         let pivot = d.sqrt();
         l[j * n + j] = pivot;
         for i in (j + 1)..n {
-            let dot: f64 = (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
+            // Row i of L is zero before first[i]: nothing to do left of the envelope.
+            if first[i] > j {
+                continue;
+            }
+            let from = first[i].max(fj);
+            let dot: f64 = (from..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
             l[i * n + j] = (matrix[i * n + j] - dot) / pivot;
         }
     }

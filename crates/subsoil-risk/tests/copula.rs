@@ -161,3 +161,42 @@ fn spearman_to_pearson_matches_the_closed_form() {
     let r = spearman_to_pearson(0.5);
     assert!((r - 2.0 * (std::f64::consts::PI / 12.0).sin()).abs() < 1e-15);
 }
+
+fn chain(n: usize, rho: f64) -> Vec<(usize, usize, f64)> {
+    (0..n - 1).map(|i| (i, i + 1, rho)).collect()
+}
+
+#[test]
+fn a_long_consistent_chain_is_factorised_without_repair() {
+    let c = match Copula::new(1000, &chain(1000, 0.3)) {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(!c.was_repaired());
+    let r = spearman_to_pearson(0.3);
+    assert_eq!(c.pearson(0, 1), Some(r));
+    assert_eq!(c.pearson(500, 501), Some(r));
+    assert_eq!(c.pearson(0, 2), Some(0.0));
+}
+
+#[test]
+fn inconsistent_correlations_are_repaired_up_to_the_bound_and_refused_beyond() {
+    use subsoil_risk::{CopulaError, MAX_REPAIR};
+    // Neighbours at rank correlation 0.8 (normal 0.81) on a chain longer than 3: not positive definite.
+    match Copula::new(MAX_REPAIR, &chain(MAX_REPAIR, 0.8)) {
+        Ok(c) => assert!(c.was_repaired()),
+        Err(e) => panic!("{e}"),
+    }
+    match Copula::new(MAX_REPAIR + 1, &chain(MAX_REPAIR + 1, 0.8)) {
+        Err(CopulaError::TooLargeToRepair { n }) => assert_eq!(n, MAX_REPAIR + 1),
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("an inconsistent group over the bound was accepted"),
+    }
+}
+
+#[test]
+fn independent_groups_are_found_apart() {
+    use subsoil_risk::connected_groups;
+    let groups = connected_groups(10, &[(0, 3), (3, 7), (2, 5), (9, 9)]);
+    assert_eq!(groups, vec![vec![0, 3, 7], vec![2, 5], vec![9]]);
+}

@@ -597,6 +597,8 @@ fn input_correlations(
 ) -> Vec<RankCorrelation> {
     let v = li.values;
     let mut out = Vec::new();
+    // The entry each pair of `out` comes from.
+    let mut entry = Vec::new();
     for k in 0..li.input_correlations {
         let base = format!("input-correlations[{k}]");
         let slot = |key: &str, d: &mut Diagnostics| -> Option<u32> {
@@ -634,12 +636,47 @@ fn input_correlations(
                 d.error(v.loc(&base), base, "an input cannot be correlated with itself");
             } else {
                 out.push((a, b, rho));
+                entry.push(k);
             }
         }
     }
+    check_correlated_groups(v, inputs.list.len(), &out, &entry, d);
     out
 }
 
+/// Each connected group of correlated inputs gets a copula on every run: one whose correlations are
+/// inconsistent and too many to repair, or that is too large, is refused here, so `check` says what
+/// `run` would, at the group's first entry. (Consistent groups factorise in time linear in their
+/// size when they are chains or bands, so they are not limited by the repair's bound.)
+fn check_correlated_groups(
+    v: &Values,
+    n: usize,
+    pairs: &[RankCorrelation],
+    entry: &[usize],
+    d: &mut Diagnostics,
+) {
+    let links: Vec<(usize, usize)> =
+        pairs.iter().map(|&(a, b, _)| (a as usize, b as usize)).collect();
+    for group in subsoil_risk::connected_groups(n, &links) {
+        if group.len() <= subsoil_risk::MAX_REPAIR {
+            continue;
+        }
+        let local = |s: u32| group.binary_search(&(s as usize)).ok();
+        let mut first = None;
+        let mut within = Vec::new();
+        for (k, &(a, b, rho)) in pairs.iter().enumerate() {
+            if let (Some(i), Some(j)) = (local(a), local(b)) {
+                first.get_or_insert(entry[k]);
+                within.push((i, j, rho));
+            }
+        }
+        if let Err(e) = subsoil_risk::Copula::new(group.len(), &within) {
+            let k = first.unwrap_or(0);
+            let base = format!("input-correlations[{k}]");
+            d.error(v.loc(&base), base, format!("this entry links a group of inputs: {e}"));
+        }
+    }
+}
 /// Checks that a quantity written with a unit uses the product's unit.
 fn check_unit(v: &Values, path: &str, want: &str, d: &mut Diagnostics) {
     if let Some(qt) = v.q(path)

@@ -116,6 +116,9 @@ pub fn lower_deal(
             cap: param(&format!("{b}.cap"), inputs),
         });
     }
+    if !v.bool("deal.allow-shares-above-one").unwrap_or(false) {
+        check_shares(v, &deal.contributions, d);
+    }
     for k in 0..shape.cash {
         let b = format!("deal.cash[{k}]");
         let Some(p) = party(&format!("{b}.party"), d) else { continue };
@@ -198,4 +201,134 @@ pub fn lower_deal(
         }
     }
     deal
+}
+
+/// The single streams a rule on `base` takes a share of (`resource-revenue` is three of them).
+fn streams(base: Base) -> &'static [Base] {
+    match base {
+        Base::ResourceRevenue => &[Base::Royalty, Base::PsaStateShare, Base::LicenceFees],
+        Base::Royalty => &[Base::Royalty],
+        Base::PsaStateShare => &[Base::PsaStateShare],
+        Base::LicenceFees => &[Base::LicenceFees],
+        Base::CorporateTax => &[Base::CorporateTax],
+        Base::Infrastructure => &[Base::Infrastructure],
+    }
+}
+
+fn stream_name(base: Base) -> &'static str {
+    match base {
+        Base::Royalty => "royalty",
+        Base::PsaStateShare => "psa-state-share",
+        Base::LicenceFees => "licence-fees",
+        Base::CorporateTax => "corporate-tax",
+        Base::ResourceRevenue => "resource-revenue",
+        Base::Infrastructure => "infrastructure",
+    }
+}
+
+/// Largest (`hi`) or smallest value a quantity can take: its distribution's support, clamped to the
+/// field's bounds as draws are.
+fn reach(v: &Values, path: &str, hi: bool) -> Option<f64> {
+    let q = v.q(path)?;
+    let (lo_s, hi_s) = q.dist.support();
+    Some(if hi { hi_s.min(q.bounds.1) } else { lo_s.max(q.bounds.0) })
+}
+
+/// The most of its stream a rule can take: its share at the top of its range, net of the least operating
+/// expenses it may deduct.
+fn most_taken(v: &Values, k: usize) -> f64 {
+    let b = format!("deal.contributions[{k}]");
+    let share = reach(v, &format!("{b}.share"), true).unwrap_or(0.0);
+    let net = reach(v, &format!("{b}.net-of-operating-expenses"), false).unwrap_or(0.0);
+    share * (1.0 - net.clamp(0.0, 1.0))
+}
+
+/// Contribution rules must not take more than all of any single stream, for new or existing receipts, in
+/// any year: for each stream and receipts the shares of the rules in force together (each at the top of
+/// its range) are summed at the first year of each rule, where the sum can only rise. One error per set
+/// of rules, at the last of them, naming them all.
+fn check_shares(v: &Values, rules: &[Contribution], d: &mut Diagnostics) {
+    let taken: Vec<f64> = (0..rules.len()).map(|k| most_taken(v, k)).collect();
+    let in_force = |r: &Contribution, y: i32| {
+        r.from_year.is_none_or(|f| y >= f) && r.until_year.is_none_or(|u| y <= u)
+    };
+    let mut reported: Vec<Vec<usize>> = Vec::new();
+    for stream in [
+        Base::Royalty,
+        Base::PsaStateShare,
+        Base::LicenceFees,
+        Base::CorporateTax,
+        Base::Infrastructure,
+    ] {
+        for which in [Which::New, Which::Existing] {
+            // Infrastructure revenue is an existing asset's income: its new receipts are nothing.
+            if stream == Base::Infrastructure && which == Which::New {
+                continue;
+            }
+            let on: Vec<usize> = (0..rules.len())
+                .filter(|&k| {
+                    streams(rules[k].base).contains(&stream)
+                        && (rules[k].which == which || rules[k].which == Which::All)
+                })
+                .collect();
+            // The sum of the rules in force is a step function of the year that rises only where a rule
+            // starts: the first year of each rule (or the beginning of time) covers every maximum.
+            let mut starts: Vec<i32> =
+                on.iter().map(|&k| rules[k].from_year.unwrap_or(i32::MIN)).collect();
+            starts.sort_unstable();
+            starts.dedup();
+            let mut worst: Option<(f64, i32, Vec<usize>)> = None;
+            for &y in &starts {
+                let set: Vec<usize> =
+                    on.iter().copied().filter(|&k| in_force(&rules[k], y)).collect();
+                let sum: f64 = set.iter().map(|&k| taken[k]).sum();
+                if sum > 1.0 + 1e-9 && worst.as_ref().is_none_or(|w| sum > w.0) {
+                    worst = Some((sum, y, set));
+                }
+            }
+            let Some((sum, y, set)) = worst else { continue };
+            if reported.contains(&set) {
+                continue;
+            }
+            let names: Vec<String> = set
+                .iter()
+                .map(|&k| {
+                    let r = &rules[k];
+                    let which = match r.which {
+                        Which::New => "new",
+                        Which::Existing => "existing",
+                        Which::All => "all",
+                    };
+                    format!(
+                        "deal.contributions[{k}] ({} on {which} receipts, up to {})",
+                        stream_name(r.base),
+                        pct(taken[k])
+                    )
+                })
+                .collect();
+            let when = if y == i32::MIN { String::new() } else { format!(" from {y}") };
+            let which = if which == Which::New { "new" } else { "existing" };
+            let last = *set.last().expect("a set over 1 is not empty");
+            let b = format!("deal.contributions[{last}]");
+            d.error(
+                v.loc(&b),
+                b.clone(),
+                format!(
+                    "contribution rules together take up to {} of the {} on {which} receipts{when}: {}; \
+                     shares on one stream must not add up past 1 (100%): lower them, give the rules \
+                     disjoint years, or set `deal.allow-shares-above-one = true` if the fund is meant \
+                     to be paid more than the host receives",
+                    pct(sum),
+                    stream_name(stream),
+                    names.join(" and ")
+                ),
+            );
+            reported.push(set);
+        }
+    }
+}
+
+fn pct(x: f64) -> String {
+    let p = x * 100.0;
+    if (p - p.round()).abs() < 1e-9 { format!("{p:.0}%") } else { format!("{p:.1}%") }
 }

@@ -991,6 +991,12 @@ const DEAL: &[Field] = &[
         doc: "Cumulative nominal cap on all contributions from receipts together (e.g. the February draft's $500bn).",
     },
     Field {
+        key: "allow-shares-above-one",
+        ty: Ty::Bool,
+        req: Req::Text("false"),
+        doc: "Whether contribution rules may together take more than all of a stream: by default, rules whose shares (at the top of their ranges, net of the least operating expenses) add up past 1 on one stream, receipts and year are an error; `true` accepts them on purpose (the fund is then paid more than the host receives).",
+    },
+    Field {
         key: "cash",
         ty: Ty::Array(&Ty::Table(CASH)),
         req: Req::Optional,
@@ -1294,7 +1300,7 @@ pub const ROOT: &[Field] = &[
         key: "input-correlations",
         ty: Ty::Array(&Ty::Table(INPUT_CORRELATION)),
         req: Req::Optional,
-        doc: "Rank correlations between named uncertain inputs.",
+        doc: "Rank correlations between named uncertain inputs. Inputs linked by correlations, directly or through others, form a group with a Gaussian copula of its own (at most 2,000 inputs); correlations that are inconsistent (their matrix not positive definite) are repaired (their negative eigenvalues clipped) for a group of at most 200 inputs, and are an error in a larger group.",
     },
     Field {
         key: "leakage",

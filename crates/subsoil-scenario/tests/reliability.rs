@@ -422,3 +422,143 @@ fn probabilities_that_do_not_add_up_are_blamed_on_the_users_line() {
         "{err}"
     );
 }
+
+// ------------------------------------------------------------- shares of one stream that exceed it
+
+fn rule(stream: &str, receipts: &str, extra: &str) -> String {
+    format!("[[deal.contributions]]\nstream = \"{stream}\"\nreceipts = \"{receipts}\"\n{extra}\n")
+}
+
+#[test]
+fn two_rules_taking_seventy_percent_of_one_stream_are_refused_naming_both() {
+    let dir = scratch("shares-twice");
+    let body = format!(
+        "{}{}",
+        rule("resource-revenue", "new", "share = 0.7"),
+        rule("resource-revenue", "new", "share = 0.7")
+    );
+    let f = overlay(&dir, "twice.toml", &body);
+    let err = errors(load_within(&f, &[], SECONDS));
+    assert!(err.contains("twice.toml:7:1: deal.contributions[1]"), "{err}");
+    assert!(err.contains("take up to 140% of the royalty on new receipts"), "{err}");
+    assert!(
+        err.contains("deal.contributions[0] (resource-revenue on new receipts, up to 70%)")
+            && err.contains("deal.contributions[1] (resource-revenue on new receipts, up to 70%)"),
+        "{err}"
+    );
+    assert!(err.contains("deal.allow-shares-above-one = true"), "{err}");
+    // One error for the pair, not one per stream it covers.
+    assert!(err.contains("1 error found"), "{err}");
+    // The documented flag accepts them.
+    let flagged =
+        overlay(&dir, "flagged.toml", &format!("{body}[deal]\nallow-shares-above-one = true\n"));
+    assert!(load_within(&flagged, &[], SECONDS).is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn royalty_on_top_of_resource_revenue_is_refused_but_corporate_tax_is_its_own_stream() {
+    let dir = scratch("shares-overlap");
+    let body = format!(
+        "{}{}{}",
+        rule("resource-revenue", "new", "share = 1.0"),
+        rule("royalty", "new", "share = 1.0"),
+        rule("corporate-tax", "new", "share = 1.0")
+    );
+    let err = errors(load_within(&overlay(&dir, "o.toml", &body), &[], SECONDS));
+    assert!(err.contains("take up to 200% of the royalty on new receipts"), "{err}");
+    assert!(
+        err.contains("deal.contributions[0]") && err.contains("deal.contributions[1]"),
+        "{err}"
+    );
+    assert!(!err.contains("deal.contributions[2]"), "corporate tax alone is 100%: {err}");
+    // `all` covers new receipts: 70% of all plus 70% of new is too much.
+    let body = format!(
+        "{}{}",
+        rule("royalty", "all", "share = 0.7"),
+        rule("royalty", "new", "share = 0.7")
+    );
+    let err = errors(load_within(&overlay(&dir, "a.toml", &body), &[], SECONDS));
+    assert!(err.contains("140% of the royalty on new receipts"), "{err}");
+    // New and existing receipts are different money.
+    let body = format!(
+        "{}{}",
+        rule("royalty", "existing", "share = 0.7"),
+        rule("royalty", "new", "share = 0.7")
+    );
+    assert!(load_within(&overlay(&dir, "ne.toml", &body), &[], SECONDS).is_ok());
+    // Infrastructure revenue is all existing: a rule on its new receipts takes nothing, and 70% of
+    // all of it plus 70% of the existing is too much.
+    let body = format!(
+        "{}{}",
+        rule("infrastructure", "new", "share = 0.7"),
+        rule("infrastructure", "all", "share = 0.7")
+    );
+    assert!(load_within(&overlay(&dir, "infra-new.toml", &body), &[], SECONDS).is_ok());
+    let body = format!(
+        "{}{}",
+        rule("infrastructure", "existing", "share = 0.7"),
+        rule("infrastructure", "all", "share = 0.7")
+    );
+    let err = errors(load_within(&overlay(&dir, "infra.toml", &body), &[], SECONDS));
+    assert!(err.contains("140% of the infrastructure on existing receipts"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn shares_are_checked_at_the_top_of_their_range_and_within_their_years() {
+    let dir = scratch("shares-range");
+    // A share drawn up to 0.6 with a fixed 0.5: up to 110%.
+    let body = format!(
+        "{}{}",
+        rule("royalty", "new", "share = { dist = \"uniform\", min = 0.2, max = 0.6 }"),
+        rule("royalty", "new", "share = 0.5")
+    );
+    let err = errors(load_within(&overlay(&dir, "u.toml", &body), &[], SECONDS));
+    assert!(err.contains("take up to 110% of the royalty"), "{err}");
+    assert!(err.contains("up to 60%"), "{err}");
+    // Net of operating expenses of at least half, two 70% shares take at most 70%.
+    let body = format!(
+        "{}{}",
+        rule("royalty", "new", "share = 0.7\nnet-of-operating-expenses = 0.5"),
+        rule("royalty", "new", "share = 0.7\nnet-of-operating-expenses = 0.5")
+    );
+    assert!(load_within(&overlay(&dir, "net.toml", &body), &[], SECONDS).is_ok());
+    // In disjoint years they do not add up.
+    let body = format!(
+        "{}{}",
+        rule("royalty", "new", "share = 0.7\nuntil-year = 2030"),
+        rule("royalty", "new", "share = 0.7\nfrom-year = 2031")
+    );
+    assert!(load_within(&overlay(&dir, "disjoint.toml", &body), &[], SECONDS).is_ok());
+    // Overlapping in 2030, they do; the error says from when.
+    let body = format!(
+        "{}{}",
+        rule("royalty", "new", "share = 0.7\nuntil-year = 2030"),
+        rule("royalty", "new", "share = 0.7\nfrom-year = 2030")
+    );
+    let err = errors(load_within(&overlay(&dir, "overlap.toml", &body), &[], SECONDS));
+    assert!(err.contains("140% of the royalty on new receipts from 2030"), "{err}");
+    // Exactly 100% is allowed.
+    let body = format!(
+        "{}{}",
+        rule("royalty", "new", "share = 0.5"),
+        rule("royalty", "new", "share = 0.5")
+    );
+    assert!(load_within(&overlay(&dir, "full.toml", &body), &[], SECONDS).is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_built_in_deal_versions_take_at_most_all_of_each_stream() {
+    for name in [
+        "ukraine-feb-2025-draft",
+        "ukraine-feb-2025-framework",
+        "ukraine-mar-2025-draft",
+        "ukraine-final-2025",
+    ] {
+        if let Err(e) = load(name, &[]) {
+            panic!("{name}: {}", e.render());
+        }
+    }
+}

@@ -6,7 +6,8 @@ use crate::{Merge, QuantileSketch, Summary};
 
 /// One year of a fan chart.
 ///
-/// Percentiles have the sketch's relative accuracy (0.5% by default). A year in which no path had
+/// Percentiles are exact when every value of the year is a whole number (see [`Summary`]), else within
+/// the sketch's relative accuracy (0.5% by default). A year in which no path had
 /// a finite value has `n = 0` and every other field `NaN` (serialised to JSON as `null`), which a
 /// chart draws as a gap.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

@@ -74,7 +74,7 @@ pub use proportion::{Confidence, ConfidenceError, Proportion};
 pub use sketch::{
     DEFAULT_ALPHA, DEFAULT_MAX_BUCKETS, QuantileInterval, QuantileSketch, SketchError, rank,
 };
-pub use summary::{ScalarStats, Summary};
+pub use summary::{MAX_EXACT_DISTINCT, MAX_EXACT_INTEGER, ScalarStats, Summary};
 pub use time_to_event::{TimeToEvent, YearInterval};
 
 /// An accumulator that can absorb another accumulator of the same shape.

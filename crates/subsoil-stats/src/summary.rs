@@ -1,14 +1,17 @@
 //! One scalar output of a run: moments and quantiles together.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{Merge, Moments, QuantileInterval, QuantileSketch};
 
 /// Report of one scalar output: what a table row or a JSON summary shows.
 ///
-/// Means come from exact moments; percentiles come from the quantile sketch and are within its
-/// relative accuracy (0.5% by default) of the sample order statistic of rank
-/// [`rank(q, n)`](crate::rank). `min` and `max` are exact.
+/// Means come from exact moments; percentiles are the sample order statistic of rank
+/// [`rank(q, n)`](crate::rank), exactly when every value was a whole number (counts), else from the
+/// quantile sketch within its relative accuracy (0.5% by default), as `quantile_relative_error`
+/// says. `min` and `max` are exact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScalarStats {
     /// Number of finite values.
@@ -39,9 +42,17 @@ pub struct ScalarStats {
     pub min: f64,
     /// Largest value.
     pub max: f64,
+    /// Largest relative error of the percentiles: 0 when they are exact.
+    #[serde(default)]
+    pub quantile_relative_error: f64,
 }
 
 /// Streaming summary of a scalar output: [`Moments`] and a [`QuantileSketch`] fed the same values.
+///
+/// While every finite value is a whole number of magnitude at most [`MAX_EXACT_INTEGER`] and there
+/// are at most [`MAX_EXACT_DISTINCT`] distinct ones (counts of projects, of years), the summary also
+/// keeps how many times each occurred, and its percentiles are the exact order statistics; the
+/// first value that is not such a number drops the counts and the sketch answers from then on.
 ///
 /// ```
 /// use subsoil_stats::Summary;
@@ -54,10 +65,24 @@ pub struct ScalarStats {
 /// assert_eq!((r.n, r.min, r.max), (99, 1.0, 99.0));
 /// assert!((r.p90 - 89.0).abs() <= 0.005 * 89.0); // rank ⌊0.9 · 98⌋ = 88, value 89
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Summary {
     moments: Moments,
     sketch: QuantileSketch,
+    /// Occurrences of each whole-number value, while every finite value has been one.
+    integers: Option<BTreeMap<i64, u64>>,
+}
+
+/// Largest magnitude of a whole number counted exactly by a [`Summary`].
+pub const MAX_EXACT_INTEGER: f64 = 1e9;
+
+/// Most distinct whole numbers a [`Summary`] counts exactly before it relies on its sketch.
+pub const MAX_EXACT_DISTINCT: usize = 4096;
+
+impl Default for Summary {
+    fn default() -> Self {
+        Self::with_sketch(QuantileSketch::new())
+    }
 }
 
 impl Summary {
@@ -69,7 +94,7 @@ impl Summary {
     /// An empty summary whose quantiles come from `sketch` (which should be empty), e.g. one
     /// built with [`QuantileSketch::with_params`].
     pub fn with_sketch(sketch: QuantileSketch) -> Self {
-        Self { moments: Moments::new(), sketch }
+        Self { moments: Moments::new(), sketch, integers: Some(BTreeMap::new()) }
     }
 
     /// Adds one value; non-finite values are only counted.
@@ -77,6 +102,31 @@ impl Summary {
     pub fn push(&mut self, x: f64) {
         self.moments.push(x);
         self.sketch.push(x);
+        if !x.is_finite() {
+            return;
+        }
+        if let Some(counts) = &mut self.integers {
+            if x.fract() == 0.0 && x.abs() <= MAX_EXACT_INTEGER {
+                let k = x as i64;
+                if counts.len() < MAX_EXACT_DISTINCT || counts.contains_key(&k) {
+                    *counts.entry(k).or_insert(0) += 1;
+                    return;
+                }
+            }
+            self.integers = None;
+        }
+    }
+
+    /// Whether the percentiles are exact order statistics (every value was a whole number); false
+    /// when nothing finite was pushed.
+    pub fn exact(&self) -> bool {
+        self.integers.as_ref().is_some_and(|c| !c.is_empty())
+    }
+
+    /// Largest relative error of [`Summary::quantile`]: 0 when [`Summary::exact`], else the
+    /// sketch's accuracy.
+    pub fn quantile_relative_error(&self) -> f64 {
+        if self.exact() { 0.0 } else { self.sketch.alpha() }
     }
 
     /// Number of finite values.
@@ -99,9 +149,23 @@ impl Summary {
         &self.sketch
     }
 
-    /// Estimate of the `q`-quantile; see [`QuantileSketch::quantile`].
+    /// The `q`-quantile: the order statistic of rank [`rank(q, n)`](crate::rank), exact when
+    /// [`Summary::exact`], else as estimated by [`QuantileSketch::quantile`].
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        self.sketch.quantile(q)
+        match &self.integers {
+            Some(counts) if !counts.is_empty() => {
+                let r = crate::rank(q, self.sketch.count())?;
+                let mut below = 0u64;
+                for (&v, &c) in counts {
+                    below += c;
+                    if r < below {
+                        return Some(v as f64);
+                    }
+                }
+                None
+            }
+            _ => self.sketch.quantile(q),
+        }
     }
 
     /// Confidence interval for the population `q`-quantile; see
@@ -113,7 +177,7 @@ impl Summary {
     /// The report, or `None` when no finite value was pushed.
     pub fn report(&self) -> Option<ScalarStats> {
         let mean = self.moments.mean()?;
-        let q = |p| self.sketch.quantile(p);
+        let q = |p| self.quantile(p);
         Some(ScalarStats {
             n: self.moments.count(),
             non_finite: self.moments.non_finite(),
@@ -129,6 +193,7 @@ impl Summary {
             p95: q(0.95)?,
             min: self.moments.min()?,
             max: self.moments.max()?,
+            quantile_relative_error: self.quantile_relative_error(),
         })
     }
 }
@@ -137,12 +202,71 @@ impl Merge for Summary {
     fn merge(&mut self, other: &Self) {
         self.moments.merge(&other.moments);
         self.sketch.merge(&other.sketch);
+        self.integers = match (self.integers.take(), &other.integers) {
+            (Some(mut a), Some(b)) => {
+                for (&v, &c) in b {
+                    *a.entry(v).or_insert(0) += c;
+                }
+                (a.len() <= MAX_EXACT_DISTINCT).then_some(a)
+            }
+            _ => None,
+        };
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_get_exact_percentiles_and_say_so() {
+        // 17 projects on 60% of paths, 18 on 40%: the sketch's bucket for 17 is not 17.
+        let mut s = Summary::new();
+        for i in 0..1000 {
+            s.push(if i % 5 < 3 { 17.0 } else { 18.0 });
+        }
+        let r = s.report().unwrap();
+        assert_eq!((r.p10, r.p50, r.p90), (17.0, 17.0, 18.0));
+        assert_eq!(r.quantile_relative_error, 0.0);
+        assert!(s.exact());
+        let sketched = s.sketch().quantile(0.5).unwrap();
+        assert_ne!(sketched, 17.0, "the sketch alone would not be exact here");
+        // Merged halves stay exact and give the same answer.
+        let (mut a, mut b) = (Summary::new(), Summary::new());
+        for i in 0..1000 {
+            let x = if i % 5 < 3 { 17.0 } else { 18.0 };
+            if i < 300 { a.push(x) } else { b.push(x) }
+        }
+        a.merge(&b);
+        let (ra, rs) = (a.report().unwrap(), s.report().unwrap());
+        let pick = |r: &ScalarStats| [r.p5, r.p10, r.p25, r.p50, r.p75, r.p90, r.p95];
+        assert_eq!(pick(&ra), pick(&rs));
+        assert_eq!(ra.quantile_relative_error, 0.0);
+    }
+
+    #[test]
+    fn one_fraction_hands_the_percentiles_back_to_the_sketch() {
+        let mut s = Summary::new();
+        for i in 0..100 {
+            s.push(f64::from(i));
+        }
+        assert!(s.exact());
+        s.push(0.5);
+        assert!(!s.exact());
+        assert_eq!(s.report().unwrap().quantile_relative_error, s.sketch().alpha());
+        // A merge with a summary that is not exact is not exact.
+        let mut t = Summary::new();
+        t.push(3.0);
+        t.merge(&s);
+        assert!(!t.exact());
+        // Non-finite values do not spoil exactness; nothing pushed is not exact.
+        let mut u = Summary::new();
+        assert!(!u.exact());
+        u.push(f64::NAN);
+        u.push(2.0);
+        assert!(u.exact());
+        assert_eq!(u.quantile(0.5), Some(2.0));
+    }
 
     #[test]
     fn report_is_none_until_a_finite_value_arrives() {
