@@ -145,6 +145,8 @@ pub struct PathOutcome {
     pub trace_new: Option<Vec<bool>>,
     /// Share of the state's receipts lost to leakage on this path.
     pub leak_receipts: f64,
+    /// With the trace and a deal: the fund's balances at the end of each year.
+    pub fund_trace: Option<FundTrace>,
     /// Every transfer between accounts, in the checked mode.
     pub ledger: Option<Ledger>,
     /// First year of peace, if within the horizon.
@@ -238,6 +240,38 @@ impl DealOutcome {
     }
 }
 
+/// The fund's balances at the end of each year, kept when tracing (`[item * horizon + year]`, nominal).
+#[derive(Clone, Debug, Default)]
+pub struct FundTrace {
+    /// Paid in so far under each contribution rule.
+    pub rule_paid: Vec<f64>,
+    /// Still owed (principal and interest) under each waterfall tier (0 for tiers that owe nothing).
+    pub owed: Vec<f64>,
+    /// Capital accounts by party.
+    pub capital: Vec<f64>,
+    /// Capital the fund has paid into each project so far.
+    pub stake_paid: Vec<f64>,
+    /// Distributions the fund has received from each project so far.
+    pub stake_received: Vec<f64>,
+    /// The reserve the fund keeps.
+    pub reserve: Vec<f64>,
+}
+
+impl FundTrace {
+    fn new(model: &Model) -> FundTrace {
+        let h = model.time.horizon as usize;
+        let d = &model.deal;
+        FundTrace {
+            rule_paid: vec![0.0; d.contributions.len() * h],
+            owed: vec![0.0; d.tiers.len() * h],
+            capital: vec![0.0; MAX_PARTIES * h],
+            stake_paid: vec![0.0; model.projects.len() * h],
+            stake_received: vec![0.0; model.projects.len() * h],
+            reserve: vec![0.0; h],
+        }
+    }
+}
+
 impl PathOutcome {
     /// An outcome sized for `model`; `trace` keeps every project-year's flows.
     pub fn new(model: &Model, trace: bool) -> PathOutcome {
@@ -252,6 +286,7 @@ impl PathOutcome {
             trace: trace.then(|| vec![Flows::default(); n * h]),
             trace_new: trace.then(|| vec![false; n * h]),
             leak_receipts: 0.0,
+            fund_trace: (trace && model.deal.active()).then(|| FundTrace::new(model)),
             ledger: None,
             ceasefire_year: None,
             war_breakdowns: 0,

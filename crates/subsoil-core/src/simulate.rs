@@ -152,6 +152,10 @@ fn fund_year<R: Randomness>(
     let ledger = out.ledger.as_mut();
     out.fund[t] =
         fund.year(&model.deal, r, y, reserve, &receipts, infrastructure, projects, ledger);
+    let horizon = out.horizon;
+    if let Some(trace) = out.fund_trace.as_mut() {
+        fund.record(t, horizon, reserve * y.index, trace);
+    }
 }
 
 /// The end of the path: the fund's capital, value and headline results, and each project's status.

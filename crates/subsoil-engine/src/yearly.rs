@@ -224,6 +224,51 @@ pub fn yearly(s: &Scenario, out: &PathOutcome) -> Yearly {
         for (t, fy) in out.fund.iter().enumerate() {
             money(&mut rows, t, Scope::Fund, "", "cash", "", fy.cash);
         }
+        if let Some(ft) = &out.fund_trace {
+            let h = out.horizon;
+            // A year's flow from a running total.
+            let step = |v: &[f64], k: usize, t: usize| {
+                v[k * h + t] - if t > 0 { v[k * h + t - 1] } else { 0.0 }
+            };
+            for k in 0..m.deal.contributions.len() {
+                let id = format!("deal.contributions[{k}]");
+                for t in 0..h {
+                    let v = step(&ft.rule_paid, k, t);
+                    money(&mut rows, t, Scope::Fund, &id, "contributions-by-rule", "", v);
+                }
+            }
+            for (p, party) in parties.iter().enumerate() {
+                for t in 0..h {
+                    let v = ft.capital[p * h + t];
+                    money(&mut rows, t, Scope::Fund, &party.id, "capital-account", "", v);
+                }
+            }
+            for (k, tier) in m.deal.tiers.iter().enumerate() {
+                if !matches!(tier, subsoil_core::deal::Tier::ReturnCapital { .. }) {
+                    continue;
+                }
+                let id = format!("deal.tiers[{k}]");
+                for t in 0..h {
+                    money(&mut rows, t, Scope::Fund, &id, "owed", "", ft.owed[k * h + t]);
+                }
+            }
+            for (i, p) in m.projects.iter().enumerate() {
+                if ft.stake_paid[i * h + h - 1] == 0.0 {
+                    continue;
+                }
+                for t in 0..h {
+                    let v = step(&ft.stake_paid, i, t);
+                    money(&mut rows, t, Scope::Fund, &p.id, "stake-calls", "", v);
+                }
+                for t in 0..h {
+                    let v = step(&ft.stake_received, i, t);
+                    money(&mut rows, t, Scope::Fund, &p.id, "stake-distributions", "", v);
+                }
+            }
+            for t in 0..h {
+                money(&mut rows, t, Scope::Fund, "", "reserve", "", ft.reserve[t]);
+            }
+        }
     }
     Yearly { base_year: m.time.base_year, rows }
 }

@@ -63,6 +63,53 @@ fn every_yearly_column_sums_to_the_runs_total() {
 }
 
 #[test]
+fn the_fund_by_year_adds_up() {
+    // The February draft pays 50% of all resource revenue and 50% of infrastructure revenue: two rules
+    // whose yearly amounts add up to the fund's contributions. The fund in the repro of the commitment
+    // fault calls 30m a year for three years from one stake.
+    let s = subsoil_scenario::load("ukraine-feb-2025-draft", &[]).unwrap();
+    let (_, out) = base_case(&s);
+    let y = yearly(&s, &out);
+    let years: Vec<i32> = (0..s.model.time.horizon).map(|t| s.model.time.year(t)).collect();
+    for &year in &years {
+        let get = |id: &str, item: &str| -> f64 {
+            y.rows
+                .iter()
+                .filter(|r| {
+                    r.year == year && r.scope == Scope::Fund && r.id == id && r.item == item
+                })
+                .map(|r| r.value)
+                .sum()
+        };
+        let by_rule: f64 = (0..s.model.deal.contributions.len())
+            .map(|k| get(&format!("deal.contributions[{k}]"), "contributions-by-rule"))
+            .sum();
+        close(by_rule, get("", "contributions"), &format!("contributions by rule {year}"));
+    }
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/faults/fund-commitments.toml");
+    let s = subsoil_scenario::load(dir, &[]).unwrap_or_else(|e| panic!("{}", e.render()));
+    let (_, out) = base_case(&s);
+    let y = yearly(&s, &out);
+    let calls: Vec<f64> = y
+        .rows
+        .iter()
+        .filter(|r| r.scope == Scope::Fund && r.id == "mine" && r.item == "stake-calls")
+        .map(|r| r.value)
+        .collect();
+    for (t, want) in [0.0, 30e6, 30e6, 30e6, 0.0, 0.0].iter().enumerate() {
+        close(calls[t], *want, &format!("stake call {}", 2026 + t));
+    }
+    // The partner's capital account: its 1,000m of cash from 2026 on.
+    let capital: Vec<f64> = y
+        .rows
+        .iter()
+        .filter(|r| r.scope == Scope::Fund && r.id == "us" && r.item == "capital-account")
+        .map(|r| r.value)
+        .collect();
+    assert!(capital.iter().all(|c| (*c - 1e9).abs() < 1e-3), "{capital:?}");
+}
+
+#[test]
 fn the_csv_has_one_row_per_figure_and_year() {
     let s = subsoil_scenario::load("ukraine-final-2025", &[]).unwrap();
     let (_, out) = base_case(&s);

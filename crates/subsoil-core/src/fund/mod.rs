@@ -120,6 +120,30 @@ impl FundPath {
         self.stakes.resize(projects, Stake::default());
     }
 
+    /// Writes the balances at the end of year `t` of a `horizon`-year path into `trace`.
+    pub fn record(
+        &self,
+        t: usize,
+        horizon: usize,
+        reserve: f64,
+        trace: &mut crate::outcome::FundTrace,
+    ) {
+        for (k, paid) in self.rule_paid.iter().enumerate() {
+            trace.rule_paid[k * horizon + t] = *paid;
+        }
+        for (k, o) in self.owed.iter().enumerate() {
+            trace.owed[k * horizon + t] = o.principal + o.interest;
+        }
+        for (p, c) in self.capital.iter().enumerate() {
+            trace.capital[p * horizon + t] = *c;
+        }
+        for (i, s) in self.stakes.iter().enumerate() {
+            trace.stake_paid[i * horizon + t] = s.fund_paid;
+            trace.stake_received[i * horizon + t] = s.received;
+        }
+        trace.reserve[t] = reserve;
+    }
+
     /// Cash the fund may still commit or distribute: cash above the reserve less what it owes on its
     /// commitments.
     pub fn available(&self, reserve: f64) -> f64 {
