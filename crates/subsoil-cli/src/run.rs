@@ -148,6 +148,8 @@ pub struct Manifest {
     pub mode: &'static str,
     /// What the projects' NPVs count after the horizon (`time.terminal-value`).
     pub terminal_value: &'static str,
+    /// When in its year a flow is discounted from (`time.discounting`), for every NPV.
+    pub discounting: &'static str,
 }
 
 impl Manifest {
@@ -161,6 +163,7 @@ impl Manifest {
             sets: sets.to_vec(),
             mode,
             terminal_value: s.model.time.terminal_value.name(),
+            discounting: s.model.time.discounting.name(),
         }
     }
 }
@@ -349,8 +352,13 @@ fn deterministic_table(s: &Scenario, bc: &BaseCase) -> String {
     };
     out.push_str(&style::dim(&format!(
         "Every input at its median, no random events, median price paths. {ceasefire} \
-         Money in millions of {} US dollars; NPV at the valuation rate to {}. Scenario {} ({}).",
-        bc.base_year, s.model.time.start_year, s.name, s.hash
+         Money in millions of {} US dollars; NPV at the valuation rate to {} ({} discounting). \
+         Scenario {} ({}).",
+        bc.base_year,
+        s.model.time.start_year,
+        s.model.time.discounting.name(),
+        s.name,
+        s.hash
     )));
     out.push_str("\n\n");
     let mut t = Table::new(&[
@@ -672,11 +680,12 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     )));
     out.push('\n');
     out.push_str(&style::dim(&format!(
-        "{} Money in millions of {} US dollars unless nominal; NPV at the valuation rate to {}. \
-         Scenario {} ({}).",
+        "{} Money in millions of {} US dollars unless nominal; NPV at the valuation rate to {} ({} \
+         discounting). Scenario {} ({}).",
         how_run(h),
         h.base_year,
         h.start_year,
+        s.model.time.discounting.name(),
         s.name,
         s.hash
     )));

@@ -107,6 +107,60 @@ pub struct Time {
     pub base_year: Year,
     /// Whether the projects' NPVs count their free cash flow after the horizon.
     pub terminal_value: TerminalValue,
+    /// When in its year a flow is discounted from.
+    pub discounting: Discounting,
+}
+
+/// When in its year a year's flow is taken to fall, for discounting to the start year.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Discounting {
+    /// At the start: the first year's flow is not discounted (`(1 + r)^-t`).
+    #[default]
+    StartOfYear,
+    /// At the middle (`(1 + r)^-(t + 0.5)`).
+    MidYear,
+    /// At the end (`(1 + r)^-(t + 1)`, as spreadsheets' NPV function).
+    EndOfYear,
+}
+
+impl Discounting {
+    /// Every choice, as scenario files write them.
+    pub const NAMES: [&'static str; 3] = ["start-of-year", "mid-year", "end-of-year"];
+
+    /// Name as written.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Discounting::StartOfYear => "start-of-year",
+            Discounting::MidYear => "mid-year",
+            Discounting::EndOfYear => "end-of-year",
+        }
+    }
+
+    /// Years from the start of year `t` to the moment its flow is discounted from.
+    pub const fn offset(self) -> f64 {
+        match self {
+            Discounting::StartOfYear => 0.0,
+            Discounting::MidYear => 0.5,
+            Discounting::EndOfYear => 1.0,
+        }
+    }
+
+    /// The discount factor of the first year at `rate`.
+    pub fn first_year(self, rate: f64) -> f64 {
+        (1.0 + rate).powf(-self.offset())
+    }
+}
+
+impl std::str::FromStr for Discounting {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Discounting, String> {
+        match s {
+            "start-of-year" => Ok(Discounting::StartOfYear),
+            "mid-year" => Ok(Discounting::MidYear),
+            "end-of-year" => Ok(Discounting::EndOfYear),
+            _ => Err(format!("expected one of {}", Discounting::NAMES.join(", "))),
+        }
+    }
 }
 
 /// What a project's NPV counts after the horizon.

@@ -205,7 +205,8 @@ impl DealOutcome {
         let target = deal.target.map(|p| p.at(r));
         let aid = deal.aid_given.map(|p| p.at(r));
         let mut d = DealOutcome::default();
-        let (mut disc_us, mut disc_val) = (1.0, 1.0);
+        let first = model.time.discounting;
+        let (mut disc_us, mut disc_val) = (first.first_year(us_rate), first.first_year(valuation));
         for (t, (fy, y)) in out.fund.iter().zip(&out.years).enumerate() {
             let year = model.time.year(t as u32);
             let real = 1.0 / y.index;

@@ -65,7 +65,7 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
     let terms = PathTerms::draw(model, r);
     out.leak_receipts = terms.leakage.receipts;
     start_path(model, r, &terms, ws, out);
-    let mut discount = 1.0;
+    let mut discount = model.time.discounting.first_year(terms.valuation);
     for t in 0..model.time.horizon {
         let y = ws.year(model, t);
         prices_year(model, r, y, &mut ws.market, out);
@@ -217,7 +217,7 @@ fn terminal_values(model: &Model, terms: &PathTerms, ws: &mut Workspace, out: &m
     }
     let rate = terms.nominal(terms.valuation);
     let index_next = ws.index[h as usize];
-    let discount = (1.0 + terms.valuation).powi(-(h as i32));
+    let discount = (1.0 + terms.valuation).powf(-(f64::from(h) + model.time.discounting.offset()));
     let at_war = ws.conflict.at_war[last as usize];
     for (i, st) in ws.projects.states.iter().enumerate() {
         if matches!(st.ops.phase, Phase::Idle | Phase::Done) {

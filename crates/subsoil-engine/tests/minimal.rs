@@ -78,3 +78,37 @@ fn deposits_written_inline_take_generic_control_names() {
     let err = load(&["deposits.sites.hill.control=\"enemy\""]).expect_err("refused");
     assert!(err.contains("deposits.sites.hill.control"), "{err}");
 }
+
+#[test]
+fn every_discounting_convention_gives_its_hand_computed_npv() {
+    // The flows of the first test, discounted from the start, the middle or the end of each year.
+    let mut fcf = vec![-450.0, -450.0];
+    for year in 2028..=2039 {
+        let depreciation = if year <= 2037 { 90.0 } else { 0.0 };
+        let tax = 0.3 * (360.0 - 0.035 * 360.0 - 208.0 - depreciation);
+        fcf.push(360.0 - 0.035 * 360.0 - 208.0 - tax);
+    }
+    for (convention, offset) in [("start-of-year", 0.0), ("mid-year", 0.5), ("end-of-year", 1.0)] {
+        let s = load(&[&format!("time.discounting=\"{convention}\"")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let npv: f64 = fcf
+            .iter()
+            .enumerate()
+            .map(|(t, x)| x * 1.08f64.powf(-(t as f64 + offset)))
+            .sum::<f64>()
+            * 1e6;
+        let got = base_case(&s).0.projects[0].npv;
+        assert!((got - npv).abs() < 1e-6 * npv.abs(), "{convention}: NPV {got} vs hand {npv}");
+        // The investment decision does not depend on it (it scales every flow alike): at a capex of $800m
+        // the NPV rule builds in 2026, at $1bn never, under every convention.
+        for (capex, built) in [("800e6", Some(2026)), ("1000e6", None)] {
+            let s = load(&[
+                &format!("time.discounting=\"{convention}\""),
+                "projects.hill-mine.decision=\"npv\"",
+                &format!("projects.hill-mine.capex={capex}"),
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(base_case(&s).0.projects[0].decision_year, built, "{convention} {capex}");
+        }
+    }
+}

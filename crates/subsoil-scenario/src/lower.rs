@@ -142,6 +142,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
             .str("time.terminal-value")
             .and_then(|t| t.parse().ok())
             .unwrap_or_default(),
+        discounting: v.str("time.discounting").and_then(|t| t.parse().ok()).unwrap_or_default(),
     };
 
     let macro_ = Macro {

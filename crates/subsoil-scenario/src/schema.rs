@@ -203,6 +203,12 @@ const TIME: &[Field] = &[
         req: Req::Text("none"),
         doc: "What the projects' NPVs count after the horizon: `none` (flows after it are left out; a run warns when projects still run then) or `expected-flows` (each project still running is valued at its remaining free cash flow on the prices expected in the last year, discounted at the valuation rate, as the fund's stakes are). Receipts and the fund are counted within the horizon either way.",
     },
+    Field {
+        key: "discounting",
+        ty: Ty::Enum(&subsoil_core::Discounting::NAMES),
+        req: Req::Text("start-of-year"),
+        doc: "When in its year a flow is discounted from, for every NPV and present value: `start-of-year` (the first year's flow is not discounted: (1 + r)^-t), `mid-year` ((1 + r)^-(t + 0.5)) or `end-of-year` ((1 + r)^-(t + 1), as a spreadsheet's NPV). Investment decisions do not depend on it (it scales every flow alike).",
+    },
 ];
 
 const MACRO: &[Field] = &[
