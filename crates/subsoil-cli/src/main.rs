@@ -83,7 +83,11 @@ scenario; to change one scenario only, write a file that extends it.",
     Inputs(inputs::InputsArgs),
     /// List the built-in scenarios.
     #[command(after_help = "Example:\n  subsoil scenarios")]
-    Scenarios,
+    Scenarios {
+        /// List the built-in layers a scenario file may extend, with what each brings.
+        #[arg(long)]
+        layers: bool,
+    },
     /// Print the scenario reference (every field, unit, default and constraint) as Markdown.
     #[command(after_help = "Example:\n  subsoil reference > docs/scenario-reference.md")]
     Reference,
@@ -97,7 +101,24 @@ fn main() -> ExitCode {
         Command::Data(args) => data::run(&args),
         Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),
-        Command::Scenarios => {
+        Command::Scenarios { layers: true } => {
+            let mut t = table::Table::new(&[
+                ("layer", table::Align::Left),
+                ("extends", table::Align::Left),
+                ("sections", table::Align::Left),
+            ]);
+            let mut about = String::new();
+            for l in subsoil_scenario::builtin::layers() {
+                t.row(vec![l.name.to_string(), l.extends.join(", "), l.sections.join(", ")]);
+                about.push_str(&format!("{} ({}): {}\n", l.name, l.path, l.about));
+            }
+            output::stdout(&format!(
+                "{}\n{about}\nA file extends a layer with `extends = \"NAME\"`; what it writes replaces what the \
+                 layer gives, field by field.\n",
+                t.render()
+            ))
+        }
+        Command::Scenarios { layers: false } => {
             let mut t = table::Table::new(&[
                 ("scenario", table::Align::Left),
                 ("what", table::Align::Left),

@@ -228,3 +228,24 @@ fn yearly_and_csv_are_refused_where_they_do_not_apply() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn built_in_layers_are_listed_with_what_they_bring() {
+    let out = subsoil(&["scenarios", "--layers"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let t = text(&out.stdout);
+    for layer in ["ukraine-base", "ukraine-projects", "products", "macro", "ukraine-final-2025"] {
+        assert!(t.lines().any(|l| l.starts_with(&format!("{layer} "))), "{layer} missing:\n{t}");
+    }
+    assert!(t.contains("projects (47)") && t.contains("products (15)"), "{t}");
+    // A file that extends a listed layer by its name loads.
+    let dir = scratch("layers");
+    let f = dir.join("mine.toml");
+    std::fs::write(
+        &f,
+        "format-version = 1\nextends = \"ukraine-base\"\n[metadata]\nname = \"no-deal\"\n",
+    )
+    .unwrap();
+    let out = subsoil(&["check", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

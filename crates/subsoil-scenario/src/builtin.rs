@@ -70,3 +70,56 @@ pub fn layer_names() -> Vec<&'static str> {
 pub fn scenario_names() -> Vec<&'static str> {
     SCENARIOS.iter().map(|(n, _)| *n).collect()
 }
+
+/// A built-in layer that scenario files may extend.
+#[derive(Clone, Debug)]
+pub struct LayerInfo {
+    /// Name to use in `extends`.
+    pub name: &'static str,
+    /// Path inside the built-in files.
+    pub path: &'static str,
+    /// What the layer says it holds (its opening comment).
+    pub about: String,
+    /// Layers it extends, as written.
+    pub extends: Vec<String>,
+    /// Top-level sections it writes (with the number of entries of tables of named items, such as
+    /// projects).
+    pub sections: Vec<String>,
+}
+
+/// Every built-in layer, in file order: what it holds, what it extends and which sections it writes.
+pub fn layers() -> Vec<LayerInfo> {
+    FILES
+        .iter()
+        .filter(|(p, _)| p.ends_with(".toml"))
+        .filter_map(|(path, text)| {
+            let name = path.strip_suffix(".toml")?.rsplit('/').next()?;
+            let about: Vec<&str> = text
+                .lines()
+                .take_while(|l| l.starts_with('#'))
+                .map(|l| l.trim_start_matches('#').trim())
+                .collect();
+            let parsed = toml::de::DeTable::parse(text).ok()?;
+            let mut scratch = crate::diag::Diagnostics::default();
+            let root = crate::tree::Node::from_toml(crate::diag::FileId(0), &parsed, &mut scratch);
+            let table = root.table()?;
+            let extends = match table.get("extends").map(|n| &n.kind) {
+                Some(crate::tree::Kind::Str(s)) => vec![s.clone()],
+                Some(crate::tree::Kind::Array(a)) => {
+                    a.iter().filter_map(|v| v.str().map(String::from)).collect()
+                }
+                _ => Vec::new(),
+            };
+            let named = ["products", "projects", "parties"];
+            let sections = table
+                .iter()
+                .filter(|(k, v)| v.table().is_some() && k.as_str() != "metadata")
+                .map(|(k, v)| match v.table() {
+                    Some(t) if named.contains(&k.as_str()) => format!("{k} ({})", t.len()),
+                    _ => k.clone(),
+                })
+                .collect();
+            Some(LayerInfo { name, path, about: about.join(" "), extends, sections })
+        })
+        .collect()
+}
