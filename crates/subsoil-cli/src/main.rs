@@ -6,6 +6,7 @@ mod inputs;
 mod output;
 mod outputs;
 mod run;
+mod save;
 mod style;
 mod table;
 
