@@ -5,6 +5,7 @@ mod data;
 mod inputs;
 mod output;
 mod outputs;
+mod report;
 mod run;
 mod save;
 mod style;
@@ -82,6 +83,15 @@ scenario; to change one scenario only, write a file that extends it.",
         after_help = "Examples:\n  subsoil inputs\n  subsoil inputs ukraine-mar-2025-draft --grep capex-overrun\n  subsoil inputs my-scenario.toml --format json > inputs.json"
     )]
     Inputs(inputs::InputsArgs),
+    /// Re-render report.html in a folder written by `subsoil run --out DIR`, from its summary.json,
+    /// without running anything.
+    #[command(
+        after_help = "Example:\n  subsoil run --paths 50000 --out results\n  subsoil report results\n\nThe page is a function of summary.json alone: the same folder gives the same bytes."
+    )]
+    Report {
+        /// The folder: it must hold the summary.json of a Monte Carlo run.
+        dir: std::path::PathBuf,
+    },
     /// List the built-in scenarios.
     #[command(after_help = "Example:\n  subsoil scenarios")]
     Scenarios,
@@ -98,6 +108,7 @@ fn main() -> ExitCode {
         Command::Data(args) => data::run(&args),
         Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),
+        Command::Report { dir } => report::run(&dir),
         Command::Scenarios => {
             let mut t = table::Table::new(&[
                 ("scenario", table::Align::Left),

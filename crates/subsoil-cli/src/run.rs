@@ -606,13 +606,15 @@ fn monte_carlo(
             result: &result,
         };
         let inputs = crate::save::input_rows(scenario);
-        let files = crate::save::json(&summary).map(|summary| {
-            vec![
+        let files = crate::save::json(&summary).and_then(|summary| {
+            let report = crate::report::html(&summary)?;
+            Ok(vec![
                 ("summary.json", summary),
+                ("report.html", report),
                 ("series.csv", crate::save::series_csv(&result).into_bytes()),
                 ("projects.csv", crate::save::projects_csv(&result).into_bytes()),
                 ("inputs.csv", crate::save::inputs_csv(&inputs).into_bytes()),
-            ]
+            ])
         });
         if let Err(e) = files.and_then(|f| staging.finish(&f)) {
             return save_failed(e);

@@ -44,7 +44,7 @@ fn a_run_writes_its_files_and_the_same_bytes_on_one_and_two_threads() {
     );
     run_ok(&[&common[..], &["--threads", "2", "--out"], &[b.to_str().unwrap()]].concat());
     let names = files(&a);
-    for f in ["inputs.csv", "projects.csv", "series.csv", "summary.json"] {
+    for f in ["inputs.csv", "projects.csv", "report.html", "series.csv", "summary.json"] {
         assert!(names.contains(&f.to_string()), "{f} missing from {names:?}");
     }
     assert_eq!(names, files(&b));
@@ -208,5 +208,53 @@ fn an_interrupted_run_leaves_no_folder_and_the_next_run_cleans_up() {
         assert!(files(&out).contains(&"summary.json".to_string()));
         std::fs::remove_dir_all(&out).unwrap();
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn subsoil_report_re_renders_the_page_byte_for_byte() {
+    let dir = scratch("out-report");
+    let out = dir.join("run");
+    run_ok(&["run", "--paths", "1000", "--seed", "3", "--out", out.to_str().unwrap()]);
+    let page = std::fs::read(out.join("report.html")).unwrap();
+    let html = String::from_utf8(page.clone()).unwrap();
+    for id in [
+        "headline",
+        "when",
+        "how-much",
+        "fans",
+        "histograms",
+        "projects",
+        "assumptions",
+        "manifest",
+    ] {
+        assert!(html.contains(&format!("data-section=\"{id}\"")), "section {id} missing");
+    }
+    assert!(html.contains("subsoil run ukraine-final-2025 --paths 1000 --seed 3 --sampler random"));
+    assert!(!html.contains("<script"), "the report needs no script");
+    for external in ["src=\"http", "href=\"//", "@import", "url(http"] {
+        assert!(!html.contains(external), "the report loads {external}");
+    }
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    let again = subsoil(&["report", out.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(std::fs::read(out.join("report.html")).unwrap() == page, "re-rendered page differs");
+    assert_eq!(files(&out).len(), 5, "{:?}", files(&out));
+
+    // A folder without a Monte Carlo summary is bad input, and nothing is written.
+    let base = dir.join("base");
+    run_ok(&["run", "--deterministic", "--out", base.to_str().unwrap()]);
+    for (folder, words) in [(base.clone(), "Monte Carlo"), (dir.join("nothing"), "summary.json")] {
+        let refused = subsoil(&["report", folder.to_str().unwrap()]);
+        assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+        assert!(text(&refused.stderr).contains(words), "{}", text(&refused.stderr));
+    }
+    assert!(!base.join("report.html").exists());
+    let broken = dir.join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(broken.join("summary.json"), "{ not json").unwrap();
+    let refused = subsoil(&["report", broken.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    assert_eq!(files(&broken), ["summary.json"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
