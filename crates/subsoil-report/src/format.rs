@@ -82,10 +82,24 @@ pub fn chance(hits: u64, n: u64, p: f64, lo: f64, hi: f64) -> String {
     if n > 0 && hits == 0 {
         format!("below {}", pct(hi))
     } else if n > 0 && hits == n {
-        format!("above {}", pct(lo))
+        format!("above {}", pct_below(lo))
     } else {
         pct(p)
     }
+}
+
+/// A fraction as a percentage rounded down, with as many decimals as it takes to show how far it is
+/// below 100%:
+/// `0.99923` → `99.92%`.
+fn pct_below(p: f64) -> String {
+    let v = p * 100.0;
+    if !(v > 0.0 && v < 100.0) {
+        return pct(p);
+    }
+    let d = (-(100.0 - v).log10().floor()).clamp(0.0, 6.0) as i32;
+    let scale = 10f64.powi(d);
+    let down = (v * scale).floor() / scale;
+    format!("{}%", trim(&format!("{down:.prec$}", prec = d as usize)))
 }
 
 /// A plain number for an axis: `0`, `2.5`, `12`, `1,200`.
@@ -147,6 +161,8 @@ mod tests {
         assert_eq!(pct(0.0), "0%");
         assert_eq!(chance(0, 10_000, 0.0, 0.0, 0.000_383), "below 0.038%");
         assert_eq!(chance(5, 10, 0.5, 0.2, 0.8), "50%");
+        assert_eq!(chance(5000, 5000, 1.0, 0.999_23, 1.0), "above 99.92%");
+        assert_eq!(chance(10, 10, 1.0, 0.72, 1.0), "above 72%");
     }
 
     #[test]

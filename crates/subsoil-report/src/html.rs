@@ -224,7 +224,7 @@ impl<'a> Report<'a> {
         }
         for (name, words) in [
             ("new-mine-by-2030", "a new mine produces by 2030"),
-            ("ceasefire-by-2030", "the war has stopped by 2030"),
+            ("ceasefire-by-2030", "a general ceasefire has come by 2030"),
         ] {
             if let Some(p) = at(self.s, &["probabilities", name]) {
                 items.push(format!("The chance that {words}: {}.", Self::chance(p)));
@@ -613,12 +613,13 @@ impl<'a> Report<'a> {
             "<p>Every uncertain input of the run ({}), with its distribution and where it comes from. Change one with <code>--set FIELD=VALUE</code>.</p>",
             inputs.len()
         );
-        out.push_str("<div class=\"scroll\"><table class=\"inputs\">\n<thead><tr><th>input</th><th>distribution</th><th>P5</th><th>median</th><th>P95</th><th>unit</th><th>provenance</th><th>source or reason</th></tr></thead>\n<tbody>\n");
+        out.push_str("<div class=\"scroll\"><table class=\"inputs\">\n<colgroup><col style=\"width:21%\"><col style=\"width:9%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:9%\"><col style=\"width:33%\"></colgroup>\n<thead><tr><th>input</th><th>distribution</th><th>P5</th><th>median</th><th>P95</th><th>unit</th><th>provenance</th><th>source or reason</th></tr></thead>\n<tbody>\n");
         for i in inputs {
             let _ = writeln!(
                 out,
-                "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"source\">{}</td></tr>",
-                esc(text(i, &["name"])),
+                "<tr><td class=\"name\"><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"source\">{}</td></tr>",
+                // Long dotted names may break after a dot.
+                esc(text(i, &["name"])).replace('.', ".<wbr>"),
                 esc(text(i, &["distribution"])),
                 sig(num(i, &["p5"])),
                 sig(num(i, &["median"])),
@@ -743,7 +744,9 @@ table{border-collapse:collapse;font-size:.88rem;margin:.5rem 0}
 th,td{border-bottom:1px solid var(--rule);padding:.3rem .5rem;text-align:left;vertical-align:top}
 thead th{border-bottom:2px solid #999;background:#f6f6f6}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.source{min-width:22rem;font-size:.82rem}
+table.inputs{width:100%;min-width:760px;table-layout:fixed}
+table.inputs td{overflow-wrap:anywhere}
+td.source{font-size:.82rem}
 span.id{color:var(--muted);font-size:.8rem}
 pre{background:#f4f4f4;padding:.6rem .8rem;overflow-x:auto}
 a{color:#0061a0}

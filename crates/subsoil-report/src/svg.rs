@@ -238,11 +238,14 @@ fn axes(out: &mut String, f: &Frame, xt: &[f64], yt: &[f64], chart: (&str, &str,
 
 /// Where each legend entry goes: rows under the plot, wrapped at the chart's width. Returns the
 /// positions `(x, y)` and the height the legend needs.
-fn legend_layout(entries: &[(String, usize, &'static str)], top: f64) -> (Vec<(f64, f64)>, f64) {
+fn legend_layout(
+    entries: &[(String, usize, &'static str, f64)],
+    top: f64,
+) -> (Vec<(f64, f64)>, f64) {
     let mut x = LEFT;
     let mut y = top;
     let mut at = Vec::new();
-    for (name, _, _) in entries {
+    for (name, ..) in entries {
         // About 6.5 units a character at the legend's size.
         let width = 24.0 + 6.5 * name.chars().count() as f64 + 18.0;
         if x > LEFT && x + width > W - RIGHT {
@@ -256,15 +259,15 @@ fn legend_layout(entries: &[(String, usize, &'static str)], top: f64) -> (Vec<(f
 }
 
 /// The legend under the plot: a swatch (line, dashed line or band) and the name of each entry.
-fn legend(out: &mut String, entries: &[(String, usize, &'static str)], at: &[(f64, f64)]) {
+fn legend(out: &mut String, entries: &[(String, usize, &'static str, f64)], at: &[(f64, f64)]) {
     out.push_str("<g class=\"legend\">");
-    for ((name, colour, kind), &(x, y)) in entries.iter().zip(at) {
+    for ((name, colour, kind, opacity), &(x, y)) in entries.iter().zip(at) {
         let col = PALETTE[*colour % PALETTE.len()];
         match *kind {
             "band" => {
                 let _ = write!(
                     out,
-                    "<rect x=\"{}\" y=\"{}\" width=\"18\" height=\"10\" fill=\"{col}\" fill-opacity=\"0.3\"/>",
+                    "<rect x=\"{}\" y=\"{}\" width=\"18\" height=\"10\" fill=\"{col}\" fill-opacity=\"{opacity}\"/>",
                     c(x),
                     c(y - 9.0)
                 );
@@ -361,7 +364,7 @@ impl Chart {
                         "<path class=\"band\" data-series=\"{}\" d=\"{d}\" fill=\"{col}\" fill-opacity=\"{opacity}\"/>",
                         esc(name)
                     );
-                    entries.push((name.clone(), *colour, "band"));
+                    entries.push((name.clone(), *colour, "band", *opacity));
                 }
                 Layer::Line { name, points, colour, dashed, step } => {
                     let col = PALETTE[*colour % PALETTE.len()];
@@ -399,7 +402,12 @@ impl Chart {
                         );
                     }
                     out.push_str("</g>");
-                    entries.push((name.clone(), *colour, if *dashed { "dashed" } else { "solid" }));
+                    entries.push((
+                        name.clone(),
+                        *colour,
+                        if *dashed { "dashed" } else { "solid" },
+                        1.0,
+                    ));
                 }
             }
         }
