@@ -5,6 +5,7 @@ mod data;
 mod inputs;
 mod output;
 mod outputs;
+mod per_path;
 mod report;
 mod run;
 mod save;

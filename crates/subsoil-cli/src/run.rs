@@ -51,6 +51,10 @@ pub struct OutArgs {
     /// With --out: replace DIR if it exists and is not empty.
     #[arg(long, requires = "dir")]
     pub force: bool,
+    /// With --out, for a Monte Carlo run: also paths.parquet, one row per path with its sampled inputs
+    /// and its scalar outputs (the paths run a second time to write it).
+    #[arg(long, requires = "dir")]
+    pub per_path: bool,
 }
 
 impl OutArgs {
@@ -246,6 +250,13 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
     if args.format == RunFormat::Csv && !args.yearly {
         output::stderr("error: --format csv is for --deterministic --yearly\n");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    if args.out.per_path && args.deterministic {
+        output::stderr(
+            "error: --per-path is for a Monte Carlo run (the base case is one path: its figures are in \
+             summary.json and yearly.csv)\n",
+        );
         return ExitCode::from(EXIT_BAD_INPUT);
     }
     let staging = match args.out.begin() {
@@ -616,7 +627,12 @@ fn monte_carlo(
                 ("inputs.csv", crate::save::inputs_csv(&inputs).into_bytes()),
             ])
         });
-        if let Err(e) = files.and_then(|f| staging.finish(&f)) {
+        let parquet = if args.out.per_path {
+            crate::per_path::write(scenario, &config, &staging.file("paths.parquet"))
+        } else {
+            Ok(())
+        };
+        if let Err(e) = files.and_then(|f| parquet.and_then(|()| staging.finish(&f))) {
             return save_failed(e);
         }
     }

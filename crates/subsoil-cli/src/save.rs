@@ -89,14 +89,16 @@ impl Staging {
         Ok(Staging { target: dir.to_path_buf(), partial, force })
     }
 
+    /// Where a file called `name` goes while the folder is being filled (for files written as a stream).
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.partial.join(name)
+    }
+
     /// Writes every file into the partial folder, then renames it to the target. On failure the
     /// partial folder is removed and the target is left as it was.
     pub fn finish(self, files: &[(&str, Vec<u8>)]) -> Result<(), SaveError> {
-        let result = self.write_and_rename(files);
-        if result.is_err() {
-            let _ = fs::remove_dir_all(&self.partial);
-        }
-        result
+        // On failure, dropping `self` removes the partial folder.
+        self.write_and_rename(files)
     }
 
     fn write_and_rename(&self, files: &[(&str, Vec<u8>)]) -> Result<(), SaveError> {
@@ -137,6 +139,14 @@ impl Staging {
             Err(_) => fs::rename(&self.partial, &self.target).map_err(|e| io(&self.target, e))?,
         }
         Ok(())
+    }
+}
+
+impl Drop for Staging {
+    /// A run that gives up (an error, not a signal) removes its partial folder; after a successful
+    /// [`Staging::finish`] there is none left to remove.
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.partial);
     }
 }
 
