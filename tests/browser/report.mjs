@@ -4,7 +4,7 @@
 //   - no network request at all besides the page's own file;
 //   - every section of the report is there, with a heading;
 //   - the numbers plotted in two charts (the P(event by year) curve and the median of the partner's
-//     cumulative receipts) equal those in summary.json;
+//     cumulative receipts) equal those in summary.json, and so do the map's colours (P(occupied));
 //   - a full-page screenshot, saved as report.png in the output folder, and one of each section
 //     (section-ID.png).
 //
@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const SECTIONS = ['headline', 'when', 'how-much', 'fans', 'histograms', 'projects', 'assumptions', 'manifest'];
+const SECTIONS = ['headline', 'when', 'how-much', 'fans', 'histograms', 'projects', 'map', 'assumptions', 'manifest'];
 
 const [dir, outDir] = process.argv.slice(2);
 if (!dir || !outDir) {
@@ -123,6 +123,26 @@ try {
     await plotted(page, fanChart, 'median'),
     summary.series[fanName].years.map((y) => [y.year, y.p50]),
   );
+
+  // The map: each deposit coloured by P(occupied) of its projects, as summary.json has it.
+  if (summary.manifest.map) {
+    const spots = await page.$$eval('svg[data-chart="chart-map"] circle[data-id]', (cs) =>
+      cs.map((c) => ({ id: c.dataset.id, value: c.dataset.value })),
+    );
+    if (spots.length !== summary.manifest.map.deposits.length) {
+      fail(`the map shows ${spots.length} deposits, summary.json has ${summary.manifest.map.deposits.length}`);
+    }
+    const before = failures.length;
+    for (const s of spots) {
+      const project = summary.projects.find((p) => p.deposit === s.id);
+      const want = project ? project.occupied.p : null;
+      const got = s.value === 'null' ? null : Number(s.value);
+      if (!(got === want || (got !== null && want !== null && same(got, want)))) {
+        fail(`map: ${s.id} shows ${s.value}, summary.json has ${want}`);
+      }
+    }
+    if (failures.length === before) console.log(`ok: map: ${spots.length} deposits coloured as summary.json says`);
+  }
 
   // The headline states the partner's median receipts as the summary has them.
   const headline = await page.locator('section#headline').innerText();

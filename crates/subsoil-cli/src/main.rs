@@ -3,6 +3,7 @@
 mod compare;
 mod data;
 mod inputs;
+mod map;
 mod output;
 mod outputs;
 mod per_path;

@@ -609,7 +609,9 @@ fn monte_carlo(
     warn(&warnings);
     if let Some(staging) = staging {
         let mut manifest = Manifest::new(scenario, &args.sets, "monte-carlo");
-        manifest.record = Some(crate::save::record(scenario, command(args)));
+        let mut record = crate::save::record(scenario, command(args));
+        record.map = crate::map::map(scenario);
+        manifest.record = Some(record);
         let summary = MonteCarloJson {
             manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
             units: "money in real base-year US dollars; rates and probabilities as fractions",

@@ -190,6 +190,9 @@ pub struct Record {
     pub deal: Option<DealTerms>,
     /// Every uncertain input.
     pub inputs: Vec<InputRow>,
+    /// The boundaries and deposits the report's map draws (Monte Carlo runs with a map).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map: Option<crate::map::Map>,
 }
 
 /// The deal's terms a report marks on its charts (medians, when they are uncertain).
@@ -268,7 +271,7 @@ pub fn record(s: &Scenario, command: String) -> Record {
             aid_given_nominal: d.aid_given.map(at),
         }
     });
-    Record { command, deal, inputs: input_rows(s) }
+    Record { command, deal, inputs: input_rows(s), map: None }
 }
 
 /// `arg` as a shell reads it: unchanged when it is plain, else in single quotes.

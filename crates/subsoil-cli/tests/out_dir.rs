@@ -70,6 +70,15 @@ fn a_run_writes_its_files_and_the_same_bytes_on_one_and_two_threads() {
     for key in ["name", "distribution", "median", "unit", "field", "provenance", "source"] {
         assert!(inputs[0].get(key).is_some(), "input without {key}: {}", inputs[0]);
     }
+    let map = manifest.remove("map").expect("map");
+    assert_eq!(map["areas"].as_array().unwrap().len(), 27, "Ukraine's oblasts");
+    let deposits = map["deposits"].as_array().unwrap();
+    assert!(deposits.len() > 20, "{}", deposits.len());
+    assert!(
+        deposits
+            .iter()
+            .all(|d| d["lon"].as_f64().unwrap() > 22.0 && d["lat"].as_f64().unwrap() > 44.0)
+    );
     let deal = manifest.remove("deal").expect("deal terms");
     assert!(deal["aid_given_nominal"].as_f64().unwrap() > 1e9, "{deal}");
     assert_eq!(saved, printed);
@@ -225,6 +234,7 @@ fn subsoil_report_re_renders_the_page_byte_for_byte() {
         "fans",
         "histograms",
         "projects",
+        "map",
         "assumptions",
         "manifest",
     ] {

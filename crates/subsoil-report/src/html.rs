@@ -6,17 +6,18 @@ use serde_json::Value;
 
 use crate::ReportError;
 use crate::format::{chance, esc, money, pct, plain};
-use crate::svg::{Bar, Chart, Layer, Rule, Scale, histogram};
+use crate::svg::{Bar, Chart, Layer, Rule, Scale, Spot, histogram, map};
 
 /// The sections of a report, in order: `(id, heading)`. Every report has all of them; one that has
 /// nothing to show for a scenario says so.
-pub const SECTIONS: [(&str, &str); 8] = [
+pub const SECTIONS: [(&str, &str); 9] = [
     ("headline", "The answers"),
     ("when", "When: the chance of each event by year"),
     ("how-much", "How much: the chance the partner receives at least X"),
     ("fans", "Year by year"),
     ("histograms", "Spread of the key results"),
     ("projects", "Projects"),
+    ("map", "Map of the deposits"),
     ("assumptions", "Assumptions and their sources"),
     ("manifest", "How this run was made"),
 ];
@@ -95,6 +96,7 @@ pub fn render(summary: &str) -> Result<String, ReportError> {
             "fans" => r.fans(&mut out),
             "histograms" => r.histograms(&mut out),
             "projects" => r.projects(&mut out),
+            "map" => r.map(&mut out),
             "assumptions" => r.assumptions(&mut out),
             _ => r.manifest(&mut out),
         }
@@ -603,6 +605,75 @@ impl<'a> Report<'a> {
         );
     }
 
+    fn map(&self, out: &mut String) {
+        let Some(m) = at(self.s, &["manifest", "map"]) else {
+            out.push_str(
+                "<p>No map: the program has no boundaries for this scenario's deposits.</p>\n",
+            );
+            return;
+        };
+        let point =
+            |p: &Value| -> Option<[f64; 2]> { Some([p.get(0)?.as_f64()?, p.get(1)?.as_f64()?]) };
+        let areas: Vec<Vec<Vec<[f64; 2]>>> = m
+            .get("areas")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|area| {
+                area.get("rings")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|r| r.as_array().into_iter().flatten().filter_map(point).collect())
+                    .collect()
+            })
+            .collect();
+        let projects: Vec<&Value> =
+            self.s.get("projects").and_then(Value::as_array).into_iter().flatten().collect();
+        let spots: Vec<Spot> = m
+            .get("deposits")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|d| {
+                let id = text(d, &["id"]).to_string();
+                // The deposit's occupation is shared by its projects: take the first one's.
+                let p = projects
+                    .iter()
+                    .find(|p| text(p, &["deposit"]) == id)
+                    .map(|p| num(p, &["occupied", "p"]));
+                Spot {
+                    name: text(d, &["name"]).to_string(),
+                    lon: num(d, &["lon"]),
+                    lat: num(d, &["lat"]),
+                    p,
+                    size: num(d, &["base_case_receipts"]),
+                    approximate: text(d, &["located"]) != "site",
+                    id,
+                }
+            })
+            .collect();
+        let svg = map(
+            "chart-map",
+            &format!("Deposits: the chance of occupation in {}", self.end),
+            &areas,
+            &spots,
+            &format!("P(occupied in {}), from the run:", self.end),
+            "Circle area: the state's receipts from the deposit's projects in the base case.",
+        );
+        figure(
+            out,
+            &svg,
+            &format!(
+                "{} deposits. Colour: the share of paths in which the deposit is occupied in {}. Circle area: the state's receipts (new and existing licences, US dollars of {}) from the deposit's projects in the base case, every input at its median; not a Monte Carlo mean, as the run does not keep receipts per project. Dashed outlines are placed roughly (coordinates of a nearby place, or the middle of the oblast where none are known). Boundaries: {}.",
+                spots.len(),
+                self.end,
+                self.base_year,
+                esc(text(m, &["boundaries_source"]))
+            ),
+        );
+    }
+
     fn assumptions(&self, out: &mut String) {
         let Some(inputs) = at(self.s, &["manifest", "inputs"]).and_then(Value::as_array) else {
             out.push_str("<p>This summary does not list its inputs.</p>\n");
@@ -642,7 +713,7 @@ impl<'a> Report<'a> {
         out.push_str("<p><code>subsoil report DIR</code> re-renders this page from the folder's <code>summary.json</code>.</p>\n<table class=\"manifest\"><tbody>\n");
         if let Some(o) = m.as_object() {
             for (k, v) in o {
-                if matches!(k.as_str(), "inputs" | "command" | "deal") {
+                if matches!(k.as_str(), "inputs" | "command" | "deal" | "map") {
                     continue;
                 }
                 let shown = match v {
@@ -738,6 +809,10 @@ svg .rule-label{fill:#222;font-size:11px}
 svg .legend text{fill:#222;font-size:12px}
 svg .bar{stroke:#fff;stroke-width:1;fill-opacity:.85}
 svg .bar-label{fill:#222;font-size:10px}
+svg .areas path{fill:#f2f2f2;stroke:#999;stroke-width:.7}
+svg .spots circle{stroke:#222;stroke-width:1;fill-opacity:.85}
+svg circle.approximate{stroke-dasharray:2 2}
+svg g.legend circle.approximate{stroke:#222}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:0 1.5rem}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;font-size:.88rem;margin:.5rem 0}

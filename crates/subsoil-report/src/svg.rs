@@ -557,3 +557,143 @@ mod tests {
         assert!(h.contains("data-value=\"0.5\""), "{h}");
     }
 }
+
+/// A point on a map: a deposit.
+#[derive(Clone, Debug)]
+pub struct Spot {
+    /// Identifier (`data-id`).
+    pub id: String,
+    /// Name, shown on hover.
+    pub name: String,
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+    /// The probability that colours it (`None`: grey, nothing to colour by).
+    pub p: Option<f64>,
+    /// The amount that sizes it (area proportional), with how it is written.
+    pub size: f64,
+    /// Placed roughly (drawn with a dashed outline).
+    pub approximate: bool,
+}
+
+/// Classes of probability on a map and their colours (a sequential scale from the viridis palette,
+/// readable with colour-vision deficiencies and in grey): upper bounds, inclusive.
+pub const MAP_CLASSES: [(f64, &str, &str); 5] = [
+    (0.0, "#fde725", "0%"),
+    (0.01, "#5ec962", "up to 1%"),
+    (0.1, "#21918c", "1–10%"),
+    (0.5, "#3b528b", "10–50%"),
+    (1.0, "#440154", "over 50%"),
+];
+
+fn class_colour(p: f64) -> &'static str {
+    MAP_CLASSES.iter().find(|(hi, ..)| p <= *hi).map_or(MAP_CLASSES[4].1, |c| c.1)
+}
+
+/// A map of `areas` (rings of `[lon, lat]`) with `spots` coloured by their probability and sized by
+/// their amount (circle area proportional to it), in an equirectangular projection true to scale at
+/// the middle latitude. `p_label` names the probability in the legend, `size_label` the amount.
+pub fn map(
+    id: &str,
+    title: &str,
+    areas: &[Vec<Vec<[f64; 2]>>],
+    spots: &[Spot],
+    p_label: &str,
+    size_label: &str,
+) -> String {
+    let points = areas.iter().flatten().flatten();
+    let (mut lo_x, mut hi_x, mut lo_y, mut hi_y) =
+        (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+    for p in points {
+        lo_x = lo_x.min(p[0]);
+        hi_x = hi_x.max(p[0]);
+        lo_y = lo_y.min(p[1]);
+        hi_y = hi_y.max(p[1]);
+    }
+    let mut out = String::new();
+    if !lo_x.is_finite() || hi_x <= lo_x || hi_y <= lo_y {
+        open(&mut out, id, title, 60.0);
+        out.push_str("<text x=\"20\" y=\"30\">no boundaries to draw</text></svg>");
+        return out;
+    }
+    let squeeze = ((lo_y + hi_y) / 2.0).to_radians().cos();
+    let (width, pad) = (W, 12.0);
+    let k = (width - 2.0 * pad) / ((hi_x - lo_x) * squeeze);
+    let plot_h = (hi_y - lo_y) * k;
+    let x = |lon: f64| pad + (lon - lo_x) * squeeze * k;
+    let y = |lat: f64| pad + (hi_y - lat) * k;
+    let legend_top = pad + plot_h + 26.0;
+    let height = legend_top + 46.0;
+    open(&mut out, id, title, height);
+    out.push_str("<g class=\"areas\">");
+    for rings in areas {
+        let mut d = String::new();
+        for ring in rings {
+            for (i, p) in ring.iter().enumerate() {
+                let _ =
+                    write!(d, "{}{} {}", if i == 0 { "M" } else { "L" }, c(x(p[0])), c(y(p[1])));
+            }
+            d.push('Z');
+        }
+        let _ = write!(out, "<path d=\"{d}\" fill-rule=\"evenodd\"/>");
+    }
+    out.push_str("</g>");
+    let largest = spots.iter().map(|s| s.size).fold(0.0, f64::max);
+    let radius =
+        |v: f64| if largest > 0.0 && v > 0.0 { 3.0 + 15.0 * (v / largest).sqrt() } else { 3.0 };
+    // Largest first, so that small circles stay visible on top.
+    let mut order: Vec<&Spot> = spots.iter().collect();
+    order.sort_by(|a, b| b.size.total_cmp(&a.size).then_with(|| a.id.cmp(&b.id)));
+    out.push_str("<g class=\"spots\">");
+    for s in order {
+        let fill = s.p.map_or("#bbbbbb", class_colour);
+        let _ = write!(
+            out,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{fill}\" data-id=\"{}\" data-value=\"{}\" data-size=\"{}\"{}><title>{}: {}; {}</title></circle>",
+            c(x(s.lon)),
+            c(y(s.lat)),
+            c(radius(s.size)),
+            esc(&s.id),
+            s.p.map_or("null".into(), data),
+            data(s.size),
+            if s.approximate { " class=\"approximate\"" } else { "" },
+            esc(&s.name),
+            s.p.map_or("no project".into(), pct),
+            money(s.size)
+        );
+    }
+    out.push_str("</g><g class=\"legend\">");
+    let _ = write!(out, "<text x=\"{}\" y=\"{}\">{}</text>", c(pad), c(legend_top), esc(p_label));
+    let mut lx = pad;
+    for (_, colour, label) in MAP_CLASSES {
+        let _ = write!(
+            out,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"{colour}\"/><text x=\"{}\" y=\"{}\">{label}</text>",
+            c(lx + 6.0),
+            c(legend_top + 16.0),
+            c(lx + 16.0),
+            c(legend_top + 20.0)
+        );
+        lx += 30.0 + 7.0 * label.chars().count() as f64;
+    }
+    let _ = write!(
+        out,
+        "<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"#bbbbbb\"/><text x=\"{}\" y=\"{}\">no project</text>\
+         <circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"none\" class=\"approximate\"/><text x=\"{}\" y=\"{}\">dashed: placed roughly</text>\
+         <text x=\"{}\" y=\"{}\">{}</text>",
+        c(lx + 6.0),
+        c(legend_top + 16.0),
+        c(lx + 16.0),
+        c(legend_top + 20.0),
+        c(lx + 100.0),
+        c(legend_top + 16.0),
+        c(lx + 110.0),
+        c(legend_top + 20.0),
+        c(pad),
+        c(legend_top + 40.0),
+        esc(size_label)
+    );
+    out.push_str("</g></svg>");
+    out
+}
