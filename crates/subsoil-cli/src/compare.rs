@@ -33,7 +33,7 @@ pub struct CompareArgs {
     /// How the Monte Carlo paths run.
     #[command(flatten)]
     pub mc: McArgs,
-    /// Also write the results as files into the folder DIR (summary.json, CSV tables).
+    /// Also write the results as files into the folder DIR (summary.json, report.html, CSV tables).
     #[command(flatten)]
     pub out: crate::run::OutArgs,
 }
@@ -124,6 +124,10 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     if bad {
         return ExitCode::from(EXIT_BAD_INPUT);
     }
+    if args.out.per_path {
+        output::stderr("error: --per-path is for `subsoil run` (one scenario's paths)\n");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
     let staging = match args.out.begin() {
         Ok(s) => s,
         Err(code) => return code,
@@ -149,12 +153,14 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     }
     if let Some(staging) = staging {
         let summary = json(&scenarios, &args.sets, &result, Some(command(args)));
-        let files = crate::save::json(&summary).map(|summary| {
-            vec![
+        let files = crate::save::json(&summary).and_then(|summary| {
+            let report = crate::report::html(&summary)?;
+            Ok(vec![
                 ("summary.json", summary),
+                ("report.html", report),
                 ("metrics.csv", metrics_csv(&scenarios, &result).into_bytes()),
                 ("inputs.csv", inputs_csv(&scenarios).into_bytes()),
-            ]
+            ])
         });
         if let Err(e) = files.and_then(|f| staging.finish(&f)) {
             return crate::run::save_failed(e);

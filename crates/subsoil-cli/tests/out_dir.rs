@@ -167,7 +167,15 @@ fn compare_writes_its_files() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(files(&out), ["inputs.csv", "metrics.csv", "summary.json"]);
+    assert_eq!(files(&out), ["inputs.csv", "metrics.csv", "report.html", "summary.json"]);
+    let page = std::fs::read(out.join("report.html")).unwrap();
+    let html = String::from_utf8_lossy(&page);
+    for id in ["headline", "when", "how-much", "differences", "manifest"] {
+        assert!(html.contains(&format!("data-section=\"{id}\"")), "section {id} missing");
+    }
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    run_ok(&["report", out.to_str().unwrap()]);
+    assert!(std::fs::read(out.join("report.html")).unwrap() == page, "re-rendered page differs");
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(

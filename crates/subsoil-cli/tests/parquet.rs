@@ -87,6 +87,19 @@ fn per_path_needs_a_monte_carlo_run_into_a_folder() {
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
     assert!(text(&refused.stderr).contains("Monte Carlo"), "{}", text(&refused.stderr));
     assert!(!out.exists());
+    let compare = dir.join("compare");
+    let refused = subsoil(&[
+        "compare",
+        "ukraine-mar-2025-draft",
+        "ukraine-final-2025",
+        "--paths",
+        "10",
+        "--out",
+        compare.to_str().unwrap(),
+        "--per-path",
+    ]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    assert!(!compare.exists());
     let no_out = subsoil(&["run", "--paths", "10", "--per-path"]);
     assert_eq!(no_out.status.code(), Some(2), "{}", text(&no_out.stderr));
     assert!(no_out.stdout.is_empty());

@@ -23,20 +23,20 @@ pub const SECTIONS: [(&str, &str); 9] = [
 ];
 
 /// A number at `path` in `v`; `NaN` when it is missing or `null`.
-fn num(v: &Value, path: &[&str]) -> f64 {
+pub(crate) fn num(v: &Value, path: &[&str]) -> f64 {
     at(v, path).and_then(Value::as_f64).unwrap_or(f64::NAN)
 }
 
-fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+pub(crate) fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(v, |v, k| v.get(*k))
 }
 
-fn text<'a>(v: &'a Value, path: &[&str]) -> &'a str {
+pub(crate) fn text<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     at(v, path).and_then(Value::as_str).unwrap_or("")
 }
 
 /// The percentile keys of a distribution with their levels.
-const LEVELS: [(&str, f64); 9] = [
+pub(crate) const LEVELS: [(&str, f64); 9] = [
     ("min", 0.0),
     ("p5", 0.05),
     ("p10", 0.10),
@@ -53,9 +53,15 @@ pub fn render(summary: &str) -> Result<String, ReportError> {
     let s: Value = serde_json::from_str(summary)
         .map_err(|e| ReportError(format!("summary.json is not valid JSON: {e}")))?;
     let mode = text(&s, &["manifest", "mode"]);
+    if mode == "compare" {
+        if s.get("scenarios").and_then(Value::as_array).is_none_or(|a| a.is_empty()) {
+            return Err(ReportError("summary.json of a comparison has no `scenarios`".into()));
+        }
+        return Ok(crate::compare::render(&s));
+    }
     if mode != "monte-carlo" {
         return Err(ReportError(format!(
-            "a report is made from a Monte Carlo run; this summary.json is of mode {:?}",
+            "a report is made from a Monte Carlo run or a comparison; this summary.json is of mode {:?}",
             if mode.is_empty() { "unknown" } else { mode }
         )));
     }
@@ -158,13 +164,19 @@ impl<'a> Report<'a> {
 
     /// The chance of an entry with `hits`, `n`, `p`, `ci95`, in words.
     fn chance(c: &Value) -> String {
-        let int = |k: &str| c.get(k).and_then(Value::as_u64).unwrap_or(0);
-        let end = |i: usize| {
-            c.get("ci95").and_then(|a| a.get(i)).and_then(Value::as_f64).unwrap_or(f64::NAN)
-        };
-        chance(int("hits"), int("n"), num(c, &["p"]), end(0), end(1))
+        chance_of(c)
     }
+}
 
+/// The chance of an entry with `hits`, `n`, `p`, `ci95`, in words.
+pub(crate) fn chance_of(c: &Value) -> String {
+    let int = |k: &str| c.get(k).and_then(Value::as_u64).unwrap_or(0);
+    let end =
+        |i: usize| c.get("ci95").and_then(|a| a.get(i)).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    chance(int("hits"), int("n"), num(c, &["p"]), end(0), end(1))
+}
+
+impl Report<'_> {
     fn headline(&self, out: &mut String) {
         let mut items: Vec<String> = Vec::new();
         let deal = at(self.s, &["manifest", "deal"]);
@@ -740,7 +752,7 @@ fn capital(s: &str) -> String {
 }
 
 /// A chart in a figure, headed by its title (the SVG's own), with its caption (already escaped).
-fn figure(out: &mut String, svg: &str, caption: &str) {
+pub(crate) fn figure(out: &mut String, svg: &str, caption: &str) {
     let title = svg
         .split_once("<title id=")
         .and_then(|(_, rest)| rest.split_once('>'))
@@ -785,7 +797,7 @@ fn linked(source: &str) -> String {
     out
 }
 
-const CSS: &str = "
+pub(crate) const CSS: &str = "
 :root{--ink:#1a1a1a;--muted:#555;--rule:#ddd;--bg:#fff}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--ink);background:var(--bg)}

@@ -85,3 +85,27 @@ fn every_section_is_there_and_numbers_read_as_people_write_them() {
         assert_eq!(html, render(&s).unwrap(), "the same summary gives the same bytes");
     }
 }
+
+#[test]
+fn a_comparison_has_its_versions_side_by_side() {
+    let d = dist(4.35e8);
+    let run = |name: &str| {
+        format!(
+            "{{\"scenario\":\"{name}\",\"metrics\":{{\"partner-receipts\":{d},\"partner-receipts-nominal\":{d}}},\"probabilities\":{{}},\"events\":{{\"partner-first-distribution\":{{\"median_year\":2035,\"by_year\":[{{\"year\":2026,\"p\":0.0}},{{\"year\":2027,\"p\":0.5}}]}}}}}}"
+        )
+    };
+    let s = format!(
+        "{{\"manifest\":{{\"mode\":\"compare\",\"paths\":100,\"end_year\":2027,\"base_year\":2026,\"command\":\"subsoil compare a b\",\"scenarios\":[{{\"scenario\":\"a\",\"title\":\"Version A\"}},{{\"scenario\":\"b\",\"title\":\"\"}}]}},\"scenarios\":[{},{}],\"differences\":[{{\"scenario\":\"b\",\"from\":\"a\",\"metrics\":{{\"partner-receipts\":{{\"mean\":-2.5e9,\"se_paired\":1e6,\"se_unpaired\":4e6}}}}}}]}}",
+        run("a"),
+        run("b")
+    );
+    let html = render(&s).expect("renders");
+    for id in ["headline", "when", "how-much", "differences", "manifest"] {
+        assert!(html.contains(&format!("data-section=\"{id}\"")), "{id}");
+    }
+    assert!(html.contains("data-series=\"Version A\""), "named by title");
+    assert!(html.contains("data-series=\"b\""), "or by name");
+    assert!(html.contains("−$2.5bn"));
+    assert_eq!(html, render(&s).unwrap());
+    assert!(render("{\"manifest\":{\"mode\":\"compare\"}}").is_err());
+}
