@@ -33,6 +33,79 @@ pub struct CompareArgs {
     /// How the Monte Carlo paths run.
     #[command(flatten)]
     pub mc: McArgs,
+    /// Also write the results as files into the folder DIR (summary.json, report.html, CSV tables).
+    #[command(flatten)]
+    pub out: crate::run::OutArgs,
+}
+
+/// The command that reproduces the comparison of `args` (without `--out` and `--threads`).
+fn command(args: &CompareArgs) -> String {
+    use crate::save::shell_word;
+    let mut words = vec!["subsoil".to_string(), "compare".to_string()];
+    words.extend(args.scenarios.iter().map(|s| shell_word(s)));
+    words.extend(crate::run::mc_words(&args.mc));
+    for set in &args.sets {
+        words.push("--set".into());
+        words.push(shell_word(set));
+    }
+    words.join(" ")
+}
+
+/// `metrics.csv` of a comparison: a tidy table, one row per scenario, output and statistic; paired
+/// differences from the first scenario under `difference-from-first`.
+fn metrics_csv(scenarios: &[Scenario], r: &CompareResult) -> String {
+    use std::fmt::Write as _;
+    let num = |x: f64| if x.is_finite() { x.to_string() } else { String::new() };
+    let mut out = String::from("scenario,kind,output,unit,statistic,value\n");
+    for (s, run) in scenarios.iter().zip(&r.runs) {
+        let name = crate::save::csv(&s.name);
+        for m in &run.metrics {
+            let d = &m.stats;
+            let stats = [
+                ("mean", d.mean),
+                ("se", d.se),
+                ("sd", d.sd),
+                ("p5", d.p5),
+                ("p10", d.p10),
+                ("p25", d.p25),
+                ("p50", d.p50),
+                ("p75", d.p75),
+                ("p90", d.p90),
+                ("p95", d.p95),
+            ];
+            for (stat, v) in stats {
+                let unit = crate::save::csv(m.unit.name());
+                let _ = writeln!(out, "{name},metric,{},{unit},{stat},{}", m.name, num(v));
+            }
+        }
+        for p in &run.probabilities {
+            let c = &p.chance;
+            for (stat, v) in
+                [("p", c.p), ("se", c.se), ("ci95_low", c.ci95[0]), ("ci95_high", c.ci95[1])]
+            {
+                let _ = writeln!(out, "{name},probability,{},fraction,{stat},{}", p.name, num(v));
+            }
+        }
+        for e in &run.events {
+            let c = &e.curve.by_horizon;
+            for (stat, v) in
+                [("p", c.p), ("se", c.se), ("ci95_low", c.ci95[0]), ("ci95_high", c.ci95[1])]
+            {
+                let _ =
+                    writeln!(out, "{name},event-by-horizon,{},fraction,{stat},{}", e.name, num(v));
+            }
+        }
+    }
+    out
+}
+
+/// `inputs.csv` of a comparison: every scenario's uncertain inputs, with the scenario's name first.
+fn inputs_csv(scenarios: &[Scenario]) -> String {
+    let mut out = format!("scenario,{}", crate::save::INPUTS_HEADER);
+    for s in scenarios {
+        crate::save::inputs_csv_rows(&mut out, &crate::save::input_rows(s), Some(&s.name));
+    }
+    out
 }
 
 /// Runs `subsoil compare`.
@@ -51,6 +124,14 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     if bad {
         return ExitCode::from(EXIT_BAD_INPUT);
     }
+    if args.out.per_path {
+        output::stderr("error: --per-path is for `subsoil run` (one scenario's paths)\n");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let staging = match args.out.begin() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let config = args.mc.config();
     let progress = Progress::new(args.mc.paths);
     let refs: Vec<&Scenario> = scenarios.iter().collect();
@@ -70,8 +151,23 @@ pub fn run(args: &CompareArgs) -> ExitCode {
         let w: Vec<String> = r.warnings().iter().map(|w| format!("{}: {w}", s.name)).collect();
         crate::run::warn(&w);
     }
+    if let Some(staging) = staging {
+        let summary = json(&scenarios, &args.sets, &result, Some(command(args)));
+        let files = crate::save::json(&summary).and_then(|summary| {
+            let report = crate::report::html(&summary)?;
+            Ok(vec![
+                ("summary.json", summary),
+                ("report.html", report),
+                ("metrics.csv", metrics_csv(&scenarios, &result).into_bytes()),
+                ("inputs.csv", inputs_csv(&scenarios).into_bytes()),
+            ])
+        });
+        if let Err(e) = files.and_then(|f| staging.finish(&f)) {
+            return crate::run::save_failed(e);
+        }
+    }
     match args.format {
-        Format::Json => print_json(&json(&scenarios, &args.sets, &result)),
+        Format::Json => print_json(&json(&scenarios, &args.sets, &result, None)),
         Format::Table => output::stdout(&table(&scenarios, &result)),
     }
 }
@@ -94,6 +190,9 @@ struct Manifest<'a> {
     sets: &'a [String],
     #[serde(flatten)]
     run: &'a RunHeader,
+    /// In a saved `summary.json` only: the command that reproduces the comparison.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command: Option<String>,
     scenarios: Vec<ScenarioId<'a>>,
 }
 
@@ -106,6 +205,17 @@ struct ScenarioId<'a> {
     start_year: i32,
     end_year: i32,
     base_year: i32,
+    /// In a saved `summary.json` only: the deal's terms and every uncertain input.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    saved: Option<Saved>,
+}
+
+/// What a saved comparison records of each scenario.
+#[derive(Serialize)]
+struct Saved {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deal: Option<crate::save::DealTerms>,
+    inputs: Vec<crate::save::InputRow>,
 }
 
 #[derive(Serialize)]
@@ -144,6 +254,7 @@ fn json<'a>(
     scenarios: &'a [Scenario],
     sets: &'a [String],
     r: &'a CompareResult,
+    command: Option<String>,
 ) -> CompareJson<'a> {
     let ids = scenarios
         .iter()
@@ -156,6 +267,10 @@ fn json<'a>(
             start_year: run.header.start_year,
             end_year: run.header.end_year,
             base_year: run.header.base_year,
+            saved: command.is_some().then(|| {
+                let record = crate::save::record(s, String::new());
+                Saved { deal: record.deal, inputs: record.inputs }
+            }),
         })
         .collect();
     CompareJson {
@@ -164,6 +279,7 @@ fn json<'a>(
             mode: "compare",
             sets,
             run: &r.header,
+            command,
             scenarios: ids,
         },
         units: "money in real base-year US dollars unless a unit says nominal; rates, probabilities and \

@@ -3,9 +3,13 @@
 mod compare;
 mod data;
 mod inputs;
+mod map;
 mod output;
 mod outputs;
+mod per_path;
+mod report;
 mod run;
+mod save;
 mod style;
 mod table;
 
@@ -81,6 +85,15 @@ scenario; to change one scenario only, write a file that extends it.",
         after_help = "Examples:\n  subsoil inputs\n  subsoil inputs ukraine-mar-2025-draft --grep capex-overrun\n  subsoil inputs my-scenario.toml --format json > inputs.json"
     )]
     Inputs(inputs::InputsArgs),
+    /// Re-render report.html in a folder written by `subsoil run --out DIR`, from its summary.json,
+    /// without running anything.
+    #[command(
+        after_help = "Example:\n  subsoil run --paths 50000 --out results\n  subsoil report results\n\nThe page is a function of summary.json alone: the same folder gives the same bytes."
+    )]
+    Report {
+        /// The folder: it must hold the summary.json of a Monte Carlo run.
+        dir: std::path::PathBuf,
+    },
     /// List the built-in scenarios.
     #[command(after_help = "Example:\n  subsoil scenarios")]
     Scenarios {
@@ -101,6 +114,7 @@ fn main() -> ExitCode {
         Command::Data(args) => data::run(&args),
         Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),
+        Command::Report { dir } => report::run(&dir),
         Command::Scenarios { layers: true } => {
             let mut t = table::Table::new(&[
                 ("layer", table::Align::Left),

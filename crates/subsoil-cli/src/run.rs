@@ -39,6 +39,42 @@ pub struct RunArgs {
     /// How the Monte Carlo paths run.
     #[command(flatten)]
     pub mc: McArgs,
+    /// Also write the results as files into the folder DIR (summary.json, CSV tables, report.html).
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// `--out DIR` and `--force`, shared by `run` and `compare`.
+#[derive(Args, Debug, Clone)]
+pub struct OutArgs {
+    /// Write the results into the folder DIR as well: it appears only once every file is complete.
+    #[arg(long = "out", value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+    /// With --out: replace DIR if it exists and is not empty.
+    #[arg(long, requires = "dir")]
+    pub force: bool,
+    /// With --out, for a Monte Carlo run: also paths.parquet, one row per path with its sampled inputs
+    /// and its scalar outputs (the paths run a second time to write it).
+    #[arg(long, requires = "dir")]
+    pub per_path: bool,
+}
+
+impl OutArgs {
+    /// The staging folder for `--out`, when given; an error is printed and becomes the exit status.
+    pub fn begin(&self) -> Result<Option<crate::save::Staging>, ExitCode> {
+        let Some(dir) = &self.dir else { return Ok(None) };
+        crate::save::Staging::begin(dir, self.force).map(Some).map_err(save_failed)
+    }
+}
+
+/// Prints why saving failed and returns the exit status: 2 for a folder that cannot be used, 1 for a
+/// write that failed.
+pub fn save_failed(e: crate::save::SaveError) -> ExitCode {
+    output::stderr(&format!("error: {}\n", e.message()));
+    match e {
+        crate::save::SaveError::BadInput(_) => ExitCode::from(EXIT_BAD_INPUT),
+        crate::save::SaveError::Io(_) => ExitCode::FAILURE,
+    }
 }
 
 /// Output format of `subsoil run`.
@@ -150,6 +186,9 @@ pub struct Manifest {
     pub terminal_value: &'static str,
     /// When in its year a flow is discounted from (`time.discounting`), for every NPV.
     pub discounting: &'static str,
+    /// In a saved `summary.json` only: the command, the deal's terms and every uncertain input.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub record: Option<crate::save::Record>,
 }
 
 impl Manifest {
@@ -164,6 +203,7 @@ impl Manifest {
             mode,
             terminal_value: s.model.time.terminal_value.name(),
             discounting: s.model.time.discounting.name(),
+            record: None,
         }
     }
 }
@@ -220,12 +260,46 @@ pub fn run(args: &RunArgs) -> ExitCode {
         output::stderr("error: --format csv is for --deterministic --yearly\n");
         return ExitCode::from(EXIT_BAD_INPUT);
     }
+    if args.out.per_path && args.deterministic {
+        output::stderr(
+            "error: --per-path is for a Monte Carlo run (the base case is one path: its figures are in \
+             summary.json and yearly.csv)\n",
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let staging = match args.out.begin() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     if !args.deterministic {
-        return monte_carlo(args, &scenario);
+        return monte_carlo(args, &scenario, staging);
     }
     let (bc, out) = base_case(&scenario);
     let warnings = bc.warnings();
     warn(&warnings);
+    if let Some(staging) = staging {
+        let y = subsoil_engine::yearly(&scenario, &out);
+        let mut manifest = Manifest::new(&scenario, &args.sets, "deterministic");
+        manifest.record = Some(crate::save::record(&scenario, command(args)));
+        let summary = DeterministicJson {
+            manifest,
+            units: "real base-year US dollars; rates as fractions",
+            warnings: warnings.clone(),
+            base_case: &bc,
+        };
+        let inputs = crate::save::input_rows(&scenario);
+        let files = crate::save::json(&summary).map(|summary| {
+            vec![
+                ("summary.json", summary),
+                ("yearly.csv", y.to_csv().into_bytes()),
+                ("projects.csv", crate::save::base_case_projects_csv(&bc).into_bytes()),
+                ("inputs.csv", crate::save::inputs_csv(&inputs).into_bytes()),
+            ]
+        });
+        if let Err(e) = files.and_then(|f| staging.finish(&f)) {
+            return save_failed(e);
+        }
+    }
     if args.yearly {
         let y = subsoil_engine::yearly(&scenario, &out);
         return match args.format {
@@ -495,8 +569,46 @@ pub fn print_json<T: Serialize>(value: &T) -> ExitCode {
     }
 }
 
+/// The command that reproduces the run of `args` (without `--out` and `--threads`, on which no result
+/// depends).
+fn command(args: &RunArgs) -> String {
+    use crate::save::shell_word;
+    let mut words = vec!["subsoil".to_string(), "run".to_string(), shell_word(&args.scenario)];
+    if args.deterministic {
+        words.push("--deterministic".into());
+    } else {
+        words.extend(mc_words(&args.mc));
+    }
+    for set in &args.sets {
+        words.push("--set".into());
+        words.push(shell_word(set));
+    }
+    words.join(" ")
+}
+
+/// The words of a command line that give the Monte Carlo options `mc` (without `--threads`).
+pub fn mc_words(mc: &McArgs) -> Vec<String> {
+    let sampler = match mc.sampler {
+        Sampler::Random => "random",
+        Sampler::Lhs => "lhs",
+        Sampler::Sobol => "sobol",
+    };
+    vec![
+        "--paths".into(),
+        mc.paths.to_string(),
+        "--seed".into(),
+        mc.seed.to_string(),
+        "--sampler".into(),
+        sampler.into(),
+    ]
+}
+
 /// Runs the Monte Carlo simulation and prints its summary.
-fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
+fn monte_carlo(
+    args: &RunArgs,
+    scenario: &Scenario,
+    staging: Option<crate::save::Staging>,
+) -> ExitCode {
     let config = args.mc.config();
     let progress = Progress::new(args.mc.paths);
     let outcome = subsoil_engine::run_observed(scenario, &config, &|n| progress.advance(n));
@@ -514,6 +626,37 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> ExitCode {
     };
     let warnings = result.warnings();
     warn(&warnings);
+    if let Some(staging) = staging {
+        let mut manifest = Manifest::new(scenario, &args.sets, "monte-carlo");
+        let mut record = crate::save::record(scenario, command(args));
+        record.map = crate::map::map(scenario);
+        manifest.record = Some(record);
+        let summary = MonteCarloJson {
+            manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
+            units: "money in real base-year US dollars; rates and probabilities as fractions",
+            warnings: warnings.clone(),
+            result: &result,
+        };
+        let inputs = crate::save::input_rows(scenario);
+        let files = crate::save::json(&summary).and_then(|summary| {
+            let report = crate::report::html(&summary)?;
+            Ok(vec![
+                ("summary.json", summary),
+                ("report.html", report),
+                ("series.csv", crate::save::series_csv(&result).into_bytes()),
+                ("projects.csv", crate::save::projects_csv(&result).into_bytes()),
+                ("inputs.csv", crate::save::inputs_csv(&inputs).into_bytes()),
+            ])
+        });
+        let parquet = if args.out.per_path {
+            crate::per_path::write(scenario, &config, &staging.file("paths.parquet"))
+        } else {
+            Ok(())
+        };
+        if let Err(e) = files.and_then(|f| parquet.and_then(|()| staging.finish(&f))) {
+            return save_failed(e);
+        }
+    }
     match args.format {
         RunFormat::Csv => unreachable!("refused above"),
         RunFormat::Json => {

@@ -22,6 +22,7 @@ pub mod base_case;
 pub mod compare;
 pub mod draws;
 pub mod metrics;
+pub mod per_path;
 pub mod report;
 pub mod run;
 pub mod yearly;
@@ -30,6 +31,7 @@ pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
 pub use compare::{CompareResult, Difference, Differences, compare, compare_observed};
 pub use draws::{PathRandomness, ScalarDraws, Scratch};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
+pub use per_path::{PathColumns, Rows, per_path};
 pub use report::{
     BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, MetricStats, ProbabilityStats,
     ProjectStats, RunHeader, RunResult, SeMethod, SePartialBlock, TimeToEventStats,

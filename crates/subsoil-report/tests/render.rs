@@ -1,0 +1,111 @@
+//! The report from summaries made by hand: every section is there, numbers are written as people read
+//! them, and the same summary gives the same bytes.
+
+use subsoil_report::render;
+
+fn dist(p50: f64) -> String {
+    format!(
+        "{{\"unit\":\"USD (real, base year)\",\"n\":10,\"mean\":{m},\"se\":1,\"sd\":1,\"p5\":{a},\"p10\":{b},\"p25\":{c},\"p50\":{p50},\"p75\":{d},\"p90\":{e},\"p95\":{f},\"min\":0,\"max\":{g}}}",
+        m = p50 * 1.2,
+        a = p50 * 0.2,
+        b = p50 * 0.3,
+        c = p50 * 0.6,
+        d = p50 * 1.5,
+        e = p50 * 2.0,
+        f = p50 * 3.0,
+        g = p50 * 5.0
+    )
+}
+
+fn summary(with_partner: bool) -> String {
+    let years = "[{\"year\":2026,\"p\":0.0,\"ci95\":[0,0.1]},{\"year\":2027,\"p\":0.25,\"ci95\":[0.1,0.4]}]";
+    let fan = "{\"unit\":\"USD (real, base year)\",\"years\":[{\"year\":2026,\"mean\":1,\"se\":0,\"p5\":0,\"p10\":0,\"p25\":0,\"p50\":1,\"p75\":2,\"p90\":3,\"p95\":4},{\"year\":2027,\"mean\":2e6,\"se\":0,\"p5\":0,\"p10\":1,\"p25\":1e6,\"p50\":1.5e6,\"p75\":3e6,\"p90\":4e6,\"p95\":5e6}]}";
+    let partner = if with_partner {
+        format!(
+            ",\"partner-receipts\":{},\"partner-receipts-nominal\":{}",
+            dist(4.35e8),
+            dist(6.5e8)
+        )
+    } else {
+        String::new()
+    };
+    let deal = if with_partner {
+        ",\"deal\":{\"name\":\"Test deal\",\"partner\":\"United States\",\"target_nominal\":null,\"aid_given_nominal\":1.742e11}"
+    } else {
+        ""
+    };
+    let aid = if with_partner {
+        ",\"partner-aid-repaid\":{\"hits\":0,\"n\":10000,\"p\":0,\"se\":0,\"ci95\":[0,0.000383]}"
+    } else {
+        ""
+    };
+    format!(
+        "{{\"manifest\":{{\"scenario\":\"test <scenario>\",\"mode\":\"monte-carlo\",\"paths\":10000,\"start_year\":2026,\"end_year\":2027,\"base_year\":2026,\"command\":\"subsoil run test\",\"inputs\":[{{\"name\":\"a.b\",\"distribution\":\"uniform\",\"p5\":1,\"median\":2,\"mean\":2,\"p95\":3,\"unit\":\"fraction\",\"provenance\":\"source\",\"source\":\"see https://example.org/x.\"}}]{deal}}},\
+         \"metrics\":{{\"host-payments\":{}{partner}}},\"probabilities\":{{\"new-mine-by-2030\":{{\"hits\":5,\"n\":100,\"p\":0.05,\"se\":0.02,\"ci95\":[0.02,0.11]}}{aid}}},\
+         \"series\":{{\"partner-receipts-cumulative\":{fan},\"receipts-new\":{fan}}},\"events\":{{\"partner-first-distribution\":{{\"median_year\":null,\"by_horizon\":{{\"hits\":25,\"n\":100,\"p\":0.25,\"se\":0.04,\"ci95\":[0.1,0.4]}},\"by_year\":{years}}}}},\
+         \"projects\":[{{\"id\":\"p1\",\"name\":\"Mine & mill\",\"start_stage\":\"explored\",\"npv\":{},\"built_by\":[{{\"year\":2030,\"p\":0.5}}],\"first_production\":{{\"median_year\":2031}},\"occupied\":{{\"p\":0.1}}}}]}}",
+        dist(6.9e8),
+        dist(-3.1e6)
+    )
+}
+
+#[test]
+fn every_section_is_there_and_numbers_read_as_people_write_them() {
+    for with_partner in [true, false] {
+        let s = summary(with_partner);
+        let html = render(&s).expect("renders");
+        for id in [
+            "headline",
+            "when",
+            "how-much",
+            "fans",
+            "histograms",
+            "projects",
+            "map",
+            "assumptions",
+            "manifest",
+        ] {
+            assert!(html.contains(&format!("<section id=\"{id}\" data-section=\"{id}\">")), "{id}");
+        }
+        assert!(html.contains("test &lt;scenario&gt;"), "names are escaped");
+        assert!(html.contains("Mine &amp; mill"));
+        assert!(html.contains("<a href=\"https://example.org/x\">"), "sources are links");
+        assert!(html.contains("−$3.7m"), "negative money");
+        assert!(html.contains("No map: the program has no boundaries"), "no map without one");
+        if with_partner {
+            assert!(html.contains("<strong>$435m (P10–P90 $131m–$870m)</strong>"), "{html}");
+            assert!(html.contains(
+                "the aid it gave ($174bn nominal) by 2027 is <strong>below 0.038%</strong>"
+            ));
+            assert!(html.contains("data-series=\"first payment to the partner\""));
+            assert!(html.contains("data-x=\"2027\" data-value=\"0.25\""));
+        } else {
+            assert!(html.contains("This scenario's deal has no partner."));
+        }
+        assert_eq!(html, render(&s).unwrap(), "the same summary gives the same bytes");
+    }
+}
+
+#[test]
+fn a_comparison_has_its_versions_side_by_side() {
+    let d = dist(4.35e8);
+    let run = |name: &str| {
+        format!(
+            "{{\"scenario\":\"{name}\",\"metrics\":{{\"partner-receipts\":{d},\"partner-receipts-nominal\":{d}}},\"probabilities\":{{}},\"events\":{{\"partner-first-distribution\":{{\"median_year\":2035,\"by_year\":[{{\"year\":2026,\"p\":0.0}},{{\"year\":2027,\"p\":0.5}}]}}}}}}"
+        )
+    };
+    let s = format!(
+        "{{\"manifest\":{{\"mode\":\"compare\",\"paths\":100,\"end_year\":2027,\"base_year\":2026,\"command\":\"subsoil compare a b\",\"scenarios\":[{{\"scenario\":\"a\",\"title\":\"Version A\"}},{{\"scenario\":\"b\",\"title\":\"\"}}]}},\"scenarios\":[{},{}],\"differences\":[{{\"scenario\":\"b\",\"from\":\"a\",\"metrics\":{{\"partner-receipts\":{{\"mean\":-2.5e9,\"se_paired\":1e6,\"se_unpaired\":4e6}}}}}}]}}",
+        run("a"),
+        run("b")
+    );
+    let html = render(&s).expect("renders");
+    for id in ["headline", "when", "how-much", "differences", "manifest"] {
+        assert!(html.contains(&format!("data-section=\"{id}\"")), "{id}");
+    }
+    assert!(html.contains("data-series=\"Version A\""), "named by title");
+    assert!(html.contains("data-series=\"b\""), "or by name");
+    assert!(html.contains("−$2.5bn"));
+    assert_eq!(html, render(&s).unwrap());
+    assert!(render("{\"manifest\":{\"mode\":\"compare\"}}").is_err());
+}
