@@ -11,6 +11,7 @@ targets=${*:-scenario deposits_csv set deal dist}
 [ -d "$here/corpus" ] || "$here/seed-corpus.sh"
 mkdir -p "$here/logs"
 cd "$here"
+failed=""
 for t in $targets; do
     mkdir -p "corpus/$t"
     echo "== $t: ${secs}s"
@@ -21,7 +22,9 @@ for t in $targets; do
         echo "$t FAILED: see fuzz/logs/$t.log"
         grep -a -A2 -E 'panicked|ERROR: libFuzzer' "logs/$t.log" | cut -c1-400
         grep -a -A2 'Reproduce with' "logs/$t.log"
-        exit 1
+        failed="$failed $t"
+        continue
     }
     grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "logs/$t.log" || true
 done
+[ -z "$failed" ] || { echo "crashed:$failed"; exit 1; }

@@ -407,7 +407,8 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         };
         let mut pproducts = Vec::new();
         let ids = li.project_products.get(id).cloned().unwrap_or_default();
-        if ids.is_empty() {
+        // An absent `products` is already reported as a missing field.
+        if ids.is_empty() && v.locations.contains_key(&format!("{base}.products")) {
             d.error(
                 v.loc(&format!("{base}.products")),
                 format!("{base}.products"),
@@ -504,7 +505,8 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         revenue: p(&mut inputs, "infrastructure.revenue"),
         growth: p(&mut inputs, "infrastructure.growth"),
     };
-    let deal = crate::lower_deal::lower_deal(v, &li.deal, &product_index, &mut inputs, d);
+    let deal =
+        crate::lower_deal::lower_deal(v, &li.deal, &product_index, &mut inputs, li.sources, d);
     let (y, m, dd) = rules.effective;
     let model = Model {
         time,
