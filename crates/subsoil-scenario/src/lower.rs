@@ -612,6 +612,10 @@ fn check_unit(v: &Values, path: &str, want: &str, d: &mut Diagnostics) {
 fn unknown_control(v: &Values, sources: &Sources, d: &mut Diagnostics) -> Option<Dist> {
     let keys = ["ukraine", "frontline", "occupied"];
     let parts: Vec<String> = keys.iter().map(|k| format!("conflict.unknown-control.{k}")).collect();
+    if parts.iter().all(|p| v.q(p).is_none()) {
+        // No value, not even a default: `[conflict]` itself is missing or broken, and reported so.
+        return None;
+    }
     let w: Vec<f64> = parts.iter().map(|p| v.q(p).map_or(0.0, Quantity::median)).collect();
     if !sums_to_one(v, sources, "conflict.unknown-control", &parts, &w, d) {
         return None;
