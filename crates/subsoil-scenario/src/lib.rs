@@ -105,8 +105,9 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
     let ev_file = read_csv("events-file", &mut d);
     let deposit_rows =
         dep_file.map(|f| deposits::read_deposits(f, &layered.sources, &mut d)).unwrap_or_default();
-    if dep_file.is_none() && !d.is_empty() {
-        // Without its deposits file every deposit id, oblast and licence event would be one more error.
+    if (dep_file.is_none() || deposit_rows.is_empty()) && !d.is_empty() {
+        // Without its deposits file (or with one that could not be read, such as a wrong header) every
+        // deposit id, oblast and licence event would be one more error.
         return Err(LoadError { sources: layered.sources, diagnostics: d });
     }
     let events = ev_file
