@@ -119,7 +119,9 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
             .root
             .at(path)
             .and_then(Node::table)
-            .map(|t| t.keys().cloned().collect())
+            // An id that is not valid is reported by the validation; lowering it would only add
+            // unlocated errors about the fields it lacks.
+            .map(|t| t.keys().filter(|k| walk::valid_id(k)).cloned().collect())
             .unwrap_or_default()
     };
     let products = keys(&["products"]);
