@@ -64,6 +64,19 @@ fn fixed_and_uniform() {
 
 #[test]
 fn triangular_and_pert() {
+    // Found by fuzzing (fuzz/regressions/dist/triangular-huge-width): the quantile's product of two
+    // distances overflowed to a NaN.
+    assert_err(
+        Dist::triangular(-4.8627022233869215e297, -2.7656543118093693e283, 0.0),
+        DistError::TooLarge {
+            dist: "triangular",
+            param: "max - min",
+            value: 4.8627022233869215e297,
+            max: 1e150,
+        },
+        &["max - min"],
+    );
+
     assert_err(
         Dist::triangular(0.0, 5.0, 4.0),
         DistError::OutOfRange { dist: "triangular", param: "mode", value: 5.0, min: 0.0, max: 4.0 },
@@ -186,6 +199,20 @@ fn beta() {
         DistError::TooLarge { dist: "beta", param: "beta", value: 2e5, max: 1e5 },
         &["beta = 200000", "<= 100000"],
     );
+    // Found by fuzzing (fuzz/regressions/dist-beta-subnormal-shapes): shapes near the smallest doubles
+    // gave NaN quantiles.
+    assert_err(
+        Dist::beta(2.0556834225e-314, 2.0722615e-317),
+        DistError::OutOfRange {
+            dist: "beta",
+            param: "alpha",
+            value: 2.0556834225e-314,
+            min: 1e-3,
+            max: 1e5,
+        },
+        &["alpha = ", "0.001"],
+    );
+    assert!(Dist::beta(1e-3, 1e-3).is_ok_and(|d| !d.quantile(1e-12).is_nan()));
     assert_err(
         Dist::beta_scaled(2.0, 2.0, 1.0, 1.0),
         not_less("beta", ("lo", 1.0), ("hi", 1.0)),

@@ -441,7 +441,8 @@ pub fn read_deposits(file: FileId, sources: &Sources, d: &mut Diagnostics) -> Ve
         }
         let lat = r.num(d, "lat", -90.0, 90.0);
         let lon = r.num(d, "lon", -180.0, 180.0);
-        if lat.is_some() != lon.is_some() {
+        // On the cells as written: a cell that is not a number is reported once, above.
+        if r.get("lat").is_empty() != r.get("lon").is_empty() {
             r.err(d, "lat", "give both lat and lon, or neither".into());
         }
         out.push(DepositRow {

@@ -474,7 +474,7 @@ impl Loader {
             }
         }
         let vstart = set.len() - value.len();
-        let new = parse_set_value(file, value.trim(), vstart, diags);
+        let new = parse_set_value(file, value.trim(), vstart, path, diags);
         let mut node = root;
         let n = segments.len();
         for (depth, (k, idx)) in segments.iter().enumerate() {
@@ -547,7 +547,14 @@ fn quantity_from_set(old: &Node, value: Node) -> Node {
 
 /// Parses the value of a `--set`: any TOML value (`0.05`, `"text"`, `{ value = 1, unit = "yr" }`), or
 /// else the text itself as a string (e.g. `--set metadata.title=My study`).
-fn parse_set_value(file: FileId, text: &str, offset: usize, diags: &mut Diagnostics) -> Node {
+/// Problems in the value are named by the field `path` the `--set` gives.
+fn parse_set_value(
+    file: FileId,
+    text: &str,
+    offset: usize,
+    path: &str,
+    diags: &mut Diagnostics,
+) -> Node {
     const PREFIX: &str = "v = ";
     let wrapped = format!("{PREFIX}{text}");
     if let Ok(t) = DeTable::parse(&wrapped) {
@@ -555,7 +562,19 @@ fn parse_set_value(file: FileId, text: &str, offset: usize, diags: &mut Diagnost
         let n = Node::from_toml(file, &t, &mut inner);
         if let Some(mut v) = n.get("v").cloned() {
             shift(&mut v, offset as isize - PREFIX.len() as isize);
-            diags.items.extend(inner.items);
+            for mut item in inner.items {
+                // The wrapped value's key `v` stands for the path being set.
+                item.path = match item.path.strip_prefix('v') {
+                    Some(rest) => format!("{path}{rest}"),
+                    None => item.path,
+                };
+                if let Some(span) = item.location.as_mut().and_then(|l| l.span.as_mut()) {
+                    let by = offset as isize - PREFIX.len() as isize;
+                    *span = (span.start as isize + by).max(0) as usize
+                        ..(span.end as isize + by).max(0) as usize;
+                }
+                diags.items.push(item);
+            }
             return v;
         }
     }

@@ -111,9 +111,12 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
         .and_then(Node::table)
         .map(|t| t.keys().cloned().collect())
         .unwrap_or_default();
+    let from_file = deposit_rows.len();
     deposits::inline_deposits(&values, &sites, &mut deposit_rows, &mut d);
-    if dep_file.is_none() && !d.is_empty() {
-        // Without its deposits file every deposit id, oblast and licence event would be one more error.
+    let file_named = layered.root.at(&["deposits", "file"]).is_some();
+    if file_named && (dep_file.is_none() || from_file == 0) && !d.is_empty() {
+        // Without its deposits file (or with one that could not be read, such as a wrong header) every
+        // deposit id, oblast and licence event would be one more error.
         return Err(LoadError { sources: layered.sources, diagnostics: d });
     }
     let events = ev_file
@@ -125,7 +128,9 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
             .root
             .at(path)
             .and_then(Node::table)
-            .map(|t| t.keys().cloned().collect())
+            // An id that is not valid is reported by the validation; lowering it would only add
+            // unlocated errors about the fields it lacks.
+            .map(|t| t.keys().filter(|k| walk::valid_id(k)).cloned().collect())
             .unwrap_or_default()
     };
     let products = keys(&["products"]);

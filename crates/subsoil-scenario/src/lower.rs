@@ -429,7 +429,9 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
             .unwrap_or(Stage::Closed);
         let evs = events_by_deposit.get(dep_id).map_or(&[][..], Vec::as_slice);
         let licence = licence_state(evs, stage, &rules);
-        if v.str(&format!("{base}.regime")) == Some("psa") {
+        // When `[fiscal]` itself is malformed its error says so; missing terms would only repeat it.
+        let fiscal_broken = d.items.iter().any(|e| e.path == "fiscal");
+        if !fiscal_broken && v.str(&format!("{base}.regime")) == Some("psa") {
             for (own, shared) in [
                 ("cost-recovery-limit", "fiscal.psa-cost-recovery-limit"),
                 ("state-share", "fiscal.psa-state-share"),
@@ -470,7 +472,8 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         };
         let mut pproducts = Vec::new();
         let ids = li.project_products.get(id).cloned().unwrap_or_default();
-        if ids.is_empty() {
+        // An absent `products` is already reported as a missing field.
+        if ids.is_empty() && v.locations.contains_key(&format!("{base}.products")) {
             d.error(
                 v.loc(&format!("{base}.products")),
                 format!("{base}.products"),
@@ -567,7 +570,8 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         revenue: p(&mut inputs, "infrastructure.revenue"),
         growth: p(&mut inputs, "infrastructure.growth"),
     };
-    let deal = crate::lower_deal::lower_deal(v, &li.deal, &product_index, &mut inputs, d);
+    let deal =
+        crate::lower_deal::lower_deal(v, &li.deal, &product_index, &mut inputs, li.sources, d);
     let (y, m, dd) = rules.effective;
     let model = Model {
         time,
@@ -697,6 +701,10 @@ fn check_unit(v: &Values, path: &str, want: &str, d: &mut Diagnostics) {
 fn unknown_control(v: &Values, sources: &Sources, d: &mut Diagnostics) -> Option<Dist> {
     let keys = ["ukraine", "frontline", "occupied"];
     let parts: Vec<String> = keys.iter().map(|k| format!("conflict.unknown-control.{k}")).collect();
+    if parts.iter().all(|p| v.q(p).is_none()) {
+        // No value, not even a default: `[conflict]` itself is missing or broken, and reported so.
+        return None;
+    }
     let w: Vec<f64> = parts.iter().map(|p| v.q(p).map_or(0.0, Quantity::median)).collect();
     if !sums_to_one(v, sources, "conflict.unknown-control", &parts, &w, d) {
         return None;

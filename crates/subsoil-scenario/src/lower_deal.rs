@@ -7,7 +7,7 @@ use subsoil_core::Param;
 use subsoil_core::deal::{Base, Cash, Contribution, Credit, Deal, Investing, Party, Tier, Which};
 use subsoil_core::fund::MAX_PARTIES;
 
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, Location, Sources};
 use crate::lower::Inputs;
 use crate::walk::Values;
 
@@ -32,8 +32,15 @@ pub fn lower_deal(
     shape: &DealShape,
     products: &HashMap<String, usize>,
     inputs: &mut Inputs,
+    sources: &Sources,
     d: &mut Diagnostics,
 ) -> Deal {
+    // Of the places that make a problem, the user's own (not a built-in file they cannot edit).
+    let users = |paths: &mut dyn Iterator<Item = String>| -> Option<Location> {
+        let locs: Vec<Location> = paths.filter_map(|p| v.loc(&p)).collect();
+        let builtin = |l: &Location| sources.get(l.file).name.starts_with("builtin:");
+        locs.iter().find(|l| !builtin(l)).or(locs.first()).cloned()
+    };
     let mut deal = Deal {
         name: v.str("deal.name").unwrap_or_default().to_string(),
         lock_up_until: v.count("deal.lock-up-until").map(|y| y as i32),
@@ -58,13 +65,23 @@ pub fn lower_deal(
     let has_flows = shape.contributions + shape.cash + shape.credits + shape.tiers > 0;
     if deal.parties.is_empty() {
         if has_flows {
-            d.error(v.loc("deal"), "deal.parties", "contributions, cash, credits or tiers need parties: add [deal.parties.<id>] tables");
+            let flows = ["contributions", "cash", "credits", "tiers"].map(|k| format!("deal.{k}"));
+            let at = users(&mut flows.into_iter()).or_else(|| v.loc("deal"));
+            d.error(at, "deal.parties", "contributions, cash, credits or tiers need parties: add [deal.parties.<id>] tables");
         }
         return deal;
     }
     if hosts != 1 {
+        // Blame a `host` the user wrote: a `false` when there is no host, a `true` when there are two.
+        let flags = deal
+            .parties
+            .iter()
+            .filter(|p| p.host == (hosts > 1))
+            .map(|p| format!("deal.parties.{}.host", p.id))
+            .collect::<Vec<_>>();
+        let at = users(&mut flags.into_iter()).or_else(|| v.loc("deal.parties"));
         d.error(
-            v.loc("deal.parties"),
+            at,
             "deal.parties",
             format!("exactly one party must be the host state (`host = true`); found {hosts}"),
         );

@@ -113,7 +113,7 @@ impl Node {
         Node {
             file,
             span: table.span(),
-            kind: Kind::Table(convert_table(file, table.get_ref(), diags)),
+            kind: Kind::Table(convert_table(file, table.get_ref(), "", diags)),
         }
     }
 
@@ -144,15 +144,29 @@ fn table_is_quantity(t: &BTreeMap<String, Node>) -> bool {
     t.contains_key("value") || t.contains_key("dist")
 }
 
-fn convert_table(file: FileId, t: &DeTable<'_>, diags: &mut Diagnostics) -> BTreeMap<String, Node> {
+/// Converts a table whose dotted path is `prefix` (empty at the root); the path names the field in
+/// errors found while converting (a number too large, a NaN).
+fn convert_table(
+    file: FileId,
+    t: &DeTable<'_>,
+    prefix: &str,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, Node> {
     let mut out = BTreeMap::new();
     for (k, v) in t {
-        out.insert(k.get_ref().to_string(), convert_value(file, v, diags));
+        let key = k.get_ref();
+        let path = if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
+        out.insert(key.to_string(), convert_value(file, v, &path, diags));
     }
     out
 }
 
-fn convert_value(file: FileId, v: &toml::Spanned<DeValue<'_>>, diags: &mut Diagnostics) -> Node {
+fn convert_value(
+    file: FileId,
+    v: &toml::Spanned<DeValue<'_>>,
+    path: &str,
+    diags: &mut Diagnostics,
+) -> Node {
     let span = v.span();
     let kind = match v.get_ref() {
         DeValue::String(s) => Kind::Str(s.to_string()),
@@ -161,7 +175,7 @@ fn convert_value(file: FileId, v: &toml::Spanned<DeValue<'_>>, diags: &mut Diagn
             Err(_) => {
                 diags.error(
                     Some(Location { file, span: Some(span.clone()) }),
-                    "",
+                    path,
                     format!("integer {} does not fit in 64 bits", i.as_str()),
                 );
                 Kind::Int(0)
@@ -172,7 +186,7 @@ fn convert_value(file: FileId, v: &toml::Spanned<DeValue<'_>>, diags: &mut Diagn
             _ => {
                 diags.error(
                     Some(Location { file, span: Some(span.clone()) }),
-                    "",
+                    path,
                     format!("{} is not a finite number", f.as_str()),
                 );
                 Kind::Float(0.0)
@@ -180,8 +194,13 @@ fn convert_value(file: FileId, v: &toml::Spanned<DeValue<'_>>, diags: &mut Diagn
         },
         DeValue::Boolean(b) => Kind::Bool(*b),
         DeValue::Datetime(d) => Kind::Datetime(d.to_string()),
-        DeValue::Array(a) => Kind::Array(a.iter().map(|x| convert_value(file, x, diags)).collect()),
-        DeValue::Table(t) => Kind::Table(convert_table(file, t, diags)),
+        DeValue::Array(a) => Kind::Array(
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| convert_value(file, x, &format!("{path}[{i}]"), diags))
+                .collect(),
+        ),
+        DeValue::Table(t) => Kind::Table(convert_table(file, t, path, diags)),
     };
     Node { file, span, kind }
 }

@@ -119,15 +119,11 @@ fn missing(parent: &Node, f: &Field, p: &str, v: &mut Values, d: &mut Diagnostic
                 Ty::Quantity(q) => format!(" ({})", q.unit.written()),
                 _ => String::new(),
             };
-            let loc = if parent.span.is_empty() {
-                None
-            } else {
-                Some(Location {
-                    file: parent.file,
-                    span: Some(parent.span.start..parent.span.start),
-                })
-            };
-            d.error(loc, p, format!("missing required field `{}`{what}: {}", f.key, f.doc));
+            // At the start of the table that lacks it; a file lacking a top-level table is blamed at
+            // its first line (the root's span is empty).
+            let loc =
+                Location { file: parent.file, span: Some(parent.span.start..parent.span.start) };
+            d.error(Some(loc), p, format!("missing required field `{}`{what}: {}", f.key, f.doc));
         }
         (_, Ty::Table(fields)) => {
             let empty = Node { file: parent.file, span: 0..0, kind: Kind::Table(BTreeMap::new()) };

@@ -1,12 +1,17 @@
 //! The beta distribution, optionally scaled from `[0, 1]` to `[lo, hi]`.
 
-use super::error::{DistError, at_most, finite, less, positive};
+use super::error::{DistError, at_most, finite, less, positive, within};
 use crate::special::{beta_inc_both, beta_inc_inv_bracketed, beta_inc_inv_with, beta_pdf, ln_beta};
 
 /// Largest shape parameter accepted. Beyond it the distribution is within a fraction of a percent
 /// of a normal with a standard deviation below 0.2% of the range (use a normal instead), and
 /// the continued fraction behind the quantile needs hundreds of terms.
 pub const MAX_SHAPE: f64 = 1e5;
+
+/// Smallest shape parameter accepted. Below it the distribution is two point masses at the ends to
+/// within a thousandth of its probability, and shapes near the smallest doubles (about 1e-305 and
+/// below) make the incomplete beta function, and so the quantile, NaN.
+pub const MIN_SHAPE: f64 = 1e-3;
 
 /// Beta(`alpha`, `beta`) on `[lo, hi]`: `X = lo + (hi - lo) B` with `B` standard beta.
 ///
@@ -45,7 +50,7 @@ impl QuantileTable {
 }
 
 impl Beta {
-    /// Standard beta on `[0, 1]`; `alpha` and `beta` in `(0, MAX_SHAPE]`.
+    /// Standard beta on `[0, 1]`; `alpha` and `beta` in `[MIN_SHAPE, MAX_SHAPE]`.
     pub fn new(alpha: f64, beta: f64) -> Result<Self, DistError> {
         Self::scaled(alpha, beta, 0.0, 1.0)
     }
@@ -65,6 +70,8 @@ impl Beta {
     ) -> Result<Self, DistError> {
         at_most(dist, "alpha", positive(dist, "alpha", alpha)?, MAX_SHAPE)?;
         at_most(dist, "beta", positive(dist, "beta", beta)?, MAX_SHAPE)?;
+        within(dist, "alpha", alpha, (MIN_SHAPE, MAX_SHAPE))?;
+        within(dist, "beta", beta, (MIN_SHAPE, MAX_SHAPE))?;
         finite(dist, "lo", lo)?;
         finite(dist, "hi", hi)?;
         less(dist, ("lo", lo), ("hi", hi))?;

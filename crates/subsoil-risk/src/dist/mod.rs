@@ -21,7 +21,7 @@ mod pert;
 mod triangular;
 mod uniform;
 
-pub use beta::{Beta, MAX_SHAPE};
+pub use beta::{Beta, MAX_SHAPE, MIN_SHAPE};
 pub use discrete::{Bernoulli, Discrete};
 pub use empirical::Empirical;
 pub use error::DistError;

@@ -1,6 +1,10 @@
 //! The triangular distribution with a lower bound, a mode and an upper bound.
 
-use super::error::{DistError, finite, less, within};
+use super::error::{DistError, at_most, finite, less, within};
+
+/// Widest support accepted: the quantile multiplies two distances of this size, which must not
+/// overflow (a width of 5e297 gave NaN quantiles).
+pub const MAX_WIDTH: f64 = 1e150;
 
 /// Triangular on `[min, max]` with its peak at `mode`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -13,7 +17,7 @@ pub struct Triangular {
 }
 
 impl Triangular {
-    /// Triangular with `min <= mode <= max` and `min < max`, all finite.
+    /// Triangular with `min <= mode <= max` and `min < max`, all finite, `max - min <= MAX_WIDTH`.
     pub fn new(min: f64, mode: f64, max: f64) -> Result<Self, DistError> {
         const D: &str = "triangular";
         finite(D, "min", min)?;
@@ -21,7 +25,7 @@ impl Triangular {
         finite(D, "max", max)?;
         less(D, ("min", min), ("max", max))?;
         within(D, "mode", mode, (min, max))?;
-        finite(D, "max - min", max - min)?;
+        at_most(D, "max - min", finite(D, "max - min", max - min)?, MAX_WIDTH)?;
         Ok(Triangular { min, mode, max, f_mode: (mode - min) / (max - min) })
     }
 
