@@ -30,6 +30,9 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// In the table: every statistic and the paired differences, not only the means (a wide table).
+    #[arg(long)]
+    pub details: bool,
     /// How the Monte Carlo paths run.
     #[command(flatten)]
     pub mc: McArgs,
@@ -168,7 +171,7 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     }
     match args.format {
         Format::Json => print_json(&json(&scenarios, &args.sets, &result, None)),
-        Format::Table => output::stdout(&table(&scenarios, &result)),
+        Format::Table => output::stdout(&table(&scenarios, &result, args.details)),
     }
 }
 
@@ -347,6 +350,8 @@ struct Rows<'a> {
     runs: &'a [RunResult],
     diffs: &'a [Differences],
     table: Table,
+    /// Whether every statistic is shown (else one line an output: the means).
+    details: bool,
 }
 
 impl Rows<'_> {
@@ -369,6 +374,14 @@ impl Rows<'_> {
         let (runs, name) = (self.runs, metric.name);
         let shown = Shown::new(name, metric.unit);
         let f = shown.number;
+        if !self.details {
+            let cells = runs.iter().map(|r| {
+                r.metric(name)
+                    .map_or("—".into(), |m| format!("{} ±{}", f(m.stats.mean), f(m.stats.se)))
+            });
+            self.table.row(std::iter::once(shown.label.clone()).chain(cells).collect());
+            return;
+        }
         for (k, (statistic, pick, kind)) in STATISTICS.into_iter().enumerate() {
             let head = if k == 0 { shown.label.clone() } else { String::new() };
             let cells = runs.iter().map(|r| {
@@ -384,6 +397,14 @@ impl Rows<'_> {
         let runs = self.runs;
         let cells =
             runs.iter().map(|r| r.probability(name).map_or("—".into(), |p| p.chance.display()));
+        if !self.details {
+            let p = |r: &RunResult| {
+                r.probability(name).map_or("—".into(), |p| crate::run::p(&p.chance))
+            };
+            self.table
+                .row(std::iter::once(format!("P({name})")).chain(runs.iter().map(p)).collect());
+            return;
+        }
         self.row(format!("P({name})"), "estimate [95%]", cells);
         self.differences("Δ pp ± paired (unpaired)", |d| difference(d.probability(name), points));
     }
@@ -393,6 +414,14 @@ impl Rows<'_> {
         let median = |r: &RunResult| {
             r.event(name).map_or("—".into(), |e| median_year(&e.curve, r.header.end_year))
         };
+        if !self.details {
+            self.table.row(
+                std::iter::once(format!("{name}: median year"))
+                    .chain(runs.iter().map(median))
+                    .collect(),
+            );
+            return;
+        }
         self.row(name.to_string(), "median year [95%]", runs.iter().map(median));
         let by = runs
             .iter()
@@ -402,7 +431,29 @@ impl Rows<'_> {
     }
 }
 
-fn table(scenarios: &[Scenario], r: &CompareResult) -> String {
+/// `text` broken into lines of at most `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let n = word.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += n;
+    }
+    out
+}
+
+/// Widest line of the compact table, in characters.
+pub const TABLE_WIDTH: usize = 120;
+
+fn table(scenarios: &[Scenario], r: &CompareResult, details: bool) -> String {
     let h = &r.header;
     let labels = labels(scenarios);
     let mut out = String::new();
@@ -412,31 +463,55 @@ fn table(scenarios: &[Scenario], r: &CompareResult) -> String {
         crate::outputs::paths(h.paths)
     )));
     out.push('\n');
-    out.push_str(&style::dim(&format!(
-        "{} Every path runs under each scenario with the same random numbers; Δ is the mean of the \
-         per-path differences from {}, ± its standard error, and in brackets the standard error two \
-         independent runs would have, sqrt(se_A² + se_B²). Money in millions of {} US dollars unless \
-         nominal. — : the output does not apply to the scenario.",
-        how_run(h),
-        labels[0],
-        h.base_year,
-    )));
+    let note = if details {
+        format!(
+            "{} Every path runs under each scenario with the same random numbers; Δ is the mean of the \
+             per-path differences from {}, ± its standard error, and in brackets the standard error two \
+             independent runs would have, sqrt(se_A² + se_B²). Money in millions of {} US dollars unless \
+             nominal. — : the output does not apply to the scenario.",
+            how_run(h),
+            labels[0],
+            h.base_year,
+        )
+    } else {
+        format!(
+            "{} Every path runs under each scenario with the same random numbers. Means ± their Monte \
+             Carlo error; money in millions of {} US dollars unless nominal; — : the output does not \
+             apply. Percentiles and the paired differences from {} with --details.",
+            how_run(h),
+            h.base_year,
+            labels[0],
+        )
+    };
+    out.push_str(&style::dim(&if details { note } else { wrap(&note, TABLE_WIDTH) }));
     out.push('\n');
     let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     for (label, s) in labels.iter().zip(scenarios) {
         let title = if s.title.is_empty() { String::new() } else { format!(": {}", s.title) };
         let pad = " ".repeat(width - label.chars().count());
-        out.push_str(&format!("  {label}{pad}  {} ({}){title}\n", s.name, s.hash));
+        let line = format!("  {label}{pad}  {} ({}){title}", s.name, s.hash);
+        let line = if details || line.chars().count() <= TABLE_WIDTH {
+            line
+        } else {
+            let mut cut: String = line.chars().take(TABLE_WIDTH - 1).collect();
+            cut.push('…');
+            cut
+        };
+        out.push_str(&line);
+        out.push('\n');
     }
     out.push('\n');
 
     // Outputs in registry order, each where at least one scenario reports it.
     let any = |has: &dyn Fn(&RunResult) -> bool| r.runs.iter().any(has);
     for section in [Section::Deal, Section::Projects] {
-        let mut columns: Vec<(&str, Align)> =
-            vec![(section.title(), Align::Left), ("", Align::Left)];
+        let mut columns: Vec<(&str, Align)> = vec![(section.title(), Align::Left)];
+        if details {
+            columns.push(("", Align::Left));
+        }
         columns.extend(labels.iter().map(|l| (l.as_str(), Align::Right)));
-        let mut rows = Rows { runs: &r.runs, diffs: &r.differences, table: Table::new(&columns) };
+        let mut rows =
+            Rows { runs: &r.runs, diffs: &r.differences, table: Table::new(&columns), details };
         for m in METRICS.iter().filter(|m| m.section == section) {
             if any(&|run| run.metric(m.name).is_some()) {
                 rows.metric(m);

@@ -29,7 +29,7 @@ const PATHS: &str = if cfg!(debug_assertions) { "1000" } else { "9000" };
 fn the_four_deals_print_side_by_side_with_differences_from_the_first() {
     let mut args = vec!["compare"];
     args.extend(DEALS);
-    args.extend(["--paths", "200"]);
+    args.extend(["--paths", "200", "--details"]);
     let out = subsoil(&args);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let s = text(&out.stdout);
@@ -62,6 +62,23 @@ fn the_four_deals_print_side_by_side_with_differences_from_the_first() {
     let diff = s.lines().find(|l| l.contains("Δ mean ± paired (unpaired)")).expect("Δ row");
     assert_eq!(diff.matches(" ± ").count(), 4, "{diff}");
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn the_four_deals_fit_120_columns_one_line_an_output() {
+    let mut args = vec!["compare"];
+    args.extend(DEALS);
+    args.extend(["--paths", "200"]);
+    let out = subsoil(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    let widest = s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 120, "a line of {widest} characters:\n{s}");
+    // One line an output: the mean and its error under each version.
+    let receipts = s.lines().find(|l| l.starts_with("partner-receipts ($m)")).expect("row");
+    assert_eq!(receipts.matches(" ±").count(), 4, "{receipts}");
+    assert!(!s.contains("Δ mean"), "differences only with --details");
+    assert!(s.lines().count() < 60, "{} lines", s.lines().count());
 }
 
 #[test]
