@@ -74,8 +74,7 @@ pub fn decisions_year(
             st.ops.start_building(&st.actual);
             out.projects[i].decision_year = Some(y.year);
             if share > 0.0 {
-                fund.stakes[i].target_share = share;
-                fund.stakes[i].committed = share * st.planned.capex * index;
+                fund.commit(i, share, share * st.planned.capex * index);
                 out.projects[i].fund_share = share;
             }
         }
