@@ -56,6 +56,19 @@ impl TaxBook {
         self.pending = self.pending.max(years);
     }
 
+    /// Back to an empty book in place.
+    pub fn reset(&mut self) {
+        // Past its pending years the schedule is all zeros already.
+        if self.pending > 0 {
+            self.schedule.fill(0.0);
+        }
+        self.head = 0;
+        self.pending = 0;
+        self.capitalised = 0.0;
+        self.loss_carried = 0.0;
+        self.psa_pool = 0.0;
+    }
+
     /// Whether a year without flows would change nothing in the books: no depreciation is scheduled and
     /// no capital waits to be depreciated (a carried loss and a PSA cost pool stay as they are when
     /// there is no profit and no cost).
