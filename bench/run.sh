@@ -7,7 +7,7 @@
 # median counts), SCENARIO (default ukraine-final-2025), MEM_PATHS (the large run whose peak memory is
 # measured, default 1000000; 0 skips it), BENCH_TMP (where the baseline's work tree and target folder go,
 # default $TMPDIR/subsoil-bench; the target folder is kept between invocations, the work tree removed),
-# PYTHON (a Python with NumPy for the NumPy reference; default bench/numpy_reference/.venv/bin/python,
+# NP_PATHS (paths of the NumPy comparison, default 100000), PYTHON (a Python with NumPy for the NumPy reference; default bench/numpy_reference/.venv/bin/python,
 # skipped when absent).
 #
 # The baseline is checked out with `git worktree add` into a temporary folder and built into its own
@@ -118,11 +118,13 @@ py=${PYTHON:-$root/bench/numpy_reference/.venv/bin/python}
 ref="$root/bench/numpy_reference"
 if [ -x "$py" ] && [ -f "$ref/reference.py" ]; then
   one="$ref/one-project.toml"
-  np_line=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$py" "$ref/reference.py" "$one" --paths "$paths" --time)
-  rs_line=$("$new_h" run "$one" "$paths" 1)
-  rb_line=$("$base_h" run "$one" "$paths" 1)
+  np_paths=${NP_PATHS:-100000}
+  np_line=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$py" "$ref/reference.py" "$one" --paths "$np_paths" --time)
+  rs_line=$("$new_h" run "$one" "$np_paths" 1)
+  rb_line=$("$base_h" run "$one" "$np_paths" 1)
   np=$(echo "$np_line" | field cpu_us); rs=$(echo "$rs_line" | field cpu_us); rb=$(echo "$rb_line" | field cpu_us)
-  echo "one-project scenario, 1 thread: NumPy $(awk "BEGIN{printf \"%.2f\", $np/$paths}") µs/path, this build $(awk "BEGIN{printf \"%.2f\", $rs/$paths}"), baseline $(awk "BEGIN{printf \"%.2f\", $rb/$paths}"): this build is $(awk "BEGIN{r=$np/$rs; if (r>=1) printf \"%.2fx faster than\", r; else printf \"%.2fx slower than\", 1/r}") NumPy"
+  per() { awk "BEGIN{printf \"%.2f\", $1/$np_paths}"; }
+  echo "one-project scenario, $np_paths paths, 1 thread: NumPy $(per "$np") µs/path, this build $(per "$rs"), baseline $(per "$rb"): this build is $(awk "BEGIN{r=$np/$rs; if (r>=1) printf \"%.2fx faster than\", r; else printf \"%.2fx slower than\", 1/r}") NumPy"
 else
   echo "NumPy reference: skipped (no Python with NumPy at $py; see bench/numpy_reference/README.md)"
 fi

@@ -123,6 +123,8 @@ impl FundPath {
         self.stakes.clear();
         self.stakes.resize(projects, Stake::default());
         self.open.clear();
+        // Room for every project, so that no commitment allocates during a path.
+        self.open.reserve(projects);
     }
 
     /// The fund takes `share` of project `i`'s equity and commits `amount` (nominal) to it.
