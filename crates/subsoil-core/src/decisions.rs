@@ -46,6 +46,7 @@ pub fn decisions_year(
             let rate = terms.nominal(private_real);
             let npv = expect.value_plan(market, planned, index, tax, inflation, rate);
             c.key = -npv / (planned.capex * index).max(1.0);
+            c.npv_private = Some(npv);
         }
         // The order is total (project indexes differ), so an unstable sort, which needs no buffer, gives
         // the one order.
@@ -64,7 +65,9 @@ pub fn decisions_year(
             DecisionRule::Always => true,
             DecisionRule::Never => false,
             DecisionRule::Npv => {
-                worth_building(terms, index, rate, market, expect, &mut projects[i])
+                // The same valuation as the ordering's when the fund's offer leaves the hurdle private.
+                let known = c.npv_private.filter(|_| rate == private_real);
+                worth_building(terms, index, rate, known, market, expect, &mut projects[i])
             }
         };
         if build {
@@ -74,8 +77,7 @@ pub fn decisions_year(
             st.ops.start_building(&st.actual);
             out.projects[i].decision_year = Some(y.year);
             if share > 0.0 {
-                fund.stakes[i].target_share = share;
-                fund.stakes[i].committed = share * st.planned.capex * index;
+                fund.commit(i, share, share * st.planned.capex * index);
                 out.projects[i].fund_share = share;
             }
         }
@@ -111,11 +113,12 @@ fn fund_offer(
 /// `index`). The expected NPV rises with every observed price (more revenue outweighs the extra royalty,
 /// state share and tax), and its sign does not depend on the year's price index. So a project found not
 /// worth building at this rate stays so while none of its prices has risen since: it waits without a new
-/// valuation.
+/// valuation. `known` is the NPV at `rate` this year when it was computed already.
 fn worth_building(
     terms: &PathTerms,
     index: f64,
     rate: f64,
+    known: Option<f64>,
     market: &Market,
     expect: &mut Expectations,
     st: &mut ProjectState,
@@ -132,8 +135,10 @@ fn worth_building(
     if seen_no {
         return false;
     }
-    let nominal = terms.nominal(rate);
-    let npv = expect.value_plan(market, &planned, index, terms.tax, terms.inflation, nominal);
+    let npv = known.unwrap_or_else(|| {
+        let nominal = terms.nominal(rate);
+        expect.value_plan(market, &planned, index, terms.tax, terms.inflation, nominal)
+    });
     st.last_no = (npv <= 0.0).then_some(NotWorthBuilding { rate, observed });
     npv > 0.0
 }

@@ -32,9 +32,20 @@ pub fn operations_year<R: Randomness>(
     let (tax, damage, leak) = (terms.tax, terms.damage, terms.leakage.receipts);
     let mut producing = 0u32;
     market.new_supply.fill(0.0);
+    // Without a ledger or a trace to write, a project that is not building, producing or closing, owes
+    // no fee and has nothing in its tax books has nothing to do this year: its year would add zeros.
+    let skip_quiet = out.ledger.is_none() && out.trace.is_none();
     for (i, p) in model.projects.iter().enumerate() {
         let works_here = years[i].accessible;
         let st = &mut projects[i];
+        if skip_quiet
+            && matches!(st.ops.phase, Phase::Idle | Phase::Done)
+            && years[i].fee == 0.0
+            && st.ops.tax.is_quiet()
+        {
+            years[i].fcf = 0.0;
+            continue;
+        }
         let producing_phase = matches!(st.ops.phase, Phase::Producing { .. });
         let mut repair = 0.0;
         let mut works = works_here;

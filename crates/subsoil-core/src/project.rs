@@ -191,6 +191,12 @@ impl Ops {
         Ops { phase: Phase::Idle, tax: TaxBook::default() }
     }
 
+    /// Back to [`Ops::idle`] in place.
+    pub fn reset(&mut self) {
+        self.phase = Phase::Idle;
+        self.tax.reset();
+    }
+
     /// Starts construction. A plan of zero construction years builds and starts producing in its first
     /// year.
     pub fn start_building(&mut self, plan: &Plan) {

@@ -87,9 +87,17 @@ impl PathProjects {
     /// Every project at the start of a path; `capex_excess` is the path's capex lost beyond ordinary
     /// overruns, as a fraction of capex.
     pub fn start<R: Randomness>(&mut self, model: &Model, r: &R, capex_excess: f64) {
-        self.states.clear();
-        for p in &model.projects {
-            self.states.push(ProjectState::start(model, p, r, capex_excess));
+        if self.states.len() == model.projects.len() {
+            // Restarted in place: a state is large (two plans and a tax book), and moving one in costs
+            // more than writing it.
+            for (st, p) in self.states.iter_mut().zip(&model.projects) {
+                st.restart(model, p, r, capex_excess);
+            }
+        } else {
+            self.states.clear();
+            for p in &model.projects {
+                self.states.push(ProjectState::start(model, p, r, capex_excess));
+            }
         }
         self.years.clear();
         self.years.resize(model.projects.len(), ProjectYear::default());
@@ -106,6 +114,9 @@ pub struct Candidate {
     pub key: f64,
     /// Project index.
     pub project: usize,
+    /// Its NPV at the private hurdle this year, when the ordering computed it (the decision at that
+    /// same hurdle reads it instead of valuing the plan again).
+    pub npv_private: Option<f64>,
 }
 
 /// The path's terms of the stages before a decision.
@@ -148,42 +159,57 @@ impl ProjectState {
         r: &R,
         capex_excess: f64,
     ) -> ProjectState {
-        let mut actual = realise_plan(model, p, r, true);
-        actual.capex *= 1.0 + capex_excess;
-        let planned = realise_plan(model, p, r, false);
-        let mut stage = p.stage;
-        if p.licensed && matches!(stage, Stage::Explored | Stage::Tender) {
-            stage = Stage::Licensed;
-        }
-        let mut ops = Ops::idle();
-        match stage {
-            Stage::Construction => ops.start_building(&actual),
-            Stage::Producing => {
-                let age = match actual.shape {
-                    Shape::Ramp { years, .. } => years,
-                    Shape::Decline { .. } => 0,
-                };
-                ops.phase = Phase::Producing { age, left: actual.life };
-            }
-            Stage::Closed => ops.phase = Phase::Done,
-            _ => {}
-        }
-        let stage_left = stage.pre_decision_index().map_or(0.0, |s| p.stage_durations[s].at(r));
-        ProjectState {
-            stage,
-            stage_left,
+        let mut st = ProjectState {
+            stage: p.stage,
+            stage_left: 0.0,
             licensed: p.licensed,
             new: p.licence_new,
             abandoned: false,
             reached_ready: false,
             ready_since: 0,
             built_in_path: false,
-            ops,
-            actual,
-            planned,
-            capex_excess: capex_excess / (1.0 + capex_excess),
+            ops: Ops::idle(),
+            actual: realise_plan(model, p, r, true),
+            planned: realise_plan(model, p, r, false),
+            capex_excess: 0.0,
             last_no: None,
+        };
+        st.restart(model, p, r, capex_excess);
+        st
+    }
+
+    /// [`ProjectState::start`] in place, over whatever the state held.
+    pub fn restart<R: Randomness>(&mut self, model: &Model, p: &Project, r: &R, capex_excess: f64) {
+        realise_plan_into(&mut self.actual, model, p, r, true);
+        self.actual.capex *= 1.0 + capex_excess;
+        realise_plan_into(&mut self.planned, model, p, r, false);
+        let mut stage = p.stage;
+        if p.licensed && matches!(stage, Stage::Explored | Stage::Tender) {
+            stage = Stage::Licensed;
         }
+        self.ops.reset();
+        match stage {
+            Stage::Construction => self.ops.start_building(&self.actual),
+            Stage::Producing => {
+                let age = match self.actual.shape {
+                    Shape::Ramp { years, .. } => years,
+                    Shape::Decline { .. } => 0,
+                };
+                self.ops.phase = Phase::Producing { age, left: self.actual.life };
+            }
+            Stage::Closed => self.ops.phase = Phase::Done,
+            _ => {}
+        }
+        self.stage = stage;
+        self.stage_left = stage.pre_decision_index().map_or(0.0, |s| p.stage_durations[s].at(r));
+        self.licensed = p.licensed;
+        self.new = p.licence_new;
+        self.abandoned = false;
+        self.reached_ready = false;
+        self.ready_since = 0;
+        self.built_in_path = false;
+        self.capex_excess = capex_excess / (1.0 + capex_excess);
+        self.last_no = None;
     }
 
     /// Moves the project through the stages before its investment decision in year index `t` and returns
@@ -272,7 +298,12 @@ pub fn stages_year<R: Randomness>(
                 st.ready_since = t;
             }
             if accessible && p.decision != DecisionRule::Never {
-                candidates.push(Candidate { ready_since: st.ready_since, key: 0.0, project: i });
+                candidates.push(Candidate {
+                    ready_since: st.ready_since,
+                    key: 0.0,
+                    project: i,
+                    npv_private: None,
+                });
             }
         }
     }
@@ -281,6 +312,30 @@ pub fn stages_year<R: Randomness>(
 /// The project's figures on this path: `actual` applies the path's overrun, opex, output and schedule
 /// draws; otherwise the plan an investor decides on.
 fn realise_plan<R: Randomness>(model: &Model, p: &Project, r: &R, actual: bool) -> Plan {
+    let mut plan = Plan {
+        build_years: 0,
+        life: 0,
+        last_year_share: 1.0,
+        capex: 0.0,
+        sustaining: 0.0,
+        closure: 0.0,
+        n: 0,
+        products: [PlanProduct::default(); MAX_PRODUCTS],
+        shape: Shape::Ramp { years: 0, start: 1.0 },
+        psa: None,
+    };
+    realise_plan_into(&mut plan, model, p, r, actual);
+    plan
+}
+
+/// [`realise_plan`] written into `plan`.
+fn realise_plan_into<R: Randomness>(
+    plan: &mut Plan,
+    model: &Model,
+    p: &Project,
+    r: &R,
+    actual: bool,
+) {
     let (overrun, opex_mult, output, slip) = if actual {
         (
             p.capex_overrun.at(r),
@@ -295,28 +350,25 @@ fn realise_plan<R: Randomness>(model: &Model, p: &Project, r: &R, actual: bool) 
     let build_years =
         if planned_build > 0.0 { (planned_build * (1.0 + slip)).round() } else { 0.0 };
     let life = p.life_years.at(r).max(0.0);
-    let mut plan = Plan {
-        build_years: build_years as u32,
-        life: life.ceil() as u32,
-        last_year_share: if life > life.floor() { life - life.floor() } else { 1.0 },
-        capex: p.capex.at(r) * overrun,
-        sustaining: p.sustaining_capex.at(r),
-        closure: p.closure_cost.at(r),
-        n: p.products.len().min(MAX_PRODUCTS),
-        products: [PlanProduct::default(); MAX_PRODUCTS],
-        shape: match p.profile {
-            Profile::RampPlateau { ramp_years, ramp_start } => {
-                Shape::Ramp { years: ramp_years, start: ramp_start.at(r) }
-            }
-            Profile::Decline { rate } => Shape::Decline { rate: rate.at(r) },
-        },
-        psa: match p.regime {
-            Regime::Royalty => None,
-            Regime::Psa { cost_recovery_limit, state_share } => Some(PsaTerms {
-                cost_recovery_limit: cost_recovery_limit.at(r),
-                state_share: state_share.at(r),
-            }),
-        },
+    plan.build_years = build_years as u32;
+    plan.life = life.ceil() as u32;
+    plan.last_year_share = if life > life.floor() { life - life.floor() } else { 1.0 };
+    plan.capex = p.capex.at(r) * overrun;
+    plan.sustaining = p.sustaining_capex.at(r);
+    plan.closure = p.closure_cost.at(r);
+    plan.n = p.products.len().min(MAX_PRODUCTS);
+    plan.shape = match p.profile {
+        Profile::RampPlateau { ramp_years, ramp_start } => {
+            Shape::Ramp { years: ramp_years, start: ramp_start.at(r) }
+        }
+        Profile::Decline { rate } => Shape::Decline { rate: rate.at(r) },
+    };
+    plan.psa = match p.regime {
+        Regime::Royalty => None,
+        Regime::Psa { cost_recovery_limit, state_share } => Some(PsaTerms {
+            cost_recovery_limit: cost_recovery_limit.at(r),
+            state_share: state_share.at(r),
+        }),
     };
     for (pl, pp) in plan.products.iter_mut().zip(p.products.iter().take(MAX_PRODUCTS)) {
         *pl = PlanProduct {
@@ -326,5 +378,7 @@ fn realise_plan<R: Randomness>(model: &Model, p: &Project, r: &R, actual: bool) 
             royalty: pp.royalty_rate.unwrap_or(model.products[pp.product].royalty_rate).at(r),
         };
     }
-    plan
+    for pl in plan.products.iter_mut().skip(plan.n) {
+        *pl = PlanProduct::default();
+    }
 }

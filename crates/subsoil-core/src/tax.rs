@@ -22,6 +22,8 @@ pub struct TaxBook {
     /// Depreciation due in year `head + k` at index `(head + k) % DEP_MAX`.
     schedule: [f64; DEP_MAX],
     head: usize,
+    /// Years from `head` on that may still hold depreciation due; beyond them the schedule is zero.
+    pending: usize,
     /// Capital spent before production, waiting to be depreciated.
     pub capitalised: f64,
     /// Loss carried forward.
@@ -35,6 +37,7 @@ impl Default for TaxBook {
         TaxBook {
             schedule: [0.0; DEP_MAX],
             head: 0,
+            pending: 0,
             capitalised: 0.0,
             loss_carried: 0.0,
             psa_pool: 0.0,
@@ -50,6 +53,28 @@ impl TaxBook {
         for k in 0..years {
             self.schedule[(self.head + k) % DEP_MAX] += per_year;
         }
+        self.pending = self.pending.max(years);
+    }
+
+    /// Back to an empty book in place.
+    pub fn reset(&mut self) {
+        // Past its pending years the schedule is all zeros already.
+        if self.pending > 0 {
+            self.schedule.fill(0.0);
+        }
+        self.head = 0;
+        self.pending = 0;
+        self.capitalised = 0.0;
+        self.loss_carried = 0.0;
+        self.psa_pool = 0.0;
+    }
+
+    /// Whether a year without flows would change nothing in the books: no depreciation is scheduled and
+    /// no capital waits to be depreciated (a carried loss and a PSA cost pool stay as they are when
+    /// there is no profit and no cost).
+    #[inline]
+    pub fn is_quiet(&self) -> bool {
+        self.pending == 0 && self.capitalised == 0.0
     }
 
     /// Moves the capitalised pre-production capital into the depreciation schedule (first production year).
@@ -64,6 +89,7 @@ impl TaxBook {
     pub fn take_year_depreciation(&mut self) -> f64 {
         let d = std::mem::take(&mut self.schedule[self.head]);
         self.head = (self.head + 1) % DEP_MAX;
+        self.pending = self.pending.saturating_sub(1);
         d
     }
 

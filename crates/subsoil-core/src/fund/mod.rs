@@ -102,6 +102,10 @@ pub struct FundPath {
     contributed: f64,
     /// Stakes by project.
     pub stakes: Vec<Stake>,
+    /// The projects whose commitment may still be outstanding, in project order: every other stake owes
+    /// exactly nothing, so [`FundPath::available`] sums over these alone, in the same order, to the same
+    /// number.
+    open: Vec<usize>,
 }
 
 impl FundPath {
@@ -118,6 +122,19 @@ impl FundPath {
         self.contributed = 0.0;
         self.stakes.clear();
         self.stakes.resize(projects, Stake::default());
+        self.open.clear();
+        // Room for every project, so that no commitment allocates during a path.
+        self.open.reserve(projects);
+    }
+
+    /// The fund takes `share` of project `i`'s equity and commits `amount` (nominal) to it.
+    pub fn commit(&mut self, i: usize, share: f64, amount: f64) {
+        let s = &mut self.stakes[i];
+        s.target_share = share;
+        s.committed = amount;
+        if let Err(at) = self.open.binary_search(&i) {
+            self.open.insert(at, i);
+        }
     }
 
     /// Writes the balances at the end of year `t` of a `horizon`-year path into `trace`.
@@ -147,7 +164,12 @@ impl FundPath {
     /// Cash the fund may still commit or distribute: cash above the reserve less what it owes on its
     /// commitments.
     pub fn available(&self, reserve: f64) -> f64 {
-        let owed: f64 = self.stakes.iter().map(Stake::outstanding).sum();
+        // A sum over every stake starts from -0.0 and adds +0.0 for each stake that owes nothing: start
+        // where that sum would be, so that skipping those stakes changes no bit.
+        let mut owed = if self.stakes.is_empty() { -0.0 } else { 0.0 };
+        for &i in &self.open {
+            owed += self.stakes[i].outstanding();
+        }
         (self.cash - reserve - owed).max(0.0)
     }
 
@@ -269,7 +291,12 @@ impl FundPath {
             }
         } else if fcf > 0.0 && s.fund_paid > 0.0 {
             // Capital calls are over once the project pays out: nothing more is owed on the commitment.
+            // From here on it owes nothing: what it has paid only grows, and each payout resets the
+            // commitment to it.
             s.committed = s.fund_paid;
+            if let Ok(at) = self.open.binary_search(&i) {
+                self.open.remove(at);
+            }
             let got = fcf * s.share();
             s.received += got;
             self.cash += got;

@@ -29,6 +29,10 @@ impl FundPath {
         let mut fy = FundYear::default();
         self.pay_in(deal, r, year, y.t == 0, receipts, infrastructure, &mut fy);
         for (i, py) in projects.iter().enumerate() {
+            // A project without a flow this year moves no money (a ledger still books its zeros).
+            if py.fcf == 0.0 && ledger.is_none() {
+                continue;
+            }
             let fund_part = self.project_flow(i, py.fcf, &mut fy);
             if let Some(l) = ledger.as_deref_mut() {
                 let (p, f) = (Account::Project(i), Account::Fund);
