@@ -127,6 +127,11 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     if bad {
         return ExitCode::from(EXIT_BAD_INPUT);
     }
+    run_scenarios(args, scenarios)
+}
+
+/// Runs loaded `scenarios` on common random numbers as `args` says (their names label the columns).
+pub fn run_scenarios(args: &CompareArgs, scenarios: Vec<Scenario>) -> ExitCode {
     if args.out.per_path {
         output::stderr("error: --per-path is for `subsoil run` (one scenario's paths)\n");
         return ExitCode::from(EXIT_BAD_INPUT);

@@ -36,6 +36,10 @@ pub struct RunArgs {
     /// With --deterministic: every year of every project, of the state's receipts and of the fund.
     #[arg(long)]
     pub yearly: bool,
+    /// Report every statistic for each value of this discrete uncertain input (as `subsoil inputs`
+    /// names it), beside the mixture of all of them, on common random numbers.
+    #[arg(long, value_name = "INPUT")]
+    pub by: Option<String>,
     /// How the Monte Carlo paths run.
     #[command(flatten)]
     pub mc: McArgs,
@@ -266,6 +270,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
              summary.json and yearly.csv)\n",
         );
         return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    if let Some(input) = &args.by {
+        return by_case(args, scenario, input);
     }
     let staging = match args.out.begin() {
         Ok(s) => s,
@@ -894,6 +901,82 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
         h.end_year
     ));
     out
+}
+
+/// `run --by INPUT`: the scenario as it is (every case mixed by its probability) beside one run for each
+/// value of the discrete input, on common random numbers.
+fn by_case(args: &RunArgs, mut all: Scenario, input: &str) -> ExitCode {
+    let refuse = |msg: String| {
+        output::stderr(&format!("error: {msg}\n"));
+        ExitCode::from(EXIT_BAD_INPUT)
+    };
+    if args.deterministic || args.yearly {
+        return refuse(
+            "--by is for a Monte Carlo run (the base case takes every input at its median)".into(),
+        );
+    }
+    let format = match args.format {
+        RunFormat::Table => crate::Format::Table,
+        RunFormat::Json => crate::Format::Json,
+        RunFormat::Csv => return refuse("--format csv is for --deterministic --yearly".into()),
+    };
+    let Some(i) = all.inputs.list.iter().find(|i| i.name == input) else {
+        return refuse(format!(
+            "{input:?} is not an uncertain input of {} (`subsoil inputs {}` lists them)",
+            all.name, args.scenario
+        ));
+    };
+    let cases: Vec<(f64, f64)> = match &i.dist {
+        subsoil_risk::Dist::Discrete(d) => {
+            d.values().iter().copied().zip(d.probabilities()).collect()
+        }
+        subsoil_risk::Dist::Bernoulli(_) => {
+            let p = i.dist.mean();
+            vec![(0.0, 1.0 - p), (1.0, p)]
+        }
+        other => {
+            return refuse(format!(
+                "{input} is a {} input: --by needs a discrete one (values with probabilities)",
+                other.kind()
+            ));
+        }
+    };
+    if i.field.as_deref() != Some(input) {
+        return refuse(format!(
+            "{input} is one project's copy of a shared default: --by needs an input that --set can fix"
+        ));
+    }
+    let mut scenarios = Vec::with_capacity(cases.len() + 1);
+    let mut names = vec![args.scenario.clone()];
+    for (value, p) in &cases {
+        let mut sets = args.sets.clone();
+        sets.push(format!("{input}={value}"));
+        match subsoil_scenario::load(&args.scenario, &sets) {
+            Ok(mut s) => {
+                let v = subsoil_scenario::quantity::fmt_num(*value);
+                s.name = format!("{v} ({:.0}%)", p * 100.0);
+                s.title = format!("{input} = {v}");
+                scenarios.push(s);
+            }
+            Err(e) => {
+                output::stderr(&e.render());
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+        }
+        names.push(format!("{}#{input}={value}", args.scenario));
+    }
+    all.title = format!("every value of {input}, mixed by its probability");
+    all.name = "all cases".into();
+    scenarios.insert(0, all);
+    let compare_args = crate::compare::CompareArgs {
+        scenarios: names,
+        sets: args.sets.clone(),
+        format,
+        details: false,
+        mc: args.mc,
+        out: args.out.clone(),
+    };
+    crate::compare::run_scenarios(&compare_args, scenarios)
 }
 
 #[cfg(test)]

@@ -260,3 +260,30 @@ fn bad_input_is_refused_with_exit_status_2_and_nothing_on_stdout() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn run_by_a_discrete_input_reports_each_case_beside_the_mixture() {
+    // The final agreement credits new US military aid at 0, 0.5bn or 2bn a year (50/30/20%) for five
+    // years (2026-2030) on top of the partner's 75m of cash: its capital account is 75m, 2,575m or
+    // 10,075m in the three cases, whatever else happens on a path.
+    let out =
+        subsoil(&["run", "--by", "deal.credits[0].per-year", "--paths", "500", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v = json(&out);
+    let scenarios = v["scenarios"].as_array().expect("scenarios");
+    let names: Vec<&str> = scenarios.iter().map(|s| s["scenario"].as_str().unwrap()).collect();
+    assert_eq!(names, ["all cases", "0 (50%)", "5e8 (30%)", "2e9 (20%)"]);
+    let capital = |k: usize| scenarios[k]["metrics"]["partner-capital"]["mean"].as_f64().unwrap();
+    for (k, want) in [(1, 75e6), (2, 2_575e6), (3, 10_075e6)] {
+        assert!((capital(k) - want).abs() < 1e-3, "{}: {} vs {want}", names[k], capital(k));
+    }
+    // The credits change nothing the host pays: the same paths give the same payments in every case.
+    let host = |k: usize| scenarios[k]["metrics"]["host-payments"]["mean"].as_f64().unwrap();
+    assert_eq!(host(1), host(3));
+    for bad in [&["run", "--by", "rates.investor-base"][..], &["run", "--by", "no.such.input"][..]]
+    {
+        let out = subsoil(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(out.stdout.is_empty());
+    }
+}
