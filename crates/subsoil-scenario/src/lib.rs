@@ -8,6 +8,7 @@
 pub mod builtin;
 pub mod deposits;
 pub mod diag;
+pub mod inputs;
 pub mod layers;
 pub mod lower;
 pub mod lower_deal;
@@ -22,7 +23,7 @@ use std::collections::HashMap;
 
 pub use deposits::{ControlStatus, DepositRow, EventKind, LicenceEvent};
 pub use diag::{Diagnostic, Diagnostics, Sources};
-pub use lower::{Input, Inputs};
+pub use inputs::{Input, Inputs};
 pub use quantity::{Provenance, Quantity};
 
 use subsoil_core::Model;

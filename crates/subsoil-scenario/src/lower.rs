@@ -12,86 +12,9 @@ use subsoil_risk::{Dist, stream_id};
 
 use crate::deposits::{ControlStatus, DepositRow, LicenceEvent, NewnessRules, licence_state};
 use crate::diag::{Diagnostics, Location, Sources};
-use crate::quantity::{Provenance, Quantity, fmt_num};
+use crate::inputs::Inputs;
+use crate::quantity::{Quantity, fmt_num};
 use crate::walk::Values;
-
-/// An uncertain input: one uniform per path feeds its distribution.
-#[derive(Clone, Debug)]
-pub struct Input {
-    /// Name (the dotted path of the field, or of the per-project copy of a default).
-    pub name: String,
-    /// Distribution.
-    pub dist: Dist,
-    /// Random stream of the input: a hash of its name, so scenarios sharing a name share its draws.
-    pub stream: u64,
-    /// Draws are clamped to this range (the field's bounds; only unbounded tails can reach them).
-    pub bounds: (f64, f64),
-    /// Unit as written in the scenario (empty when none is written or the input is not a field).
-    pub unit: String,
-    /// Where the input comes from: the field's provenance, or what the engine derives it from.
-    pub about: Provenance,
-    /// The scenario field that sets it (what `--set` changes): the name itself, a shared default of
-    /// which this input is one project's copy, or `None` for an input derived from other fields.
-    pub field: Option<String>,
-}
-
-/// The registry of uncertain inputs, indexed by slot.
-#[derive(Clone, Debug, Default)]
-pub struct Inputs {
-    /// Inputs by slot.
-    pub list: Vec<Input>,
-    by_name: HashMap<String, u32>,
-}
-
-impl Inputs {
-    /// The model parameter for a quantity: fixed, or a slot named after its path.
-    pub fn param(&mut self, q: &Quantity) -> Param {
-        self.param_named(&q.path, q)
-    }
-
-    /// The model parameter for a quantity, drawn under `name` (used to give each project its own draw of
-    /// a shared default).
-    pub fn param_named(&mut self, name: &str, q: &Quantity) -> Param {
-        if !q.uncertain {
-            return Param::Fixed(q.median());
-        }
-        let unit = q.unit.clone().unwrap_or_default();
-        let field = Some(q.path.clone());
-        self.slot_bounded(name, q.dist.clone(), q.bounds, unit, q.provenance.clone(), field)
-    }
-
-    /// A slot for an uncertain input with the given distribution, drawn over its whole support; `about`
-    /// says what it is derived from.
-    pub fn slot(&mut self, name: &str, dist: Dist, about: &str) -> Param {
-        let bounds = dist.support();
-        let about = Provenance::Source { source: about.to_string(), derivation: None };
-        self.slot_bounded(name, dist, bounds, String::new(), about, None)
-    }
-
-    fn slot_bounded(
-        &mut self,
-        name: &str,
-        dist: Dist,
-        bounds: (f64, f64),
-        unit: String,
-        about: Provenance,
-        field: Option<String>,
-    ) -> Param {
-        if let Some(&s) = self.by_name.get(name) {
-            return Param::Slot(s);
-        }
-        let s = self.list.len() as u32;
-        let stream = stream_id(name);
-        self.list.push(Input { name: name.to_string(), dist, stream, bounds, unit, about, field });
-        self.by_name.insert(name.to_string(), s);
-        Param::Slot(s)
-    }
-
-    /// Median of every input, by slot: the deterministic base case.
-    pub fn medians(&self) -> Vec<f64> {
-        self.list.iter().map(|i| i.dist.median()).collect()
-    }
-}
 
 /// What lowering needs besides the validated values.
 pub struct LowerInput<'a> {
@@ -608,8 +531,8 @@ fn input_correlations(
         let base = format!("input-correlations[{k}]");
         let slot = |key: &str, d: &mut Diagnostics| -> Option<u32> {
             let name = v.str(&format!("{base}.{key}"))?;
-            match inputs.by_name.get(name) {
-                Some(&s) => Some(s),
+            match inputs.slot_of(name) {
+                Some(s) => Some(s),
                 None => {
                     let close: Vec<&str> = inputs
                         .list

@@ -8,7 +8,7 @@ use subsoil_core::deal::{Base, Cash, Contribution, Credit, Deal, Investing, Part
 use subsoil_core::fund::MAX_PARTIES;
 
 use crate::diag::{Diagnostics, Location, Sources};
-use crate::lower::Inputs;
+use crate::inputs::Inputs;
 use crate::walk::Values;
 
 /// Counts of the deal's arrays and its party ids, read from the merged tree.
