@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use serde::Serialize;
 
+use crate::save::{InputRow, input_rows};
 use crate::table::{Align, Table};
 use crate::{EXIT_BAD_INPUT, Format, output};
 
@@ -25,22 +26,6 @@ pub struct InputsArgs {
     pub grep: Option<String>,
 }
 
-/// One input, as printed.
-#[derive(Serialize)]
-struct Row {
-    name: String,
-    distribution: &'static str,
-    p5: f64,
-    median: f64,
-    mean: f64,
-    p95: f64,
-    unit: String,
-    /// The field `--set` changes to move this input (`null` when it is derived from other fields).
-    field: Option<String>,
-    provenance: &'static str,
-    source: String,
-}
-
 /// Runs `subsoil inputs`.
 pub fn run(args: &InputsArgs) -> ExitCode {
     let name = args.scenario.as_deref().unwrap_or(subsoil_scenario::builtin::DEFAULT_SCENARIO);
@@ -51,35 +36,16 @@ pub fn run(args: &InputsArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let rows: Vec<Row> = s
-        .inputs
-        .list
-        .iter()
-        .filter(|i| args.grep.as_deref().is_none_or(|g| i.name.contains(g)))
-        .map(|i| Row {
-            name: i.name.clone(),
-            distribution: i.dist.kind(),
-            p5: i.dist.quantile(0.05),
-            median: i.dist.median(),
-            mean: i.dist.mean(),
-            p95: i.dist.quantile(0.95),
-            unit: i.unit.clone(),
-            // The input's own name when it is a field; else the shared default it copies.
-            field: if subsoil_scenario::schema::field_at(&i.name).is_some() {
-                Some(i.name.clone())
-            } else {
-                i.field.clone()
-            },
-            provenance: i.about.kind(),
-            source: i.about.text(),
-        })
+    let rows: Vec<InputRow> = input_rows(&s)
+        .into_iter()
+        .filter(|r| args.grep.as_deref().is_none_or(|g| r.name.contains(g)))
         .collect();
     match args.format {
         Format::Json => {
             #[derive(Serialize)]
             struct Out<'a> {
                 scenario: &'a str,
-                inputs: &'a [Row],
+                inputs: &'a [InputRow],
             }
             crate::run::print_json(&Out { scenario: &s.name, inputs: &rows })
         }

@@ -246,12 +246,7 @@ pub fn input_rows(s: &Scenario) -> Vec<InputRow> {
             mean: i.dist.mean(),
             p95: i.dist.quantile(0.95),
             unit: i.unit.clone(),
-            // The input's own name when it is a field; else the shared default it copies.
-            field: if subsoil_scenario::schema::field_at(&i.name).is_some() {
-                Some(i.name.clone())
-            } else {
-                i.field.clone()
-            },
+            field: i.field.clone(),
             provenance: i.about.kind(),
             source: i.about.text(),
         })

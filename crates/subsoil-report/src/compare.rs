@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::format::{esc, money, pct, plain};
-use crate::html::{CSS, LEVELS, at, chance_of, figure, num, text};
+use crate::html::{CSS, LEVELS, at, chance_of, figure, nav, num, text};
 use crate::svg::{Chart, Layer, Rule, Scale};
 
 /// The sections of a comparison's report, in order.
@@ -53,11 +53,7 @@ pub fn render(s: &Value) -> String {
         runs.len(),
         plain(num(s, &["manifest", "paths"]))
     );
-    out.push_str("<nav><ul>");
-    for (id, heading) in SECTIONS {
-        let _ = write!(out, "<li><a href=\"#{id}\">{}</a></li>", esc(heading));
-    }
-    out.push_str("</ul></nav>\n");
+    nav(&mut out, &SECTIONS);
     for (id, heading) in SECTIONS {
         let _ =
             write!(out, "<section id=\"{id}\" data-section=\"{id}\">\n<h2>{}</h2>\n", esc(heading));

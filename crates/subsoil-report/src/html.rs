@@ -87,11 +87,7 @@ pub fn render(summary: &str) -> Result<String, ReportError> {
         r.end,
         r.base_year
     );
-    out.push_str("<nav><ul>");
-    for (id, heading) in SECTIONS {
-        let _ = write!(out, "<li><a href=\"#{id}\">{}</a></li>", esc(heading));
-    }
-    out.push_str("</ul></nav>\n");
+    nav(&mut out, &SECTIONS);
     for (id, heading) in SECTIONS {
         let _ =
             write!(out, "<section id=\"{id}\" data-section=\"{id}\">\n<h2>{}</h2>\n", esc(heading));
@@ -839,6 +835,15 @@ pre{background:#f4f4f4;padding:.6rem .8rem;overflow-x:auto}
 a{color:#0061a0}
 @media print{nav{display:none}h2{break-before:auto}}
 ";
+
+/// The page's table of contents: a link to each section.
+pub(crate) fn nav(out: &mut String, sections: &[(&str, &str)]) {
+    out.push_str("<nav><ul>");
+    for (id, heading) in sections {
+        let _ = write!(out, "<li><a href=\"#{id}\">{}</a></li>", esc(heading));
+    }
+    out.push_str("</ul></nav>\n");
+}
 
 #[cfg(test)]
 mod tests {

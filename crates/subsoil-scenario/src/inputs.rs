@@ -23,8 +23,9 @@ pub struct Input {
     pub unit: String,
     /// Where the input comes from: the field's provenance, or what the engine derives it from.
     pub about: Provenance,
-    /// The scenario field that sets it (what `--set` changes): the name itself, a shared default of
-    /// which this input is one project's copy, or `None` for an input derived from other fields.
+    /// The scenario field that sets it (what `--set` changes): the name itself when the schema has that
+    /// field, a shared default of which this input is one project's copy, or `None` for an input derived
+    /// from other fields.
     pub field: Option<String>,
 }
 
@@ -49,7 +50,12 @@ impl Inputs {
             return Param::Fixed(q.median());
         }
         let unit = q.unit.clone().unwrap_or_default();
-        let field = Some(q.path.clone());
+        // The input's own name when `--set` can write it; else the shared default it is a copy of.
+        let field = Some(if crate::schema::field_at(name).is_some() {
+            name.to_string()
+        } else {
+            q.path.clone()
+        });
         self.slot_bounded(name, q.dist.clone(), q.bounds, unit, q.provenance.clone(), field)
     }
 
