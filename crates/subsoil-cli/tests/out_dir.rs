@@ -81,6 +81,12 @@ fn a_run_writes_its_files_and_the_same_bytes_on_one_and_two_threads() {
     );
     let deal = manifest.remove("deal").expect("deal terms");
     assert!(deal["aid_given_nominal"].as_f64().unwrap() > 1e9, "{deal}");
+    // Only the saved summary counts each metric's paths in bins, for the report's histograms.
+    let histograms = saved.as_object_mut().unwrap().remove("histograms").expect("histograms");
+    let partner = &histograms["partner-receipts"];
+    let counted: u64 =
+        partner["counts"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap()).sum();
+    assert_eq!(counted + partner["overflow"].as_u64().unwrap(), 3000, "{partner}");
     assert_eq!(saved, printed);
 
     // The CSV files are tidy and complete.

@@ -109,3 +109,22 @@ fn a_comparison_has_its_versions_side_by_side() {
     assert_eq!(html, render(&s).unwrap());
     assert!(render("{\"manifest\":{\"mode\":\"compare\"}}").is_err());
 }
+
+#[test]
+fn histograms_draw_the_counted_paths() {
+    // 10 paths: 6 in [0, 10), 3 in [10, 20], 1 above. Bars carry their share of all the paths (0.6
+    // and 0.3), and the caption counts the one path above the last bar.
+    let s = summary(false).replacen(
+        "\"metrics\":{",
+        "\"histograms\":{\"host-payments\":{\"edges\":[0,10,20],\"counts\":[6,3],\"underflow\":0,\"overflow\":1,\"non_finite\":0}},\"metrics\":{",
+        1,
+    );
+    let html = render(&s).expect("renders");
+    let hist = &html[html.find("<section id=\"histograms\"").unwrap()..];
+    let hist = &hist[..hist.find("</section>").unwrap()];
+    assert!(hist.contains("Each bar counts the paths"), "{hist}");
+    let values: Vec<&str> =
+        hist.split("data-value=\"").skip(1).map(|v| &v[..v.find('"').unwrap()]).collect();
+    assert_eq!(values, ["0.6", "0.3"], "{hist}");
+    assert!(hist.contains("1 path (10%) lies above the last bar."), "{hist}");
+}
