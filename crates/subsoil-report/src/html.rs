@@ -646,7 +646,7 @@ impl Report<'_> {
     fn map(&self, out: &mut String) {
         let Some(m) = at(self.s, &["manifest", "map"]) else {
             out.push_str(
-                "<p>No map: the program has no boundaries for this scenario's deposits.</p>\n",
+                "<p>No map: the scenario names no boundaries (<code>deposits.boundaries</code>, a GeoJSON file) that hold its deposits.</p>\n",
             );
             return;
         };

@@ -71,7 +71,7 @@ fn every_section_is_there_and_numbers_read_as_people_write_them() {
         assert!(html.contains("Mine &amp; mill"));
         assert!(html.contains("<a href=\"https://example.org/x\">"), "sources are links");
         assert!(html.contains("−$3.7m"), "negative money");
-        assert!(html.contains("No map: the program has no boundaries"), "no map without one");
+        assert!(html.contains("No map: the scenario names no boundaries"), "no map without one");
         if with_partner {
             assert!(html.contains("<strong>$435m (P10–P90 $131m–$870m)</strong>"), "{html}");
             assert!(html.contains(
