@@ -41,12 +41,13 @@ pub struct Place {
     /// `site` (coordinates of the deposit), `approximate` (of a nearby place) or `oblast` (the middle of
     /// its oblast: no coordinates are known).
     pub located: &'static str,
-    /// The state's receipts (new and existing, real) from the deposit's projects in the base case.
-    pub base_case_receipts: f64,
+    /// Mean over the run's paths of the state's receipts (new and existing licences, real, net of
+    /// leakage) from the deposit's projects.
+    pub receipts_mean: f64,
 }
 
-/// The map of a run of `s`, or `None` when its deposits are not in the boundaries the program has.
-pub fn map(s: &Scenario) -> Option<Map> {
+/// The map of the run `r` of `s`, or `None` when `s` names no boundaries that hold its deposits.
+pub fn map(s: &Scenario, r: &subsoil_engine::RunResult) -> Option<Map> {
     let boundaries = s.boundaries.as_ref()?;
     let areas: Vec<Area> = boundaries
         .areas
@@ -57,7 +58,6 @@ pub fn map(s: &Scenario) -> Option<Map> {
     if !s.deposits.iter().any(|d| d.oblasts.iter().any(|o| in_areas(o).is_some())) {
         return None;
     }
-    let (bc, _) = subsoil_engine::base_case(s);
     let deposits = s
         .deposits
         .iter()
@@ -70,20 +70,9 @@ pub fn map(s: &Scenario) -> Option<Map> {
                     (d.oblasts.iter().find_map(|o| in_areas(o).and_then(|a| a.middle()))?, "oblast")
                 }
             };
-            let base_case_receipts = bc
-                .projects
-                .iter()
-                .filter(|p| p.deposit == d.id)
-                .map(|p| p.receipts_new + p.receipts_existing)
-                .sum();
-            Some(Place {
-                id: d.id.clone(),
-                name: d.name.clone(),
-                lon,
-                lat,
-                located,
-                base_case_receipts,
-            })
+            let receipts_mean =
+                r.projects.iter().filter(|p| p.deposit == d.id).map(|p| p.receipts_mean).sum();
+            Some(Place { id: d.id.clone(), name: d.name.clone(), lon, lat, located, receipts_mean })
         })
         .collect();
     Some(Map { boundaries_source: boundaries.source.clone(), areas, deposits })

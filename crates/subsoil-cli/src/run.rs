@@ -639,7 +639,7 @@ fn monte_carlo(
     if let Some(staging) = staging {
         let mut manifest = Manifest::new(scenario, &args.sets, "monte-carlo");
         let mut record = crate::save::record(scenario, command(args));
-        record.map = crate::map::map(scenario);
+        record.map = crate::map::map(scenario, &result);
         manifest.record = Some(record);
         let summary = MonteCarloJson {
             manifest: MonteCarloManifest { scenario: manifest, run: &result.header },

@@ -342,6 +342,9 @@ fn a_scenario_names_its_own_boundaries_for_the_map() {
                 (Some(11.25), Some("site"))
             );
             assert!(!html.contains("No map"), "the report draws the map");
+            let receipts = m["deposits"][0]["receipts_mean"].as_f64().unwrap();
+            assert_eq!(Some(receipts), saved["projects"][0]["receipts_mean"].as_f64());
+            assert!(receipts > 0.0, "the mine pays royalty and tax");
         } else {
             assert!(m.is_null(), "{m}");
             assert!(html.contains("No map: the scenario names no boundaries"));

@@ -254,6 +254,9 @@ pub struct ProjectStats {
     pub start_stage: &'static str,
     /// NPV of the investor's free cash flow at the valuation rate, to the start year (real).
     pub npv: Distribution,
+    /// Mean of the state's receipts from the project over the horizon (royalty, PSA state share,
+    /// licence fees, corporate tax; new and existing licences; real, net of leakage).
+    pub receipts_mean: f64,
     /// P(producing by the year) for 2030, 2035 and 2045 (those within the horizon).
     pub built_by: Vec<BuiltBy>,
     /// Year of first output.
@@ -656,6 +659,7 @@ pub(crate) fn build(
             deposit: model.deposits[p.deposit].id.clone(),
             start_stage: p.stage.name(),
             npv: se.distribution(&acc.npv),
+            receipts_mean: acc.receipts.mean().unwrap_or(f64::NAN),
             built_by: plan
                 .built_by
                 .iter()

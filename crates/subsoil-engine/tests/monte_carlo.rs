@@ -273,3 +273,17 @@ fn histograms_count_every_path() {
     }
     assert_eq!(exact, 1, "the count of projects producing in 2045 has a histogram");
 }
+
+#[test]
+fn project_receipts_add_up_to_the_states_receipts() {
+    // The state's receipts from each project, averaged over the paths, add up to the mean of its
+    // receipts from new and existing licences (the final agreement has no infrastructure revenue):
+    // a mean of sums is the sum of means, up to rounding.
+    let s = subsoil_scenario::load("ukraine-final-2025", &[]).expect("the final agreement loads");
+    let r = mc(&s, RunConfig { threads: 2, ..RunConfig::new(2_000, 9) });
+    let total: f64 = r.projects.iter().map(|p| p.receipts_mean).sum();
+    let mean = |name: &str| r.metrics.iter().find(|m| m.name == name).expect(name).stats.mean;
+    let state = mean("receipts-new") + mean("receipts-existing");
+    assert!((total - state).abs() <= 1e-9 * state, "{total} vs {state}");
+    assert!(r.projects.iter().any(|p| p.receipts_mean > 0.0));
+}

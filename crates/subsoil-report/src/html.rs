@@ -685,7 +685,7 @@ impl Report<'_> {
                     lon: num(d, &["lon"]),
                     lat: num(d, &["lat"]),
                     p,
-                    size: num(d, &["base_case_receipts"]),
+                    size: num(d, &["receipts_mean"]),
                     approximate: text(d, &["located"]) != "site",
                     id,
                 }
@@ -703,7 +703,7 @@ impl Report<'_> {
             out,
             &svg,
             &format!(
-                "{} deposits. Colour: the share of paths in which the deposit is occupied in {}. Circle area: the state's receipts (new and existing licences, US dollars of {}) from the deposit's projects in the base case, every input at its median; not a Monte Carlo mean, as the run does not keep receipts per project. Dashed outlines are placed roughly (coordinates of a nearby place, or the middle of the oblast where none are known). Boundaries: {}.",
+                "{} deposits. Colour: the share of paths in which the deposit is occupied in {}. Circle area: the state's receipts (new and existing licences, net of leakage, US dollars of {}) from the deposit's projects, the mean over the paths. Dashed outlines are placed roughly (coordinates of a nearby place, or the middle of the oblast where none are known). Boundaries: {}.",
                 spots.len(),
                 self.end,
                 self.base_year,
