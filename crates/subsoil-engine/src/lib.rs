@@ -5,6 +5,7 @@
 //! - [`base_case()`]: one deterministic path with every input at its median.
 //! - [`run()`]: the Monte Carlo run, reproducible bit for bit for any number of threads.
 //! - [`compare()`]: several scenarios on common random numbers, with paired differences.
+//! - [`tornado()`] and the rest of [`sensitivity`]: which inputs swing an output.
 //!
 //! ```no_run
 //! use subsoil_engine::{RunConfig, SamplerKind, run};
@@ -25,6 +26,7 @@ pub mod metrics;
 pub mod per_path;
 pub mod report;
 pub mod run;
+pub mod sensitivity;
 pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
@@ -37,5 +39,6 @@ pub use report::{
     ProjectStats, RunHeader, RunResult, SeMethod, SePartialBlock, TimeToEventStats,
 };
 pub use run::{DEFAULT_BLOCK_SIZE, RunConfig, RunError, run, run_observed};
+pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};
