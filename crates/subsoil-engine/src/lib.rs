@@ -38,7 +38,7 @@ pub use report::{
     BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, MetricStats, ProbabilityStats,
     ProjectStats, RunHeader, RunResult, SeMethod, SePartialBlock, TimeToEventStats,
 };
-pub use run::{DEFAULT_BLOCK_SIZE, RunConfig, RunError, run, run_observed};
+pub use run::{DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive};
 pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};
