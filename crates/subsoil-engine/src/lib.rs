@@ -31,7 +31,7 @@ pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
 pub use compare::{CompareResult, Difference, Differences, compare, compare_observed};
-pub use draws::{PathRandomness, ScalarDraws, Scratch};
+pub use draws::{MixedRandomness, PathRandomness, ScalarDraws, Scratch};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
 pub use per_path::{PathColumns, Rows, per_path};
 pub use report::{
