@@ -5,6 +5,7 @@
 //! - [`base_case()`]: one deterministic path with every input at its median.
 //! - [`run()`]: the Monte Carlo run, reproducible bit for bit for any number of threads.
 //! - [`compare()`]: several scenarios on common random numbers, with paired differences.
+//! - [`run_until_se()`]: a run that adds blocks of paths until a standard error is small enough.
 //! - [`tornado()`] and the rest of [`sensitivity`]: which inputs swing an output.
 //!
 //! ```no_run
@@ -21,6 +22,7 @@
 pub mod accumulate;
 pub mod base_case;
 pub mod compare;
+pub mod converge;
 pub mod draws;
 pub mod metrics;
 pub mod per_path;
@@ -31,6 +33,7 @@ pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
 pub use compare::{CompareResult, Difference, Differences, compare, compare_observed};
+pub use converge::{Convergence, MIN_BLOCKS, run_until_se};
 pub use draws::{MixedRandomness, PathRandomness, ScalarDraws, Scratch};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
 pub use per_path::{PathColumns, Rows, per_path};

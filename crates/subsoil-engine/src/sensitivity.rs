@@ -26,11 +26,11 @@ use subsoil_core::{Model, PathOutcome, Workspace, simulate};
 use subsoil_risk::Dist;
 use subsoil_scenario::Scenario;
 
-use crate::compare::compare;
+use crate::compare::compare_observed;
 use crate::draws::{MixedRandomness, PathRandomness, ScalarDraws, Scratch};
 use crate::metrics::{METRICS, Metric, PROBABILITIES, Probability};
 use crate::report::RunResult;
-use crate::run::{RunConfig, RunError, Schedule, Work, drawer, prepare, run};
+use crate::run::{RunConfig, RunError, Schedule, Work, drawer, prepare, run_observed};
 
 /// The output a sensitivity analysis explains: a scalar metric (through its mean) or a probability.
 #[derive(Clone, Copy, Debug)]
@@ -196,7 +196,8 @@ fn percentile(scenario: &Scenario, slot: usize, u: f64) -> f64 {
 
 /// The tornado of `metric` over every uncertain input of `scenario`: for each input, two runs of
 /// `config` on common random numbers with the input fixed at its 10th, then its 90th percentile, and
-/// one run of the scenario as it is for the base. `progress(done, total)` is called after each input.
+/// one run of the scenario as it is for the base. `progress(n)` counts paths as they are done (a path
+/// of the base run, or one under both settings of an input): `(inputs + 1) × config.paths` in all.
 ///
 /// The cost is `2 × inputs + 1` runs of `config.paths` paths.
 ///
@@ -207,16 +208,16 @@ pub fn tornado(
     scenario: &Scenario,
     metric: &MetricRef,
     config: &RunConfig,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Tornado, SensitivityError> {
-    let base = run(scenario, config)?;
+    let base = run_observed(scenario, config, progress)?;
     let (base, base_se) = metric.statistic(&base).unwrap_or((f64::NAN, f64::NAN));
     let n = scenario.inputs.list.len();
     let mut swings = Vec::with_capacity(n);
     for slot in 0..n {
         let (p10, p90) = (percentile(scenario, slot, 0.1), percentile(scenario, slot, 0.9));
         let (lo, hi) = (with_fixed(scenario, slot, p10), with_fixed(scenario, slot, p90));
-        let r = compare(&[&lo, &hi], config)?;
+        let r = compare_observed(&[&lo, &hi], config, progress)?;
         let (at_p10, _) = metric.statistic(&r.runs[0]).unwrap_or((f64::NAN, f64::NAN));
         let (at_p90, _) = metric.statistic(&r.runs[1]).unwrap_or((f64::NAN, f64::NAN));
         let d = match metric {
@@ -233,7 +234,6 @@ pub fn tornado(
             swing,
             se,
         });
-        progress(slot + 1, n);
     }
     // Stable: equal swings (often zero) keep the registry's order.
     swings.sort_by(|a, b| b.swing.abs().total_cmp(&a.swing.abs()));
@@ -309,7 +309,9 @@ pub fn default_factor(name: &str) -> String {
 
 /// The factors of `scenario`: the groups of `declared` (the command line's first), then those of its
 /// `[sensitivity.groups]`, then the default factors of whatever no group matched ([`default_factor`]).
-/// An input or stream goes to the first group with a pattern that matches its name.
+/// An input or stream goes to the first group with a pattern that matches its name. Default factors
+/// linked by a rank correlation between inputs or a correlation between price shocks are merged into
+/// one; correlations across declared groups are listed in [`Factors::split`].
 ///
 /// # Errors
 ///
@@ -366,18 +368,12 @@ pub fn factors(
     for f in &mut list {
         f.stream_ids.sort_unstable();
     }
-    let mut split = Vec::new();
+    // Correlated pairs: (name, name, ρ, factor, factor).
+    let mut pairs: Vec<(String, String, f64, usize, usize)> = Vec::new();
     for &(a, b, rho) in &scenario.rank_correlations {
-        let (fa, fb) = (slot_factor[a as usize], slot_factor[b as usize]);
-        if fa != fb {
-            split.push(SplitCorrelation {
-                a: scenario.inputs.list[a as usize].name.clone(),
-                b: scenario.inputs.list[b as usize].name.clone(),
-                rho,
-                factor_a: list[fa].name.clone(),
-                factor_b: list[fb].name.clone(),
-            });
-        }
+        let (a, b) = (a as usize, b as usize);
+        let names = (scenario.inputs.list[a].name.clone(), scenario.inputs.list[b].name.clone());
+        pairs.push((names.0, names.1, rho, slot_factor[a], slot_factor[b]));
     }
     // Price shocks: products j < k are correlated when their shock correlation, row k of L·Lᵀ, is not 0.
     let products = &scenario.model.products;
@@ -393,19 +389,72 @@ pub fn factors(
                 let (sa, sb) = (products[j].shock_stream, products[k].shock_stream);
                 if let (Some((fa, na)), Some((fb, nb))) =
                     (stream_factor.get(&sa), stream_factor.get(&sb))
-                    && fa != fb
                 {
-                    split.push(SplitCorrelation {
-                        a: na.clone(),
-                        b: nb.clone(),
-                        rho,
-                        factor_a: list[*fa].name.clone(),
-                        factor_b: list[*fb].name.clone(),
-                    });
+                    pairs.push((na.clone(), nb.clone(), rho, *fa, *fb));
                 }
             }
         }
     }
+    // Default factors linked by a correlation become one factor (named after the first, with the
+    // number of others); declared groups are left as declared.
+    let mut root: Vec<usize> = (0..list.len()).collect();
+    fn find(root: &mut [usize], mut x: usize) -> usize {
+        while root[x] != x {
+            root[x] = root[root[x]];
+            x = root[x];
+        }
+        x
+    }
+    for p in &pairs {
+        if !list[p.3].declared && !list[p.4].declared {
+            let (a, b) = (find(&mut root, p.3), find(&mut root, p.4));
+            let (lo, hi) = (a.min(b), a.max(b));
+            root[hi] = lo;
+        }
+    }
+    let roots: Vec<usize> = (0..list.len()).map(|i| find(&mut root, i)).collect();
+    let mut merged: Vec<Factor> = Vec::new();
+    let mut position = vec![usize::MAX; list.len()];
+    let mut joined = vec![Vec::new(); list.len()];
+    for (i, f) in list.into_iter().enumerate() {
+        let r = roots[i];
+        if r == i {
+            position[i] = merged.len();
+            joined[i].push(f.name.clone());
+            merged.push(f);
+        } else {
+            position[i] = position[r];
+            joined[r].push(f.name.clone());
+            let m = &mut merged[position[r]];
+            m.inputs.extend(f.inputs);
+            m.streams.extend(f.streams);
+            m.slots.extend(f.slots);
+            m.stream_ids.extend(f.stream_ids);
+        }
+    }
+    for (i, names) in joined.iter().enumerate() {
+        if names.len() > 1 {
+            let m = &mut merged[position[i]];
+            m.name = match names.len() {
+                2 => format!("{} + {}", names[0], names[1]),
+                k => format!("{} + {} correlated", names[0], k - 1),
+            };
+            m.stream_ids.sort_unstable();
+            m.slots.sort_unstable();
+        }
+    }
+    let mut list = merged;
+    let split = pairs
+        .into_iter()
+        .filter(|p| position[p.3] != position[p.4])
+        .map(|(a, b, rho, fa, fb)| SplitCorrelation {
+            a,
+            b,
+            rho,
+            factor_a: list[position[fa]].name.clone(),
+            factor_b: list[position[fb]].name.clone(),
+        })
+        .collect();
     // Declared groups first, in their order; default factors keep the order of their first member.
     list.sort_by_key(|f| {
         if f.declared { groups.iter().position(|g| g.name == f.name) } else { None }

@@ -20,7 +20,7 @@ fn load() -> Scenario {
 
 fn tornado_of(s: &Scenario, name: &str, paths: u64) -> Tornado {
     let metric = MetricRef::find(&s.model, name).unwrap_or_else(|e| panic!("{e}"));
-    tornado(s, &metric, &RunConfig { threads: 2, ..RunConfig::new(paths, 11) }, &|_, _| {})
+    tornado(s, &metric, &RunConfig { threads: 2, ..RunConfig::new(paths, 11) }, &|_| {})
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -212,20 +212,30 @@ fn a_declared_group_of_price_and_output_explains_all_of_revenue() {
 }
 
 #[test]
-fn correlated_inputs_in_different_factors_are_reported() {
+fn correlated_inputs_share_a_default_factor_and_a_declared_split_is_reported() {
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sensitivity/correlated.toml");
     let s = subsoil_scenario::load(file, &[]).unwrap_or_else(|e| panic!("{}", e.render()));
+    // By default the correlated long-run price and capacity join one factor.
     let f = factors(&s, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(f.split.is_empty(), "{:?}", f.split);
+    let joint = &f.list[0];
+    assert_eq!(joint.name, "products.copper + projects.*.products.copper.capacity");
+    assert_eq!(
+        joint.inputs,
+        ["products.copper.long-run", "projects.hill-mine.products.copper.capacity"]
+    );
+    assert_eq!(joint.streams, ["products.copper.shock"]);
+    // A declared group that takes one of them splits the pair, and says so.
+    let one = FactorGroup { name: "output".into(), patterns: vec!["*.capacity".into()] };
+    let f = factors(&s, &[one]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(f.split.len(), 1);
     let split = &f.split[0];
     assert_eq!(
         (split.a.as_str(), split.b.as_str()),
         ("products.copper.long-run", "projects.hill-mine.products.copper.capacity")
     );
-    assert_eq!(
-        (split.factor_a.as_str(), split.factor_b.as_str()),
-        ("products.copper", "projects.*.products.copper.capacity")
-    );
+    assert_eq!((split.factor_a.as_str(), split.factor_b.as_str()), ("products.copper", "output"));
+    assert_eq!(split.rho, 0.5);
     let together = FactorGroup {
         name: "both".into(),
         patterns: vec!["products.copper.long-run".into(), "*.capacity".into()],
