@@ -11,6 +11,7 @@ mod report;
 mod run;
 mod save;
 mod sensitivity;
+mod solve;
 mod style;
 mod table;
 
@@ -79,6 +80,16 @@ paths.",
         after_help = "Examples:\n  subsoil sensitivity --metric partner-receipts\n  subsoil sensitivity --metric partner-target-reached --analyses sobol --rows 4000\n  subsoil sensitivity my-scenario.toml --metric revenue --group market='products.copper.*' --format json > sens.json"
     )]
     Sensitivity(sensitivity::SensitivityArgs),
+    /// The value of one field at which a statistic hits a target, by bisection on common random
+    /// numbers (the same seed at every value).
+    #[command(
+        long_about = "The value of one field at which a statistic hits a target, by bisection on common random \
+numbers: every evaluation runs the same paths with the same seed, so the statistic is a deterministic function of \
+the field. When the statistic does not cross the target between LO and HI, the answer says so, with the statistic \
+at both ends. Statistics: mean(METRIC), P(PROBABILITY), P(METRIC >= X) (also >, <=, <).",
+        after_help = "Examples:\n  subsoil solve --vary deal.contributions[0].share --range 0.1..1 --target \"P(partner-receipts-nominal >= 500bn) = 0.5\"\n  subsoil solve --vary rates.investor-base --range 0.05..0.15 --target \"mean(receipts-new) = 2bn\" --paths 2000\n\nExit status 0 with an answer (found or not reachable), 2 for bad arguments."
+    )]
+    Solve(solve::SolveArgs),
     /// Check scenario files and report every problem with its location; runs nothing.
     #[command(
         after_help = "Examples:\n  subsoil check my-scenario.toml\n  subsoil check ukraine-final-2025 --set fiscal.cit-rate=0.2\n\nExit status 0 when every file is valid, 2 otherwise."
@@ -129,6 +140,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Sensitivity(args) => sensitivity::run(&args),
+        Command::Solve(args) => solve::run(&args),
         Command::Data(args) => data::run(&args),
         Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),

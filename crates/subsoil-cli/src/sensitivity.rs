@@ -253,14 +253,14 @@ fn table(
     out.push('\n');
     let money = matches!(metric, MetricRef::Metric(m) if matches!(m.unit, Unit::RealUsd | Unit::NominalUsd));
     out.push_str(&style::dim(&format!(
-        "Seed {}, {} paths per run, random sampling. Scenario {} ({}).{}",
+        "Seed {}, {} paths per run, random sampling. Scenario {} ({}).{}\n",
         args.seed,
         args.paths,
         s.name,
         s.hash,
-        if money { " Money in millions of base-year US dollars." } else { "" }
+        if money { "\nMoney in millions of base-year US dollars." } else { "" }
     )));
-    out.push_str("\n\n");
+    out.push('\n');
     if let Some(t) = tornado {
         out.push_str(&style::bold(&format!(
             "Tornado: {label} with one input at its P10, then its P90 (common random numbers)"

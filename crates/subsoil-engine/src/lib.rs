@@ -6,6 +6,7 @@
 //! - [`run()`]: the Monte Carlo run, reproducible bit for bit for any number of threads.
 //! - [`compare()`]: several scenarios on common random numbers, with paired differences.
 //! - [`run_until_se()`]: a run that adds blocks of paths until a standard error is small enough.
+//! - [`estimate()`] and [`bisect()`]: a statistic of a run, and goal seek on common random numbers.
 //! - [`tornado()`] and the rest of [`sensitivity`]: which inputs swing an output.
 //!
 //! ```no_run
@@ -29,6 +30,7 @@ pub mod per_path;
 pub mod report;
 pub mod run;
 pub mod sensitivity;
+pub mod solve;
 pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
@@ -43,5 +45,6 @@ pub use report::{
 };
 pub use run::{DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive};
 pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado};
+pub use solve::{Bisection, Estimate, Statistic, bisect, estimate};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};
