@@ -392,7 +392,7 @@ mod tests {
         assert_eq!((b.ends[0].estimate.value, b.ends[1].estimate.value), (1.0, 4.0));
         assert_eq!(b.evaluations.len(), 2);
         // A target met at an end is a root there.
-        let b = bisect(|x| exact(x), 1.0, 2.0, 1.0, 1e-6, 100).expect("no error");
+        let b = bisect(exact, 1.0, 2.0, 1.0, 1e-6, 100).expect("no error");
         assert_eq!(b.root, Some(1.0));
     }
 
