@@ -219,9 +219,10 @@ fn factor_groups(
         }
         for (k, p) in patterns.iter().enumerate() {
             if !inputs.matches_any(p) {
+                let item = format!("{path}[{k}]");
                 d.error(
-                    values.loc(&path),
-                    format!("{path}[{k}]"),
+                    values.loc(&item).or_else(|| values.loc(&path)),
+                    item,
                     format!(
                         "{p:?} matches no uncertain input and no random stream of this scenario \
                          (`subsoil inputs` lists the inputs; streams are named like \
