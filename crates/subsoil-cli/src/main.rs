@@ -2,6 +2,7 @@
 
 mod compare;
 mod data;
+mod explain;
 mod inputs;
 mod map;
 mod output;

@@ -973,6 +973,7 @@ fn by_case(args: &RunArgs, mut all: Scenario, input: &str) -> ExitCode {
         sets: args.sets.clone(),
         format,
         details: false,
+        explain: false,
         mc: args.mc,
         out: args.out.clone(),
     };
