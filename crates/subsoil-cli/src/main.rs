@@ -1,6 +1,7 @@
 //! The `subsoil` command-line tool: does the math of a minerals-for-aid deal work?
 
 mod compare;
+mod counterfactual;
 mod data;
 mod explain;
 mod inputs;

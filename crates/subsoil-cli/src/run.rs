@@ -40,6 +40,11 @@ pub struct RunArgs {
     /// names it), beside the mixture of all of them, on common random numbers.
     #[arg(long, value_name = "INPUT")]
     pub by: Option<String>,
+    /// Run the same paths with the deal removed and report what the deal itself causes: projects
+    /// built only because the fund co-invests, receipts that exist only because of the deal, and the
+    /// host's net position.
+    #[arg(long, value_enum, value_name = "CASE", conflicts_with_all = ["deterministic", "by"])]
+    pub counterfactual: Option<Counterfactual>,
     /// How the Monte Carlo paths run.
     #[command(flatten)]
     pub mc: McArgs,
@@ -79,6 +84,13 @@ pub fn save_failed(e: crate::save::SaveError) -> ExitCode {
         crate::save::SaveError::BadInput(_) => ExitCode::from(EXIT_BAD_INPUT),
         crate::save::SaveError::Io(_) => ExitCode::FAILURE,
     }
+}
+
+/// What `--counterfactual` compares a scenario with.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Counterfactual {
+    /// The same scenario without its `[deal]`.
+    NoDeal,
 }
 
 /// Output format of `subsoil run`.
@@ -273,6 +285,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
     if let Some(input) = &args.by {
         return by_case(args, scenario, input);
+    }
+    if args.counterfactual.is_some() {
+        return crate::counterfactual::run(args, &scenario);
     }
     let staging = match args.out.begin() {
         Ok(s) => s,

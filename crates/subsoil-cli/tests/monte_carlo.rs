@@ -160,3 +160,28 @@ fn bad_flags_are_refused_with_exit_status_2() {
         assert!(err.contains(want), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn the_counterfactual_without_the_deal_reports_what_the_deal_causes() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../subsoil-engine/tests/data/counterfactual/fund-builds.toml"
+    );
+    let out =
+        subsoil(&["run", file, "--counterfactual", "no-deal", "--paths", "50", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["manifest"]["counterfactual"], "no-deal");
+    // The hand computation of tests/counterfactual.rs in the engine: $383.04m of receipts from the mine
+    // built only because the fund co-invests, less $75.6m paid into the fund.
+    let mean = |name: &str| v["measures"][name]["mean"].as_f64().expect("number");
+    assert_eq!(mean("projects-built-only-with-deal"), 1.0);
+    assert!((mean("host-net") - 307.44e6).abs() < 1.0, "{}", mean("host-net"));
+    assert_eq!(v["projects"]["hill-mine"]["built_only_with_deal"]["p"], 1.0);
+    let out = subsoil(&["run", file, "--counterfactual", "no-deal", "--paths", "50"]);
+    assert!(text(&out.stdout).contains("host-net ($m)"));
+    // A scenario without a deal has nothing to remove.
+    let out = subsoil(&["run", file, "--counterfactual", "no-deal", "--set", "deal.parties={}"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+}

@@ -5,6 +5,7 @@
 //! - [`base_case()`]: one deterministic path with every input at its median.
 //! - [`run()`]: the Monte Carlo run, reproducible bit for bit for any number of threads.
 //! - [`compare()`]: several scenarios on common random numbers, with paired differences.
+//! - [`counterfactual()`]: a scenario with and without its deal on the same paths.
 //! - [`explain()`]: the difference between two scenarios shared among the terms that differ (Shapley).
 //!
 //! ```no_run
@@ -21,6 +22,7 @@
 pub mod accumulate;
 pub mod base_case;
 pub mod compare;
+pub mod counterfactual;
 pub mod draws;
 pub mod explain;
 pub mod metrics;
@@ -31,6 +33,7 @@ pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
 pub use compare::{CompareResult, Difference, Differences, compare, compare_observed};
+pub use counterfactual::{Counterfactual, counterfactual, counterfactual_observed};
 pub use draws::{PathRandomness, ScalarDraws, Scratch};
 pub use explain::{Estimate, Explained, Explanation, OutputKind, explain, explain_observed};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};

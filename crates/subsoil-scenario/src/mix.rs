@@ -162,6 +162,26 @@ impl Mixer {
     }
 }
 
+/// Scenario `spec` with `sets` and without its `[deal]`: the same deposits, markets and risks, so that
+/// a run of both on common random numbers measures what the deal itself causes. The scenario is named
+/// after the original with ` without its deal`.
+///
+/// # Errors
+///
+/// The problems of the scenario, or of the scenario without its deal (a correlation naming one of
+/// the deal's inputs), with their locations.
+pub fn without_deal(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
+    let mut d = Diagnostics::default();
+    let mut l = layers::load(spec, sets, &mut d);
+    if !d.is_empty() {
+        return Err(LoadError { sources: l.sources, diagnostics: d });
+    }
+    put(&mut l.root, &["deal".to_string()], None);
+    let mut s = crate::from_layered(l)?;
+    s.name = format!("{} without its deal", s.name);
+    Ok(s)
+}
+
 /// The terms in which trees `a` and `b` differ.
 fn terms(a: &Node, b: &Node) -> Vec<Term> {
     let empty = BTreeMap::new();
