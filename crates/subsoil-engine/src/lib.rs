@@ -7,6 +7,7 @@
 //! - [`compare()`]: several scenarios on common random numbers, with paired differences.
 //! - [`counterfactual()`]: a scenario with and without its deal on the same paths.
 //! - [`explain()`]: the difference between two scenarios shared among the terms that differ (Shapley).
+//! - [`tornado()`] and the rest of [`sensitivity`]: which inputs swing an output.
 //!
 //! ```no_run
 //! use subsoil_engine::{RunConfig, SamplerKind, run};
@@ -29,6 +30,7 @@ pub mod metrics;
 pub mod per_path;
 pub mod report;
 pub mod run;
+pub mod sensitivity;
 pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
@@ -43,5 +45,6 @@ pub use report::{
     ProjectStats, RunHeader, RunResult, SeMethod, SePartialBlock, TimeToEventStats,
 };
 pub use run::{DEFAULT_BLOCK_SIZE, RunConfig, RunError, run, run_observed};
+pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};

@@ -33,7 +33,7 @@ use crate::layers::Origin;
 use crate::tree::{Kind, Node};
 
 /// A loaded, validated scenario.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Scenario {
     /// `metadata.name`.
     pub name: String,
