@@ -816,6 +816,46 @@ fn duration(secs: f64) -> String {
     }
 }
 
+/// For a target or the aid given that fewer than one path in ten reaches: how far short the paths fall
+/// and the most of it any path reaches, so that "below 0.04%" is not all that is said.
+fn tails(r: &RunResult) -> String {
+    let mut out = String::new();
+    let cases = [
+        (
+            "partner-target-reached",
+            "partner-target-shortfall",
+            "partner-target-share",
+            "the target",
+        ),
+        ("partner-aid-repaid", "partner-aid-shortfall", "partner-aid-share", "the aid given"),
+    ];
+    for (event, shortfall, share, what) in cases {
+        let (Some(p), Some(short), Some(share)) =
+            (r.probability(event), r.metric(shortfall), r.metric(share))
+        else {
+            continue;
+        };
+        if !(p.chance.p < 0.1) {
+            continue;
+        }
+        let (d, s) = (&short.stats, &share.stats);
+        let money = |x: f64| crate::outputs::significant3(x / 1e9);
+        let pct = |x: f64| crate::outputs::significant3(x * 100.0);
+        out.push_str(&format!(
+            "Tail of {what}, reached with P {}: the partner falls short by ${}bn nominal at the median (P10 ${}bn, \
+             P90 ${}bn); share of {what} reached: median {}%, P90 {}%, largest on any path {}%\n",
+            p.chance.display(),
+            money(d.p50),
+            money(d.p10),
+            money(d.p90),
+            pct(s.p50),
+            pct(s.p90),
+            pct(s.max),
+        ));
+    }
+    out
+}
+
 /// A probability as a percentage, compact (for per-project columns).
 pub fn p(c: &Chance) -> String {
     if !c.p.is_finite() {
@@ -884,6 +924,7 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
             median_year(c, h.end_year)
         ));
     }
+    out.push_str(&tails(r));
     out.push('\n');
 
     let mut cols: Vec<(String, Align)> =

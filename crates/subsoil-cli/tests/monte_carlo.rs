@@ -185,3 +185,24 @@ fn the_counterfactual_without_the_deal_reports_what_the_deal_causes() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn a_target_almost_never_reached_has_its_shortfall_and_the_most_of_it_reached() {
+    let out = subsoil(&["run", "ukraine-feb-2025-draft", "--paths", "500", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let m = |name: &str, stat: &str| v["metrics"][name][stat].as_f64().expect("number");
+    assert_eq!(v["probabilities"]["partner-target-reached"]["p"], 0.0);
+    // No path reaches the $500bn, so on every path shortfall = 500bn − receipts = 500bn·(1 − share),
+    // and so are the means (to rounding).
+    let (shortfall, share) =
+        (m("partner-target-shortfall", "mean"), m("partner-target-share", "mean"));
+    assert!((shortfall - 500e9 * (1.0 - share)).abs() < 1e-6 * 500e9, "{shortfall} vs {share}");
+    assert!((m("partner-receipts-nominal", "mean") - 500e9 * share).abs() < 1e-6 * 500e9);
+    let largest = m("partner-target-share", "max");
+    assert!(largest > m("partner-target-share", "p95") && largest < 1.0, "{largest}");
+    let out = subsoil(&["run", "ukraine-feb-2025-draft", "--paths", "500"]);
+    let s = text(&out.stdout);
+    let line = s.lines().find(|l| l.starts_with("Tail of the target")).expect("a tail line");
+    assert!(line.contains("largest on any path"), "{line}");
+}
