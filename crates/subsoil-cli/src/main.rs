@@ -1,5 +1,6 @@
 //! The `subsoil` command-line tool: does the math of a minerals-for-aid deal work?
 
+mod claims;
 mod compare;
 mod counterfactual;
 mod data;
@@ -64,6 +65,12 @@ scenario; to change one scenario only, write a file that extends it.",
         after_help = "Examples:\n  subsoil compare ukraine-feb-2025-draft ukraine-feb-2025-framework ukraine-mar-2025-draft ukraine-final-2025\n  subsoil compare ukraine-mar-2025-draft ukraine-final-2025 --paths 50000 --sampler lhs\n  subsoil compare ukraine-final-2025 my-final-variant.toml --set conflict.ceasefire-hazard=0.1 --format json > diff.json\n\nmy-final-variant.toml, a variant of the final agreement with a shorter lock-up:\n  format-version = 1\n  extends = \"ukraine-final-2025\"\n  [metadata]\n  name = \"final-lock-up-2030\"\n  [deal]\n  lock-up-until = 2030"
     )]
     Compare(compare::CompareArgs),
+    /// Judge every claim of the public debate (the built-in claims file) on its statistic: supported,
+    /// contradicted, or depends on the scenario or the inputs that swing it.
+    #[command(
+        after_help = "Examples:\n  subsoil claims\n  subsoil claims --paths 2000 --seed 1 --format markdown > docs/findings.md\n  subsoil claims --only decade-or-more --set deal.lock-up-until=2026"
+    )]
+    Claims(claims::ClaimsArgs),
     /// Check scenario files and report every problem with its location; runs nothing.
     #[command(
         after_help = "Examples:\n  subsoil check my-scenario.toml\n  subsoil check ukraine-final-2025 --set fiscal.cit-rate=0.2\n\nExit status 0 when every file is valid, 2 otherwise."
@@ -113,6 +120,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Claims(args) => claims::run(&args),
         Command::Data(args) => data::run(&args),
         Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),

@@ -835,7 +835,7 @@ fn tails(r: &RunResult) -> String {
         else {
             continue;
         };
-        if !(p.chance.p < 0.1) {
+        if p.chance.p.is_nan() || p.chance.p >= 0.1 {
             continue;
         }
         let (d, s) = (&short.stats, &share.stats);

@@ -5,6 +5,7 @@
 //! - [`base_case()`]: one deterministic path with every input at its median.
 //! - [`run()`]: the Monte Carlo run, reproducible bit for bit for any number of threads.
 //! - [`compare()`]: several scenarios on common random numbers, with paired differences.
+//! - [`claims::judge`]: the claims of the public debate, each judged on its statistic's interval.
 //! - [`counterfactual()`]: a scenario with and without its deal on the same paths.
 //! - [`explain()`]: the difference between two scenarios shared among the terms that differ (Shapley).
 //! - [`tornado()`] and the rest of [`sensitivity`]: which inputs swing an output.
@@ -22,6 +23,7 @@
 
 pub mod accumulate;
 pub mod base_case;
+pub mod claims;
 pub mod compare;
 pub mod counterfactual;
 pub mod draws;

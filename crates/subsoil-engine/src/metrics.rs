@@ -515,7 +515,7 @@ mod tests {
         let short = |u: Unit| match u {
             Unit::RealUsd => "USD real",
             Unit::NominalUsd => "USD nominal",
-            Unit::ShareOfGdp => "fraction",
+            Unit::ShareOfGdp | Unit::Fraction => "fraction",
             Unit::Projects => "projects",
         };
         // The `unit` key of a metric (series have the same key).

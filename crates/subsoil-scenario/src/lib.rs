@@ -6,6 +6,7 @@
 //! collected, located (file, line, column, field path) and reported together.
 
 pub mod builtin;
+pub mod claims;
 pub mod deposits;
 pub mod diag;
 pub mod inputs;
