@@ -292,7 +292,7 @@ impl Work for Mixtures<'_> {
             .iter()
             .map(|m| (Workspace::new(m.model), PathOutcome::new(m.model, false), m.draws.scratch()))
             .collect();
-        (states, vec![0.0; self.members.len() * self.outputs.len()])
+        (states, Vec::new())
     }
 
     fn chunk(&self, paths: usize) -> MixChunk {
@@ -317,15 +317,17 @@ impl Work for Mixtures<'_> {
     fn simulate(&self, local: &mut Self::Local, first: u64, end: u64, chunk: &mut MixChunk) {
         let (states, values) = local;
         let (n, outs, width) = (self.members.len(), self.outputs.len(), self.k + 1);
+        let paths = (end - first) as usize;
         chunk.first.clear();
         chunk.last.clear();
         chunk.shares.clear();
-        let mut by_output = vec![0.0; n];
-        let mut shares = vec![0.0; width];
-        for path in first..end {
-            for (s, (m, (ws, out, scratch))) in
-                self.members.iter().zip(states.iter_mut()).enumerate()
-            {
+        values.clear();
+        values.resize(paths * outs * n, 0.0);
+        // One mixture after another over the chunk's paths, so that each keeps its workspace warm (a
+        // thousand workspaces visited path by path would not stay in cache); `values` holds every
+        // output of every mixture on every path of the chunk, `[path][output][mixture]`.
+        for (s, (m, (ws, out, scratch))) in self.members.iter().zip(states.iter_mut()).enumerate() {
+            for (p, path) in (first..end).enumerate() {
                 m.draws.fill(path, scratch);
                 let r = PathRandomness { seed: self.seed, path, scalars: scratch.values() };
                 simulate(m.model, &r, ws, out);
@@ -336,14 +338,14 @@ impl Work for Mixtures<'_> {
                     chunk.last.record(&m.plan, m.model, out);
                 }
                 for (o, output) in self.outputs.iter().enumerate() {
-                    values[o * n + s] = output.picks[s].value(m, out);
+                    values[(p * outs + o) * n + s] = output.picks[s].value(m, out);
                 }
             }
-            for o in 0..outs {
-                by_output.copy_from_slice(&values[o * n..(o + 1) * n]);
-                shapley(&by_output, &self.weights, self.k, &mut shares);
-                chunk.shares.extend_from_slice(&shares);
-            }
+        }
+        let mut shares = vec![0.0; width];
+        for by_output in values.chunks(n) {
+            shapley(by_output, &self.weights, self.k, &mut shares);
+            chunk.shares.extend_from_slice(&shares);
         }
     }
 
