@@ -28,6 +28,7 @@ pub mod compare;
 pub mod counterfactual;
 pub mod draws;
 pub mod explain;
+pub mod gaps;
 pub mod metrics;
 pub mod per_path;
 pub mod report;
@@ -43,10 +44,11 @@ pub use explain::{Estimate, Explained, Explanation, OutputKind, explain, explain
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
 pub use per_path::{PathColumns, Rows, per_path};
 pub use report::{
-    BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, MetricStats, ProbabilityStats,
-    ProjectStats, RunHeader, RunResult, SeMethod, SePartialBlock, TimeToEventStats,
+    BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, HISTOGRAM_BINS, Histograms,
+    MetricHistogram, MetricStats, ProbabilityStats, ProjectStats, RunHeader, RunResult, SeMethod,
+    SePartialBlock, TimeToEventStats,
 };
-pub use run::{DEFAULT_BLOCK_SIZE, RunConfig, RunError, run, run_observed};
+pub use run::{DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive};
 pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};
