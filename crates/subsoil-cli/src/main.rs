@@ -10,6 +10,7 @@ mod per_path;
 mod report;
 mod run;
 mod save;
+mod serve;
 mod style;
 mod table;
 
@@ -101,6 +102,12 @@ scenario; to change one scenario only, write a file that extends it.",
         #[arg(long)]
         layers: bool,
     },
+    /// Serve a local web page and JSON API: pick a deal, move the assumptions in dispute, watch the
+    /// answers arrive block by block.
+    #[command(
+        after_help = "Examples:\n  subsoil serve                 # http://127.0.0.1:8080/\n  subsoil serve --port 0        # a free port, printed on start\n  curl -s localhost:8080/api/run -d '{\"scenario\": \"ukraine-final-2025\", \"paths\": 4096}'\n\nThe API is described at /api/openapi.json."
+    )]
+    Serve(serve::ServeArgs),
     /// Print the scenario reference (every field, unit, default and constraint) as Markdown.
     #[command(after_help = "Example:\n  subsoil reference > docs/scenario-reference.md")]
     Reference,
@@ -115,6 +122,7 @@ fn main() -> ExitCode {
         Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),
         Command::Report { dir } => report::run(&dir),
+        Command::Serve(args) => serve::run(&args),
         Command::Scenarios { layers: true } => {
             let mut t = table::Table::new(&[
                 ("layer", table::Align::Left),
