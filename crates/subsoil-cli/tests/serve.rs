@@ -209,3 +209,54 @@ fn a_run_past_the_time_limit_is_stopped_and_the_server_goes_on() {
     let (status, _) = server.post_json("/api/run", &json!({ "paths": 100 }));
     assert_eq!(status, 200);
 }
+
+#[test]
+fn a_streamed_run_reports_each_block_as_a_run_of_that_many_paths() {
+    let server = Server::start(&[]);
+    let body = json!({ "scenario": "ukraine-mar-2025-draft", "paths": 10_000, "seed": 9 });
+    let stream = server.stream("/api/run/stream", &body);
+    assert_eq!(stream.status, 200);
+    let lines: Vec<Value> = stream.collect();
+    let paths: Vec<u64> = lines.iter().map(|l| l["paths"].as_u64().expect("paths")).collect();
+    assert_eq!(paths, [4096, 8192, 10_000]);
+    assert_eq!(lines.iter().map(|l| l["final"] == true).collect::<Vec<_>>(), [false, false, true]);
+    // The first block is the run of 4,096 paths, the last the whole run, as /api/run answers them.
+    let (_, first) = server.post_json(
+        "/api/run",
+        &json!({ "scenario": "ukraine-mar-2025-draft", "paths": 4096, "seed": 9 }),
+    );
+    assert_eq!(lines[0]["result"], first);
+    let (_, whole) = server.post_json("/api/run", &body);
+    assert_eq!(lines[2]["result"], whole);
+    for id in ["headline", "when", "fans", "projects", "map"] {
+        assert!(lines[0]["html"][id].as_str().is_some_and(|h| h.contains('<')), "no {id}");
+    }
+    assert_eq!(
+        lines[2]["command"],
+        "subsoil run ukraine-mar-2025-draft --paths 10000 --seed 9 --sampler random"
+    );
+}
+
+#[test]
+fn a_newer_request_from_the_same_page_cancels_the_older_within_a_chunk() {
+    let server = Server::start(&[]);
+    let mut older = server
+        .stream("/api/run/stream", &json!({ "paths": 200_000, "seed": 1, "session": "page-1" }));
+    let first = older.next().expect("a first block");
+    assert_eq!(first["paths"], 4096);
+    let started = std::time::Instant::now();
+    let newer: Vec<Value> = server
+        .stream("/api/run/stream", &json!({ "paths": 4096, "seed": 2, "session": "page-1" }))
+        .collect();
+    assert_eq!(newer.last().map(|l| l["final"] == true), Some(true), "{newer:?}");
+    // The older run stops: at most the block under way arrives, then its error line, then the end.
+    let rest: Vec<Value> = older.collect();
+    let end = rest.last().expect("an error line");
+    assert_eq!(end["field"], "session", "{end}");
+    assert!(rest.len() <= 2, "{} lines after the newer request", rest.len());
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    // Another page's run is not touched.
+    let other: Vec<Value> =
+        server.stream("/api/run/stream", &json!({ "paths": 100, "session": "page-2" })).collect();
+    assert_eq!(other.len(), 1);
+}

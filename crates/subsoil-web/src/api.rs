@@ -23,6 +23,7 @@ pub(crate) fn routes(state: Arc<State>) -> axum::Router {
         .route("/api/scenarios", get(scenarios))
         .route("/api/scenarios/{name}", get(scenario))
         .route("/api/run", post(run))
+        .route("/api/run/stream", post(crate::stream::run))
         .route("/api/compare", post(compare))
         .route("/api/deposits", get(deposits))
         .route("/api/openapi.json", get(openapi_json))

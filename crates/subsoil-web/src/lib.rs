@@ -20,7 +20,9 @@ mod geo;
 mod levers;
 pub mod openapi;
 pub mod request;
+pub mod stream;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -86,6 +88,8 @@ pub struct State {
     render: Render,
     runs: Arc<tokio::sync::Semaphore>,
     cache: Mutex<cache::Lru>,
+    /// The cancel flag of the run under way for each page.
+    sessions: Mutex<std::collections::HashMap<String, Arc<AtomicBool>>>,
 }
 
 impl State {
@@ -96,6 +100,7 @@ impl State {
             render,
             runs: Arc::new(tokio::sync::Semaphore::new(limits.concurrent_runs.max(1))),
             cache: Mutex::new(cache::Lru::new(limits.cache_entries, limits.cache_bytes)),
+            sessions: Mutex::new(std::collections::HashMap::new()),
         })
     }
 
@@ -105,6 +110,23 @@ impl State {
 
     fn keep(&self, key: String, value: Arc<Vec<u8>>) {
         self.cache.lock().unwrap_or_else(PoisonError::into_inner).put(key, value);
+    }
+
+    /// Makes `cancel` the flag of `session`'s run under way, cancelling the run it had.
+    fn supersede(&self, session: &str, cancel: &Arc<AtomicBool>) {
+        let mut s = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(old) = s.insert(session.to_string(), Arc::clone(cancel)) {
+            old.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Forgets `session`'s run once it is over, unless a newer one took its place.
+    fn forget(&self, session: Option<&str>, cancel: &Arc<AtomicBool>) {
+        let Some(session) = session else { return };
+        let mut s = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
+        if s.get(session).is_some_and(|f| Arc::ptr_eq(f, cancel)) {
+            s.remove(session);
+        }
     }
 }
 

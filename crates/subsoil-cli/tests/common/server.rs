@@ -69,6 +69,69 @@ impl Server {
     }
 }
 
+/// Lines of a streamed (chunked) answer, read as they arrive.
+pub struct Stream {
+    reader: BufReader<TcpStream>,
+    pending: Vec<u8>,
+    done: bool,
+    /// The answer's status.
+    pub status: u16,
+}
+
+impl Server {
+    /// `POST path` with `body`, its answer read line by line as it arrives.
+    pub fn stream(&self, path: &str, body: &serde_json::Value) -> Stream {
+        let mut s = TcpStream::connect(&self.addr).expect("connects");
+        let body = body.to_string();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        );
+        s.write_all(head.as_bytes()).expect("sends");
+        let mut reader = BufReader::new(s);
+        let mut status = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("a header line");
+            if status == 0 {
+                status =
+                    line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
+            }
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        Stream { reader, pending: Vec::new(), done: false, status }
+    }
+}
+
+impl Iterator for Stream {
+    type Item = serde_json::Value;
+
+    fn next(&mut self) -> Option<serde_json::Value> {
+        loop {
+            if let Some(i) = self.pending.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = self.pending.drain(..=i).collect();
+                return Some(serde_json::from_slice(&line).expect("a JSON line"));
+            }
+            if self.done {
+                return None;
+            }
+            let mut size = String::new();
+            self.reader.read_line(&mut size).ok()?;
+            let size = usize::from_str_radix(size.trim(), 16).ok()?;
+            if size == 0 {
+                self.done = true;
+                continue;
+            }
+            let mut chunk = vec![0; size + 2];
+            self.reader.read_exact(&mut chunk).ok()?;
+            self.pending.extend_from_slice(&chunk[..size]);
+        }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
