@@ -60,3 +60,33 @@ fn a_scenario_given_as_text_reads_no_file() {
         assert!(e.contains("a scenario given as text reads no files"), "{e}");
     }
 }
+
+#[test]
+fn every_lever_of_every_built_in_scenario_loads() {
+    let mut pulled = 0;
+    for (name, _) in subsoil_scenario::builtin::SCENARIOS {
+        let s = load(name, &[]).expect("loads");
+        let groups: Vec<&str> = s.levers.iter().filter_map(|l| l.group.as_deref()).collect();
+        assert!(groups.contains(&"frontline-loss"), "{name}");
+        assert!(s.levers.iter().any(|l| l.name == "no-dominant-producer"), "{name}");
+        for lever in &s.levers {
+            let with = load(name, &lever.sets)
+                .unwrap_or_else(|e| panic!("{name} {}: {}", lever.name, e.render()));
+            assert_ne!(with.hash, s.hash, "{name} {}", lever.name);
+            pulled += 1;
+        }
+    }
+    let final_ = load("ukraine-final-2025", &[]).expect("loads");
+    assert_eq!(
+        final_.levers.iter().filter(|l| l.group.as_deref() == Some("aid-credits")).count(),
+        3
+    );
+    // Off, the dominant producer's uncertain episode inputs are gone from the lithium products.
+    let off = load(
+        "ukraine-final-2025",
+        &final_.levers.iter().find(|l| l.name == "no-dominant-producer").expect("lever").sets,
+    )
+    .expect("loads");
+    assert!(off.inputs.list.len() <= final_.inputs.list.len());
+    assert_eq!(pulled, 4 * 3 + 3);
+}

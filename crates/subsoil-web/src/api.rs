@@ -20,7 +20,12 @@ use crate::{State, geo, openapi};
 pub(crate) fn routes(state: Arc<State>) -> axum::Router {
     let limit = state.limits.max_body_bytes;
     axum::Router::new()
+        .route("/", get(crate::page::index))
+        .route("/app.js", get(crate::page::app_js))
+        .route("/app.css", get(crate::page::app_css))
+        .route("/report.css", get(crate::page::report_css))
         .route("/api/scenarios", get(scenarios))
+        .route("/api/scenario", post(uploaded))
         .route("/api/scenarios/{name}", get(scenario))
         .route("/api/run", post(run))
         .route("/api/run/stream", post(crate::stream::run))
@@ -92,6 +97,22 @@ async fn scenario(
     let mut v = describe(&st, &s);
     v["toml"] = Value::String(toml);
     v["file"] = Value::String(path.to_string());
+    Ok(json_value(&v))
+}
+
+/// `POST /api/scenario {"toml": ...}`: an uploaded scenario checked and described as a built-in is, or
+/// its problems located.
+async fn uploaded(
+    Shared(st): Shared<Arc<State>>,
+    b: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let b = body(b, st.limits.max_body_bytes)?;
+    let text = request::upload(&b)?;
+    let source = request::Source::Text(text.clone());
+    let s = blocking(move || source.load(&[]).map_err(|e| ApiError::scenario(&e))).await??;
+    let mut v = describe(&st, &s);
+    v["toml"] = Value::String(text);
+    v["file"] = Value::String(request::UPLOAD_NAME.into());
     Ok(json_value(&v))
 }
 

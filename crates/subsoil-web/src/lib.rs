@@ -19,6 +19,7 @@ pub mod error;
 mod geo;
 mod levers;
 pub mod openapi;
+mod page;
 pub mod request;
 pub mod stream;
 

@@ -399,6 +399,18 @@ pub fn document(limits: &Limits) -> Value {
                     "404": refused("no built-in scenario of that name"),
                 },
             } },
+            "/api/scenario": { "post": {
+                "summary": "A scenario file's text, checked and described as a built-in is (its problems located when it does not load)",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "additionalProperties": false, "required": ["toml"],
+                    "properties": { "toml": string() },
+                } } } },
+                "responses": {
+                    "200": answer("the scenario", reference("Scenario")),
+                    "400": refused("a malformed body or a scenario that does not load (every problem located under `errors`)"),
+                    "413": refused("a body beyond the server's limit"),
+                },
+            } },
             "/api/run": { "post": {
                 "summary": "One Monte Carlo run (the JSON of `subsoil run --format json`)",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": reference("RunRequest") } } },

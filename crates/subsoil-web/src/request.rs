@@ -316,6 +316,16 @@ fn strings_one(m: &Map<String, Value>, field: &str) -> Result<Option<String>, Ap
     }
 }
 
+/// Reads the body of `POST /api/scenario`: `{"toml": text}`.
+pub fn upload(body: &[u8]) -> Result<String, ApiError> {
+    let m = object(body)?;
+    only(&m, &["toml"])?;
+    match string(&m, "toml")? {
+        Some(t) => Ok(t.to_string()),
+        None => Err(ApiError::bad("toml", "missing: expected the scenario file's text")),
+    }
+}
+
 /// Most scenarios one comparison takes.
 pub const MAX_COMPARED: usize = 6;
 
