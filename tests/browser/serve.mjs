@@ -73,8 +73,11 @@ async function settled(page, want = {}) {
 }
 
 const html = (page, sel) => page.$eval(sel, (e) => e.innerHTML);
-const shot = async (page, name) => {
-  await page.screenshot({ path: path.join(outDir, name), fullPage: true });
+/** A screenshot of what the window shows, with `sel` (when given) scrolled into view first. */
+const shot = async (page, name, sel) => {
+  if (sel) await page.locator(sel).first().scrollIntoViewIfNeeded();
+  else await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(outDir, name) });
   ok(`screenshot ${name}`);
 };
 
@@ -171,7 +174,7 @@ try {
   const located = await page.$$eval('#errors li', (ls) => ls.map((l) => l.textContent));
   if (!located.some((l) => /^upload\.toml:\d+:\d+: /.test(l))) fail(`no located error: ${located.join(' | ')}`);
   ok(`a malformed upload is refused: ${located[0]}`);
-  await shot(page, 'serve-5-malformed-upload.png');
+  await shot(page, 'serve-5-malformed-upload.png', '#errors');
 
   expectRefusal = false;
 
@@ -184,6 +187,7 @@ try {
   if (width > 392) fail(`at phone width the page is ${width} px wide (sideways scrolling)`);
   ok(`at 390 px the page is ${width} px wide`);
   await shot(phone, 'serve-6-phone.png');
+  await shot(phone, 'serve-7-phone-answers.png', '#headline');
 } catch (e) {
   fail(`${e.message}`);
 } finally {

@@ -150,6 +150,7 @@ fn the_served_page_answers_controls_shares_its_state_and_downloads_what_the_cli_
         "serve-4-second-answer",
         "serve-5-malformed-upload",
         "serve-6-phone",
+        "serve-7-phone-answers",
     ] {
         assert!(out.join(format!("{shot}.png")).is_file(), "no screenshot {shot}");
     }

@@ -89,7 +89,7 @@ function showError(e) {
   }
   box.append(el('pre', {}, e.error || 'unknown error'));
   box.hidden = false;
-  $('#status').textContent = 'Not run: see the problem above.';
+  $('#status').textContent = 'Not run: the problem is shown with the settings; the answers below are those of the last run.';
   $('#results').setAttribute('aria-busy', 'false');
 }
 
@@ -107,7 +107,7 @@ function buildControls() {
     label.append(el('span', { class: 'unit' }, '(' + c.unit + ')'));
     const input = el('input', {
       type: 'number', id, name: id, min: c.min, max: c.max, step: c.step, inputmode: 'decimal',
-      placeholder: c.median === null ? 'as modelled' : 'as modelled (median ' + fmt(c.median) + ')',
+      placeholder: c.median === null ? 'as modelled' : 'as modelled (median ' + String(Number(c.median.toPrecision(3))) + ')',
     });
     input.value = state.controls[c.id] ?? '';
     input.addEventListener('input', () => {
@@ -329,8 +329,12 @@ async function start() {
     state.toml = text;
     $('#uploaded-option').disabled = false;
     select.value = '';
-    if (await describe()) schedule(0);
-    else state.toml = previous;
+    if (await describe()) {
+      schedule(0);
+    } else {
+      state.toml = previous;
+      select.value = previous === null ? state.scenario : '';
+    }
   });
   const number = (id, key) => $(id).addEventListener('input', () => {
     const v = Number($(id).value);

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Path, Query, State as Shared};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -88,8 +88,9 @@ async fn scenarios() -> Response {
 
 async fn scenario(
     Shared(st): Shared<Arc<State>>,
-    Path(name): Path<String>,
+    name: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(name) = name.map_err(|e| ApiError::bad("name", e.body_text()))?;
     let source = request::builtin_name(&name, "name")?;
     let path = builtin::layer_path(&name).unwrap_or_default();
     let toml = builtin::file(path).unwrap_or_default().to_string();
@@ -137,7 +138,8 @@ struct DepositsQuery {
     scenario: Option<String>,
 }
 
-async fn deposits(q: Query<DepositsQuery>) -> Result<Response, ApiError> {
+async fn deposits(q: Result<Query<DepositsQuery>, QueryRejection>) -> Result<Response, ApiError> {
+    let q = q.map_err(|e| ApiError::bad("scenario", e.body_text()))?;
     let name = q.0.scenario.unwrap_or_else(|| builtin::DEFAULT_SCENARIO.to_string());
     let source = request::builtin_name(&name, "scenario")?;
     let s = blocking(move || source.load(&[]).map_err(|e| ApiError::scenario(&e))).await??;

@@ -63,6 +63,11 @@ fn distribution(extra: &[(&str, Value)], extra_required: &[&str]) -> Value {
     object(Value::Object(p), &required)
 }
 
+/// A built-in scenario's name: the only names the server accepts.
+fn builtin() -> Value {
+    json!({ "type": "string", "enum": subsoil_scenario::builtin::scenario_names() })
+}
+
 fn schemas(limits: &Limits) -> Value {
     let interval = json!({ "type": "array", "items": num(), "minItems": 2, "maxItems": 2 });
     let year_interval = json!({ "type": "array", "items": { "type": "integer", "nullable": true }, "minItems": 2, "maxItems": 2 });
@@ -226,7 +231,7 @@ fn schemas(limits: &Limits) -> Value {
         "type": "object",
         "additionalProperties": false,
         "properties": {
-            "scenario": { "type": "string", "description": "A built-in scenario's name (GET /api/scenarios); the default scenario when neither this nor `toml` is given." },
+            "scenario": { "type": "string", "enum": subsoil_scenario::builtin::scenario_names(), "description": "A built-in scenario's name (GET /api/scenarios); the default scenario when neither this nor `toml` is given." },
             "toml": { "type": "string", "description": "A scenario file's text; it may extend built-in layers by name and reads no files." },
             "sets": sets,
             "levers": { "type": "array", "maxItems": limits.max_sets, "items": { "type": "string", "maxLength": 200 }, "description": "Levers of the scenario to pull, by name (at most one of a group)." },
@@ -242,8 +247,8 @@ fn schemas(limits: &Limits) -> Value {
         "required": ["scenarios"],
         "properties": {
             "scenarios": { "type": "array", "minItems": 2, "maxItems": MAX_COMPARED, "items": { "oneOf": [
-                { "type": "string" },
-                { "type": "object", "additionalProperties": false, "properties": { "scenario": string() }, "required": ["scenario"] },
+                builtin(),
+                { "type": "object", "additionalProperties": false, "properties": { "scenario": builtin() }, "required": ["scenario"] },
                 { "type": "object", "additionalProperties": false, "properties": { "toml": string() }, "required": ["toml"] },
             ] } },
             "sets": sets,
@@ -393,7 +398,7 @@ pub fn document(limits: &Limits) -> Value {
             } },
             "/api/scenarios/{name}": { "get": {
                 "summary": "A built-in scenario: its TOML, inputs, levers and the page's controls",
-                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": string() }],
+                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": builtin() }],
                 "responses": {
                     "200": answer("the scenario", reference("Scenario")),
                     "404": refused("no built-in scenario of that name"),
@@ -435,7 +440,7 @@ pub fn document(limits: &Limits) -> Value {
             } },
             "/api/deposits": { "get": {
                 "summary": "A built-in scenario's deposits as GeoJSON",
-                "parameters": [{ "name": "scenario", "in": "query", "required": false, "schema": string() }],
+                "parameters": [{ "name": "scenario", "in": "query", "required": false, "schema": builtin() }],
                 "responses": {
                     "200": { "description": "one feature per deposit; no geometry where the data give no coordinates",
                              "content": { "application/geo+json": { "schema": reference("Deposits") } } },
