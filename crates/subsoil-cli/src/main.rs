@@ -14,6 +14,7 @@ mod report;
 mod run;
 mod save;
 mod sensitivity;
+mod serve;
 mod solve;
 mod style;
 mod table;
@@ -138,6 +139,12 @@ at both ends. Statistics: mean(METRIC), P(PROBABILITY), P(METRIC >= X) (also >, 
         #[arg(long)]
         layers: bool,
     },
+    /// Serve a local web page and JSON API: pick a deal, move the assumptions in dispute, watch the
+    /// answers arrive block by block.
+    #[command(
+        after_help = "Examples:\n  subsoil serve                 # http://127.0.0.1:8080/\n  subsoil serve --port 0        # a free port, printed on start\n  curl -s localhost:8080/api/run -d '{\"scenario\": \"ukraine-final-2025\", \"paths\": 4096}'\n\nThe API is described at /api/openapi.json."
+    )]
+    Serve(serve::ServeArgs),
     /// Print the scenario reference (every field, unit, default and constraint) as Markdown.
     #[command(after_help = "Example:\n  subsoil reference > docs/scenario-reference.md")]
     Reference,
@@ -155,6 +162,7 @@ fn main() -> ExitCode {
         Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),
         Command::Report { dir } => report::run(&dir),
+        Command::Serve(args) => serve::run(&args),
         Command::Scenarios { layers: true } => {
             let mut t = table::Table::new(&[
                 ("layer", table::Align::Left),
