@@ -25,6 +25,7 @@ pub mod base_case;
 pub mod compare;
 pub mod converge;
 pub mod draws;
+pub mod gaps;
 pub mod metrics;
 pub mod per_path;
 pub mod report;
@@ -40,8 +41,9 @@ pub use draws::{MixedRandomness, PathRandomness, ScalarDraws, Scratch};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
 pub use per_path::{PathColumns, Rows, per_path};
 pub use report::{
-    BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, MetricStats, ProbabilityStats,
-    ProjectStats, RunHeader, RunResult, SeMethod, SePartialBlock, TimeToEventStats,
+    BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, HISTOGRAM_BINS, Histograms,
+    MetricHistogram, MetricStats, ProbabilityStats, ProjectStats, RunHeader, RunResult, SeMethod,
+    SePartialBlock, TimeToEventStats,
 };
 pub use run::{DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive};
 pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado, tornado_of};
