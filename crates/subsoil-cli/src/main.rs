@@ -91,7 +91,7 @@ paths.",
 numbers: every evaluation runs the same paths with the same seed, so the statistic is a deterministic function of \
 the field. When the statistic does not cross the target between LO and HI, the answer says so, with the statistic \
 at both ends. Statistics: mean(METRIC), P(PROBABILITY), P(METRIC >= X) (also >, <=, <).",
-        after_help = "Examples:\n  subsoil solve --vary deal.contributions[0].share --range 0.1..1 --target \"P(partner-receipts-nominal >= 500bn) = 0.5\"\n  subsoil solve --vary rates.investor-base --range 0.05..0.15 --target \"mean(receipts-new) = 2bn\" --paths 2000\n\nExit status 0 with an answer (found or not reachable), 2 for bad arguments."
+        after_help = "Examples:\n  subsoil solve --vary deal.contributions[0].share --range 0.1..1 --target \"P(partner-receipts-nominal >= 500bn) = 0.5\"\n  subsoil solve --vary deal.contributions[0].share --range 0.1..1 --target \"mean(partner-receipts) = 1bn\" --paths 2000\n\nExit status 0 with an answer (found or not reachable), 2 for bad arguments."
     )]
     Solve(solve::SolveArgs),
     /// Judge every claim of the public debate (the built-in claims file) on its statistic: supported,

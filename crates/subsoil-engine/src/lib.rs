@@ -54,7 +54,7 @@ pub use report::{
     SePartialBlock, TimeToEventStats,
 };
 pub use run::{DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive};
-pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado};
+pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado, tornado_of};
 pub use solve::{Bisection, Statistic, bisect, estimate};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};
