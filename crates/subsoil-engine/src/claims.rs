@@ -420,7 +420,7 @@ fn full_tornado(
     };
     let s = cache.scenario(scenario, &claim.sets)?;
     let Ok(metric) = MetricRef::find(&s.model, name) else { return Ok(None) };
-    let t = tornado(&s, &metric, &cache.config, &|_, _| {}).map_err(|e| match e {
+    let t = tornado(&s, &metric, &cache.config, &|_| {}).map_err(|e| match e {
         SensitivityError::Run(e) => ClaimsError::Run(e),
         e => ClaimsError::Claim(format!("{}: {e}", claim.id)),
     })?;
