@@ -143,6 +143,7 @@ const CASES: &[Case] = &[
     c("consistency-correlation-duplicate", &["consistency-correlation-duplicate.toml"], "consistency-correlation-duplicate.toml:7:1", "correlations[1]"),
     c("consistency-correlations-not-positive-definite", &["consistency-correlations-not-positive-definite.toml"], "consistency-correlations-not-positive-definite.toml:3:1", "correlations"),
     c("consistency-input-correlation-unknown", &["consistency-input-correlation-unknown.toml"], "consistency-input-correlation-unknown.toml:4:5", "input-correlations[0].a"),
+    c("consistency-input-correlations-inconsistent", &["consistency-input-correlations-inconsistent.toml"], "consistency-input-correlations-inconsistent.toml:3:1", "input-correlations[0]"),
     c("consistency-input-correlation-self", &["consistency-input-correlation-self.toml"], "consistency-input-correlation-self.toml:3:1", "input-correlations[0]"),
     c("consistency-sensitivity-group-unmatched", &["consistency-sensitivity-group-unmatched.toml"], "consistency-sensitivity-group-unmatched.toml:4:26", "sensitivity.groups.markets[1]"),
     c("consistency-sensitivity-group-empty", &["consistency-sensitivity-group-empty.toml"], "consistency-sensitivity-group-empty.toml:4:11", "sensitivity.groups.markets"),

@@ -276,6 +276,12 @@ impl Copula {
         self.repair.as_ref()
     }
 
+    /// The lower Cholesky factor `L` of [`Copula::pearson_matrix`] (row-major `n × n`): `L·Lᵀ` is the
+    /// matrix in use.
+    pub fn cholesky(&self) -> &[f64] {
+        &self.chol
+    }
+
     /// True when a repair happened.
     pub fn was_repaired(&self) -> bool {
         self.repair.is_some()

@@ -573,9 +573,9 @@ fn input_correlations(
 }
 
 /// Each connected group of correlated inputs gets a copula on every run: one whose correlations are
-/// inconsistent and too many to repair, or that is too large, is refused here, so `check` says what
-/// `run` would, at the group's first entry. (Consistent groups factorise in time linear in their
-/// size when they are chains or bands, so they are not limited by the repair's bound.)
+/// inconsistent (a matrix that is not positive semi-definite) or that is too large is refused here, at
+/// the group's first entry, as the price correlations are: correlations are used as written, never
+/// repaired. (Consistent groups factorise in time linear in their size when they are chains or bands.)
 fn check_correlated_groups(
     v: &Values,
     n: usize,
@@ -586,7 +586,7 @@ fn check_correlated_groups(
     let links: Vec<(usize, usize)> =
         pairs.iter().map(|&(a, b, _)| (a as usize, b as usize)).collect();
     for group in subsoil_risk::connected_groups(n, &links) {
-        if group.len() <= subsoil_risk::MAX_REPAIR {
+        if group.len() < 2 {
             continue;
         }
         let local = |s: u32| group.binary_search(&(s as usize)).ok();
@@ -598,10 +598,19 @@ fn check_correlated_groups(
                 within.push((i, j, rho));
             }
         }
-        if let Err(e) = subsoil_risk::Copula::new(group.len(), &within) {
-            let k = first.unwrap_or(0);
-            let base = format!("input-correlations[{k}]");
-            d.error(v.loc(&base), base, format!("this entry links a group of inputs: {e}"));
+        let k = first.unwrap_or(0);
+        let base = format!("input-correlations[{k}]");
+        match subsoil_risk::Copula::new(group.len(), &within) {
+            Err(e) => d.error(v.loc(&base), base, format!("this entry links a group of inputs: {e}")),
+            Ok(c) if c.was_repaired() => d.error(
+                v.loc(&base),
+                base,
+                format!(
+                    "this entry links a group of {} inputs whose correlations are inconsistent: their matrix is not positive definite (lower the largest correlations); correlations are used as written, never repaired",
+                    group.len()
+                ),
+            ),
+            Ok(_) => {}
         }
     }
 }
@@ -747,15 +756,24 @@ fn correlations(
         c[i * n + j] = pearson;
         c[j * n + i] = pearson;
     }
-    match cholesky(&c, n) {
-        Some(l) => l,
-        None if reported => identity(n),
-        None => {
-            d.error(v.loc("correlations"), "correlations", "the price correlations are inconsistent: their matrix is not positive definite (lower the largest correlations)");
+    let pairs: Vec<(usize, usize, f64)> = (0..n)
+        .flat_map(|i| (0..i).map(move |j| (i, j)))
+        .filter(|&(i, j)| c[i * n + j] != 0.0)
+        .map(|(i, j)| (i, j, c[i * n + j]))
+        .collect();
+    match subsoil_risk::Copula::from_pearson(n, &pairs) {
+        Ok(copula) if !copula.was_repaired() => copula.cholesky().to_vec(),
+        _ if reported => identity(n),
+        _ => {
+            d.error(v.loc("correlations"), "correlations", INCONSISTENT_PRICES);
             identity(n)
         }
     }
 }
+
+/// The one policy for correlations that cannot hold together (price shocks and uncertain inputs
+/// alike): an error, never a silent repair, so the correlations a run uses are those written.
+const INCONSISTENT_PRICES: &str = "the price correlations are inconsistent: their matrix is not positive definite (lower the largest correlations)";
 
 fn identity(n: usize) -> Vec<f64> {
     let mut m = vec![0.0; n * n];
@@ -763,28 +781,6 @@ fn identity(n: usize) -> Vec<f64> {
         m[i * n + i] = 1.0;
     }
     m
-}
-
-/// Lower-triangular L with L·Lᵀ = c, or `None` if `c` is not positive definite.
-pub fn cholesky(c: &[f64], n: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; n * n];
-    for i in 0..n {
-        for j in 0..=i {
-            let mut s = c[i * n + j];
-            for k in 0..j {
-                s -= l[i * n + k] * l[j * n + k];
-            }
-            if i == j {
-                if s <= 1e-12 {
-                    return None;
-                }
-                l[i * n + i] = s.sqrt();
-            } else {
-                l[i * n + j] = s / l[j * n + j];
-            }
-        }
-    }
-    Some(l)
 }
 
 /// Largest standard deviation of a log price over the horizon that the model accepts. Beyond it the
@@ -820,19 +816,5 @@ fn check_price_spread(v: &Values, base: &str, horizon: u32, d: &mut Diagnostics)
                 sd
             ),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cholesky_reproduces_the_matrix_and_rejects_inconsistent_ones() {
-        let c = [1.0, 0.5, 0.5, 1.0];
-        let l = cholesky(&c, 2).expect("positive definite");
-        assert!((l[2] - 0.5).abs() < 1e-12 && (l[3] - 0.75f64.sqrt()).abs() < 1e-12);
-        let bad = [1.0, 0.9, -0.9, 0.9, 1.0, 0.9, -0.9, 0.9, 1.0];
-        assert!(cholesky(&bad, 3).is_none());
     }
 }
