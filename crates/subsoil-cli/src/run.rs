@@ -40,12 +40,44 @@ pub struct RunArgs {
     /// names it), beside the mixture of all of them, on common random numbers.
     #[arg(long, value_name = "INPUT")]
     pub by: Option<String>,
+    /// Add blocks of 4,096 paths until the standard error of METRIC's mean (in its unit: dollars for
+    /// money) or of a probability (a fraction, or a percentage with `%`) is at most TOL, after at least
+    /// 4 blocks; --paths is the cap. Says how many paths it took.
+    #[arg(long, value_name = "METRIC=TOL")]
+    pub until_se: Option<String>,
     /// How the Monte Carlo paths run.
     #[command(flatten)]
     pub mc: McArgs,
     /// Also write the results as files into the folder DIR (summary.json, CSV tables, report.html).
     #[command(flatten)]
     pub out: OutArgs,
+}
+
+/// Parses `--until-se METRIC=TOL` against the outputs of `s`.
+fn parse_until_se(s: &Scenario, spec: &str) -> Result<(subsoil_engine::MetricRef, f64), String> {
+    let Some((name, tol)) = spec.split_once('=') else {
+        return Err(format!(
+            "--until-se {spec:?}: expected METRIC=TOL, e.g. partner-receipts=5e8 or partner-aid-repaid=0.5%"
+        ));
+    };
+    let metric = subsoil_engine::MetricRef::find(&s.model, name.trim())
+        .map_err(|e| format!("--until-se: {e}"))?;
+    let tol = tol.trim();
+    let (number, scale) = match tol.strip_suffix('%') {
+        Some(n) if metric.is_probability() => (n, 0.01),
+        Some(_) => {
+            return Err(format!(
+                "--until-se: a percentage tolerance is for a probability; `{}` is a metric, give its \
+                 tolerance in its unit",
+                metric.name()
+            ));
+        }
+        None => (tol, 1.0),
+    };
+    match number.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok((metric, x * scale)),
+        _ => Err(format!("--until-se: tolerance {tol:?} is not a positive number")),
+    }
 }
 
 /// `--out DIR` and `--force`, shared by `run` and `compare`.
@@ -229,8 +261,14 @@ struct MonteCarloJson<'a> {
     /// Outputs that were not finite on some paths (absent when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<String>,
+    /// With --until-se: the tolerance, the paths it took and the standard error at each block boundary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until_se: Option<&'a subsoil_engine::Convergence>,
     #[serde(flatten)]
     result: &'a RunResult,
+    /// In a saved `summary.json` only: each scalar metric's paths counted in bins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    histograms: Option<subsoil_engine::Histograms<'a>>,
 }
 
 #[derive(Serialize)]
@@ -271,6 +309,22 @@ pub fn run(args: &RunArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_BAD_INPUT);
     }
+    let until = match &args.until_se {
+        Some(_) if args.deterministic || args.by.is_some() => {
+            output::stderr(
+                "error: --until-se is for a Monte Carlo run, without --deterministic or --by\n",
+            );
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+        Some(spec) => match parse_until_se(&scenario, spec) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                output::stderr(&format!("error: {e}\n"));
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+        },
+        None => None,
+    };
     if let Some(input) = &args.by {
         return by_case(args, scenario, input);
     }
@@ -279,7 +333,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Err(code) => return code,
     };
     if !args.deterministic {
-        return monte_carlo(args, &scenario, staging);
+        return monte_carlo(args, &scenario, staging, until);
     }
     let (bc, out) = base_case(&scenario);
     let warnings = bc.warnings();
@@ -615,11 +669,29 @@ fn monte_carlo(
     args: &RunArgs,
     scenario: &Scenario,
     staging: Option<crate::save::Staging>,
+    until: Option<(subsoil_engine::MetricRef, f64)>,
 ) -> ExitCode {
-    let config = args.mc.config();
+    let mut config = args.mc.config();
     let progress = Progress::new(args.mc.paths);
-    let outcome = subsoil_engine::run_observed(scenario, &config, &|n| progress.advance(n));
+    let mut convergence = None;
+    let outcome = match until {
+        None => subsoil_engine::run_observed(scenario, &config, &|n| progress.advance(n)),
+        Some((metric, tol)) => {
+            let cancel = AtomicBool::new(false);
+            subsoil_engine::run_until_se(scenario, &config, &metric, tol, &cancel).map(|(r, c)| {
+                convergence = Some(c);
+                r
+            })
+        }
+    };
     progress.finish();
+    if let Some(c) = &convergence {
+        // Every later step (--per-path) uses the paths the run took.
+        config.paths = c.paths;
+        if args.format != RunFormat::Table {
+            output::stderr(&until_line(c));
+        }
+    }
     let result = match outcome {
         Ok(r) => r,
         Err(e) => {
@@ -636,13 +708,15 @@ fn monte_carlo(
     if let Some(staging) = staging {
         let mut manifest = Manifest::new(scenario, &args.sets, "monte-carlo");
         let mut record = crate::save::record(scenario, command(args));
-        record.map = crate::map::map(scenario);
+        record.map = crate::map::map(scenario, &result);
         manifest.record = Some(record);
         let summary = MonteCarloJson {
             manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
             units: "money in real base-year US dollars; rates and probabilities as fractions",
             warnings: warnings.clone(),
+            until_se: convergence.as_ref(),
             result: &result,
+            histograms: Some(subsoil_engine::Histograms(&result.histograms)),
         };
         let inputs = crate::save::input_rows(scenario);
         let files = crate::save::json(&summary).and_then(|summary| {
@@ -674,11 +748,46 @@ fn monte_carlo(
                 },
                 units: "money in real base-year US dollars; rates and probabilities as fractions",
                 warnings,
+                until_se: convergence.as_ref(),
                 result: &result,
+                histograms: None,
             };
             print_json(&out)
         }
-        RunFormat::Table => output::stdout(&monte_carlo_table(scenario, &result)),
+        RunFormat::Table => {
+            let mut text = monte_carlo_table(scenario, &result);
+            if let Some(c) = &convergence {
+                text.push_str(&until_line(c));
+            }
+            output::stdout(&text)
+        }
+    }
+}
+
+/// The sentence that says where a run until a standard error stopped.
+fn until_line(c: &subsoil_engine::Convergence) -> String {
+    let stat =
+        if c.probability { format!("P({})", c.metric) } else { format!("mean {}", c.metric) };
+    let num =
+        |x: f64| if c.probability { format!("{:.4}%", x * 100.0) } else { format!("{x:.6e}") };
+    if c.reached {
+        format!(
+            "--until-se: stopped after {} paths ({} blocks of {}): standard error of {stat} {} <= {}\n",
+            c.paths,
+            c.blocks,
+            subsoil_engine::DEFAULT_BLOCK_SIZE,
+            num(c.se),
+            num(c.tolerance)
+        )
+    } else {
+        format!(
+            "--until-se: not reached: the path cap of {} paths ({} blocks) left the standard error of {stat} \
+             at {} > {}; raise --paths\n",
+            c.paths,
+            c.blocks,
+            num(c.se),
+            num(c.tolerance)
+        )
     }
 }
 
@@ -696,7 +805,9 @@ pub fn monte_carlo_json(
         },
         units: "money in real base-year US dollars; rates and probabilities as fractions",
         warnings: result.warnings(),
+        until_se: None,
         result,
+        histograms: None,
     };
     serde_json::to_value(&out).unwrap_or_default()
 }
@@ -711,13 +822,15 @@ pub fn monte_carlo_summary(
 ) -> serde_json::Value {
     let mut manifest = Manifest::new(scenario, sets, "monte-carlo");
     let mut record = crate::save::record(scenario, command);
-    record.map = crate::map::map(scenario);
+    record.map = crate::map::map(scenario, result);
     manifest.record = Some(record);
     let out = MonteCarloJson {
         manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
         units: "money in real base-year US dollars; rates and probabilities as fractions",
         warnings: result.warnings(),
+        until_se: None,
         result,
+        histograms: Some(subsoil_engine::Histograms(&result.histograms)),
     };
     serde_json::to_value(&out).unwrap_or_default()
 }
@@ -860,6 +973,66 @@ pub fn p(c: &Chance) -> String {
     }
 }
 
+/// One line for each metric whose base case (every input at its median) is far from its Monte Carlo
+/// mean, saying why (see [`subsoil_engine::gaps`]); empty when there is none.
+fn base_case_gaps(s: &Scenario, r: &RunResult) -> String {
+    use subsoil_engine::gaps::{Reason, gaps};
+    let mut out = String::new();
+    for g in gaps(s, r) {
+        let unit = r.metrics.iter().find(|m| m.name == g.metric).map(|m| m.unit);
+        let Some(unit) = unit else { continue };
+        let shown = crate::outputs::Shown::new(g.metric, unit);
+        let n = |x: f64| (shown.number)(x);
+        let why = match &g.reason {
+            Reason::Skewed => format!(
+                "the base case is near the paths' median ({}); a long tail (P90 {}) pulls the mean",
+                n(g.median),
+                n(g.p90)
+            ),
+            Reason::Uneven(None) => format!(
+                "median inputs do not give the median result ({}): it responds unevenly to them \
+                 (a project is built or not, thresholds in the deal)",
+                n(g.median)
+            ),
+            Reason::Uneven(Some(d)) => format!(
+                "median inputs do not give the median result ({}); the base case takes {} = {}, \
+                 and at {} (probability {}) it gives {}",
+                n(g.median),
+                d.input,
+                input_value(s, &d.input, d.median),
+                input_value(s, &d.input, d.value),
+                crate::outputs::percent3(d.probability)
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_owned()
+                    + "%",
+                n(d.metric_there)
+            ),
+        };
+        out.push_str(&style::dim(&format!(
+            "{}: base case {} vs mean {}: {why}.",
+            shown.label,
+            n(g.base_case),
+            n(g.mean)
+        )));
+        out.push('\n');
+    }
+    out
+}
+
+/// A value of the input `name` of `s` with its unit, large numbers in millions or billions.
+fn input_value(s: &Scenario, name: &str, x: f64) -> String {
+    let unit = s.inputs.slot_of(name).map_or("", |i| s.inputs.list[i as usize].unit.as_str());
+    let number = if x.abs() >= 1e9 {
+        format!("{} bn", crate::outputs::significant3(x / 1e9))
+    } else if x.abs() >= 1e6 {
+        format!("{} m", crate::outputs::significant3(x / 1e6))
+    } else {
+        crate::outputs::significant3(x)
+    };
+    if unit.is_empty() { number } else { format!("{number} {unit}") }
+}
+
 fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     let h = &r.header;
     let mut out = String::new();
@@ -891,6 +1064,7 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
         t.row(row);
     }
     out.push_str(&t.render());
+    out.push_str(&base_case_gaps(s, r));
     out.push('\n');
 
     let mut t =

@@ -6,8 +6,8 @@
 //! blessed). Every case must also exit with status 2, write nothing to stdout and never panic.
 //!
 //! Cases run `subsoil check` (which runs nothing) from the catalogue folder, so file names in messages
-//! are relative. The CSV cases check `_base/one-mine.toml` with `--set deposits.file=...` or
-//! `--set deposits.events-file=...`.
+//! are relative. The CSV and GeoJSON cases check `_base/one-mine.toml` with `--set deposits.file=...`,
+//! `--set deposits.events-file=...` or `--set deposits.boundaries=...`.
 
 mod common;
 
@@ -144,6 +144,8 @@ const CASES: &[Case] = &[
     c("consistency-correlations-not-positive-definite", &["consistency-correlations-not-positive-definite.toml"], "consistency-correlations-not-positive-definite.toml:3:1", "correlations"),
     c("consistency-input-correlation-unknown", &["consistency-input-correlation-unknown.toml"], "consistency-input-correlation-unknown.toml:4:5", "input-correlations[0].a"),
     c("consistency-input-correlation-self", &["consistency-input-correlation-self.toml"], "consistency-input-correlation-self.toml:3:1", "input-correlations[0]"),
+    c("consistency-sensitivity-group-unmatched", &["consistency-sensitivity-group-unmatched.toml"], "consistency-sensitivity-group-unmatched.toml:4:26", "sensitivity.groups.markets[1]"),
+    c("consistency-sensitivity-group-empty", &["consistency-sensitivity-group-empty.toml"], "consistency-sensitivity-group-empty.toml:4:11", "sensitivity.groups.markets"),
     c("consistency-cut-without-world-supply", &["consistency-cut-without-world-supply.toml"], "consistency-cut-without-world-supply.toml:10:17", "products.cobalt.dominant-producer.cut-threshold"),
     c("deal-no-host", &["deal-no-host.toml"], "deal-no-host.toml:4:8", "deal.parties"),
     c("deal-two-hosts", &["deal-two-hosts.toml"], "deal-two-hosts.toml:4:8", "deal.parties"),
@@ -162,6 +164,9 @@ const CASES: &[Case] = &[
     c("deal-bad-tier-kind", &["deal-bad-tier-kind.toml"], "deal-bad-tier-kind.toml:4:8", "deal.tiers[0].kind"),
     c("deal-bad-compounding", &["deal-bad-compounding.toml"], "deal-bad-compounding.toml:6:15", "deal.tiers[0].compounding"),
     c("deal-bad-invests-in", &["deal-bad-invests-in.toml"], "deal-bad-invests-in.toml:6:14", "deal.fund.invests-in"),
+    c("boundaries-not-json", &["_base/one-mine.toml", "--set", "deposits.boundaries=\"boundaries-not-json.geojson\""], "boundaries-not-json.geojson:5:3", "deposits.boundaries"),
+    c("boundaries-point", &["_base/one-mine.toml", "--set", "deposits.boundaries=\"boundaries-point.geojson\""], "boundaries-point.geojson:1:1", "deposits.boundaries: features[0]"),
+    c("boundaries-absent", &["_base/one-mine.toml", "--set", "deposits.boundaries=\"boundaries-absent.geojson\""], "--set:1:21", "deposits.boundaries"),
     c("deposits-bad-header", &["_base/one-mine.toml", "--set", "deposits.file=\"deposits-bad-header.csv\""], "deposits-bad-header.csv:1:1", "header"),
     c("deposits-missing-column", &["_base/one-mine.toml", "--set", "deposits.file=\"deposits-missing-column.csv\""], "deposits-missing-column.csv:1:1", "header"),
     c("deposits-short-row", &["_base/one-mine.toml", "--set", "deposits.file=\"deposits-short-row.csv\""], "deposits-short-row.csv:3:1", "line 3"),
@@ -341,6 +346,7 @@ fn every_catalogue_file_is_a_case_and_names_are_unique() {
             c.args.iter().any(|a| {
                 a.trim_start_matches("deposits.file=\"")
                     .trim_start_matches("deposits.events-file=\"")
+                    .trim_start_matches("deposits.boundaries=\"")
                     .trim_end_matches('"')
                     == file
             })

@@ -54,12 +54,12 @@ impl Plan {
         }
     }
 
-    /// Numbers per path: values (metrics, series by year, project NPVs), flags (probabilities, and per
+    /// Numbers per path: values (metrics, series by year, project NPVs, project receipts), flags (probabilities, and per
     /// project its built-by years, occupied and abandoned) and event years (events, and per project its
     /// first production).
     fn record_len(&self) -> (usize, usize, usize) {
         (
-            self.metrics.len() + self.series.len() * self.horizon + self.projects,
+            self.metrics.len() + self.series.len() * self.horizon + 2 * self.projects,
             self.probabilities.len() + self.projects * (self.built_by.len() + 2),
             self.events.len() + self.projects,
         )
@@ -120,6 +120,8 @@ impl Chunk {
             self.values.extend((0..plan.horizon).map(|t| (s.value)(model, out, t)));
         }
         self.values.extend(out.projects.iter().map(|p| p.npv_real));
+        self.values
+            .extend(out.projects.iter().map(|p| p.receipts_new_real + p.receipts_existing_real));
         self.flags.extend(plan.probabilities.iter().map(|p| (p.happens)(model, out)));
         for i in 0..plan.projects {
             self.flags.extend(plan.built_by.iter().map(|&y| metrics::built_by(out, i, y)));
@@ -261,6 +263,8 @@ impl Blocked for TrackedProportion {
 pub struct ProjectAcc {
     /// NPV at the valuation rate (real).
     pub npv: Tracked,
+    /// The state's receipts from the project, new and existing licences, real, net of leakage.
+    pub receipts: Moments,
     /// P(built by year), one per [`Plan::built_by`] year.
     pub built_by: Vec<TrackedProportion>,
     /// Year index of first production.
@@ -313,6 +317,7 @@ impl Stats {
             projects: (0..plan.projects)
                 .map(|_| ProjectAcc {
                     npv: Tracked::default(),
+                    receipts: Moments::new(),
                     built_by: vec![TrackedProportion::default(); plan.built_by.len()],
                     first_production: TimeToEvent::new(horizon),
                     occupied: TrackedProportion::default(),
@@ -334,8 +339,13 @@ impl Stats {
         self.paths += 1;
         let scalars = self.metrics.iter_mut().chain(self.series.iter_mut().flatten());
         let npvs = self.projects.iter_mut().map(|p| &mut p.npv);
+        let mut n = 0;
         for (acc, &x) in scalars.chain(npvs).zip(values) {
             acc.push(x);
+            n += 1;
+        }
+        for (p, &x) in self.projects.iter_mut().zip(&values[n..]) {
+            p.receipts.push(x);
         }
         let (probabilities, per_project) = flags.split_at(plan.probabilities.len());
         for (acc, &hit) in self.probabilities.iter_mut().zip(probabilities) {

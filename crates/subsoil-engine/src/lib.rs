@@ -5,6 +5,9 @@
 //! - [`base_case()`]: one deterministic path with every input at its median.
 //! - [`run()`]: the Monte Carlo run, reproducible bit for bit for any number of threads.
 //! - [`compare()`]: several scenarios on common random numbers, with paired differences.
+//! - [`run_until_se()`]: a run that adds blocks of paths until a standard error is small enough.
+//! - [`estimate()`] and [`bisect()`]: a statistic of a run, and goal seek on common random numbers.
+//! - [`tornado()`] and the rest of [`sensitivity`]: which inputs swing an output.
 //!
 //! ```no_run
 //! use subsoil_engine::{RunConfig, SamplerKind, run};
@@ -20,22 +23,30 @@
 pub mod accumulate;
 pub mod base_case;
 pub mod compare;
+pub mod converge;
 pub mod draws;
+pub mod gaps;
 pub mod metrics;
 pub mod per_path;
 pub mod report;
 pub mod run;
+pub mod sensitivity;
+pub mod solve;
 pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
 pub use compare::{CompareResult, Difference, Differences, compare, compare_observed};
-pub use draws::{PathRandomness, ScalarDraws, Scratch};
+pub use converge::{Convergence, MIN_BLOCKS, run_until_se};
+pub use draws::{MixedRandomness, PathRandomness, ScalarDraws, Scratch};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
 pub use per_path::{PathColumns, Rows, per_path};
 pub use report::{
-    BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, MetricStats, ProbabilityStats,
-    ProjectStats, RunHeader, RunResult, SeMethod, SePartialBlock, TimeToEventStats,
+    BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, HISTOGRAM_BINS, Histograms,
+    MetricHistogram, MetricStats, ProbabilityStats, ProjectStats, RunHeader, RunResult, SeMethod,
+    SePartialBlock, TimeToEventStats,
 };
 pub use run::{DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive};
+pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado};
+pub use solve::{Bisection, Estimate, Statistic, bisect, estimate};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};

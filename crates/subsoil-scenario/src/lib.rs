@@ -5,6 +5,7 @@
 //! lowers it to a [`subsoil_core::Model`] plus the registry of uncertain [`Inputs`]. Every problem is
 //! collected, located (file, line, column, field path) and reported together.
 
+pub mod boundaries;
 pub mod builtin;
 pub mod deposits;
 pub mod diag;
@@ -21,9 +22,10 @@ pub mod walk;
 
 use std::collections::HashMap;
 
+pub use boundaries::{Area, Boundaries};
 pub use deposits::{ControlStatus, DepositRow, EventKind, LicenceEvent};
 pub use diag::{Diagnostic, Diagnostics, Sources};
-pub use inputs::{Input, Inputs};
+pub use inputs::{FactorGroup, Input, Inputs, NamedStream, glob_match};
 pub use quantity::{Provenance, Quantity};
 
 use subsoil_core::Model;
@@ -32,7 +34,7 @@ use crate::layers::Origin;
 use crate::tree::{Kind, Node};
 
 /// A loaded, validated scenario.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Scenario {
     /// `metadata.name`.
     pub name: String,
@@ -46,6 +48,8 @@ pub struct Scenario {
     pub inputs: Inputs,
     /// Rank correlations between uncertain inputs: (slot, slot, Spearman ρ).
     pub rank_correlations: Vec<lower::RankCorrelation>,
+    /// The factor groups of `[sensitivity.groups]`, in file order.
+    pub factor_groups: Vec<FactorGroup>,
     /// Every quantity written in the scenario's files, by path (for provenance listings).
     pub quantities: Vec<Quantity>,
     /// The deposits file's rows.
@@ -58,6 +62,8 @@ pub struct Scenario {
     pub layers: Vec<String>,
     /// Hash of the merged scenario and its data files (16 hex digits).
     pub hash: String,
+    /// The boundaries its map is drawn on (`deposits.boundaries`), if it names any.
+    pub boundaries: Option<Boundaries>,
     /// The scenario's levers (`[levers.<id>]`), by id.
     pub levers: Vec<Lever>,
 }
@@ -132,6 +138,17 @@ fn finish(mut layered: layers::Layered, mut d: Diagnostics) -> Result<Scenario, 
     };
     let dep_file = read_csv("file", &mut d);
     let ev_file = read_csv("events-file", &mut d);
+    let geo_file = read_csv("boundaries", &mut d);
+    let boundaries = geo_file.and_then(|f| {
+        let file = layered.sources.get(f);
+        let areas = boundaries::read(f, &file.text, "deposits.boundaries", &mut d)?;
+        let source = values.str("deposits.boundaries-source").map(str::to_string);
+        Some(Boundaries {
+            file: file.name.clone(),
+            source: source.unwrap_or(file.name.clone()),
+            areas,
+        })
+    });
     let mut deposit_rows =
         dep_file.map(|f| deposits::read_deposits(f, &layered.sources, &mut d)).unwrap_or_default();
     let sites: Vec<String> = layered
@@ -194,6 +211,7 @@ fn finish(mut layered: layers::Layered, mut d: Diagnostics) -> Result<Scenario, 
         sources: &layered.sources,
     };
     let (model, inputs, rank_correlations) = lower::lower(&li, &mut d);
+    let factor_groups = factor_groups(&values, &keys(&["sensitivity", "groups"]), &inputs, &mut d);
     if !d.is_empty() {
         return Err(LoadError { sources: layered.sources, diagnostics: d });
     }
@@ -222,12 +240,14 @@ fn finish(mut layered: layers::Layered, mut d: Diagnostics) -> Result<Scenario, 
         model,
         inputs,
         rank_correlations,
+        factor_groups,
         quantities,
         deposits: deposit_rows,
         events,
         analogs,
         layers: layered.layers,
         hash,
+        boundaries,
         levers,
     })
 }
@@ -259,6 +279,39 @@ fn read_levers(values: &walk::Values, ids: &[String], d: &mut Diagnostics) -> Ve
             }
         })
         .collect()
+}
+
+/// Reads `[sensitivity.groups]`: every pattern must match an uncertain input or a random stream.
+fn factor_groups(
+    values: &walk::Values,
+    names: &[String],
+    inputs: &Inputs,
+    d: &mut Diagnostics,
+) -> Vec<FactorGroup> {
+    let mut out = Vec::new();
+    for name in names {
+        let path = format!("sensitivity.groups.{name}");
+        let patterns = values.strings_at(&path).to_vec();
+        if patterns.is_empty() {
+            d.error(values.loc(&path), path.clone(), "a group needs at least one pattern");
+        }
+        for (k, p) in patterns.iter().enumerate() {
+            if !inputs.matches_any(p) {
+                let item = format!("{path}[{k}]");
+                d.error(
+                    values.loc(&item).or_else(|| values.loc(&path)),
+                    item,
+                    format!(
+                        "{p:?} matches no uncertain input and no random stream of this scenario \
+                         (`subsoil inputs` lists the inputs; streams are named like \
+                         `products.<id>.shock`, `projects.<id>.events`, `conflict.events`)"
+                    ),
+                );
+            }
+        }
+        out.push(FactorGroup { name: name.clone(), patterns });
+    }
+    out
 }
 
 /// Whether `spec` names a built-in scenario or layer rather than a file.

@@ -554,6 +554,18 @@ const DEPOSITS: &[Field] = &[
         req: Req::Optional,
         doc: "CSV file of licence events (issued, re-awarded, renewed, psa-signed, revoked, production-start, production-halt).",
     },
+    Field {
+        key: "boundaries",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "GeoJSON file of the areas the deposits lie in, relative to the file that names it: a FeatureCollection of Polygon or MultiPolygon features, each with a `name` property that the deposits' regions use (the `oblast` column of a deposits file, `region` of a site written inline). The report draws its map on it; without it a report has no map.",
+    },
+    Field {
+        key: "boundaries-source",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "Where the boundaries come from and how they were simplified (shown under the map).",
+    },
 ];
 
 const UNKNOWN_CONTROL: &[Field] = &[
@@ -687,6 +699,13 @@ const LEAKAGE: &[Field] = &[
         doc: "Capex lost beyond the global overrun statistics (which already contain ordinary procurement losses), as a share of capex.",
     },
 ];
+
+const SENSITIVITY: &[Field] = &[Field {
+    key: "groups",
+    ty: Ty::Map { key: "<group-name>", value: &Ty::Array(&Ty::Str) },
+    req: Req::Optional,
+    doc: "Factors of the variance-based (Sobol) indices: each group is one factor made of every uncertain input and yearly random stream whose name matches one of its patterns (`*` stands for any characters, dots included), e.g. `conflict = [\"conflict.*\", \"oblasts.*\"]` or `capex-overruns = [\"projects.*.capex-overrun\"]`. A name goes to the first group (in file order) that matches it; every pattern must match something. Inputs and streams in no group fall into default factors: one per product (`products.<id>`: its price inputs, shocks and episodes), one per kind of project input across projects (`projects.*.capex-overrun`, `projects.*.events`, …), `conflict` (with the oblasts' fronts) and one per other top-level section; default factors linked by a correlation between inputs or between price shocks are merged into one. `subsoil sensitivity --group NAME=PATTERN,...` adds groups before these. Correlated inputs belong in one group; `subsoil sensitivity` says when declared groups split them.",
+}];
 
 const INPUT_CORRELATION: &[Field] = &[
     Field {
@@ -1329,6 +1348,12 @@ pub const ROOT: &[Field] = &[
         ty: Ty::Array(&Ty::Table(INPUT_CORRELATION)),
         req: Req::Optional,
         doc: "Rank correlations between named uncertain inputs. Inputs linked by correlations, directly or through others, form a group with a Gaussian copula of its own (at most 2,000 inputs); correlations that are inconsistent (their matrix not positive definite) are repaired (their negative eigenvalues clipped) for a group of at most 200 inputs, and are an error in a larger group.",
+    },
+    Field {
+        key: "sensitivity",
+        ty: Ty::Table(SENSITIVITY),
+        req: Req::Optional,
+        doc: "How `subsoil sensitivity` groups the uncertain inputs and random streams into factors.",
     },
     Field {
         key: "leakage",
