@@ -1,7 +1,10 @@
 //! The `subsoil` command-line tool: does the math of a minerals-for-aid deal work?
 
+mod claims;
 mod compare;
+mod counterfactual;
 mod data;
+mod explain;
 mod inputs;
 mod map;
 mod output;
@@ -91,6 +94,12 @@ at both ends. Statistics: mean(METRIC), P(PROBABILITY), P(METRIC >= X) (also >, 
         after_help = "Examples:\n  subsoil solve --vary deal.contributions[0].share --range 0.1..1 --target \"P(partner-receipts-nominal >= 500bn) = 0.5\"\n  subsoil solve --vary rates.investor-base --range 0.05..0.15 --target \"mean(receipts-new) = 2bn\" --paths 2000\n\nExit status 0 with an answer (found or not reachable), 2 for bad arguments."
     )]
     Solve(solve::SolveArgs),
+    /// Judge every claim of the public debate (the built-in claims file) on its statistic: supported,
+    /// contradicted, or depends on the scenario or the inputs that swing it.
+    #[command(
+        after_help = "Examples:\n  subsoil claims\n  subsoil claims --paths 2000 --seed 1 --format markdown > docs/findings.md\n  subsoil claims --only decade-or-more --set deal.lock-up-until=2026"
+    )]
+    Claims(claims::ClaimsArgs),
     /// Check scenario files and report every problem with its location; runs nothing.
     #[command(
         after_help = "Examples:\n  subsoil check my-scenario.toml\n  subsoil check ukraine-final-2025 --set fiscal.cit-rate=0.2\n\nExit status 0 when every file is valid, 2 otherwise."
@@ -148,6 +157,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare::run(&args),
         Command::Sensitivity(args) => sensitivity::run(&args),
         Command::Solve(args) => solve::run(&args),
+        Command::Claims(args) => claims::run(&args),
         Command::Data(args) => data::run(&args),
         Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),

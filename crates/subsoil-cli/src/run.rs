@@ -45,6 +45,11 @@ pub struct RunArgs {
     /// 4 blocks; --paths is the cap. Says how many paths it took.
     #[arg(long, value_name = "METRIC=TOL")]
     pub until_se: Option<String>,
+    /// Run the same paths with the deal removed and report what the deal itself causes: projects
+    /// built only because the fund co-invests, receipts that exist only because of the deal, and the
+    /// host's net position.
+    #[arg(long, value_enum, value_name = "CASE", conflicts_with_all = ["deterministic", "by"])]
+    pub counterfactual: Option<Counterfactual>,
     /// How the Monte Carlo paths run.
     #[command(flatten)]
     pub mc: McArgs,
@@ -111,6 +116,13 @@ pub fn save_failed(e: crate::save::SaveError) -> ExitCode {
         crate::save::SaveError::BadInput(_) => ExitCode::from(EXIT_BAD_INPUT),
         crate::save::SaveError::Io(_) => ExitCode::FAILURE,
     }
+}
+
+/// What `--counterfactual` compares a scenario with.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Counterfactual {
+    /// The same scenario without its `[deal]`.
+    NoDeal,
 }
 
 /// Output format of `subsoil run`.
@@ -327,6 +339,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
     };
     if let Some(input) = &args.by {
         return by_case(args, scenario, input);
+    }
+    if args.counterfactual.is_some() {
+        return crate::counterfactual::run(args, &scenario);
     }
     let staging = match args.out.begin() {
         Ok(s) => s,
@@ -954,6 +969,46 @@ fn duration(secs: f64) -> String {
     }
 }
 
+/// For a target or the aid given that fewer than one path in ten reaches: how far short the paths fall
+/// and the most of it any path reaches, so that "below 0.04%" is not all that is said.
+fn tails(r: &RunResult) -> String {
+    let mut out = String::new();
+    let cases = [
+        (
+            "partner-target-reached",
+            "partner-target-shortfall",
+            "partner-target-share",
+            "the target",
+        ),
+        ("partner-aid-repaid", "partner-aid-shortfall", "partner-aid-share", "the aid given"),
+    ];
+    for (event, shortfall, share, what) in cases {
+        let (Some(p), Some(short), Some(share)) =
+            (r.probability(event), r.metric(shortfall), r.metric(share))
+        else {
+            continue;
+        };
+        if p.chance.p.is_nan() || p.chance.p >= 0.1 {
+            continue;
+        }
+        let (d, s) = (&short.stats, &share.stats);
+        let money = |x: f64| crate::outputs::significant3(x / 1e9);
+        let pct = |x: f64| crate::outputs::significant3(x * 100.0);
+        out.push_str(&format!(
+            "Tail of {what}, reached with P {}: the partner falls short by ${}bn nominal at the median (P10 ${}bn, \
+             P90 ${}bn); share of {what} reached: median {}%, P90 {}%, largest on any path {}%\n",
+            p.chance.display(),
+            money(d.p50),
+            money(d.p10),
+            money(d.p90),
+            pct(s.p50),
+            pct(s.p90),
+            pct(s.max),
+        ));
+    }
+    out
+}
+
 /// A probability as a percentage, compact (for per-project columns).
 pub fn p(c: &Chance) -> String {
     if !c.p.is_finite() {
@@ -1083,6 +1138,7 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
             median_year(c, h.end_year)
         ));
     }
+    out.push_str(&tails(r));
     out.push('\n');
 
     let mut cols: Vec<(String, Align)> =
@@ -1187,6 +1243,7 @@ fn by_case(args: &RunArgs, mut all: Scenario, input: &str) -> ExitCode {
         sets: args.sets.clone(),
         format,
         details: false,
+        explain: false,
         mc: args.mc,
         out: args.out.clone(),
     };

@@ -194,7 +194,7 @@ impl BlockMeans {
 }
 
 /// An accumulator with block means.
-trait Blocked {
+pub(crate) trait Blocked {
     fn mark_prefix(&mut self);
     fn end_block(&mut self, full: bool);
 }
@@ -212,7 +212,7 @@ pub struct Tracked {
 
 impl Tracked {
     #[inline]
-    fn push(&mut self, x: f64) {
+    pub(crate) fn push(&mut self, x: f64) {
         self.summary.push(x);
         self.block.push(x);
     }
@@ -241,7 +241,7 @@ pub struct TrackedProportion {
 
 impl TrackedProportion {
     #[inline]
-    fn push(&mut self, hit: bool) {
+    pub(crate) fn push(&mut self, hit: bool) {
         self.proportion.push(hit);
         self.block.push(hit);
     }

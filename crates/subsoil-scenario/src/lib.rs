@@ -7,12 +7,14 @@
 
 pub mod boundaries;
 pub mod builtin;
+pub mod claims;
 pub mod deposits;
 pub mod diag;
 pub mod inputs;
 pub mod layers;
 pub mod lower;
 pub mod lower_deal;
+pub mod mix;
 pub mod provenance;
 pub mod quantity;
 pub mod reference;
@@ -120,11 +122,19 @@ pub fn load_text(name: &str, text: &str, sets: &[String]) -> Result<Scenario, Lo
     finish(layered, d)
 }
 
-/// Validates, reads the data files of and lowers a scenario read from its layers.
-fn finish(mut layered: layers::Layered, mut d: Diagnostics) -> Result<Scenario, LoadError> {
+/// Refuses a scenario whose layers had problems, else validates and lowers it ([`from_layered`]).
+fn finish(layered: layers::Layered, d: Diagnostics) -> Result<Scenario, LoadError> {
     if !d.is_empty() {
         return Err(LoadError { sources: layered.sources, diagnostics: d });
     }
+    from_layered(layered)
+}
+
+/// Validates and lowers a merged scenario tree (what [`load`] does once the layers are read and
+/// merged): the step a tree built otherwise, such as a mixture of two scenarios ([`mix`]), goes
+/// through, so that its errors keep their locations.
+pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError> {
+    let mut d = Diagnostics::default();
     let values = walk::validate(&layered.root, schema::ROOT, &mut d);
 
     // Deposits and licence events, resolved relative to the file that names them.
