@@ -820,9 +820,9 @@ pub fn monte_carlo_json(
         },
         units: "money in real base-year US dollars; rates and probabilities as fractions",
         warnings: result.warnings(),
+        until_se: None,
         result,
         histograms: None,
-        until_se: None,
     };
     serde_json::to_value(&out).unwrap_or_default()
 }
@@ -843,9 +843,9 @@ pub fn monte_carlo_summary(
         manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
         units: "money in real base-year US dollars; rates and probabilities as fractions",
         warnings: result.warnings(),
+        until_se: None,
         result,
         histograms: Some(subsoil_engine::Histograms(&result.histograms)),
-        until_se: None,
     };
     serde_json::to_value(&out).unwrap_or_default()
 }
