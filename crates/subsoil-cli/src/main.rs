@@ -10,6 +10,7 @@ mod per_path;
 mod report;
 mod run;
 mod save;
+mod shard;
 mod style;
 mod table;
 
@@ -62,6 +63,17 @@ scenario; to change one scenario only, write a file that extends it.",
         after_help = "Examples:\n  subsoil compare ukraine-feb-2025-draft ukraine-feb-2025-framework ukraine-mar-2025-draft ukraine-final-2025\n  subsoil compare ukraine-mar-2025-draft ukraine-final-2025 --paths 50000 --sampler lhs\n  subsoil compare ukraine-final-2025 my-final-variant.toml --set conflict.ceasefire-hazard=0.1 --format json > diff.json\n\nmy-final-variant.toml, a variant of the final agreement with a shorter lock-up:\n  format-version = 1\n  extends = \"ukraine-final-2025\"\n  [metadata]\n  name = \"final-lock-up-2030\"\n  [deal]\n  lock-up-until = 2030"
     )]
     Compare(compare::CompareArgs),
+    /// Merge the folders written by `subsoil run --shard I/N --out DIR` into the output of the whole
+    /// run: the same summary.json, CSV files and report.html, byte for byte.
+    #[command(
+        long_about = "Merge the folders written by `subsoil run --shard I/N --out DIR` into the output of the \
+whole run: the same table, summary.json, CSV files and report.html as `subsoil run` without --shard, byte for byte.\n\n\
+Every shard of the run must be given once; shards of different runs (scenario, --set, paths, seed, sampler) or \
+of another version of subsoil are refused. The scenario is read again as the shards name it (a built-in name, \
+or a path relative to where merge runs) and must hash as it did when the shards ran.",
+        after_help = "Examples:\n  subsoil run --paths 100000 --shard 0/2 --out part-0\n  subsoil run --paths 100000 --shard 1/2 --out part-1\n  subsoil merge part-0 part-1 --out results\n  subsoil merge part-* --format json > result.json"
+    )]
+    Merge(shard::MergeArgs),
     /// Check scenario files and report every problem with its location; runs nothing.
     #[command(
         after_help = "Examples:\n  subsoil check my-scenario.toml\n  subsoil check ukraine-final-2025 --set fiscal.cit-rate=0.2\n\nExit status 0 when every file is valid, 2 otherwise."
@@ -111,6 +123,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Merge(args) => shard::merge(&args),
         Command::Data(args) => data::run(&args),
         Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),

@@ -29,7 +29,7 @@
 use serde::Serialize;
 use subsoil_core::{Model, PathOutcome, Workspace, simulate};
 use subsoil_scenario::Scenario;
-use subsoil_stats::Moments;
+use subsoil_stats::{Merge, Moments};
 
 use crate::accumulate::{BlockMeans, Chunk, Plan, Prefix, Stats};
 use crate::draws::{PathRandomness, ScalarDraws, Scratch};
@@ -271,7 +271,6 @@ struct PairedMean {
 
 impl PairedMean {
     fn push(&mut self, x: f64) {
-        self.all.push(x);
         self.block.push(x);
     }
 
@@ -279,7 +278,9 @@ impl PairedMean {
         self.blocks.mark_prefix(self.block.mean());
     }
 
+    /// Ends a block: its moments merge into the total in block order (as a run's scalars do).
     fn end_block(&mut self, full: bool) {
+        self.all.merge(&self.block);
         self.blocks.end_block(full, self.block.mean());
         self.block = Moments::new();
     }

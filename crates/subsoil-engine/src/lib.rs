@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod per_path;
 pub mod report;
 pub mod run;
+pub mod shard;
 pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
@@ -37,5 +38,6 @@ pub use report::{
     ProjectStats, RunHeader, RunResult, SeMethod, SePartialBlock, TimeToEventStats,
 };
 pub use run::{DEFAULT_BLOCK_SIZE, RunConfig, RunError, run, run_observed};
+pub use shard::{MergeError, Shard, ShardState, merge, run_shard};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};

@@ -4,8 +4,9 @@
 //! and randomise. For parallel work each block is cut into chunks of at most 128 paths, so that even a
 //! single block keeps every core busy. A thread simulates a chunk and records each path's outputs as
 //! plain numbers in a chunk buffer; finished chunks are absorbed into the run's statistics strictly in
-//! chunk order, so the statistics are the same sequential fold of the same numbers on any number of
-//! threads, and bitwise identical. Every random number is a function of `(seed, path, …)`.
+//! chunk order, each block into moments of its own that are merged in block order, so the statistics
+//! are the same fold of the same numbers on any number of threads, and bitwise identical. Every random
+//! number is a function of `(seed, path, …)`.
 //!
 //! Memory does not grow with the number of paths: each thread owns one workspace, one path outcome and
 //! one buffer of input values, reused for every path; chunk buffers are recycled, and a thread may claim
@@ -199,13 +200,13 @@ pub(crate) trait Work: Sync {
 }
 
 /// One scenario's paths, reduced to the statistics of [`Stats`].
-struct Single<'a> {
-    model: &'a Model,
-    plan: &'a Plan,
-    draws: &'a ScalarDraws,
-    seed: u64,
+pub(crate) struct Single<'a> {
+    pub(crate) model: &'a Model,
+    pub(crate) plan: &'a Plan,
+    pub(crate) draws: &'a ScalarDraws,
+    pub(crate) seed: u64,
     /// Paths in the final partial block (0 for none).
-    last: u64,
+    pub(crate) last: u64,
 }
 
 impl Work for Single<'_> {
@@ -249,6 +250,10 @@ impl Work for Single<'_> {
 pub(crate) struct Schedule<'a> {
     paths: u64,
     block_size: u64,
+    /// The first block run, and the step to the next (`0, 1` for every block; `I, N` for shard `I`
+    /// of `N`).
+    first_block: u64,
+    stride: u64,
     progress: &'a (dyn Fn(u64) + Sync),
 }
 
@@ -266,11 +271,24 @@ struct Merger<W: Work> {
 impl<'a> Schedule<'a> {
     /// The schedule of a run of `config`.
     pub(crate) fn new(config: &RunConfig, progress: &'a (dyn Fn(u64) + Sync)) -> Schedule<'a> {
-        Schedule { paths: config.paths, block_size: u64::from(config.block_size), progress }
+        Schedule {
+            paths: config.paths,
+            block_size: u64::from(config.block_size),
+            first_block: 0,
+            stride: 1,
+            progress,
+        }
     }
 
+    /// The schedule of shard `index` of `count`: blocks `index`, `index + count`, ….
+    pub(crate) fn shard(self, index: u64, count: u64) -> Schedule<'a> {
+        Schedule { first_block: index, stride: count.max(1), ..self }
+    }
+
+    /// Blocks this schedule runs.
     fn blocks(&self) -> u64 {
-        self.paths.div_ceil(self.block_size)
+        let all = self.paths.div_ceil(self.block_size);
+        all.saturating_sub(self.first_block).div_ceil(self.stride)
     }
 
     fn chunks_per_block(&self) -> u64 {
@@ -280,7 +298,7 @@ impl<'a> Schedule<'a> {
     /// Paths `[first, end)` of chunk `c` (empty past the last path).
     fn chunk_range(&self, c: u64) -> (u64, u64) {
         let per = self.chunks_per_block();
-        let (block, j) = (c / per, c % per);
+        let (block, j) = (self.first_block + (c / per) * self.stride, c % per);
         let block_start = block * self.block_size;
         let block_end = (block_start + self.block_size).min(self.paths);
         let first = (block_start + j * CHUNK).min(block_end);
@@ -289,10 +307,20 @@ impl<'a> Schedule<'a> {
 
     /// Runs every chunk of `work` on `workers` threads of the current pool and returns the total.
     pub(crate) fn drive<W: Work>(&self, work: &W, workers: usize) -> W::Total {
+        self.drive_from(work, work.total(), workers)
+    }
+
+    /// Like [`Schedule::drive`], from the empty total `total`.
+    pub(crate) fn drive_from<W: Work>(
+        &self,
+        work: &W,
+        total: W::Total,
+        workers: usize,
+    ) -> W::Total {
         let workers = workers.max(1);
         let next_chunk = AtomicU64::new(0);
         let merger = Mutex::new(Merger::<W> {
-            total: work.total(),
+            total,
             next: 0,
             block_paths: 0,
             pending: BTreeMap::new(),

@@ -63,6 +63,7 @@ mod moments;
 mod normal;
 mod proportion;
 mod sketch;
+mod state;
 mod store;
 mod summary;
 mod time_to_event;
@@ -74,6 +75,7 @@ pub use proportion::{Confidence, ConfidenceError, Proportion};
 pub use sketch::{
     DEFAULT_ALPHA, DEFAULT_MAX_BUCKETS, QuantileInterval, QuantileSketch, SketchError, rank,
 };
+pub use state::{Bits, MomentsState, SketchState, StateError};
 pub use summary::{MAX_EXACT_DISTINCT, MAX_EXACT_INTEGER, ScalarStats, Summary};
 pub use time_to_event::{TimeToEvent, YearInterval};
 
