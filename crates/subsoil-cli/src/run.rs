@@ -1005,6 +1005,7 @@ fn by_case(args: &RunArgs, mut all: Scenario, input: &str) -> ExitCode {
         details: false,
         mc: args.mc,
         out: args.out.clone(),
+        shard: None,
     };
     crate::compare::run_scenarios(&compare_args, scenarios)
 }

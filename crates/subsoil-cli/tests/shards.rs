@@ -107,3 +107,32 @@ fn missing_duplicate_foreign_and_malformed_shards_are_refused() {
     let err = refused(&dir, &["run", "--shard", "2/2", "--out", "d"]);
     assert!(err.contains("expected I/N with 0 <= I < N"), "{err}");
 }
+
+#[test]
+fn a_comparison_in_shards_merges_into_the_whole_comparison_byte_for_byte() {
+    let dir = scratch("shards-compare");
+    let compare = [
+        "compare",
+        "ukraine-mar-2025-draft",
+        "ukraine-final-2025",
+        "--paths",
+        "9000",
+        "--sampler",
+        "sobol",
+    ];
+    let table = ok(&dir, &[&compare[..], &["--details", "--out", "whole"]].concat());
+    for i in 0..3 {
+        let (shard, part) = (format!("{i}/3"), format!("part-{i}"));
+        ok(&dir, &[&compare[..], &["--shard", &shard, "--out", &part]].concat());
+    }
+    let merged = ok(&dir, &["merge", "part-2", "part-0", "part-1", "--details", "--out", "merged"]);
+    assert_eq!(merged, table);
+    for name in ["summary.json", "report.html", "metrics.csv", "inputs.csv"] {
+        let (x, y) = (dir.join("whole").join(name), dir.join("merged").join(name));
+        assert!(std::fs::read(x).unwrap() == std::fs::read(y).unwrap(), "{name} differs");
+    }
+    // A shard of a run and shards of a comparison are different runs.
+    ok(&dir, &["run", "--paths", "9000", "--shard", "1/3", "--out", "single"]);
+    let err = refused(&dir, &["merge", "part-0", "single", "part-2"]);
+    assert!(err.contains("shards of different runs"), "{err}");
+}

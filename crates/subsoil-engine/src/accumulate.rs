@@ -166,7 +166,7 @@ impl Prefix {
 /// (see the module documentation), fed with the current block's mean by its owner.
 #[derive(Clone, Debug, Default)]
 pub struct BlockMeans {
-    prefix: Option<f64>,
+    pub(crate) prefix: Option<f64>,
     /// One value per full block: the block's mean.
     pub full: Moments,
     /// One value per full block: the mean of its first `n_last` paths, where `n_last` is the size of

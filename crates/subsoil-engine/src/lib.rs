@@ -29,7 +29,10 @@ pub mod shard;
 pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
-pub use compare::{CompareResult, Difference, Differences, compare, compare_observed};
+pub use compare::{
+    CompareResult, CompareShardState, Difference, Differences, compare, compare_observed,
+    compare_shard, merge_compare,
+};
 pub use draws::{PathRandomness, ScalarDraws, Scratch};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
 pub use per_path::{PathColumns, Rows, per_path};

@@ -55,8 +55,9 @@ impl fmt::Display for Shard {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShardRun {
-    /// The scenario's hash (of the merged scenario and its data files).
-    pub scenario_hash: String,
+    /// The hash of each scenario (of the merged scenario and its data files): one for a run, one per
+    /// scenario, in order, for a comparison.
+    pub scenario_hashes: Vec<String>,
     /// Paths of the whole run.
     pub paths: u64,
     /// Seed.
@@ -68,9 +69,9 @@ pub struct ShardRun {
 }
 
 impl ShardRun {
-    fn of(scenario: &Scenario, config: &RunConfig) -> ShardRun {
+    pub(crate) fn of(scenarios: &[&Scenario], config: &RunConfig) -> ShardRun {
         ShardRun {
-            scenario_hash: scenario.hash.clone(),
+            scenario_hashes: scenarios.iter().map(|s| s.hash.clone()).collect(),
             paths: config.paths,
             seed: config.seed,
             sampler: config.sampler.to_string(),
@@ -163,7 +164,7 @@ pub fn run_shard(
     let stats = Stats::for_shard(&plan, last, shard.index, shard.count);
     let schedule = Schedule::new(config, progress).shard(shard.index, shard.count);
     let total = pool.install(|| schedule.drive_from(&single, stats, pool.current_num_threads()));
-    Ok(ShardState { run: ShardRun::of(scenario, config), shard, stats: total.state() })
+    Ok(ShardState { run: ShardRun::of(&[scenario], config), shard, stats: total.state() })
 }
 
 /// Paths a shard of a run of `config` simulates (for a progress bar).
@@ -184,37 +185,67 @@ pub fn shard_paths(config: &RunConfig, shard: Shard) -> u64 {
 /// [`MergeError`] when no shard is given, shards of different runs or of another scenario are mixed,
 /// a shard is missing or given twice, or a shard's contents do not fit the scenario.
 pub fn merge(scenario: &Scenario, shards: Vec<ShardState>) -> Result<RunResult, MergeError> {
-    let first = shards.first().ok_or(MergeError::None)?;
-    let run = first.run.clone();
-    let count = first.shard.count;
-    if run.scenario_hash != scenario.hash {
+    let ids: Vec<(Shard, &ShardRun)> = shards.iter().map(|s| (s.shard, &s.run)).collect();
+    let (config, count) = check_shards(&[scenario], &ids)?;
+    let model = &scenario.model;
+    let plan = Plan::new(model);
+    let mut total = Stats::with_partial_block(&plan, partial_block(&config));
+    let blocks = config.paths.div_ceil(u64::from(config.block_size));
+    let mut records: Vec<Option<BlockRecord>> = (0..blocks).map(|_| None).collect();
+    for s in shards {
+        let shard = s.shard;
+        let layout = s.stats.blocks.iter().map(|r| (r.index, r.full));
+        check_blocks(&config, shard, count, layout)?;
+        let invalid = |m: String| MergeError::Invalid(format!("shard {shard}: {m}"));
+        for r in total.add_exact(s.stats).map_err(invalid)? {
+            let i = r.index as usize;
+            records[i] = Some(r);
+        }
+    }
+    check_paths(&config, total.paths)?;
+    let records: Vec<BlockRecord> = records.into_iter().flatten().collect();
+    total.fold_records(&records);
+    let se = se_context(&config, &total);
+    Ok(report::build(model, &plan, &total, se, header(&config)))
+}
+
+/// Checks that `shards` are every shard of one run of `scenarios`, each once, and returns the run's
+/// configuration and number of shards.
+pub(crate) fn check_shards(
+    scenarios: &[&Scenario],
+    shards: &[(Shard, &ShardRun)],
+) -> Result<(RunConfig, u64), MergeError> {
+    let &(first, run) = shards.first().ok_or(MergeError::None)?;
+    let hashes: Vec<&str> = scenarios.iter().map(|s| s.hash.as_str()).collect();
+    if run.scenario_hashes != hashes {
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
         return Err(MergeError::Mismatch(format!(
-            "shard {} was run on another scenario (hash {}) than {} (hash {})",
-            first.shard, run.scenario_hash, scenario.name, scenario.hash
+            "shard {first} was run on other scenarios (hash {}) than {} (hash {})",
+            run.scenario_hashes.join(", "),
+            names.join(", "),
+            hashes.join(", ")
         )));
     }
-    let mut seen = vec![false; usize::try_from(count).unwrap_or(usize::MAX).min(1 << 20)];
-    if count > seen.len() as u64 {
-        return Err(MergeError::Invalid(format!("{count} shards is more than this merge accepts")));
+    let count = first.count;
+    if count > 1 << 20 {
+        return Err(MergeError::Invalid(format!("{count} shards is more than a merge accepts")));
     }
-    for s in &shards {
-        if s.run != run {
+    let mut seen = vec![false; count as usize];
+    for &(shard, other) in shards {
+        if other != run {
             return Err(MergeError::Mismatch(format!(
-                "shards {} and {} belong to different runs: {}",
-                first.shard,
-                s.shard,
-                differences(&run, &s.run)
+                "shards {first} and {shard} belong to different runs: {}",
+                differences(run, other)
             )));
         }
-        if s.shard.count != count {
+        if shard.count != count || shard.index >= count {
             return Err(MergeError::Mismatch(format!(
-                "shard {} and shard {} split the run differently",
-                first.shard, s.shard
+                "shard {first} and shard {shard} split the run differently"
             )));
         }
-        let slot = &mut seen[s.shard.index as usize];
+        let slot = &mut seen[shard.index as usize];
         if *slot {
-            return Err(MergeError::Duplicate(s.shard));
+            return Err(MergeError::Duplicate(shard));
         }
         *slot = true;
     }
@@ -224,43 +255,43 @@ pub fn merge(scenario: &Scenario, shards: Vec<ShardState>) -> Result<RunResult, 
     }
     let config = run.config()?;
     prepare_check(&config)?;
-    let model = &scenario.model;
-    let plan = Plan::new(model);
-    let mut total = Stats::with_partial_block(&plan, partial_block(&config));
+    Ok((config, count))
+}
+
+/// Checks that a shard holds exactly its blocks, `(index, full)` in order.
+pub(crate) fn check_blocks(
+    config: &RunConfig,
+    shard: Shard,
+    count: u64,
+    layout: impl Iterator<Item = (u64, bool)>,
+) -> Result<(), MergeError> {
     let size = u64::from(config.block_size);
     let blocks = config.paths.div_ceil(size);
-    let mut records: Vec<Option<BlockRecord>> = (0..blocks).map(|_| None).collect();
-    for s in shards {
-        let shard = s.shard;
-        let invalid = |m: String| MergeError::Invalid(format!("shard {shard}: {m}"));
-        let expected: Vec<u64> = (shard.index..blocks).step_by(count as usize).collect();
-        let got: Vec<u64> = s.stats.blocks.iter().map(|r| r.index).collect();
-        if got != expected {
-            return Err(invalid(format!(
-                "it holds blocks {got:?} where shard {shard} runs blocks {expected:?}"
-            )));
-        }
-        for r in &s.stats.blocks {
-            let paths = (config.paths - r.index * size).min(size);
-            if r.full != (paths == size) {
-                return Err(invalid(format!("block {} is marked full wrongly", r.index)));
-            }
-        }
-        for r in total.add_exact(s.stats).map_err(invalid)? {
-            let i = r.index as usize;
-            records[i] = Some(r);
-        }
-    }
-    if total.paths != config.paths {
-        return Err(MergeError::Invalid(format!(
-            "the shards hold {} paths where the run has {}",
-            total.paths, config.paths
+    let expected: Vec<u64> = (shard.index..blocks).step_by(count as usize).collect();
+    let (got, full): (Vec<u64>, Vec<bool>) = layout.unzip();
+    let invalid = |m: String| MergeError::Invalid(format!("shard {shard}: {m}"));
+    if got != expected {
+        return Err(invalid(format!(
+            "it holds blocks {got:?} where shard {shard} runs blocks {expected:?}"
         )));
     }
-    let records: Vec<BlockRecord> = records.into_iter().flatten().collect();
-    total.fold_records(&records);
-    let se = se_context(&config, &total);
-    Ok(report::build(model, &plan, &total, se, header(&config)))
+    for (&b, &f) in got.iter().zip(&full) {
+        if f != ((config.paths - b * size).min(size) == size) {
+            return Err(invalid(format!("block {b} is marked full wrongly")));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that the shards' paths add up to the run's.
+pub(crate) fn check_paths(config: &RunConfig, paths: u64) -> Result<(), MergeError> {
+    if paths != config.paths {
+        return Err(MergeError::Invalid(format!(
+            "the shards hold {paths} paths where the run has {}",
+            config.paths
+        )));
+    }
+    Ok(())
 }
 
 /// Checks that `config` is a valid run (paths, sampler and block size) without starting threads.
@@ -276,8 +307,9 @@ fn prepare_check(config: &RunConfig) -> Result<(), MergeError> {
 /// How two runs differ, as `paths 1000 and 2000, seed 1 and 2`.
 fn differences(a: &ShardRun, b: &ShardRun) -> String {
     let mut out = Vec::new();
-    if a.scenario_hash != b.scenario_hash {
-        out.push(format!("scenario hash {} and {}", a.scenario_hash, b.scenario_hash));
+    if a.scenario_hashes != b.scenario_hashes {
+        let (x, y) = (a.scenario_hashes.join(", "), b.scenario_hashes.join(", "));
+        out.push(format!("scenario hashes {x} and {y}"));
     }
     if a.paths != b.paths {
         out.push(format!("paths {} and {}", a.paths, b.paths));

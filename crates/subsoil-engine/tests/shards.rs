@@ -3,7 +3,10 @@
 //! another run or of another scenario is refused.
 
 use subsoil_engine::shard::{MergeError, Shard, ShardState, merge, run_shard};
-use subsoil_engine::{RunConfig, RunResult, SamplerKind, run};
+use subsoil_engine::{
+    CompareShardState, RunConfig, RunResult, SamplerKind, compare, compare_shard, merge_compare,
+    run,
+};
 use subsoil_scenario::Scenario;
 
 fn scenario(name: &str) -> Scenario {
@@ -77,7 +80,7 @@ fn missing_duplicate_and_foreign_shards_are_refused() {
     let draft = scenario("ukraine-feb-2025-draft");
     let err = merge(&draft, parts.clone()).unwrap_err();
     assert!(matches!(err, MergeError::Mismatch(_)), "{err}");
-    assert!(err.to_string().contains("was run on another scenario"), "{err}");
+    assert!(err.to_string().contains("was run on other scenarios"), "{err}");
     // A shard whose blocks were tampered with.
     let mut bad = parts.clone();
     bad[1].stats.blocks.pop();
@@ -92,4 +95,32 @@ fn shard_specs_parse_as_i_of_n() {
         let err = bad.parse::<Shard>().unwrap_err();
         assert!(err.ends_with("expected I/N with 0 <= I < N, such as 0/4"), "{bad}: {err}");
     }
+}
+
+#[test]
+fn a_comparison_in_three_shards_merges_into_the_whole_comparison() {
+    let (a, b) = (scenario("ukraine-mar-2025-draft"), scenario("ukraine-final-2025"));
+    let both = [&a, &b];
+    let c = config(SamplerKind::LatinHypercube, 2);
+    let whole = compare(&both, &c).expect("compare");
+    let parts: Vec<CompareShardState> = (0..3)
+        .rev()
+        .map(|index| {
+            let state = compare_shard(
+                &both,
+                &config(SamplerKind::LatinHypercube, 1),
+                Shard { index, count: 3 },
+                &|_| {},
+            )
+            .expect("shard");
+            serde_json::from_str(&serde_json::to_string(&state).unwrap()).unwrap()
+        })
+        .collect();
+    let merged = merge_compare(&both, parts.clone()).expect("merge");
+    assert_eq!(format!("{whole:?}"), format!("{merged:?}"));
+    // The scenarios in another order are another comparison.
+    let err = merge_compare(&[&b, &a], parts.clone()).unwrap_err();
+    assert!(err.to_string().contains("was run on other scenarios"), "{err}");
+    let err = merge_compare(&both, parts[..2].to_vec()).unwrap_err();
+    assert!(matches!(err, MergeError::Missing { .. }), "{err}");
 }
