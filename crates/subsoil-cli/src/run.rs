@@ -236,6 +236,9 @@ struct MonteCarloJson<'a> {
     warnings: Vec<String>,
     #[serde(flatten)]
     result: &'a RunResult,
+    /// In a saved `summary.json` only: each scalar metric's paths counted in bins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    histograms: Option<subsoil_engine::Histograms<'a>>,
 }
 
 #[derive(Serialize)]
@@ -665,13 +668,14 @@ pub fn save_monte_carlo(
 ) -> Result<(), crate::save::SaveError> {
     let mut manifest = Manifest::new(scenario, sets, "monte-carlo");
     let mut record = crate::save::record(scenario, command);
-    record.map = crate::map::map(scenario);
+    record.map = crate::map::map(scenario, result);
     manifest.record = Some(record);
     let summary = MonteCarloJson {
         manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
         units: "money in real base-year US dollars; rates and probabilities as fractions",
         warnings: result.warnings(),
         result,
+        histograms: Some(subsoil_engine::Histograms(&result.histograms)),
     };
     let inputs = crate::save::input_rows(scenario);
     let files = crate::save::json(&summary).and_then(|summary| {
@@ -707,6 +711,7 @@ pub fn print_monte_carlo(
             units: "money in real base-year US dollars; rates and probabilities as fractions",
             warnings: result.warnings(),
             result,
+            histograms: None,
         }),
         RunFormat::Table | RunFormat::Csv => output::stdout(&monte_carlo_table(scenario, result)),
     }
@@ -850,6 +855,66 @@ pub fn p(c: &Chance) -> String {
     }
 }
 
+/// One line for each metric whose base case (every input at its median) is far from its Monte Carlo
+/// mean, saying why (see [`subsoil_engine::gaps`]); empty when there is none.
+fn base_case_gaps(s: &Scenario, r: &RunResult) -> String {
+    use subsoil_engine::gaps::{Reason, gaps};
+    let mut out = String::new();
+    for g in gaps(s, r) {
+        let unit = r.metrics.iter().find(|m| m.name == g.metric).map(|m| m.unit);
+        let Some(unit) = unit else { continue };
+        let shown = crate::outputs::Shown::new(g.metric, unit);
+        let n = |x: f64| (shown.number)(x);
+        let why = match &g.reason {
+            Reason::Skewed => format!(
+                "the base case is near the paths' median ({}); a long tail (P90 {}) pulls the mean",
+                n(g.median),
+                n(g.p90)
+            ),
+            Reason::Uneven(None) => format!(
+                "median inputs do not give the median result ({}): it responds unevenly to them \
+                 (a project is built or not, thresholds in the deal)",
+                n(g.median)
+            ),
+            Reason::Uneven(Some(d)) => format!(
+                "median inputs do not give the median result ({}); the base case takes {} = {}, \
+                 and at {} (probability {}) it gives {}",
+                n(g.median),
+                d.input,
+                input_value(s, &d.input, d.median),
+                input_value(s, &d.input, d.value),
+                crate::outputs::percent3(d.probability)
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_owned()
+                    + "%",
+                n(d.metric_there)
+            ),
+        };
+        out.push_str(&style::dim(&format!(
+            "{}: base case {} vs mean {}: {why}.",
+            shown.label,
+            n(g.base_case),
+            n(g.mean)
+        )));
+        out.push('\n');
+    }
+    out
+}
+
+/// A value of the input `name` of `s` with its unit, large numbers in millions or billions.
+fn input_value(s: &Scenario, name: &str, x: f64) -> String {
+    let unit = s.inputs.slot_of(name).map_or("", |i| s.inputs.list[i as usize].unit.as_str());
+    let number = if x.abs() >= 1e9 {
+        format!("{} bn", crate::outputs::significant3(x / 1e9))
+    } else if x.abs() >= 1e6 {
+        format!("{} m", crate::outputs::significant3(x / 1e6))
+    } else {
+        crate::outputs::significant3(x)
+    };
+    if unit.is_empty() { number } else { format!("{number} {unit}") }
+}
+
 fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     let h = &r.header;
     let mut out = String::new();
@@ -881,6 +946,7 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
         t.row(row);
     }
     out.push_str(&t.render());
+    out.push_str(&base_case_gaps(s, r));
     out.push('\n');
 
     let mut t =

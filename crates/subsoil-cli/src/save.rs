@@ -366,7 +366,7 @@ pub fn projects_csv(r: &RunResult) -> String {
         let _ = write!(out, ",p_producing_by_{y}");
     }
     out.push_str(
-        ",first_production_median_year,npv_mean,npv_se,npv_p10,npv_p50,npv_p90,p_occupied,p_abandoned\n",
+        ",first_production_median_year,npv_mean,npv_se,npv_p10,npv_p50,npv_p90,receipts_mean,p_occupied,p_abandoned\n",
     );
     let p = |c: &Chance| num(c.p);
     for pr in &r.projects {
@@ -383,13 +383,14 @@ pub fn projects_csv(r: &RunResult) -> String {
         }
         let _ = writeln!(
             out,
-            ",{},{},{},{},{},{},{},{}",
+            ",{},{},{},{},{},{},{},{},{}",
             pr.first_production.median_year.map_or(String::new(), |y| y.to_string()),
             num(pr.npv.mean),
             num(pr.npv.se),
             num(pr.npv.p10),
             num(pr.npv.p50),
             num(pr.npv.p90),
+            num(pr.receipts_mean),
             p(&pr.occupied),
             p(&pr.abandoned)
         );

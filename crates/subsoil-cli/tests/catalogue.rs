@@ -6,8 +6,8 @@
 //! blessed). Every case must also exit with status 2, write nothing to stdout and never panic.
 //!
 //! Cases run `subsoil check` (which runs nothing) from the catalogue folder, so file names in messages
-//! are relative. The CSV cases check `_base/one-mine.toml` with `--set deposits.file=...` or
-//! `--set deposits.events-file=...`.
+//! are relative. The CSV and GeoJSON cases check `_base/one-mine.toml` with `--set deposits.file=...`,
+//! `--set deposits.events-file=...` or `--set deposits.boundaries=...`.
 
 mod common;
 
@@ -162,6 +162,9 @@ const CASES: &[Case] = &[
     c("deal-bad-tier-kind", &["deal-bad-tier-kind.toml"], "deal-bad-tier-kind.toml:4:8", "deal.tiers[0].kind"),
     c("deal-bad-compounding", &["deal-bad-compounding.toml"], "deal-bad-compounding.toml:6:15", "deal.tiers[0].compounding"),
     c("deal-bad-invests-in", &["deal-bad-invests-in.toml"], "deal-bad-invests-in.toml:6:14", "deal.fund.invests-in"),
+    c("boundaries-not-json", &["_base/one-mine.toml", "--set", "deposits.boundaries=\"boundaries-not-json.geojson\""], "boundaries-not-json.geojson:5:3", "deposits.boundaries"),
+    c("boundaries-point", &["_base/one-mine.toml", "--set", "deposits.boundaries=\"boundaries-point.geojson\""], "boundaries-point.geojson:1:1", "deposits.boundaries: features[0]"),
+    c("boundaries-absent", &["_base/one-mine.toml", "--set", "deposits.boundaries=\"boundaries-absent.geojson\""], "--set:1:21", "deposits.boundaries"),
     c("deposits-bad-header", &["_base/one-mine.toml", "--set", "deposits.file=\"deposits-bad-header.csv\""], "deposits-bad-header.csv:1:1", "header"),
     c("deposits-missing-column", &["_base/one-mine.toml", "--set", "deposits.file=\"deposits-missing-column.csv\""], "deposits-missing-column.csv:1:1", "header"),
     c("deposits-short-row", &["_base/one-mine.toml", "--set", "deposits.file=\"deposits-short-row.csv\""], "deposits-short-row.csv:3:1", "line 3"),
@@ -341,6 +344,7 @@ fn every_catalogue_file_is_a_case_and_names_are_unique() {
             c.args.iter().any(|a| {
                 a.trim_start_matches("deposits.file=\"")
                     .trim_start_matches("deposits.events-file=\"")
+                    .trim_start_matches("deposits.boundaries=\"")
                     .trim_end_matches('"')
                     == file
             })

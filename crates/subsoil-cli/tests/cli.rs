@@ -249,3 +249,22 @@ fn built_in_layers_are_listed_with_what_they_bring() {
     let out = subsoil(&["check", f.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_far_base_case_is_explained_in_one_line() {
+    // In the final agreement the military-aid credits are a discrete case: none (the median, taken
+    // by the base case) or $2bn a year with probability 20%. The partner's receipts of the base case
+    // are therefore far below the paths' mean, and the table names that input as the reason. With the
+    // credits fixed at none, the explanation no longer names them.
+    let out = subsoil(&["run", "--paths", "4000"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    let line = s.lines().find(|l| l.starts_with("partner-receipts ($m): base case")).expect(&s);
+    assert!(
+        line.contains("deal.credits[0].per-year = 0 USD, and at 2.00 bn USD (probability 20%)"),
+        "{line}"
+    );
+    let fixed = subsoil(&["run", "--paths", "4000", "--set", "deal.credits[0].per-year = 0"]);
+    assert!(fixed.status.success(), "{}", text(&fixed.stderr));
+    assert!(!text(&fixed.stdout).contains("deal.credits[0].per-year ="), "{}", text(&fixed.stdout));
+}

@@ -81,6 +81,12 @@ fn a_run_writes_its_files_and_the_same_bytes_on_one_and_two_threads() {
     );
     let deal = manifest.remove("deal").expect("deal terms");
     assert!(deal["aid_given_nominal"].as_f64().unwrap() > 1e9, "{deal}");
+    // Only the saved summary counts each metric's paths in bins, for the report's histograms.
+    let histograms = saved.as_object_mut().unwrap().remove("histograms").expect("histograms");
+    let partner = &histograms["partner-receipts"];
+    let counted: u64 =
+        partner["counts"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap()).sum();
+    assert_eq!(counted + partner["overflow"].as_u64().unwrap(), 3000, "{partner}");
     assert_eq!(saved, printed);
 
     // The CSV files are tidy and complete.
@@ -275,4 +281,73 @@ fn subsoil_report_re_renders_the_page_byte_for_byte() {
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
     assert_eq!(files(&broken), ["summary.json"]);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_scenario_names_its_own_boundaries_for_the_map() {
+    // One copper mine in a made-up country of two areas: with `deposits.boundaries` the saved summary
+    // carries those areas and the deposit placed at its site; without it there is no map.
+    let dir = scratch("own-boundaries");
+    let square =
+        |x: f64| format!("[[[{x}, 0], [{}, 0], [{}, 1], [{x}, 1], [{x}, 0]]]", x + 1.0, x + 1.0);
+    std::fs::write(
+        dir.join("areas.geojson"),
+        format!(
+            "{{\"type\": \"FeatureCollection\", \"features\": [\
+             {{\"type\": \"Feature\", \"properties\": {{\"name\": \"West\"}}, \"geometry\": {{\"type\": \"Polygon\", \"coordinates\": {}}}}},\
+             {{\"type\": \"Feature\", \"properties\": {{\"name\": \"East\"}}, \"geometry\": {{\"type\": \"Polygon\", \"coordinates\": {}}}}}]}}",
+            square(10.0),
+            square(11.0)
+        ),
+    )
+    .unwrap();
+    let mine = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../subsoil-engine/tests/data/minimal/one-mine.toml"
+    ))
+    .unwrap();
+    let with = mine.replace(
+        "[deposits.sites.hill]\n",
+        "[deposits]\nboundaries = \"areas.geojson\"\nboundaries-source = \"two squares drawn for this test\"\n[deposits.sites.hill]\nregion = \"East\"\nlat = 0.5\nlon = 11.25\n",
+    );
+    std::fs::write(dir.join("with.toml"), with).unwrap();
+    std::fs::write(dir.join("without.toml"), &mine).unwrap();
+    for (file, map) in [("with.toml", true), ("without.toml", false)] {
+        let out = dir.join(format!("out-{file}"));
+        let r = subsoil(&[
+            "run",
+            dir.join(file).to_str().unwrap(),
+            "--paths",
+            "200",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(r.status.success(), "{}", text(&r.stderr));
+        let saved: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        let m = &saved["manifest"]["map"];
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        if map {
+            let names: Vec<&str> = m["areas"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(names, ["West", "East"]);
+            assert_eq!(m["boundaries_source"], "two squares drawn for this test");
+            assert_eq!(m["deposits"][0]["id"], "hill");
+            assert_eq!(
+                (m["deposits"][0]["lon"].as_f64(), m["deposits"][0]["located"].as_str()),
+                (Some(11.25), Some("site"))
+            );
+            assert!(!html.contains("No map"), "the report draws the map");
+            let receipts = m["deposits"][0]["receipts_mean"].as_f64().unwrap();
+            assert_eq!(Some(receipts), saved["projects"][0]["receipts_mean"].as_f64());
+            assert!(receipts > 0.0, "the mine pays royalty and tax");
+        } else {
+            assert!(m.is_null(), "{m}");
+            assert!(html.contains("No map: the scenario names no boundaries"));
+        }
+    }
 }

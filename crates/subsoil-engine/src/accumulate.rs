@@ -57,12 +57,12 @@ impl Plan {
         }
     }
 
-    /// Numbers per path: values (metrics, series by year, project NPVs), flags (probabilities, and per
+    /// Numbers per path: values (metrics, series by year, project NPVs, project receipts), flags (probabilities, and per
     /// project its built-by years, occupied and abandoned) and event years (events, and per project its
     /// first production).
     fn record_len(&self) -> (usize, usize, usize) {
         (
-            self.metrics.len() + self.series.len() * self.horizon + self.projects,
+            self.metrics.len() + self.series.len() * self.horizon + 2 * self.projects,
             self.probabilities.len() + self.projects * (self.built_by.len() + 2),
             self.events.len() + self.projects,
         )
@@ -123,6 +123,8 @@ impl Chunk {
             self.values.extend((0..plan.horizon).map(|t| (s.value)(model, out, t)));
         }
         self.values.extend(out.projects.iter().map(|p| p.npv_real));
+        self.values
+            .extend(out.projects.iter().map(|p| p.receipts_new_real + p.receipts_existing_real));
         self.flags.extend(plan.probabilities.iter().map(|p| (p.happens)(model, out)));
         for i in 0..plan.projects {
             self.flags.extend(plan.built_by.iter().map(|&y| metrics::built_by(out, i, y)));
@@ -256,6 +258,11 @@ impl Blocked for TrackedProportion {
 pub struct ProjectAcc {
     /// NPV at the valuation rate (real).
     pub npv: Tracked,
+    /// The state's receipts from the project, new and existing licences, real, net of leakage (the
+    /// blocks' moments merged in block order).
+    pub receipts: Moments,
+    /// The same over the current block.
+    receipts_block: Moments,
     /// P(built by year), one per [`Plan::built_by`] year.
     pub built_by: Vec<TrackedProportion>,
     /// Year index of first production.
@@ -281,6 +288,8 @@ pub struct BlockRecord {
     pub scalars: Vec<(Moments, Option<Bits>)>,
     /// One per probability, in [`Stats`]' order: the block's count and prefix proportion.
     pub proportions: Vec<(Proportion, Option<Bits>)>,
+    /// One per project: the moments of the state's receipts from it over the block.
+    pub receipts: Vec<Moments>,
 }
 
 /// Everything a run's paths reduce to.
@@ -356,6 +365,8 @@ impl Stats {
             projects: (0..plan.projects)
                 .map(|_| ProjectAcc {
                     npv: Tracked::default(),
+                    receipts: Moments::new(),
+                    receipts_block: Moments::new(),
                     built_by: vec![TrackedProportion::default(); plan.built_by.len()],
                     first_production: TimeToEvent::new(horizon),
                     occupied: TrackedProportion::default(),
@@ -385,8 +396,13 @@ impl Stats {
 
     fn absorb_path(&mut self, values: &[f64], flags: &[bool], events: &[Option<u32>]) {
         self.paths += 1;
+        let mut n = 0;
         for (acc, &x) in self.scalars_mut().zip(values) {
             acc.push(x);
+            n += 1;
+        }
+        for (p, &x) in self.projects.iter_mut().zip(&values[n..]) {
+            p.receipts_block.push(x);
         }
         for (acc, &hit) in self.proportions_mut().zip(flags) {
             acc.push(hit);
@@ -417,6 +433,11 @@ impl Stats {
                 .proportions_mut()
                 .map(|acc| (std::mem::take(&mut acc.block), acc.blocks.prefix.take().map(Bits)))
                 .collect(),
+            receipts: self
+                .projects
+                .iter_mut()
+                .map(|p| std::mem::take(&mut p.receipts_block))
+                .collect(),
         };
         match &mut self.kept {
             Some(kept) => kept.push(record),
@@ -437,6 +458,9 @@ impl Stats {
         for (acc, (p, prefix)) in self.proportions_mut().zip(&record.proportions) {
             acc.blocks.mark_prefix(prefix.map(|b| b.0));
             acc.blocks.end_block(full, p.p());
+        }
+        for (p, m) in self.projects.iter_mut().zip(&record.receipts) {
+            p.receipts.merge(m);
         }
     }
 
@@ -515,7 +539,8 @@ impl Stats {
             return Err(format!("an event over {} years where the horizon is {h}", bad.horizon()));
         }
         for r in &state.blocks {
-            if (r.scalars.len(), r.proportions.len()) != (ns, np) {
+            let shape = (r.scalars.len(), r.proportions.len(), r.receipts.len());
+            if shape != (ns, np, self.projects.len()) {
                 return Err(format!("block {} does not hold one record per output", r.index));
             }
         }

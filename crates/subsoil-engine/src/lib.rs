@@ -21,6 +21,7 @@ pub mod accumulate;
 pub mod base_case;
 pub mod compare;
 pub mod draws;
+pub mod gaps;
 pub mod metrics;
 pub mod per_path;
 pub mod report;
@@ -37,10 +38,11 @@ pub use draws::{PathRandomness, ScalarDraws, Scratch};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
 pub use per_path::{PathColumns, Rows, per_path};
 pub use report::{
-    BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, MetricStats, ProbabilityStats,
-    ProjectStats, RunHeader, RunResult, SeMethod, SePartialBlock, TimeToEventStats,
+    BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, HISTOGRAM_BINS, Histograms,
+    MetricHistogram, MetricStats, ProbabilityStats, ProjectStats, RunHeader, RunResult, SeMethod,
+    SePartialBlock, TimeToEventStats,
 };
-pub use run::{DEFAULT_BLOCK_SIZE, RunConfig, RunError, run, run_observed};
+pub use run::{DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive};
 pub use shard::{MergeError, Shard, ShardState, merge, run_shard};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};

@@ -12,7 +12,7 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use subsoil_core::{Model, Year};
-use subsoil_stats::{Confidence, Proportion, TimeToEvent};
+use subsoil_stats::{Confidence, Histogram, Proportion, Summary, TimeToEvent};
 
 use crate::accumulate::{BlockMeans, Plan, Stats, Tracked, TrackedProportion};
 use crate::metrics::Unit;
@@ -254,6 +254,9 @@ pub struct ProjectStats {
     pub start_stage: &'static str,
     /// NPV of the investor's free cash flow at the valuation rate, to the start year (real).
     pub npv: Distribution,
+    /// Mean of the state's receipts from the project over the horizon (royalty, PSA state share,
+    /// licence fees, corporate tax; new and existing licences; real, net of leakage).
+    pub receipts_mean: f64,
     /// P(producing by the year) for 2030, 2035 and 2045 (those within the horizon).
     pub built_by: Vec<BuiltBy>,
     /// Year of first output.
@@ -316,6 +319,37 @@ pub struct RunResult {
     pub events: Vec<EventStats>,
     /// Per project, in scenario order.
     pub projects: Vec<ProjectStats>,
+    /// The paths of each scalar metric counted in bins, keyed by name (left out of the run's JSON;
+    /// a saved `summary.json` has them for its report).
+    #[serde(skip)]
+    pub histograms: Vec<MetricHistogram>,
+}
+
+/// How a scalar metric's paths spread: counts in [`HISTOGRAM_BINS`] equal bins from the smallest
+/// value to the 99th percentile (the largest value when that is the smallest), the paths above in
+/// `overflow`. Absent for a metric with a single value on every path.
+#[derive(Clone, Debug, Serialize)]
+pub struct MetricHistogram {
+    /// The metric's name.
+    #[serde(skip)]
+    pub name: &'static str,
+    /// The counts.
+    #[serde(flatten)]
+    pub histogram: Histogram,
+}
+
+/// Bins of a metric's histogram.
+pub const HISTOGRAM_BINS: usize = 24;
+
+/// The histogram of `summary` (see [`MetricHistogram`]), or `None` when it has one value only.
+pub fn histogram(summary: &Summary) -> Option<Histogram> {
+    let lo = summary.quantile(0.0)?;
+    let p99 = summary.quantile(0.99)?;
+    let hi = if p99 > lo { p99 } else { summary.quantile(1.0)? };
+    if hi <= lo || hi.is_nan() {
+        return None;
+    }
+    summary.histogram(Histogram::uniform(lo, hi, HISTOGRAM_BINS).ok()?.edges().to_vec()).ok()
 }
 
 impl RunResult {
@@ -382,6 +416,22 @@ impl Named for Fan {
 impl Named for EventStats {
     fn key(&self) -> &'static str {
         self.name
+    }
+}
+
+impl Named for MetricHistogram {
+    fn key(&self) -> &'static str {
+        self.name
+    }
+}
+
+/// A run's histograms serialised as an object keyed by metric name, in the registry's order.
+#[derive(Clone, Copy, Debug)]
+pub struct Histograms<'a>(pub &'a [MetricHistogram]);
+
+impl Serialize for Histograms<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        keyed(self.0, s)
     }
 }
 
@@ -526,6 +576,14 @@ pub(crate) fn build(
 ) -> RunResult {
     let (seed, sampler, block_size, blocks) = header;
     let start = model.time.start_year;
+    let histograms = plan
+        .metrics
+        .iter()
+        .zip(&total.metrics)
+        .filter_map(|(m, t)| {
+            Some(MetricHistogram { name: m.name, histogram: histogram(&t.summary)? })
+        })
+        .collect();
     let metrics = plan
         .metrics
         .iter()
@@ -601,6 +659,7 @@ pub(crate) fn build(
             deposit: model.deposits[p.deposit].id.clone(),
             start_stage: p.stage.name(),
             npv: se.distribution(&acc.npv),
+            receipts_mean: acc.receipts.mean().unwrap_or(f64::NAN),
             built_by: plan
                 .built_by
                 .iter()
@@ -632,5 +691,6 @@ pub(crate) fn build(
         series,
         events,
         projects,
+        histograms,
     }
 }

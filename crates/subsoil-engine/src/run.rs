@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
 use subsoil_core::{Model, PathOutcome, Workspace, simulate};
@@ -78,6 +78,8 @@ pub enum RunError {
     Correlations(CopulaError),
     /// The thread pool could not be created.
     Threads(String),
+    /// The caller cancelled the run before it ended.
+    Cancelled,
 }
 
 impl fmt::Display for RunError {
@@ -88,6 +90,7 @@ impl fmt::Display for RunError {
             RunError::Sampler(e) => write!(f, "{e}"),
             RunError::Correlations(e) => write!(f, "input correlations: {e}"),
             RunError::Threads(e) => write!(f, "cannot start the worker threads: {e}"),
+            RunError::Cancelled => f.write_str("the run was cancelled"),
         }
     }
 }
@@ -130,6 +133,56 @@ pub fn run_observed(
     let total = pool.install(|| schedule.drive(&single, pool.current_num_threads()));
     let se = se_context(config, &total);
     Ok(report::build(model, &plan, &total, se, header(config)))
+}
+
+/// What the observer of a progressive run wants after a block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// Go on with the next block.
+    Continue,
+    /// End the run at this block boundary.
+    Stop,
+}
+
+/// Like [`run`], reporting at every block boundary: `on_block` sees the result of the paths done so
+/// far (the first block, then the first two, …, and the whole run), from a worker thread while the
+/// others wait, so it should be quick. A result at a boundary of `k` blocks is the result of a run of
+/// `k` blocks' paths, byte for byte. [`Flow::Stop`] ends the run there and returns that result.
+/// Setting `cancel` stops the workers within one chunk of paths each.
+///
+/// # Errors
+///
+/// See [`RunError`]; [`RunError::Cancelled`] when `cancel` was set before the run ended.
+pub fn run_progressive(
+    scenario: &Scenario,
+    config: &RunConfig,
+    cancel: &AtomicBool,
+    on_block: &(dyn Fn(&RunResult) -> Flow + Sync),
+) -> Result<RunResult, RunError> {
+    let (sampler, pool) = prepare(config)?;
+    let draws = drawer(scenario, sampler)?;
+    let model = &scenario.model;
+    let plan = Plan::new(model);
+    let single = Single {
+        model,
+        plan: &plan,
+        draws: &draws,
+        seed: config.seed,
+        last: partial_block(config),
+    };
+    let result_of = |total: &Stats| {
+        let so_far = RunConfig { paths: total.paths, ..*config };
+        report::build(model, &plan, total, se_context(&so_far, total), header(&so_far))
+    };
+    let boundary = |total: &Stats| on_block(&result_of(total));
+    let schedule = Schedule::new(config, &|_| {}).halted_by(cancel);
+    let (total, ended) = pool.install(|| {
+        schedule.drive_until(&single, single.total(), pool.current_num_threads(), &boundary)
+    });
+    if !ended {
+        return Err(RunError::Cancelled);
+    }
+    Ok(result_of(&total))
 }
 
 /// Checks `config` and builds its sampler and thread pool: the steps every kind of run starts with.
@@ -255,6 +308,8 @@ pub(crate) struct Schedule<'a> {
     first_block: u64,
     stride: u64,
     progress: &'a (dyn Fn(u64) + Sync),
+    /// Set by the caller to stop the workers.
+    cancel: Option<&'a AtomicBool>,
 }
 
 /// Finished chunks waiting for their turn, the total so far, and chunk buffers to reuse.
@@ -264,6 +319,8 @@ struct Merger<W: Work> {
     next: u64,
     /// Paths absorbed in the current block.
     block_paths: u64,
+    /// The observer ended the run at a block boundary: nothing more is claimed or absorbed.
+    stopped: bool,
     pending: BTreeMap<u64, W::Chunk>,
     free: Vec<W::Chunk>,
 }
@@ -277,7 +334,17 @@ impl<'a> Schedule<'a> {
             first_block: 0,
             stride: 1,
             progress,
+            cancel: None,
         }
+    }
+
+    /// The same schedule, whose workers stop claiming chunks once `cancel` is set.
+    pub(crate) fn halted_by(self, cancel: &'a AtomicBool) -> Schedule<'a> {
+        Schedule { cancel: Some(cancel), ..self }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
     }
 
     /// The schedule of shard `index` of `count`: blocks `index`, `index + count`, ….
@@ -307,7 +374,7 @@ impl<'a> Schedule<'a> {
 
     /// Runs every chunk of `work` on `workers` threads of the current pool and returns the total.
     pub(crate) fn drive<W: Work>(&self, work: &W, workers: usize) -> W::Total {
-        self.drive_from(work, work.total(), workers)
+        self.drive_until(work, work.total(), workers, &|_| Flow::Continue).0
     }
 
     /// Like [`Schedule::drive`], from the empty total `total`.
@@ -317,12 +384,26 @@ impl<'a> Schedule<'a> {
         total: W::Total,
         workers: usize,
     ) -> W::Total {
+        self.drive_until(work, total, workers, &|_| Flow::Continue).0
+    }
+
+    /// Like [`Schedule::drive_from`], calling `boundary` with the total at the end of every block; it
+    /// may stop the run there. Returns the total and whether the run ended (every path done, or stopped
+    /// at a boundary) rather than being cancelled.
+    pub(crate) fn drive_until<W: Work>(
+        &self,
+        work: &W,
+        total: W::Total,
+        workers: usize,
+        boundary: &(dyn Fn(&W::Total) -> Flow + Sync),
+    ) -> (W::Total, bool) {
         let workers = workers.max(1);
         let next_chunk = AtomicU64::new(0);
         let merger = Mutex::new(Merger::<W> {
             total,
             next: 0,
             block_paths: 0,
+            stopped: false,
             pending: BTreeMap::new(),
             free: Vec::new(),
         });
@@ -330,10 +411,13 @@ impl<'a> Schedule<'a> {
         let window = WINDOW_PER_THREAD * workers as u64;
         rayon::scope(|s| {
             for _ in 0..workers {
-                s.spawn(|_| self.worker(work, &next_chunk, &merger, &turn, window));
+                s.spawn(|_| self.worker(work, &next_chunk, &merger, &turn, window, boundary));
             }
         });
-        merger.into_inner().unwrap_or_else(PoisonError::into_inner).total
+        let m = merger.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let chunks = self.blocks() * self.chunks_per_block();
+        let ended = m.stopped || m.next >= chunks;
+        (m.total, ended)
     }
 
     /// One thread: claims chunks in order, simulates them and hands them to the merger.
@@ -344,10 +428,15 @@ impl<'a> Schedule<'a> {
         merger: &Mutex<Merger<W>>,
         turn: &Condvar,
         window: u64,
+        boundary: &(dyn Fn(&W::Total) -> Flow + Sync),
     ) {
         let chunks = self.blocks() * self.chunks_per_block();
         let mut local = work.local();
         loop {
+            if self.cancelled() {
+                turn.notify_all();
+                return;
+            }
             let c = next_chunk.fetch_add(1, Ordering::Relaxed);
             if c >= chunks {
                 return;
@@ -356,8 +445,12 @@ impl<'a> Schedule<'a> {
             // that oldest chunk never waits (its chunk is inside the window), so this cannot deadlock.
             let mut chunk = {
                 let mut m = merger.lock().unwrap_or_else(PoisonError::into_inner);
-                while c >= m.next + window {
+                while c >= m.next + window && !m.stopped && !self.cancelled() {
                     m = turn.wait(m).unwrap_or_else(PoisonError::into_inner);
+                }
+                if m.stopped || self.cancelled() {
+                    turn.notify_all();
+                    return;
                 }
                 m.free.pop().unwrap_or_else(|| work.chunk(CHUNK as usize))
             };
@@ -368,15 +461,23 @@ impl<'a> Schedule<'a> {
             }
             let mut m = merger.lock().unwrap_or_else(PoisonError::into_inner);
             m.pending.insert(c, chunk);
-            self.absorb_ready(work, &mut m);
+            self.absorb_ready(work, &mut m, boundary);
             turn.notify_all();
         }
     }
 
     /// Absorbs every finished chunk that is next in order, ending each block with its last chunk.
-    fn absorb_ready<W: Work>(&self, work: &W, m: &mut Merger<W>) {
+    fn absorb_ready<W: Work>(
+        &self,
+        work: &W,
+        m: &mut Merger<W>,
+        boundary: &(dyn Fn(&W::Total) -> Flow + Sync),
+    ) {
         let per = self.chunks_per_block();
-        while let Some(chunk) = m.pending.remove(&m.next) {
+        while !m.stopped
+            && !self.cancelled()
+            && let Some(chunk) = m.pending.remove(&m.next)
+        {
             work.absorb(&mut m.total, &chunk);
             m.free.push(chunk);
             let c = m.next;
@@ -387,6 +488,7 @@ impl<'a> Schedule<'a> {
                 if m.block_paths > 0 {
                     let full = m.block_paths == self.block_size;
                     work.end_block(&mut m.total, full);
+                    m.stopped = boundary(&m.total) == Flow::Stop;
                 }
                 m.block_paths = 0;
             }

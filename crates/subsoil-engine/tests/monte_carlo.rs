@@ -253,3 +253,39 @@ fn the_statistics_are_the_blocks_folded_in_block_order() {
     assert!((d.se - se).abs() <= 1e-12 * se, "{} vs {se}", d.se);
     assert_eq!(r.header.se_method, SeMethod::BetweenBlocks);
 }
+
+#[test]
+fn histograms_count_every_path() {
+    // Each scalar metric's histogram counts every path once (bins and overflow; nothing lies below
+    // the smallest value) and its bins run from the smallest value up; a count of projects has one too.
+    let mut exact = 0;
+    let s = subsoil_scenario::load("ukraine-final-2025", &[]).expect("the final agreement loads");
+    let r = mc(&s, RunConfig { threads: 2, ..RunConfig::new(3_000, 5) });
+    assert!(!r.histograms.is_empty());
+    for h in &r.histograms {
+        let m = r.metrics.iter().find(|m| m.name == h.name).expect("a metric");
+        let total: u64 = h.histogram.counts().iter().sum::<u64>() + h.histogram.overflow();
+        assert_eq!(total, m.stats.n, "{}", h.name);
+        assert_eq!(h.histogram.underflow(), 0, "{}", h.name);
+        assert_eq!(h.histogram.edges()[0], m.stats.min, "{}", h.name);
+        assert_eq!(h.histogram.counts().len(), subsoil_engine::HISTOGRAM_BINS);
+        if h.name == "producing-2045" {
+            exact += 1;
+        }
+    }
+    assert_eq!(exact, 1, "the count of projects producing in 2045 has a histogram");
+}
+
+#[test]
+fn project_receipts_add_up_to_the_states_receipts() {
+    // The state's receipts from each project, averaged over the paths, add up to the mean of its
+    // receipts from new and existing licences (the final agreement has no infrastructure revenue):
+    // a mean of sums is the sum of means, up to rounding.
+    let s = subsoil_scenario::load("ukraine-final-2025", &[]).expect("the final agreement loads");
+    let r = mc(&s, RunConfig { threads: 2, ..RunConfig::new(2_000, 9) });
+    let total: f64 = r.projects.iter().map(|p| p.receipts_mean).sum();
+    let mean = |name: &str| r.metrics.iter().find(|m| m.name == name).expect(name).stats.mean;
+    let state = mean("receipts-new") + mean("receipts-existing");
+    assert!((total - state).abs() <= 1e-9 * state, "{total} vs {state}");
+    assert!(r.projects.iter().any(|p| p.receipts_mean > 0.0));
+}

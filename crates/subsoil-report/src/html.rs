@@ -526,16 +526,38 @@ impl Report<'_> {
             ("npv-total", "Sum of the projects' NPVs"),
         ];
         let mut any = false;
-        out.push_str("<p class=\"note\">Drawn from the run's percentiles, not from a count of the paths: each bar spans two neighbouring percentiles (P5, P10, P25, P50, P75, P90, P95) and its area is the share of the paths between them. The 5% of paths below P5 and the 5% above P95 are not drawn; their extremes are given under each chart.</p>\n");
+        let counted = self.s.get("histograms").is_some_and(Value::is_object);
+        if counted {
+            out.push_str("<p class=\"note\">Each bar counts the paths whose result falls in its range, from the smallest result to the 99th percentile; its area is their share of the paths. The paths above the 99th percentile are counted under each chart, with the largest result.</p>\n");
+        } else {
+            out.push_str("<p class=\"note\">Drawn from the run's percentiles, not from a count of the paths: each bar spans two neighbouring percentiles (P5, P10, P25, P50, P75, P90, P95) and its area is the share of the paths between them. The 5% of paths below P5 and the 5% above P95 are not drawn; their extremes are given under each chart.</p>\n");
+        }
         out.push_str("<div class=\"grid2\">\n");
         for (i, (name, title)) in keys.iter().enumerate() {
             let Some(m) = self.metric(name) else { continue };
             any = true;
-            let q: Vec<(f64, f64)> = LEVELS[1..8].iter().map(|(k, q)| (num(m, &[k]), *q)).collect();
-            let bars: Vec<Bar> = q
-                .windows(2)
-                .map(|w| Bar { lo: w[0].0, hi: w[1].0, mass: w[1].1 - w[0].1 })
-                .collect();
+            let hist = self.s.get("histograms").and_then(|h| h.get(*name));
+            let (bars, above) = match hist {
+                Some(h) => counted_bars(h),
+                None if counted => (Vec::new(), None),
+                None => {
+                    let q: Vec<(f64, f64)> =
+                        LEVELS[1..8].iter().map(|(k, q)| (num(m, &[k]), *q)).collect();
+                    let bars = q
+                        .windows(2)
+                        .map(|w| Bar { lo: w[0].0, hi: w[1].0, mass: w[1].1 - w[0].1 })
+                        .collect();
+                    (bars, None)
+                }
+            };
+            if bars.is_empty() {
+                figure(
+                    out,
+                    "",
+                    &format!("{}: {} on every path.", esc(title), money(num(m, &["mean"]))),
+                );
+                continue;
+            }
             let svg = histogram(
                 &format!("chart-hist-{i}"),
                 &format!("{title}, {}–{}", self.start, self.end),
@@ -543,16 +565,24 @@ impl Report<'_> {
                 Scale::Money,
                 &bars,
             );
+            let tail = match above {
+                Some((1, share)) => format!(" 1 path ({}) lies above the last bar.", pct(share)),
+                Some((n, share)) if n > 0 => {
+                    format!(" {} paths ({}) lie above the last bar.", plain(n as f64), pct(share))
+                }
+                _ => String::new(),
+            };
             figure(
                 out,
                 &svg,
                 &format!(
-                    "{}: median {}, mean {}; smallest {}, largest {}.",
+                    "{}: median {}, mean {}; smallest {}, largest {}.{}",
                     esc(title),
                     money(num(m, &["p50"])),
                     money(num(m, &["mean"])),
                     money(num(m, &["min"])),
-                    money(num(m, &["max"]))
+                    money(num(m, &["max"])),
+                    tail
                 ),
             );
         }
@@ -616,7 +646,7 @@ impl Report<'_> {
     fn map(&self, out: &mut String) {
         let Some(m) = at(self.s, &["manifest", "map"]) else {
             out.push_str(
-                "<p>No map: the program has no boundaries for this scenario's deposits.</p>\n",
+                "<p>No map: the scenario names no boundaries (<code>deposits.boundaries</code>, a GeoJSON file) that hold its deposits.</p>\n",
             );
             return;
         };
@@ -655,7 +685,7 @@ impl Report<'_> {
                     lon: num(d, &["lon"]),
                     lat: num(d, &["lat"]),
                     p,
-                    size: num(d, &["base_case_receipts"]),
+                    size: num(d, &["receipts_mean"]),
                     approximate: text(d, &["located"]) != "site",
                     id,
                 }
@@ -673,7 +703,7 @@ impl Report<'_> {
             out,
             &svg,
             &format!(
-                "{} deposits. Colour: the share of paths in which the deposit is occupied in {}. Circle area: the state's receipts (new and existing licences, US dollars of {}) from the deposit's projects in the base case, every input at its median; not a Monte Carlo mean, as the run does not keep receipts per project. Dashed outlines are placed roughly (coordinates of a nearby place, or the middle of the oblast where none are known). Boundaries: {}.",
+                "{} deposits. Colour: the share of paths in which the deposit is occupied in {}. Circle area: the state's receipts (new and existing licences, net of leakage, US dollars of {}) from the deposit's projects, the mean over the paths. Dashed outlines are placed roughly (coordinates of a nearby place, or the middle of the oblast where none are known). Boundaries: {}.",
                 spots.len(),
                 self.end,
                 self.base_year,
@@ -748,6 +778,29 @@ fn capital(s: &str) -> String {
 }
 
 /// A chart in a figure, headed by its title (the SVG's own), with its caption (already escaped).
+/// The bars of a histogram recorded in `summary.json` (`edges`, `counts`, `overflow`, …), each with
+/// its share of the paths, and the paths above the last bar with their share.
+fn counted_bars(h: &Value) -> (Vec<Bar>, Option<(u64, f64)>) {
+    let numbers = |k: &str| -> Vec<f64> {
+        h.get(k)
+            .and_then(Value::as_array)
+            .map_or(Vec::new(), |a| a.iter().filter_map(Value::as_f64).collect())
+    };
+    let count = |k: &str| h.get(k).and_then(Value::as_u64).unwrap_or(0);
+    let (edges, counts) = (numbers("edges"), numbers("counts"));
+    let total = counts.iter().sum::<f64>() + (count("underflow") + count("overflow")) as f64;
+    if edges.len() != counts.len() + 1 || total <= 0.0 {
+        return (Vec::new(), None);
+    }
+    let bars = edges
+        .windows(2)
+        .zip(&counts)
+        .map(|(w, &c)| Bar { lo: w[0], hi: w[1], mass: c / total })
+        .collect();
+    let above = count("overflow");
+    (bars, Some((above, above as f64 / total)))
+}
+
 pub(crate) fn figure(out: &mut String, svg: &str, caption: &str) {
     let title = svg
         .split_once("<title id=")

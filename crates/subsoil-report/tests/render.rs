@@ -71,7 +71,7 @@ fn every_section_is_there_and_numbers_read_as_people_write_them() {
         assert!(html.contains("Mine &amp; mill"));
         assert!(html.contains("<a href=\"https://example.org/x\">"), "sources are links");
         assert!(html.contains("−$3.7m"), "negative money");
-        assert!(html.contains("No map: the program has no boundaries"), "no map without one");
+        assert!(html.contains("No map: the scenario names no boundaries"), "no map without one");
         if with_partner {
             assert!(html.contains("<strong>$435m (P10–P90 $131m–$870m)</strong>"), "{html}");
             assert!(html.contains(
@@ -108,4 +108,23 @@ fn a_comparison_has_its_versions_side_by_side() {
     assert!(html.contains("−$2.5bn"));
     assert_eq!(html, render(&s).unwrap());
     assert!(render("{\"manifest\":{\"mode\":\"compare\"}}").is_err());
+}
+
+#[test]
+fn histograms_draw_the_counted_paths() {
+    // 10 paths: 6 in [0, 10), 3 in [10, 20], 1 above. Bars carry their share of all the paths (0.6
+    // and 0.3), and the caption counts the one path above the last bar.
+    let s = summary(false).replacen(
+        "\"metrics\":{",
+        "\"histograms\":{\"host-payments\":{\"edges\":[0,10,20],\"counts\":[6,3],\"underflow\":0,\"overflow\":1,\"non_finite\":0}},\"metrics\":{",
+        1,
+    );
+    let html = render(&s).expect("renders");
+    let hist = &html[html.find("<section id=\"histograms\"").unwrap()..];
+    let hist = &hist[..hist.find("</section>").unwrap()];
+    assert!(hist.contains("Each bar counts the paths"), "{hist}");
+    let values: Vec<&str> =
+        hist.split("data-value=\"").skip(1).map(|v| &v[..v.find('"').unwrap()]).collect();
+    assert_eq!(values, ["0.6", "0.3"], "{hist}");
+    assert!(hist.contains("1 path (10%) lies above the last bar."), "{hist}");
 }

@@ -20,6 +20,7 @@ pub static FILES: &[(&str, &str)] = &[
     embed!("data/macro.toml"),
     embed!("data/deposits.csv"),
     embed!("data/licence_events.csv"),
+    embed!("data/ukraine-oblasts.geojson"),
 ];
 
 /// Built-in scenarios that run on their own, with a one-line description.

@@ -5,6 +5,7 @@
 //! lowers it to a [`subsoil_core::Model`] plus the registry of uncertain [`Inputs`]. Every problem is
 //! collected, located (file, line, column, field path) and reported together.
 
+pub mod boundaries;
 pub mod builtin;
 pub mod deposits;
 pub mod diag;
@@ -21,6 +22,7 @@ pub mod walk;
 
 use std::collections::HashMap;
 
+pub use boundaries::{Area, Boundaries};
 pub use deposits::{ControlStatus, DepositRow, EventKind, LicenceEvent};
 pub use diag::{Diagnostic, Diagnostics, Sources};
 pub use inputs::{Input, Inputs};
@@ -58,6 +60,8 @@ pub struct Scenario {
     pub layers: Vec<String>,
     /// Hash of the merged scenario and its data files (16 hex digits).
     pub hash: String,
+    /// The boundaries its map is drawn on (`deposits.boundaries`), if it names any.
+    pub boundaries: Option<Boundaries>,
 }
 
 /// A scenario that could not be loaded: the problems and the files they point into.
@@ -104,6 +108,17 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
     };
     let dep_file = read_csv("file", &mut d);
     let ev_file = read_csv("events-file", &mut d);
+    let geo_file = read_csv("boundaries", &mut d);
+    let boundaries = geo_file.and_then(|f| {
+        let file = layered.sources.get(f);
+        let areas = boundaries::read(f, &file.text, "deposits.boundaries", &mut d)?;
+        let source = values.str("deposits.boundaries-source").map(str::to_string);
+        Some(Boundaries {
+            file: file.name.clone(),
+            source: source.unwrap_or(file.name.clone()),
+            areas,
+        })
+    });
     let mut deposit_rows =
         dep_file.map(|f| deposits::read_deposits(f, &layered.sources, &mut d)).unwrap_or_default();
     let sites: Vec<String> = layered
@@ -196,6 +211,7 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
         analogs,
         layers: layered.layers,
         hash,
+        boundaries,
     })
 }
 

@@ -554,6 +554,18 @@ const DEPOSITS: &[Field] = &[
         req: Req::Optional,
         doc: "CSV file of licence events (issued, re-awarded, renewed, psa-signed, revoked, production-start, production-halt).",
     },
+    Field {
+        key: "boundaries",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "GeoJSON file of the areas the deposits lie in, relative to the file that names it: a FeatureCollection of Polygon or MultiPolygon features, each with a `name` property that the deposits' regions use (the `oblast` column of a deposits file, `region` of a site written inline). The report draws its map on it; without it a report has no map.",
+    },
+    Field {
+        key: "boundaries-source",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "Where the boundaries come from and how they were simplified (shown under the map).",
+    },
 ];
 
 const UNKNOWN_CONTROL: &[Field] = &[

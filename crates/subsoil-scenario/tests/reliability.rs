@@ -405,7 +405,7 @@ fn probabilities_that_do_not_add_up_are_blamed_on_the_users_line() {
         err.contains("frontline = 0.3") && err.contains("occupied = 0.2"),
         "the message names the values it combines with: {err}"
     );
-    assert!(err.contains("builtin:scenarios/ukraine-base.toml:51"), "{err}");
+    assert!(err.contains("builtin:scenarios/ukraine-base.toml:53"), "{err}");
     // Through --set, the command line is blamed.
     let err =
         errors(load("ukraine-final-2025", &["conflict.unknown-control.ukraine=0.9".to_string()]));
@@ -418,7 +418,7 @@ fn probabilities_that_do_not_add_up_are_blamed_on_the_users_line() {
     assert!(err.contains("--set:1:37: conflict.settlements[0].probability"), "{err}");
     assert!(err.contains("sum to 1.3"), "{err}");
     assert!(
-        err.contains("[1].probability = 0.3 (builtin:scenarios/ukraine-base.toml:41)"),
+        err.contains("[1].probability = 0.3 (builtin:scenarios/ukraine-base.toml:43)"),
         "{err}"
     );
 }

@@ -89,19 +89,24 @@ impl Histogram {
     /// Adds one value.
     #[inline]
     pub fn push(&mut self, x: f64) {
+        self.push_n(x, 1);
+    }
+
+    /// Adds `n` copies of one value.
+    pub fn push_n(&mut self, x: f64, n: u64) {
         if !x.is_finite() {
-            self.non_finite += 1;
+            self.non_finite += n;
             return;
         }
         let last = self.edges.len() - 1;
         if x < self.edges[0] {
-            self.underflow += 1;
+            self.underflow += n;
         } else if x > self.edges[last] {
-            self.overflow += 1;
+            self.overflow += n;
         } else {
             // Number of edges ≤ x, minus one, is the bin; x equal to the last edge joins the last bin.
             let bin = (self.edges.partition_point(|&e| e <= x) - 1).min(last - 1);
-            self.counts[bin] += 1;
+            self.counts[bin] += n;
         }
     }
 

@@ -323,6 +323,19 @@ impl QuantileSketch {
         self.quantile_interval(q, normal::two_sided_z(level))
     }
 
+    /// Every non-empty bucket as `(value, count)`, from the most negative value up: a bucket's value
+    /// is the one [`quantile`](Self::quantile) reports for it (within `alpha` of every value it holds,
+    /// kept between the exact minimum and maximum), zeros are exact, non-finite values are left out.
+    pub fn buckets(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        let clamp = |v: f64| v.clamp(self.min, self.max);
+        let negative =
+            self.negative.iter_desc().map(move |(k, c)| (clamp(-self.representative(k)), c));
+        let zeros = (self.zeros > 0).then_some((0.0, self.zeros));
+        let positive =
+            self.positive.iter_asc().map(move |(k, c)| (clamp(self.representative(k)), c));
+        negative.chain(zeros).chain(positive)
+    }
+
     fn representative(&self, k: i32) -> f64 {
         self.mapping.representative(k)
     }

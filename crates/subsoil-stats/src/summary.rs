@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Merge, Moments, QuantileInterval, QuantileSketch};
+use crate::{Histogram, HistogramError, Merge, Moments, QuantileInterval, QuantileSketch};
 
 /// Report of one scalar output: what a table row or a JSON summary shows.
 ///
@@ -128,6 +128,32 @@ impl Summary {
     /// Merges moments of values whose percentiles [`Summary::push_quantiles`] took.
     pub fn merge_moments(&mut self, moments: &Moments) {
         self.moments.merge(moments);
+    }
+
+    /// Counts of the values in the bins of `edges` (see [`Histogram`]). Exact while every value is a
+    /// whole number; otherwise each bucket of the quantile sketch is counted in the bin holding its
+    /// value, so a value within the sketch's relative error of an edge (0.5% by default) may be
+    /// counted in the neighbouring bin, and every other value is counted where it belongs.
+    ///
+    /// # Errors
+    ///
+    /// As [`Histogram::new`] for bad edges.
+    pub fn histogram(&self, edges: Vec<f64>) -> Result<Histogram, HistogramError> {
+        let mut h = Histogram::new(edges)?;
+        match &self.integers {
+            Some(counts) if !counts.is_empty() => {
+                for (&k, &n) in counts {
+                    h.push_n(k as f64, n);
+                }
+            }
+            _ => {
+                for (x, n) in self.sketch.buckets() {
+                    h.push_n(x, n);
+                }
+            }
+        }
+        h.push_n(f64::NAN, self.non_finite());
+        Ok(h)
     }
 
     /// Whether the percentiles are exact order statistics (every value was a whole number); false

@@ -1,0 +1,97 @@
+//! The progressive run: what it reports at each block boundary, stopping there, and cancelling.
+//!
+//! Results are compared through their `Debug` text, which writes every float so that it reads back
+//! exactly: two results with the same text are the same numbers.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use subsoil_engine::{Flow, RunConfig, RunError, RunResult, SamplerKind, run, run_progressive};
+use subsoil_scenario::Scenario;
+
+fn final_deal() -> Scenario {
+    match subsoil_scenario::load("ukraine-final-2025", &[]) {
+        Ok(s) => s,
+        Err(e) => panic!("the final agreement does not load:\n{}", e.render()),
+    }
+}
+
+fn config(paths: u64, threads: usize, sampler: SamplerKind) -> RunConfig {
+    RunConfig { threads, sampler, block_size: 256, ..RunConfig::new(paths, 7) }
+}
+
+fn text(r: &RunResult) -> String {
+    format!("{r:?}")
+}
+
+fn plain(s: &Scenario, c: &RunConfig) -> String {
+    text(&run(s, c).unwrap_or_else(|e| panic!("run failed: {e}")))
+}
+
+#[test]
+fn each_boundary_reports_the_run_of_that_many_paths() {
+    // Three full blocks of 256 and a partial block of 100: the observer sees 256, 512, 768 and 868
+    // paths, each exactly the result of a plain run of that many paths, and the call returns the
+    // whole run. Latin hypercube, so that blocks matter (stratification and between-block errors).
+    let s = final_deal();
+    for threads in [1, 2] {
+        let seen = Mutex::new(Vec::new());
+        let c = config(868, threads, SamplerKind::LatinHypercube);
+        let cancel = AtomicBool::new(false);
+        let whole = run_progressive(&s, &c, &cancel, &|r| {
+            seen.lock().unwrap().push((r.header.paths, text(r)));
+            Flow::Continue
+        })
+        .unwrap_or_else(|e| panic!("progressive run failed: {e}"));
+        let seen = seen.into_inner().unwrap();
+        let counts: Vec<u64> = seen.iter().map(|(n, _)| *n).collect();
+        assert_eq!(counts, [256, 512, 768, 868], "{threads} threads");
+        for (n, t) in &seen {
+            let c = config(*n, threads, SamplerKind::LatinHypercube);
+            assert!(*t == plain(&s, &c), "{threads} threads: boundary at {n} paths differs");
+        }
+        assert!(text(&whole) == plain(&s, &c), "{threads} threads: the whole run differs");
+    }
+}
+
+#[test]
+fn stopping_at_a_boundary_returns_the_run_of_that_many_paths() {
+    let s = final_deal();
+    let c = config(4 * 256, 2, SamplerKind::Random);
+    let calls = Mutex::new(0);
+    let r = run_progressive(&s, &c, &AtomicBool::new(false), &|r| {
+        *calls.lock().unwrap() += 1;
+        if r.header.paths >= 512 { Flow::Stop } else { Flow::Continue }
+    })
+    .unwrap_or_else(|e| panic!("progressive run failed: {e}"));
+    assert_eq!(r.header.paths, 512);
+    assert_eq!(*calls.lock().unwrap(), 2, "nothing is reported after the stop");
+    assert!(text(&r) == plain(&s, &config(512, 2, SamplerKind::Random)));
+}
+
+#[test]
+fn a_cancelled_run_says_so_and_reports_no_later_block() {
+    let s = final_deal();
+    for threads in [1, 2] {
+        // Cancelled from the observer at the first boundary: no later block is reported.
+        let c = config(20 * 256, threads, SamplerKind::Random);
+        let cancel = AtomicBool::new(false);
+        let seen = Mutex::new(Vec::new());
+        let r = run_progressive(&s, &c, &cancel, &|r| {
+            seen.lock().unwrap().push(r.header.paths);
+            cancel.store(true, Ordering::Relaxed);
+            Flow::Continue
+        });
+        assert!(matches!(r, Err(RunError::Cancelled)), "{threads} threads");
+        // Once cancelled, nothing more is absorbed, so no second block can end.
+        assert_eq!(seen.into_inner().unwrap(), [256], "{threads} threads");
+    }
+    // Cancelled before it starts.
+    let r = run_progressive(
+        &s,
+        &config(1_000, 2, SamplerKind::Random),
+        &AtomicBool::new(true),
+        &|_| panic!("no block of a run cancelled before it starts is reported"),
+    );
+    assert!(matches!(r, Err(RunError::Cancelled)));
+}
