@@ -5,6 +5,8 @@
 #   tools/cluster/slurm/local-cluster.sh env DIR     # the variables a client needs (SLURM_CONF), to eval
 #   tools/cluster/slurm/local-cluster.sh stop DIR    # stops the three daemons by the PIDs they wrote
 #
+# SUBSOIL_SLURM_PORT (default 6817) is slurmctld's port, and the next one slurmd's: set it to run two
+# such clusters on one host.
 # Needs Debian's slurm-wlm and munge (apt-get install slurm-wlm munge) and root (SlurmUser=root): it is
 # meant for CI containers and throw-away machines, not for a shared host. Every file is in DIR
 # (/etc/slurm is not touched): clients find the configuration through SLURM_CONF.
@@ -35,6 +37,7 @@ start)
     --log-file="$dir/munge/munged.log" \
     --seed-file="$dir/munge/munged.seed"
   cpus=$(nproc)
+  port=${SUBSOIL_SLURM_PORT:-6817}
   cat > "$conf" <<CONF
 ClusterName=subsoil-test
 SlurmctldHost=localhost
@@ -57,8 +60,8 @@ SlurmctldPidFile=$dir/slurmctld.pid
 SlurmdPidFile=$dir/slurmd.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
 SlurmdLogFile=$dir/log/slurmd.log
-SlurmctldPort=6817
-SlurmdPort=6818
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
 NodeName=localhost CPUs=$cpus State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
