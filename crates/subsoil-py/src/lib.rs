@@ -337,11 +337,66 @@ fn compare_json(
     let c = config(paths, seed, sampler, threads)?;
     let loaded: Vec<&Loaded> = scenarios.iter().map(|s| &s.inner).collect();
     let r = py.detach(|| subsoil_engine::compare(&loaded, &c)).map_err(run_error)?;
+    comparison_json(&r)
+}
+
+/// A comparison's result as JSON: `header`, `runs` (each as `subsoil run --format json` would print it),
+/// `differences`.
+fn comparison_json(r: &subsoil_engine::CompareResult) -> PyResult<String> {
     json(&serde_json::json!({
         "header": r.header,
         "runs": r.runs,
         "differences": r.differences,
     }))
+}
+
+/// Shard `index` of `count` of a comparison, as the JSON state that `merge_compare_json` takes.
+#[pyfunction]
+#[pyo3(signature = (scenarios, paths, seed, sampler, threads, index, count))]
+#[allow(clippy::too_many_arguments)]
+fn compare_shard_json(
+    py: Python<'_>,
+    scenarios: Vec<PyRef<'_, Scenario>>,
+    paths: u64,
+    seed: u64,
+    sampler: &str,
+    threads: usize,
+    index: u64,
+    count: u64,
+) -> PyResult<String> {
+    if count == 0 || index >= count {
+        return Err(PyValueError::new_err(format!(
+            "shard {index} of {count}: expected 0 <= index < count"
+        )));
+    }
+    let c = config(paths, seed, sampler, threads)?;
+    let loaded: Vec<&Loaded> = scenarios.iter().map(|s| &s.inner).collect();
+    let shard = Shard { index, count };
+    let state = py
+        .detach(|| subsoil_engine::compare_shard(&loaded, &c, shard, &|_| {}))
+        .map_err(run_error)?;
+    json(&state)
+}
+
+/// Merges a comparison's shard states (JSON, in any order) into the whole comparison's JSON.
+#[pyfunction]
+fn merge_compare_json(
+    py: Python<'_>,
+    scenarios: Vec<PyRef<'_, Scenario>>,
+    states: Vec<String>,
+) -> PyResult<String> {
+    let mut parsed: Vec<subsoil_engine::CompareShardState> = Vec::with_capacity(states.len());
+    for (i, s) in states.iter().enumerate() {
+        parsed.push(
+            serde_json::from_str(s)
+                .map_err(|e| RunError::new_err(format!("shard state {i}: {e}")))?,
+        );
+    }
+    let loaded: Vec<&Loaded> = scenarios.iter().map(|s| &s.inner).collect();
+    let r = py
+        .detach(|| subsoil_engine::merge_compare(&loaded, parsed))
+        .map_err(|e| RunError::new_err(e.to_string()))?;
+    comparison_json(&r)
 }
 
 /// The subsoil version of this build.
@@ -359,6 +414,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(scenarios, m)?)?;
     m.add_function(wrap_pyfunction!(compare_json, m)?)?;
+    m.add_function(wrap_pyfunction!(compare_shard_json, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_compare_json, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     Ok(())
 }

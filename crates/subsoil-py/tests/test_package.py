@@ -133,6 +133,17 @@ def test_dask_map_over_shards_then_merge_equals_the_whole_run():
         subsoil.merge(whole.scenario, states + states[:1])
 
 
+def test_comparison_shards_merge_into_the_whole_comparison():
+    names = ["ukraine-mar-2025-draft", "ukraine-final-2025"]
+    run = dict(paths=9_000, seed=4, sampler="lhs")
+    whole = subsoil.compare(names, **run)
+    states = [subsoil.compare_shard(names, (i, 3), threads=1, **run) for i in (2, 0, 1)]
+    merged = subsoil.merge_compare(names, states)
+    assert merged.raw == whole.raw
+    with pytest.raises(subsoil.RunError, match="was run on other scenarios"):
+        subsoil.merge_compare(list(reversed(names)), states)
+
+
 def test_the_notebook_example_runs_as_a_script(tmp_path):
     example = ROOT / "docs" / "examples" / "notebook.py"
     out = subprocess.run([sys.executable, str(example)], capture_output=True, text=True,

@@ -31,8 +31,10 @@ __all__ = [
     "ScenarioError",
     "__version__",
     "compare",
+    "compare_shard",
     "load",
     "merge",
+    "merge_compare",
     "run_shard",
     "scenarios",
 ]
@@ -245,4 +247,23 @@ def compare(scenarios: Sequence[Union[Scenario, str]], paths: int = 10_000, seed
     """Runs `scenarios` (Scenario objects or names) on common random numbers, as `subsoil compare`."""
     loaded = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
     raw = _native.compare_json([s._native for s in loaded], paths, seed, sampler, threads)
+    return Comparison(loaded, json.loads(raw))
+
+
+def compare_shard(scenarios: Sequence[Union[Scenario, str]], shard: Tuple[int, int],
+                  paths: int = 10_000, seed: int = 1, sampler: str = "random",
+                  threads: int = 0) -> str:
+    """Shard `(index, count)` of a comparison of `scenarios` (Scenario objects or names): its mergeable
+    state as JSON text, for `subsoil.merge_compare`. A module-level function, for Dask or Ray workers."""
+    loaded = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
+    index, count = shard
+    return _native.compare_shard_json([s._native for s in loaded], paths, seed, sampler, threads,
+                                      index, count)
+
+
+def merge_compare(scenarios: Sequence[Union[Scenario, str]], shards: Iterable[str]) -> Comparison:
+    """Merges the shard states of one comparison of `scenarios` (in the order compared) into the whole
+    comparison, bit for bit (`subsoil.compare` with the same arguments)."""
+    loaded = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
+    raw = _native.merge_compare_json([s._native for s in loaded], list(shards))
     return Comparison(loaded, json.loads(raw))
