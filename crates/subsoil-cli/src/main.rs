@@ -1,7 +1,10 @@
 //! The `subsoil` command-line tool: does the math of a minerals-for-aid deal work?
 
+mod claims;
 mod compare;
+mod counterfactual;
 mod data;
+mod explain;
 mod inputs;
 mod map;
 mod output;
@@ -10,7 +13,9 @@ mod per_path;
 mod report;
 mod run;
 mod save;
+mod sensitivity;
 mod shard;
+mod solve;
 mod style;
 mod table;
 
@@ -75,6 +80,38 @@ or a path relative to where merge runs) and must hash as it did when the shards 
         after_help = "Examples:\n  subsoil run --paths 100000 --shard 0/2 --out part-0\n  subsoil run --paths 100000 --shard 1/2 --out part-1\n  subsoil merge part-0 part-1 --out results\n  subsoil merge part-* --format json > result.json"
     )]
     Merge(shard::MergeArgs),
+    /// Which uncertain inputs swing one output: a tornado (each input at its P10 and its P90 on common
+    /// random numbers), rank correlations, and grouped variance-based (Sobol) indices.
+    #[command(
+        long_about = "Which uncertain inputs swing one output, three ways.\n\nTornado: for each uncertain input, two \
+runs on common random numbers with the input fixed at its 10th, then its 90th percentile; the swing is the paired \
+difference of the output's mean (or probability), with its Monte Carlo error. Rank correlations: Spearman's rho of \
+each input with the output over one run. Sobol indices: first-order and total variance shares of factors, groups of \
+inputs and yearly random streams (a product's price path, the conflict, every project's capex overrun), by a Saltelli \
+design and Jansen's estimators, with bootstrap intervals. Declare groups with --group NAME=PATTERN,... or in the \
+scenario's [sensitivity.groups]; inputs in no group fall into default factors (one per product, one per kind of \
+project input, the conflict, one per other section). Correlated inputs in different factors are reported.\n\nThe \
+tornado costs 2 runs per uncertain input (the default scenario has about 420), the Sobol design rows x (factors + 2) \
+paths.",
+        after_help = "Examples:\n  subsoil sensitivity --metric partner-receipts\n  subsoil sensitivity --metric partner-target-reached --analyses sobol --rows 4000\n  subsoil sensitivity my-scenario.toml --metric revenue --group market='products.copper.*' --format json > sens.json"
+    )]
+    Sensitivity(sensitivity::SensitivityArgs),
+    /// The value of one field at which a statistic hits a target, by bisection on common random
+    /// numbers (the same seed at every value).
+    #[command(
+        long_about = "The value of one field at which a statistic hits a target, by bisection on common random \
+numbers: every evaluation runs the same paths with the same seed, so the statistic is a deterministic function of \
+the field. When the statistic does not cross the target between LO and HI, the answer says so, with the statistic \
+at both ends. Statistics: mean(METRIC), P(PROBABILITY), P(METRIC >= X) (also >, <=, <).",
+        after_help = "Examples:\n  subsoil solve --vary deal.contributions[0].share --range 0.1..1 --target \"P(partner-receipts-nominal >= 500bn) = 0.5\"\n  subsoil solve --vary rates.investor-base --range 0.05..0.15 --target \"mean(receipts-new) = 2bn\" --paths 2000\n\nExit status 0 with an answer (found or not reachable), 2 for bad arguments."
+    )]
+    Solve(solve::SolveArgs),
+    /// Judge every claim of the public debate (the built-in claims file) on its statistic: supported,
+    /// contradicted, or depends on the scenario or the inputs that swing it.
+    #[command(
+        after_help = "Examples:\n  subsoil claims\n  subsoil claims --paths 2000 --seed 1 --format markdown > docs/findings.md\n  subsoil claims --only decade-or-more --set deal.lock-up-until=2026"
+    )]
+    Claims(claims::ClaimsArgs),
     /// Check scenario files and report every problem with its location; runs nothing.
     #[command(
         after_help = "Examples:\n  subsoil check my-scenario.toml\n  subsoil check ukraine-final-2025 --set fiscal.cit-rate=0.2\n\nExit status 0 when every file is valid, 2 otherwise."
@@ -125,6 +162,9 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Merge(args) => shard::merge(&args),
+        Command::Sensitivity(args) => sensitivity::run(&args),
+        Command::Solve(args) => solve::run(&args),
+        Command::Claims(args) => claims::run(&args),
         Command::Data(args) => data::run(&args),
         Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),

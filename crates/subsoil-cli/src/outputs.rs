@@ -43,7 +43,7 @@ impl Shown {
         let (suffix, number): (&str, fn(f64) -> String) = match unit {
             Unit::RealUsd => (" ($m)", musd),
             Unit::NominalUsd => (" ($m nominal)", musd),
-            Unit::ShareOfGdp => (" (%)", percent3),
+            Unit::ShareOfGdp | Unit::Fraction => (" (%)", percent3),
             Unit::Projects => ("", count),
         };
         Shown { label: format!("{name}{suffix}"), number, unit }
@@ -66,7 +66,7 @@ impl Shown {
             (Unit::Projects, true) => whole(x),
             (_, true) => (self.number)(x),
             (Unit::RealUsd | Unit::NominalUsd, false) => significant3(x / 1e6),
-            (Unit::ShareOfGdp, false) => significant3(x * 100.0),
+            (Unit::ShareOfGdp | Unit::Fraction, false) => significant3(x * 100.0),
             (Unit::Projects, false) => significant3(x),
         }
     }

@@ -45,12 +45,49 @@ pub struct RunArgs {
     /// the output of the whole run.
     #[arg(long, value_name = "I/N", requires = "dir")]
     pub shard: Option<subsoil_engine::Shard>,
+    /// Add blocks of 4,096 paths until the standard error of METRIC's mean (in its unit: dollars for
+    /// money) or of a probability (a fraction, or a percentage with `%`) is at most TOL, after at least
+    /// 4 blocks; --paths is the cap. Says how many paths it took.
+    #[arg(long, value_name = "METRIC=TOL")]
+    pub until_se: Option<String>,
+    /// Run the same paths with the deal removed and report what the deal itself causes: projects
+    /// built only because the fund co-invests, receipts that exist only because of the deal, and the
+    /// host's net position.
+    #[arg(long, value_enum, value_name = "CASE", conflicts_with_all = ["deterministic", "by"])]
+    pub counterfactual: Option<Counterfactual>,
     /// How the Monte Carlo paths run.
     #[command(flatten)]
     pub mc: McArgs,
     /// Also write the results as files into the folder DIR (summary.json, CSV tables, report.html).
     #[command(flatten)]
     pub out: OutArgs,
+}
+
+/// Parses `--until-se METRIC=TOL` against the outputs of `s`.
+fn parse_until_se(s: &Scenario, spec: &str) -> Result<(subsoil_engine::MetricRef, f64), String> {
+    let Some((name, tol)) = spec.split_once('=') else {
+        return Err(format!(
+            "--until-se {spec:?}: expected METRIC=TOL, e.g. partner-receipts=5e8 or partner-aid-repaid=0.5%"
+        ));
+    };
+    let metric = subsoil_engine::MetricRef::find(&s.model, name.trim())
+        .map_err(|e| format!("--until-se: {e}"))?;
+    let tol = tol.trim();
+    let (number, scale) = match tol.strip_suffix('%') {
+        Some(n) if metric.is_probability() => (n, 0.01),
+        Some(_) => {
+            return Err(format!(
+                "--until-se: a percentage tolerance is for a probability; `{}` is a metric, give its \
+                 tolerance in its unit",
+                metric.name()
+            ));
+        }
+        None => (tol, 1.0),
+    };
+    match number.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok((metric, x * scale)),
+        _ => Err(format!("--until-se: tolerance {tol:?} is not a positive number")),
+    }
 }
 
 /// `--out DIR` and `--force`, shared by `run` and `compare`.
@@ -84,6 +121,13 @@ pub fn save_failed(e: crate::save::SaveError) -> ExitCode {
         crate::save::SaveError::BadInput(_) => ExitCode::from(EXIT_BAD_INPUT),
         crate::save::SaveError::Io(_) => ExitCode::FAILURE,
     }
+}
+
+/// What `--counterfactual` compares a scenario with.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Counterfactual {
+    /// The same scenario without its `[deal]`.
+    NoDeal,
 }
 
 /// Output format of `subsoil run`.
@@ -234,6 +278,9 @@ struct MonteCarloJson<'a> {
     /// Outputs that were not finite on some paths (absent when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<String>,
+    /// With --until-se: the tolerance, the paths it took and the standard error at each block boundary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until_se: Option<&'a subsoil_engine::Convergence>,
     #[serde(flatten)]
     result: &'a RunResult,
     /// In a saved `summary.json` only: each scalar metric's paths counted in bins.
@@ -282,15 +329,34 @@ pub fn run(args: &RunArgs) -> ExitCode {
     if let Some(shard) = args.shard {
         return crate::shard::run(args, &scenario, shard);
     }
+    let until = match &args.until_se {
+        Some(_) if args.deterministic || args.by.is_some() => {
+            output::stderr(
+                "error: --until-se is for a Monte Carlo run, without --deterministic or --by\n",
+            );
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+        Some(spec) => match parse_until_se(&scenario, spec) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                output::stderr(&format!("error: {e}\n"));
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+        },
+        None => None,
+    };
     if let Some(input) = &args.by {
         return by_case(args, scenario, input);
+    }
+    if args.counterfactual.is_some() {
+        return crate::counterfactual::run(args, &scenario);
     }
     let staging = match args.out.begin() {
         Ok(s) => s,
         Err(code) => return code,
     };
     if !args.deterministic {
-        return monte_carlo(args, &scenario, staging);
+        return monte_carlo(args, &scenario, staging, until);
     }
     let (bc, out) = base_case(&scenario);
     let warnings = bc.warnings();
@@ -626,11 +692,29 @@ fn monte_carlo(
     args: &RunArgs,
     scenario: &Scenario,
     staging: Option<crate::save::Staging>,
+    until: Option<(subsoil_engine::MetricRef, f64)>,
 ) -> ExitCode {
-    let config = args.mc.config();
+    let mut config = args.mc.config();
     let progress = Progress::new(args.mc.paths);
-    let outcome = subsoil_engine::run_observed(scenario, &config, &|n| progress.advance(n));
+    let mut convergence = None;
+    let outcome = match until {
+        None => subsoil_engine::run_observed(scenario, &config, &|n| progress.advance(n)),
+        Some((metric, tol)) => {
+            let cancel = AtomicBool::new(false);
+            subsoil_engine::run_until_se(scenario, &config, &metric, tol, &cancel).map(|(r, c)| {
+                convergence = Some(c);
+                r
+            })
+        }
+    };
     progress.finish();
+    if let Some(c) = &convergence {
+        // Every later step (--per-path) uses the paths the run took.
+        config.paths = c.paths;
+        if args.format != RunFormat::Table {
+            output::stderr(&until_line(c));
+        }
+    }
     let result = match outcome {
         Ok(r) => r,
         Err(e) => {
@@ -646,18 +730,19 @@ fn monte_carlo(
     warn(&warnings);
     if let Some(staging) = staging {
         let per_path = args.out.per_path.then_some(&config);
+        let until = convergence.as_ref();
         if let Err(e) =
-            save_monte_carlo(scenario, &args.sets, command(args), &result, staging, per_path)
+            save_monte_carlo(scenario, &args.sets, command(args), &result, staging, per_path, until)
         {
             return save_failed(e);
         }
     }
-    print_monte_carlo(scenario, &args.sets, &result, args.format)
+    print_monte_carlo(scenario, &args.sets, &result, args.format, convergence.as_ref())
 }
 
 /// Writes a Monte Carlo run's files into `staging`: summary.json (whose manifest records `command`),
 /// report.html, series.csv, projects.csv, inputs.csv, and paths.parquet when `per_path` gives the run's
-/// configuration.
+/// configuration; `until_se` says where a run until a standard error stopped.
 pub fn save_monte_carlo(
     scenario: &Scenario,
     sets: &[String],
@@ -665,6 +750,7 @@ pub fn save_monte_carlo(
     result: &RunResult,
     staging: crate::save::Staging,
     per_path: Option<&RunConfig>,
+    until_se: Option<&subsoil_engine::Convergence>,
 ) -> Result<(), crate::save::SaveError> {
     let mut manifest = Manifest::new(scenario, sets, "monte-carlo");
     let mut record = crate::save::record(scenario, command);
@@ -674,6 +760,7 @@ pub fn save_monte_carlo(
         manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
         units: "money in real base-year US dollars; rates and probabilities as fractions",
         warnings: result.warnings(),
+        until_se,
         result,
         histograms: Some(subsoil_engine::Histograms(&result.histograms)),
     };
@@ -701,6 +788,7 @@ pub fn print_monte_carlo(
     sets: &[String],
     result: &RunResult,
     format: RunFormat,
+    until_se: Option<&subsoil_engine::Convergence>,
 ) -> ExitCode {
     match format {
         RunFormat::Json => print_json(&MonteCarloJson {
@@ -710,10 +798,44 @@ pub fn print_monte_carlo(
             },
             units: "money in real base-year US dollars; rates and probabilities as fractions",
             warnings: result.warnings(),
+            until_se,
             result,
             histograms: None,
         }),
-        RunFormat::Table | RunFormat::Csv => output::stdout(&monte_carlo_table(scenario, result)),
+        RunFormat::Table | RunFormat::Csv => {
+            let mut text = monte_carlo_table(scenario, result);
+            if let Some(c) = until_se {
+                text.push_str(&until_line(c));
+            }
+            output::stdout(&text)
+        }
+    }
+}
+
+/// The sentence that says where a run until a standard error stopped.
+fn until_line(c: &subsoil_engine::Convergence) -> String {
+    let stat =
+        if c.probability { format!("P({})", c.metric) } else { format!("mean {}", c.metric) };
+    let num =
+        |x: f64| if c.probability { format!("{:.4}%", x * 100.0) } else { format!("{x:.6e}") };
+    if c.reached {
+        format!(
+            "--until-se: stopped after {} paths ({} blocks of {}): standard error of {stat} {} <= {}\n",
+            c.paths,
+            c.blocks,
+            subsoil_engine::DEFAULT_BLOCK_SIZE,
+            num(c.se),
+            num(c.tolerance)
+        )
+    } else {
+        format!(
+            "--until-se: not reached: the path cap of {} paths ({} blocks) left the standard error of {stat} \
+             at {} > {}; raise --paths\n",
+            c.paths,
+            c.blocks,
+            num(c.se),
+            num(c.tolerance)
+        )
     }
 }
 
@@ -834,6 +956,46 @@ fn duration(secs: f64) -> String {
     } else {
         format!("{} days", (secs / 86_400.0).round())
     }
+}
+
+/// For a target or the aid given that fewer than one path in ten reaches: how far short the paths fall
+/// and the most of it any path reaches, so that "below 0.04%" is not all that is said.
+fn tails(r: &RunResult) -> String {
+    let mut out = String::new();
+    let cases = [
+        (
+            "partner-target-reached",
+            "partner-target-shortfall",
+            "partner-target-share",
+            "the target",
+        ),
+        ("partner-aid-repaid", "partner-aid-shortfall", "partner-aid-share", "the aid given"),
+    ];
+    for (event, shortfall, share, what) in cases {
+        let (Some(p), Some(short), Some(share)) =
+            (r.probability(event), r.metric(shortfall), r.metric(share))
+        else {
+            continue;
+        };
+        if p.chance.p.is_nan() || p.chance.p >= 0.1 {
+            continue;
+        }
+        let (d, s) = (&short.stats, &share.stats);
+        let money = |x: f64| crate::outputs::significant3(x / 1e9);
+        let pct = |x: f64| crate::outputs::significant3(x * 100.0);
+        out.push_str(&format!(
+            "Tail of {what}, reached with P {}: the partner falls short by ${}bn nominal at the median (P10 ${}bn, \
+             P90 ${}bn); share of {what} reached: median {}%, P90 {}%, largest on any path {}%\n",
+            p.chance.display(),
+            money(d.p50),
+            money(d.p10),
+            money(d.p90),
+            pct(s.p50),
+            pct(s.p90),
+            pct(s.max),
+        ));
+    }
+    out
 }
 
 /// A probability as a percentage, compact (for per-project columns).
@@ -965,6 +1127,7 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
             median_year(c, h.end_year)
         ));
     }
+    out.push_str(&tails(r));
     out.push('\n');
 
     let mut cols: Vec<(String, Align)> =
@@ -1069,6 +1232,7 @@ fn by_case(args: &RunArgs, mut all: Scenario, input: &str) -> ExitCode {
         sets: args.sets.clone(),
         format,
         details: false,
+        explain: false,
         mc: args.mc,
         out: args.out.clone(),
         shard: None,

@@ -82,6 +82,9 @@ pub fn run(args: &RunArgs, scenario: &Scenario, shard: Shard) -> ExitCode {
     if args.by.is_some() {
         return bad("--shard does not combine with --by; shard the runs of each value instead");
     }
+    if args.until_se.is_some() || args.counterfactual.is_some() {
+        return bad("--shard does not combine with --until-se or --counterfactual");
+    }
     if args.out.per_path {
         return bad(
             "--per-path does not combine with --shard (the whole run writes paths.parquet in path order)",
@@ -331,11 +334,11 @@ pub fn merge(args: &MergeArgs) -> ExitCode {
     crate::run::warn(&result.warnings());
     if let Some(staging) = staging
         && let Err(e) =
-            crate::run::save_monte_carlo(scenario, &sets, command, &result, staging, None)
+            crate::run::save_monte_carlo(scenario, &sets, command, &result, staging, None, None)
     {
         return save_failed(e);
     }
-    crate::run::print_monte_carlo(scenario, &sets, &result, args.format)
+    crate::run::print_monte_carlo(scenario, &sets, &result, args.format, None)
 }
 
 /// The engine's state of a shard, read from the file at `path`.

@@ -144,6 +144,8 @@ const CASES: &[Case] = &[
     c("consistency-correlations-not-positive-definite", &["consistency-correlations-not-positive-definite.toml"], "consistency-correlations-not-positive-definite.toml:3:1", "correlations"),
     c("consistency-input-correlation-unknown", &["consistency-input-correlation-unknown.toml"], "consistency-input-correlation-unknown.toml:4:5", "input-correlations[0].a"),
     c("consistency-input-correlation-self", &["consistency-input-correlation-self.toml"], "consistency-input-correlation-self.toml:3:1", "input-correlations[0]"),
+    c("consistency-sensitivity-group-unmatched", &["consistency-sensitivity-group-unmatched.toml"], "consistency-sensitivity-group-unmatched.toml:4:26", "sensitivity.groups.markets[1]"),
+    c("consistency-sensitivity-group-empty", &["consistency-sensitivity-group-empty.toml"], "consistency-sensitivity-group-empty.toml:4:11", "sensitivity.groups.markets"),
     c("consistency-cut-without-world-supply", &["consistency-cut-without-world-supply.toml"], "consistency-cut-without-world-supply.toml:10:17", "products.cobalt.dominant-producer.cut-threshold"),
     c("deal-no-host", &["deal-no-host.toml"], "deal-no-host.toml:4:8", "deal.parties"),
     c("deal-two-hosts", &["deal-two-hosts.toml"], "deal-two-hosts.toml:4:8", "deal.parties"),

@@ -287,3 +287,53 @@ fn run_by_a_discrete_input_reports_each_case_beside_the_mixture() {
         assert!(out.stdout.is_empty());
     }
 }
+
+const EXPLAIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../subsoil-engine/tests/data/explain");
+
+#[test]
+fn explain_shares_the_difference_among_the_terms_that_differ() {
+    let (a, b) = (format!("{EXPLAIN}/a.toml"), format!("{EXPLAIN}/b.toml"));
+    let out = subsoil(&["compare", &a, &b, "--explain", "--paths", "300", "--format", "json"]);
+    let v = json(&out);
+    assert_eq!(v["manifest"]["mode"], "explain");
+    assert_eq!(v["manifest"]["terms"], serde_json::json!(["deal.cash", "deal.credits"]));
+    assert_eq!(v["manifest"]["mixtures"], 4);
+    let capital = &v["outputs"]["partner-capital"];
+    let cash = capital["terms"]["deal.cash"]["mean"].as_f64().expect("number");
+    assert!((cash - 100e6).abs() < 1e-3, "{cash}");
+    let total = capital["difference"]["mean"].as_f64().expect("number");
+    let credits = capital["terms"]["deal.credits"]["mean"].as_f64().expect("number");
+    assert!((cash + credits - total).abs() < 1e-3 * total.abs(), "{cash} + {credits} vs {total}");
+    let out = subsoil(&["compare", &a, &b, "--explain", "--paths", "100"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("Terms that differ: deal.cash, deal.credits"), "{s}");
+    assert!(
+        s.lines().any(|l| l.trim_start().starts_with("deal.cash") && l.contains("+100.0")),
+        "{s}"
+    );
+}
+
+#[test]
+fn explain_refuses_other_than_two_scenarios_and_invalid_mixtures() {
+    let a = format!("{EXPLAIN}/a.toml");
+    let out = subsoil(&["compare", &a, &a, &a, "--explain", "--paths", "10"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("exactly two scenarios"));
+    let dir = scratch("explain-invalid");
+    let b = dir.join("eu.toml");
+    std::fs::write(
+        &b,
+        format!(
+            "format-version = 1\nextends = {a:?}\n[metadata]\nname = \"eu\"\n[deal.parties.eu]\nname = \"EU\"\n[[deal.tiers]]\nkind = \"rest\"\nparty = \"eu\"\n"
+        ),
+    )
+    .expect("write");
+    let out = subsoil(&["compare", &a, b.to_str().expect("utf-8"), "--explain", "--paths", "10"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(err.contains("1 of the 4 mixtures"), "{err}");
+    assert!(err.contains("with deal.tiers from"), "{err}");
+}

@@ -160,3 +160,49 @@ fn bad_flags_are_refused_with_exit_status_2() {
         assert!(err.contains(want), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn the_counterfactual_without_the_deal_reports_what_the_deal_causes() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../subsoil-engine/tests/data/counterfactual/fund-builds.toml"
+    );
+    let out =
+        subsoil(&["run", file, "--counterfactual", "no-deal", "--paths", "50", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["manifest"]["counterfactual"], "no-deal");
+    // The hand computation of tests/counterfactual.rs in the engine: $383.04m of receipts from the mine
+    // built only because the fund co-invests, less $75.6m paid into the fund.
+    let mean = |name: &str| v["measures"][name]["mean"].as_f64().expect("number");
+    assert_eq!(mean("projects-built-only-with-deal"), 1.0);
+    assert!((mean("host-net") - 307.44e6).abs() < 1.0, "{}", mean("host-net"));
+    assert_eq!(v["projects"]["hill-mine"]["built_only_with_deal"]["p"], 1.0);
+    let out = subsoil(&["run", file, "--counterfactual", "no-deal", "--paths", "50"]);
+    assert!(text(&out.stdout).contains("host-net ($m)"));
+    // A scenario without a deal has nothing to remove.
+    let out = subsoil(&["run", file, "--counterfactual", "no-deal", "--set", "deal.parties={}"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_target_almost_never_reached_has_its_shortfall_and_the_most_of_it_reached() {
+    let out = subsoil(&["run", "ukraine-feb-2025-draft", "--paths", "500", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let m = |name: &str, stat: &str| v["metrics"][name][stat].as_f64().expect("number");
+    assert_eq!(v["probabilities"]["partner-target-reached"]["p"], 0.0);
+    // No path reaches the $500bn, so on every path shortfall = 500bn − receipts = 500bn·(1 − share),
+    // and so are the means (to rounding).
+    let (shortfall, share) =
+        (m("partner-target-shortfall", "mean"), m("partner-target-share", "mean"));
+    assert!((shortfall - 500e9 * (1.0 - share)).abs() < 1e-6 * 500e9, "{shortfall} vs {share}");
+    assert!((m("partner-receipts-nominal", "mean") - 500e9 * share).abs() < 1e-6 * 500e9);
+    let largest = m("partner-target-share", "max");
+    assert!(largest > m("partner-target-share", "p95") && largest < 1.0, "{largest}");
+    let out = subsoil(&["run", "ukraine-feb-2025-draft", "--paths", "500"]);
+    let s = text(&out.stdout);
+    let line = s.lines().find(|l| l.starts_with("Tail of the target")).expect("a tail line");
+    assert!(line.contains("largest on any path"), "{line}");
+}

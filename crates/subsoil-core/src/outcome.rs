@@ -189,6 +189,10 @@ pub struct DealOutcome {
     pub host_payments_real: f64,
     /// The largest yearly payment as a share of GDP.
     pub host_payments_max_gdp_share: f64,
+    /// The deal's target on the path (nominal; 0 without one).
+    pub target: f64,
+    /// The aid the partner gave on the path (nominal; 0 without it).
+    pub aid_given: f64,
 }
 
 impl DealOutcome {
@@ -237,6 +241,8 @@ impl DealOutcome {
             disc_val /= 1.0 + valuation;
         }
         d.partner_capital = deal.partner.map_or(0.0, |p| out.capital[p]);
+        d.target = target.unwrap_or(0.0);
+        d.aid_given = aid.unwrap_or(0.0);
         d
     }
 }

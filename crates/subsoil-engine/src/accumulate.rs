@@ -197,8 +197,11 @@ impl BlockMeans {
 }
 
 /// An accumulator with block means.
-trait Blocked {
+pub(crate) trait Blocked {
     fn mark_prefix(&mut self);
+    /// Ends a block outside [`Stats`] (whose blocks end through their records): the same operations
+    /// as [`Stats::end_block`] folding the block.
+    fn end_block(&mut self, full: bool);
 }
 
 /// A scalar's summary, plus the moments of the current block and its block means.
@@ -217,7 +220,7 @@ pub struct Tracked {
 
 impl Tracked {
     #[inline]
-    fn push(&mut self, x: f64) {
+    pub(crate) fn push(&mut self, x: f64) {
         self.summary.push_quantiles(x);
         self.block.push(x);
     }
@@ -226,6 +229,12 @@ impl Tracked {
 impl Blocked for Tracked {
     fn mark_prefix(&mut self) {
         self.blocks.mark_prefix(self.block.mean());
+    }
+
+    fn end_block(&mut self, full: bool) {
+        self.summary.merge_moments(&self.block);
+        self.blocks.end_block(full, self.block.mean());
+        self.block = Moments::new();
     }
 }
 
@@ -241,7 +250,7 @@ pub struct TrackedProportion {
 
 impl TrackedProportion {
     #[inline]
-    fn push(&mut self, hit: bool) {
+    pub(crate) fn push(&mut self, hit: bool) {
         self.proportion.push(hit);
         self.block.push(hit);
     }
@@ -250,6 +259,11 @@ impl TrackedProportion {
 impl Blocked for TrackedProportion {
     fn mark_prefix(&mut self) {
         self.blocks.mark_prefix(self.block.p());
+    }
+
+    fn end_block(&mut self, full: bool) {
+        self.blocks.end_block(full, self.block.p());
+        self.block = Proportion::default();
     }
 }
 

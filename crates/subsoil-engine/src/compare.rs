@@ -409,19 +409,34 @@ type Record<'a> = (&'a [f64], &'a [bool], &'a [Option<u32>]);
 /// The mean of per-path differences, with the moments of the current block and the block means (for
 /// the between-block standard error).
 #[derive(Clone, Debug, Default)]
-struct PairedMean {
+pub(crate) struct PairedMean {
     all: Moments,
     block: Moments,
     blocks: BlockMeans,
 }
 
 impl PairedMean {
-    fn push(&mut self, x: f64) {
+    pub(crate) fn push(&mut self, x: f64) {
         self.block.push(x);
     }
 
-    fn mark_prefix(&mut self) {
+    pub(crate) fn mark_prefix(&mut self) {
         self.blocks.mark_prefix(self.block.mean());
+    }
+
+    /// Ends a block outside a [`PairTotal`]: the block's moments merge into the total in block order,
+    /// as [`PairTotal::end_block`] folds them.
+    pub(crate) fn end_block(&mut self, full: bool) {
+        self.all.merge(&self.block);
+        self.blocks.end_block(full, self.block.mean());
+        self.block = Moments::new();
+    }
+
+    /// The mean over paths and its standard error (between blocks where the run uses them).
+    pub(crate) fn mean_se(&self, se: &SeContext) -> (f64, f64) {
+        let iid = self.all.se().unwrap_or(f64::NAN);
+        let blocks = se.between_blocks(&self.blocks);
+        (self.all.mean().unwrap_or(f64::NAN), se.choose(iid, blocks))
     }
 
     fn difference(&self, name: &'static str, se: &SeContext, se_unpaired: f64) -> Difference {

@@ -197,6 +197,46 @@ impl Randomness for PathRandomness<'_> {
     }
 }
 
+/// The chance of a hybrid path of a Saltelli design: the draws of path `a`, except that the scalar
+/// inputs and yearly streams of one factor come from path `b`. `scalars` already holds the mixed
+/// values of the inputs (path `a`'s, with the factor's slots from path `b`); `from_b` lists the ids of
+/// the factor's streams, sorted.
+#[derive(Clone, Copy, Debug)]
+pub struct MixedRandomness<'a> {
+    /// The run's seed.
+    pub seed: u64,
+    /// The path whose draws are kept.
+    pub a: u64,
+    /// The path the factor's streams come from.
+    pub b: u64,
+    /// The mixed values of the uncertain inputs, by slot.
+    pub scalars: &'a [f64],
+    /// The factor's streams, sorted.
+    pub from_b: &'a [u64],
+}
+
+impl MixedRandomness<'_> {
+    #[inline]
+    fn path(&self, stream: u64) -> u64 {
+        if self.from_b.binary_search(&stream).is_ok() { self.b } else { self.a }
+    }
+}
+
+impl Randomness for MixedRandomness<'_> {
+    #[inline]
+    fn scalar(&self, slot: u32) -> f64 {
+        self.scalars[slot as usize]
+    }
+    #[inline]
+    fn uniform(&self, stream: u64, k: u32) -> f64 {
+        uniform(self.seed, self.path(stream), stream, u64::from(k))
+    }
+    #[inline]
+    fn normal(&self, stream: u64, k: u32) -> f64 {
+        std_normal(self.seed, self.path(stream), stream, u64::from(k))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,12 @@
 //! - [`base_case()`]: one deterministic path with every input at its median.
 //! - [`run()`]: the Monte Carlo run, reproducible bit for bit for any number of threads.
 //! - [`compare()`]: several scenarios on common random numbers, with paired differences.
+//! - [`run_until_se()`]: a run that adds blocks of paths until a standard error is small enough.
+//! - [`estimate()`] and [`bisect()`]: a statistic of a run, and goal seek on common random numbers.
+//! - [`claims::judge`]: the claims of the public debate, each judged on its statistic's interval.
+//! - [`counterfactual()`]: a scenario with and without its deal on the same paths.
+//! - [`explain()`]: the difference between two scenarios shared among the terms that differ (Shapley).
+//! - [`tornado()`] and the rest of [`sensitivity`]: which inputs swing an output.
 //!
 //! ```no_run
 //! use subsoil_engine::{RunConfig, SamplerKind, run};
@@ -19,14 +25,20 @@
 
 pub mod accumulate;
 pub mod base_case;
+pub mod claims;
 pub mod compare;
+pub mod converge;
+pub mod counterfactual;
 pub mod draws;
+pub mod explain;
 pub mod gaps;
 pub mod metrics;
 pub mod per_path;
 pub mod report;
 pub mod run;
+pub mod sensitivity;
 pub mod shard;
+pub mod solve;
 pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
@@ -34,7 +46,10 @@ pub use compare::{
     CompareResult, CompareShardState, Difference, Differences, compare, compare_observed,
     compare_shard, merge_compare,
 };
-pub use draws::{PathRandomness, ScalarDraws, Scratch};
+pub use converge::{Convergence, MIN_BLOCKS, run_until_se};
+pub use counterfactual::{Counterfactual, counterfactual, counterfactual_observed};
+pub use draws::{MixedRandomness, PathRandomness, ScalarDraws, Scratch};
+pub use explain::{Estimate, Explained, Explanation, OutputKind, explain, explain_observed};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
 pub use per_path::{PathColumns, Rows, per_path};
 pub use report::{
@@ -43,6 +58,8 @@ pub use report::{
     SePartialBlock, TimeToEventStats,
 };
 pub use run::{DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive};
+pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado};
 pub use shard::{MergeError, Shard, ShardState, merge, run_shard};
+pub use solve::{Bisection, Statistic, bisect, estimate};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};

@@ -20,6 +20,8 @@ pub enum Unit {
     ShareOfGdp,
     /// A number of projects.
     Projects,
+    /// A share of something else (a target, the aid given), as a fraction.
+    Fraction,
 }
 
 impl Unit {
@@ -30,6 +32,7 @@ impl Unit {
             Unit::NominalUsd => "USD (nominal)",
             Unit::ShareOfGdp => "fraction",
             Unit::Projects => "projects",
+            Unit::Fraction => "fraction",
         }
     }
 }
@@ -197,6 +200,10 @@ pub const METRICS: &[Metric] = &[
     Metric::deal("host-payments", Unit::RealUsd, "The host state's (Ukraine's) payments into the fund from its receipts, undiscounted.", host_payments).when(has_deal),
     Metric::deal("host-payments-pv", Unit::RealUsd, "The host's payments into the fund, present value at the valuation rate, to the start year.", host_payments_pv).when(has_deal),
     Metric::deal("host-payments-max-gdp-share", Unit::ShareOfGdp, "The host's largest yearly payment into the fund as a share of its GDP.", host_payments_max_gdp).when(has_deal_and_gdp),
+    Metric::deal("partner-target-shortfall", Unit::NominalUsd, "What the partner's cumulative nominal receipts at the horizon fall short of the deal's target (0 where it is reached).", partner_target_shortfall).when(has_target),
+    Metric::deal("partner-target-share", Unit::Fraction, "The partner's cumulative nominal receipts at the horizon as a share of the deal's target (its largest value is the most of the target any path reaches).", partner_target_share).when(has_target),
+    Metric::deal("partner-aid-shortfall", Unit::NominalUsd, "What the partner's cumulative nominal receipts at the horizon fall short of the aid it gave (0 where it is repaid).", partner_aid_shortfall).when(has_aid),
+    Metric::deal("partner-aid-share", Unit::Fraction, "The partner's cumulative nominal receipts at the horizon as a share of the aid it gave.", partner_aid_share).when(has_aid),
     Metric::deal("fund-value", Unit::RealUsd, "The fund's value at the horizon: cash plus its stakes at the valuation rate (a stake is worth at least nothing: limited liability).", fund_value).when(has_deal),
 ];
 
@@ -358,6 +365,22 @@ fn partner_receipts_nominal(_: &Model, o: &PathOutcome) -> f64 {
     o.deal.partner_receipts_nominal
 }
 
+fn partner_target_shortfall(_: &Model, o: &PathOutcome) -> f64 {
+    (o.deal.target - o.deal.partner_receipts_nominal).max(0.0)
+}
+
+fn partner_target_share(_: &Model, o: &PathOutcome) -> f64 {
+    if o.deal.target > 0.0 { o.deal.partner_receipts_nominal / o.deal.target } else { 1.0 }
+}
+
+fn partner_aid_shortfall(_: &Model, o: &PathOutcome) -> f64 {
+    (o.deal.aid_given - o.deal.partner_receipts_nominal).max(0.0)
+}
+
+fn partner_aid_share(_: &Model, o: &PathOutcome) -> f64 {
+    if o.deal.aid_given > 0.0 { o.deal.partner_receipts_nominal / o.deal.aid_given } else { 1.0 }
+}
+
 fn partner_capital(_: &Model, o: &PathOutcome) -> f64 {
     o.deal.partner_capital
 }
@@ -492,7 +515,7 @@ mod tests {
         let short = |u: Unit| match u {
             Unit::RealUsd => "USD real",
             Unit::NominalUsd => "USD nominal",
-            Unit::ShareOfGdp => "fraction",
+            Unit::ShareOfGdp | Unit::Fraction => "fraction",
             Unit::Projects => "projects",
         };
         // The `unit` key of a metric (series have the same key).

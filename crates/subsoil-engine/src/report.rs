@@ -497,7 +497,7 @@ impl SeContext {
         }
     }
 
-    fn distribution(&self, t: &Tracked) -> Distribution {
+    pub(crate) fn distribution(&self, t: &Tracked) -> Distribution {
         let m = t.summary.moments();
         let se_iid = m.se().unwrap_or(f64::NAN);
         let se_between_blocks = self.between_blocks(&t.blocks);
@@ -523,7 +523,7 @@ impl SeContext {
         }
     }
 
-    fn chance(&self, t: &TrackedProportion) -> Chance {
+    pub(crate) fn chance(&self, t: &TrackedProportion) -> Chance {
         let pr = t.proportion;
         let p = pr.p().unwrap_or(f64::NAN);
         let iid = pr.se().unwrap_or(f64::NAN);

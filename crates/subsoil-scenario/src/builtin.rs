@@ -23,6 +23,9 @@ pub static FILES: &[(&str, &str)] = &[
     embed!("data/ukraine-oblasts.geojson"),
 ];
 
+/// The claims file (`subsoil claims`), kept apart from the scenario layers and their data.
+pub static CLAIMS: &str = include_str!("../../../data/claims.toml");
+
 /// Built-in scenarios that run on their own, with a one-line description.
 pub static SCENARIOS: &[(&str, &str)] = &[
     (

@@ -29,11 +29,33 @@ pub struct Input {
     pub field: Option<String>,
 }
 
-/// The registry of uncertain inputs, indexed by slot.
+/// A named stream of yearly random numbers (price shocks, a project's events, the conflict's events):
+/// the model reads `uniform(id, k)` and `normal(id, k)` from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedStream {
+    /// Name (`products.lithium-carbonate.shock`, `projects.dobra-lithium.events`, `conflict.events`, …).
+    pub name: String,
+    /// Its id: a hash of the name, so scenarios sharing a name share its draws.
+    pub id: u64,
+}
+
+/// A factor of the variance-based sensitivity indices, declared in `[sensitivity.groups]` or on the
+/// command line: every input and stream whose name matches one of the patterns ([`glob_match`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactorGroup {
+    /// The group's name.
+    pub name: String,
+    /// Its patterns.
+    pub patterns: Vec<String>,
+}
+
+/// The registry of uncertain inputs, indexed by slot, and of the named yearly random streams.
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {
     /// Inputs by slot.
     pub list: Vec<Input>,
+    /// Every named stream the model reads yearly random numbers from, in the order lowering met them.
+    pub streams: Vec<NamedStream>,
     by_name: HashMap<String, u32>,
 }
 
@@ -86,6 +108,21 @@ impl Inputs {
         Param::Slot(s)
     }
 
+    /// The id of the yearly random stream called `name`, registered on first use.
+    pub fn stream(&mut self, name: &str) -> u64 {
+        let id = stream_id(name);
+        if !self.streams.iter().any(|s| s.id == id) {
+            self.streams.push(NamedStream { name: name.to_string(), id });
+        }
+        id
+    }
+
+    /// Whether `pattern` matches the name of an input or of a stream.
+    pub fn matches_any(&self, pattern: &str) -> bool {
+        self.list.iter().any(|i| glob_match(pattern, &i.name))
+            || self.streams.iter().any(|s| glob_match(pattern, &s.name))
+    }
+
     /// Slot of the input called `name`, if registered.
     pub fn slot_of(&self, name: &str) -> Option<u32> {
         self.by_name.get(name).copied()
@@ -94,5 +131,47 @@ impl Inputs {
     /// Median of every input, by slot: the deterministic base case.
     pub fn medians(&self) -> Vec<f64> {
         self.list.iter().map(|i| i.dist.median()).collect()
+    }
+}
+
+/// Whether `name` matches `pattern`, in which `*` stands for any run of characters (dots included) and
+/// every other character for itself.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let (p, n) = (pattern.as_bytes(), name.as_bytes());
+    // The last `*` seen and where in `name` it began to match, to backtrack to.
+    let (mut i, mut j, mut star) = (0, 0, None::<(usize, usize)>);
+    while j < n.len() {
+        if i < p.len() && p[i] == b'*' {
+            star = Some((i, j));
+            i += 1;
+        } else if i < p.len() && p[i] == n[j] {
+            i += 1;
+            j += 1;
+        } else if let Some((si, sj)) = star {
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn stars_match_any_run_of_characters_dots_included() {
+        assert!(glob_match("conflict.*", "conflict.events"));
+        assert!(glob_match("projects.*.capex-overrun", "projects.dobra.capex-overrun"));
+        assert!(glob_match("projects.*.capex-overrun", "projects.a.b.capex-overrun"));
+        assert!(!glob_match("projects.*.capex-overrun", "projects.dobra.opex-multiplier"));
+        assert!(glob_match("*", "anything"));
+        assert!(glob_match("macro.us-inflation", "macro.us-inflation"));
+        assert!(!glob_match("macro.us", "macro.us-inflation"));
+        assert!(glob_match("*lithium*", "products.lithium-carbonate.shock"));
+        assert!(!glob_match("a*b*c", "acb"));
     }
 }

@@ -169,7 +169,7 @@ fn read_checked(
 }
 
 /// A scenario read from its layers.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Layered {
     /// Every file read, for messages.
     pub sources: Sources,

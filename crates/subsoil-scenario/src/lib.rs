@@ -7,12 +7,14 @@
 
 pub mod boundaries;
 pub mod builtin;
+pub mod claims;
 pub mod deposits;
 pub mod diag;
 pub mod inputs;
 pub mod layers;
 pub mod lower;
 pub mod lower_deal;
+pub mod mix;
 pub mod provenance;
 pub mod quantity;
 pub mod reference;
@@ -25,7 +27,7 @@ use std::collections::HashMap;
 pub use boundaries::{Area, Boundaries};
 pub use deposits::{ControlStatus, DepositRow, EventKind, LicenceEvent};
 pub use diag::{Diagnostic, Diagnostics, Sources};
-pub use inputs::{Input, Inputs};
+pub use inputs::{FactorGroup, Input, Inputs, NamedStream, glob_match};
 pub use quantity::{Provenance, Quantity};
 
 use subsoil_core::Model;
@@ -34,7 +36,7 @@ use crate::layers::Origin;
 use crate::tree::{Kind, Node};
 
 /// A loaded, validated scenario.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Scenario {
     /// `metadata.name`.
     pub name: String,
@@ -48,6 +50,8 @@ pub struct Scenario {
     pub inputs: Inputs,
     /// Rank correlations between uncertain inputs: (slot, slot, Spearman ρ).
     pub rank_correlations: Vec<lower::RankCorrelation>,
+    /// The factor groups of `[sensitivity.groups]`, in file order.
+    pub factor_groups: Vec<FactorGroup>,
     /// Every quantity written in the scenario's files, by path (for provenance listings).
     pub quantities: Vec<Quantity>,
     /// The deposits file's rows.
@@ -91,10 +95,18 @@ impl std::error::Error for LoadError {}
 /// Loads the scenario `spec` (a built-in name or a path to a `.toml` file) with `sets` (`path=value`).
 pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
     let mut d = Diagnostics::default();
-    let mut layered = layers::load(spec, sets, &mut d);
+    let layered = layers::load(spec, sets, &mut d);
     if !d.is_empty() {
         return Err(LoadError { sources: layered.sources, diagnostics: d });
     }
+    from_layered(layered)
+}
+
+/// Validates and lowers a merged scenario tree (what [`load`] does once the layers are read and
+/// merged): the step a tree built otherwise, such as a mixture of two scenarios ([`mix`]), goes
+/// through, so that its errors keep their locations.
+pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError> {
+    let mut d = Diagnostics::default();
     let values = walk::validate(&layered.root, schema::ROOT, &mut d);
 
     // Deposits and licence events, resolved relative to the file that names them.
@@ -181,6 +193,7 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
         sources: &layered.sources,
     };
     let (model, inputs, rank_correlations) = lower::lower(&li, &mut d);
+    let factor_groups = factor_groups(&values, &keys(&["sensitivity", "groups"]), &inputs, &mut d);
     if !d.is_empty() {
         return Err(LoadError { sources: layered.sources, diagnostics: d });
     }
@@ -205,6 +218,7 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
         model,
         inputs,
         rank_correlations,
+        factor_groups,
         quantities,
         deposits: deposit_rows,
         events,
@@ -213,6 +227,39 @@ pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
         hash,
         boundaries,
     })
+}
+
+/// Reads `[sensitivity.groups]`: every pattern must match an uncertain input or a random stream.
+fn factor_groups(
+    values: &walk::Values,
+    names: &[String],
+    inputs: &Inputs,
+    d: &mut Diagnostics,
+) -> Vec<FactorGroup> {
+    let mut out = Vec::new();
+    for name in names {
+        let path = format!("sensitivity.groups.{name}");
+        let patterns = values.strings_at(&path).to_vec();
+        if patterns.is_empty() {
+            d.error(values.loc(&path), path.clone(), "a group needs at least one pattern");
+        }
+        for (k, p) in patterns.iter().enumerate() {
+            if !inputs.matches_any(p) {
+                let item = format!("{path}[{k}]");
+                d.error(
+                    values.loc(&item).or_else(|| values.loc(&path)),
+                    item,
+                    format!(
+                        "{p:?} matches no uncertain input and no random stream of this scenario \
+                         (`subsoil inputs` lists the inputs; streams are named like \
+                         `products.<id>.shock`, `projects.<id>.events`, `conflict.events`)"
+                    ),
+                );
+            }
+        }
+        out.push(FactorGroup { name: name.clone(), patterns });
+    }
+    out
 }
 
 /// Whether `spec` names a built-in scenario or layer rather than a file.

@@ -8,7 +8,7 @@ use subsoil_core::{
     Macro, Model, Newness, Oblast, Param, Product, Profile, Project, ProjectProduct, Rates, Regime,
     Settlement, Stage, StageRules, StartControl, Time,
 };
-use subsoil_risk::{Dist, stream_id};
+use subsoil_risk::Dist;
 
 use crate::deposits::{ControlStatus, DepositRow, LicenceEvent, NewnessRules, licence_state};
 use crate::diag::{Diagnostics, Location, Sources};
@@ -117,7 +117,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
             volatility: p(&mut inputs, &format!("{base}.volatility")),
             half_life: p(&mut inputs, &format!("{base}.half-life")),
             royalty_rate: p(&mut inputs, &format!("{base}.royalty-rate")),
-            shock_stream: stream_id(&format!("{base}.shock")),
+            shock_stream: inputs.stream(&format!("{base}.shock")),
             dominant: None,
         });
         check_price_spread(v, &base, time.horizon, d);
@@ -146,7 +146,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
                 cut_probability: p(&mut inputs, &format!("{dp}.cut-probability")),
                 cut_size: p(&mut inputs, &format!("{dp}.cut-size")),
                 cut_years: p(&mut inputs, &format!("{dp}.cut-years")),
-                stream: stream_id(&format!("{dp}.episodes")),
+                stream: inputs.stream(&format!("{dp}.episodes")),
             };
             if let Some(last) = products.last_mut() {
                 last.dominant = Some(dom);
@@ -172,7 +172,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
                 oblast_index.insert(o.clone(), oblasts.len());
                 oblasts.push(Oblast {
                     name: o.clone(),
-                    stream: stream_id(&format!("oblasts.{o}.front")),
+                    stream: inputs.stream(&format!("oblasts.{o}.front")),
                     front: false,
                     exposed: false,
                 });
@@ -313,7 +313,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         },
         breakdown_first_year: p(&mut inputs, "conflict.breakdown-first-year"),
         renewed_war_hazard: p(&mut inputs, "conflict.renewed-war-hazard"),
-        stream: stream_id("conflict.events"),
+        stream: inputs.stream("conflict.events"),
         settlements,
         settlement,
         creep_hazard: p(&mut inputs, "conflict.creep-hazard"),
@@ -484,7 +484,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
             opex_multiplier,
             production_factor,
             schedule_slip,
-            event_stream: stream_id(&format!("{base}.events")),
+            event_stream: inputs.stream(&format!("{base}.events")),
             stage_durations,
         });
     }

@@ -700,6 +700,13 @@ const LEAKAGE: &[Field] = &[
     },
 ];
 
+const SENSITIVITY: &[Field] = &[Field {
+    key: "groups",
+    ty: Ty::Map { key: "<group-name>", value: &Ty::Array(&Ty::Str) },
+    req: Req::Optional,
+    doc: "Factors of the variance-based (Sobol) indices: each group is one factor made of every uncertain input and yearly random stream whose name matches one of its patterns (`*` stands for any characters, dots included), e.g. `conflict = [\"conflict.*\", \"oblasts.*\"]` or `capex-overruns = [\"projects.*.capex-overrun\"]`. A name goes to the first group (in file order) that matches it; every pattern must match something. Inputs and streams in no group fall into default factors: one per product (`products.<id>`: its price inputs, shocks and episodes), one per kind of project input across projects (`projects.*.capex-overrun`, `projects.*.events`, …), `conflict` (with the oblasts' fronts) and one per other top-level section; default factors linked by a correlation between inputs or between price shocks are merged into one. `subsoil sensitivity --group NAME=PATTERN,...` adds groups before these. Correlated inputs belong in one group; `subsoil sensitivity` says when declared groups split them.",
+}];
+
 const INPUT_CORRELATION: &[Field] = &[
     Field {
         key: "a",
@@ -1319,6 +1326,12 @@ pub const ROOT: &[Field] = &[
         ty: Ty::Array(&Ty::Table(INPUT_CORRELATION)),
         req: Req::Optional,
         doc: "Rank correlations between named uncertain inputs. Inputs linked by correlations, directly or through others, form a group with a Gaussian copula of its own (at most 2,000 inputs); correlations that are inconsistent (their matrix not positive definite) are repaired (their negative eigenvalues clipped) for a group of at most 200 inputs, and are an error in a larger group.",
+    },
+    Field {
+        key: "sensitivity",
+        ty: Ty::Table(SENSITIVITY),
+        req: Req::Optional,
+        doc: "How `subsoil sensitivity` groups the uncertain inputs and random streams into factors.",
     },
     Field {
         key: "leakage",

@@ -21,6 +21,9 @@
 //! | [`TimeToEvent`] | P(event by year Y) with Wilson intervals, and the median year |
 //! | [`Histogram`] | counts in caller-chosen bins |
 //!
+//! Not streaming: [`Saltelli`] turns the outputs of a Saltelli design into Sobol indices (Jansen's
+//! estimators, bootstrap intervals) and [`spearman`] gives a rank correlation.
+//!
 //! Probabilities are [`Proportion`]s that carry their Wilson score interval and print themselves
 //! honestly: no event in 20,000 paths reads `< 0.02% (95%)`, not `0 ± 0`.
 //!
@@ -63,6 +66,7 @@ mod moments;
 mod normal;
 mod proportion;
 mod sketch;
+mod sobol;
 mod state;
 mod store;
 mod summary;
@@ -75,6 +79,7 @@ pub use proportion::{Confidence, ConfidenceError, Proportion};
 pub use sketch::{
     DEFAULT_ALPHA, DEFAULT_MAX_BUCKETS, QuantileInterval, QuantileSketch, SketchError, rank,
 };
+pub use sobol::{RankCorrelation, Saltelli, SobolIndex, spearman};
 pub use state::{Bits, MomentsState, SketchState, StateError};
 pub use summary::{MAX_EXACT_DISTINCT, MAX_EXACT_INTEGER, ScalarStats, Summary};
 pub use time_to_event::{TimeToEvent, YearInterval};

@@ -1,0 +1,249 @@
+//! `subsoil sensitivity`, `subsoil run --until-se` and `subsoil solve` as a user meets them, on the
+//! one-mine scenario of the engine's sensitivity tests, whose revenue is 12 years × long-run price ×
+//! capacity (`crates/subsoil-engine/tests/data/sensitivity/one-mine.toml`).
+
+mod common;
+
+use common::{subsoil, text};
+
+const MINE: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../subsoil-engine/tests/data/sensitivity/one-mine.toml");
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = subsoil(args);
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
+fn f(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// Bad arguments: exit status 2, a message naming what is wrong, nothing on stdout.
+fn refused(args: &[&str], says: &str) {
+    let out = subsoil(args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");
+    let err = text(&out.stderr);
+    assert!(err.contains(says), "{args:?}: {err}");
+}
+
+#[test]
+fn solve_finds_the_capacity_that_gives_the_revenue_asked_for() {
+    // With the long-run price fixed at $9,000/t, revenue is 12 × 9,000 × capacity on every path, so
+    // revenue = $4.32bn at a capacity of 4.32e9 / 108,000 = 40,000 t/yr.
+    let v = json(&[
+        "solve",
+        MINE,
+        "--set",
+        "products.copper.long-run=9000",
+        "--vary",
+        "projects.hill-mine.products.copper.capacity",
+        "--range",
+        "10000..100000",
+        "--target",
+        "mean(revenue) = 4.32bn",
+        "--paths",
+        "300",
+        "--tol",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["reachable"], true);
+    let root = f(&v["root"]);
+    assert!((root - 40_000.0).abs() <= 1.0, "{root}");
+    let [a, b] = [f(&v["bracket"][0]), f(&v["bracket"][1])];
+    assert!(a <= 40_000.0 && 40_000.0 <= b && b - a <= 1.0, "{a} {b}");
+    assert_eq!(v["statistic"], "mean(revenue)");
+    // The statistic at both ends: 108,000 × 10,000 and × 100,000.
+    assert!((f(&v["ends"][0]["estimate"]["value"]) - 1.08e9).abs() < 1.0);
+    assert!((f(&v["ends"][1]["estimate"]["value"]) - 1.08e10).abs() < 10.0);
+
+    // A target out of reach is said so, with the statistic at both ends, and is not an error.
+    let out = subsoil(&[
+        "solve",
+        MINE,
+        "--set",
+        "products.copper.long-run=9000",
+        "--vary",
+        "projects.hill-mine.products.copper.capacity",
+        "--range",
+        "10000..100000",
+        "--target",
+        "revenue = $1tn",
+        "--paths",
+        "100",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("Not reachable in range: mean(revenue) does not cross 1.000000e12"), "{s}");
+    assert!(
+        s.contains("(LO): mean(revenue) = 1.080000e9")
+            && s.contains("(HI): mean(revenue) = 1.080000e10"),
+        "{s}"
+    );
+}
+
+#[test]
+fn solve_finds_where_a_probability_crosses_its_target() {
+    // Output starts after the build, rounded to whole years, from 2026: by 2030 only when the build
+    // takes at most 4 years, so P(new mine by 2030) drops from 1 to 0 between 4 and 5 years (at 4.5,
+    // where the rounding turns).
+    let v = json(&[
+        "solve",
+        MINE,
+        "--vary",
+        "projects.hill-mine.construction-years",
+        "--range",
+        "0..10",
+        "--target",
+        "P(new-mine-by-2030) = 50%",
+        "--paths",
+        "200",
+        "--format",
+        "json",
+    ]);
+    let root = f(&v["root"]);
+    assert!((4.0..=5.0).contains(&root), "{root}");
+    assert_eq!(f(&v["ends"][0]["estimate"]["value"]), 1.0);
+    assert_eq!(f(&v["ends"][1]["estimate"]["value"]), 0.0);
+}
+
+#[test]
+fn solve_refuses_bad_arguments_with_status_2() {
+    let base = ["solve", MINE, "--paths", "10"];
+    let with =
+        |extra: &[&'static str]| -> Vec<&str> { base.iter().chain(extra).copied().collect() };
+    let cap = "projects.hill-mine.products.copper.capacity";
+    refused(
+        &with(&["--vary", "nope.x", "--range", "0..1", "--target", "revenue = 1"]),
+        "no such field",
+    );
+    refused(
+        &with(&["--vary", cap, "--range", "5..1", "--target", "revenue = 1"]),
+        "LO must be below HI",
+    );
+    refused(
+        &with(&["--vary", cap, "--range", "1..x", "--target", "revenue = 1"]),
+        "is not a number",
+    );
+    refused(
+        &with(&["--vary", cap, "--range", "1..5", "--target", "revenue"]),
+        "expected \"STATISTIC = VALUE\"",
+    );
+    refused(
+        &with(&["--vary", cap, "--range", "1..5", "--target", "P(revenue) = 0.5"]),
+        "is a metric",
+    );
+    refused(
+        &with(&["--vary", cap, "--range", "1..5", "--target", "nothing = 1"]),
+        "no metric or probability called `nothing`",
+    );
+    refused(
+        &with(&["--vary", cap, "--range", "1..5", "--target", "P(new-mine-by-2030) = 2"]),
+        "between 0 and 1",
+    );
+    // A value the field does not accept is a located error of the scenario.
+    refused(&with(&["--vary", cap, "--range", "-10..5", "--target", "revenue = 1"]), cap);
+}
+
+#[test]
+fn until_se_stops_at_the_first_block_boundary_past_four_where_the_error_is_small_enough() {
+    // The standard error of mean revenue after k blocks of 4,096 paths, by separate runs.
+    let se: Vec<f64> = (1..=8)
+        .map(|k: u64| {
+            let paths = (k * 4096).to_string();
+            let v = json(&["run", MINE, "--paths", &paths, "--format", "json"]);
+            f(&v["metrics"]["revenue"]["se"])
+        })
+        .collect();
+    // A tolerance first met at the sixth boundary (nudged up by a part in a million).
+    let tol = se[5] * (1.0 + 1e-6);
+    let first = (4..=8).find(|&k| se[k - 1] <= tol).expect("the sixth qualifies");
+    assert!(first > 4, "{se:?}");
+    let spec = format!("revenue={tol}");
+    let v = json(&["run", MINE, "--paths", "100000", "--until-se", &spec, "--format", "json"]);
+    let u = &v["until_se"];
+    assert_eq!(u["reached"], true);
+    assert_eq!(f(&u["paths"]) as usize, first * 4096, "{se:?}");
+    assert_eq!(v["metrics"]["revenue"]["se"], serde_json::json!(se[first - 1]));
+    // The table says how many paths it took.
+    let out = subsoil(&["run", MINE, "--paths", "100000", "--until-se", &spec]);
+    let s = text(&out.stdout);
+    let want = format!("--until-se: stopped after {} paths ({first} blocks of 4096)", first * 4096);
+    assert!(s.contains(&want), "{s}");
+    // At the cap, it says the tolerance was not reached.
+    let out = subsoil(&["run", MINE, "--paths", "8192", "--until-se", "revenue=1"]);
+    assert!(text(&out.stdout).contains("--until-se: not reached: the path cap of 8192 paths"));
+    // A probability with a percentage.
+    let v = json(&[
+        "run",
+        MINE,
+        "--until-se",
+        "new-mine-by-2030=1%",
+        "--paths",
+        "100000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["until_se"]["blocks"], 4);
+    refused(
+        &["run", MINE, "--until-se", "revenue=1%"],
+        "a percentage tolerance is for a probability",
+    );
+    refused(&["run", MINE, "--until-se", "revenue"], "expected METRIC=TOL");
+    refused(&["run", MINE, "--until-se", "revenue=-1"], "not a positive number");
+    refused(&["run", MINE, "--deterministic", "--until-se", "revenue=1"], "for a Monte Carlo run");
+}
+
+#[test]
+fn sensitivity_prints_the_three_analyses_within_120_columns_and_as_json() {
+    let out = subsoil(&["sensitivity", MINE, "--metric", "revenue", "--paths", "500"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    for heading in ["Tornado:", "Rank correlations", "Sobol indices"] {
+        assert!(s.contains(heading), "{heading} missing:\n{s}");
+    }
+    for line in s.lines() {
+        assert!(line.chars().count() <= 120, "wider than 120 columns: {line}");
+    }
+    let v =
+        json(&["sensitivity", MINE, "--metric", "revenue", "--paths", "500", "--format", "json"]);
+    assert_eq!(v["metric"], "revenue");
+    assert_eq!(v["tornado"]["swings"][0]["input"], "projects.hill-mine.products.copper.capacity");
+    assert_eq!(v["rank_correlations"][0]["input"], "projects.hill-mine.products.copper.capacity");
+    assert_eq!(v["sobol"]["factors"][0]["factor"], "projects.*.products.copper.capacity");
+    assert_eq!(v["sobol"]["rows"], 500);
+    // A declared group on the command line, and only the analyses asked for.
+    let v = json(&[
+        "sensitivity",
+        MINE,
+        "--metric",
+        "revenue",
+        "--paths",
+        "200",
+        "--analyses",
+        "sobol",
+        "--group",
+        "drivers=products.copper.long-run,*.capacity",
+        "--format",
+        "json",
+    ]);
+    assert!(v.get("tornado").is_none());
+    assert_eq!(v["sobol"]["factors"][0]["factor"], "drivers");
+    assert_eq!(v["sobol"]["factors"][0]["declared"], true);
+    // The same seed gives the same bytes.
+    let args =
+        ["sensitivity", MINE, "--metric", "new-mine-by-2030", "--paths", "300", "--format", "json"];
+    assert_eq!(subsoil(&args).stdout, subsoil(&args).stdout);
+    refused(
+        &["sensitivity", MINE, "--metric", "nothing"],
+        "no metric or probability called `nothing`",
+    );
+    refused(&["sensitivity", MINE, "--metric", "revenue", "--group", "x"], "expected NAME=PATTERN");
+    refused(
+        &["sensitivity", MINE, "--metric", "revenue", "--group", "x=none.*"],
+        "\"none.*\" matches no uncertain input",
+    );
+}

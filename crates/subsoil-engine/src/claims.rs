@@ -1,0 +1,460 @@
+//! Judging the claims of the claims file (`subsoil_scenario::claims`): each claim's statistic under each
+//! scenario it names, its 95% interval, and a verdict that is computed, never written.
+//!
+//! A claim is *supported* when the interval lies on the side of the threshold where the claim holds
+//! under every named scenario, *contradicted* when it lies on the other side under every one, and
+//! otherwise it *depends on* something: on the scenario, when the interval is clear under each but the
+//! sides differ, and on the inputs that swing the statistic most, when the interval straddles the
+//! threshold. Those are found by the tornado's one-at-a-time swing (each input fixed at its 10th, then
+//! its 90th percentile, on common random numbers) over the inputs the claim lists as candidates (a full
+//! tornado over the few hundred inputs of the built-in scenarios is `subsoil_engine::sensitivity`).
+//! Facts are judged on the data files' numbers, which carry no Monte Carlo error.
+//!
+//! Runs are shared: every (scenario, overrides) pair runs once, with the same seed, so the whole
+//! evaluation is a function of the claims file, the overrides, the number of paths and the seed.
+
+use std::collections::HashMap;
+
+use subsoil_risk::Dist;
+use subsoil_scenario::claims::{Claim, Holds, Statistic};
+use subsoil_scenario::{LoadError, Scenario};
+
+use crate::compare::compare;
+use crate::report::RunResult;
+use crate::run::{RunConfig, RunError, run};
+
+/// 95% two-sided normal quantile, for intervals of means.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// Inputs swung when a claim lists none.
+pub const DEFAULT_SWING: &[&str] = &[
+    "rates.investor-base",
+    "products.iron-ore.long-run",
+    "conflict.ceasefire-hazard",
+    "leakage.receipts",
+];
+
+/// A statistic's estimate and its 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Interval {
+    /// The estimate.
+    pub value: f64,
+    /// Lower end of the 95% interval.
+    pub lo: f64,
+    /// Upper end.
+    pub hi: f64,
+}
+
+/// Where an interval lies against a claim's threshold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// Wholly where the claim holds.
+    Holds,
+    /// Wholly where it does not.
+    Fails,
+    /// Across the threshold.
+    Unclear,
+}
+
+/// The claim's statistic under one scenario.
+#[derive(Clone, Debug)]
+pub struct Judged {
+    /// The scenario as the claims file names it (`data` for facts).
+    pub scenario: String,
+    /// The statistic.
+    pub interval: Interval,
+    /// Its side.
+    pub side: Side,
+    /// The claim's further statistics under the scenario, `(as written, value)`.
+    pub also: Vec<(String, f64)>,
+}
+
+/// One input's swing of a statistic.
+#[derive(Clone, Debug)]
+pub struct Swing {
+    /// The scenario it was measured under.
+    pub scenario: String,
+    /// The input.
+    pub input: String,
+    /// The statistic with the input at its 10th percentile.
+    pub at_p10: f64,
+    /// At its 90th.
+    pub at_p90: f64,
+}
+
+impl Swing {
+    /// `at_p90 − at_p10`.
+    pub fn swing(&self) -> f64 {
+        self.at_p90 - self.at_p10
+    }
+}
+
+/// A computed verdict.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    /// The interval is on the claim's side under every scenario.
+    Supported,
+    /// On the other side under every scenario.
+    Contradicted,
+    /// Neither: the scenarios that differ (when each is clear) and the inputs that swing it most.
+    DependsOn {
+        /// Scenarios where the claim holds, when others contradict it.
+        holds_under: Vec<String>,
+        /// Scenarios where it fails, when others support it.
+        fails_under: Vec<String>,
+        /// Inputs that swing the statistic most where it is unclear, largest first.
+        inputs: Vec<String>,
+    },
+    /// The claim has no statistic the model or the data can compute.
+    Untested,
+}
+
+impl Verdict {
+    /// One line: `supported`, `contradicted`, `depends on …`, `not tested`.
+    pub fn label(&self) -> String {
+        match self {
+            Verdict::Supported => "supported".into(),
+            Verdict::Contradicted => "contradicted".into(),
+            Verdict::Untested => "not tested".into(),
+            Verdict::DependsOn { holds_under, fails_under, inputs } => {
+                let mut parts = Vec::new();
+                if !holds_under.is_empty() || !fails_under.is_empty() {
+                    parts.push(format!(
+                        "the scenario (holds under {}; fails under {})",
+                        or_none(holds_under),
+                        or_none(fails_under)
+                    ));
+                }
+                if !inputs.is_empty() {
+                    parts.push(inputs.join(", "));
+                }
+                format!("depends on {}", parts.join("; "))
+            }
+        }
+    }
+}
+
+fn or_none(v: &[String]) -> String {
+    if v.is_empty() { "none".into() } else { v.join(", ") }
+}
+
+/// A claim with its statistic under each scenario and its verdict.
+#[derive(Clone, Debug)]
+pub struct ClaimResult {
+    /// The claim as the file states it.
+    pub claim: Claim,
+    /// Its statistic under each scenario, in the order named.
+    pub judged: Vec<Judged>,
+    /// The swings measured where the verdict was unclear, largest first.
+    pub swings: Vec<Swing>,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+/// Why the claims could not be judged.
+#[derive(Debug)]
+pub enum ClaimsError {
+    /// A scenario does not load (with `--set` overrides that do not apply, say).
+    Load(String, LoadError),
+    /// A run could not start.
+    Run(RunError),
+    /// The claims file asks for something the scenario, its outputs or the data do not have.
+    Claim(String),
+}
+
+impl std::fmt::Display for ClaimsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClaimsError::Load(name, e) => write!(f, "{name}:\n{}", e.render()),
+            ClaimsError::Run(e) => write!(f, "{e}"),
+            ClaimsError::Claim(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ClaimsError {}
+
+impl From<RunError> for ClaimsError {
+    fn from(e: RunError) -> Self {
+        ClaimsError::Run(e)
+    }
+}
+
+/// Judges `claims` with the `sets` overrides applied to every scenario, on runs of `config`.
+/// `progress(done, total)` is called after each claim.
+///
+/// # Errors
+///
+/// See [`ClaimsError`].
+pub fn judge(
+    claims: &[Claim],
+    sets: &[String],
+    config: &RunConfig,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Vec<ClaimResult>, ClaimsError> {
+    let mut cache = Cache {
+        config: *config,
+        sets: sets.to_vec(),
+        scenarios: HashMap::new(),
+        runs: HashMap::new(),
+    };
+    let mut out = Vec::with_capacity(claims.len());
+    for (i, claim) in claims.iter().enumerate() {
+        out.push(judge_one(claim, &mut cache)?);
+        progress(i + 1, claims.len());
+    }
+    Ok(out)
+}
+
+/// Loaded scenarios and finished runs, by scenario name and overrides.
+struct Cache {
+    config: RunConfig,
+    sets: Vec<String>,
+    scenarios: HashMap<(String, Vec<String>), Scenario>,
+    runs: HashMap<(String, Vec<String>), RunResult>,
+}
+
+impl Cache {
+    fn scenario(&mut self, name: &str, extra: &[String]) -> Result<Scenario, ClaimsError> {
+        let mut sets = self.sets.clone();
+        sets.extend_from_slice(extra);
+        let key = (name.to_string(), sets.clone());
+        if let Some(s) = self.scenarios.get(&key) {
+            return Ok(s.clone());
+        }
+        let loaded = match name.strip_suffix("#no-deal") {
+            Some(base) => subsoil_scenario::mix::without_deal(base, &sets),
+            None => subsoil_scenario::load(name, &sets),
+        };
+        let s = loaded.map_err(|e| ClaimsError::Load(name.to_string(), e))?;
+        self.scenarios.insert(key, s.clone());
+        Ok(s)
+    }
+
+    fn run(&mut self, name: &str, extra: &[String]) -> Result<RunResult, ClaimsError> {
+        let key = (name.to_string(), extra.to_vec());
+        if let Some(r) = self.runs.get(&key) {
+            return Ok(r.clone());
+        }
+        let s = self.scenario(name, extra)?;
+        let r = run(&s, &self.config)?;
+        self.runs.insert(key, r.clone());
+        Ok(r)
+    }
+}
+
+fn judge_one(claim: &Claim, cache: &mut Cache) -> Result<ClaimResult, ClaimsError> {
+    let bad = |m: String| ClaimsError::Claim(format!("{}: {m}", claim.id));
+    if claim.statistic == Statistic::None {
+        return Ok(ClaimResult {
+            claim: claim.clone(),
+            judged: Vec::new(),
+            swings: Vec::new(),
+            verdict: Verdict::Untested,
+        });
+    }
+    let mut judged = Vec::new();
+    if claim.statistic.is_data() {
+        let v = subsoil_scenario::claims::data_value(&claim.statistic)
+            .map_err(bad)?
+            .unwrap_or(f64::NAN);
+        let interval = Interval { value: v, lo: v, hi: v };
+        judged.push(Judged {
+            scenario: "data".into(),
+            interval,
+            side: side(&claim.holds, &interval),
+            also: Vec::new(),
+        });
+    } else {
+        for name in &claim.scenarios {
+            let main = cache.run(name, &claim.sets)?;
+            let interval = match &claim.statistic {
+                Statistic::DifferenceMean(_) | Statistic::DifferenceProbability(_) => {
+                    let a = cache.scenario(name, &claim.sets)?;
+                    let b = cache.scenario(name, &claim.versus)?;
+                    difference(&claim.statistic, &a, &b, &cache.config)?.ok_or_else(|| {
+                        bad(format!("{} is not an output of {name}", claim.statistic.written()))
+                    })?
+                }
+                stat => of_run(stat, &main)
+                    .ok_or_else(|| bad(format!("{} is not an output of {name}", stat.written())))?,
+            };
+            let also = claim
+                .also
+                .iter()
+                .map(|a| {
+                    also(a, &main)
+                        .map(|v| (a.clone(), v))
+                        .ok_or_else(|| bad(format!("{a} is not an output of {name}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            judged.push(Judged {
+                scenario: name.clone(),
+                interval,
+                side: side(&claim.holds, &interval),
+                also,
+            });
+        }
+    }
+    let all = |s: Side| judged.iter().all(|j| j.side == s);
+    let (verdict, swings) = if all(Side::Holds) {
+        (Verdict::Supported, Vec::new())
+    } else if all(Side::Fails) {
+        (Verdict::Contradicted, Vec::new())
+    } else {
+        let unclear: Vec<&Judged> = judged.iter().filter(|j| j.side == Side::Unclear).collect();
+        let mixed = judged.iter().any(|j| j.side == Side::Holds)
+            && judged.iter().any(|j| j.side == Side::Fails);
+        let names = |s: Side| {
+            judged.iter().filter(|j| j.side == s).map(|j| j.scenario.clone()).collect::<Vec<_>>()
+        };
+        let (holds_under, fails_under) =
+            if mixed { (names(Side::Holds), names(Side::Fails)) } else { (Vec::new(), Vec::new()) };
+        let mut swings = Vec::new();
+        for j in unclear {
+            swings.extend(swing(claim, &j.scenario, cache)?);
+        }
+        swings.sort_by(|a, b| b.swing().abs().total_cmp(&a.swing().abs()));
+        let mut inputs: Vec<String> = Vec::new();
+        for s in swings.iter().filter(|s| s.swing() != 0.0) {
+            if !inputs.contains(&s.input) && inputs.len() < 3 {
+                inputs.push(s.input.clone());
+            }
+        }
+        (Verdict::DependsOn { holds_under, fails_under, inputs }, swings)
+    };
+    Ok(ClaimResult { claim: claim.clone(), judged, swings, verdict })
+}
+
+/// Where `i` lies against what the claim says.
+fn side(holds: &Holds, i: &Interval) -> Side {
+    let (yes, no) = match *holds {
+        Holds::Above(t) => (i.lo > t, i.hi < t),
+        Holds::Below(t) => (i.hi < t, i.lo > t),
+        Holds::Between(a, b) => (i.lo >= a && i.hi <= b, i.hi < a || i.lo > b),
+        Holds::Untested => (false, false),
+    };
+    if !i.value.is_finite() {
+        Side::Unclear
+    } else if yes {
+        Side::Holds
+    } else if no {
+        Side::Fails
+    } else {
+        Side::Unclear
+    }
+}
+
+/// A plain statistic of a run.
+fn of_run(stat: &Statistic, r: &RunResult) -> Option<Interval> {
+    match stat {
+        Statistic::Probability(n) => {
+            let c = r.probability(n)?.chance;
+            Some(Interval { value: c.p, lo: c.ci95[0], hi: c.ci95[1] })
+        }
+        Statistic::Mean(m) => {
+            let d = &r.metric(m)?.stats;
+            Some(Interval { value: d.mean, lo: d.mean - Z95 * d.se, hi: d.mean + Z95 * d.se })
+        }
+        Statistic::By(e, year) => {
+            let curve = &r.event(e)?.curve;
+            match curve.by_year.iter().find(|b| b.year == *year) {
+                Some(b) => Some(Interval { value: b.p, lo: b.ci95[0], hi: b.ci95[1] }),
+                None if *year < r.header.start_year => {
+                    Some(Interval { value: 0.0, lo: 0.0, hi: 0.0 })
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `a − b` of a difference statistic, on common random numbers.
+fn difference(
+    stat: &Statistic,
+    a: &Scenario,
+    b: &Scenario,
+    config: &RunConfig,
+) -> Result<Option<Interval>, ClaimsError> {
+    let r = compare(&[b, a], config)?;
+    let d = match stat {
+        Statistic::DifferenceMean(m) => r.differences[0].metric(m),
+        Statistic::DifferenceProbability(n) => r.differences[0].probability(n),
+        _ => None,
+    };
+    Ok(d.map(|d| Interval {
+        value: d.mean,
+        lo: d.mean - Z95 * d.se_paired,
+        hi: d.mean + Z95 * d.se_paired,
+    }))
+}
+
+/// A further statistic (`p50:METRIC`, `max:METRIC`, …) of a run.
+fn also(spec: &str, r: &RunResult) -> Option<f64> {
+    let (stat, metric) = spec.split_once(':')?;
+    let d = &r.metric(metric)?.stats;
+    Some(match stat {
+        "mean" => d.mean,
+        "p10" => d.p10,
+        "p50" => d.p50,
+        "p90" => d.p90,
+        "max" => d.max,
+        "min" => d.min,
+        _ => return None,
+    })
+}
+
+/// `scenario` with input `name` fixed at its `u`-quantile (clamped to its bounds), if it has the input.
+fn fixed(scenario: &Scenario, name: &str, u: f64) -> Option<(Scenario, f64)> {
+    let slot = scenario.inputs.list.iter().position(|i| i.name == name)?;
+    let input = &scenario.inputs.list[slot];
+    let value = input.dist.quantile(u).clamp(input.bounds.0, input.bounds.1);
+    let mut s = scenario.clone();
+    s.inputs.list[slot].dist = Dist::fixed(value).ok()?;
+    Some((s, value))
+}
+
+/// The swing of the claim's statistic under `scenario` for each of its candidate inputs.
+fn swing(claim: &Claim, scenario: &str, cache: &mut Cache) -> Result<Vec<Swing>, ClaimsError> {
+    let candidates: Vec<String> = if claim.swing.is_empty() {
+        DEFAULT_SWING.iter().map(|s| s.to_string()).collect()
+    } else {
+        claim.swing.clone()
+    };
+    let config = cache.config;
+    let main = cache.scenario(scenario, &claim.sets)?;
+    let versus = match claim.statistic {
+        Statistic::DifferenceMean(_) | Statistic::DifferenceProbability(_) => {
+            Some(cache.scenario(scenario, &claim.versus)?)
+        }
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for input in candidates {
+        let (Some((lo, _)), Some((hi, _))) = (fixed(&main, &input, 0.1), fixed(&main, &input, 0.9))
+        else {
+            continue;
+        };
+        let value = |s: &Scenario, v: Option<&Scenario>| -> Result<f64, ClaimsError> {
+            let i = match v {
+                Some(v) => difference(&claim.statistic, s, v, &config)?,
+                None => of_run(&claim.statistic, &run(s, &config)?),
+            };
+            Ok(i.map_or(f64::NAN, |i| i.value))
+        };
+        let (v_lo, v_hi) = match &versus {
+            Some(v) => {
+                let (Some((vlo, _)), Some((vhi, _))) =
+                    (fixed(v, &input, 0.1), fixed(v, &input, 0.9))
+                else {
+                    continue;
+                };
+                (value(&lo, Some(&vlo))?, value(&hi, Some(&vhi))?)
+            }
+            None => (value(&lo, None)?, value(&hi, None)?),
+        };
+        out.push(Swing { scenario: scenario.to_string(), input, at_p10: v_lo, at_p90: v_hi });
+    }
+    Ok(out)
+}

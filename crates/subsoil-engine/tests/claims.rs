@@ -1,0 +1,86 @@
+//! Judging claims: the verdict follows the statistic's 95% interval against the threshold, a claim whose
+//! interval straddles its threshold depends on the inputs that swing it most, and scenarios that
+//! disagree are named. Every run has a fixed seed, so each check is deterministic.
+
+use subsoil_engine::RunConfig;
+use subsoil_engine::claims::{Side, Verdict, judge};
+use subsoil_scenario::claims::parse;
+
+const PATHS: u64 = if cfg!(debug_assertions) { 100 } else { 400 };
+
+fn config() -> RunConfig {
+    RunConfig { threads: 2, ..RunConfig::new(PATHS, 9) }
+}
+
+fn claim(statistic: &str, holds: &str, threshold: f64, scenarios: &str, extra: &str) -> String {
+    format!(
+        "format-version = 1\n[[claims]]\nid = \"t\"\nclaim = \"a test\"\nsource = \"a test\"\n\
+         statistic = \"{statistic}\"\nholds = \"{holds}\"\nthreshold = {threshold:e}\nreason = \"a test\"\n\
+         scenarios = [{scenarios}]\n{extra}"
+    )
+}
+
+#[test]
+fn a_straddled_threshold_depends_on_the_inputs_that_swing_the_statistic_most() {
+    // First the statistic itself: the final agreement's mean capex.
+    let probe =
+        parse(&claim("mean:capex", "above", 0.0, "\"ukraine-final-2025\"", "")).expect("parses");
+    let r = judge(&probe, &[], &config(), &|_, _| {}).expect("judged");
+    let j = &r[0].judged[0];
+    assert_eq!(j.side, Side::Holds);
+    assert_eq!(r[0].verdict, Verdict::Supported);
+    // A threshold at the estimate lies inside the interval: the verdict depends on the swing inputs,
+    // listed largest swing first; an input the scenario lacks is skipped.
+    let swing = "swing = [\"no.such-input\", \"rates.investor-base\", \"leakage.capex-excess\"]\n";
+    let text = claim("mean:capex", "above", j.interval.value, "\"ukraine-final-2025\"", swing);
+    let r = judge(&parse(&text).expect("parses"), &[], &config(), &|_, _| {}).expect("judged");
+    assert_eq!(r[0].judged[0].side, Side::Unclear);
+    let Verdict::DependsOn { holds_under, fails_under, inputs } = &r[0].verdict else {
+        panic!("{:?}", r[0].verdict)
+    };
+    assert!(holds_under.is_empty() && fails_under.is_empty());
+    assert_eq!(r[0].swings.len(), 2, "the unknown input is skipped");
+    assert!(r[0].swings[0].swing().abs() >= r[0].swings[1].swing().abs());
+    assert_eq!(inputs[0], r[0].swings[0].input);
+    assert!(r[0].verdict.label().starts_with("depends on "), "{}", r[0].verdict.label());
+}
+
+#[test]
+fn scenarios_on_both_sides_are_named() {
+    // Nothing reaches the US before 2030 under the final agreement (lock-up to 2035); the February
+    // draft distributes from its first year.
+    let text = claim(
+        "by:partner-first-distribution:2030",
+        "below",
+        0.5,
+        "\"ukraine-feb-2025-draft\", \"ukraine-final-2025\"",
+        "",
+    );
+    let r = judge(&parse(&text).expect("parses"), &[], &config(), &|_, _| {}).expect("judged");
+    assert_eq!(
+        r[0].verdict,
+        Verdict::DependsOn {
+            holds_under: vec!["ukraine-final-2025".into()],
+            fails_under: vec!["ukraine-feb-2025-draft".into()],
+            inputs: vec![],
+        }
+    );
+}
+
+#[test]
+fn the_built_in_claims_parse_and_their_facts_are_the_hand_counts() {
+    let claims = subsoil_scenario::claims::builtin().expect("the built-in claims file parses");
+    let value = |id: &str| {
+        let c = claims.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("{id}"));
+        subsoil_scenario::claims::data_value(&c.statistic).expect("data").expect("a data claim")
+    };
+    // data/deposits.csv: 44 deposits, 17 producing; 4 list rare earths, 3 of them occupied
+    // (Novopoltavske, Azovske, Mazurivske; Yastrubetske is not).
+    assert_eq!(value("deposits-not-mines"), 27.0 / 44.0);
+    assert_eq!(value("mostly-occupied"), 3.0 / 4.0);
+    assert_eq!(value("not-rare-earths"), 40.0 / 44.0);
+    assert_eq!(value("ree-puny"), 4.0 / 44.0);
+    // data/macro.toml [reference]: GDP 2020 $155.582bn (the claim's $200bn was 2021), EITI 4.5%.
+    assert_eq!(value("gdp-200bn-6pct"), 155.582e9);
+    assert_eq!(value("gdp-200bn-6pct/mining-share"), 0.045);
+}
