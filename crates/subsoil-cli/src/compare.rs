@@ -220,6 +220,15 @@ pub fn finish(
 
 // ----- JSON -----
 
+/// The JSON `compare --format json` prints (what `subsoil serve` answers too).
+pub fn compare_json(
+    scenarios: &[Scenario],
+    sets: &[String],
+    r: &CompareResult,
+) -> serde_json::Value {
+    serde_json::to_value(json(scenarios, sets, r, None)).unwrap_or_default()
+}
+
 #[derive(Serialize)]
 struct CompareJson<'a> {
     manifest: Manifest<'a>,

@@ -302,16 +302,16 @@ fn table(a: &Scenario, b_name: &str, terms: &[&str], r: &Explanation) -> String 
         h.base_year
     );
     out.push_str(&style::dim(&crate::compare::wrap(&note, crate::compare::TABLE_WIDTH)));
-    out.push_str("\n\nTerms that differ: ");
+    out.push_str(&format!("\n\nA = {}, B = {}. Terms that differ: ", a.name, b_name));
     out.push_str(&if terms.is_empty() { "none".to_string() } else { terms.join(", ") });
     out.push_str("\n\n");
     let mut unmoved = Vec::new();
     for section in [Section::Deal, Section::Projects] {
         let mut t = Table::new(&[
             (section.title(), Align::Left),
-            ("first", Align::Right),
-            ("second", Align::Right),
-            ("difference / contribution", Align::Right),
+            ("A", Align::Right),
+            ("B", Align::Right),
+            ("B − A / contribution", Align::Right),
             ("± MC error", Align::Right),
         ]);
         let mut any = false;

@@ -14,6 +14,7 @@ mod report;
 mod run;
 mod save;
 mod sensitivity;
+mod serve;
 mod shard;
 mod solve;
 mod style;
@@ -103,7 +104,7 @@ paths.",
 numbers: every evaluation runs the same paths with the same seed, so the statistic is a deterministic function of \
 the field. When the statistic does not cross the target between LO and HI, the answer says so, with the statistic \
 at both ends. Statistics: mean(METRIC), P(PROBABILITY), P(METRIC >= X) (also >, <=, <).",
-        after_help = "Examples:\n  subsoil solve --vary deal.contributions[0].share --range 0.1..1 --target \"P(partner-receipts-nominal >= 500bn) = 0.5\"\n  subsoil solve --vary rates.investor-base --range 0.05..0.15 --target \"mean(receipts-new) = 2bn\" --paths 2000\n\nExit status 0 with an answer (found or not reachable), 2 for bad arguments."
+        after_help = "Examples:\n  subsoil solve --vary deal.contributions[0].share --range 0.1..1 --target \"P(partner-receipts-nominal >= 500bn) = 0.5\"\n  subsoil solve --vary deal.contributions[0].share --range 0.1..1 --target \"mean(partner-receipts) = 1bn\" --paths 2000\n\nExit status 0 with an answer (found or not reachable), 2 for bad arguments."
     )]
     Solve(solve::SolveArgs),
     /// Judge every claim of the public debate (the built-in claims file) on its statistic: supported,
@@ -151,6 +152,12 @@ at both ends. Statistics: mean(METRIC), P(PROBABILITY), P(METRIC >= X) (also >, 
         #[arg(long)]
         layers: bool,
     },
+    /// Serve a local web page and JSON API: pick a deal, move the assumptions in dispute, watch the
+    /// answers arrive block by block.
+    #[command(
+        after_help = "Examples:\n  subsoil serve                 # http://127.0.0.1:8080/\n  subsoil serve --port 0        # a free port, printed on start\n  curl -s localhost:8080/api/run -d '{\"scenario\": \"ukraine-final-2025\", \"paths\": 4096}'\n\nThe API is described at /api/openapi.json."
+    )]
+    Serve(serve::ServeArgs),
     /// Print the scenario reference (every field, unit, default and constraint) as Markdown.
     #[command(after_help = "Example:\n  subsoil reference > docs/scenario-reference.md")]
     Reference,
@@ -169,6 +176,7 @@ fn main() -> ExitCode {
         Command::Inputs(args) => inputs::run(&args),
         Command::Check { scenarios, sets } => check(&scenarios, &sets),
         Command::Report { dir } => report::run(&dir),
+        Command::Serve(args) => serve::run(&args),
         Command::Scenarios { layers: true } => {
             let mut t = table::Table::new(&[
                 ("layer", table::Align::Left),

@@ -839,6 +839,50 @@ fn until_line(c: &subsoil_engine::Convergence) -> String {
     }
 }
 
+/// The JSON `run --format json` prints for a Monte Carlo run of `scenario` with `sets` (what `subsoil
+/// serve` answers too).
+pub fn monte_carlo_json(
+    scenario: &Scenario,
+    sets: &[String],
+    result: &RunResult,
+) -> serde_json::Value {
+    let out = MonteCarloJson {
+        manifest: MonteCarloManifest {
+            scenario: Manifest::new(scenario, sets, "monte-carlo"),
+            run: &result.header,
+        },
+        units: "money in real base-year US dollars; rates and probabilities as fractions",
+        warnings: result.warnings(),
+        result,
+        histograms: None,
+        until_se: None,
+    };
+    serde_json::to_value(&out).unwrap_or_default()
+}
+
+/// The `summary.json` that `run --out DIR` writes for a Monte Carlo run made by `command` (what the
+/// report draws from).
+pub fn monte_carlo_summary(
+    scenario: &Scenario,
+    sets: &[String],
+    result: &RunResult,
+    command: String,
+) -> serde_json::Value {
+    let mut manifest = Manifest::new(scenario, sets, "monte-carlo");
+    let mut record = crate::save::record(scenario, command);
+    record.map = crate::map::map(scenario, result);
+    manifest.record = Some(record);
+    let out = MonteCarloJson {
+        manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
+        units: "money in real base-year US dollars; rates and probabilities as fractions",
+        warnings: result.warnings(),
+        result,
+        histograms: Some(subsoil_engine::Histograms(&result.histograms)),
+        until_se: None,
+    };
+    serde_json::to_value(&out).unwrap_or_default()
+}
+
 /// Prints each warning on standard error, marked so that it stands out from the results.
 pub fn warn(warnings: &[String]) {
     for w in warnings {

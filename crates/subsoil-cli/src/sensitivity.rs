@@ -8,7 +8,7 @@ use serde::Serialize;
 use subsoil_engine::sensitivity::{
     Factors, InputRank, SobolConfig, SobolResult, factors, rank_correlations, sobol,
 };
-use subsoil_engine::{MetricRef, RunConfig, SensitivityError, Tornado, Unit, tornado};
+use subsoil_engine::{MetricRef, RunConfig, SensitivityError, Tornado, Unit, tornado_of};
 use subsoil_scenario::{FactorGroup, Scenario, builtin};
 
 use crate::outputs::{Shown, significant3};
@@ -51,6 +51,10 @@ pub struct SensitivityArgs {
     /// Which analyses to make (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Analysis::Tornado, Analysis::Ranks, Analysis::Sobol])]
     pub analyses: Vec<Analysis>,
+    /// Only the inputs matching these patterns in the tornado (`*` for any characters,
+    /// comma-separated): two runs per input, so a few inputs give a quick answer on a large scenario.
+    #[arg(long, value_name = "PATTERNS", value_delimiter = ',')]
+    pub tornado_inputs: Vec<String>,
     /// Rows of the tornado and rank tables (JSON has every input).
     #[arg(long, value_name = "K", default_value_t = 15)]
     pub top: usize,
@@ -147,11 +151,26 @@ pub fn run(args: &SensitivityArgs) -> ExitCode {
         }
     };
 
-    let inputs = scenario.inputs.list.len() as u64;
     let mut t = None;
     if wants(Analysis::Tornado) {
-        let progress = Progress::new((inputs + 1) * args.paths);
-        let r = tornado(&scenario, &metric, &config, &|n| progress.advance(n));
+        let names: Vec<&str> = scenario
+            .inputs
+            .list
+            .iter()
+            .map(|i| i.name.as_str())
+            .filter(|n| {
+                args.tornado_inputs.is_empty()
+                    || args.tornado_inputs.iter().any(|p| subsoil_scenario::glob_match(p.trim(), n))
+            })
+            .collect();
+        if names.is_empty() {
+            return bad(format!(
+                "--tornado-inputs {:?} matches no uncertain input (`subsoil inputs` lists them)",
+                args.tornado_inputs.join(",")
+            ));
+        }
+        let progress = Progress::new((names.len() as u64 + 1) * args.paths);
+        let r = tornado_of(&scenario, &metric, &config, &names, &|n| progress.advance(n));
         progress.finish();
         match r {
             Ok(r) => t = Some(r),

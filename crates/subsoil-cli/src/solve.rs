@@ -225,6 +225,13 @@ fn table(s: &Scenario, args: &SolveArgs, statistic: &Statistic, r: &Bisection) -
                 g(r.bracket[1]),
                 r.evaluations.len()
             ));
+            if let Some(se) = r.root_se {
+                out.push_str(&format!(
+                    "  Monte Carlo error of the value about ± {} (the statistic's standard error over its \
+                     slope across the range)\n",
+                    g(se)
+                ));
+            }
             // The evaluations nearest the root on each side.
             for x in r.bracket {
                 if let Some(e) = r.evaluations.iter().rev().find(|e| e.x == x) {

@@ -308,6 +308,7 @@ fn explain_shares_the_difference_among_the_terms_that_differ() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let s = text(&out.stdout);
     assert!(s.contains("Terms that differ: deal.cash, deal.credits"), "{s}");
+    assert!(s.contains("A = explain-a, B = "), "{s}");
     assert!(
         s.lines().any(|l| l.trim_start().starts_with("deal.cash") && l.contains("+100.0")),
         "{s}"

@@ -5,9 +5,11 @@
 //! under every named scenario, *contradicted* when it lies on the other side under every one, and
 //! otherwise it *depends on* something: on the scenario, when the interval is clear under each but the
 //! sides differ, and on the inputs that swing the statistic most, when the interval straddles the
-//! threshold. Those are found by the tornado's one-at-a-time swing (each input fixed at its 10th, then
-//! its 90th percentile, on common random numbers) over the inputs the claim lists as candidates (a full
-//! tornado over the few hundred inputs of the built-in scenarios is `subsoil_engine::sensitivity`).
+//! threshold. Those are found by the tornado (each input fixed at its 10th, then its 90th percentile, on
+//! common random numbers): `subsoil_engine::sensitivity::tornado` over every uncertain input when the
+//! claim lists no candidates and its statistic is a mean or a probability, else the same swing over the
+//! inputs the claim lists (two runs per input: a few candidates keep a claim within seconds where the
+//! built-in scenarios' 419 inputs would take minutes).
 //! Facts are judged on the data files' numbers, which carry no Monte Carlo error.
 //!
 //! Runs are shared: every (scenario, overrides) pair runs once, with the same seed, so the whole
@@ -22,6 +24,7 @@ use subsoil_scenario::{LoadError, Scenario};
 use crate::compare::compare;
 use crate::report::RunResult;
 use crate::run::{RunConfig, RunError, run};
+use crate::sensitivity::{MetricRef, SensitivityError, tornado};
 
 /// 95% two-sided normal quantile, for intervals of means.
 const Z95: f64 = 1.959_963_984_540_054;
@@ -405,6 +408,35 @@ fn also(spec: &str, r: &RunResult) -> Option<f64> {
     })
 }
 
+/// The tornado of the claim's statistic under `scenario`, when the statistic is a mean or a probability.
+fn full_tornado(
+    claim: &Claim,
+    scenario: &str,
+    cache: &mut Cache,
+) -> Result<Option<Vec<Swing>>, ClaimsError> {
+    let name = match &claim.statistic {
+        Statistic::Mean(n) | Statistic::Probability(n) => n,
+        _ => return Ok(None),
+    };
+    let s = cache.scenario(scenario, &claim.sets)?;
+    let Ok(metric) = MetricRef::find(&s.model, name) else { return Ok(None) };
+    let t = tornado(&s, &metric, &cache.config, &|_| {}).map_err(|e| match e {
+        SensitivityError::Run(e) => ClaimsError::Run(e),
+        e => ClaimsError::Claim(format!("{}: {e}", claim.id)),
+    })?;
+    Ok(Some(
+        t.swings
+            .into_iter()
+            .map(|w| Swing {
+                scenario: scenario.to_string(),
+                input: w.input,
+                at_p10: w.at_p10,
+                at_p90: w.at_p90,
+            })
+            .collect(),
+    ))
+}
+
 /// `scenario` with input `name` fixed at its `u`-quantile (clamped to its bounds), if it has the input.
 fn fixed(scenario: &Scenario, name: &str, u: f64) -> Option<(Scenario, f64)> {
     let slot = scenario.inputs.list.iter().position(|i| i.name == name)?;
@@ -415,8 +447,17 @@ fn fixed(scenario: &Scenario, name: &str, u: f64) -> Option<(Scenario, f64)> {
     Some((s, value))
 }
 
-/// The swing of the claim's statistic under `scenario` for each of its candidate inputs.
+/// The swing of the claim's statistic under `scenario`: the full tornado
+/// ([`crate::sensitivity::tornado`], every uncertain input) when the claim lists no candidate inputs
+/// and its statistic is a mean or a probability; otherwise the same one-at-a-time swing over the
+/// candidates (or [`DEFAULT_SWING`]), which also serves the statistics the tornado does not take (a
+/// probability by a year, a difference between two cases).
 fn swing(claim: &Claim, scenario: &str, cache: &mut Cache) -> Result<Vec<Swing>, ClaimsError> {
+    if claim.swing.is_empty()
+        && let Some(found) = full_tornado(claim, scenario, cache)?
+    {
+        return Ok(found);
+    }
     let candidates: Vec<String> = if claim.swing.is_empty() {
         DEFAULT_SWING.iter().map(|s| s.to_string()).collect()
     } else {

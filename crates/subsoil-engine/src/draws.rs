@@ -286,6 +286,27 @@ mod tests {
     }
 
     #[test]
+    fn a_hybrid_path_takes_the_factors_streams_from_b_and_the_rest_from_a() {
+        let (s1, s2) = (subsoil_risk::stream_id("one"), subsoil_risk::stream_id("two"));
+        let mut from_b = [s2];
+        from_b.sort_unstable();
+        let scalars = [1.5, 2.5];
+        let h = MixedRandomness { seed: 4, a: 10, b: 11, scalars: &scalars, from_b: &from_b };
+        let (pa, pb) = (
+            PathRandomness { seed: 4, path: 10, scalars: &scalars },
+            PathRandomness { seed: 4, path: 11, scalars: &scalars },
+        );
+        for k in 0..5 {
+            assert_eq!(h.uniform(s1, k), pa.uniform(s1, k));
+            assert_eq!(h.normal(s1, k), pa.normal(s1, k));
+            assert_eq!(h.uniform(s2, k), pb.uniform(s2, k));
+            assert_eq!(h.normal(s2, k), pb.normal(s2, k));
+        }
+        assert_ne!(pa.uniform(s2, 0), pb.uniform(s2, 0));
+        assert_eq!(h.scalar(1), 2.5);
+    }
+
+    #[test]
     fn a_pair_naming_a_missing_slot_is_an_error() {
         let ins = inputs(&["a"]);
         let sampler = Sampler::new(SamplerKind::Random, 1);

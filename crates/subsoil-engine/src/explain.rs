@@ -394,6 +394,33 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 256,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(14),
+            ..Default::default()
+        })]
+        /// On any values of the 2^k mixtures the shares add up to f(B) − f(A), and a term that changes
+        /// nothing in any coalition gets exactly 0.
+        #[test]
+        fn shares_add_up_to_the_difference(
+            k in 1usize..=7,
+            raw in proptest::collection::vec(-1e9f64..1e9, 128),
+            dummy in 0usize..7,
+        ) {
+            let n = 1usize << k;
+            let dummy = dummy % k;
+            // Term `dummy` changes nothing: f(S ∪ {dummy}) = f(S).
+            let values: Vec<f64> = (0..n).map(|s| raw[s & !(1 << dummy)]).collect();
+            let mut out = vec![0.0; k + 1];
+            shapley(&values, &weights(k), k, &mut out);
+            let sum: f64 = out[1..].iter().sum();
+            let scale: f64 = values.iter().map(|v| v.abs()).sum::<f64>().max(1.0);
+            proptest::prop_assert!((sum - out[0]).abs() <= 1e-12 * scale * n as f64, "{} vs {}", sum, out[0]);
+            proptest::prop_assert_eq!(out[1 + dummy], 0.0);
+        }
+    }
+
     #[test]
     fn additive_effects_are_recovered_and_interactions_split_evenly() {
         // f(S) = 3·[0 ∈ S] + 5·[1 ∈ S] + 7·[0, 1 ∈ S]: the interaction 7 is split half and half.

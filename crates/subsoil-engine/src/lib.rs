@@ -58,7 +58,7 @@ pub use report::{
     SePartialBlock, TimeToEventStats,
 };
 pub use run::{DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive};
-pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado};
+pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado, tornado_of};
 pub use shard::{MergeError, Shard, ShardState, merge, run_shard};
 pub use solve::{Bisection, Statistic, bisect, estimate};
 pub use subsoil_risk::SamplerKind;

@@ -295,6 +295,9 @@ pub struct Bisection {
     pub reachable: bool,
     /// The value found: the middle of the final bracket (`None` when not reachable).
     pub root: Option<f64>,
+    /// A rough Monte Carlo error of the root: the statistic's standard error at the bracket over the
+    /// slope of the statistic between the ends of the range (`None` when not reachable or flat).
+    pub root_se: Option<f64>,
     /// The final bracket `[a, b]`: the statistic is on one side of the target at `a` and on the other
     /// (or on it) at `b`.
     pub bracket: [f64; 2],
@@ -352,16 +355,32 @@ pub fn bisect<E>(
             }
             steps += 1;
         }
+        let slope = (fhi.value - flo.value) / (hi - lo);
+        let se_at = evaluations
+            .iter()
+            .rev()
+            .find(|e| e.x == a || e.x == b)
+            .map_or(f64::NAN, |e| e.estimate.se);
+        let root_se = (se_at / slope.abs()).is_finite().then_some(se_at / slope.abs());
         return Ok(Bisection {
             target,
             reachable: true,
             root: Some(0.5 * (a + b)),
+            root_se,
             bracket: [a, b],
             ends,
             evaluations,
         });
     }
-    Ok(Bisection { target, reachable: false, root: None, bracket: [lo, hi], ends, evaluations })
+    Ok(Bisection {
+        target,
+        reachable: false,
+        root: None,
+        root_se: None,
+        bracket: [lo, hi],
+        ends,
+        evaluations,
+    })
 }
 
 #[cfg(test)]
@@ -378,6 +397,8 @@ mod tests {
         let b = bisect(|x| exact(3.0 * x - 1.0), 0.0, 2.0, 0.5, 1e-9, 100).expect("no error");
         assert!(b.reachable);
         assert!((b.root.expect("found") - 0.5).abs() < 1e-9);
+        // Exact values: no Monte Carlo error on the root.
+        assert_eq!(b.root_se, Some(0.0));
         // Decreasing works too.
         let b = bisect(|x| exact(10.0 - x), 0.0, 20.0, 4.0, 1e-9, 100).expect("no error");
         assert!((b.root.expect("found") - 6.0).abs() < 1e-9);

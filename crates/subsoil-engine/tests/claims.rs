@@ -84,3 +84,22 @@ fn the_built_in_claims_parse_and_their_facts_are_the_hand_counts() {
     assert_eq!(value("gdp-200bn-6pct"), 155.582e9);
     assert_eq!(value("gdp-200bn-6pct/mining-share"), 0.045);
 }
+
+#[test]
+fn a_claim_without_candidates_gets_the_full_tornado() {
+    // explain/b.toml has one uncertain input, the partner's yearly credit; its capital account is the
+    // $100m of cash plus two such credits, so a threshold at the mean is straddled and the credit is
+    // what swings it: from 100 + 2·P10 to 100 + 2·P90 of uniform(0, 200), i.e. $140m to $460m.
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/explain/b.toml");
+    let scenarios = format!("{file:?}");
+    let probe =
+        parse(&claim("mean:partner-capital", "above", 0.0, &scenarios, "")).expect("parses");
+    let r = judge(&probe, &[], &config(), &|_, _| {}).expect("judged");
+    let mean = r[0].judged[0].interval.value;
+    let text = claim("mean:partner-capital", "above", mean, &scenarios, "");
+    let r = judge(&parse(&text).expect("parses"), &[], &config(), &|_, _| {}).expect("judged");
+    let Verdict::DependsOn { inputs, .. } = &r[0].verdict else { panic!("{:?}", r[0].verdict) };
+    assert_eq!(inputs, &["deal.credits[0].per-year".to_string()]);
+    let s = &r[0].swings[0];
+    assert!((s.at_p10 - 140e6).abs() < 1.0 && (s.at_p90 - 460e6).abs() < 1.0, "{s:?}");
+}

@@ -5,7 +5,7 @@
 use subsoil_engine::sensitivity::{
     Factors, SobolConfig, SobolResult, factors, rank_correlations, sobol,
 };
-use subsoil_engine::{MetricRef, RunConfig, Tornado, tornado};
+use subsoil_engine::{MetricRef, RunConfig, Tornado, tornado, tornado_of};
 use subsoil_scenario::FactorGroup;
 use subsoil_scenario::Scenario;
 
@@ -18,7 +18,7 @@ fn load() -> Scenario {
     subsoil_scenario::load(FILE, &[]).unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
-fn tornado_of(s: &Scenario, name: &str, paths: u64) -> Tornado {
+fn tornado_for(s: &Scenario, name: &str, paths: u64) -> Tornado {
     let metric = MetricRef::find(&s.model, name).unwrap_or_else(|e| panic!("{e}"));
     tornado(s, &metric, &RunConfig { threads: 2, ..RunConfig::new(paths, 11) }, &|_| {})
         .unwrap_or_else(|e| panic!("{e}"))
@@ -27,7 +27,7 @@ fn tornado_of(s: &Scenario, name: &str, paths: u64) -> Tornado {
 #[test]
 fn the_tornado_of_revenue_swings_by_the_percentiles_of_price_and_output() {
     let s = load();
-    let t = tornado_of(&s, "revenue", 2_000);
+    let t = tornado_for(&s, "revenue", 2_000);
     let order: Vec<&str> = t.swings.iter().map(|w| w.input.as_str()).collect();
     // Revenue = 12 years x long-run x capacity. Capacity: median 40,000 t, p90 52,000 t, so
     // p10 = 40,000² / 52,000 = 30,769.2 t (a lognormal is symmetric in logs). Long-run: median 9,000,
@@ -86,7 +86,7 @@ fn the_tornado_of_a_probability_swings_by_whole_paths() {
     // The build takes 2 or 6 years (even odds): P10 = 2, P90 = 6. Built in 2 years, the mine produces
     // from 2028 (a new mine by 2030 on every path); in 6 years, from 2032 (on none). The swing is −1,
     // exactly, and no other input moves the probability.
-    let t = tornado_of(&s, "new-mine-by-2030", 500);
+    let t = tornado_for(&s, "new-mine-by-2030", 500);
     assert!(t.probability);
     let top = &t.swings[0];
     assert_eq!(top.input, "projects.hill-mine.construction-years");
@@ -95,6 +95,15 @@ fn the_tornado_of_a_probability_swings_by_whole_paths() {
     assert!(t.swings[1..].iter().all(|w| w.swing == 0.0), "{:?}", t.swings);
     // Half the paths build in 2 years.
     assert!((t.base - 0.5).abs() < 4.0 * t.base_se, "{} ± {}", t.base, t.base_se);
+    // The same swing when only that input is asked for; an unknown name is an error.
+    let metric = MetricRef::find(&s.model, "new-mine-by-2030").unwrap_or_else(|e| panic!("{e}"));
+    let config = RunConfig { threads: 2, ..RunConfig::new(500, 11) };
+    let only = ["projects.hill-mine.construction-years"];
+    let t = tornado_of(&s, &metric, &config, &only, &|_| {}).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(t.swings.len(), 1);
+    assert_eq!((t.swings[0].swing, t.swings[0].se), (-1.0, 0.0));
+    let err = tornado_of(&s, &metric, &config, &["nope"], &|_| {}).expect_err("unknown");
+    assert!(err.to_string().contains("\"nope\" is not an uncertain input"), "{err}");
 }
 
 #[test]

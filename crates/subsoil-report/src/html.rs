@@ -108,6 +108,47 @@ pub fn render(summary: &str) -> Result<String, ReportError> {
     Ok(out)
 }
 
+/// The style sheet of the report, for pages that show its sections.
+pub fn style() -> &'static str {
+    CSS
+}
+
+/// The sections `ids` (from [`SECTIONS`]) of the report of the Monte Carlo run whose summary is `s`, each
+/// as `(id, HTML)`: the same markup the whole report holds, without its heading, for a page that updates
+/// its sections one run after another. Unknown ids are skipped.
+///
+/// # Errors
+///
+/// When `s` is not the summary of a Monte Carlo run.
+pub fn sections(s: &Value, ids: &[&str]) -> Result<Vec<(&'static str, String)>, ReportError> {
+    if text(s, &["manifest", "mode"]) != "monte-carlo" {
+        return Err(ReportError("sections are drawn from the summary of a Monte Carlo run".into()));
+    }
+    for key in ["metrics", "probabilities", "series", "events", "projects"] {
+        if s.get(key).is_none() {
+            return Err(ReportError(format!("the summary has no `{key}`")));
+        }
+    }
+    let r = Report::new(s);
+    let mut out = Vec::new();
+    for (id, _) in SECTIONS.iter().filter(|(id, _)| ids.contains(id)) {
+        let mut html = String::new();
+        match *id {
+            "headline" => r.headline(&mut html),
+            "when" => r.when(&mut html),
+            "how-much" => r.how_much(&mut html),
+            "fans" => r.fans(&mut html),
+            "histograms" => r.histograms(&mut html),
+            "projects" => r.projects(&mut html),
+            "map" => r.map(&mut html),
+            "assumptions" => r.assumptions(&mut html),
+            _ => r.manifest(&mut html),
+        }
+        out.push((*id, html));
+    }
+    Ok(out)
+}
+
 struct Report<'a> {
     s: &'a Value,
     start: i64,

@@ -13,7 +13,7 @@ pub mod format;
 mod html;
 pub mod svg;
 
-pub use html::render;
+pub use html::{SECTIONS, render, sections, style};
 
 /// Why a summary cannot be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,6 +29,9 @@ pub enum Origin {
     File(PathBuf),
     /// A `--set` override on the command line.
     CommandLine,
+    /// A scenario handed over as text (an upload to `subsoil serve`), by the name it is shown under, or
+    /// a file such a scenario names: it may extend built-in layers only and reads nothing from disk.
+    Upload(String),
 }
 
 impl Origin {
@@ -38,6 +41,7 @@ impl Origin {
             Origin::Builtin(p) => Origin::Builtin(normalise(&format!("{}/{rel}", parent(p)))),
             Origin::File(p) => Origin::File(p.parent().unwrap_or_else(|| Path::new(".")).join(rel)),
             Origin::CommandLine => Origin::File(PathBuf::from(rel)),
+            Origin::Upload(_) => Origin::Upload(rel.to_string()),
         }
     }
 
@@ -47,6 +51,7 @@ impl Origin {
             Origin::Builtin(p) => format!("builtin:{p}"),
             Origin::File(p) => p.display().to_string(),
             Origin::CommandLine => "--set".to_string(),
+            Origin::Upload(name) => name.clone(),
         }
     }
 
@@ -67,6 +72,18 @@ impl Origin {
             },
             Origin::File(p) => read_checked(p, at, path, diags),
             Origin::CommandLine => None,
+            Origin::Upload(name) => {
+                diags.error(
+                    at,
+                    path,
+                    format!(
+                        "{name:?} is a file, and a scenario given as text reads no files: extend a built-in \
+                         layer by its name ({}) and write deposits inline under [deposits.sites]",
+                        builtin::layer_names().join(", ")
+                    ),
+                );
+                None
+            }
         }
     }
 
@@ -77,6 +94,7 @@ impl Origin {
                 std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).display().to_string()
             }
             Origin::CommandLine => "--set".into(),
+            Origin::Upload(name) => format!("upload:{name}"),
         }
     }
 }
@@ -204,16 +222,7 @@ pub fn origin_of(spec: &str) -> Origin {
 /// Problems go to `diags`; the merged tree is returned even when some were found, so that later checks
 /// can report theirs too.
 pub fn load(spec: &str, sets: &[String], diags: &mut Diagnostics) -> Layered {
-    let mut l = Loader {
-        sources: Sources::default(),
-        origins: Vec::new(),
-        layers: Vec::new(),
-        stack: Vec::new(),
-        seen: HashSet::new(),
-        applied: Vec::new(),
-        bytes: 0,
-        over_limit: false,
-    };
+    let mut l = Loader::new(None);
     let origin = origin_of(spec);
     if let Origin::File(p) = &origin
         && !p.exists()
@@ -232,16 +241,74 @@ pub fn load(spec: &str, sets: &[String], diags: &mut Diagnostics) -> Layered {
     if diags.is_empty() {
         l.layer(origin, None, diags);
     }
-    // Each layer once, in the order found: every layer after all it extends, siblings as listed.
-    let mut applied = std::mem::take(&mut l.applied).into_iter();
-    let mut root = applied.next().unwrap_or_else(empty_root);
-    for layer in applied {
-        root.merge(layer);
+    l.finish(sets, diags)
+}
+
+/// Like [`load`] for a scenario given as `text` and shown as `name` in messages: it may extend built-in
+/// layers by name, and any file it names (a path in `extends`, a deposits file) is an error, so that a
+/// scenario from elsewhere (an upload to `subsoil serve`) reads nothing from this machine's disk.
+pub fn load_text(name: &str, text: &str, sets: &[String], diags: &mut Diagnostics) -> Layered {
+    let mut l = Loader::new(Some(text.to_string()));
+    l.layer(Origin::Upload(name.to_string()), None, diags);
+    l.finish(sets, diags)
+}
+
+impl Loader {
+    fn new(upload: Option<String>) -> Loader {
+        Loader {
+            sources: Sources::default(),
+            origins: Vec::new(),
+            layers: Vec::new(),
+            stack: Vec::new(),
+            seen: HashSet::new(),
+            applied: Vec::new(),
+            bytes: 0,
+            over_limit: false,
+            upload,
+        }
     }
-    for s in sets {
-        l.apply_set(&mut root, s, diags);
+
+    /// Merges the layers read and applies `sets`.
+    fn finish(mut self, sets: &[String], diags: &mut Diagnostics) -> Layered {
+        // Each layer once, in the order found: every layer after all it extends, siblings as listed.
+        let mut applied = std::mem::take(&mut self.applied).into_iter();
+        let mut root = applied.next().unwrap_or_else(empty_root);
+        for layer in applied {
+            root.merge(layer);
+        }
+        for s in take_overrides(&mut root, diags).iter().chain(sets) {
+            self.apply_set(&mut root, s, diags);
+        }
+        Layered { sources: self.sources, origins: self.origins, root, layers: self.layers }
     }
-    Layered { sources: l.sources, origins: l.origins, root, layers: l.layers }
+}
+
+/// Removes the merged `overrides` from `root` and returns them (`--set` strings applied before the
+/// command line's).
+fn take_overrides(root: &mut Node, diags: &mut Diagnostics) -> Vec<String> {
+    let Kind::Table(t) = &mut root.kind else { return Vec::new() };
+    let Some(node) = t.remove("overrides") else { return Vec::new() };
+    let expected = "expected an array of strings, each `path=value` as --set takes it";
+    let Kind::Array(items) = &node.kind else {
+        diags.error(
+            Some(node.location()),
+            "overrides",
+            format!("{expected}, found {}", node.kind.type_name()),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        match item.str() {
+            Some(s) => out.push(s.to_string()),
+            None => diags.error(
+                Some(item.location()),
+                format!("overrides[{i}]"),
+                format!("{expected}, found {}", item.kind.type_name()),
+            ),
+        }
+    }
+    out
 }
 
 fn empty_root() -> Node {
@@ -262,6 +329,8 @@ struct Loader {
     bytes: u64,
     /// Whether the number or size of layers went past its limit (reported once).
     over_limit: bool,
+    /// The text of a scenario given as text, until its layer is read.
+    upload: Option<String>,
 }
 
 impl Loader {
@@ -302,7 +371,14 @@ impl Loader {
         }
         self.seen.insert(key.clone());
         let label = if at.is_some() { "extends" } else { "" };
-        let Some(text) = origin.read(at.clone(), label, diags) else { return };
+        let text = match (&origin, self.upload.take()) {
+            (Origin::Upload(_), Some(text)) => Some(text),
+            (_, upload) => {
+                self.upload = upload;
+                origin.read(at.clone(), label, diags)
+            }
+        };
+        let Some(text) = text else { return };
         self.bytes += text.len() as u64;
         if self.bytes > MAX_TOTAL_BYTES {
             self.over_limit = true;

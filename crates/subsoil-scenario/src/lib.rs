@@ -66,6 +66,21 @@ pub struct Scenario {
     pub hash: String,
     /// The boundaries its map is drawn on (`deposits.boundaries`), if it names any.
     pub boundaries: Option<Boundaries>,
+    /// The scenario's levers (`[levers.<id>]`), by id.
+    pub levers: Vec<Lever>,
+}
+
+/// A named list of `--set` overrides declared in a scenario (`[levers.<id>]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lever {
+    /// Id.
+    pub name: String,
+    /// What pulling it means.
+    pub label: String,
+    /// Levers of one group are alternatives.
+    pub group: Option<String>,
+    /// The overrides, `path=value`.
+    pub sets: Vec<String>,
 }
 
 /// A scenario that could not be loaded: the problems and the files they point into.
@@ -96,6 +111,19 @@ impl std::error::Error for LoadError {}
 pub fn load(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> {
     let mut d = Diagnostics::default();
     let layered = layers::load(spec, sets, &mut d);
+    finish(layered, d)
+}
+
+/// Loads a scenario given as `text` (shown as `name` in messages) with `sets`: as [`load`], except that
+/// it may only extend built-in layers by name and reads no file (see [`layers::load_text`]).
+pub fn load_text(name: &str, text: &str, sets: &[String]) -> Result<Scenario, LoadError> {
+    let mut d = Diagnostics::default();
+    let layered = layers::load_text(name, text, sets, &mut d);
+    finish(layered, d)
+}
+
+/// Validates, reads the data files of and lowers a scenario read from its layers.
+fn finish(layered: layers::Layered, d: Diagnostics) -> Result<Scenario, LoadError> {
     if !d.is_empty() {
         return Err(LoadError { sources: layered.sources, diagnostics: d });
     }
@@ -210,6 +238,10 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
             values.str(&format!("projects.{p}.analog")).map(|a| (p.clone(), a.to_string()))
         })
         .collect();
+    let levers = read_levers(&values, &keys(&["levers"]), &mut d);
+    if !d.is_empty() {
+        return Err(LoadError { sources: layered.sources, diagnostics: d });
+    }
     let hash = scenario_hash(&layered.root, layered.sources.files());
     Ok(Scenario {
         name: values.str("metadata.name").unwrap_or_default().to_string(),
@@ -226,6 +258,7 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
         layers: layered.layers,
         hash,
         boundaries,
+        levers,
     })
 }
 
@@ -260,6 +293,35 @@ fn factor_groups(
         out.push(FactorGroup { name: name.clone(), patterns });
     }
     out
+}
+
+/// The levers `ids`, each override checked to be `path=value` with a path the schema knows.
+fn read_levers(values: &walk::Values, ids: &[String], d: &mut Diagnostics) -> Vec<Lever> {
+    ids.iter()
+        .map(|id| {
+            let at = |k: &str| format!("levers.{id}.{k}");
+            let sets = values.strings_at(&at("set")).to_vec();
+            for (i, set) in sets.iter().enumerate() {
+                let path = set.split_once('=').map(|(p, _)| p.trim());
+                if path.is_none_or(|p| schema::field_at(p).is_none()) {
+                    d.error(
+                        values.loc(&at("set")),
+                        format!("{}[{i}]", at("set")),
+                        format!(
+                            "{set:?} is not an override of a known field; expected path=value as --set takes it, \
+                             e.g. \"conflict.creep-hazard=0\""
+                        ),
+                    );
+                }
+            }
+            Lever {
+                name: id.clone(),
+                label: values.str(&at("label")).unwrap_or_default().to_string(),
+                group: values.str(&at("group")).map(str::to_string),
+                sets,
+            }
+        })
+        .collect()
 }
 
 /// Whether `spec` names a built-in scenario or layer rather than a file.

@@ -2,7 +2,8 @@
 //!
 //! A *term* is a top-level key of `[deal]` (`deal.lock-up-until`, `deal.target`) or a whole array of
 //! tables under it (`deal.tiers`, `deal.contributions`), or, when the two scenarios differ outside
-//! their deals, a whole top-level section (`macro`, `projects`); `metadata` never counts. A term
+//! their deals, a whole top-level section (`macro`, `projects`); `metadata`, `levers` and `sensitivity`,
+//! which change no number, never count. A term
 //! differs when its values differ: labels (`deal.name`, a party's `name`, a credit's `what`) and
 //! provenance (`source`, `note`, `assumption`, `derivation`, `reliability`, `as-of`) do not make a
 //! difference, nor does a key written at its default on one side and omitted on the other.
@@ -200,7 +201,9 @@ fn terms(a: &Node, b: &Node) -> Vec<Term> {
         }
     }
     for key in keys(a.table().unwrap_or(&empty), b.table().unwrap_or(&empty)) {
-        if key == "deal" || key == "metadata" {
+        // Sections that change no number: the description, the page's levers (lists of overrides,
+        // not values) and the grouping of inputs for sensitivity indices.
+        if matches!(key, "deal" | "metadata" | "levers" | "sensitivity") {
             continue;
         }
         let canon = |n: &Node| n.get(key).map(|n| canonical(n, false));

@@ -1246,6 +1246,28 @@ const PROJECT: &[Field] = &[
     },
 ];
 
+/// A lever: a named list of `--set` overrides that a page (or a reader) can pull as one.
+pub const LEVER: &[Field] = &[
+    Field {
+        key: "label",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "What pulling the lever means, in words (shown next to its switch).",
+    },
+    Field {
+        key: "group",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "Levers of the same group are alternatives (cases of one question): at most one of them is pulled at a time.",
+    },
+    Field {
+        key: "set",
+        ty: Ty::Array(&Ty::Str),
+        req: Req::Required,
+        doc: "The overrides the lever stands for, each `path=value` as `--set` takes it; pulling the lever is the same as giving them with `--set`, in this order, before any other.",
+    },
+];
+
 /// Sections of a scenario, in the order the reference lists them.
 pub const ROOT: &[Field] = &[
     Field {
@@ -1350,6 +1372,18 @@ pub const ROOT: &[Field] = &[
         ty: Ty::Map { key: "<project-id>", value: &Ty::Table(PROJECT) },
         req: Req::Required,
         doc: "Projects: each a way a deposit may produce.",
+    },
+    Field {
+        key: "levers",
+        ty: Ty::Map { key: "<lever-id>", value: &Ty::Table(LEVER) },
+        req: Req::Optional,
+        doc: "Named levers for contested assumptions that no single field holds (`subsoil serve` shows each as a switch): each stands for a list of `--set` overrides, so a command line reproduces it.",
+    },
+    Field {
+        key: "overrides",
+        ty: Ty::Array(&Ty::Str),
+        req: Req::Optional,
+        doc: "Overrides applied, in order, after every layer is merged and before any `--set` of the command line, each `path=value` as `--set` takes it (the file `subsoil serve` downloads records a page's settings this way). The outermost file that writes it wins.",
     },
 ];
 
