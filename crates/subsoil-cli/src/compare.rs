@@ -44,10 +44,14 @@ pub struct CompareArgs {
     /// Also write the results as files into the folder DIR (summary.json, report.html, CSV tables).
     #[command(flatten)]
     pub out: crate::run::OutArgs,
+    /// Run only shard I of N (blocks I, I+N, … of every scenario) and write its mergeable state,
+    /// shard.json, into the folder given with --out; `subsoil merge` joins the shards.
+    #[arg(long, value_name = "I/N", requires = "dir")]
+    pub shard: Option<subsoil_engine::Shard>,
 }
 
 /// The command that reproduces the comparison of `args` (without `--out` and `--threads`).
-fn command(args: &CompareArgs) -> String {
+pub fn command(args: &CompareArgs) -> String {
     use crate::save::shell_word;
     let mut words = vec!["subsoil".to_string(), "compare".to_string()];
     words.extend(args.scenarios.iter().map(|s| shell_word(s)));
@@ -144,6 +148,9 @@ pub fn run_scenarios(args: &CompareArgs, scenarios: Vec<Scenario>) -> ExitCode {
         output::stderr("error: --per-path is for `subsoil run` (one scenario's paths)\n");
         return ExitCode::from(EXIT_BAD_INPUT);
     }
+    if let Some(shard) = args.shard {
+        return crate::shard::compare(args, &scenarios, shard);
+    }
     let staging = match args.out.begin() {
         Ok(s) => s,
         Err(code) => return code,
@@ -163,28 +170,51 @@ pub fn run_scenarios(args: &CompareArgs, scenarios: Vec<Scenario>) -> ExitCode {
             };
         }
     };
+    let printed = Printed { format: args.format, details: args.details };
+    finish(&scenarios, &args.sets, command(args), &result, staging, printed)
+}
+
+/// How a comparison is printed.
+#[derive(Clone, Copy, Debug)]
+pub struct Printed {
+    /// Table or JSON.
+    pub format: Format,
+    /// Every statistic in the table.
+    pub details: bool,
+}
+
+/// Warns about non-finite outputs, writes the comparison's files into `staging` (summary.json recording
+/// `command`, report.html, metrics.csv, inputs.csv) and prints it.
+pub fn finish(
+    scenarios: &[Scenario],
+    sets: &[String],
+    command: String,
+    result: &CompareResult,
+    staging: Option<crate::save::Staging>,
+    printed: Printed,
+) -> ExitCode {
     for (s, r) in scenarios.iter().zip(&result.runs) {
         let w: Vec<String> = r.warnings().iter().map(|w| format!("{}: {w}", s.name)).collect();
         crate::run::warn(&w);
     }
     if let Some(staging) = staging {
-        let summary = json(&scenarios, &args.sets, &result, Some(command(args)));
+        let summary = json(scenarios, sets, result, Some(command));
         let files = crate::save::json(&summary).and_then(|summary| {
             let report = crate::report::html(&summary)?;
             Ok(vec![
                 ("summary.json", summary),
                 ("report.html", report),
-                ("metrics.csv", metrics_csv(&scenarios, &result).into_bytes()),
-                ("inputs.csv", inputs_csv(&scenarios).into_bytes()),
+                ("metrics.csv", metrics_csv(scenarios, result).into_bytes()),
+                ("inputs.csv", inputs_csv(scenarios).into_bytes()),
             ])
         });
         if let Err(e) = files.and_then(|f| staging.finish(&f)) {
             return crate::run::save_failed(e);
         }
     }
-    match args.format {
-        Format::Json => print_json(&json(&scenarios, &args.sets, &result, None)),
-        Format::Table => output::stdout(&table(&scenarios, &result, args.details)),
+    match printed.format {
+        Format::Json => print_json(&json(scenarios, sets, result, None)),
+        Format::Table => output::stdout(&table(scenarios, result, printed.details)),
     }
 }
 

@@ -15,6 +15,7 @@ mod run;
 mod save;
 mod sensitivity;
 mod serve;
+mod shard;
 mod solve;
 mod style;
 mod table;
@@ -68,6 +69,18 @@ scenario; to change one scenario only, write a file that extends it.",
         after_help = "Examples:\n  subsoil compare ukraine-feb-2025-draft ukraine-feb-2025-framework ukraine-mar-2025-draft ukraine-final-2025\n  subsoil compare ukraine-mar-2025-draft ukraine-final-2025 --paths 50000 --sampler lhs\n  subsoil compare ukraine-final-2025 my-final-variant.toml --set conflict.ceasefire-hazard=0.1 --format json > diff.json\n\nmy-final-variant.toml, a variant of the final agreement with a shorter lock-up:\n  format-version = 1\n  extends = \"ukraine-final-2025\"\n  [metadata]\n  name = \"final-lock-up-2030\"\n  [deal]\n  lock-up-until = 2030"
     )]
     Compare(compare::CompareArgs),
+    /// Merge the folders written by `subsoil run --shard I/N --out DIR` (or `compare --shard`) into the
+    /// output of the whole run: the same summary.json, CSV files and report.html, byte for byte.
+    #[command(
+        long_about = "Merge the folders written by `subsoil run --shard I/N --out DIR` (or `subsoil compare … \
+--shard I/N --out DIR`) into the output of the whole run: the same table, summary.json, CSV files and report.html \
+as without --shard, byte for byte.\n\n\
+Every shard of the run must be given once; shards of different runs (scenario, --set, paths, seed, sampler) or \
+of another version of subsoil are refused. The scenario is read again as the shards name it (a built-in name, \
+or a path relative to where merge runs) and must hash as it did when the shards ran.",
+        after_help = "Examples:\n  subsoil run --paths 100000 --shard 0/2 --out part-0\n  subsoil run --paths 100000 --shard 1/2 --out part-1\n  subsoil merge part-0 part-1 --out results\n  subsoil merge part-* --format json > result.json"
+    )]
+    Merge(shard::MergeArgs),
     /// Which uncertain inputs swing one output: a tornado (each input at its P10 and its P90 on common
     /// random numbers), rank correlations, and grouped variance-based (Sobol) indices.
     #[command(
@@ -155,6 +168,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Merge(args) => shard::merge(&args),
         Command::Sensitivity(args) => sensitivity::run(&args),
         Command::Solve(args) => solve::run(&args),
         Command::Claims(args) => claims::run(&args),

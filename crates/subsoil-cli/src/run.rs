@@ -40,6 +40,11 @@ pub struct RunArgs {
     /// names it), beside the mixture of all of them, on common random numbers.
     #[arg(long, value_name = "INPUT")]
     pub by: Option<String>,
+    /// Run only shard I of N (blocks I, I+N, I+2N, … of the run) and write its mergeable state,
+    /// shard.json, into the folder given with --out; `subsoil merge` joins the shards' folders into
+    /// the output of the whole run.
+    #[arg(long, value_name = "I/N", requires = "dir")]
+    pub shard: Option<subsoil_engine::Shard>,
     /// Add blocks of 4,096 paths until the standard error of METRIC's mean (in its unit: dollars for
     /// money) or of a probability (a fraction, or a percentage with `%`) is at most TOL, after at least
     /// 4 blocks; --paths is the cap. Says how many paths it took.
@@ -320,6 +325,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
              summary.json and yearly.csv)\n",
         );
         return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    if let Some(shard) = args.shard {
+        return crate::shard::run(args, &scenario, shard);
     }
     let until = match &args.until_se {
         Some(_) if args.deterministic || args.by.is_some() => {
@@ -647,7 +655,7 @@ pub fn print_json<T: Serialize>(value: &T) -> ExitCode {
 
 /// The command that reproduces the run of `args` (without `--out` and `--threads`, on which no result
 /// depends).
-fn command(args: &RunArgs) -> String {
+pub fn command(args: &RunArgs) -> String {
     use crate::save::shell_word;
     let mut words = vec!["subsoil".to_string(), "run".to_string(), shell_word(&args.scenario)];
     if args.deterministic {
@@ -721,57 +729,82 @@ fn monte_carlo(
     let warnings = result.warnings();
     warn(&warnings);
     if let Some(staging) = staging {
-        let mut manifest = Manifest::new(scenario, &args.sets, "monte-carlo");
-        let mut record = crate::save::record(scenario, command(args));
-        record.map = crate::map::map(scenario, &result);
-        manifest.record = Some(record);
-        let summary = MonteCarloJson {
-            manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
-            units: "money in real base-year US dollars; rates and probabilities as fractions",
-            warnings: warnings.clone(),
-            until_se: convergence.as_ref(),
-            result: &result,
-            histograms: Some(subsoil_engine::Histograms(&result.histograms)),
-        };
-        let inputs = crate::save::input_rows(scenario);
-        let files = crate::save::json(&summary).and_then(|summary| {
-            let report = crate::report::html(&summary)?;
-            Ok(vec![
-                ("summary.json", summary),
-                ("report.html", report),
-                ("series.csv", crate::save::series_csv(&result).into_bytes()),
-                ("projects.csv", crate::save::projects_csv(&result).into_bytes()),
-                ("inputs.csv", crate::save::inputs_csv(&inputs).into_bytes()),
-            ])
-        });
-        let parquet = if args.out.per_path {
-            crate::per_path::write(scenario, &config, &staging.file("paths.parquet"))
-        } else {
-            Ok(())
-        };
-        if let Err(e) = files.and_then(|f| parquet.and_then(|()| staging.finish(&f))) {
+        let per_path = args.out.per_path.then_some(&config);
+        let until = convergence.as_ref();
+        if let Err(e) =
+            save_monte_carlo(scenario, &args.sets, command(args), &result, staging, per_path, until)
+        {
             return save_failed(e);
         }
     }
-    match args.format {
-        RunFormat::Csv => unreachable!("refused above"),
-        RunFormat::Json => {
-            let out = MonteCarloJson {
-                manifest: MonteCarloManifest {
-                    scenario: Manifest::new(scenario, &args.sets, "monte-carlo"),
-                    run: &result.header,
-                },
-                units: "money in real base-year US dollars; rates and probabilities as fractions",
-                warnings,
-                until_se: convergence.as_ref(),
-                result: &result,
-                histograms: None,
-            };
-            print_json(&out)
-        }
-        RunFormat::Table => {
-            let mut text = monte_carlo_table(scenario, &result);
-            if let Some(c) = &convergence {
+    print_monte_carlo(scenario, &args.sets, &result, args.format, convergence.as_ref())
+}
+
+/// Writes a Monte Carlo run's files into `staging`: summary.json (whose manifest records `command`),
+/// report.html, series.csv, projects.csv, inputs.csv, and paths.parquet when `per_path` gives the run's
+/// configuration; `until_se` says where a run until a standard error stopped.
+pub fn save_monte_carlo(
+    scenario: &Scenario,
+    sets: &[String],
+    command: String,
+    result: &RunResult,
+    staging: crate::save::Staging,
+    per_path: Option<&RunConfig>,
+    until_se: Option<&subsoil_engine::Convergence>,
+) -> Result<(), crate::save::SaveError> {
+    let mut manifest = Manifest::new(scenario, sets, "monte-carlo");
+    let mut record = crate::save::record(scenario, command);
+    record.map = crate::map::map(scenario, result);
+    manifest.record = Some(record);
+    let summary = MonteCarloJson {
+        manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
+        units: "money in real base-year US dollars; rates and probabilities as fractions",
+        warnings: result.warnings(),
+        until_se,
+        result,
+        histograms: Some(subsoil_engine::Histograms(&result.histograms)),
+    };
+    let inputs = crate::save::input_rows(scenario);
+    let files = crate::save::json(&summary).and_then(|summary| {
+        let report = crate::report::html(&summary)?;
+        Ok(vec![
+            ("summary.json", summary),
+            ("report.html", report),
+            ("series.csv", crate::save::series_csv(result).into_bytes()),
+            ("projects.csv", crate::save::projects_csv(result).into_bytes()),
+            ("inputs.csv", crate::save::inputs_csv(&inputs).into_bytes()),
+        ])
+    });
+    let parquet = match per_path {
+        Some(config) => crate::per_path::write(scenario, config, &staging.file("paths.parquet")),
+        None => Ok(()),
+    };
+    files.and_then(|f| parquet.and_then(|()| staging.finish(&f)))
+}
+
+/// Prints the result of a Monte Carlo run of `scenario` as `format` says (a table, or JSON).
+pub fn print_monte_carlo(
+    scenario: &Scenario,
+    sets: &[String],
+    result: &RunResult,
+    format: RunFormat,
+    until_se: Option<&subsoil_engine::Convergence>,
+) -> ExitCode {
+    match format {
+        RunFormat::Json => print_json(&MonteCarloJson {
+            manifest: MonteCarloManifest {
+                scenario: Manifest::new(scenario, sets, "monte-carlo"),
+                run: &result.header,
+            },
+            units: "money in real base-year US dollars; rates and probabilities as fractions",
+            warnings: result.warnings(),
+            until_se,
+            result,
+            histograms: None,
+        }),
+        RunFormat::Table | RunFormat::Csv => {
+            let mut text = monte_carlo_table(scenario, result);
+            if let Some(c) = until_se {
                 text.push_str(&until_line(c));
             }
             output::stdout(&text)
@@ -1246,6 +1279,7 @@ fn by_case(args: &RunArgs, mut all: Scenario, input: &str) -> ExitCode {
         explain: false,
         mc: args.mc,
         out: args.out.clone(),
+        shard: None,
     };
     crate::compare::run_scenarios(&compare_args, scenarios)
 }

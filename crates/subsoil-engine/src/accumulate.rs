@@ -2,9 +2,11 @@
 //!
 //! A worker thread simulates a chunk of consecutive paths and writes each path's outputs as plain
 //! numbers into a reusable [`Chunk`] (a few hundred numbers per path, in the order the [`Plan`] fixes).
-//! The run's [`Stats`] absorbs finished chunks strictly in path order, so every statistic is the same
-//! sequential fold of the same values whatever the number of threads, and memory stays at a few chunk
-//! buffers plus the statistics themselves (whose quantile sketches are bounded).
+//! The run's [`Stats`] absorbs finished chunks strictly in path order, each block's values into that
+//! block's own moments, which are merged into the totals in block order when the block ends: every
+//! statistic is the same fold of the same values whatever the number of threads, and a run split into
+//! shards merges to the same bits (`crate::shard`). Memory stays at a few chunk buffers plus the
+//! statistics themselves (whose quantile sketches are bounded).
 //!
 //! Besides the path-level statistics, every reported mean keeps the [`Moments`] of its full blocks'
 //! means: with Latin hypercube and Sobol sampling the blocks are independent randomisations, and their
@@ -13,8 +15,9 @@
 //! paths: a block's draws depend only on the seed, the block and the position in it, so such a prefix is
 //! randomised exactly as the partial block is, and the prefixes' spread is the partial block's error.
 
+use serde::{Deserialize, Serialize};
 use subsoil_core::{Model, PathOutcome, Year};
-use subsoil_stats::{Moments, Proportion, Summary, TimeToEvent};
+use subsoil_stats::{Bits, Merge, Moments, Proportion, Summary, TimeToEvent};
 
 use crate::metrics::{
     self, BUILT_BY_YEARS, EVENTS, Event, METRICS, Metric, PROBABILITIES, Probability, SERIES,
@@ -165,7 +168,7 @@ impl Prefix {
 /// (see the module documentation), fed with the current block's mean by its owner.
 #[derive(Clone, Debug, Default)]
 pub struct BlockMeans {
-    prefix: Option<f64>,
+    pub(crate) prefix: Option<f64>,
     /// One value per full block: the block's mean.
     pub full: Moments,
     /// One value per full block: the mean of its first `n_last` paths, where `n_last` is the size of
@@ -196,13 +199,18 @@ impl BlockMeans {
 /// An accumulator with block means.
 pub(crate) trait Blocked {
     fn mark_prefix(&mut self);
+    /// Ends a block outside [`Stats`] (whose blocks end through their records): the same operations
+    /// as [`Stats::end_block`] folding the block.
     fn end_block(&mut self, full: bool);
 }
 
 /// A scalar's summary, plus the moments of the current block and its block means.
+///
+/// A path's value goes into the percentiles at once and into the current block's moments; the
+/// summary's moments are the blocks' moments merged in block order (see [`Stats`]).
 #[derive(Clone, Debug, Default)]
 pub struct Tracked {
-    /// Every path's value.
+    /// Every path's value (moments as of the last block folded).
     pub summary: Summary,
     /// The current block's values.
     block: Moments,
@@ -213,7 +221,7 @@ pub struct Tracked {
 impl Tracked {
     #[inline]
     pub(crate) fn push(&mut self, x: f64) {
-        self.summary.push(x);
+        self.summary.push_quantiles(x);
         self.block.push(x);
     }
 }
@@ -224,6 +232,7 @@ impl Blocked for Tracked {
     }
 
     fn end_block(&mut self, full: bool) {
+        self.summary.merge_moments(&self.block);
         self.blocks.end_block(full, self.block.mean());
         self.block = Moments::new();
     }
@@ -263,8 +272,11 @@ impl Blocked for TrackedProportion {
 pub struct ProjectAcc {
     /// NPV at the valuation rate (real).
     pub npv: Tracked,
-    /// The state's receipts from the project, new and existing licences, real, net of leakage.
+    /// The state's receipts from the project, new and existing licences, real, net of leakage (the
+    /// blocks' moments merged in block order).
     pub receipts: Moments,
+    /// The same over the current block.
+    receipts_block: Moments,
     /// P(built by year), one per [`Plan::built_by`] year.
     pub built_by: Vec<TrackedProportion>,
     /// Year index of first production.
@@ -275,15 +287,43 @@ pub struct ProjectAcc {
     pub abandoned: TrackedProportion,
 }
 
+/// What one block leaves to be folded in block order: every scalar's moments over the block with
+/// its mean over the prefix that matches the final partial block, and every probability's count over
+/// the block with its prefix proportion. Everything else a block adds (percentiles, counts of hits,
+/// event years) is exact and merges in any order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockRecord {
+    /// The block's index in the run (paths `index · block_size ..`).
+    pub index: u64,
+    /// Whether the block held `block_size` paths.
+    pub full: bool,
+    /// One per scalar, in [`Stats`]' order: the block's moments and prefix mean.
+    pub scalars: Vec<(Moments, Option<Bits>)>,
+    /// One per probability, in [`Stats`]' order: the block's count and prefix proportion.
+    pub proportions: Vec<(Proportion, Option<Bits>)>,
+    /// One per project: the moments of the state's receipts from it over the block.
+    pub receipts: Vec<Moments>,
+}
+
 /// Everything a run's paths reduce to.
+///
+/// Within a block every path is absorbed in path order. When a block ends, its [`BlockRecord`] is
+/// folded into the totals (moments merged, block means pushed) in block order, or, for a shard of a
+/// run, kept so that the merge folds the records of every shard in block order: either way the
+/// floating-point operations, and so the bits, are the same.
 #[derive(Clone, Debug)]
 pub struct Stats {
     /// Paths seen.
     pub paths: u64,
-    /// Full blocks ended.
+    /// Full blocks folded.
     pub full_blocks: u64,
     /// Where the current block stands against the final partial block's length.
     prefix: Prefix,
+    /// The index of the next block to end, and how far apart the blocks of this run are.
+    next_block: (u64, u64),
+    /// The records of ended blocks, when they are kept rather than folded (a shard).
+    kept: Option<Vec<BlockRecord>>,
     /// One per [`Plan::metrics`].
     pub metrics: Vec<Tracked>,
     /// One per [`Plan::probabilities`].
@@ -294,6 +334,26 @@ pub struct Stats {
     pub events: Vec<TimeToEvent>,
     /// One per project, in model order.
     pub projects: Vec<ProjectAcc>,
+}
+
+/// The saved state of a shard's [`Stats`]: its exact totals in [`Stats`]' order (scalars: metrics,
+/// series year by year, projects' NPVs; probabilities: probabilities, then per project its built-by
+/// years, occupied and abandoned; events: events, then per project its first production) and the
+/// records of its blocks, in the order they ran. A scalar's summary holds its percentiles only: its
+/// moments are in the block records.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsState {
+    /// Paths absorbed.
+    pub paths: u64,
+    /// Every scalar's summary.
+    pub scalars: Vec<Summary>,
+    /// Every probability's count.
+    pub proportions: Vec<Proportion>,
+    /// Every event's first years.
+    pub events: Vec<TimeToEvent>,
+    /// The blocks' records.
+    pub blocks: Vec<BlockRecord>,
 }
 
 impl Stats {
@@ -310,6 +370,8 @@ impl Stats {
             paths: 0,
             full_blocks: 0,
             prefix: Prefix::new(last),
+            next_block: (0, 1),
+            kept: None,
             metrics: vec![Tracked::default(); plan.metrics.len()],
             probabilities: vec![TrackedProportion::default(); plan.probabilities.len()],
             series: vec![vec![Tracked::default(); plan.horizon]; plan.series.len()],
@@ -318,6 +380,7 @@ impl Stats {
                 .map(|_| ProjectAcc {
                     npv: Tracked::default(),
                     receipts: Moments::new(),
+                    receipts_block: Moments::new(),
                     built_by: vec![TrackedProportion::default(); plan.built_by.len()],
                     first_production: TimeToEvent::new(horizon),
                     occupied: TrackedProportion::default(),
@@ -327,68 +390,197 @@ impl Stats {
         }
     }
 
+    /// Empty accumulators for a shard that runs blocks `first`, `first + stride`, … of a run whose
+    /// final partial block holds `last` paths: ended blocks are kept as records, not folded.
+    pub fn for_shard(plan: &Plan, last: u64, first: u64, stride: u64) -> Stats {
+        Stats {
+            next_block: (first, stride.max(1)),
+            kept: Some(Vec::new()),
+            ..Stats::with_partial_block(plan, last)
+        }
+    }
+
     /// Absorbs the paths of `chunk`, in their order.
     pub fn absorb(&mut self, plan: &Plan, chunk: &Chunk) {
         for p in 0..chunk.paths {
             let (values, flags, events) = chunk.path(plan, p);
-            self.absorb_path(plan, values, flags, events);
+            self.absorb_path(values, flags, events);
         }
     }
 
-    fn absorb_path(&mut self, plan: &Plan, values: &[f64], flags: &[bool], events: &[Option<u32>]) {
+    fn absorb_path(&mut self, values: &[f64], flags: &[bool], events: &[Option<u32>]) {
         self.paths += 1;
-        let scalars = self.metrics.iter_mut().chain(self.series.iter_mut().flatten());
-        let npvs = self.projects.iter_mut().map(|p| &mut p.npv);
         let mut n = 0;
-        for (acc, &x) in scalars.chain(npvs).zip(values) {
+        for (acc, &x) in self.scalars_mut().zip(values) {
             acc.push(x);
             n += 1;
         }
         for (p, &x) in self.projects.iter_mut().zip(&values[n..]) {
-            p.receipts.push(x);
+            p.receipts_block.push(x);
         }
-        let (probabilities, per_project) = flags.split_at(plan.probabilities.len());
-        for (acc, &hit) in self.probabilities.iter_mut().zip(probabilities) {
+        for (acc, &hit) in self.proportions_mut().zip(flags) {
             acc.push(hit);
         }
-        for (p, hits) in self.projects.iter_mut().zip(per_project.chunks(plan.built_by.len() + 2)) {
-            let accs = p.built_by.iter_mut().chain([&mut p.occupied, &mut p.abandoned]);
-            for (acc, &hit) in accs.zip(hits) {
-                acc.push(hit);
-            }
-        }
-        let (dated, first_production) = events.split_at(plan.events.len());
-        for (acc, &year) in self.events.iter_mut().zip(dated) {
+        for (acc, &year) in self.events_mut().zip(events) {
             acc.push(year);
         }
-        for (p, &year) in self.projects.iter_mut().zip(first_production) {
-            p.first_production.push(year);
-        }
         if self.prefix.step() {
-            self.for_each_blocked(&mut |b| b.mark_prefix());
+            self.scalars_mut().for_each(|b| b.mark_prefix());
+            self.proportions_mut().for_each(|b| b.mark_prefix());
         }
     }
 
-    /// Ends a block: a full block's means feed the between-block standard errors.
+    /// Ends a block (`full` when it held a whole block of paths): its record is folded into the
+    /// totals, or kept for a shard.
     pub fn end_block(&mut self, full: bool) {
-        self.full_blocks += u64::from(full);
         self.prefix.end_block();
-        self.for_each_blocked(&mut |b| b.end_block(full));
+        let (index, stride) = self.next_block;
+        self.next_block.0 = index + stride;
+        let record = BlockRecord {
+            index,
+            full,
+            scalars: self
+                .scalars_mut()
+                .map(|acc| (std::mem::take(&mut acc.block), acc.blocks.prefix.take().map(Bits)))
+                .collect(),
+            proportions: self
+                .proportions_mut()
+                .map(|acc| (std::mem::take(&mut acc.block), acc.blocks.prefix.take().map(Bits)))
+                .collect(),
+            receipts: self
+                .projects
+                .iter_mut()
+                .map(|p| std::mem::take(&mut p.receipts_block))
+                .collect(),
+        };
+        match &mut self.kept {
+            Some(kept) => kept.push(record),
+            None => self.fold(&record),
+        }
     }
 
-    /// Applies `f` to every mean and probability (once a block, so dynamic dispatch costs nothing).
-    fn for_each_blocked(&mut self, f: &mut dyn FnMut(&mut dyn Blocked)) {
-        let scalars = self.metrics.iter_mut().chain(self.series.iter_mut().flatten());
-        for acc in scalars.chain(self.projects.iter_mut().map(|p| &mut p.npv)) {
-            f(acc);
+    /// Folds one block's record into the totals: the scalars' moments merge, and a full block's means
+    /// feed the between-block standard errors.
+    fn fold(&mut self, record: &BlockRecord) {
+        self.full_blocks += u64::from(record.full);
+        let full = record.full;
+        for (acc, (m, prefix)) in self.scalars_mut().zip(&record.scalars) {
+            acc.summary.merge_moments(m);
+            acc.blocks.mark_prefix(prefix.map(|b| b.0));
+            acc.blocks.end_block(full, m.mean());
         }
-        for acc in &mut self.probabilities {
-            f(acc);
+        for (acc, (p, prefix)) in self.proportions_mut().zip(&record.proportions) {
+            acc.blocks.mark_prefix(prefix.map(|b| b.0));
+            acc.blocks.end_block(full, p.p());
         }
-        for p in &mut self.projects {
-            for acc in p.built_by.iter_mut().chain([&mut p.occupied, &mut p.abandoned]) {
-                f(acc);
+        for (p, m) in self.projects.iter_mut().zip(&record.receipts) {
+            p.receipts.merge(m);
+        }
+    }
+
+    /// Every scalar accumulator, in the order of a path's values: metrics, series year by year,
+    /// projects' NPVs.
+    fn scalars_mut(&mut self) -> impl Iterator<Item = &mut Tracked> {
+        let series = self.series.iter_mut().flatten();
+        self.metrics.iter_mut().chain(series).chain(self.projects.iter_mut().map(|p| &mut p.npv))
+    }
+
+    fn scalars(&self) -> impl Iterator<Item = &Tracked> {
+        let series = self.series.iter().flatten();
+        self.metrics.iter().chain(series).chain(self.projects.iter().map(|p| &p.npv))
+    }
+
+    /// Every probability, in the order of a path's flags: probabilities, then per project its
+    /// built-by years, occupied and abandoned.
+    fn proportions_mut(&mut self) -> impl Iterator<Item = &mut TrackedProportion> {
+        let per_project = self
+            .projects
+            .iter_mut()
+            .flat_map(|p| p.built_by.iter_mut().chain([&mut p.occupied, &mut p.abandoned]));
+        self.probabilities.iter_mut().chain(per_project)
+    }
+
+    fn proportions(&self) -> impl Iterator<Item = &TrackedProportion> {
+        let per_project =
+            self.projects.iter().flat_map(|p| p.built_by.iter().chain([&p.occupied, &p.abandoned]));
+        self.probabilities.iter().chain(per_project)
+    }
+
+    /// Every time-to-event count, in the order of a path's event years: events, then per project
+    /// its first production.
+    fn events_mut(&mut self) -> impl Iterator<Item = &mut TimeToEvent> {
+        let per_project = self.projects.iter_mut().map(|p| &mut p.first_production);
+        self.events.iter_mut().chain(per_project)
+    }
+
+    fn events_all(&self) -> impl Iterator<Item = &TimeToEvent> {
+        self.events.iter().chain(self.projects.iter().map(|p| &p.first_production))
+    }
+
+    /// The saved state of a shard's statistics (the blocks kept; none when they were folded).
+    pub fn state(&self) -> StatsState {
+        StatsState {
+            paths: self.paths,
+            scalars: self.scalars().map(|t| t.summary.clone()).collect(),
+            proportions: self.proportions().map(|t| t.proportion).collect(),
+            events: self.events_all().cloned().collect(),
+            blocks: self.kept.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Adds the exact totals of a shard's `state` (percentiles, counts, event years, paths) to these
+    /// accumulators and returns its block records, to be folded in block order with
+    /// [`Stats::fold_records`].
+    ///
+    /// # Errors
+    ///
+    /// When the state was not made for `plan`'s outputs (a different scenario or horizon).
+    pub fn add_exact(&mut self, state: StatsState) -> Result<Vec<BlockRecord>, String> {
+        let (ns, np, ne) =
+            (self.scalars().count(), self.proportions().count(), self.events_all().count());
+        let shape = (state.scalars.len(), state.proportions.len(), state.events.len());
+        if shape != (ns, np, ne) {
+            return Err(format!(
+                "it holds {} scalars, {} probabilities and {} events where this scenario has {ns}, {np} \
+                 and {ne}",
+                shape.0, shape.1, shape.2
+            ));
+        }
+        let horizon = self.events.first().map(TimeToEvent::horizon);
+        if let Some(h) = horizon
+            && let Some(bad) = state.events.iter().find(|e| e.horizon() != h)
+        {
+            return Err(format!("an event over {} years where the horizon is {h}", bad.horizon()));
+        }
+        for r in &state.blocks {
+            let shape = (r.scalars.len(), r.proportions.len(), r.receipts.len());
+            if shape != (ns, np, self.projects.len()) {
+                return Err(format!("block {} does not hold one record per output", r.index));
             }
+        }
+        if let Some(p) = state.proportions.iter().find(|p| p.hits > p.n) {
+            return Err(format!("a probability with {} hits out of {} paths", p.hits, p.n));
+        }
+        self.paths = self
+            .paths
+            .checked_add(state.paths)
+            .ok_or_else(|| "the number of paths overflows".to_string())?;
+        for (acc, s) in self.scalars_mut().zip(&state.scalars) {
+            acc.summary.merge(s);
+        }
+        for (acc, p) in self.proportions_mut().zip(&state.proportions) {
+            acc.proportion.merge(p);
+        }
+        for (acc, e) in self.events_mut().zip(&state.events) {
+            acc.merge(e);
+        }
+        Ok(state.blocks)
+    }
+
+    /// Folds block records, which must be in block order, into the totals.
+    pub fn fold_records(&mut self, records: &[BlockRecord]) {
+        for r in records {
+            self.fold(r);
         }
     }
 }

@@ -26,15 +26,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use serde::Deserialize;
 use serde::Serialize;
 use subsoil_core::{Model, PathOutcome, Workspace, simulate};
 use subsoil_scenario::Scenario;
-use subsoil_stats::Moments;
+use subsoil_stats::{Bits, Merge, Moments};
 
-use crate::accumulate::{BlockMeans, Chunk, Plan, Prefix, Stats};
+use crate::accumulate::{BlockMeans, BlockRecord, Chunk, Plan, Prefix, Stats, StatsState};
 use crate::draws::{PathRandomness, ScalarDraws, Scratch};
 use crate::report::{self, Chance, Distribution, RunHeader, RunResult, SeContext};
 use crate::run::{self, RunConfig, RunError, Schedule, Work};
+use crate::shard::{self, MergeError, Shard, ShardRun};
 
 /// The paired difference of one output between a scenario and the first one.
 #[derive(Clone, Debug, Serialize)]
@@ -143,22 +145,164 @@ pub fn compare_observed(
     let paired = Paired { members, pairs, seed: config.seed, last };
     let schedule = Schedule::new(config, progress);
     let (stats, totals) = pool.install(|| schedule.drive(&paired, pool.current_num_threads()));
+    let members: Vec<(&Model, &Plan)> = paired.members.iter().map(|m| (m.model, &m.plan)).collect();
+    Ok(finish(&members, &paired.pairs, &stats, &totals, config))
+}
 
+/// The comparison's report from its totals.
+fn finish(
+    members: &[(&Model, &Plan)],
+    pairs: &[Pairing],
+    stats: &[Stats],
+    totals: &[PairTotal],
+    config: &RunConfig,
+) -> CompareResult {
     let se = run::se_context(config, &stats[0]);
-    let runs: Vec<RunResult> = paired
-        .members
+    let runs: Vec<RunResult> = members
         .iter()
-        .zip(&stats)
-        .map(|(m, total)| report::build(m.model, &m.plan, total, se, run::header(config)))
+        .zip(stats)
+        .map(|(&(model, plan), total)| report::build(model, plan, total, se, run::header(config)))
         .collect();
-    let differences = paired
-        .pairs
+    let differences = pairs
         .iter()
-        .zip(&totals)
+        .zip(totals)
         .enumerate()
         .map(|(i, (pairing, total))| pairing.report(i + 1, total, &runs[0], &runs[i + 1], &se))
         .collect();
-    Ok(CompareResult { header: runs[0].header.clone(), runs, differences })
+    CompareResult { header: runs[0].header.clone(), runs, differences }
+}
+
+/// What a shard of a comparison hands to the merge (see [`crate::shard`]): each scenario's statistics
+/// and each scenario after the first's paired block records.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareShardState {
+    /// The comparison it belongs to (one hash per scenario).
+    pub run: ShardRun,
+    /// Which shard it is.
+    pub shard: Shard,
+    /// One per scenario, in order.
+    pub members: Vec<StatsState>,
+    /// One per scenario after the first: its paired differences' block records.
+    pub pairs: Vec<Vec<PairBlockRecord>>,
+}
+
+/// Runs shard `shard` of the comparison of `scenarios` that `config` describes.
+///
+/// # Errors
+///
+/// As [`compare`].
+pub fn compare_shard(
+    scenarios: &[&Scenario],
+    config: &RunConfig,
+    shard: Shard,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<CompareShardState, RunError> {
+    if scenarios.is_empty() {
+        return Err(RunError::NoScenarios);
+    }
+    let (sampler, pool) = run::prepare(config)?;
+    let members = scenarios
+        .iter()
+        .map(|s| {
+            Ok(Member {
+                model: &s.model,
+                plan: Plan::new(&s.model),
+                draws: run::drawer(s, sampler)?,
+            })
+        })
+        .collect::<Result<Vec<_>, RunError>>()?;
+    let pairs = members[1..].iter().map(|m| Pairing::new(&members[0].plan, &m.plan)).collect();
+    let last = run::partial_block(config);
+    let paired = Paired { members, pairs, seed: config.seed, last };
+    let (index, count) = (shard.index, shard.count);
+    let stats: Vec<Stats> =
+        paired.members.iter().map(|m| Stats::for_shard(&m.plan, last, index, count)).collect();
+    let totals: Vec<PairTotal> = paired
+        .pairs
+        .iter()
+        .map(|p| PairTotal {
+            next_block: (index, count.max(1)),
+            kept: Some(Vec::new()),
+            ..p.total(last)
+        })
+        .collect();
+    let schedule = Schedule::new(config, progress).shard(index, count);
+    let (stats, totals) =
+        pool.install(|| schedule.drive_from(&paired, (stats, totals), pool.current_num_threads()));
+    Ok(CompareShardState {
+        run: ShardRun::of(scenarios, config),
+        shard,
+        members: stats.iter().map(Stats::state).collect(),
+        pairs: totals.into_iter().map(|t| t.kept.unwrap_or_default()).collect(),
+    })
+}
+
+/// Merges the shards of one comparison of `scenarios` (in the order compared) into the result of the
+/// whole comparison, as [`compare`] returns it; the shards may come in any order.
+///
+/// # Errors
+///
+/// As [`crate::shard::merge`].
+pub fn merge_compare(
+    scenarios: &[&Scenario],
+    shards: Vec<CompareShardState>,
+) -> Result<CompareResult, MergeError> {
+    if scenarios.is_empty() {
+        return Err(MergeError::Run(RunError::NoScenarios.to_string()));
+    }
+    let ids: Vec<(Shard, &ShardRun)> = shards.iter().map(|s| (s.shard, &s.run)).collect();
+    let (config, count) = shard::check_shards(scenarios, &ids)?;
+    let plans: Vec<Plan> = scenarios.iter().map(|s| Plan::new(&s.model)).collect();
+    let pairs: Vec<Pairing> = plans[1..].iter().map(|p| Pairing::new(&plans[0], p)).collect();
+    let last = run::partial_block(&config);
+    let mut stats: Vec<Stats> = plans.iter().map(|p| Stats::with_partial_block(p, last)).collect();
+    let mut totals: Vec<PairTotal> = pairs.iter().map(|p| p.total(last)).collect();
+    let blocks = config.paths.div_ceil(u64::from(config.block_size)) as usize;
+    let mut records: Vec<Vec<Option<BlockRecord>>> = vec![vec![None; blocks]; stats.len()];
+    let mut paired: Vec<Vec<Option<PairBlockRecord>>> = vec![vec![None; blocks]; totals.len()];
+    for s in shards {
+        let shard = s.shard;
+        let invalid = |m: String| MergeError::Invalid(format!("shard {shard}: {m}"));
+        if s.members.len() != stats.len() || s.pairs.len() != totals.len() {
+            return Err(invalid("it does not hold one state per scenario".into()));
+        }
+        for (m, (total, state)) in stats.iter_mut().zip(s.members).enumerate() {
+            let layout = state.blocks.iter().map(|r| (r.index, r.full));
+            shard::check_blocks(&config, shard, count, layout)?;
+            for r in total.add_exact(state).map_err(invalid)? {
+                let i = r.index as usize;
+                records[m][i] = Some(r);
+            }
+        }
+        for (p, (total, kept)) in totals.iter().zip(s.pairs).enumerate() {
+            let layout = kept.iter().map(|r| (r.index, r.full));
+            shard::check_blocks(&config, shard, count, layout)?;
+            let width = total.metrics.len() + total.probabilities.len() + total.events.len();
+            for r in kept {
+                if r.means.len() != width {
+                    return Err(invalid(format!(
+                        "block {} does not hold every difference",
+                        r.index
+                    )));
+                }
+                let i = r.index as usize;
+                paired[p][i] = Some(r);
+            }
+        }
+    }
+    for (total, records) in stats.iter_mut().zip(records) {
+        shard::check_paths(&config, total.paths)?;
+        let records: Vec<BlockRecord> = records.into_iter().flatten().collect();
+        total.fold_records(&records);
+    }
+    for (total, records) in totals.iter_mut().zip(paired) {
+        for r in records.into_iter().flatten() {
+            total.fold(&r);
+        }
+    }
+    let members: Vec<(&Model, &Plan)> = scenarios.iter().map(|s| &s.model).zip(&plans).collect();
+    Ok(finish(&members, &pairs, &stats, &totals, &config))
 }
 
 /// One scenario of a comparison.
@@ -202,6 +346,8 @@ impl Pairing {
             probabilities: vec![PairedMean::default(); self.probabilities.len()],
             events: vec![PairedMean::default(); self.events.len()],
             prefix: Prefix::new(last),
+            next_block: (0, 1),
+            kept: None,
         }
     }
 
@@ -271,7 +417,6 @@ pub(crate) struct PairedMean {
 
 impl PairedMean {
     pub(crate) fn push(&mut self, x: f64) {
-        self.all.push(x);
         self.block.push(x);
     }
 
@@ -279,7 +424,10 @@ impl PairedMean {
         self.blocks.mark_prefix(self.block.mean());
     }
 
+    /// Ends a block outside a [`PairTotal`]: the block's moments merge into the total in block order,
+    /// as [`PairTotal::end_block`] folds them.
     pub(crate) fn end_block(&mut self, full: bool) {
+        self.all.merge(&self.block);
         self.blocks.end_block(full, self.block.mean());
         self.block = Moments::new();
     }
@@ -304,7 +452,22 @@ impl PairedMean {
     }
 }
 
-/// The paired accumulators of one scenario after the first.
+/// What one block leaves to a paired total: each paired mean's moments over the block and its mean over
+/// the prefix that matches the final partial block (metrics, probabilities, events, in that order).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairBlockRecord {
+    /// The block's index in the run.
+    pub index: u64,
+    /// Whether the block held `block_size` paths.
+    pub full: bool,
+    /// One per paired mean.
+    pub means: Vec<(Moments, Option<Bits>)>,
+}
+
+/// The paired accumulators of one scenario after the first. Each block's differences go into moments of
+/// their own, merged into the totals in block order when the block ends (or kept, in a shard), as a
+/// run's scalars are.
 #[derive(Clone, Debug)]
 struct PairTotal {
     metrics: Vec<PairedMean>,
@@ -312,6 +475,10 @@ struct PairTotal {
     events: Vec<PairedMean>,
     /// Where the current block stands against the final partial block's length.
     prefix: Prefix,
+    /// The index of the next block to end, and the step to the one after.
+    next_block: (u64, u64),
+    /// The records of ended blocks, when kept rather than folded (a shard).
+    kept: Option<Vec<PairBlockRecord>>,
 }
 
 impl PairTotal {
@@ -328,7 +495,25 @@ impl PairTotal {
 
     fn end_block(&mut self, full: bool) {
         self.prefix.end_block();
-        self.all().for_each(|acc| acc.end_block(full));
+        let (index, stride) = self.next_block;
+        self.next_block.0 = index + stride;
+        let means = self
+            .all()
+            .map(|acc| (std::mem::take(&mut acc.block), acc.blocks.prefix.take().map(Bits)))
+            .collect();
+        let record = PairBlockRecord { index, full, means };
+        match &mut self.kept {
+            Some(kept) => kept.push(record),
+            None => self.fold(&record),
+        }
+    }
+
+    fn fold(&mut self, record: &PairBlockRecord) {
+        for (acc, (m, prefix)) in self.all().zip(&record.means) {
+            acc.all.merge(m);
+            acc.blocks.mark_prefix(prefix.map(|b| b.0));
+            acc.blocks.end_block(record.full, m.mean());
+        }
     }
 }
 

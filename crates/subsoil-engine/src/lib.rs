@@ -37,11 +37,15 @@ pub mod per_path;
 pub mod report;
 pub mod run;
 pub mod sensitivity;
+pub mod shard;
 pub mod solve;
 pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
-pub use compare::{CompareResult, Difference, Differences, compare, compare_observed};
+pub use compare::{
+    CompareResult, CompareShardState, Difference, Differences, compare, compare_observed,
+    compare_shard, merge_compare,
+};
 pub use converge::{Convergence, MIN_BLOCKS, run_until_se};
 pub use counterfactual::{Counterfactual, counterfactual, counterfactual_observed};
 pub use draws::{MixedRandomness, PathRandomness, ScalarDraws, Scratch};
@@ -55,6 +59,7 @@ pub use report::{
 };
 pub use run::{DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive};
 pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado, tornado_of};
+pub use shard::{MergeError, Shard, ShardState, merge, run_shard};
 pub use solve::{Bisection, Statistic, bisect, estimate};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};

@@ -4,8 +4,9 @@
 //! and randomise. For parallel work each block is cut into chunks of at most 128 paths, so that even a
 //! single block keeps every core busy. A thread simulates a chunk and records each path's outputs as
 //! plain numbers in a chunk buffer; finished chunks are absorbed into the run's statistics strictly in
-//! chunk order, so the statistics are the same sequential fold of the same numbers on any number of
-//! threads, and bitwise identical. Every random number is a function of `(seed, path, …)`.
+//! chunk order, each block into moments of its own that are merged in block order, so the statistics
+//! are the same fold of the same numbers on any number of threads, and bitwise identical. Every random
+//! number is a function of `(seed, path, …)`.
 //!
 //! Memory does not grow with the number of paths: each thread owns one workspace, one path outcome and
 //! one buffer of input values, reused for every path; chunk buffers are recycled, and a thread may claim
@@ -175,8 +176,9 @@ pub fn run_progressive(
     };
     let boundary = |total: &Stats| on_block(&result_of(total));
     let schedule = Schedule::new(config, &|_| {}).halted_by(cancel);
-    let (total, ended) =
-        pool.install(|| schedule.drive_until(&single, pool.current_num_threads(), &boundary));
+    let (total, ended) = pool.install(|| {
+        schedule.drive_until(&single, single.total(), pool.current_num_threads(), &boundary)
+    });
     if !ended {
         return Err(RunError::Cancelled);
     }
@@ -251,13 +253,13 @@ pub(crate) trait Work: Sync {
 }
 
 /// One scenario's paths, reduced to the statistics of [`Stats`].
-struct Single<'a> {
-    model: &'a Model,
-    plan: &'a Plan,
-    draws: &'a ScalarDraws,
-    seed: u64,
+pub(crate) struct Single<'a> {
+    pub(crate) model: &'a Model,
+    pub(crate) plan: &'a Plan,
+    pub(crate) draws: &'a ScalarDraws,
+    pub(crate) seed: u64,
     /// Paths in the final partial block (0 for none).
-    last: u64,
+    pub(crate) last: u64,
 }
 
 impl Work for Single<'_> {
@@ -301,6 +303,10 @@ impl Work for Single<'_> {
 pub(crate) struct Schedule<'a> {
     paths: u64,
     block_size: u64,
+    /// The first block run, and the step to the next (`0, 1` for every block; `I, N` for shard `I`
+    /// of `N`).
+    first_block: u64,
+    stride: u64,
     progress: &'a (dyn Fn(u64) + Sync),
     /// Set by the caller to stop the workers.
     cancel: Option<&'a AtomicBool>,
@@ -325,6 +331,8 @@ impl<'a> Schedule<'a> {
         Schedule {
             paths: config.paths,
             block_size: u64::from(config.block_size),
+            first_block: 0,
+            stride: 1,
             progress,
             cancel: None,
         }
@@ -339,8 +347,15 @@ impl<'a> Schedule<'a> {
         self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
     }
 
+    /// The schedule of shard `index` of `count`: blocks `index`, `index + count`, ….
+    pub(crate) fn shard(self, index: u64, count: u64) -> Schedule<'a> {
+        Schedule { first_block: index, stride: count.max(1), ..self }
+    }
+
+    /// Blocks this schedule runs.
     fn blocks(&self) -> u64 {
-        self.paths.div_ceil(self.block_size)
+        let all = self.paths.div_ceil(self.block_size);
+        all.saturating_sub(self.first_block).div_ceil(self.stride)
     }
 
     fn chunks_per_block(&self) -> u64 {
@@ -350,7 +365,7 @@ impl<'a> Schedule<'a> {
     /// Paths `[first, end)` of chunk `c` (empty past the last path).
     fn chunk_range(&self, c: u64) -> (u64, u64) {
         let per = self.chunks_per_block();
-        let (block, j) = (c / per, c % per);
+        let (block, j) = (self.first_block + (c / per) * self.stride, c % per);
         let block_start = block * self.block_size;
         let block_end = (block_start + self.block_size).min(self.paths);
         let first = (block_start + j * CHUNK).min(block_end);
@@ -359,22 +374,33 @@ impl<'a> Schedule<'a> {
 
     /// Runs every chunk of `work` on `workers` threads of the current pool and returns the total.
     pub(crate) fn drive<W: Work>(&self, work: &W, workers: usize) -> W::Total {
-        self.drive_until(work, workers, &|_| Flow::Continue).0
+        self.drive_until(work, work.total(), workers, &|_| Flow::Continue).0
     }
 
-    /// Like [`Schedule::drive`], calling `boundary` with the total at the end of every block; it may
-    /// stop the run there. Returns the total and whether the run ended (every path done, or stopped
+    /// Like [`Schedule::drive`], from the empty total `total`.
+    pub(crate) fn drive_from<W: Work>(
+        &self,
+        work: &W,
+        total: W::Total,
+        workers: usize,
+    ) -> W::Total {
+        self.drive_until(work, total, workers, &|_| Flow::Continue).0
+    }
+
+    /// Like [`Schedule::drive_from`], calling `boundary` with the total at the end of every block; it
+    /// may stop the run there. Returns the total and whether the run ended (every path done, or stopped
     /// at a boundary) rather than being cancelled.
     pub(crate) fn drive_until<W: Work>(
         &self,
         work: &W,
+        total: W::Total,
         workers: usize,
         boundary: &(dyn Fn(&W::Total) -> Flow + Sync),
     ) -> (W::Total, bool) {
         let workers = workers.max(1);
         let next_chunk = AtomicU64::new(0);
         let merger = Mutex::new(Merger::<W> {
-            total: work.total(),
+            total,
             next: 0,
             block_paths: 0,
             stopped: false,

@@ -196,13 +196,14 @@ fn bad_configurations_are_errors_not_panics() {
 }
 
 #[test]
-fn the_statistics_are_the_sequential_fold_of_the_paths() {
-    // Recompute one metric by hand, path by path in order, and compare bit for bit with a run on two
-    // threads: chunks may finish in any order, but they are absorbed in path order.
+fn the_statistics_are_the_blocks_folded_in_block_order() {
+    // Recompute one metric by hand, path by path in order into each block's moments, merging the blocks
+    // in order, and compare bit for bit with a run on two threads: chunks may finish in any order, but
+    // they are absorbed in path order and the blocks are merged in block order.
     use subsoil_core::{PathOutcome, Workspace, simulate};
     use subsoil_engine::{METRICS, PathRandomness, ScalarDraws};
     use subsoil_risk::Sampler;
-    use subsoil_stats::{Moments, QuantileSketch};
+    use subsoil_stats::{Merge, Moments, QuantileSketch};
 
     let s = match subsoil_scenario::load("ukraine-final-2025", &[]) {
         Ok(s) => s,
@@ -227,7 +228,6 @@ fn the_statistics_are_the_sequential_fold_of_the_paths() {
         let chance = PathRandomness { seed: 5, path, scalars: scratch.values() };
         simulate(&s.model, &chance, &mut ws, &mut out);
         let x = (metric.value)(&s.model, &out);
-        all.push(x);
         sketch.push(x);
         this_block.push(x);
         if (path + 1) % u64::from(block) == 88 && path < 512 {
@@ -235,9 +235,11 @@ fn the_statistics_are_the_sequential_fold_of_the_paths() {
         }
         if (path + 1) % u64::from(block) == 0 {
             block_means.push(this_block.mean().expect("a full block"));
+            all.merge(&this_block);
             this_block = Moments::new();
         }
     }
+    all.merge(&this_block);
     let d = &r.metric("receipts-new").expect("metric").stats;
     assert_eq!(d.mean.to_bits(), all.mean().expect("paths").to_bits());
     assert_eq!(d.sd.to_bits(), all.sd().expect("paths").to_bits());

@@ -67,6 +67,7 @@ mod normal;
 mod proportion;
 mod sketch;
 mod sobol;
+mod state;
 mod store;
 mod summary;
 mod time_to_event;
@@ -79,6 +80,7 @@ pub use sketch::{
     DEFAULT_ALPHA, DEFAULT_MAX_BUCKETS, QuantileInterval, QuantileSketch, SketchError, rank,
 };
 pub use sobol::{RankCorrelation, Saltelli, SobolIndex, spearman};
+pub use state::{Bits, MomentsState, SketchState, StateError};
 pub use summary::{MAX_EXACT_DISTINCT, MAX_EXACT_INTEGER, ScalarStats, Summary};
 pub use time_to_event::{TimeToEvent, YearInterval};
 

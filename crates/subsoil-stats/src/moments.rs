@@ -1,6 +1,9 @@
 //! Streaming mean, variance, minimum and maximum (Welford's update, Chan's merge).
 
+use serde::{Deserialize, Serialize};
+
 use crate::Merge;
+use crate::state::MomentsState;
 
 /// Count, mean, sum of squared deviations, minimum and maximum of a stream of values.
 ///
@@ -23,7 +26,8 @@ use crate::Merge;
 /// // Sample standard deviation (n − 1 in the denominator).
 /// assert!((m.sd().unwrap() - (32.0_f64 / 7.0).sqrt()).abs() < 1e-12);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "MomentsState", into = "MomentsState")]
 pub struct Moments {
     count: u64,
     mean: f64,
@@ -113,6 +117,24 @@ impl Moments {
     /// Sum of squared deviations from the mean (Welford's `M2`), `0` before the first value.
     pub fn m2(&self) -> f64 {
         self.m2
+    }
+
+    /// `(count, mean, m2, min, max, non_finite)` as held (an empty accumulator's are `0, 0, 0, +∞,
+    /// −∞`).
+    pub(crate) fn parts(&self) -> (u64, f64, f64, f64, f64, u64) {
+        (self.count, self.mean, self.m2, self.min, self.max, self.non_finite)
+    }
+
+    /// The accumulator whose [`parts`](Moments::parts) these are.
+    pub(crate) fn from_parts(
+        count: u64,
+        mean: f64,
+        m2: f64,
+        min: f64,
+        max: f64,
+        non_finite: u64,
+    ) -> Moments {
+        Moments { count, mean, m2, min, max, non_finite }
     }
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::Merge;
 use crate::mapping::{MAX_LOG2_GAP, Mapping};
 use crate::normal;
+use crate::state::SketchState;
 use crate::store::Store;
 
 /// Default relative accuracy of [`QuantileSketch`]: 0.5%.
@@ -129,7 +130,8 @@ pub fn rank(q: f64, n: u64) -> Option<u64> {
 /// let p90 = s.quantile(0.9).unwrap(); // estimates x_(899) = 900
 /// assert!((p90 - 900.0).abs() <= 0.005 * 900.0);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SketchState", into = "SketchState")]
 pub struct QuantileSketch {
     alpha: f64,
     mapping: Mapping,
@@ -418,6 +420,44 @@ impl Merge for QuantileSketch {
 impl QuantileSketch {
     fn positive_bound(&self) -> usize {
         self.positive.max_buckets()
+    }
+
+    /// The stores of positive and negative magnitudes.
+    pub(crate) fn stores(&self) -> (&Store, &Store) {
+        (&self.positive, &self.negative)
+    }
+
+    /// Zeros counted.
+    pub(crate) fn zeros(&self) -> u64 {
+        self.zeros
+    }
+
+    /// The minimum as held (`+∞` when empty).
+    pub(crate) fn raw_min(&self) -> f64 {
+        self.min
+    }
+
+    /// The maximum as held (`−∞` when empty).
+    pub(crate) fn raw_max(&self) -> f64 {
+        self.max
+    }
+
+    /// Replaces the counts and extremes by saved ones.
+    pub(crate) fn restore(
+        &mut self,
+        positive: Store,
+        negative: Store,
+        zeros: u64,
+        non_finite: u64,
+        min: f64,
+        max: f64,
+    ) {
+        self.positive = positive;
+        self.negative = negative;
+        self.zeros = zeros;
+        self.non_finite = non_finite;
+        self.min = min;
+        self.max = max;
     }
 }
 

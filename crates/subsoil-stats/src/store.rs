@@ -54,6 +54,11 @@ impl Store {
         self.collapsed
     }
 
+    /// Marks the lowest bucket as having absorbed smaller keys (as a saved store said).
+    pub(crate) fn mark_collapsed(&mut self, collapsed: bool) {
+        self.collapsed |= collapsed;
+    }
+
     /// Largest number of buckets this store may hold.
     pub(crate) fn max_buckets(&self) -> usize {
         self.max_buckets

@@ -65,7 +65,7 @@ pub struct ScalarStats {
 /// assert_eq!((r.n, r.min, r.max), (99, 1.0, 99.0));
 /// assert!((r.p90 - 89.0).abs() <= 0.005 * 89.0); // rank ⌊0.9 · 98⌋ = 88, value 89
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     moments: Moments,
     sketch: QuantileSketch,
@@ -101,6 +101,14 @@ impl Summary {
     #[inline]
     pub fn push(&mut self, x: f64) {
         self.moments.push(x);
+        self.push_quantiles(x);
+    }
+
+    /// Adds one value to the percentiles only: its moments arrive later, folded elsewhere and passed
+    /// to [`Summary::merge_moments`] (a run folds each block's values on their own and merges the
+    /// blocks in order, so that a run split into shards merges to the same bits).
+    #[inline]
+    pub fn push_quantiles(&mut self, x: f64) {
         self.sketch.push(x);
         if !x.is_finite() {
             return;
@@ -115,6 +123,11 @@ impl Summary {
             }
             self.integers = None;
         }
+    }
+
+    /// Merges moments of values whose percentiles [`Summary::push_quantiles`] took.
+    pub fn merge_moments(&mut self, moments: &Moments) {
+        self.moments.merge(moments);
     }
 
     /// Counts of the values in the bins of `edges` (see [`Histogram`]). Exact while every value is a

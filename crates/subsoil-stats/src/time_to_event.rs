@@ -31,7 +31,7 @@ pub struct YearInterval {
 /// assert_eq!(curve[2].1.hits, 3); // by year 2: three of four
 /// assert_eq!(t.median_year(), Some(2));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeToEvent {
     by_year: Vec<u64>,
     never: u64,

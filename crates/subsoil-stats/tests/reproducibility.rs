@@ -1,12 +1,13 @@
 //! Property: statistics do not depend on how a run cuts its paths into blocks.
 //!
-//! The engine reduces a run by pushing every path's outputs, in path order, into one set of
-//! accumulators; that is what makes its results independent of the thread count (tested end to end in
-//! `subsoil-engine/tests/monte_carlo.rs`). Reducing blocks of paths separately and merging them in block
-//! order, the alternative this crate offers for yearly series and histograms, must give the same counts,
-//! quantile sketches, time-to-event curves and histograms as that sequential fold, bit for bit, and means
-//! and standard deviations equal up to floating-point rounding. A change to either reduction that
-//! breaks this would change a run's results with its block size.
+//! The engine reduces each block of paths, in path order, into moments of its own and merges the blocks
+//! in block order; percentiles and counts go straight into the totals. That is what makes its results
+//! independent of the thread count, and of how a run is split into shards (tested end to end in
+//! `subsoil-engine/tests/monte_carlo.rs` and `shards.rs`). Reducing blocks of paths separately and
+//! merging them in block order must give the same counts, quantile sketches, time-to-event curves and
+//! histograms as one sequential fold, bit for bit, and means and standard deviations equal up to
+//! floating-point rounding. A change to either reduction that breaks this would change a run's results
+//! with its block size by more than rounding.
 //!
 //! Data come from fixed-seed generators, so the cases are the same on every run.
 
