@@ -122,6 +122,10 @@ fn inputs_csv(scenarios: &[Scenario]) -> String {
 
 /// Runs `subsoil compare`.
 pub fn run(args: &CompareArgs) -> ExitCode {
+    if args.explain && args.shard.is_some() {
+        output::stderr("error: --shard does not combine with --explain\n");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
     if args.explain {
         return crate::explain::run(args);
     }

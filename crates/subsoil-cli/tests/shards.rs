@@ -106,6 +106,12 @@ fn missing_duplicate_foreign_and_malformed_shards_are_refused() {
     assert!(err.contains("--shard is for a Monte Carlo run"), "{err}");
     let err = refused(&dir, &["run", "--shard", "2/2", "--out", "d"]);
     assert!(err.contains("expected I/N with 0 <= I < N"), "{err}");
+    let explain = ["compare", "ukraine-mar-2025-draft", "ukraine-final-2025", "--explain"];
+    let err = refused(&dir, &[&explain[..], &["--shard", "0/2", "--out", "e"]].concat());
+    assert_eq!(err, "error: --shard does not combine with --explain\n");
+    let err =
+        refused(&dir, &["run", "--until-se", "receipts-new=1e9", "--shard", "0/2", "--out", "u"]);
+    assert!(err.contains("--shard does not combine with --until-se"), "{err}");
 }
 
 #[test]
