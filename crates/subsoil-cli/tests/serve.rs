@@ -208,6 +208,13 @@ fn a_run_past_the_time_limit_is_stopped_and_the_server_goes_on() {
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
     let (status, _) = server.post_json("/api/run", &json!({ "paths": 100 }));
     assert_eq!(status, 200);
+    // A comparison is stopped the same way.
+    let started = std::time::Instant::now();
+    let body =
+        json!({ "scenarios": ["ukraine-final-2025", "ukraine-mar-2025-draft"], "paths": 100_000 });
+    let (status, e) = server.post_json("/api/compare", &body);
+    assert_eq!((status, e["field"].as_str()), (408, Some("paths")), "{e}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
 }
 
 #[test]

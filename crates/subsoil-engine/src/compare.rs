@@ -26,6 +26,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::sync::atomic::AtomicBool;
+
 use serde::Deserialize;
 use serde::Serialize;
 use subsoil_core::{Model, PathOutcome, Workspace, simulate};
@@ -126,6 +128,28 @@ pub fn compare_observed(
     config: &RunConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CompareResult, RunError> {
+    compare_until(scenarios, config, progress, &AtomicBool::new(false))
+}
+
+/// Like [`compare`], stopping its workers within one chunk of paths once `cancel` is set.
+///
+/// # Errors
+///
+/// As [`compare`]; [`RunError::Cancelled`] when `cancel` was set before every path was done.
+pub fn compare_cancellable(
+    scenarios: &[&Scenario],
+    config: &RunConfig,
+    cancel: &AtomicBool,
+) -> Result<CompareResult, RunError> {
+    compare_until(scenarios, config, &|_| {}, cancel)
+}
+
+fn compare_until(
+    scenarios: &[&Scenario],
+    config: &RunConfig,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<CompareResult, RunError> {
     if scenarios.is_empty() {
         return Err(RunError::NoScenarios);
     }
@@ -143,8 +167,14 @@ pub fn compare_observed(
     let pairs = members[1..].iter().map(|m| Pairing::new(&members[0].plan, &m.plan)).collect();
     let last = run::partial_block(config);
     let paired = Paired { members, pairs, seed: config.seed, last };
-    let schedule = Schedule::new(config, progress);
-    let (stats, totals) = pool.install(|| schedule.drive(&paired, pool.current_num_threads()));
+    let schedule = Schedule::new(config, progress).halted_by(cancel);
+    let ((stats, totals), ended) = pool.install(|| {
+        let total = paired.total();
+        schedule.drive_until(&paired, total, pool.current_num_threads(), &|_| run::Flow::Continue)
+    });
+    if !ended {
+        return Err(RunError::Cancelled);
+    }
     let members: Vec<(&Model, &Plan)> = paired.members.iter().map(|m| (m.model, &m.plan)).collect();
     Ok(finish(&members, &paired.pairs, &stats, &totals, config))
 }

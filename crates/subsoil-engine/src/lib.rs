@@ -43,8 +43,8 @@ pub mod yearly;
 
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
 pub use compare::{
-    CompareResult, CompareShardState, Difference, Differences, compare, compare_observed,
-    compare_shard, merge_compare,
+    CompareResult, CompareShardState, Difference, Differences, compare, compare_cancellable,
+    compare_observed, compare_shard, merge_compare,
 };
 pub use converge::{Convergence, MIN_BLOCKS, run_until_se};
 pub use counterfactual::{Counterfactual, counterfactual, counterfactual_observed};

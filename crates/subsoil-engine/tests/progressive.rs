@@ -95,3 +95,20 @@ fn a_cancelled_run_says_so_and_reports_no_later_block() {
     );
     assert!(matches!(r, Err(RunError::Cancelled)));
 }
+
+#[test]
+fn a_comparison_can_be_cancelled_and_otherwise_is_the_comparison() {
+    use subsoil_engine::{compare, compare_cancellable};
+    let a = final_deal();
+    let b = match subsoil_scenario::load("ukraine-mar-2025-draft", &[]) {
+        Ok(s) => s,
+        Err(e) => panic!("the March draft does not load:\n{}", e.render()),
+    };
+    let c = config(3 * 256 + 10, 2, SamplerKind::Random);
+    let whole = compare(&[&a, &b], &c).unwrap_or_else(|e| panic!("{e}"));
+    let same = compare_cancellable(&[&a, &b], &c, &AtomicBool::new(false))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(format!("{whole:?}") == format!("{same:?}"));
+    let r = compare_cancellable(&[&a, &b], &c, &AtomicBool::new(true));
+    assert!(matches!(r, Err(RunError::Cancelled)));
+}

@@ -308,6 +308,12 @@ async fn compare(
     }
     let permit = permit(&st).await?;
     let render = st.render;
+    // Stopped within a chunk when the wall time runs out or the client goes away, like a run.
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _gone = CancelOnDrop(Arc::clone(&cancel));
+    let deadline = Deadline::start(&st, &cancel);
+    let timed_out = Arc::clone(&deadline.timed_out);
+    let shared = Arc::clone(&st);
     let bytes = blocking(move || {
         let _permit = permit;
         let mut scenarios = Vec::with_capacity(req.sources.len());
@@ -322,10 +328,15 @@ async fn compare(
             }
         }
         let refs: Vec<&Scenario> = scenarios.iter().collect();
-        let r = subsoil_engine::compare(&refs, &req.config).map_err(|e| match e {
-            RunError::Threads(m) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, None, m),
-            e => ApiError::bad("scenarios", e.to_string()),
-        })?;
+        let r =
+            subsoil_engine::compare_cancellable(&refs, &req.config, &cancel).map_err(
+                |e| match e {
+                    e @ (RunError::Threads(_) | RunError::Cancelled) => {
+                        run_error(e, &shared, timed_out.load(Ordering::Relaxed))
+                    }
+                    e => ApiError::bad("scenarios", e.to_string()),
+                },
+            )?;
         Ok(serde_json::to_vec(&(render.compare)(&scenarios, &req.sets, &r)).unwrap_or_default())
     })
     .await??;
