@@ -7,7 +7,7 @@
 # median counts), SCENARIO (default ukraine-final-2025), MEM_PATHS (the large run whose peak memory is
 # measured, default 1000000; 0 skips it), BENCH_TMP (where the baseline's work tree and target folder go,
 # default $TMPDIR/subsoil-bench; the target folder is kept between invocations, the work tree removed),
-# NP_PATHS (paths of the NumPy comparison, default 100000), PYTHON (a Python with NumPy for the NumPy reference; default bench/numpy_reference/.venv/bin/python,
+# NP_PATHS (paths of the NumPy comparison, default 100000; 0 skips it), PYTHON (a Python with NumPy for the NumPy reference; default bench/numpy_reference/.venv/bin/python,
 # skipped when absent).
 #
 # The baseline is checked out with `git worktree add` into a temporary folder and built into its own
@@ -123,9 +123,11 @@ fi
 # The NumPy reference on the one-project scenario, one thread each.
 py=${PYTHON:-$root/bench/numpy_reference/.venv/bin/python}
 ref="$root/bench/numpy_reference"
-if [ -x "$py" ] && [ -f "$ref/reference.py" ]; then
+np_paths=${NP_PATHS:-100000}
+if [ "$np_paths" = 0 ]; then
+  echo "NumPy reference: skipped (NP_PATHS=0)"
+elif [ -x "$py" ] && [ -f "$ref/reference.py" ]; then
   one="$ref/one-project.toml"
-  np_paths=${NP_PATHS:-100000}
   np_line=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$py" "$ref/reference.py" "$one" --paths "$np_paths" --time)
   rs_line=$("$new_h" run "$one" "$np_paths" 1)
   rb_line=$("$base_h" run "$one" "$np_paths" 1)
