@@ -8,8 +8,8 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use subsoil_engine::metrics::Metric;
 use subsoil_engine::{
-    CompareResult, Difference, Differences, EVENTS, METRICS, PROBABILITIES, RunError, RunHeader,
-    RunResult, Section,
+    CompareResult, Difference, Differences, EVENTS, METRICS, PROBABILITIES, RunHeader, RunResult,
+    Section,
 };
 use subsoil_scenario::Scenario;
 
@@ -167,11 +167,7 @@ pub fn run_scenarios(args: &CompareArgs, scenarios: Vec<Scenario>) -> ExitCode {
     let result = match outcome {
         Ok(r) => r,
         Err(e) => {
-            output::stderr(&format!("error: {e}\n"));
-            return match e {
-                RunError::Threads(_) => ExitCode::FAILURE,
-                _ => ExitCode::from(EXIT_BAD_INPUT),
-            };
+            return crate::run::run_failed(&e);
         }
     };
     let printed = Printed { format: args.format, details: args.details };

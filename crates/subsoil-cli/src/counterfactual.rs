@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use subsoil_engine::counterfactual::{MeasureStats, ProjectEffect};
-use subsoil_engine::{Chance, Counterfactual, Distribution, RunError, RunHeader};
+use subsoil_engine::{Chance, Counterfactual, Distribution, RunHeader};
 use subsoil_scenario::Scenario;
 
 use crate::outputs::{STATISTICS, Shown, how_run};
@@ -45,11 +45,7 @@ pub fn run(args: &RunArgs, scenario: &Scenario) -> ExitCode {
     let r = match outcome {
         Ok(r) => r,
         Err(e) => {
-            output::stderr(&format!("error: {e}\n"));
-            return match e {
-                RunError::Threads(_) => ExitCode::FAILURE,
-                _ => ExitCode::from(EXIT_BAD_INPUT),
-            };
+            return crate::run::run_failed(&e);
         }
     };
     match args.format {

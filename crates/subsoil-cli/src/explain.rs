@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use subsoil_engine::{Estimate, Explained, Explanation, OutputKind, RunError, RunHeader, Section};
+use subsoil_engine::{Estimate, Explained, Explanation, OutputKind, RunHeader, Section};
 use subsoil_scenario::Scenario;
 use subsoil_scenario::mix::{MixError, Mixer};
 
@@ -80,11 +80,7 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     let result = match outcome {
         Ok(r) => r,
         Err(e) => {
-            output::stderr(&format!("error: {e}\n"));
-            return match e {
-                RunError::Threads(_) => ExitCode::FAILURE,
-                _ => ExitCode::from(EXIT_BAD_INPUT),
-            };
+            return crate::run::run_failed(&e);
         }
     };
     let terms: Vec<&str> = mixer.terms().iter().map(|t| t.name.as_str()).collect();

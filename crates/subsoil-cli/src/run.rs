@@ -718,12 +718,7 @@ fn monte_carlo(
     let result = match outcome {
         Ok(r) => r,
         Err(e) => {
-            output::stderr(&format!("error: {e}\n"));
-            // Worker threads that cannot start are the machine's problem, everything else the input's.
-            return match e {
-                subsoil_engine::RunError::Threads(_) => ExitCode::FAILURE,
-                _ => ExitCode::from(EXIT_BAD_INPUT),
-            };
+            return crate::run::run_failed(&e);
         }
     };
     let warnings = result.warnings();
@@ -881,6 +876,16 @@ pub fn monte_carlo_summary(
         histograms: Some(subsoil_engine::Histograms(&result.histograms)),
     };
     serde_json::to_value(&out).unwrap_or_default()
+}
+
+/// Says on standard error why a run could not be made, and the exit status for it: worker threads that
+/// cannot start are the machine's problem (1), everything else the input's (2).
+pub fn run_failed(e: &subsoil_engine::RunError) -> ExitCode {
+    output::stderr(&format!("error: {e}\n"));
+    match e {
+        subsoil_engine::RunError::Threads(_) => ExitCode::FAILURE,
+        _ => ExitCode::from(EXIT_BAD_INPUT),
+    }
 }
 
 /// Prints each warning on standard error, marked so that it stands out from the results.

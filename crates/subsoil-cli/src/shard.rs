@@ -108,11 +108,7 @@ pub fn run(args: &RunArgs, scenario: &Scenario, shard: Shard) -> ExitCode {
     let state = match outcome {
         Ok(s) => s,
         Err(e) => {
-            output::stderr(&format!("error: {e}\n"));
-            return match e {
-                subsoil_engine::RunError::Threads(_) => ExitCode::FAILURE,
-                _ => ExitCode::from(EXIT_BAD_INPUT),
-            };
+            return crate::run::run_failed(&e);
         }
     };
     let blocks = state.stats.blocks.len();
@@ -184,11 +180,7 @@ pub fn compare(args: &CompareArgs, scenarios: &[Scenario], shard: Shard) -> Exit
     let state = match outcome {
         Ok(s) => s,
         Err(e) => {
-            output::stderr(&format!("error: {e}\n"));
-            return match e {
-                subsoil_engine::RunError::Threads(_) => ExitCode::FAILURE,
-                _ => ExitCode::from(EXIT_BAD_INPUT),
-            };
+            return crate::run::run_failed(&e);
         }
     };
     let blocks = state.members.first().map_or(0, |m| m.blocks.len());

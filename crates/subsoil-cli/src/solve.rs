@@ -171,11 +171,7 @@ pub fn run(args: &SolveArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
         Err(Failure::Run(e)) => {
-            output::stderr(&format!("error: {e}\n"));
-            return match e {
-                subsoil_engine::RunError::Threads(_) => ExitCode::FAILURE,
-                _ => ExitCode::from(EXIT_BAD_INPUT),
-            };
+            return crate::run::run_failed(&e);
         }
     };
     match args.format {

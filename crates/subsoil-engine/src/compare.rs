@@ -150,23 +150,7 @@ fn compare_until(
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<CompareResult, RunError> {
-    if scenarios.is_empty() {
-        return Err(RunError::NoScenarios);
-    }
-    let (sampler, pool) = run::prepare(config)?;
-    let members = scenarios
-        .iter()
-        .map(|s| {
-            Ok(Member {
-                model: &s.model,
-                plan: Plan::new(&s.model),
-                draws: run::drawer(s, sampler)?,
-            })
-        })
-        .collect::<Result<Vec<_>, RunError>>()?;
-    let pairs = members[1..].iter().map(|m| Pairing::new(&members[0].plan, &m.plan)).collect();
-    let last = run::partial_block(config);
-    let paired = Paired { members, pairs, seed: config.seed, last };
+    let (paired, pool) = Paired::new(scenarios, config)?;
     let schedule = Schedule::new(config, progress).halted_by(cancel);
     let ((stats, totals), ended) = pool.install(|| {
         let total = paired.total();
@@ -228,23 +212,8 @@ pub fn compare_shard(
     shard: Shard,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CompareShardState, RunError> {
-    if scenarios.is_empty() {
-        return Err(RunError::NoScenarios);
-    }
-    let (sampler, pool) = run::prepare(config)?;
-    let members = scenarios
-        .iter()
-        .map(|s| {
-            Ok(Member {
-                model: &s.model,
-                plan: Plan::new(&s.model),
-                draws: run::drawer(s, sampler)?,
-            })
-        })
-        .collect::<Result<Vec<_>, RunError>>()?;
-    let pairs = members[1..].iter().map(|m| Pairing::new(&members[0].plan, &m.plan)).collect();
-    let last = run::partial_block(config);
-    let paired = Paired { members, pairs, seed: config.seed, last };
+    let (paired, pool) = Paired::new(scenarios, config)?;
+    let last = paired.last;
     let (index, count) = (shard.index, shard.count);
     let stats: Vec<Stats> =
         paired.members.iter().map(|m| Stats::for_shard(&m.plan, last, index, count)).collect();
@@ -555,6 +524,32 @@ struct Paired<'a> {
     seed: u64,
     /// Paths in the final partial block (0 for none).
     last: u64,
+}
+
+impl<'a> Paired<'a> {
+    /// The paired work of comparing `scenarios` as `config` says, and the thread pool to run it on.
+    fn new(
+        scenarios: &[&'a Scenario],
+        config: &RunConfig,
+    ) -> Result<(Paired<'a>, rayon::ThreadPool), RunError> {
+        if scenarios.is_empty() {
+            return Err(RunError::NoScenarios);
+        }
+        let (sampler, pool) = run::prepare(config)?;
+        let members = scenarios
+            .iter()
+            .map(|s| {
+                Ok(Member {
+                    model: &s.model,
+                    plan: Plan::new(&s.model),
+                    draws: run::drawer(s, sampler)?,
+                })
+            })
+            .collect::<Result<Vec<_>, RunError>>()?;
+        let pairs = members[1..].iter().map(|m| Pairing::new(&members[0].plan, &m.plan)).collect();
+        let last = run::partial_block(config);
+        Ok((Paired { members, pairs, seed: config.seed, last }, pool))
+    }
 }
 
 impl Work for Paired<'_> {

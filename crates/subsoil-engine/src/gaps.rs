@@ -15,7 +15,7 @@ use subsoil_risk::Dist;
 use subsoil_scenario::Scenario;
 
 use crate::metrics::METRICS;
-use crate::report::RunResult;
+use crate::report::{MetricStats, RunResult};
 
 /// Smallest gap between the base case and the mean, as a share of the mean, that is reported.
 pub const GAP_SHARE: f64 = 0.25;
@@ -104,14 +104,14 @@ pub fn gaps(s: &Scenario, r: &RunResult) -> Vec<Gap> {
     let mut ws = Workspace::new(&s.model);
     let mut out = PathOutcome::new(&s.model, false);
     at(s, &medians, &mut ws, &mut out);
-    let flagged: Vec<(&'static str, f64, bool, usize)> = r
+    let flagged: Vec<(&MetricStats, f64, bool, usize)> = r
         .metrics
         .iter()
         .filter_map(|m| {
             let def = METRICS.iter().position(|d| d.name == m.name)?;
             let bc = (METRICS[def].value)(&s.model, &out);
             let d = &m.stats;
-            Some((m.name, bc, classify(bc, d.mean, d.se, d.p50)?, def))
+            Some((m, bc, classify(bc, d.mean, d.se, d.p50)?, def))
         })
         .collect();
     // Each metric far from its median: the other values of the discrete inputs, one at a time.
@@ -141,16 +141,13 @@ pub fn gaps(s: &Scenario, r: &RunResult) -> Vec<Gap> {
     flagged
         .into_iter()
         .zip(decisive)
-        .map(|((name, bc, near, _), decisive)| {
-            let m = r.metrics.iter().find(|m| m.name == name).expect("flagged from r");
-            Gap {
-                metric: name,
-                base_case: bc,
-                mean: m.stats.mean,
-                median: m.stats.p50,
-                p90: m.stats.p90,
-                reason: if near { Reason::Skewed } else { Reason::Uneven(decisive) },
-            }
+        .map(|((m, bc, near, _), decisive)| Gap {
+            metric: m.name,
+            base_case: bc,
+            mean: m.stats.mean,
+            median: m.stats.p50,
+            p90: m.stats.p90,
+            reason: if near { Reason::Skewed } else { Reason::Uneven(decisive) },
         })
         .collect()
 }
