@@ -33,6 +33,11 @@ impl ControlStatus {
 }
 
 impl ControlStatus {
+    /// The names a scenario file may write (`[deposits.sites.<id>] control`): the generic names, then
+    /// Ukraine's names for the same states.
+    pub const NAMES: [&'static str; 6] =
+        ["operable", "contested", "occupied", "unknown", "ukraine", "frontline"];
+
     /// Reads a control status: the generic names, Ukraine's names for the same states, or empty for
     /// unknown.
     pub fn parse(s: &str) -> Option<ControlStatus> {

@@ -19,7 +19,13 @@ pub mod provenance;
 pub mod quantity;
 pub mod reference;
 pub mod schema;
+// Until every section is lowered from its typed struct; then `deny(dead_code)`.
+#[allow(dead_code)]
+mod sections;
 pub mod tree;
+#[allow(dead_code)]
+mod typed;
+pub mod vocab;
 pub mod walk;
 
 use std::collections::HashMap;
@@ -135,7 +141,9 @@ fn finish(layered: layers::Layered, d: Diagnostics) -> Result<Scenario, LoadErro
 /// through, so that its errors keep their locations.
 pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError> {
     let mut d = Diagnostics::default();
-    let values = walk::validate(&layered.root, schema::ROOT, &mut d);
+    let tree = walk::validate(&layered.root, schema::ROOT, &mut d);
+    let values = walk::Values::of(&tree);
+    let typed = <sections::Root as typed::Typed>::read(Some(&tree), "");
 
     // Deposits and licence events, resolved relative to the file that names them.
     let mut read_csv = |key: &str, d: &mut Diagnostics| -> Option<diag::FileId> {
@@ -209,6 +217,7 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
     };
     let li = lower::LowerInput {
         values: &values,
+        s: &typed,
         products,
         projects: projects.clone(),
         project_products,

@@ -20,6 +20,8 @@ use crate::walk::Values;
 pub struct LowerInput<'a> {
     /// Validated values.
     pub values: &'a Values,
+    /// The typed sections.
+    pub(crate) s: &'a crate::sections::Root,
     /// Ids of products, in order.
     pub products: Vec<String>,
     /// Ids of projects, in order.
@@ -56,17 +58,8 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         q(path).map_or(Param::Fixed(0.0), |x| inputs.param(x))
     };
 
-    let start_year = v.count("time.start-year").unwrap_or(2026) as i32;
-    let time = Time {
-        start_year,
-        horizon: v.count("time.horizon-years").unwrap_or(50) as u32,
-        base_year: v.count("time.base-year").map_or(start_year, |y| y as i32),
-        terminal_value: v
-            .str("time.terminal-value")
-            .and_then(|t| t.parse().ok())
-            .unwrap_or_default(),
-        discounting: v.str("time.discounting").and_then(|t| t.parse().ok()).unwrap_or_default(),
-    };
+    let time = time(&li.s.time);
+    let start_year = time.start_year;
 
     let macro_ = Macro {
         us_inflation: p(&mut inputs, "macro.us-inflation"),
@@ -515,6 +508,17 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
     };
     let correlations = input_correlations(li, &inputs, d);
     (model, inputs, correlations)
+}
+
+/// `[time]`: the base year is the start year unless given.
+fn time(t: &crate::sections::Time) -> Time {
+    Time {
+        start_year: t.start_year,
+        horizon: t.horizon_years,
+        base_year: t.base_year.unwrap_or(t.start_year),
+        terminal_value: t.terminal_value,
+        discounting: t.discounting,
+    }
 }
 
 /// Resolves `[[input-correlations]]` to slots.

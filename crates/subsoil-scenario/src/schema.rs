@@ -4,6 +4,12 @@
 
 use subsoil_core::Stage;
 
+use crate::deposits::ControlStatus;
+use crate::vocab::{
+    Compounding, DataStage, Decision, InvestsIn, ProfileKind, ReceiptsName, RegimeKind, StreamName,
+    TierKind,
+};
+
 /// One field of a table.
 #[derive(Debug)]
 pub struct Field {
@@ -496,21 +502,13 @@ const SITE: &[Field] = &[
     },
     Field {
         key: "stage",
-        ty: Ty::Enum(&[
-            "identified",
-            "explored",
-            "tender",
-            "licensed",
-            "construction",
-            "producing",
-            "closed",
-        ]),
+        ty: Ty::Enum(&DataStage::NAMES),
         req: Req::Text("licensed"),
         doc: "Stage at the start.",
     },
     Field {
         key: "control",
-        ty: Ty::Enum(&["operable", "contested", "occupied", "unknown", "ukraine", "frontline"]),
+        ty: Ty::Enum(&ControlStatus::NAMES),
         req: Req::Text("operable"),
         doc: "Who controls the site: `operable` (work is possible), `contested` (on a front line: no work while a war lasts), `occupied` (no work), `unknown` (drawn from `[conflict.unknown-control]`). `ukraine` and `frontline` are the deposits file's names for `operable` and `contested`.",
     },
@@ -811,20 +809,13 @@ const PARTY: &[Field] = &[
 const CONTRIBUTION: &[Field] = &[
     Field {
         key: "stream",
-        ty: Ty::Enum(&[
-            "royalty",
-            "psa-state-share",
-            "licence-fees",
-            "corporate-tax",
-            "resource-revenue",
-            "infrastructure",
-        ]),
+        ty: Ty::Enum(&StreamName::NAMES),
         req: Req::Required,
         doc: "Which receipts: one stream, `resource-revenue` (royalty + PSA state share + licence fees), or `infrastructure` (state port and pipeline revenue).",
     },
     Field {
         key: "receipts",
-        ty: Ty::Enum(&["new", "existing", "all"]),
+        ty: Ty::Enum(&ReceiptsName::NAMES),
         req: Req::Required,
         doc: "Receipts from new licences (see `effective-date` and the two switches), existing ones, or all.",
     },
@@ -902,7 +893,7 @@ const CREDIT: &[Field] = &[
 const FUND: &[Field] = &[
     Field {
         key: "invests-in",
-        ty: Ty::Enum(&["new-projects", "all-projects"]),
+        ty: Ty::Enum(&InvestsIn::NAMES),
         req: Req::Text("new-projects"),
         doc: "Which projects the fund may co-invest in: those whose receipts are new, or any.",
     },
@@ -935,7 +926,7 @@ const FUND: &[Field] = &[
 const TIER: &[Field] = &[
     Field {
         key: "kind",
-        ty: Ty::Enum(&["return-capital", "pro-rata", "rest"]),
+        ty: Ty::Enum(&TierKind::NAMES),
         req: Req::Required,
         doc: "`return-capital`: all to `party` until its capital plus `hurdle` a year is returned; `pro-rata`: split by capital accounts; `rest`: everything left to `party`.",
     },
@@ -953,7 +944,7 @@ const TIER: &[Field] = &[
     },
     Field {
         key: "compounding",
-        ty: Ty::Enum(&["compound", "simple"]),
+        ty: Ty::Enum(&Compounding::NAMES),
         req: Req::Text("compound"),
         doc: "Whether the hurdle compounds.",
     },
@@ -1089,7 +1080,7 @@ const PROJECT_PRODUCT: &[Field] = &[
 const PROFILE: &[Field] = &[
     Field {
         key: "kind",
-        ty: Ty::Enum(&["ramp-plateau", "decline"]),
+        ty: Ty::Enum(&ProfileKind::NAMES),
         req: Req::Text("ramp-plateau"),
         doc: "`ramp-plateau` for mines, `decline` for gas and oil fields.",
     },
@@ -1144,13 +1135,13 @@ const PROJECT: &[Field] = &[
     },
     Field {
         key: "regime",
-        ty: Ty::Enum(&["royalty", "psa"]),
+        ty: Ty::Enum(&RegimeKind::NAMES),
         req: Req::Text("royalty"),
         doc: "Royalty and tax, or a production-sharing agreement.",
     },
     Field {
         key: "decision",
-        ty: Ty::Enum(&["npv", "always", "never"]),
+        ty: Ty::Enum(&Decision::NAMES),
         req: Req::Text("npv"),
         doc: "Investment rule: build when the NPV at the investor's hurdle on the prices expected that year is positive; or always; or never.",
     },
