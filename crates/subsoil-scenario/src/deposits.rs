@@ -51,60 +51,45 @@ impl ControlStatus {
     }
 }
 
-/// Deposits written in the scenario under `[deposits.sites.<id>]` (`ids` in file order), added after
-/// those of the deposits file; an id both places give is an error.
-pub fn inline_deposits(
-    v: &crate::walk::Values,
-    ids: &[String],
+/// Deposits written in the scenario under `[deposits.sites.<id>]` (in file order), added after those of
+/// the deposits file; an id both places give is an error.
+pub(crate) fn inline_deposits(
+    sites: &crate::typed::Entries<crate::sections::InlineDeposit>,
     rows: &mut Vec<DepositRow>,
     d: &mut Diagnostics,
 ) {
-    for id in ids {
-        let base = format!("deposits.sites.{id}");
-        let loc = v.loc(&base);
-        if !valid_id(id) {
-            d.error(
-                loc,
-                base,
-                format!("{id:?} is not a valid id: use lowercase letters, digits, `-` and `_`"),
-            );
-            continue;
-        }
+    for (id, site) in &sites.entries {
+        let loc = site.site.loc.clone();
         if rows.iter().any(|r| &r.id == id) {
-            d.error(loc, base, format!("deposit {id:?} is also in the deposits file"));
+            d.error(loc, &site.site.path, format!("deposit {id:?} is also in the deposits file"));
             continue;
         }
         let Some(location) = loc else { continue };
-        let text = |k: &str| v.str(&format!("{base}.{k}")).unwrap_or_default().to_string();
-        let num = |k: &str| v.q(&format!("{base}.{k}")).map(|q| q.median());
-        let (lat, lon) = (num("lat"), num("lon"));
+        let (lat, lon) = (&site.lat, &site.lon);
         if lat.is_some() != lon.is_some() {
-            d.error(
-                v.loc(&format!("{base}.lat")).or(v.loc(&format!("{base}.lon"))),
-                format!("{base}.lat"),
-                "give both lat and lon, or neither",
-            );
+            let given = lat.as_ref().or(lon.as_ref()).and_then(|q| q.location.clone());
+            d.error(given, site.site.join("lat"), "give both lat and lon, or neither");
         }
-        let name = text("name");
+        let text = |s: &Option<String>| s.clone().unwrap_or_default();
         rows.push(DepositRow {
             id: id.clone(),
-            name: if name.is_empty() { id.clone() } else { name },
+            name: site.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| id.clone()),
             name_uk: String::new(),
-            commodities: v.strings_at(&format!("{base}.commodities")).to_vec(),
-            oblasts: vec![text("region")],
+            commodities: site.commodities.items.clone(),
+            oblasts: vec![site.region.clone()],
             location_kind: "site".into(),
-            lat,
-            lon,
+            lat: lat.as_ref().map(|q| q.median()),
+            lon: lon.as_ref().map(|q| q.median()),
             coords_approximate: false,
-            stage: text("stage").parse().unwrap_or(Stage::Licensed),
+            stage: site.stage.0,
             resource_tonnes: None,
             grade: String::new(),
             contained: String::new(),
-            control: ControlStatus::parse(&text("control")).unwrap_or(ControlStatus::Unknown),
+            control: site.control,
             control_as_of: String::new(),
-            licence_holder: text("licence-holder"),
+            licence_holder: text(&site.licence_holder),
             notes: String::new(),
-            sources: text("source"),
+            sources: text(&site.source),
             low_reliability: false,
             location,
         });

@@ -22,6 +22,9 @@ table! {
         rates: Rates = "rates",
         fiscal: Fiscal = "fiscal",
         infrastructure: Infrastructure = "infrastructure",
+        /// Named facts: listed with every quantity written (`Scenario::quantities`); no computation uses
+        /// them.
+        #[allow(dead_code)]
         reference: Entries<Quantity> = "reference",
         products: Entries<Product> = "products",
         correlations: Items<Correlation> = "correlations",

@@ -92,6 +92,7 @@ impl<T> Entries<T> {
 
 /// How a typed field's presence relates to its schema field's `Req`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(test), allow(dead_code))] // The fit is checked by the tests only.
 pub(crate) enum Presence {
     /// A plain `T`: the field must have a default.
     Defaulted,
@@ -104,10 +105,12 @@ pub(crate) enum Presence {
 /// A type that a validated value is read into.
 pub(crate) trait Typed: Sized {
     /// How its presence must be declared in the schema.
+    #[cfg_attr(not(test), allow(dead_code))]
     const PRESENCE: Presence;
     /// Reads the value at `path` (`None`: not in the validated tree).
     fn read(v: Option<&Valid>, path: &str) -> Self;
     /// Problems fitting this type to the schema type `ty` at `path`, pushed to `out`.
+    #[cfg_attr(not(test), allow(dead_code))]
     fn fit_ty(ty: &Ty, path: &str, out: &mut Vec<String>);
 }
 
@@ -118,6 +121,7 @@ pub(crate) trait Leaf: Sized {
     /// What stands in when a defaulted value is missing; never used, as validation fills every default.
     fn placeholder(path: &str) -> Self;
     /// Whether the schema type `ty` holds values of this type.
+    #[cfg_attr(not(test), allow(dead_code))]
     fn fits(ty: &Ty) -> bool;
 }
 
@@ -272,6 +276,7 @@ choice_leaf!(
     ControlStatus => ControlStatus::NAMES,
 );
 
+#[cfg_attr(not(test), allow(dead_code))] // The fit is checked by the tests only.
 fn leaf_fit<T: Leaf>(ty: &Ty, path: &str, out: &mut Vec<String>) {
     if !T::fits(ty) {
         out.push(format!(
@@ -354,11 +359,13 @@ impl<T: Typed> Typed for Entries<T> {
 }
 
 /// One typed field of a table struct, for [`fit_table`]: (key, presence, check of its type).
+#[cfg_attr(not(test), allow(dead_code))] // The fit is checked by the tests only.
 pub(crate) type FieldFit = (&'static str, Presence, fn(&Ty, &str, &mut Vec<String>));
 
 /// Problems fitting a table struct's fields to the schema table `fields`: a schema field with no typed
 /// field, a typed field with no schema field, a presence that does not match the field's `Req`, or a
 /// type that does not hold the field's values.
+#[cfg_attr(not(test), allow(dead_code))] // The fit is checked by the tests only.
 pub(crate) fn fit_table(fields: &[Field], typed: &[FieldFit], path: &str, out: &mut Vec<String>) {
     let join = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
     for f in fields {
@@ -394,7 +401,8 @@ macro_rules! table {
         $(#[$m])*
         #[derive(Clone, Debug)]
         pub(crate) struct $name {
-            /// Where the table is.
+            /// Where the table is (not a schema field: lowering reads it only to locate messages).
+            #[allow(dead_code)]
             pub site: $crate::typed::Site,
             $( $(#[$fm])* pub $field: $ty, )*
         }
@@ -438,12 +446,15 @@ pub(crate) fn site_of(v: Option<&Valid>, path: &str) -> Site {
 
 /// Problems fitting the typed root to the schema's root (empty when every schema field has a typed
 /// home of a fitting type, and every typed field a schema field).
+#[cfg_attr(not(test), allow(dead_code))] // The fit is checked by the tests only.
 pub(crate) fn fit<T: Typed>(fields: &'static [Field]) -> Vec<String> {
     let mut out = Vec::new();
     T::fit_ty(&Ty::Table(fields), "", &mut out);
     out
 }
 
+// The structs here are only fitted to their tables, never lowered.
+#[allow(dead_code)]
 #[cfg(test)]
 mod tests {
     use super::*;
