@@ -220,6 +220,15 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// `s` shortened to at most 80 characters, with an ellipsis, for echoing in messages.
+pub fn clip(s: &str) -> String {
+    const MAX: usize = 80;
+    match s.char_indices().nth(MAX) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", &s[..i]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,9 +10,11 @@ pub mod builtin;
 pub mod claims;
 pub mod deposits;
 pub mod diag;
+mod inline_sites;
 pub mod inputs;
 pub mod layers;
 pub mod lower;
+mod lower_common;
 mod lower_conflict;
 mod lower_correlations;
 mod lower_deal;
@@ -171,7 +173,7 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
     let mut deposit_rows =
         dep_file.map(|f| deposits::read_deposits(f, &layered.sources, &mut d)).unwrap_or_default();
     let from_file = deposit_rows.len();
-    deposits::inline_deposits(&s.deposits.sites, &mut deposit_rows, &mut d);
+    inline_sites::inline_deposits(&s.deposits.sites, &mut deposit_rows, &mut d);
     if s.deposits.file.is_some() && (dep_file.is_none() || from_file == 0) && !d.is_empty() {
         // Without its deposits file (or with one that could not be read, such as a wrong header) every
         // deposit id, oblast and licence event would be one more error.

@@ -12,7 +12,7 @@ use subsoil_risk::Dist;
 use crate::deposits::ControlStatus;
 use crate::diag::{Diagnostics, Sources};
 use crate::inputs::Inputs;
-use crate::lower::{LowerInput, Part, param_or_zero, sums_to_one};
+use crate::lower_common::{LowerInput, Part, param_or_zero, sums_to_one};
 use crate::sections;
 use crate::typed::Items;
 

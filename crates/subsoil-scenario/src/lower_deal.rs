@@ -8,7 +8,7 @@ use subsoil_core::fund::MAX_PARTIES;
 
 use crate::diag::{Diagnostics, Location, Sources};
 use crate::inputs::Inputs;
-use crate::lower::param_or_zero;
+use crate::lower_common::param_or_zero;
 use crate::sections;
 use crate::typed::Located;
 use crate::vocab::{Compounding, InvestsIn, ReceiptsName, StreamName, TierKind};

@@ -7,7 +7,7 @@ use subsoil_core::{Dominant, Product};
 
 use crate::diag::Diagnostics;
 use crate::inputs::Inputs;
-use crate::lower::{check_unit, param_or_zero};
+use crate::lower_common::{check_unit, param_or_zero};
 use crate::quantity::Quantity;
 use crate::sections;
 use crate::typed::Entries;

@@ -9,7 +9,7 @@ use subsoil_core::{Fiscal, Param, Product, Profile, Project, ProjectProduct, Reg
 use crate::deposits::{LicenceEvent, NewnessRules, licence_state};
 use crate::diag::Diagnostics;
 use crate::inputs::Inputs;
-use crate::lower::{LowerInput, check_unit, param_or_zero};
+use crate::lower_common::{LowerInput, check_unit, param_or_zero};
 use crate::lower_conflict::Places;
 use crate::quantity::Quantity;
 use crate::sections;

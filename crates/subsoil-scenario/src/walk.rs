@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostics, Location};
-use crate::layers;
 use crate::quantity::{self, Quantity};
 use crate::schema::{Field, Req, Ty};
 use crate::tree::{Kind, Node};
@@ -111,7 +110,7 @@ fn table(node: &Node, fields: &'static [Field], path: &str, d: &mut Diagnostics)
                 p,
                 format!(
                     "unknown key `{}`{hint}; expected one of: {}",
-                    layers::clip(key),
+                    crate::diag::clip(key),
                     names.join(", ")
                 ),
             );
@@ -321,7 +320,7 @@ fn days_in_month(y: i32, m: u8) -> u8 {
 
 fn show(n: &Node) -> String {
     match &n.kind {
-        Kind::Str(s) => format!("{:?}", layers::clip(s)),
+        Kind::Str(s) => format!("{:?}", crate::diag::clip(s)),
         Kind::Int(i) => i.to_string(),
         Kind::Float(f) => quantity::fmt_num(*f),
         Kind::Bool(b) => b.to_string(),
