@@ -286,24 +286,12 @@ fn leaf_fit<T: Leaf>(ty: &Ty, path: &str, out: &mut Vec<String>) {
     }
 }
 
-impl<T: Leaf> Leaf for Located<T> {
-    fn from_val(_: &Val) -> Option<Self> {
-        None
-    }
-    fn placeholder(path: &str) -> Self {
-        Located { value: T::placeholder(path), site: Site::of(None, path) }
-    }
-    fn fits(ty: &Ty) -> bool {
-        T::fits(ty)
-    }
-}
-
 impl<T: Leaf> Typed for Located<T> {
     const PRESENCE: Presence = Presence::Defaulted;
     fn read(v: Option<&Valid>, path: &str) -> Self {
         match v.and_then(|v| T::from_val(&v.val)) {
             Some(value) => Located { value, site: Site::of(v, path) },
-            None => Located::placeholder(path),
+            None => Located { value: T::placeholder(path), site: Site::of(None, path) },
         }
     }
     fn fit_ty(ty: &Ty, path: &str, out: &mut Vec<String>) {
@@ -513,5 +501,47 @@ mod tests {
         assert!(has("choice: the schema's Enum([\"a\", \"b\"])"), "{out:?}");
         assert!(has("extra: typed but not in the schema"), "{out:?}");
         assert_eq!(out.len(), 5, "{out:?}");
+    }
+
+    /// Validates `text` against `OUTER` and reads it as `Outer`-shaped `Read`.
+    fn read(text: &str) -> (Read, crate::diag::Diagnostics) {
+        let parsed = toml::de::DeTable::parse(text).expect("valid TOML");
+        let mut d = crate::diag::Diagnostics::default();
+        let node = crate::tree::Node::from_toml(crate::diag::FileId(0), &parsed, &mut d);
+        let tree = crate::walk::validate(&node, READ, &mut d);
+        (Read::read(Some(&tree), ""), d)
+    }
+
+    const READ: &[Field] = &[
+        Field { key: "name", ty: Ty::Str, req: Req::Optional, doc: "" },
+        Field { key: "years", ty: Ty::Count { min: 1, max: 9 }, req: Req::Num(3.0), doc: "" },
+        Field { key: "inner", ty: Ty::Table(INNER), req: Req::Optional, doc: "" },
+    ];
+
+    table! {
+        /// Fits `READ`.
+        Read { name: Option<String> = "name", years: u32 = "years", inner: Inner = "inner" }
+    }
+
+    #[test]
+    fn defaults_fill_absent_fields_and_tables_and_stand_in_for_refused_values() {
+        let (r, d) = read("");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!((r.name, r.years), (None, 3));
+        assert!(!r.inner.site.given());
+        assert_eq!(r.inner.kind, RegimeKind::Royalty);
+        assert_eq!((r.inner.rate.median(), r.inner.rate.location.is_some()), (0.0, false));
+
+        let (r, d) = read("name = \"x\"\nyears = 12\n[inner]\nkind = \"psa\"\nrate = 0.25\n");
+        // 12 is out of range: reported, and the default stands in for it.
+        assert_eq!(d.items.len(), 1, "{d:?}");
+        assert_eq!(d.items[0].path, "years");
+        assert_eq!((r.name.as_deref(), r.years), (Some("x"), 3));
+        assert!(r.inner.site.given());
+        assert_eq!(r.inner.kind, RegimeKind::Psa);
+        assert_eq!((r.inner.rate.median(), r.inner.rate.path.as_str()), (0.25, "inner.rate"));
+        let mut out = Vec::new();
+        Read::fit_ty(&Ty::Table(READ), "", &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 }
