@@ -162,8 +162,8 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
     let geo_file = read_csv(&s.deposits.boundaries, &mut d);
     let boundaries = geo_file.and_then(|f| {
         let file = layered.sources.get(f);
-        let path = s.deposits.site.join("boundaries");
-        let areas = boundaries::read(f, &file.text, &path, &mut d)?;
+        let path = s.deposits.boundaries.as_ref().map_or("", |b| b.site.path.as_str());
+        let areas = boundaries::read(f, &file.text, path, &mut d)?;
         Some(Boundaries {
             file: file.name.clone(),
             source: s.deposits.boundaries_source.clone().unwrap_or(file.name.clone()),

@@ -10,7 +10,7 @@ use crate::diag::{Diagnostics, Location, Sources};
 use crate::inputs::Inputs;
 use crate::lower_common::param_or_zero;
 use crate::sections;
-use crate::typed::Located;
+use crate::typed::{Located, Site};
 use crate::vocab::{Compounding, InvestsIn, ReceiptsName, StreamName, TierKind};
 
 /// Builds the deal.
@@ -21,12 +21,6 @@ pub(crate) fn lower_deal(
     sources: &Sources,
     d: &mut Diagnostics,
 ) -> Deal {
-    // Of the places that make a problem, the user's own (not a built-in file they cannot edit).
-    let users = |locs: &mut dyn Iterator<Item = Option<Location>>| -> Option<Location> {
-        let locs: Vec<Location> = locs.flatten().collect();
-        let builtin = |l: &Location| sources.get(l.file).name.starts_with("builtin:");
-        locs.iter().find(|l| !builtin(l)).or(locs.first()).cloned()
-    };
     let mut deal = Deal {
         name: s.name.clone().unwrap_or_default(),
         lock_up_until: s.lock_up_until,
@@ -35,56 +29,86 @@ pub(crate) fn lower_deal(
     deal.target = s.target.as_ref().map(|q| inputs.param(q));
     deal.aid_given = s.aid_given.as_ref().map(|q| inputs.param(q));
     deal.contribution_cap = s.contribution_cap.as_ref().map(|q| inputs.param(q));
-
-    let parties = &s.parties;
-    if parties.entries.len() > MAX_PARTIES {
-        d.error(
-            parties.site.loc.clone(),
-            &parties.site.path,
-            format!("at most {MAX_PARTIES} parties"),
-        );
+    deal.parties = parties(s, sources, d);
+    if deal.parties.is_empty() {
+        return deal;
     }
-    for (id, p) in parties.entries.iter().take(MAX_PARTIES) {
-        deal.parties.push(Party {
+    let parties = Parties(&deal.parties);
+    deal.partner = match &s.partner {
+        Some(_) => parties.find(&s.partner, d),
+        None => deal.parties.iter().position(|p| !p.host),
+    };
+    deal.contributions = contributions(s, inputs, d);
+    deal.cash = cash(s, &parties, inputs, d);
+    deal.credits = credits(s, &parties, inputs, d);
+    if s.fund.site.given() {
+        deal.investing = Some(investing(&s.fund, products, inputs, d));
+    }
+    deal.tiers = tiers(s, &parties, inputs, d);
+    deal
+}
+
+/// Of the places that make a problem, the user's own (not a built-in file they cannot edit).
+fn users(sources: &Sources, locs: impl Iterator<Item = Option<Location>>) -> Option<Location> {
+    let locs: Vec<Location> = locs.flatten().collect();
+    let builtin = |l: &Location| sources.get(l.file).name.starts_with("builtin:");
+    locs.iter().find(|l| !builtin(l)).or(locs.first()).cloned()
+}
+
+/// `[deal.parties]` (at most [`MAX_PARTIES`]): exactly one host, and parties wherever flows are given.
+fn parties(s: &sections::Deal, sources: &Sources, d: &mut Diagnostics) -> Vec<Party> {
+    let list = &s.parties;
+    if list.entries.len() > MAX_PARTIES {
+        d.error(list.site.loc.clone(), &list.site.path, format!("at most {MAX_PARTIES} parties"));
+    }
+    let given = &list.entries[..list.entries.len().min(MAX_PARTIES)];
+    let parties: Vec<Party> = given
+        .iter()
+        .map(|(id, p)| Party {
             id: id.clone(),
             name: p.name.clone().unwrap_or_default(),
             host: p.host.value,
-        });
-    }
-    let hosts = deal.parties.iter().filter(|p| p.host).count();
-    let flows = [&s.contributions.site, &s.cash.site, &s.credits.site, &s.tiers.site];
-    let has_flows = s.contributions.items.len()
-        + s.cash.items.len()
-        + s.credits.items.len()
-        + s.tiers.items.len()
-        > 0;
-    if deal.parties.is_empty() {
-        if has_flows {
-            let at = users(&mut flows.iter().map(|f| f.loc.clone())).or_else(|| s.site.loc.clone());
-            d.error(at, parties.site.path.as_str(), "contributions, cash, credits or tiers need parties: add [deal.parties.<id>] tables");
+        })
+        .collect();
+    if parties.is_empty() {
+        let flows = [
+            (&s.contributions.site, s.contributions.items.len()),
+            (&s.cash.site, s.cash.items.len()),
+            (&s.credits.site, s.credits.items.len()),
+            (&s.tiers.site, s.tiers.items.len()),
+        ];
+        if flows.iter().any(|(_, n)| *n > 0) {
+            let at = users(sources, flows.iter().map(|(site, _)| site.loc.clone()))
+                .or_else(|| s.site.loc.clone());
+            d.error(at, &list.site.path, "contributions, cash, credits or tiers need parties: add [deal.parties.<id>] tables");
         }
-        return deal;
+        return parties;
     }
+    let hosts = parties.iter().filter(|p| p.host).count();
     if hosts != 1 {
         // Blame a `host` the user wrote: a `false` when there is no host, a `true` when there are two.
-        let flags = parties
-            .entries
-            .iter()
-            .take(MAX_PARTIES)
-            .filter(|(_, p)| p.host.value == (hosts > 1))
-            .map(|(_, p)| p.host.site.loc.clone());
-        let at = users(&mut flags.into_iter()).or_else(|| parties.site.loc.clone());
+        let flags = given.iter().filter(|(_, p)| p.host.value == (hosts > 1));
+        let at = users(sources, flags.map(|(_, p)| p.host.site.loc.clone()))
+            .or_else(|| list.site.loc.clone());
         d.error(
             at,
-            parties.site.path.as_str(),
+            &list.site.path,
             format!("exactly one party must be the host state (`host = true`); found {hosts}"),
         );
     }
-    let party = |id: &Option<Located<String>>, d: &mut Diagnostics| -> Option<usize> {
+    parties
+}
+
+/// The deal's parties, to resolve the ids that flows and tiers name.
+struct Parties<'a>(&'a [Party]);
+
+impl Parties<'_> {
+    /// The index of the party `id` names, or an error listing the parties.
+    fn find(&self, id: &Option<Located<String>>, d: &mut Diagnostics) -> Option<usize> {
         let id = id.as_ref()?;
-        let found = deal.parties.iter().position(|p| p.id == id.value);
+        let found = self.0.iter().position(|p| p.id == id.value);
         if found.is_none() {
-            let ids: Vec<&str> = deal.parties.iter().map(|p| p.id.as_str()).collect();
+            let ids: Vec<&str> = self.0.iter().map(|p| p.id.as_str()).collect();
             d.error(
                 id.site.loc.clone(),
                 &id.site.path,
@@ -92,27 +116,32 @@ pub(crate) fn lower_deal(
             );
         }
         found
-    };
-    deal.partner = match &s.partner {
-        Some(_) => party(&s.partner, d),
-        None => deal.parties.iter().position(|p| !p.host),
-    };
+    }
+}
 
+/// An error at `at` when a rule's first year comes after its last.
+fn check_years(at: &Site, from: Option<i32>, until: Option<i32>, d: &mut Diagnostics) {
+    if let (Some(f), Some(u)) = (from, until)
+        && f > u
+    {
+        d.error(at.loc.clone(), &at.path, format!("from-year {f} is after until-year {u}"));
+    }
+}
+
+/// `[[deal.contributions]]`, with their shares on each stream checked unless allowed above one.
+fn contributions(
+    s: &sections::Deal,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> Vec<Contribution> {
+    let mut rules = Vec::new();
     // The entry of `[[deal.contributions]]` each rule comes from.
     let mut entries = Vec::new();
     for c in &s.contributions.items {
-        if let (Some(f), Some(u)) = (c.from_year, c.until_year)
-            && f > u
-        {
-            d.error(
-                c.site.loc.clone(),
-                &c.site.path,
-                format!("from-year {f} is after until-year {u}"),
-            );
-        }
+        check_years(&c.site, c.from_year, c.until_year, d);
         // A stream or receipts that validation refused leaves the rule out.
         let (Some(stream), Some(receipts)) = (c.stream, c.receipts) else { continue };
-        deal.contributions.push(Contribution {
+        rules.push(Contribution {
             base: stream.base(),
             which: receipts.which(),
             share: param_or_zero(inputs, &c.share),
@@ -124,37 +153,59 @@ pub(crate) fn lower_deal(
         entries.push(c);
     }
     if !s.allow_shares_above_one {
-        check_shares(&entries, &deal.contributions, d);
+        check_shares(&entries, &rules, d);
     }
+    rules
+}
+
+/// `[[deal.cash]]`.
+fn cash(
+    s: &sections::Deal,
+    parties: &Parties<'_>,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> Vec<Cash> {
+    let mut out = Vec::new();
     for c in &s.cash.items {
-        let Some(p) = party(&c.party, d) else { continue };
-        deal.cash.push(Cash {
+        let Some(p) = parties.find(&c.party, d) else { continue };
+        out.push(Cash {
             party: p,
             year: c.year.unwrap_or_default(),
             amount: param_or_zero(inputs, &c.amount),
         });
     }
+    out
+}
+
+/// `[[deal.credits]]`.
+fn credits(
+    s: &sections::Deal,
+    parties: &Parties<'_>,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> Vec<Credit> {
+    let mut out = Vec::new();
     for c in &s.credits.items {
-        let Some(p) = party(&c.party, d) else { continue };
-        if let (Some(f), Some(u)) = (c.from_year, c.until_year)
-            && f > u
-        {
-            d.error(
-                c.site.loc.clone(),
-                &c.site.path,
-                format!("from-year {f} is after until-year {u}"),
-            );
-        }
-        deal.credits.push(Credit {
+        let Some(p) = parties.find(&c.party, d) else { continue };
+        check_years(&c.site, c.from_year, c.until_year, d);
+        out.push(Credit {
             party: p,
             from_year: c.from_year.unwrap_or_default(),
             until_year: c.until_year.unwrap_or_default(),
             per_year: param_or_zero(inputs, &c.per_year),
         });
     }
-    if s.fund.site.given() {
-        deal.investing = Some(investing(&s.fund, products, inputs, d));
-    }
+    out
+}
+
+/// `[[deal.tiers]]`: the waterfall, a `rest` tier last.
+fn tiers(
+    s: &sections::Deal,
+    parties: &Parties<'_>,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> Vec<Tier> {
+    let mut out = Vec::new();
     let last = s.tiers.items.len();
     for (k, t) in s.tiers.items.iter().enumerate() {
         let cap = t.cap.as_ref().map(|q| inputs.param(q));
@@ -168,7 +219,7 @@ pub(crate) fn lower_deal(
                 );
                 return None;
             }
-            party(&t.party, d)
+            parties.find(&t.party, d)
         };
         let tier = match kind {
             TierKind::ReturnCapital => needs_party(d).map(|p| Tier::ReturnCapital {
@@ -180,9 +231,7 @@ pub(crate) fn lower_deal(
             TierKind::ProRata => Some(Tier::ProRata { cap }),
             TierKind::Rest => needs_party(d).map(|p| Tier::Rest { party: p }),
         };
-        if let Some(t) = tier {
-            deal.tiers.push(t);
-        }
+        out.extend(tier);
         if kind == TierKind::Rest && k + 1 < last {
             d.error(
                 t.site.loc.clone(),
@@ -191,7 +240,7 @@ pub(crate) fn lower_deal(
             );
         }
     }
-    deal
+    out
 }
 
 /// `[deal.fund]`: how the fund co-invests, and in projects of which products.

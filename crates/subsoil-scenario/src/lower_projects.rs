@@ -13,6 +13,7 @@ use crate::lower_common::{LowerInput, check_unit, param_or_zero};
 use crate::lower_conflict::Places;
 use crate::quantity::Quantity;
 use crate::sections;
+use crate::typed::Located;
 use crate::vocab::{ProfileKind, RegimeKind};
 
 /// What projects refer to, lowered before them.
@@ -43,20 +44,7 @@ pub(crate) fn projects(
     let mut out = Vec::new();
     for (id, p) in &li.s.projects.entries {
         let Some(dep) = &p.deposit else { continue };
-        let Some(&deposit) = cx.places.deposit_index.get(&dep.value) else {
-            let known: Vec<&str> = li.deposits.iter().map(|r| r.id.as_str()).collect();
-            d.error(
-                dep.site.loc.clone(),
-                &dep.site.path,
-                format!(
-                    "no deposit with id {:?} in the deposits file ({} deposits: {}…)",
-                    dep.value,
-                    known.len(),
-                    known.iter().take(5).copied().collect::<Vec<_>>().join(", ")
-                ),
-            );
-            continue;
-        };
+        let Some(deposit) = deposit_of(li, cx, dep, d) else { continue };
         let row = &li.deposits[deposit];
         let stage = p.stage.unwrap_or(row.stage);
         let evs = events_by_deposit.get(dep.value.as_str()).map_or(&[][..], Vec::as_slice);
@@ -73,20 +61,8 @@ pub(crate) fn projects(
                 ramp_start: inputs.param(&p.profile.ramp_start),
             },
         };
-        // Project-level uncertainties: the project's own, or its own draw of the shared default. An
-        // operation producing at the start has measured output: the shared production factor (a
-        // statistic of new mines) does not apply to it.
-        let u = &li.s.uncertainty;
-        let producing = stage == Stage::Producing;
-        let mut own = |own: &Option<Quantity>, shared: &Quantity, measured: bool| match own {
-            Some(x) => inputs.param(x),
-            None if measured => Param::Fixed(1.0),
-            None => inputs.param_named(&p.site.join(field_key(&shared.path)), shared),
-        };
-        let capex_overrun = own(&p.capex_overrun, &u.capex_overrun, false);
-        let opex_multiplier = own(&p.opex_multiplier, &u.opex_multiplier, false);
-        let production_factor = own(&p.production_factor, &u.production_factor, producing);
-        let schedule_slip = own(&p.schedule_slip, &u.schedule_slip, false);
+        let [capex_overrun, opex_multiplier, production_factor, schedule_slip] =
+            uncertainties(li, p, stage == Stage::Producing, inputs);
         let stage_durations = li.s.stages.pre_decision().map(|(stage, rule)| {
             rule.duration.as_ref().map_or(Param::Fixed(0.0), |x| {
                 inputs.param_named(&format!("{}.stages.{}.duration", p.site.path, stage.name()), x)
@@ -119,6 +95,53 @@ pub(crate) fn projects(
         });
     }
     out
+}
+
+/// The index of the deposit a project names, or an error listing some of the deposits.
+fn deposit_of(
+    li: &LowerInput<'_>,
+    cx: &Context<'_>,
+    dep: &Located<String>,
+    d: &mut Diagnostics,
+) -> Option<usize> {
+    let found = cx.places.deposit_index.get(&dep.value).copied();
+    if found.is_none() {
+        let known: Vec<&str> = li.deposits.iter().map(|r| r.id.as_str()).collect();
+        d.error(
+            dep.site.loc.clone(),
+            &dep.site.path,
+            format!(
+                "no deposit with id {:?} in the deposits file ({} deposits: {}…)",
+                dep.value,
+                known.len(),
+                known.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+    found
+}
+
+/// The project's capex overrun, opex multiplier, production factor and schedule slip: its own, or its
+/// own draw of the shared default of `[uncertainty]`. An operation producing at the start has measured
+/// output: the shared production factor (a statistic of new mines) does not apply to it.
+fn uncertainties(
+    li: &LowerInput<'_>,
+    p: &sections::Project,
+    producing: bool,
+    inputs: &mut Inputs,
+) -> [Param; 4] {
+    let u = &li.s.uncertainty;
+    let mut own = |own: &Option<Quantity>, shared: &Quantity, measured: bool| match own {
+        Some(x) => inputs.param(x),
+        None if measured => Param::Fixed(1.0),
+        None => inputs.param_named(&p.site.join(field_key(&shared.path)), shared),
+    };
+    [
+        own(&p.capex_overrun, &u.capex_overrun, false),
+        own(&p.opex_multiplier, &u.opex_multiplier, false),
+        own(&p.production_factor, &u.production_factor, producing),
+        own(&p.schedule_slip, &u.schedule_slip, false),
+    ]
 }
 
 /// The last key of a dotted path (`uncertainty.capex-overrun` → `capex-overrun`).
