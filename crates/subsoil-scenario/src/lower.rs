@@ -1,6 +1,6 @@
-//! Lowering: the typed sections ([`crate::sections`]) → the model's types, with cross-field checks (ids
+//! Lowering: the typed sections (`sections.rs`) → the model's types, with cross-field checks (ids
 //! that refer to each other, product units, probabilities that must sum to one) and the registry of
-//! uncertain inputs. [`lower`] calls one function per section, in the order that fixes the inputs' slots:
+//! uncertain inputs. `lower()` calls one function per section, in the order that fixes the inputs' slots:
 //! time and the economy here, then products (`lower_products.rs`), deposits and the conflict
 //! (`lower_conflict.rs`), projects (`lower_projects.rs`), the deal (`lower_deal.rs`) and the
 //! correlations (`lower_correlations.rs`); what they share is in `lower_common.rs`.

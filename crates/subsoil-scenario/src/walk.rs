@@ -1,6 +1,6 @@
 //! Validation of a merged scenario tree against [the schema](crate::schema): types, units, ranges,
 //! required fields and unknown keys, all reported at once. What passes is a tree of [`Valid`] values
-//! shaped like the schema, with every default filled in; [`crate::typed`] reads it into the typed
+//! shaped like the schema, with every default filled in; `typed.rs` reads it into the typed
 //! sections that lowering uses.
 
 use std::collections::BTreeMap;
