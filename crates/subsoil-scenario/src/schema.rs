@@ -1308,7 +1308,7 @@ pub const ROOT: &[Field] = &[
         key: "correlations",
         ty: Ty::Array(&Ty::Table(CORRELATION)),
         req: Req::Optional,
-        doc: "Rank correlations of yearly log-price shocks between products.",
+        doc: "Rank correlations of yearly log-price shocks between products. Correlations whose matrix is not positive definite are an error: they are used as written, never repaired.",
     },
     Field {
         key: "deposits",
@@ -1338,7 +1338,7 @@ pub const ROOT: &[Field] = &[
         key: "input-correlations",
         ty: Ty::Array(&Ty::Table(INPUT_CORRELATION)),
         req: Req::Optional,
-        doc: "Rank correlations between named uncertain inputs. Inputs linked by correlations, directly or through others, form a group with a Gaussian copula of its own (at most 2,000 inputs); correlations that are inconsistent (their matrix not positive definite) are repaired (their negative eigenvalues clipped) for a group of at most 200 inputs, and are an error in a larger group.",
+        doc: "Rank correlations between named uncertain inputs. Inputs linked by correlations, directly or through others, form a group with a Gaussian copula of its own (at most 2,000 inputs); correlations that are inconsistent (their matrix not positive definite) are an error at the group's first entry: they are used as written, never repaired, as the price correlations are.",
     },
     Field {
         key: "sensitivity",
