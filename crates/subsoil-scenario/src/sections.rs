@@ -126,7 +126,8 @@ table! {
 table! {
     /// `[products.<id>]`.
     Product {
-        /// Shown by `subsoil data products` from the data file; the model needs only the id.
+        /// Shown by `subsoil data products`, which reads it from the layers (`provenance::list`); the
+        /// model needs only the id.
         #[allow(dead_code)]
         name: Option<String> = "name",
         unit: Option<String> = "unit",
