@@ -119,6 +119,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
             royalty_rate: p(&mut inputs, &format!("{base}.royalty-rate")),
             shock_stream: inputs.stream(&format!("{base}.shock")),
             dominant: None,
+            deck: None,
         });
         check_price_spread(v, &base, time.horizon, d);
         if v.locations.contains_key(&format!("{base}.dominant-producer")) {
@@ -484,6 +485,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
             opex_multiplier,
             production_factor,
             schedule_slip,
+            capex_phasing: Vec::new(),
             event_stream: inputs.stream(&format!("{base}.events")),
             stage_durations,
         });
@@ -493,8 +495,10 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         revenue: p(&mut inputs, "infrastructure.revenue"),
         growth: p(&mut inputs, "infrastructure.growth"),
     };
-    let deal =
+    let mut deal =
         crate::lower_deal::lower_deal(v, &li.deal, &product_index, &mut inputs, li.sources, d);
+    crate::lower_series::lower_schedules(v, &time, &mut products, &mut projects, d);
+    crate::lower_series::lower_streams(v, &time, &mut deal, &mut inputs, d);
     let (y, m, dd) = rules.effective;
     let model = Model {
         time,

@@ -108,7 +108,8 @@ pub fn lower_deal(
             Some("licence-fees") => Base::LicenceFees,
             Some("corporate-tax") => Base::CorporateTax,
             Some("resource-revenue") => Base::ResourceRevenue,
-            _ => Base::Infrastructure,
+            Some(name) => crate::lower_series::base_of(v, name),
+            None => Base::Infrastructure,
         };
         let which = match v.str(&format!("{b}.receipts")) {
             Some("new") => Which::New,
@@ -128,6 +129,7 @@ pub fn lower_deal(
             share: param(&format!("{b}.share"), inputs).unwrap_or(Param::Fixed(0.0)),
             net_of_operating_expenses: param(&format!("{b}.net-of-operating-expenses"), inputs)
                 .unwrap_or(Param::Fixed(0.0)),
+            schedule: None,
             from_year,
             until_year,
             cap: param(&format!("{b}.cap"), inputs),
@@ -229,6 +231,7 @@ fn streams(base: Base) -> &'static [Base] {
         Base::LicenceFees => &[Base::LicenceFees],
         Base::CorporateTax => &[Base::CorporateTax],
         Base::Infrastructure => &[Base::Infrastructure],
+        Base::Exogenous(_) => &[],
     }
 }
 
@@ -240,6 +243,7 @@ fn stream_name(base: Base) -> &'static str {
         Base::CorporateTax => "corporate-tax",
         Base::ResourceRevenue => "resource-revenue",
         Base::Infrastructure => "infrastructure",
+        Base::Exogenous(_) => "an exogenous stream",
     }
 }
 
@@ -255,7 +259,8 @@ fn reach(v: &Values, path: &str, hi: bool) -> Option<f64> {
 /// expenses it may deduct.
 fn most_taken(v: &Values, k: usize) -> f64 {
     let b = format!("deal.contributions[{k}]");
-    let share = reach(v, &format!("{b}.share"), true).unwrap_or(0.0);
+    let share = reach(v, &format!("{b}.share"), true).unwrap_or(0.0)
+        * crate::lower_series::series_top(v, &format!("{b}.share"));
     let net = reach(v, &format!("{b}.net-of-operating-expenses"), false).unwrap_or(0.0);
     share * (1.0 - net.clamp(0.0, 1.0))
 }

@@ -74,6 +74,8 @@ pub struct Q {
     pub max: f64,
     /// Whether the schema allows a distribution here.
     pub uncertain: bool,
+    /// Whether the schema allows a year-by-year series here (`{ by-year = { … } }`).
+    pub series: bool,
 }
 
 /// Units of quantities.
@@ -145,10 +147,14 @@ impl Unit {
 }
 
 const fn q(unit: Unit, min: f64, max: f64) -> Ty {
-    Ty::Quantity(Q { unit, min, max, uncertain: true })
+    Ty::Quantity(Q { unit, min, max, uncertain: true, series: false })
 }
 const fn q_fixed(unit: Unit, min: f64, max: f64) -> Ty {
-    Ty::Quantity(Q { unit, min, max, uncertain: false })
+    Ty::Quantity(Q { unit, min, max, uncertain: false, series: false })
+}
+/// A quantity that may also be a year-by-year series.
+const fn q_series(unit: Unit, min: f64, max: f64) -> Ty {
+    Ty::Quantity(Q { unit, min, max, uncertain: true, series: true })
 }
 
 /// Largest amount of money a field accepts: far above any real project, far below overflow.
@@ -415,15 +421,15 @@ const PRODUCT: &[Field] = &[
     },
     Field {
         key: "price",
-        ty: q(Unit::UsdPerProductUnit, 1e-9, 1e12),
+        ty: q_series(Unit::UsdPerProductUnit, 1e-9, 1e12),
         req: Req::Required,
-        doc: "Price in the start year, real base-year dollars.",
+        doc: "Price in the start year, real base-year dollars; or by year, a price deck (see `long-run`).",
     },
     Field {
         key: "long-run",
         ty: q(Unit::UsdPerProductUnit, 1e-9, 1e12),
-        req: Req::Required,
-        doc: "Long-run price level: the median of the stationary distribution. When uncertain, each path draws its own level while investors expect the median.",
+        req: Req::Optional,
+        doc: "Long-run price level: the median of the stationary distribution. When uncertain, each path draws its own level while investors expect the median. Required unless `price` is a deck by year: a product on a deck has its median real price each year from the deck, its shocks revert to the deck, and the deck's `scale` is the path's long-run factor (investors expect its median).",
     },
     Field {
         key: "volatility",
@@ -811,24 +817,22 @@ const PARTY: &[Field] = &[
 const CONTRIBUTION: &[Field] = &[
     Field {
         key: "stream",
-        ty: Ty::Enum(&[
-            "royalty",
-            "psa-state-share",
-            "licence-fees",
-            "corporate-tax",
-            "resource-revenue",
-            "infrastructure",
-        ]),
+        ty: Ty::Str,
         req: Req::Required,
-        doc: "Which receipts: one stream, `resource-revenue` (royalty + PSA state share + licence fees), or `infrastructure` (state port and pipeline revenue).",
+        doc: "Which receipts: `royalty`, `psa-state-share`, `licence-fees`, `corporate-tax`, `resource-revenue` (royalty + PSA state share + licence fees), `infrastructure` (state port and pipeline revenue), or the id of an exogenous stream of `[streams]`, whose receiver pays the contributions and is credited with them.",
     },
     Field {
         key: "receipts",
         ty: Ty::Enum(&["new", "existing", "all"]),
-        req: Req::Required,
-        doc: "Receipts from new licences (see `effective-date` and the two switches), existing ones, or all.",
+        req: Req::Optional,
+        doc: "Receipts from new licences (see `effective-date` and the two switches), existing ones, or all. Required for the state's receipts; an exogenous stream has no licences and takes none.",
     },
-    Field { key: "share", ty: FRACTION, req: Req::Required, doc: "Share paid into the fund." },
+    Field {
+        key: "share",
+        ty: q_series(Unit::Fraction, 0.0, 1.0),
+        req: Req::Required,
+        doc: "Share paid into the fund; by year, a schedule (e.g. 0.05, 0.05, 0.05, 0, 0, 0.03 with `outside = \"hold-last\"`: 3% after).",
+    },
     Field {
         key: "net-of-operating-expenses",
         ty: FRACTION,
@@ -852,6 +856,28 @@ const CONTRIBUTION: &[Field] = &[
         ty: q(Unit::Usd, 0.0, MAX_USD),
         req: Req::Optional,
         doc: "Cumulative nominal cap of this rule: payments stop exactly at it, in the year it is reached.",
+    },
+];
+
+const STREAM: &[Field] = &[
+    Field { key: "name", ty: Ty::Str, req: Req::Optional, doc: "Display name." },
+    Field {
+        key: "amount",
+        ty: q_series(Unit::UsdPerYear, 0.0, MAX_USD),
+        req: Req::Required,
+        doc: "The money received each year: a by-year series (or one amount every year), with its `unit` and `source`; its `scale` shifts the whole series on a path. Contribution rules take no leakage off it.",
+    },
+    Field {
+        key: "dollars",
+        ty: Ty::Enum(&["nominal", "real"]),
+        req: Req::Text("nominal"),
+        doc: "Whether the amounts are nominal dollars of each year, as contracts write them, or real base-year dollars escalated with the path's inflation.",
+    },
+    Field {
+        key: "receiver",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "Id of the deal party that receives the stream; it pays the contributions from it and its capital account is credited with them.",
     },
 ];
 
@@ -1173,6 +1199,12 @@ const PROJECT: &[Field] = &[
         doc: "Initial capital cost in the plan, real base-year dollars (0 for a producing operation).",
     },
     Field {
+        key: "capex-phasing",
+        ty: Ty::Array(&q_fixed(Unit::Fraction, 0.0, 1.0)),
+        req: Req::Optional,
+        doc: "Share of the initial capex spent in each planned construction year, in order (one share per year of `construction-years`, which must then be fixed; at most 12; summing to 1). Without it the capex is spread evenly. A build that takes longer (schedule slip) spends the same cumulative profile stretched over its years.",
+    },
+    Field {
         key: "sustaining-capex",
         ty: q(Unit::UsdPerYear, 0.0, MAX_USD),
         req: Req::Num(0.0),
@@ -1366,6 +1398,12 @@ pub const ROOT: &[Field] = &[
         ty: Ty::Table(DEAL),
         req: Req::Optional,
         doc: "The deal: which receipts are new.",
+    },
+    Field {
+        key: "streams",
+        ty: Ty::Map { key: "<stream-id>", value: &Ty::Table(STREAM) },
+        req: Req::Optional,
+        doc: "Exogenous revenue streams: money a party receives that no project of the model produces (a country's oil export proceeds, port fees, a pipeline's transit fees). Deal contribution rules take one as their base by its id, as they take royalties.",
     },
     Field {
         key: "projects",
