@@ -135,6 +135,16 @@ fn the_revenue_backed_deal_pays_the_hand_computed_amounts_and_stops_at_the_cap()
     assert!((total - 250e6).abs() < 1e-6, "{total}");
     assert!((out.capital[host] - 250e6).abs() < 1e-6);
     assert!(bc.deal.is_some());
+    // The yearly table shows the stream as the state receives it: $1,600m in 2032, held after 2033.
+    let y = subsoil_engine::yearly(&s, &out);
+    let stream: Vec<f64> = y
+        .rows
+        .iter()
+        .filter(|r| r.item == "exogenous-stream" && r.id == "oil-exports")
+        .map(|r| r.value)
+        .collect();
+    assert_eq!(stream.len(), 10);
+    assert_eq!((stream[6], stream[9]), (1_600e6, 1_700e6));
     // Real dollars escalate with inflation: at 2% a year from the 2026 base year, 2027 pays
     // 5% × 1,100 × 1.02 = 56.1.
     let s = load(

@@ -1418,6 +1418,12 @@ pub const ROOT: &[Field] = &[
         doc: "Named levers for contested assumptions that no single field holds (`subsoil serve` shows each as a switch): each stands for a list of `--set` overrides, so a command line reproduces it.",
     },
     Field {
+        key: "remove",
+        ty: Ty::Array(&Ty::Str),
+        req: Req::Optional,
+        doc: "What this file removes from the layers it extends, before its own tables apply: field paths such as `projects.old-mine`, `products.gold.long-run` or `deal.contributions[1]` (the entries after a removed array entry move up). A path that names nothing inherited is an error.",
+    },
+    Field {
         key: "overrides",
         ty: Ty::Array(&Ty::Str),
         req: Req::Optional,
