@@ -177,6 +177,8 @@ const CASES: &[Case] = &[
     c("remove-nothing-inherited", &["remove-nothing-inherited.toml"], "remove-nothing-inherited.toml:3:28", "remove"),
     c("remove-without-extends", &["remove-without-extends.toml"], "remove-without-extends.toml:2:11", "remove"),
     c("remove-not-array", &["remove-not-array.toml"], "remove-not-array.toml:3:10", "remove"),
+    c("nsr-without-selling-terms", &["nsr-without-selling-terms.toml"], "nsr-without-selling-terms.toml:4:16", "projects.mine.products.gold.royalty-base"),
+    c("nsr-selling-costs-unit", &["nsr-selling-costs-unit.toml"], "nsr-selling-costs-unit.toml:4:17", "projects.mine.products.gold.selling-costs"),
     c("deal-bad-receipts", &["deal-bad-receipts.toml"], "deal-bad-receipts.toml:5:12", "deal.contributions[0].receipts"),
     c("deal-bad-tier-kind", &["deal-bad-tier-kind.toml"], "deal-bad-tier-kind.toml:4:8", "deal.tiers[0].kind"),
     c("deal-bad-compounding", &["deal-bad-compounding.toml"], "deal-bad-compounding.toml:6:15", "deal.tiers[0].compounding"),

@@ -531,6 +531,13 @@ pub struct ProjectProduct {
     pub opex: Param,
     /// Royalty rate for this project, overriding the product's.
     pub royalty_rate: Option<Param>,
+    /// Share of the output the buyer pays for (1 when sold as metal).
+    pub payable: Param,
+    /// Treatment and refining charges and freight per unit of output (real USD).
+    pub selling_costs: Param,
+    /// Whether the royalty is on the net smelter return (payable value less selling costs) rather than
+    /// on the gross value of the output.
+    pub royalty_on_nsr: bool,
 }
 
 /// A project: one way a deposit may produce.

@@ -184,6 +184,12 @@ pub struct PlanProduct {
     pub opex: f64,
     /// Royalty rate.
     pub royalty: f64,
+    /// Share of the output paid for.
+    pub payable: f64,
+    /// Selling costs per unit of output, real.
+    pub selling: f64,
+    /// Whether the royalty is on the net smelter return rather than the gross value.
+    pub royalty_on_nsr: bool,
 }
 
 impl Plan {
@@ -331,9 +337,13 @@ impl Ops {
         for (pp, quantity) in plan.products().iter().zip(&mut f.quantity) {
             let q = pp.capacity * share;
             *quantity = q;
-            let sales = q * price(pp.product);
+            // Gross value of the output, and what the mine is paid for it: the payable share less
+            // treatment, refining and freight (the net smelter return; the gross value when sold as is).
+            let gross = q * price(pp.product);
+            let sales = gross * pp.payable - q * pp.selling * index;
             f.revenue += sales;
-            f.royalty += sales * pp.royalty;
+            let base = if pp.royalty_on_nsr { sales.max(0.0) } else { gross };
+            f.royalty += base * pp.royalty;
             f.opex += q * pp.opex * index;
         }
         f.sustaining = plan.sustaining * index * part;
@@ -372,8 +382,15 @@ mod tests {
             sustaining: 0.0,
             closure: 10.0,
             n: 1,
-            products: [PlanProduct { product: 0, capacity: 10.0, opex: 2.0, royalty: 0.1 };
-                MAX_PRODUCTS],
+            products: [PlanProduct {
+                product: 0,
+                capacity: 10.0,
+                opex: 2.0,
+                royalty: 0.1,
+                payable: 1.0,
+                selling: 0.0,
+                royalty_on_nsr: false,
+            }; MAX_PRODUCTS],
             shape: Shape::Ramp { years: 0, start: 1.0 },
             psa: None,
             phasing: Phasing::default(),

@@ -378,6 +378,9 @@ fn realise_plan_into<R: Randomness>(
             capacity: pp.capacity.at(r) * output,
             opex: pp.opex.at(r) * opex_mult,
             royalty: pp.royalty_rate.unwrap_or(model.products[pp.product].royalty_rate).at(r),
+            payable: pp.payable.at(r),
+            selling: pp.selling_costs.at(r),
+            royalty_on_nsr: pp.royalty_on_nsr,
         };
     }
     for pl in plan.products.iter_mut().skip(plan.n) {

@@ -14,6 +14,7 @@ pub mod inputs;
 pub mod layers;
 pub mod lower;
 pub mod lower_deal;
+pub mod lower_nsr;
 pub mod lower_series;
 pub mod mix;
 pub mod provenance;

@@ -429,6 +429,9 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
                 capacity: p(&mut inputs, &format!("{pbase}.capacity")),
                 opex: p(&mut inputs, &format!("{pbase}.opex")),
                 royalty_rate: q(&format!("{pbase}.royalty-rate")).map(|x| inputs.param(x)),
+                payable: Param::Fixed(1.0),
+                selling_costs: Param::Fixed(0.0),
+                royalty_on_nsr: false,
             });
         }
         let profile = match v.str(&format!("{base}.profile.kind")) {
@@ -499,6 +502,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         crate::lower_deal::lower_deal(v, &li.deal, &product_index, &mut inputs, li.sources, d);
     crate::lower_series::lower_schedules(v, &time, &mut products, &mut projects, d);
     crate::lower_series::lower_streams(v, &time, &mut deal, &mut inputs, d);
+    crate::lower_nsr::lower_nsr(v, &products, &mut projects, &mut inputs, d);
     let (y, m, dd) = rules.effective;
     let model = Model {
         time,
@@ -619,7 +623,7 @@ fn check_correlated_groups(
     }
 }
 /// Checks that a quantity written with a unit uses the product's unit.
-fn check_unit(v: &Values, path: &str, want: &str, d: &mut Diagnostics) {
+pub(crate) fn check_unit(v: &Values, path: &str, want: &str, d: &mut Diagnostics) {
     if let Some(qt) = v.q(path)
         && let Some(u) = &qt.unit
         && u != want

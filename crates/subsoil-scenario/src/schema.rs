@@ -1110,6 +1110,24 @@ const PROJECT_PRODUCT: &[Field] = &[
         req: Req::Optional,
         doc: "Royalty rate for this project, overriding the product's (e.g. gas by well vintage).",
     },
+    Field {
+        key: "payable",
+        ty: FRACTION,
+        req: Req::Num(1.0),
+        doc: "Share of the output the buyer pays for (a smelter's payability of metal in concentrate; 1 for a product sold as is). The project's revenue is its net smelter return: payable value less `selling-costs`.",
+    },
+    Field {
+        key: "selling-costs",
+        ty: q(Unit::UsdPerProductUnit, 0.0, 1e12),
+        req: Req::Num(0.0),
+        doc: "Treatment and refining charges and freight per unit of output, real base-year dollars, deducted from the payable value.",
+    },
+    Field {
+        key: "royalty-base",
+        ty: Ty::Enum(&["gross", "nsr"]),
+        req: Req::Text("gross"),
+        doc: "What the royalty is charged on: `gross`, the value of the output at the product's price, or `nsr`, the net smelter return (payable value less selling costs, at least zero).",
+    },
 ];
 
 const PROFILE: &[Field] = &[
