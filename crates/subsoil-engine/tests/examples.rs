@@ -106,8 +106,12 @@ fn a_scale_shifts_the_whole_deck_and_is_the_uncertain_input_named_by_the_field()
         "schaft-creek-check.toml",
         &["products.copper.price.scale={ dist = \"uniform\", min = 0.8, max = 1.2 }"],
     );
-    let names: Vec<&str> = s.inputs.list.iter().map(|i| i.name.as_str()).collect();
-    assert!(names.contains(&"products.copper.price"), "{names:?}");
+    let input = s.inputs.list.iter().find(|i| i.name == "products.copper.price").expect("input");
+    // A ratio, set through the scale (setting the price itself would replace the deck).
+    assert_eq!(
+        (input.unit.as_str(), input.field.as_deref()),
+        ("ratio", Some("products.copper.price.scale"))
+    );
     // The base case is at the scale's median, 1.
     let (bc, _) = base_case(&s);
     let hand = npv_at_8(&schaft_creek_flows(1.0), 1.0);

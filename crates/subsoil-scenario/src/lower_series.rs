@@ -161,6 +161,18 @@ pub fn lower_schedules(
     }
 }
 
+/// Names the uncertain scale of every by-year series as what it is: a ratio, set through
+/// `<field>.scale` (setting the field itself would replace the whole series).
+fn mark_scales(v: &Values, inputs: &mut Inputs) {
+    for input in &mut inputs.list {
+        let Some(q) = v.q(&input.name) else { continue };
+        if q.series.is_some() {
+            input.unit = "ratio".into();
+            input.field = Some(format!("{}.scale", input.name));
+        }
+    }
+}
+
 /// Exogenous streams and contribution shares by year, into the lowered `deal`: each stream's amount and
 /// receiving party; each rule on a stream id gets its base; each rule whose share is a series gets its
 /// schedule. Names that are neither a receipt stream nor a stream id are refused here.
@@ -264,4 +276,5 @@ pub fn lower_streams(
             deal.schedules.push(s.to_model());
         }
     }
+    mark_scales(v, inputs);
 }

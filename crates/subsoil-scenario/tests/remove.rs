@@ -4,8 +4,11 @@
 
 use std::path::PathBuf;
 
+/// A folder of its own for each call (tests run at once and must not share the base file).
 fn dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("subsoil-remove-{}", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let d = std::env::temp_dir().join(format!("subsoil-remove-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&d).expect("temp dir");
     d
 }
@@ -47,7 +50,7 @@ capacity = 1
 fn load(top: &str) -> Result<subsoil_scenario::Scenario, String> {
     let d = dir();
     std::fs::write(d.join("base.toml"), BASE).expect("write");
-    let path = d.join(format!("top-{}.toml", top.len()));
+    let path = d.join("top.toml");
     std::fs::write(&path, format!("format-version = 1\nextends = \"base.toml\"\n{top}"))
         .expect("write");
     subsoil_scenario::load(path.to_str().expect("utf-8"), &[]).map_err(|e| e.render())
