@@ -127,6 +127,11 @@ impl Diagnostics {
         }
         self.items.push(Diagnostic { location, path: path.into(), message: message.into() });
     }
+    /// Whether a problem was already reported at `path` (a value validation refused is not reported
+    /// missing again).
+    pub(crate) fn reported(&self, path: &str) -> bool {
+        self.items.iter().any(|i| i.path == path)
+    }
     /// Whether no problem was found.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty() && self.dropped == 0

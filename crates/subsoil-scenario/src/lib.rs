@@ -20,6 +20,7 @@ mod lower_correlations;
 mod lower_deal;
 mod lower_products;
 mod lower_projects;
+mod lower_series;
 pub mod mix;
 pub mod provenance;
 pub mod quantity;

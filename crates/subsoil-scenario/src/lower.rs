@@ -27,7 +27,7 @@ pub(crate) fn lower(
     let time = time(&s.time);
     let (macro_, rates, fiscal) = economy(s, &mut inputs);
     let (products, product_index) =
-        crate::lower_products::products(&s.products, time.horizon, &mut inputs, d);
+        crate::lower_products::products(&s.products, &time, &mut inputs, d);
     let price_cholesky = crate::lower_correlations::prices(&s.correlations, &product_index, d);
     let rules = newness(s, time.start_year);
     let places = crate::lower_conflict::places(li, &mut inputs, d);
@@ -49,7 +49,20 @@ pub(crate) fn lower(
         revenue: inputs.param(&s.infrastructure.revenue),
         growth: inputs.param(&s.infrastructure.growth),
     };
-    let deal = crate::lower_deal::lower_deal(&s.deal, &product_index, &mut inputs, li.sources, d);
+    let deal = crate::lower_deal::lower_deal(
+        &s.deal,
+        &s.streams,
+        &time,
+        &product_index,
+        &mut inputs,
+        li.sources,
+        d,
+    );
+    // The scale of a series is a ratio, set through `<field>.scale`.
+    let series = s.products.entries.iter().filter_map(|(_, p)| p.price.as_ref());
+    let series = series.chain(s.deal.contributions.items.iter().filter_map(|c| c.share.as_ref()));
+    let series = series.chain(s.streams.entries.iter().filter_map(|(_, st)| st.amount.as_ref()));
+    crate::lower_series::mark_scales(series, &mut inputs);
     let (y, m, dd) = rules.effective;
     let model = Model {
         time,

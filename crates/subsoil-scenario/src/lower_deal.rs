@@ -3,19 +3,25 @@
 
 use std::collections::HashMap;
 
-use subsoil_core::deal::{Base, Cash, Contribution, Credit, Deal, Investing, Party, Tier, Which};
+use subsoil_core::Time;
+use subsoil_core::deal::{
+    Base, Cash, Contribution, Credit, Deal, Exogenous, Investing, Party, Tier, Which,
+};
 use subsoil_core::fund::MAX_PARTIES;
+use subsoil_core::series::Series;
 
 use crate::diag::{Diagnostics, Location, Sources};
 use crate::inputs::Inputs;
 use crate::lower_common::param_or_zero;
 use crate::sections;
-use crate::typed::{Located, Site};
+use crate::typed::{Entries, Located, Site};
 use crate::vocab::{Compounding, InvestsIn, ReceiptsName, StreamName, TierKind};
 
 /// Builds the deal.
 pub(crate) fn lower_deal(
     s: &sections::Deal,
+    streams: &Entries<sections::Stream>,
+    time: &Time,
     products: &HashMap<String, usize>,
     inputs: &mut Inputs,
     sources: &Sources,
@@ -38,7 +44,10 @@ pub(crate) fn lower_deal(
         Some(_) => parties.find(&s.partner, d),
         None => deal.parties.iter().position(|p| !p.host),
     };
-    deal.contributions = contributions(s, inputs, d);
+    deal.streams = crate::lower_series::streams(streams, &deal.parties, time, inputs, d);
+    let (rules, schedules) = contributions(s, &deal.streams, time, inputs, d);
+    deal.contributions = rules;
+    deal.schedules = schedules;
     deal.cash = cash(s, &parties, inputs, d);
     deal.credits = credits(s, &parties, inputs, d);
     if s.fund.site.given() {
@@ -128,24 +137,41 @@ fn check_years(at: &Site, from: Option<i32>, until: Option<i32>, d: &mut Diagnos
     }
 }
 
-/// `[[deal.contributions]]`, with their shares on each stream checked unless allowed above one.
+/// `[[deal.contributions]]`, with their shares on each stream checked unless allowed above one, and the
+/// schedules of the shares given by year.
 fn contributions(
     s: &sections::Deal,
+    streams: &[Exogenous],
+    time: &Time,
     inputs: &mut Inputs,
     d: &mut Diagnostics,
-) -> Vec<Contribution> {
+) -> (Vec<Contribution>, Vec<Series>) {
     let mut rules = Vec::new();
+    let mut schedules = Vec::new();
     // The entry of `[[deal.contributions]]` each rule comes from.
     let mut entries = Vec::new();
     for c in &s.contributions.items {
         check_years(&c.site, c.from_year, c.until_year, d);
-        // A stream or receipts that validation refused leaves the rule out.
-        let (Some(stream), Some(receipts)) = (c.stream, c.receipts) else { continue };
+        // A stream that validation refused or that names nothing leaves the rule out.
+        let Some(stream) = &c.stream else { continue };
+        let Some((base, which)) = base_and_receipts(c, stream, streams, d) else { continue };
+        let share = param_or_zero(inputs, &c.share);
+        let mut schedule = None;
+        if let Some(q) = &c.share
+            && let Some(series) = &q.series
+        {
+            let from = c.from_year.map_or(time.start_year, |y| y.max(time.start_year));
+            let to = c.until_year.map_or(time.end_year(), |y| y.min(time.end_year()));
+            crate::lower_series::check_covers(q, series, from, to, "the rule applies in", d);
+            schedule = Some(schedules.len());
+            schedules.push(series.to_model());
+        }
         rules.push(Contribution {
-            base: stream.base(),
-            which: receipts.which(),
-            share: param_or_zero(inputs, &c.share),
+            base,
+            which,
+            share,
             net_of_operating_expenses: inputs.param(&c.net_of_operating_expenses),
+            schedule,
             from_year: c.from_year,
             until_year: c.until_year,
             cap: c.cap.as_ref().map(|q| inputs.param(q)),
@@ -155,7 +181,54 @@ fn contributions(
     if !s.allow_shares_above_one {
         check_shares(&entries, &rules, d);
     }
-    rules
+    (rules, schedules)
+}
+
+/// A rule's base and receipts: one of the state's receipt streams, which needs `receipts`, or the id of an
+/// exogenous stream, which has no licences and so takes none (all of it).
+fn base_and_receipts(
+    c: &sections::Contribution,
+    stream: &Located<String>,
+    streams: &[Exogenous],
+    d: &mut Diagnostics,
+) -> Option<(Base, Which)> {
+    let name = stream.value.as_str();
+    if let Ok(named) = name.parse::<StreamName>() {
+        let Some(receipts) = &c.receipts else {
+            if d.reported(&c.site.join("receipts")) {
+                return None;
+            }
+            d.error(
+                c.site.loc.clone(),
+                c.site.join("receipts"),
+                "missing required field `receipts`: receipts from new licences, existing ones, or all (\"new\", \"existing\", \"all\")",
+            );
+            return None;
+        };
+        return Some((named.base(), receipts.value.which()));
+    }
+    let Some(i) = streams.iter().position(|s| s.id == name) else {
+        let mut known: Vec<String> = StreamName::NAMES.iter().map(|s| s.to_string()).collect();
+        known.extend(streams.iter().map(|s| format!("{} (from [streams])", s.id)));
+        d.error(
+            stream.site.loc.clone(),
+            &stream.site.path,
+            format!(
+                "no stream {:?}; expected one of {}",
+                crate::diag::clip(name),
+                known.join(", ")
+            ),
+        );
+        return None;
+    };
+    if let Some(receipts) = &c.receipts {
+        d.error(
+            receipts.site.loc.clone(),
+            &receipts.site.path,
+            format!("stream {name:?} is exogenous: it has no licences, so leave out `receipts`"),
+        );
+    }
+    Some((Base::Exogenous(i), Which::All))
 }
 
 /// `[[deal.cash]]`.
@@ -279,6 +352,7 @@ fn streams(base: Base) -> &'static [Base] {
         Base::LicenceFees => &[Base::LicenceFees],
         Base::CorporateTax => &[Base::CorporateTax],
         Base::Infrastructure => &[Base::Infrastructure],
+        Base::Exogenous(_) => &[],
     }
 }
 
@@ -292,7 +366,8 @@ fn reach(q: &crate::quantity::Quantity, hi: bool) -> f64 {
 /// The most of its stream a rule can take: its share at the top of its range, net of the least operating
 /// expenses it may deduct.
 fn most_taken(c: &sections::Contribution) -> f64 {
-    let share = c.share.as_ref().map_or(0.0, |q| reach(q, true));
+    let share =
+        c.share.as_ref().map_or(0.0, |q| reach(q, true) * crate::lower_series::series_top(q));
     let net = reach(&c.net_of_operating_expenses, false);
     share * (1.0 - net.clamp(0.0, 1.0))
 }
@@ -351,7 +426,7 @@ fn check_shares(entries: &[&sections::Contribution], rules: &[Contribution], d: 
                     format!(
                         "{} ({} on {} receipts, up to {})",
                         entries[k].site.path,
-                        StreamName::of(r.base).name(),
+                        StreamName::of(r.base).map_or("an exogenous stream", StreamName::name),
                         ReceiptsName::of(r.which).name(),
                         pct(taken[k])
                     )
@@ -370,7 +445,7 @@ fn check_shares(entries: &[&sections::Contribution], rules: &[Contribution], d: 
                      disjoint years, or set `deal.allow-shares-above-one = true` if the fund is meant \
                      to be paid more than the host receives",
                     pct(sum),
-                    StreamName::of(stream).name(),
+                    StreamName::of(stream).map_or("an exogenous stream", StreamName::name),
                     names.join(" and ")
                 ),
             );

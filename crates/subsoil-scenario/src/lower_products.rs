@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use subsoil_core::{Dominant, Product};
+use subsoil_core::{Dominant, Product, Time};
 
 use crate::diag::Diagnostics;
 use crate::inputs::Inputs;
@@ -20,7 +20,7 @@ pub const MAX_LOG_PRICE_SD: f64 = 10.0;
 /// The products in file order, and each id's index among them.
 pub(crate) fn products(
     products: &Entries<sections::Product>,
-    horizon: u32,
+    time: &Time,
     inputs: &mut Inputs,
     d: &mut Diagnostics,
 ) -> (Vec<Product>, HashMap<String, usize>) {
@@ -45,8 +45,10 @@ pub(crate) fn products(
             royalty_rate: param_or_zero(inputs, &p.royalty_rate),
             shock_stream: inputs.stream(&format!("{}.shock", p.site.path)),
             dominant: None,
+            deck: None,
         };
-        check_price_spread(p, horizon, d);
+        crate::lower_series::deck(p, &mut product, time, d);
+        check_price_spread(p, time.horizon, d);
         if p.dominant_producer.site.given() {
             product.dominant = Some(dominant(p, inputs, d));
         }

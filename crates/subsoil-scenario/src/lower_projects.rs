@@ -14,7 +14,7 @@ use crate::lower_conflict::Places;
 use crate::quantity::Quantity;
 use crate::sections;
 use crate::typed::Located;
-use crate::vocab::{ProfileKind, RegimeKind};
+use crate::vocab::{ProfileKind, RegimeKind, RoyaltyBase};
 
 /// What projects refer to, lowered before them.
 pub(crate) struct Context<'a> {
@@ -68,7 +68,7 @@ pub(crate) fn projects(
                 inputs.param_named(&format!("{}.stages.{}.duration", p.site.path, stage.name()), x)
             })
         });
-        out.push(Project {
+        let mut project = Project {
             id: id.clone(),
             name: p.name.clone().unwrap_or_else(|| row.name.clone()),
             deposit,
@@ -90,9 +90,12 @@ pub(crate) fn projects(
             opex_multiplier,
             production_factor,
             schedule_slip,
+            capex_phasing: Vec::new(),
             event_stream: inputs.stream(&format!("{}.events", p.site.path)),
             stage_durations,
-        });
+        };
+        crate::lower_series::capex_phasing(p, &mut project, d);
+        out.push(project);
     }
     out
 }
@@ -241,11 +244,28 @@ fn project_products(
         let unit = &cx.products[k].unit;
         check_unit(pp.capacity.as_ref(), &format!("{unit}/yr"), d);
         check_unit(Some(&pp.opex), &format!("USD/{unit}"), d);
+        check_unit(Some(&pp.selling_costs), &format!("USD/{unit}"), d);
+        let payable = inputs.param(&pp.payable);
+        let selling_costs = inputs.param(&pp.selling_costs);
+        let royalty_on_nsr = pp.royalty_base.value == RoyaltyBase::Nsr;
+        let sold_as_is = matches!(payable, Param::Fixed(x) if x == 1.0)
+            && matches!(selling_costs, Param::Fixed(x) if x == 0.0);
+        if royalty_on_nsr && sold_as_is {
+            let at = &pp.royalty_base.site;
+            d.error(
+                at.loc.clone(),
+                &at.path,
+                "a royalty on the net smelter return needs the product's `payable` share or `selling-costs` (without them it is the gross value)",
+            );
+        }
         out.push(ProjectProduct {
             product: k,
             capacity: param_or_zero(inputs, &pp.capacity),
             opex: inputs.param(&pp.opex),
             royalty_rate: pp.royalty_rate.as_ref().map(|x| inputs.param(x)),
+            payable,
+            selling_costs,
+            royalty_on_nsr,
         });
     }
     out

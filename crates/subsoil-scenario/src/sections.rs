@@ -8,8 +8,8 @@ use crate::deposits::ControlStatus;
 use crate::quantity::Quantity;
 use crate::typed::{Entries, Items, Located, table};
 use crate::vocab::{
-    Compounding, DataStage, Decision, InvestsIn, ProfileKind, ReceiptsName, RegimeKind, StreamName,
-    TierKind,
+    Compounding, DataStage, Decision, Dollars, InvestsIn, ProfileKind, ReceiptsName, RegimeKind,
+    RoyaltyBase, TierKind,
 };
 use crate::walk::Ymd;
 
@@ -36,8 +36,12 @@ table! {
         sensitivity: Sensitivity = "sensitivity",
         leakage: Leakage = "leakage",
         deal: Deal = "deal",
+        streams: Entries<Stream> = "streams",
         projects: Entries<Project> = "projects",
         levers: Entries<Lever> = "levers",
+        /// Applied by the layers, which take it out of each file before merging; in the schema for the reference.
+        #[allow(dead_code)]
+        remove: Items<String> = "remove",
         /// Applied by the layers before validation (`layers::apply_overrides`); validated here only.
         #[allow(dead_code)]
         overrides: Items<String> = "overrides",
@@ -282,13 +286,25 @@ table! {
 table! {
     /// `[[deal.contributions]]`.
     Contribution {
-        stream: Option<StreamName> = "stream",
-        receipts: Option<ReceiptsName> = "receipts",
+        stream: Option<Located<String>> = "stream",
+        receipts: Option<Located<ReceiptsName>> = "receipts",
         share: Option<Quantity> = "share",
         net_of_operating_expenses: Quantity = "net-of-operating-expenses",
         from_year: Option<i32> = "from-year",
         until_year: Option<i32> = "until-year",
         cap: Option<Quantity> = "cap",
+    }
+}
+
+table! {
+    /// `[streams.<id>]`.
+    Stream {
+        /// Shown nowhere yet: the stream is named by its id.
+        #[allow(dead_code)]
+        name: Option<String> = "name",
+        amount: Option<Quantity> = "amount",
+        dollars: Dollars = "dollars",
+        receiver: Option<Located<String>> = "receiver",
     }
 }
 
@@ -365,6 +381,9 @@ table! {
         capacity: Option<Quantity> = "capacity",
         opex: Quantity = "opex",
         royalty_rate: Option<Quantity> = "royalty-rate",
+        payable: Quantity = "payable",
+        selling_costs: Quantity = "selling-costs",
+        royalty_base: Located<RoyaltyBase> = "royalty-base",
     }
 }
 
@@ -397,6 +416,7 @@ table! {
         construction_years: Option<Quantity> = "construction-years",
         life_years: Option<Quantity> = "life-years",
         capex: Option<Quantity> = "capex",
+        capex_phasing: Items<Quantity> = "capex-phasing",
         sustaining_capex: Quantity = "sustaining-capex",
         closure_cost: Quantity = "closure-cost",
         licence_fee: Option<Quantity> = "licence-fee",

@@ -23,8 +23,8 @@ use crate::diag::Location;
 use crate::quantity::Quantity;
 use crate::schema::{Field, Req, Ty};
 use crate::vocab::{
-    Compounding, DataStage, Decision, InvestsIn, ProfileKind, ReceiptsName, RegimeKind, StreamName,
-    TierKind,
+    Compounding, DataStage, Decision, Dollars, InvestsIn, ProfileKind, ReceiptsName, RegimeKind,
+    RoyaltyBase, StreamName, TierKind,
 };
 use crate::walk::{Val, Valid, Ymd};
 
@@ -274,6 +274,8 @@ choice_leaf!(
     Compounding => Compounding::NAMES,
     DataStage => DataStage::NAMES,
     ControlStatus => ControlStatus::NAMES,
+    Dollars => Dollars::NAMES,
+    RoyaltyBase => RoyaltyBase::NAMES,
 );
 
 #[cfg_attr(not(test), allow(dead_code))] // The fit is checked by the tests only.
@@ -452,7 +454,13 @@ mod tests {
         Field { key: "kind", ty: Ty::Enum(&RegimeKind::NAMES), req: Req::Text("royalty"), doc: "" },
         Field {
             key: "rate",
-            ty: Ty::Quantity(Q { unit: Unit::Fraction, min: 0.0, max: 1.0, uncertain: true }),
+            ty: Ty::Quantity(Q {
+                unit: Unit::Fraction,
+                min: 0.0,
+                max: 1.0,
+                uncertain: true,
+                series: false,
+            }),
             req: Req::Num(0.0),
             doc: "",
         },

@@ -127,16 +127,37 @@ impl StreamName {
         }
     }
 
-    /// The name of a base.
-    pub fn of(base: Base) -> StreamName {
-        match base {
+    /// The name of a base of the state's receipts; `None` for an exogenous stream (named by its id).
+    pub fn of(base: Base) -> Option<StreamName> {
+        Some(match base {
             Base::Royalty => StreamName::Royalty,
             Base::PsaStateShare => StreamName::PsaStateShare,
             Base::LicenceFees => StreamName::LicenceFees,
             Base::CorporateTax => StreamName::CorporateTax,
             Base::ResourceRevenue => StreamName::ResourceRevenue,
             Base::Infrastructure => StreamName::Infrastructure,
-        }
+            Base::Exogenous(_) => return None,
+        })
+    }
+}
+
+names! {
+    /// `streams.<id>.dollars`.
+    Dollars {
+        /// Nominal dollars of each year.
+        Nominal = "nominal",
+        /// Real base-year dollars.
+        Real = "real",
+    }
+}
+
+names! {
+    /// `projects.<id>.products.<product>.royalty-base`.
+    RoyaltyBase {
+        /// The gross value of the output.
+        Gross = "gross",
+        /// The net smelter return.
+        Nsr = "nsr",
     }
 }
 
