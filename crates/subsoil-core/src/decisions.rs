@@ -7,7 +7,7 @@ use crate::prices::Market;
 use crate::project::MAX_PRODUCTS;
 use crate::stages::{NotWorthBuilding, PathProjects, ProjectState};
 use crate::terms::PathTerms;
-use crate::valuation::Expectations;
+use crate::valuation::{Expectations, PlanFlows, value_planned};
 use crate::year::PathYear;
 
 /// What a valuation reads (the year's markets) and fills (the year's expectations).
@@ -34,7 +34,7 @@ pub fn decisions_year(
     out: &mut PathOutcome,
 ) {
     let Valuer { market, expect } = v;
-    let PathProjects { states: projects, candidates, .. } = projects;
+    let PathProjects { states: projects, candidates, plan_flows, .. } = projects;
     let (index, tax, inflation) = (y.index, terms.tax, terms.inflation);
     expect.reset(model.products.len());
     // The order matters only when the fund has cash to offer (its room only shrinks during the year).
@@ -44,7 +44,8 @@ pub fn decisions_year(
         for c in candidates.iter_mut() {
             let planned = &projects[c.project].planned;
             let rate = terms.nominal(private_real);
-            let npv = expect.value_plan(market, planned, index, tax, inflation, rate);
+            let flows = &mut plan_flows[c.project];
+            let npv = value_planned(market, expect, flows, planned, index, tax, inflation, rate);
             c.key = -npv / (planned.capex * index).max(1.0);
             c.npv_private = Some(npv);
         }
@@ -67,7 +68,16 @@ pub fn decisions_year(
             DecisionRule::Npv => {
                 // The same valuation as the ordering's when the fund's offer leaves the hurdle private.
                 let known = c.npv_private.filter(|_| rate == private_real);
-                worth_building(terms, index, rate, known, market, expect, &mut projects[i])
+                let valuer = Valuer { market, expect };
+                worth_building(
+                    terms,
+                    index,
+                    rate,
+                    known,
+                    valuer,
+                    &mut plan_flows[i],
+                    &mut projects[i],
+                )
             }
         };
         if build {
@@ -119,11 +129,12 @@ fn worth_building(
     index: f64,
     rate: f64,
     known: Option<f64>,
-    market: &Market,
-    expect: &mut Expectations,
+    v: Valuer<'_>,
+    flows: &mut PlanFlows,
     st: &mut ProjectState,
 ) -> bool {
-    let planned = st.planned;
+    let Valuer { market, expect } = v;
+    let planned = &st.planned;
     let mut observed = [0.0; MAX_PRODUCTS];
     for (o, pp) in observed.iter_mut().zip(planned.products()) {
         *o = market.observed(pp.product);
@@ -137,7 +148,8 @@ fn worth_building(
     }
     let npv = known.unwrap_or_else(|| {
         let nominal = terms.nominal(rate);
-        expect.value_plan(market, &planned, index, terms.tax, terms.inflation, nominal)
+        let (tax, inflation) = (terms.tax, terms.inflation);
+        value_planned(market, expect, flows, planned, index, tax, inflation, nominal)
     });
     st.last_no = (npv <= 0.0).then_some(NotWorthBuilding { rate, observed });
     npv > 0.0

@@ -216,6 +216,10 @@ impl Ops {
         can_operate: bool,
     ) -> Flows {
         let mut f = Flows::default();
+        if let Phase::Producing { left: 0, .. } = self.phase {
+            // Production is over: this is the closing year.
+            self.phase = Phase::Closing;
+        }
         match self.phase {
             Phase::Idle | Phase::Done => {}
             Phase::Building(left) => {
@@ -237,10 +241,6 @@ impl Ops {
                 }
             }
             Phase::Producing { age, left } => {
-                if left == 0 {
-                    self.phase = Phase::Closing;
-                    return self.year(plan, price, index, tax, can_operate);
-                }
                 if can_operate {
                     self.produce(plan, &price, index, tax, age, left, &mut f);
                 }

@@ -7,6 +7,7 @@ use crate::model::{Control, Date, DecisionRule, Model, Profile, Project, Regime,
 use crate::param::{Randomness, happens};
 use crate::project::{MAX_PRODUCTS, Ops, Phase, Plan, PlanProduct, PsaTerms, Shape};
 use crate::streams;
+use crate::valuation::PlanFlows;
 use crate::year::PathYear;
 
 /// A project's state on a path.
@@ -72,6 +73,9 @@ pub struct PathProjects {
     pub years: Vec<ProjectYear>,
     /// Projects ready for a decision this year and workable, in the order decisions are taken.
     pub candidates: Vec<Candidate>,
+    /// By project, the price-independent flows of its planned figures, built at its first valuation on
+    /// the path.
+    pub plan_flows: Vec<PlanFlows>,
 }
 
 impl PathProjects {
@@ -81,6 +85,7 @@ impl PathProjects {
             states: Vec::with_capacity(n),
             years: vec![ProjectYear::default(); n],
             candidates: Vec::with_capacity(n),
+            plan_flows: vec![PlanFlows::default(); n],
         }
     }
 
@@ -102,6 +107,10 @@ impl PathProjects {
         self.years.clear();
         self.years.resize(model.projects.len(), ProjectYear::default());
         self.candidates.clear();
+        self.plan_flows.resize_with(model.projects.len(), PlanFlows::default);
+        for f in &mut self.plan_flows {
+            f.clear();
+        }
     }
 }
 
@@ -281,7 +290,7 @@ pub fn stages_year<R: Randomness>(
     conflict: &ConflictPath,
     projects: &mut PathProjects,
 ) {
-    let PathProjects { states, years, candidates } = projects;
+    let PathProjects { states, years, candidates, .. } = projects;
     let PathYear { t, year, index, at_war } = y;
     candidates.clear();
     for (i, p) in model.projects.iter().enumerate() {
