@@ -34,7 +34,7 @@ pub fn decisions_year(
     out: &mut PathOutcome,
 ) {
     let Valuer { market, expect } = v;
-    let PathProjects { states: projects, candidates, plan_flows, .. } = projects;
+    let PathProjects { states: projects, candidates, plan_flows, busy, .. } = projects;
     let (index, tax, inflation) = (y.index, terms.tax, terms.inflation);
     expect.reset(model.products.len());
     // The order matters only when the fund has cash to offer (its room only shrinks during the year).
@@ -85,6 +85,7 @@ pub fn decisions_year(
             st.stage = Stage::Construction;
             st.built_in_path = true;
             st.ops.start_building(&st.actual);
+            busy.insert(i);
             out.projects[i].decision_year = Some(y.year);
             if share > 0.0 {
                 fund.commit(i, share, share * st.planned.capex * index);

@@ -73,7 +73,8 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         let private_real = terms.private_hurdle(ws.conflict.years_of_peace[t as usize]);
         let valuer = Valuer { market: &ws.market, expect: &mut ws.expect };
         decisions_year(model, &terms, y, private_real, valuer, &mut ws.projects, &mut ws.fund, out);
-        operations_year(model, r, &terms, y, discount, &mut ws.market, &mut ws.projects, out);
+        let (market, projects) = (&mut ws.market, &mut ws.projects);
+        operations_year(model, r, &terms, y, discount, &ws.conflict, market, projects, out);
         economy_year(model, &terms, y, out);
         fund_year(model, r, &terms, y, &mut ws.fund, &ws.projects.years, out);
         discount /= 1.0 + terms.valuation;
@@ -108,6 +109,7 @@ fn start_path<R: Randomness>(
             st.ops.tax.depreciate(bv, terms.tax.depreciation_years);
         }
     }
+    ws.projects.refresh_busy();
     ws.fund.reset(&model.deal, model.projects.len());
 }
 
