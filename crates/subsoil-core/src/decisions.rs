@@ -7,7 +7,7 @@ use crate::prices::Market;
 use crate::project::MAX_PRODUCTS;
 use crate::stages::{NotWorthBuilding, PathProjects, ProjectState};
 use crate::terms::PathTerms;
-use crate::valuation::{Expectations, PlanFlows, value_planned};
+use crate::valuation::{Expectations, PlanFlows, span, value_planned};
 use crate::year::PathYear;
 
 /// What a valuation reads (the year's markets) and fills (the year's expectations).
@@ -124,7 +124,9 @@ fn fund_offer(
 /// `index`). The expected NPV rises with every observed price (more revenue outweighs the extra royalty,
 /// state share and tax), and its sign does not depend on the year's price index. So a project found not
 /// worth building at this rate stays so while none of its prices has risen since: it waits without a new
-/// valuation. `known` is the NPV at `rate` this year when it was computed already.
+/// valuation. A plan whose NPV before the state's share and corporate tax (both never negative) is below
+/// zero is not worth building either, and needs no valuation in full. `known` is the NPV at `rate` this
+/// year when it was computed already.
 fn worth_building(
     terms: &PathTerms,
     index: f64,
@@ -147,11 +149,23 @@ fn worth_building(
     if seen_no {
         return false;
     }
-    let npv = known.unwrap_or_else(|| {
-        let nominal = terms.nominal(rate);
-        let (tax, inflation) = (terms.tax, terms.inflation);
-        value_planned(market, expect, flows, planned, index, tax, inflation, nominal)
-    });
+    let npv = match known {
+        Some(npv) => npv,
+        None => {
+            let nominal = terms.nominal(rate);
+            let (tax, inflation) = (terms.tax, terms.inflation);
+            if !flows.is_built() {
+                flows.build(planned, tax, inflation);
+            }
+            expect.fill(market, planned, span(planned));
+            if flows.surely_not_worth(expect, nominal) {
+                // Below zero before taxes, so below zero after: no need to value it in full.
+                st.last_no = Some(NotWorthBuilding { rate, observed });
+                return false;
+            }
+            flows.value(expect, index, tax.cit_rate, nominal)
+        }
+    };
     st.last_no = (npv <= 0.0).then_some(NotWorthBuilding { rate, observed });
     npv > 0.0
 }

@@ -151,6 +151,28 @@ impl PlanFlows {
         self.built = true;
     }
 
+    /// Whether the plan is surely not worth building at the nominal rate `rate` on the expected prices
+    /// (`expect`, filled as for [`PlanFlows::value`]): its NPV before the state's share of profit and
+    /// corporate tax, which are never negative, is below zero by more than its rounding. The NPV
+    /// [`PlanFlows::value`] computes is then below zero too, whatever the price index.
+    pub fn surely_not_worth(&self, expect: &Expectations, rate: f64) -> bool {
+        let n = self.n;
+        let step = 1.0 / (1.0 + rate);
+        let (mut npv, mut size, mut disc) = (0.0f64, 0.0f64, 1.0);
+        for (j, c) in self.years.iter().enumerate() {
+            let mut net = 0.0;
+            for (k, w) in self.output[j * n..j * n + n].iter().enumerate() {
+                let sales = w * expect.by_product[self.products[k]][j];
+                net += sales - sales * self.royalty[k];
+            }
+            let costs = c.opex + c.capex + c.sustaining + c.closure;
+            npv += (net - costs) * disc;
+            size += (net + costs) * disc;
+            disc *= step;
+        }
+        npv + 1e-9 * size < 0.0
+    }
+
     /// NPV at the nominal rate `rate` of building the plan in a year of price index `index0`, on the prices
     /// expected that year (`expect`, filled for the plan's products over [`PlanFlows::len`] years at
     /// least). The same flows as [`expected_npv`]: revenue, royalty, PSA split, corporate tax with its
@@ -335,5 +357,34 @@ mod tests {
                 assert_eq!(flows.len(), 16);
             }
         }
+    }
+
+    /// The bound before taxes rules a plan out only where its full NPV is below zero, and does rule out
+    /// plans far out of the money; a plan in the money is never ruled out.
+    #[test]
+    fn a_plan_ruled_out_before_taxes_is_worth_less_than_nothing() {
+        let tax = Tax { cit_rate: 0.3, depreciation_years: 7 };
+        let psa = Some(PsaTerms { cost_recovery_limit: 0.6, state_share: 0.35 });
+        let (mut ruled_out, mut in_money) = (0, 0);
+        for plan in [plan(None), plan(psa)] {
+            for level in [0.05, 0.2, 0.5, 0.8, 1.0, 1.5, 3.0, 10.0] {
+                let mut m = market();
+                for x in &mut m.log_price {
+                    *x += f64::ln(level);
+                }
+                let mut expect = Expectations::default();
+                expect.reset(2);
+                let mut flows = PlanFlows::default();
+                let npv = value_planned(&m, &mut expect, &mut flows, &plan, 1.2, tax, 0.02, 0.1);
+                if flows.surely_not_worth(&expect, 0.1) {
+                    assert!(npv < 0.0, "ruled out at {level}× prices with an NPV of {npv}");
+                    ruled_out += 1;
+                }
+                if npv > 0.0 {
+                    in_money += 1;
+                }
+            }
+        }
+        assert!(ruled_out >= 2 && in_money >= 2, "{ruled_out} ruled out, {in_money} in the money");
     }
 }
