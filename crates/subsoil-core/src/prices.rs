@@ -97,6 +97,10 @@ pub struct Market {
     pub new_supply: Vec<f64>,
     /// Scratch: this year's correlated shocks.
     shocks: Vec<f64>,
+    /// The price shocks' Cholesky factor without its zeros: each row's non-zero entries as (column,
+    /// value) in column order, row `k` at `factor[rows[k]..rows[k + 1]]`.
+    factor: Vec<(usize, f64)>,
+    rows: Vec<usize>,
 }
 
 impl Market {
@@ -110,6 +114,8 @@ impl Market {
             episodes: vec![Episode::default(); products],
             new_supply: vec![0.0; products],
             shocks: vec![0.0; products],
+            factor: Vec::new(),
+            rows: Vec::new(),
         }
     }
 
@@ -122,12 +128,24 @@ impl Market {
             self.episodes[k] = Episode { multiplier: 1.0, left: 0, cut_done: false };
             self.new_supply[k] = 0.0;
         }
+        let n = model.products.len();
+        self.factor.clear();
+        self.rows.clear();
+        self.rows.push(0);
+        for k in 0..n {
+            let row = &model.price_cholesky[k * n..k * n + k + 1];
+            self.factor
+                .extend(row.iter().enumerate().filter(|(_, l)| **l != 0.0).map(|(j, l)| (j, *l)));
+            self.rows.push(self.factor.len());
+        }
     }
 
     /// The log of product `k`'s real price as observed this year, the running episode included.
     #[inline]
     pub fn observed(&self, k: usize) -> f64 {
-        self.log_price[k] + self.episodes[k].multiplier.ln()
+        let m = self.episodes[k].multiplier;
+        // Without an episode the multiplier is 1, whose logarithm is 0: no need to take it.
+        if m == 1.0 { self.log_price[k] } else { self.log_price[k] + m.ln() }
     }
 
     /// Product `k`'s real price this year, the running episode included.
@@ -144,9 +162,10 @@ impl Market {
         }
         for k in (0..n).rev() {
             // ε = L·z, computed in place from the last row up so each z is read before it is overwritten.
-            let row = &model.price_cholesky[k * n..k * n + n];
+            // The factor's zeros are left out: each would add a zero to a sum that starts at +0, which
+            // changes no bit of it.
             let mut e = 0.0;
-            for (j, l) in row.iter().enumerate().take(k + 1) {
+            for &(j, l) in &self.factor[self.rows[k]..self.rows[k + 1]] {
                 e += l * self.shocks[j];
             }
             self.shocks[k] = e;
