@@ -42,6 +42,7 @@ fn fund_horizon(b: divan::Bencher<'_, '_>) {
                 yo.infrastructure_nominal,
                 &projects,
                 None,
+                None,
             );
         }
         divan::black_box(fund.cash)
