@@ -28,19 +28,23 @@ pub struct ConflictPath {
     pub first_peace: Option<u32>,
     /// Number of times war resumed after a ceasefire.
     pub breakdowns: u32,
-    /// Control of deposit `d` in year `t` at `[d * horizon + t]`.
-    pub control: Vec<Control>,
+    /// Control of deposit `d` at the start: it keeps it until `occupied_from[d]`.
+    pub start_control: Vec<Control>,
+    /// The first year index in which deposit `d` is occupied (occupation is never reversed); the
+    /// horizon or later when it is not occupied after its start.
+    pub occupied_from: Vec<u32>,
     /// Index of the path's settlement outcome.
     pub settlement: Option<usize>,
-    /// Scratch: whether the front moved in each oblast this year.
-    moved: Vec<bool>,
+    /// Scratch: the first war year in which the front moves in each oblast (`Some(None)`: never), once
+    /// a frontline deposit there asked.
+    front_moves: Vec<Option<Option<u32>>>,
 }
 
 impl ConflictPath {
     /// Control of deposit `d` in year `t`.
     #[inline]
     pub fn control(&self, d: usize, t: u32) -> Control {
-        self.control[d * self.at_war.len() + t as usize]
+        if t >= self.occupied_from[d] { Control::Occupied } else { self.start_control[d] }
     }
 
     /// Draws the conflict of a path.
@@ -103,13 +107,17 @@ impl ConflictPath {
 
     fn draw_control<R: Randomness>(&mut self, m: &Model, r: &R) {
         let h = self.at_war.len();
-        self.control.clear();
-        self.control.resize(m.deposits.len() * h, Control::Ukraine);
-        self.moved.clear();
-        self.moved.resize(m.oblasts.len(), false);
+        self.start_control.clear();
+        self.occupied_from.clear();
+        self.front_moves.clear();
+        self.front_moves.resize(m.oblasts.len(), None);
         let creep = yearly_probability(m.conflict.creep_hazard.at(r));
-        for (d, dep) in m.deposits.iter().enumerate() {
-            self.control[d * h] = match dep.control {
+        let lost: &[usize] = match self.settlement {
+            Some(s) => &m.conflict.settlements[s].lost_oblasts,
+            None => &[],
+        };
+        for dep in &m.deposits {
+            let mut start = match dep.control {
                 StartControl::Known(c) => c,
                 StartControl::Drawn(p) => match p.at(r).round() as i64 {
                     0 => Control::Ukraine,
@@ -117,39 +125,40 @@ impl ConflictPath {
                     _ => Control::Occupied,
                 },
             };
-        }
-        let lost: &[usize] = match self.settlement {
-            Some(s) => &m.conflict.settlements[s].lost_oblasts,
-            None => &[],
-        };
-        if self.first_peace == Some(0) {
-            // Peace from the first year: the settlement applies from the start.
-            for (d, dep) in m.deposits.iter().enumerate() {
-                if lost.contains(&dep.primary_oblast) {
-                    self.control[d * h] = Control::Occupied;
+            let o = dep.primary_oblast;
+            let settled_lost = lost.contains(&o);
+            if self.first_peace == Some(0) && settled_lost {
+                // Peace from the first year: the settlement applies from the start.
+                start = Control::Occupied;
+            }
+            let mut from = u32::MAX;
+            if start == Control::Frontline {
+                // A frontline deposit is occupied from the year after the front first moves in its
+                // oblast (one draw per oblast and war year decides whether it moves there).
+                let ob = &m.oblasts[o];
+                let at_war = &self.at_war;
+                let first_move = *self.front_moves[o].get_or_insert_with(|| {
+                    (0..h.saturating_sub(1) as u32).find(|&t| {
+                        at_war[t as usize]
+                            && ob.front
+                            && happens(r.uniform(ob.stream, K_FRONT + t), creep)
+                    })
+                });
+                if let Some(t) = first_move {
+                    from = t + 1;
                 }
             }
-        }
-        for t in 0..h.saturating_sub(1) {
-            // One draw per oblast and war year decides whether the front moves there.
-            for (o, ob) in m.oblasts.iter().enumerate() {
-                self.moved[o] = self.at_war[t]
-                    && ob.front
-                    && happens(r.uniform(ob.stream, K_FRONT + t as u32), creep);
-            }
-            let settles = self.first_peace == Some(t as u32 + 1);
-            for (d, dep) in m.deposits.iter().enumerate() {
-                let o = dep.primary_oblast;
-                let now = self.control[d * h + t];
-                let mut next = now;
-                if self.moved[o] && now == Control::Frontline {
-                    next = Control::Occupied;
+            if start != Control::Occupied && settled_lost {
+                // At the first ceasefire (after the first year) the settlement takes its lost oblasts.
+                if let Some(p) = self.first_peace.filter(|&p| p >= 1 && (p as usize) < h) {
+                    from = from.min(p);
                 }
-                if settles && lost.contains(&o) {
-                    next = Control::Occupied;
-                }
-                self.control[d * h + t + 1] = next;
             }
+            if start == Control::Occupied {
+                from = 0;
+            }
+            self.start_control.push(start);
+            self.occupied_from.push(from);
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::prices::Market;
 use crate::project::MAX_PRODUCTS;
 use crate::stages::{NotWorthBuilding, PathProjects, ProjectState};
 use crate::terms::PathTerms;
-use crate::valuation::Expectations;
+use crate::valuation::{Expectations, PlanFlows, span, value_planned};
 use crate::year::PathYear;
 
 /// What a valuation reads (the year's markets) and fills (the year's expectations).
@@ -34,7 +34,7 @@ pub fn decisions_year(
     out: &mut PathOutcome,
 ) {
     let Valuer { market, expect } = v;
-    let PathProjects { states: projects, candidates, .. } = projects;
+    let PathProjects { states: projects, candidates, plan_flows, busy, .. } = projects;
     let (index, tax, inflation) = (y.index, terms.tax, terms.inflation);
     expect.reset(model.products.len());
     // The order matters only when the fund has cash to offer (its room only shrinks during the year).
@@ -44,7 +44,8 @@ pub fn decisions_year(
         for c in candidates.iter_mut() {
             let planned = &projects[c.project].planned;
             let rate = terms.nominal(private_real);
-            let npv = expect.value_plan(market, planned, index, tax, inflation, rate);
+            let flows = &mut plan_flows[c.project];
+            let npv = value_planned(market, expect, flows, planned, index, tax, inflation, rate);
             c.key = -npv / (planned.capex * index).max(1.0);
             c.npv_private = Some(npv);
         }
@@ -67,7 +68,16 @@ pub fn decisions_year(
             DecisionRule::Npv => {
                 // The same valuation as the ordering's when the fund's offer leaves the hurdle private.
                 let known = c.npv_private.filter(|_| rate == private_real);
-                worth_building(terms, index, rate, known, market, expect, &mut projects[i])
+                let valuer = Valuer { market, expect };
+                worth_building(
+                    terms,
+                    index,
+                    rate,
+                    known,
+                    valuer,
+                    &mut plan_flows[i],
+                    &mut projects[i],
+                )
             }
         };
         if build {
@@ -75,6 +85,7 @@ pub fn decisions_year(
             st.stage = Stage::Construction;
             st.built_in_path = true;
             st.ops.start_building(&st.actual);
+            busy.insert(i);
             out.projects[i].decision_year = Some(y.year);
             if share > 0.0 {
                 fund.commit(i, share, share * st.planned.capex * index);
@@ -113,17 +124,20 @@ fn fund_offer(
 /// `index`). The expected NPV rises with every observed price (more revenue outweighs the extra royalty,
 /// state share and tax), and its sign does not depend on the year's price index. So a project found not
 /// worth building at this rate stays so while none of its prices has risen since: it waits without a new
-/// valuation. `known` is the NPV at `rate` this year when it was computed already.
+/// valuation. A plan whose NPV before the state's share and corporate tax (both never negative) is below
+/// zero is not worth building either, and needs no valuation in full. `known` is the NPV at `rate` this
+/// year when it was computed already.
 fn worth_building(
     terms: &PathTerms,
     index: f64,
     rate: f64,
     known: Option<f64>,
-    market: &Market,
-    expect: &mut Expectations,
+    v: Valuer<'_>,
+    flows: &mut PlanFlows,
     st: &mut ProjectState,
 ) -> bool {
-    let planned = st.planned;
+    let Valuer { market, expect } = v;
+    let planned = &st.planned;
     let mut observed = [0.0; MAX_PRODUCTS];
     for (o, pp) in observed.iter_mut().zip(planned.products()) {
         *o = market.observed(pp.product);
@@ -138,10 +152,23 @@ fn worth_building(
     if seen_no {
         return false;
     }
-    let npv = known.unwrap_or_else(|| {
-        let nominal = terms.nominal(rate);
-        expect.value_plan(market, &planned, index, terms.tax, terms.inflation, nominal)
-    });
+    let npv = match known {
+        Some(npv) => npv,
+        None => {
+            let nominal = terms.nominal(rate);
+            let (tax, inflation) = (terms.tax, terms.inflation);
+            if !flows.is_built() {
+                flows.build(planned, tax, inflation);
+            }
+            expect.fill(market, planned, span(planned));
+            if flows.surely_not_worth(expect, nominal) {
+                // Below zero before taxes, so below zero after: no need to value it in full.
+                st.last_no = Some(NotWorthBuilding { rate, observed });
+                return false;
+            }
+            flows.value(expect, index, tax.cit_rate, nominal)
+        }
+    };
     st.last_no = (npv <= 0.0).then_some(NotWorthBuilding { rate, observed });
     npv > 0.0
 }

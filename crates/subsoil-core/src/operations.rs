@@ -1,13 +1,14 @@
 //! The year's operations: construction, production and closure of every project, war damage, the
 //! economy outside the projects; what each project-year adds to the outcome and the ledger.
 
+use crate::conflict::ConflictPath;
 use crate::ledger::{Account, Ledger, Purpose};
 use crate::model::{Model, Stage};
 use crate::outcome::{PathOutcome, ProjectOutcome, Stream};
 use crate::param::{Randomness, happens};
 use crate::prices::Market;
 use crate::project::{Flows, Phase};
-use crate::stages::PathProjects;
+use crate::stages::{PathProjects, accessible};
 use crate::streams::K_DAMAGE;
 use crate::terms::PathTerms;
 use crate::year::PathYear;
@@ -23,20 +24,26 @@ pub fn operations_year<R: Randomness>(
     terms: &PathTerms,
     y: PathYear,
     discount: f64,
+    conflict: &ConflictPath,
     market: &mut Market,
     projects: &mut PathProjects,
     out: &mut PathOutcome,
 ) {
-    let PathProjects { states: projects, years, .. } = projects;
+    let PathProjects { states: projects, years, busy, .. } = projects;
     let PathYear { t, year, index, at_war } = y;
     let (tax, damage, leak) = (terms.tax, terms.damage, terms.leakage.receipts);
     let mut producing = 0u32;
     market.new_supply.fill(0.0);
     // Without a ledger or a trace to write, a project that is not building, producing or closing, owes
     // no fee and has nothing in its tax books has nothing to do this year: its year would add zeros.
+    // Such a project leaves the busy set, and only the busy set is visited.
     let skip_quiet = out.ledger.is_none() && out.trace.is_none();
-    for (i, p) in model.projects.iter().enumerate() {
-        let works_here = years[i].accessible;
+    let n = model.projects.len();
+    let mut f = Flows::default();
+    let mut next = if skip_quiet { busy.next_from(0) } else { (n > 0).then_some(0) };
+    while let Some(i) = next {
+        next = if skip_quiet { busy.next_from(i + 1) } else { (i + 1 < n).then_some(i + 1) };
+        let p = &model.projects[i];
         let st = &mut projects[i];
         if skip_quiet
             && matches!(st.ops.phase, Phase::Idle | Phase::Done)
@@ -44,8 +51,10 @@ pub fn operations_year<R: Randomness>(
             && st.ops.tax.is_quiet()
         {
             years[i].fcf = 0.0;
+            busy.remove(i);
             continue;
         }
+        let works_here = accessible(conflict.control(p.deposit, t), at_war);
         let producing_phase = matches!(st.ops.phase, Phase::Producing { .. });
         let mut repair = 0.0;
         let mut works = works_here;
@@ -59,12 +68,12 @@ pub fn operations_year<R: Randomness>(
             }
         }
         let prices = &market.price_nominal;
-        let mut f = st.ops.year(&st.actual, |k| prices[k], index, tax, works);
+        st.ops.year_into(&st.actual, |k| prices[k], index, tax, works, &mut f);
         if repair > 0.0 {
             f.sustaining += repair;
             st.ops.tax.depreciate(repair, tax.depreciation_years);
         }
-        f.licence_fee = years[i].fee;
+        f.licence_fee = std::mem::take(&mut years[i].fee);
         st.stage = match st.ops.phase {
             Phase::Idle => st.stage,
             Phase::Building(_) => Stage::Construction,

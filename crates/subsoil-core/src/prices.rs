@@ -105,6 +105,10 @@ pub struct Market {
     any_deck: bool,
     /// The year index the markets are in.
     t: u32,
+    /// The price shocks' Cholesky factor without its zeros: each row's non-zero entries as (column,
+    /// value) in column order, row `k` at `factor[rows[k]..rows[k + 1]]`.
+    factor: Vec<(usize, f64)>,
+    rows: Vec<usize>,
 }
 
 impl Market {
@@ -122,6 +126,8 @@ impl Market {
             level: vec![1.0; products],
             any_deck: false,
             t: 0,
+            factor: Vec::new(),
+            rows: Vec::new(),
         }
     }
 
@@ -145,6 +151,16 @@ impl Market {
                 table.extend((0..model.time.horizon).map(|t| deck.at(model.time.year(t))));
                 *after = deck.at(model.time.year(model.time.horizon));
             }
+        }
+        let n = model.products.len();
+        self.factor.clear();
+        self.rows.clear();
+        self.rows.push(0);
+        for k in 0..n {
+            let row = &model.price_cholesky[k * n..k * n + k + 1];
+            self.factor
+                .extend(row.iter().enumerate().filter(|(_, l)| **l != 0.0).map(|(j, l)| (j, *l)));
+            self.rows.push(self.factor.len());
         }
     }
 
@@ -183,7 +199,9 @@ impl Market {
     /// The log of product `k`'s real price as observed this year, the running episode included.
     #[inline]
     pub fn observed(&self, k: usize) -> f64 {
-        self.log_price[k] + self.episodes[k].multiplier.ln()
+        let m = self.episodes[k].multiplier;
+        // Without an episode the multiplier is 1, whose logarithm is 0: no need to take it.
+        if m == 1.0 { self.log_price[k] } else { self.log_price[k] + m.ln() }
     }
 
     /// Product `k`'s real price this year, the running episode included.
@@ -200,9 +218,10 @@ impl Market {
         }
         for k in (0..n).rev() {
             // ε = L·z, computed in place from the last row up so each z is read before it is overwritten.
-            let row = &model.price_cholesky[k * n..k * n + n];
+            // The factor's zeros are left out: each would add a zero to a sum that starts at +0, which
+            // changes no bit of it.
             let mut e = 0.0;
-            for (j, l) in row.iter().enumerate().take(k + 1) {
+            for &(j, l) in &self.factor[self.rows[k]..self.rows[k + 1]] {
                 e += l * self.shocks[j];
             }
             self.shocks[k] = e;

@@ -269,6 +269,27 @@ impl Ops {
         can_operate: bool,
     ) -> Flows {
         let mut f = Flows::default();
+        self.year_into(plan, price, index, tax, can_operate, &mut f);
+        f
+    }
+
+    /// [`Ops::year`] written into `f` (whatever it held), which spares the copy of the year's flows on
+    /// the path's hot loop.
+    #[inline]
+    pub fn year_into<P: Fn(usize) -> f64>(
+        &mut self,
+        plan: &Plan,
+        price: P,
+        index: f64,
+        tax: Tax,
+        can_operate: bool,
+        f: &mut Flows,
+    ) {
+        *f = Flows::default();
+        if let Phase::Producing { left: 0, .. } = self.phase {
+            // Production is over: this is the closing year.
+            self.phase = Phase::Closing;
+        }
         match self.phase {
             Phase::Idle | Phase::Done => {}
             Phase::Building(left) => {
@@ -285,7 +306,7 @@ impl Ops {
                         if plan.life == 0 {
                             self.phase = Phase::Closing;
                         } else {
-                            self.produce(plan, &price, index, tax, 0, plan.life, &mut f);
+                            self.produce(plan, &price, index, tax, 0, plan.life, f);
                         }
                     } else if left == 1 {
                         self.phase = Phase::Producing { age: 0, left: plan.life };
@@ -295,12 +316,8 @@ impl Ops {
                 }
             }
             Phase::Producing { age, left } => {
-                if left == 0 {
-                    self.phase = Phase::Closing;
-                    return self.year(plan, price, index, tax, can_operate);
-                }
                 if can_operate {
-                    self.produce(plan, &price, index, tax, age, left, &mut f);
+                    self.produce(plan, &price, index, tax, age, left, f);
                 }
             }
             Phase::Closing => {
@@ -311,8 +328,7 @@ impl Ops {
                 }
             }
         }
-        self.settle_taxes(plan, tax, &mut f);
-        f
+        self.settle_taxes(plan, tax, f);
     }
 
     /// A production year with `left` years of production left (this one included), `age` done.

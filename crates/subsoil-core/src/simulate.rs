@@ -17,7 +17,7 @@ use crate::param::Randomness;
 use crate::prices::Market;
 use crate::project::Phase;
 use crate::stages::accessible;
-use crate::stages::{PathProjects, ProjectYear, stages_year};
+use crate::stages::{PathProjects, stages_year};
 use crate::terms::PathTerms;
 use crate::valuation::Expectations;
 use crate::valuation::{project_value_from, span};
@@ -73,9 +73,10 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         let private_real = terms.private_hurdle(ws.conflict.years_of_peace[t as usize]);
         let valuer = Valuer { market: &ws.market, expect: &mut ws.expect };
         decisions_year(model, &terms, y, private_real, valuer, &mut ws.projects, &mut ws.fund, out);
-        operations_year(model, r, &terms, y, discount, &mut ws.market, &mut ws.projects, out);
+        let (market, projects) = (&mut ws.market, &mut ws.projects);
+        operations_year(model, r, &terms, y, discount, &ws.conflict, market, projects, out);
         economy_year(model, &terms, y, out);
-        fund_year(model, r, &terms, y, &mut ws.fund, &ws.projects.years, out);
+        fund_year(model, r, &terms, y, &mut ws.fund, &ws.projects, out);
         discount /= 1.0 + terms.valuation;
     }
     end_path(model, r, &terms, ws, out);
@@ -108,6 +109,7 @@ fn start_path<R: Randomness>(
             st.ops.tax.depreciate(bv, terms.tax.depreciation_years);
         }
     }
+    ws.projects.refresh_busy();
     ws.fund.reset(&model.deal, model.projects.len());
 }
 
@@ -141,7 +143,7 @@ fn fund_year<R: Randomness>(
     terms: &PathTerms,
     y: PathYear,
     fund: &mut FundPath,
-    projects: &[ProjectYear],
+    projects: &PathProjects,
     out: &mut PathOutcome,
 ) {
     if !model.deal.active() {
@@ -151,8 +153,12 @@ fn fund_year<R: Randomness>(
     let t = y.t as usize;
     let (receipts, infrastructure) = (out.years[t].receipts, out.years[t].infrastructure_nominal);
     let ledger = out.ledger.as_mut();
+    // Only the projects operations visited may have a flow (see `PathProjects::busy`), unless
+    // operations visited every project (with a ledger or a trace).
+    let flowing = (out.trace.is_none()).then_some(&projects.busy);
+    let years = &projects.years;
     out.fund[t] =
-        fund.year(&model.deal, r, y, reserve, &receipts, infrastructure, projects, ledger);
+        fund.year(&model.deal, r, y, reserve, &receipts, infrastructure, years, flowing, ledger);
     let horizon = out.horizon;
     if let Some(trace) = out.fund_trace.as_mut() {
         fund.record(t, horizon, reserve * y.index, trace);

@@ -7,6 +7,7 @@ use crate::model::{Control, Date, DecisionRule, Model, Profile, Project, Regime,
 use crate::param::{Randomness, happens};
 use crate::project::{MAX_PRODUCTS, Ops, Phase, Phasing, Plan, PlanProduct, PsaTerms, Shape};
 use crate::streams;
+use crate::valuation::PlanFlows;
 use crate::year::PathYear;
 
 /// A project's state on a path.
@@ -50,16 +51,62 @@ pub struct NotWorthBuilding {
     pub observed: [f64; MAX_PRODUCTS],
 }
 
-/// What a project's year holds for the phases after the stages: whether work is possible, the licence
-/// fee due, and (after operations) its free cash flow, nominal.
+/// What a project's year holds for the phases after the stages: the licence fee due, and (after
+/// operations) its free cash flow, nominal.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ProjectYear {
-    /// Whether work is possible at the project's deposit this year.
-    pub accessible: bool,
-    /// Licence fee due for a licence awarded this year.
+    /// Licence fee due for a licence awarded this year (operations takes it and leaves 0).
     pub fee: f64,
     /// The year's free cash flow to its owners.
     pub fcf: f64,
+}
+
+/// A set of project indexes, iterated in increasing order (the model's order, which every sum over
+/// projects follows).
+#[derive(Clone, Debug, Default)]
+pub struct ProjectSet {
+    words: Vec<u64>,
+}
+
+impl ProjectSet {
+    /// The empty set with room for `n` projects.
+    pub fn clear(&mut self, n: usize) {
+        self.words.clear();
+        self.words.resize(n.div_ceil(64), 0);
+    }
+
+    /// Adds project `i`.
+    #[inline]
+    pub fn insert(&mut self, i: usize) {
+        self.words[i / 64] |= 1 << (i % 64);
+    }
+
+    /// Removes project `i`.
+    #[inline]
+    pub fn remove(&mut self, i: usize) {
+        self.words[i / 64] &= !(1 << (i % 64));
+    }
+
+    /// Whether project `i` is in the set.
+    #[inline]
+    pub fn contains(&self, i: usize) -> bool {
+        self.words[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// The first project in the set at or after `from`, if any: `while let Some(i) = s.next_from(from)`
+    /// visits the set in order while the loop adds and removes projects at or before `i`.
+    #[inline]
+    pub fn next_from(&self, from: usize) -> Option<usize> {
+        let mut w = from / 64;
+        let mut bits = *self.words.get(w)? & (u64::MAX << (from % 64));
+        loop {
+            if bits != 0 {
+                return Some(w * 64 + bits.trailing_zeros() as usize);
+            }
+            w += 1;
+            bits = *self.words.get(w)?;
+        }
+    }
 }
 
 /// The projects of a path: each one's state, each one's current year as the phases pass it on, and the
@@ -72,6 +119,17 @@ pub struct PathProjects {
     pub years: Vec<ProjectYear>,
     /// Projects ready for a decision this year and workable, in the order decisions are taken.
     pub candidates: Vec<Candidate>,
+    /// By project, the price-independent flows of its planned figures, built at its first valuation on
+    /// the path.
+    pub plan_flows: Vec<PlanFlows>,
+    /// The projects the stages phase visits: those in a stage before the investment decision or ready
+    /// for it. Every other project is building, producing or closed, and its stages never move again.
+    pub staging: ProjectSet,
+    /// The projects the operations phase visits when it may skip quiet ones (see `operations_year`): a
+    /// superset of those building, producing or closing, owing a fee, or with something in their tax
+    /// books. A project leaves it in a year it is found quiet; it joins when it is built, owes a fee, or
+    /// at the start of a path.
+    pub busy: ProjectSet,
 }
 
 impl PathProjects {
@@ -81,6 +139,9 @@ impl PathProjects {
             states: Vec::with_capacity(n),
             years: vec![ProjectYear::default(); n],
             candidates: Vec::with_capacity(n),
+            plan_flows: vec![PlanFlows::default(); n],
+            staging: ProjectSet::default(),
+            busy: ProjectSet::default(),
         }
     }
 
@@ -102,6 +163,29 @@ impl PathProjects {
         self.years.clear();
         self.years.resize(model.projects.len(), ProjectYear::default());
         self.candidates.clear();
+        self.plan_flows.resize_with(model.projects.len(), PlanFlows::default);
+        for f in &mut self.plan_flows {
+            f.clear();
+        }
+        let n = model.projects.len();
+        self.staging.clear(n);
+        self.busy.clear(n);
+        for (i, st) in self.states.iter().enumerate() {
+            if st.stage <= Stage::Ready && !st.abandoned {
+                self.staging.insert(i);
+            }
+        }
+        self.refresh_busy();
+    }
+
+    /// Puts every project that is not quiet into [`PathProjects::busy`] (after the start of a path has
+    /// written into the projects' books).
+    pub fn refresh_busy(&mut self) {
+        for (i, st) in self.states.iter().enumerate() {
+            if !matches!(st.ops.phase, Phase::Idle | Phase::Done) || !st.ops.tax.is_quiet() {
+                self.busy.insert(i);
+            }
+        }
     }
 }
 
@@ -269,8 +353,8 @@ impl ProjectState {
     }
 }
 
-/// The year's stages before the investment decision. Each project's stages advance where work is
-/// possible (its [`ProjectYear`] records whether); a licence awarded this year is new if on or after the
+/// The year's stages before the investment decision, for the projects in [`PathProjects::staging`]. Each
+/// project's stages advance where work is possible; a licence awarded this year is new if on or after the
 /// deal's effective date (awards are dated mid-year), and its holder pays the fee. Projects ready for a
 /// decision and workable become the year's candidates (with a sort key left at 0).
 pub fn stages_year<R: Randomness>(
@@ -281,16 +365,24 @@ pub fn stages_year<R: Randomness>(
     conflict: &ConflictPath,
     projects: &mut PathProjects,
 ) {
-    let PathProjects { states, years, candidates } = projects;
+    let PathProjects { states, years, candidates, staging, busy, .. } = projects;
     let PathYear { t, year, index, at_war } = y;
     candidates.clear();
-    for (i, p) in model.projects.iter().enumerate() {
+    let mut next = staging.next_from(0);
+    while let Some(i) = next {
+        next = staging.next_from(i + 1);
+        let p = &model.projects[i];
         let accessible = accessible(conflict.control(p.deposit, t), at_war);
-        years[i] = ProjectYear { accessible, fee: 0.0, fcf: 0.0 };
         let st = &mut states[i];
         if st.advance_stages(p, r, t, accessible, at_war, terms) {
             st.new = Date::new(year, 7, 1) >= model.newness.effective;
             years[i].fee = p.licence_fee.map_or(terms.licence_fee, |f| f.at(r)) * index;
+            busy.insert(i);
+        }
+        if st.stage > Stage::Ready || st.abandoned {
+            // Abandoned (closed): no stage moves again.
+            staging.remove(i);
+            continue;
         }
         if st.stage == Stage::Ready {
             if !st.reached_ready {
@@ -385,5 +477,36 @@ fn realise_plan_into<R: Randomness>(
     }
     for pl in plan.products.iter_mut().skip(plan.n) {
         *pl = PlanProduct::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The set visits its projects in increasing order across word boundaries, and a loop may remove the
+    /// project it visits or add earlier ones without skipping or repeating any later one.
+    #[test]
+    fn a_project_set_is_visited_in_order_while_it_changes() {
+        let mut s = ProjectSet::default();
+        s.clear(130);
+        for i in [129, 0, 63, 64, 70] {
+            s.insert(i);
+        }
+        let mut seen = Vec::new();
+        let mut next = s.next_from(0);
+        while let Some(i) = next {
+            next = s.next_from(i + 1);
+            seen.push(i);
+            if i == 63 {
+                s.remove(63);
+                s.insert(1);
+            }
+        }
+        assert_eq!(seen, vec![0, 63, 64, 70, 129]);
+        assert!(s.contains(1) && !s.contains(63));
+        assert_eq!(s.next_from(130), None);
+        s.clear(0);
+        assert_eq!(s.next_from(0), None);
     }
 }

@@ -96,13 +96,7 @@ impl TaxBook {
     /// Corporate income tax on `profit_before_loss` (taxable profit before using carried losses), updating
     /// the carried loss.
     pub fn cit(&mut self, profit_before_loss: f64, rate: f64) -> f64 {
-        if profit_before_loss <= 0.0 {
-            self.loss_carried -= profit_before_loss;
-            return 0.0;
-        }
-        let used = self.loss_carried.min(profit_before_loss);
-        self.loss_carried -= used;
-        rate * (profit_before_loss - used)
+        cit(&mut self.loss_carried, profit_before_loss, rate)
     }
 
     /// PSA split for one year: adds `costs` to the pool, recovers what the limit allows from
@@ -114,13 +108,39 @@ impl TaxBook {
         limit: f64,
         share: f64,
     ) -> (f64, f64) {
-        self.psa_pool += costs;
-        let base = revenue_after_royalty.max(0.0);
-        let recovery = self.psa_pool.min(limit * base);
-        self.psa_pool -= recovery;
-        let profit_production = base - recovery;
-        (recovery, share * profit_production)
+        psa(&mut self.psa_pool, revenue_after_royalty, costs, limit, share)
     }
+}
+
+/// Corporate income tax on `profit_before_loss` with the loss carried forward in `loss_carried` (updated):
+/// [`TaxBook::cit`] on a book that holds only its carried loss.
+#[inline]
+pub fn cit(loss_carried: &mut f64, profit_before_loss: f64, rate: f64) -> f64 {
+    if profit_before_loss <= 0.0 {
+        *loss_carried -= profit_before_loss;
+        return 0.0;
+    }
+    let used = loss_carried.min(profit_before_loss);
+    *loss_carried -= used;
+    rate * (profit_before_loss - used)
+}
+
+/// The PSA split of one year on the unrecovered cost pool `pool` (updated): [`TaxBook::psa`] on a book
+/// that holds only its pool.
+#[inline]
+pub fn psa(
+    pool: &mut f64,
+    revenue_after_royalty: f64,
+    costs: f64,
+    limit: f64,
+    share: f64,
+) -> (f64, f64) {
+    *pool += costs;
+    let base = revenue_after_royalty.max(0.0);
+    let recovery = pool.min(limit * base);
+    *pool -= recovery;
+    let profit_production = base - recovery;
+    (recovery, share * profit_production)
 }
 
 #[cfg(test)]

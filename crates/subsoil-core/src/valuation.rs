@@ -1,9 +1,17 @@
 //! How an investor values a project in a given year: expected prices from the price observed that year,
 //! and the present value of the project's free cash flow on them, run through the same [`Ops::year`] as
 //! the path itself.
+//!
+//! An investment decision values a plan that is the same all along a path, with taxes and inflation that
+//! are too: only the expected prices and the hurdle change from one valuation to the next. [`PlanFlows`]
+//! therefore runs the plan's years once per path, on [`Ops::year`], and keeps what does not depend on
+//! prices (output, capex, opex, sustaining capex, closure, depreciation); each valuation then adds the
+//! revenue, royalty, PSA split and tax that do, and discounts. All of a plan's money scales with the price
+//! index of the decision year, so the stream is kept at an index of 1 and its value multiplied by it.
 
 use crate::prices::Market;
-use crate::project::{Ops, Phase, Plan, Tax};
+use crate::project::{MAX_PRODUCTS, Ops, Phase, Plan, PsaTerms, Tax};
+use crate::tax;
 
 /// Expected real prices by product and years ahead, as an investor knows them in the current year: today's
 /// observed price (including any running episode) reverting to the scenario's central long-run level.
@@ -68,6 +76,182 @@ impl Expectations {
         self.fill(market, plan, span(plan));
         expected_npv(plan, self, index, tax, inflation, rate)
     }
+}
+
+/// One year of a plan's flows that do not depend on prices, nominal at a price index of 1 in the
+/// decision year.
+#[derive(Clone, Copy, Debug, Default)]
+struct CostYear {
+    capex: f64,
+    opex: f64,
+    sustaining: f64,
+    closure: f64,
+    depreciation: f64,
+}
+
+/// A plan's price-independent flows from an investment decision on, year by year, for the valuations of
+/// one path (see the module's documentation). Built by [`PlanFlows::build`], valued by
+/// [`PlanFlows::value`]; [`PlanFlows::clear`] forgets the plan (a new path) and keeps the room.
+#[derive(Clone, Debug, Default)]
+pub struct PlanFlows {
+    built: bool,
+    n: usize,
+    products: [usize; MAX_PRODUCTS],
+    royalty: [f64; MAX_PRODUCTS],
+    /// Each product's payable share, selling costs per unit (real) and royalty base (see [`Ops::year`]).
+    payable: [f64; MAX_PRODUCTS],
+    selling: [f64; MAX_PRODUCTS],
+    royalty_on_nsr: [bool; MAX_PRODUCTS],
+    psa: Option<PsaTerms>,
+    /// Output of each product times the year's price index, `n` a year.
+    output: Vec<f64>,
+    years: Vec<CostYear>,
+}
+
+impl PlanFlows {
+    /// Forgets the plan, keeping the room.
+    pub fn clear(&mut self) {
+        self.built = false;
+    }
+
+    /// Whether [`PlanFlows::build`] has run since the last [`PlanFlows::clear`].
+    pub fn is_built(&self) -> bool {
+        self.built
+    }
+
+    /// Years the plan's valuation covers: until it is closed, at most [`span`].
+    pub fn len(&self) -> usize {
+        self.years.len()
+    }
+
+    /// Whether the plan covers no year.
+    pub fn is_empty(&self) -> bool {
+        self.years.is_empty()
+    }
+
+    /// Runs `plan`'s years from a decision (construction starts) with the path's taxes and inflation,
+    /// at a price index of 1 in the decision year, and keeps their price-independent flows. The years are
+    /// those [`project_value`] runs: [`span`] at most, until the project is closed.
+    pub fn build(&mut self, plan: &Plan, tax: Tax, inflation: f64) {
+        let n = plan.n;
+        self.n = n;
+        for (k, pp) in plan.products().iter().enumerate() {
+            self.products[k] = pp.product;
+            self.royalty[k] = pp.royalty;
+            self.payable[k] = pp.payable;
+            self.selling[k] = pp.selling;
+            self.royalty_on_nsr[k] = pp.royalty_on_nsr;
+        }
+        self.psa = plan.psa;
+        self.output.clear();
+        self.years.clear();
+        let mut ops = Ops::idle();
+        ops.start_building(plan);
+        let growth = 1.0 + inflation;
+        let mut index = 1.0;
+        for _ in 0..span(plan) {
+            // Prices do not move any of the flows kept here, nor the project's phase.
+            let f = ops.year(plan, |_| 0.0, index, tax, true);
+            self.output.extend(f.quantity[..n].iter().map(|q| q * index));
+            self.years.push(CostYear {
+                capex: f.capex,
+                opex: f.opex,
+                sustaining: f.sustaining,
+                closure: f.closure,
+                depreciation: f.depreciation,
+            });
+            index *= growth;
+            if ops.phase == Phase::Done {
+                break;
+            }
+        }
+        self.built = true;
+    }
+
+    /// What product `k`'s output `w` (quantity times price index) sells for at `price`, and its royalty,
+    /// as [`Ops::year`] computes them: the payable value less selling costs, the royalty on the gross
+    /// value or on that net smelter return.
+    #[inline]
+    fn sale(&self, k: usize, w: f64, price: f64) -> (f64, f64) {
+        let gross = w * price;
+        let sales = gross * self.payable[k] - w * self.selling[k];
+        let base = if self.royalty_on_nsr[k] { sales.max(0.0) } else { gross };
+        (sales, base * self.royalty[k])
+    }
+
+    /// Whether the plan is surely not worth building at the nominal rate `rate` on the expected prices
+    /// (`expect`, filled as for [`PlanFlows::value`]): its NPV before the state's share of profit and
+    /// corporate tax, which are never negative, is below zero by more than its rounding. The NPV
+    /// [`PlanFlows::value`] computes is then below zero too, whatever the price index.
+    pub fn surely_not_worth(&self, expect: &Expectations, rate: f64) -> bool {
+        let n = self.n;
+        let step = 1.0 / (1.0 + rate);
+        let (mut npv, mut size, mut disc) = (0.0f64, 0.0f64, 1.0);
+        for (j, c) in self.years.iter().enumerate() {
+            let mut net = 0.0;
+            for (k, w) in self.output[j * n..j * n + n].iter().enumerate() {
+                let (sales, royalty) = self.sale(k, *w, expect.by_product[self.products[k]][j]);
+                net += sales - royalty;
+            }
+            let costs = c.opex + c.capex + c.sustaining + c.closure;
+            npv += (net - costs) * disc;
+            size += (net + costs) * disc;
+            disc *= step;
+        }
+        npv + 1e-9 * size < 0.0
+    }
+
+    /// NPV at the nominal rate `rate` of building the plan in a year of price index `index0`, on the prices
+    /// expected that year (`expect`, filled for the plan's products over [`PlanFlows::len`] years at
+    /// least). The same flows as [`expected_npv`]: revenue, royalty, PSA split, corporate tax with its
+    /// loss carried forward, and free cash flow, each year as [`Ops::year`] computes them.
+    pub fn value(&self, expect: &Expectations, index0: f64, cit_rate: f64, rate: f64) -> f64 {
+        let n = self.n;
+        let step = 1.0 / (1.0 + rate);
+        let (mut npv, mut disc, mut loss, mut pool) = (0.0, 1.0, 0.0, 0.0);
+        for (j, c) in self.years.iter().enumerate() {
+            let (mut revenue, mut royalty) = (0.0, 0.0);
+            for (k, w) in self.output[j * n..j * n + n].iter().enumerate() {
+                let (sales, r) = self.sale(k, *w, expect.by_product[self.products[k]][j]);
+                revenue += sales;
+                royalty += r;
+            }
+            let mut state_share = 0.0;
+            if let Some(PsaTerms { cost_recovery_limit: limit, state_share: share }) = self.psa {
+                let costs = c.capex + c.opex + c.sustaining + c.closure;
+                state_share = tax::psa(&mut pool, revenue - royalty, costs, limit, share).1;
+            }
+            let profit = revenue - royalty - state_share - c.opex - c.depreciation - c.closure;
+            let cit = tax::cit(&mut loss, profit, cit_rate);
+            let fcf =
+                revenue - c.opex - royalty - state_share - cit - c.capex - c.sustaining - c.closure;
+            npv += fcf * disc;
+            disc *= step;
+        }
+        // Every amount, and so the value, is proportional to the decision year's price index.
+        npv * index0
+    }
+}
+
+/// NPV at the nominal rate `rate` of building `plan` this year (price index `index`) on the prices
+/// expected this year, from its price-independent flows `flows` (built for the plan on first use in a
+/// path).
+#[allow(clippy::too_many_arguments)]
+pub fn value_planned(
+    market: &Market,
+    expect: &mut Expectations,
+    flows: &mut PlanFlows,
+    plan: &Plan,
+    index: f64,
+    tax: Tax,
+    inflation: f64,
+    rate: f64,
+) -> f64 {
+    if !flows.is_built() {
+        flows.build(plan, tax, inflation);
+    }
+    expect.fill(market, plan, span(plan));
+    flows.value(expect, index, tax.cit_rate, rate)
 }
 
 /// The expected (mean) price `exp(μ + deviation + variance/2)` for a log price whose expected deviation
@@ -141,4 +325,113 @@ pub fn project_value_from(
         }
     }
     npv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prices::OuStep;
+    use crate::project::{PlanProduct, Shape};
+
+    /// Two products on a market that reverts from above its long-run level.
+    fn market() -> Market {
+        let mut m = Market::new(2);
+        m.log_price = vec![120f64.ln(), 9f64.ln()];
+        m.ou = vec![OuStep::new(100.0, 0.3, 5.0), OuStep::new(10.0, 0.2, f64::INFINITY)];
+        m.central_mu = vec![100f64.ln(), 10f64.ln()];
+        m.episodes = vec![crate::prices::Episode { multiplier: 1.0, left: 0, cut_done: false }; 2];
+        m
+    }
+
+    fn plan(psa: Option<PsaTerms>) -> Plan {
+        let mut products = [PlanProduct::default(); MAX_PRODUCTS];
+        // The first product is sold at its net smelter return with the royalty on it, the second as is.
+        products[0] = PlanProduct {
+            product: 1,
+            capacity: 40.0,
+            opex: 3.0,
+            royalty: 0.05,
+            payable: 0.9,
+            selling: 0.5,
+            royalty_on_nsr: true,
+        };
+        products[1] = PlanProduct {
+            product: 0,
+            capacity: 2.0,
+            opex: 30.0,
+            royalty: 0.1,
+            payable: 1.0,
+            selling: 0.0,
+            royalty_on_nsr: false,
+        };
+        Plan {
+            build_years: 3,
+            life: 12,
+            last_year_share: 0.4,
+            capex: 900.0,
+            sustaining: 8.0,
+            closure: 60.0,
+            n: 2,
+            products,
+            shape: Shape::Ramp { years: 2, start: 0.5 },
+            psa,
+            // Most of the capex in the last of the three years.
+            phasing: crate::project::Phasing::of(&[0.2, 0.3, 0.5]),
+        }
+    }
+
+    /// The value from the precomputed stream is the value of running the plan's years on the expected
+    /// prices, to rounding (the stream factors the decision year's price index out of every amount, which
+    /// changes the order of multiplications only).
+    #[test]
+    fn the_stream_values_a_plan_as_running_its_years_does() {
+        let tax = Tax { cit_rate: 0.18, depreciation_years: 7 };
+        let psa = Some(PsaTerms { cost_recovery_limit: 0.6, state_share: 0.35 });
+        for plan in [plan(None), plan(psa)] {
+            for (index, inflation, rate) in
+                [(1.0, 0.0, 0.1), (1.37, 0.025, 0.12), (2.5, 0.06, 0.03)]
+            {
+                let m = market();
+                let mut expect = Expectations::default();
+                expect.reset(2);
+                let want = expect.value_plan(&m, &plan, index, tax, inflation, rate);
+                let mut flows = PlanFlows::default();
+                let got =
+                    value_planned(&m, &mut expect, &mut flows, &plan, index, tax, inflation, rate);
+                assert!(want.abs() > 10.0, "a value far from zero: {want}");
+                assert!((got - want).abs() <= 1e-12 * want.abs(), "{got} against {want}");
+                // The plan runs 3 years of construction, 12 of production and closes in the next.
+                assert_eq!(flows.len(), 16);
+            }
+        }
+    }
+
+    /// The bound before taxes rules a plan out only where its full NPV is below zero, and does rule out
+    /// plans far out of the money; a plan in the money is never ruled out.
+    #[test]
+    fn a_plan_ruled_out_before_taxes_is_worth_less_than_nothing() {
+        let tax = Tax { cit_rate: 0.3, depreciation_years: 7 };
+        let psa = Some(PsaTerms { cost_recovery_limit: 0.6, state_share: 0.35 });
+        let (mut ruled_out, mut in_money) = (0, 0);
+        for plan in [plan(None), plan(psa)] {
+            for level in [0.05, 0.2, 0.5, 0.8, 1.0, 1.5, 3.0, 10.0] {
+                let mut m = market();
+                for x in &mut m.log_price {
+                    *x += f64::ln(level);
+                }
+                let mut expect = Expectations::default();
+                expect.reset(2);
+                let mut flows = PlanFlows::default();
+                let npv = value_planned(&m, &mut expect, &mut flows, &plan, 1.2, tax, 0.02, 0.1);
+                if flows.surely_not_worth(&expect, 0.1) {
+                    assert!(npv < 0.0, "ruled out at {level}× prices with an NPV of {npv}");
+                    ruled_out += 1;
+                }
+                if npv > 0.0 {
+                    in_money += 1;
+                }
+            }
+        }
+        assert!(ruled_out >= 2 && in_money >= 2, "{ruled_out} ruled out, {in_money} in the money");
+    }
 }

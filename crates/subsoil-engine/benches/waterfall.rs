@@ -25,11 +25,7 @@ fn fund_horizon(b: divan::Bencher<'_, '_>) {
     simulate(m, &r, &mut ws, &mut out);
     // Every third project distributes, the others call capital: flows that keep every stake busy.
     let projects: Vec<ProjectYear> = (0..m.projects.len())
-        .map(|i| ProjectYear {
-            accessible: true,
-            fee: 0.0,
-            fcf: if i % 3 == 0 { 5e6 } else { -1e6 },
-        })
+        .map(|i| ProjectYear { fee: 0.0, fcf: if i % 3 == 0 { 5e6 } else { -1e6 } })
         .collect();
     let mut fund = FundPath::default();
     b.bench_local(|| {
@@ -45,6 +41,7 @@ fn fund_horizon(b: divan::Bencher<'_, '_>) {
                 &yo.receipts,
                 yo.infrastructure_nominal,
                 &projects,
+                None,
                 None,
             );
         }

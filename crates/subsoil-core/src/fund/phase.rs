@@ -5,13 +5,13 @@ use crate::deal::Deal;
 use crate::ledger::{Account, Ledger, Purpose};
 use crate::param::Randomness;
 use crate::receipts::Receipts;
-use crate::stages::ProjectYear;
+use crate::stages::{ProjectSet, ProjectYear};
 use crate::year::{PathYear, Year};
 
 impl FundPath {
     /// The fund's year: contributions from the year's `receipts` and `infrastructure` revenue (both
     /// reaching the budget), scheduled cash and credits; the fund's part of each project's free cash
-    /// flow; from the lock-up year on, the waterfall above the real `reserve`. Books the transfers when
+    /// flow (`projects`, of which only those in `flowing` may be non-zero when it is given); from the lock-up year on, the waterfall above the real `reserve`. Books the transfers when
     /// there is a ledger.
     #[allow(clippy::too_many_arguments)]
     pub fn year<R: Randomness>(
@@ -23,12 +23,24 @@ impl FundPath {
         receipts: &Receipts,
         infrastructure: f64,
         projects: &[ProjectYear],
+        flowing: Option<&ProjectSet>,
         mut ledger: Option<&mut Ledger>,
     ) -> FundYear {
         let year = y.year;
         let mut fy = FundYear::default();
         self.pay_in(deal, r, year, y.t == 0, receipts, infrastructure, y.index, &mut fy);
-        for (i, py) in projects.iter().enumerate() {
+        // Without a ledger only the projects in `flowing` (all when `None`) are visited: every other
+        // one's flow is zero.
+        let visit = if ledger.is_some() { None } else { flowing };
+        let n = projects.len();
+        let next = |from: usize| match visit {
+            Some(set) => set.next_from(from),
+            None => (from < n).then_some(from),
+        };
+        let mut at = next(0);
+        while let Some(i) = at {
+            at = next(i + 1);
+            let py = &projects[i];
             // A project without a flow this year moves no money (a ledger still books its zeros).
             if py.fcf == 0.0 && ledger.is_none() {
                 continue;
