@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use toml::de::DeTable;
 
 use crate::builtin;
+pub use crate::diag::clip;
 use crate::diag::{Diagnostics, FileId, Location, SourceFile, Sources};
 use crate::tree::{Kind, Node};
 
@@ -763,15 +764,6 @@ fn shift(n: &mut Node, by: isize) {
         Kind::Table(t) => t.values_mut().for_each(|c| shift(c, by)),
         Kind::Array(a) => a.iter_mut().for_each(|c| shift(c, by)),
         _ => {}
-    }
-}
-
-/// `s` shortened to at most 80 characters, with an ellipsis, for echoing in messages.
-pub fn clip(s: &str) -> String {
-    const MAX: usize = 80;
-    match s.char_indices().nth(MAX) {
-        None => s.to_string(),
-        Some((i, _)) => format!("{}…", &s[..i]),
     }
 }
 

@@ -2,57 +2,21 @@
 //! (`[streams.<id>]`) and contribution shares that change by year, with their cross-field checks (years
 //! a series must cover, shares that sum to one, stream and party ids).
 
-use subsoil_core::deal::{Base, Deal, Exogenous, Which};
+use subsoil_core::deal::{Exogenous, Party};
 use subsoil_core::project::MAX_PHASES;
 use subsoil_core::series::{Outside, Scaled, Series};
 use subsoil_core::{Param, Product, Project, Time};
 
 use crate::diag::Diagnostics;
 use crate::inputs::Inputs;
-use crate::quantity::{OutsideRule, SeriesSpec, fmt_num};
-use crate::walk::Values;
-
-/// The names of the state's receipt streams a contribution rule may take as its base.
-const RECEIPT_STREAMS: [&str; 6] = [
-    "royalty",
-    "psa-state-share",
-    "licence-fees",
-    "corporate-tax",
-    "resource-revenue",
-    "infrastructure",
-];
-
-/// Ids of `[streams.<id>]`, in order.
-pub fn stream_ids(v: &Values) -> Vec<String> {
-    let mut ids: Vec<String> = v
-        .locations
-        .keys()
-        .filter_map(|k| k.strip_prefix("streams."))
-        .filter(|rest| !rest.contains('.'))
-        .map(str::to_string)
-        .collect();
-    ids.sort_unstable();
-    ids
-}
-
-/// The base of a contribution rule on `name` when it is not one of the state's named receipt streams:
-/// an exogenous stream's, or (for a name that is neither, reported by [`lower_streams`]) infrastructure.
-pub fn base_of(v: &Values, name: &str) -> Base {
-    match stream_ids(v).iter().position(|id| id == name) {
-        Some(i) if name != "infrastructure" => Base::Exogenous(i),
-        _ => Base::Infrastructure,
-    }
-}
-
-/// The largest value of the series a quantity at `path` scales, or 1 when it is a single value.
-pub fn series_top(v: &Values, path: &str) -> f64 {
-    v.q(path).and_then(|q| q.series.as_ref()).map_or(1.0, SeriesSpec::max)
-}
+use crate::quantity::{OutsideRule, Quantity, SeriesSpec, fmt_num};
+use crate::sections;
+use crate::typed::Entries;
+use crate::vocab::Dollars;
 
 /// Refuses a series whose rule outside is `error` when it leaves out a year of `from..=to`.
-fn check_covers(
-    v: &Values,
-    path: &str,
+pub(crate) fn check_covers(
+    q: &Quantity,
     s: &SeriesSpec,
     from: i32,
     to: i32,
@@ -64,8 +28,8 @@ fn check_covers(
     }
     if s.first > from || s.last() < to {
         d.error(
-            v.loc(path),
-            format!("{path}.by-year"),
+            q.location.clone(),
+            format!("{}.by-year", q.path),
             format!(
                 "the series gives {}–{} and `outside = \"error\"`, but {what} {from}–{to}: give every year or choose `hold-last` or `zero`",
                 s.first,
@@ -75,206 +39,131 @@ fn check_covers(
     }
 }
 
-/// Price decks and capex phasing: a product whose `price` is a by-year series follows it (its `price`
-/// and `long-run` become the deck's scale); a project's `capex-phasing` shares. Products and projects are
-/// in the order of `product_ids` and `project_ids` (projects that failed to lower are missing, and are
-/// matched by id).
-pub fn lower_schedules(
-    v: &Values,
-    time: &Time,
-    products: &mut [Product],
-    projects: &mut [Project],
-    d: &mut Diagnostics,
-) {
-    let (start, end) = (time.start_year, time.end_year());
-    for p in products.iter_mut() {
-        let base = format!("products.{}", p.id);
-        let price = format!("{base}.price");
-        let long_run = format!("{base}.long-run");
-        match v.q(&price).and_then(|q| q.series.as_ref().map(|s| (q, s))) {
-            Some((q, s)) => {
-                check_covers(v, &price, s, start, end, "the simulated years are", d);
-                if v.locations.contains_key(&long_run) {
-                    d.error(
-                        v.loc(&long_run),
-                        long_run.clone(),
-                        "a product priced by a deck takes no `long-run`: prices revert to the deck, scaled by its `scale`",
-                    );
-                }
-                p.deck = Some(s.to_model());
-                p.long_run = p.price;
-                p.long_run_central = q.median();
+/// A product priced by a deck follows it: its `price` (the deck's scale) is also its long-run level, its
+/// long-run central value the scale's median. A product priced by one number needs its `long-run`.
+pub(crate) fn deck(p: &sections::Product, product: &mut Product, time: &Time, d: &mut Diagnostics) {
+    let Some(price) = &p.price else { return };
+    match &price.series {
+        Some(s) => {
+            check_covers(price, s, time.start_year, time.end_year(), "the simulated years are", d);
+            if let Some(lr) = &p.long_run {
+                d.error(
+                    lr.location.clone(),
+                    &lr.path,
+                    "a product priced by a deck takes no `long-run`: prices revert to the deck, scaled by its `scale`",
+                );
             }
-            None => {
-                if !v.locations.contains_key(&long_run) && v.q(&price).is_some() {
-                    d.error(
-                        v.loc(&base),
-                        long_run,
-                        "missing required field `long-run` (USD/<u>): the long-run price level, required unless `price` is a deck by year",
-                    );
-                }
-            }
+            product.deck = Some(s.to_model());
+            product.long_run = product.price;
+            product.long_run_central = price.median();
         }
+        None if p.long_run.is_none() && !d.reported(&p.site.join("long-run")) => d.error(
+            p.site.loc.clone(),
+            p.site.join("long-run"),
+            "missing required field `long-run` (USD/<u>): the long-run price level, required unless `price` is a deck by year",
+        ),
+        None => {}
     }
-    for p in projects.iter_mut() {
-        let base = format!("projects.{}", p.id);
-        let path = format!("{base}.capex-phasing");
-        let shares: Vec<f64> =
-            (0..).map_while(|i| v.q(&format!("{path}[{i}]")).map(|q| q.median())).collect();
-        if shares.is_empty() {
-            if v.locations.contains_key(&path) {
-                d.error(v.loc(&path), path, "give one share per construction year");
-            }
-            continue;
+}
+
+/// A project's `capex-phasing`: one share per planned construction year (a fixed number of them), at most
+/// [`MAX_PHASES`], summing to 1.
+pub(crate) fn capex_phasing(p: &sections::Project, project: &mut Project, d: &mut Diagnostics) {
+    let list = &p.capex_phasing;
+    let shares: Vec<f64> = list.items.iter().map(Quantity::median).collect();
+    let (at, path) = (list.site.loc.clone(), &list.site.path);
+    if shares.is_empty() {
+        if list.site.given() {
+            d.error(at, path, "give one share per construction year");
         }
-        if shares.len() > MAX_PHASES {
-            d.error(v.loc(&path), path, format!("at most {MAX_PHASES} construction years"));
-            continue;
-        }
-        let sum: f64 = shares.iter().sum();
-        if (sum - 1.0).abs() > 1e-9 {
+        return;
+    }
+    if shares.len() > MAX_PHASES {
+        d.error(at, path, format!("at most {MAX_PHASES} construction years"));
+        return;
+    }
+    let sum: f64 = shares.iter().sum();
+    if (sum - 1.0).abs() > 1e-9 {
+        d.error(at.clone(), path, format!("the shares sum to {}, not 1", fmt_num(sum)));
+    }
+    match project.construction_years {
+        Param::Fixed(y) if y.round() as usize == shares.len() => {}
+        Param::Fixed(y) => d.error(
+            at,
+            path,
+            format!(
+                "{} shares for {} construction years: give one share per planned construction year",
+                shares.len(),
+                fmt_num(y.round())
+            ),
+        ),
+        Param::Slot(_) => {
+            let years = p.construction_years.as_ref();
             d.error(
-                v.loc(&path),
-                path.clone(),
-                format!("the shares sum to {}, not 1", fmt_num(sum)),
+                years.and_then(|q| q.location.clone()),
+                p.site.join("construction-years"),
+                "a capex phasing needs a fixed number of construction years (one share per year)",
             );
         }
-        let years = format!("{base}.construction-years");
-        match p.construction_years {
-            Param::Fixed(y) if y.round() as usize == shares.len() => {}
-            Param::Fixed(y) => d.error(
-                v.loc(&path),
-                path,
-                format!(
-                    "{} shares for {} construction years: give one share per planned construction year",
-                    shares.len(),
-                    fmt_num(y.round())
-                ),
-            ),
-            Param::Slot(_) => d.error(
-                v.loc(&years),
-                years,
-                "a capex phasing needs a fixed number of construction years (one share per year)",
-            ),
-        }
-        p.capex_phasing = shares;
     }
+    project.capex_phasing = shares;
 }
 
-/// Names the uncertain scale of every by-year series as what it is: a ratio, set through
-/// `<field>.scale` (setting the field itself would replace the whole series).
-fn mark_scales(v: &Values, inputs: &mut Inputs) {
-    for input in &mut inputs.list {
-        let Some(q) = v.q(&input.name) else { continue };
-        if q.series.is_some() {
-            input.unit = "ratio".into();
-            input.field = Some(format!("{}.scale", input.name));
-        }
-    }
-}
-
-/// Exogenous streams and contribution shares by year, into the lowered `deal`: each stream's amount and
-/// receiving party; each rule on a stream id gets its base; each rule whose share is a series gets its
-/// schedule. Names that are neither a receipt stream nor a stream id are refused here.
-pub fn lower_streams(
-    v: &Values,
+/// `[streams.<id>]`: each stream's amount by year and the party that receives it. A stream whose
+/// receiver is not a party is reported and left out, so the returned list may be shorter than the
+/// map; `ids` gives each lowered stream's id in order.
+pub(crate) fn streams(
+    s: &Entries<sections::Stream>,
+    parties: &[Party],
     time: &Time,
-    deal: &mut Deal,
     inputs: &mut Inputs,
     d: &mut Diagnostics,
-) {
+) -> Vec<Exogenous> {
     let (start, end) = (time.start_year, time.end_year());
-    let ids = stream_ids(v);
-    for id in &ids {
-        let base = format!("streams.{id}");
-        let amount = format!("{base}.amount");
-        let receiver_path = format!("{base}.receiver");
-        let Some(q) = v.q(&amount) else { continue };
+    let mut out = Vec::new();
+    for (id, st) in &s.entries {
+        let Some(q) = &st.amount else { continue };
         let series = match &q.series {
             Some(s) => {
-                check_covers(v, &amount, s, start, end, "the simulated years are", d);
+                check_covers(q, s, start, end, "the simulated years are", d);
                 s.to_model()
             }
             // One amount every year: the amount is the scale of a series of ones.
             None => Series { first: start, values: vec![1.0], outside: Outside::Hold },
         };
-        let receiver = match v.str(&receiver_path) {
-            Some(r) => match deal.parties.iter().position(|p| p.id == r) {
-                Some(i) => i,
-                None => {
-                    let known: Vec<&str> = deal.parties.iter().map(|p| p.id.as_str()).collect();
-                    d.error(
-                        v.loc(&receiver_path),
-                        receiver_path,
-                        if known.is_empty() {
-                            format!(
-                                "no party {r:?}: the receiver must be a party of [deal.parties]"
-                            )
-                        } else {
-                            format!("no party {r:?}; parties: {}", known.join(", "))
-                        },
-                    );
-                    continue;
-                }
-            },
-            None => continue,
+        let Some(r) = &st.receiver else { continue };
+        let Some(receiver) = parties.iter().position(|p| p.id == r.value) else {
+            let known: Vec<&str> = parties.iter().map(|p| p.id.as_str()).collect();
+            let message = if known.is_empty() {
+                format!("no party {:?}: the receiver must be a party of [deal.parties]", r.value)
+            } else {
+                format!("no party {:?}; parties: {}", r.value, known.join(", "))
+            };
+            d.error(r.site.loc.clone(), &r.site.path, message);
+            continue;
         };
-        deal.streams.push(Exogenous {
+        out.push(Exogenous {
             id: id.clone(),
             amount: Scaled { scale: inputs.param(q), series },
-            real: v.str(&format!("{base}.dollars")) == Some("real"),
+            real: st.dollars == Dollars::Real,
             receiver,
         });
     }
-    for (k, rule) in deal.contributions.iter_mut().enumerate() {
-        let b = format!("deal.contributions[{k}]");
-        let name = v.str(&format!("{b}.stream")).unwrap_or_default();
-        let receipts = format!("{b}.receipts");
-        let exogenous = !RECEIPT_STREAMS.contains(&name);
-        if exogenous {
-            match ids.iter().position(|id| id == name) {
-                Some(i) => rule.base = Base::Exogenous(i),
-                None => {
-                    let mut known: Vec<String> =
-                        RECEIPT_STREAMS.iter().map(|s| s.to_string()).collect();
-                    known.extend(ids.iter().map(|id| format!("{id} (from [streams])")));
-                    d.error(
-                        v.loc(&format!("{b}.stream")),
-                        format!("{b}.stream"),
-                        format!(
-                            "no stream {:?}; expected one of {}",
-                            crate::layers::clip(name),
-                            known.join(", ")
-                        ),
-                    );
-                    continue;
-                }
-            }
-            if v.locations.contains_key(&receipts) {
-                d.error(
-                    v.loc(&receipts),
-                    receipts,
-                    format!(
-                        "stream {name:?} is exogenous: it has no licences, so leave out `receipts`"
-                    ),
-                );
-            }
-            rule.which = Which::All;
-        } else if !v.locations.contains_key(&receipts) {
-            d.error(
-                v.loc(&b),
-                receipts,
-                "missing required field `receipts`: receipts from new licences, existing ones, or all (\"new\", \"existing\", \"all\")",
-            );
-        }
-        let share = format!("{b}.share");
-        if let Some(s) = v.q(&share).and_then(|q| q.series.as_ref()) {
-            let from = rule.from_year.map_or(start, |y| y.max(start));
-            let to = rule.until_year.map_or(end, |y| y.min(end));
-            check_covers(v, &share, s, from, to, "the rule applies in", d);
-            rule.schedule = Some(deal.schedules.len());
-            deal.schedules.push(s.to_model());
+    out
+}
+
+/// The largest value of the series a quantity scales, or 1 when it is a single value.
+pub(crate) fn series_top(q: &Quantity) -> f64 {
+    q.series.as_ref().map_or(1.0, SeriesSpec::max)
+}
+
+/// Names the uncertain scale of every by-year series among `series` as what it is: a ratio, set through
+/// `<field>.scale` (setting the field itself would replace the whole series).
+pub(crate) fn mark_scales<'a>(series: impl Iterator<Item = &'a Quantity>, inputs: &mut Inputs) {
+    for q in series.filter(|q| q.series.is_some()) {
+        for input in inputs.list.iter_mut().filter(|i| i.name == q.path) {
+            input.unit = "ratio".into();
+            input.field = Some(format!("{}.scale", q.path));
         }
     }
-    mark_scales(v, inputs);
 }

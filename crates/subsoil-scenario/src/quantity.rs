@@ -403,7 +403,7 @@ fn read_meta(
                 format!("{path}.unit"),
                 format!(
                     "unit {:?} does not fit this field: expected {}",
-                    crate::layers::clip(&u),
+                    crate::diag::clip(&u),
                     expected_unit(q.unit)
                 ),
             );
@@ -518,7 +518,7 @@ fn read_dist(
             format!("{path}.dist"),
             format!(
                 "unknown distribution {:?}; expected one of {}",
-                crate::layers::clip(&kind),
+                crate::diag::clip(&kind),
                 names.join(", ")
             ),
         );
@@ -534,7 +534,7 @@ fn read_dist(
             format!("{path}.{k}"),
             format!(
                 "unknown key {:?} for a {kind} quantity; expected {} or {}",
-                crate::layers::clip(k),
+                crate::diag::clip(k),
                 params.join(", "),
                 META_KEYS.join(", ")
             ),

@@ -4,6 +4,12 @@
 
 use subsoil_core::Stage;
 
+use crate::deposits::ControlStatus;
+use crate::vocab::{
+    Compounding, DataStage, Decision, Dollars, InvestsIn, ProfileKind, ReceiptsName, RegimeKind,
+    RoyaltyBase, TierKind,
+};
+
 /// One field of a table.
 #[derive(Debug)]
 pub struct Field {
@@ -502,21 +508,13 @@ const SITE: &[Field] = &[
     },
     Field {
         key: "stage",
-        ty: Ty::Enum(&[
-            "identified",
-            "explored",
-            "tender",
-            "licensed",
-            "construction",
-            "producing",
-            "closed",
-        ]),
+        ty: Ty::Enum(&DataStage::NAMES),
         req: Req::Text("licensed"),
         doc: "Stage at the start.",
     },
     Field {
         key: "control",
-        ty: Ty::Enum(&["operable", "contested", "occupied", "unknown", "ukraine", "frontline"]),
+        ty: Ty::Enum(&ControlStatus::NAMES),
         req: Req::Text("operable"),
         doc: "Who controls the site: `operable` (work is possible), `contested` (on a front line: no work while a war lasts), `occupied` (no work), `unknown` (drawn from `[conflict.unknown-control]`). `ukraine` and `frontline` are the deposits file's names for `operable` and `contested`.",
     },
@@ -823,7 +821,7 @@ const CONTRIBUTION: &[Field] = &[
     },
     Field {
         key: "receipts",
-        ty: Ty::Enum(&["new", "existing", "all"]),
+        ty: Ty::Enum(&ReceiptsName::NAMES),
         req: Req::Optional,
         doc: "Receipts from new licences (see `effective-date` and the two switches), existing ones, or all. Required for the state's receipts; an exogenous stream has no licences and takes none.",
     },
@@ -869,7 +867,7 @@ const STREAM: &[Field] = &[
     },
     Field {
         key: "dollars",
-        ty: Ty::Enum(&["nominal", "real"]),
+        ty: Ty::Enum(&Dollars::NAMES),
         req: Req::Text("nominal"),
         doc: "Whether the amounts are nominal dollars of each year, as contracts write them, or real base-year dollars escalated with the path's inflation.",
     },
@@ -928,7 +926,7 @@ const CREDIT: &[Field] = &[
 const FUND: &[Field] = &[
     Field {
         key: "invests-in",
-        ty: Ty::Enum(&["new-projects", "all-projects"]),
+        ty: Ty::Enum(&InvestsIn::NAMES),
         req: Req::Text("new-projects"),
         doc: "Which projects the fund may co-invest in: those whose receipts are new, or any.",
     },
@@ -961,7 +959,7 @@ const FUND: &[Field] = &[
 const TIER: &[Field] = &[
     Field {
         key: "kind",
-        ty: Ty::Enum(&["return-capital", "pro-rata", "rest"]),
+        ty: Ty::Enum(&TierKind::NAMES),
         req: Req::Required,
         doc: "`return-capital`: all to `party` until its capital plus `hurdle` a year is returned; `pro-rata`: split by capital accounts; `rest`: everything left to `party`.",
     },
@@ -979,7 +977,7 @@ const TIER: &[Field] = &[
     },
     Field {
         key: "compounding",
-        ty: Ty::Enum(&["compound", "simple"]),
+        ty: Ty::Enum(&Compounding::NAMES),
         req: Req::Text("compound"),
         doc: "Whether the hurdle compounds.",
     },
@@ -1124,7 +1122,7 @@ const PROJECT_PRODUCT: &[Field] = &[
     },
     Field {
         key: "royalty-base",
-        ty: Ty::Enum(&["gross", "nsr"]),
+        ty: Ty::Enum(&RoyaltyBase::NAMES),
         req: Req::Text("gross"),
         doc: "What the royalty is charged on: `gross`, the value of the output at the product's price, or `nsr`, the net smelter return (payable value less selling costs, at least zero).",
     },
@@ -1133,7 +1131,7 @@ const PROJECT_PRODUCT: &[Field] = &[
 const PROFILE: &[Field] = &[
     Field {
         key: "kind",
-        ty: Ty::Enum(&["ramp-plateau", "decline"]),
+        ty: Ty::Enum(&ProfileKind::NAMES),
         req: Req::Text("ramp-plateau"),
         doc: "`ramp-plateau` for mines, `decline` for gas and oil fields.",
     },
@@ -1188,13 +1186,13 @@ const PROJECT: &[Field] = &[
     },
     Field {
         key: "regime",
-        ty: Ty::Enum(&["royalty", "psa"]),
+        ty: Ty::Enum(&RegimeKind::NAMES),
         req: Req::Text("royalty"),
         doc: "Royalty and tax, or a production-sharing agreement.",
     },
     Field {
         key: "decision",
-        ty: Ty::Enum(&["npv", "always", "never"]),
+        ty: Ty::Enum(&Decision::NAMES),
         req: Req::Text("npv"),
         doc: "Investment rule: build when the NPV at the investor's hurdle on the prices expected that year is positive; or always; or never.",
     },
@@ -1367,7 +1365,7 @@ pub const ROOT: &[Field] = &[
         key: "correlations",
         ty: Ty::Array(&Ty::Table(CORRELATION)),
         req: Req::Optional,
-        doc: "Rank correlations of yearly log-price shocks between products.",
+        doc: "Rank correlations of yearly log-price shocks between products. Correlations whose matrix is not positive definite are an error: they are used as written, never repaired.",
     },
     Field {
         key: "deposits",
@@ -1397,7 +1395,7 @@ pub const ROOT: &[Field] = &[
         key: "input-correlations",
         ty: Ty::Array(&Ty::Table(INPUT_CORRELATION)),
         req: Req::Optional,
-        doc: "Rank correlations between named uncertain inputs. Inputs linked by correlations, directly or through others, form a group with a Gaussian copula of its own (at most 2,000 inputs); correlations that are inconsistent (their matrix not positive definite) are repaired (their negative eigenvalues clipped) for a group of at most 200 inputs, and are an error in a larger group.",
+        doc: "Rank correlations between named uncertain inputs. Inputs linked by correlations, directly or through others, form a group with a Gaussian copula of its own (at most 2,000 inputs); correlations that are inconsistent (their matrix not positive definite) are an error at the group's first entry: they are used as written, never repaired, as the price correlations are.",
     },
     Field {
         key: "sensitivity",

@@ -16,7 +16,8 @@
 //! - Capital accounts are credited with cash, credits without cash, and the host's contributions; they are
 //!   not reduced by distributions. Pro-rata tiers split by them.
 //!
-//! `phase.rs`: the fund's year on a path and its ledger booking; `value.rs`: its value at the horizon.
+//! `phase.rs`: the fund's year on a path and its ledger booking; `value.rs`: its value at the horizon;
+//! `trace.rs`: its balances year by year on a traced path.
 
 use crate::deal::{Base, Deal, Tier, Which};
 use crate::param::Randomness;
@@ -24,8 +25,10 @@ use crate::receipts::{Receipts, Stream};
 use crate::year::Year;
 
 mod phase;
+mod trace;
 mod value;
 
+pub use trace::FundTrace;
 pub use value::fund_value;
 
 /// Most parties a deal may have (lowering enforces it).
@@ -140,13 +143,7 @@ impl FundPath {
     }
 
     /// Writes the balances at the end of year `t` of a `horizon`-year path into `trace`.
-    pub fn record(
-        &self,
-        t: usize,
-        horizon: usize,
-        reserve: f64,
-        trace: &mut crate::outcome::FundTrace,
-    ) {
+    pub fn record(&self, t: usize, horizon: usize, reserve: f64, trace: &mut FundTrace) {
         for (k, paid) in self.rule_paid.iter().enumerate() {
             trace.rule_paid[k * horizon + t] = *paid;
         }
