@@ -160,7 +160,20 @@ fn worth_building(
             if !flows.is_built() {
                 flows.build(planned, tax, inflation);
             }
-            expect.fill(market, planned, span(planned));
+            // First on an upper bound of each expected price, which needs one exponential a product
+            // rather than one a product-year; the expectations are reserved as the fill below would
+            // have made them, so that later fills of the year give the same numbers.
+            let years = span(planned);
+            expect.reserve(planned, years);
+            let mut bound = [0.0; MAX_PRODUCTS];
+            let bounded = planned.products().iter().zip(&mut bound).all(|(pp, b)| {
+                Expectations::price_bound(market, pp.product, years).map(|x| *b = x).is_some()
+            });
+            if bounded && flows.surely_not_worth_below(&bound[..planned.n], nominal) {
+                st.last_no = Some(NotWorthBuilding { rate, observed });
+                return false;
+            }
+            expect.fill(market, planned, years);
             if flows.surely_not_worth(expect, nominal) {
                 // Below zero before taxes, so below zero after: no need to value it in full.
                 st.last_no = Some(NotWorthBuilding { rate, observed });

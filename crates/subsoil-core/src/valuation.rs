@@ -16,50 +16,72 @@ use crate::tax;
 /// Expected real prices by product and years ahead, as an investor knows them in the current year: today's
 /// observed price (including any running episode) reverting to the scenario's central long-run level.
 /// Filled lazily and reused by every valuation of the year.
+///
+/// A fill that reaches further than an earlier one of the year continues from where that one stopped
+/// (restarting its recurrences there), so the numbers depend on the lengths asked for and their order.
+/// [`Expectations::reserve`] records a length without computing it; the next [`Expectations::fill`]
+/// computes every recorded length in order, so a reserved length gives the same numbers as a fill at the
+/// time it was reserved.
 #[derive(Clone, Debug, Default)]
 pub struct Expectations {
     by_product: Vec<Vec<f64>>,
+    /// Per product: lengths reserved and not computed yet, increasing.
+    pending: Vec<Vec<usize>>,
 }
 
 impl Expectations {
     /// Forgets last year's expectations.
     pub fn reset(&mut self, products: usize) {
         self.by_product.resize_with(products, Vec::new);
+        self.pending.resize_with(products, Vec::new);
         for v in &mut self.by_product {
             v.clear();
+        }
+        for p in &mut self.pending {
+            p.clear();
+        }
+    }
+
+    /// Records that the expectations of the plan's products must reach `years` ahead, without computing
+    /// them: the next [`Expectations::fill`] does, as a fill now would have.
+    pub fn reserve(&mut self, plan: &Plan, years: usize) {
+        for k in plan.products().iter().map(|pp| pp.product) {
+            let reached = self.pending[k].last().copied().unwrap_or(self.by_product[k].len());
+            if years > reached {
+                self.pending[k].push(years);
+            }
         }
     }
 
     /// Makes sure the expectations of the plan's products reach `years` ahead.
     pub fn fill(&mut self, market: &Market, plan: &Plan, years: usize) {
+        self.reserve(plan, years);
         for k in plan.products().iter().map(|pp| pp.product) {
-            let v = &mut self.by_product[k];
-            if v.len() >= years {
-                continue;
+            let mut pending = std::mem::take(&mut self.pending[k]);
+            for &len in &pending {
+                extend(&mut self.by_product[k], market, k, len);
             }
-            let observed = market.observed(k);
-            let ou = &market.ou[k];
-            let (mu, decay) = (market.central_mu[k], ou.decay);
-            let j0 = v.len() as u32;
-            let mut dev = (observed - mu) * decay.powi(j0 as i32);
-            let mut var = ou.variance_ahead(j0);
-            let (d2, s2) = (decay * decay, ou.shock_sd * ou.shock_sd);
-            if market.has_deck(k) {
-                // Along a deck the expected deviation is priced on that year's deck level.
-                let now = market.year_index() as usize;
-                for j in v.len()..years {
-                    v.push(expected_price(mu, dev, var) * market.deck(k, now + j));
-                    dev *= decay;
-                    var = var * d2 + s2;
-                }
-                continue;
-            }
-            for _ in v.len()..years {
-                v.push(expected_price(mu, dev, var));
-                dev *= decay;
-                var = var * d2 + s2;
-            }
+            pending.clear();
+            self.pending[k] = pending;
         }
+    }
+
+    /// An upper bound on product `k`'s expected price over the first `years` years ahead (as
+    /// [`Expectations::fill`] computes them, whatever the lengths it is filled in), with a relative margin
+    /// of 1e-6 over rounding; `None` along a deck. The expected log deviation from the long-run level
+    /// shrinks towards 0 and the variance grows towards `s²/(1 − d²)` (with `d` the yearly decay and `s` the
+    /// shock's deviation), and is at most `s²` a year: the price is at most `exp(μ + max(dev₀, 0) + v/2)`
+    /// with `v = s²·min(years, 1/(1 − d²))`.
+    pub fn price_bound(market: &Market, k: usize, years: usize) -> Option<f64> {
+        if market.has_deck(k) {
+            return None;
+        }
+        let ou = &market.ou[k];
+        let mu = market.central_mu[k];
+        let dev = (market.observed(k) - mu).max(0.0);
+        let (d2, s2) = (ou.decay * ou.decay, ou.shock_sd * ou.shock_sd);
+        let var = s2 * (years as f64).min(1.0 / (1.0 - d2));
+        Some(expected_price(mu, dev, var) * (1.0 + 1e-6))
     }
 
     /// NPV at the nominal rate `rate` of building `plan` this year (price index `index`) on the prices
@@ -89,6 +111,23 @@ struct CostYear {
     depreciation: f64,
 }
 
+/// A plan's output by product and its costs, discounted at a nominal rate over its years.
+#[derive(Clone, Copy, Debug)]
+struct DiscountSums {
+    /// The rate (NaN before any).
+    rate: f64,
+    output: [f64; MAX_PRODUCTS],
+    costs: f64,
+    /// The sum of the costs' sizes.
+    costs_abs: f64,
+}
+
+impl Default for DiscountSums {
+    fn default() -> Self {
+        DiscountSums { rate: f64::NAN, output: [0.0; MAX_PRODUCTS], costs: 0.0, costs_abs: 0.0 }
+    }
+}
+
 /// A plan's price-independent flows from an investment decision on, year by year, for the valuations of
 /// one path (see the module's documentation). Built by [`PlanFlows::build`], valued by
 /// [`PlanFlows::value`]; [`PlanFlows::clear`] forgets the plan (a new path) and keeps the room.
@@ -103,6 +142,12 @@ pub struct PlanFlows {
     selling: [f64; MAX_PRODUCTS],
     royalty_on_nsr: [bool; MAX_PRODUCTS],
     psa: Option<PsaTerms>,
+    /// Whether every year's sales less royalty rise with every product's price (no negative output or
+    /// payable share, a royalty rate of at most 1 on the net smelter return or at most the payable share on
+    /// the gross value): [`PlanFlows::surely_not_worth_below`] needs it.
+    monotone: bool,
+    /// Discounted sums for [`PlanFlows::surely_not_worth_below`].
+    sums: DiscountSums,
     /// Output of each product times the year's price index, `n` a year.
     output: Vec<f64>,
     years: Vec<CostYear>,
@@ -165,6 +210,13 @@ impl PlanFlows {
                 break;
             }
         }
+        let rises = |k: usize| {
+            let r = self.royalty[k];
+            let royalty_ok = if self.royalty_on_nsr[k] { r <= 1.0 } else { r <= self.payable[k] };
+            self.payable[k] >= 0.0 && r >= 0.0 && self.selling[k] >= 0.0 && royalty_ok
+        };
+        self.monotone = (0..n).all(rises) && self.output.iter().all(|w| *w >= 0.0);
+        self.sums = DiscountSums::default();
         self.built = true;
     }
 
@@ -199,6 +251,55 @@ impl PlanFlows {
             disc *= step;
         }
         npv + 1e-9 * size < 0.0
+    }
+
+    /// Whether the plan is surely not worth building at the nominal rate `rate` when every product's price
+    /// in every year is at most `bound` (by the plan's product order): its NPV before the state's share of
+    /// profit and corporate tax at those bounds is below zero by more than twice the margin of
+    /// [`PlanFlows::surely_not_worth`], over the size of every amount. Sales less royalty rise with the
+    /// price (checked when the plan is built; without it the answer is `false`), so
+    /// [`PlanFlows::surely_not_worth`] on prices below the bounds says the same, and the bound needs no
+    /// expected price computed.
+    ///
+    /// At a price fixed over the years, a product's sales less royalty are its output times a rate whose
+    /// sign does not depend on the output, so the NPV is each product's discounted output times that rate,
+    /// less the discounted costs: sums kept for the last `rate` asked, costing O(products) a call.
+    pub fn surely_not_worth_below(&mut self, bound: &[f64], rate: f64) -> bool {
+        if !self.monotone {
+            return false;
+        }
+        if self.sums.rate.to_bits() != rate.to_bits() {
+            self.discount_sums(rate);
+        }
+        let sums = &self.sums;
+        let (mut npv, mut size) = (-sums.costs, sums.costs_abs);
+        for (k, &p) in bound.iter().enumerate().take(self.n) {
+            let w = sums.output[k];
+            // Per unit of output: what the sale less royalty makes at price p, and its terms' size.
+            let sales = p * self.payable[k] - self.selling[k];
+            let base = if self.royalty_on_nsr[k] { sales.max(0.0) } else { p };
+            npv += w * (sales - base * self.royalty[k]);
+            size += w * (p * (self.payable[k] + self.royalty[k]) + self.selling[k]);
+        }
+        npv + 2e-9 * size < 0.0
+    }
+
+    /// Each product's output and the costs, discounted at the nominal rate `rate` over the plan's years.
+    fn discount_sums(&mut self, rate: f64) {
+        let n = self.n;
+        let step = 1.0 / (1.0 + rate);
+        let mut sums = DiscountSums { rate, ..DiscountSums::default() };
+        let mut disc = 1.0;
+        for (j, c) in self.years.iter().enumerate() {
+            for (k, w) in self.output[j * n..j * n + n].iter().enumerate() {
+                sums.output[k] += w * disc;
+            }
+            let costs = c.opex + c.capex + c.sustaining + c.closure;
+            sums.costs += costs * disc;
+            sums.costs_abs += costs.abs() * disc;
+            disc *= step;
+        }
+        self.sums = sums;
     }
 
     /// NPV at the nominal rate `rate` of building the plan in a year of price index `index0`, on the prices
@@ -259,6 +360,35 @@ pub fn value_planned(
 #[inline]
 fn expected_price(mu: f64, dev: f64, var: f64) -> f64 {
     (mu + dev + 0.5 * var).exp()
+}
+
+/// Extends product `k`'s expected prices `v` to `years` ahead, its recurrences started where `v` ends.
+fn extend(v: &mut Vec<f64>, market: &Market, k: usize, years: usize) {
+    if v.len() >= years {
+        return;
+    }
+    let observed = market.observed(k);
+    let ou = &market.ou[k];
+    let (mu, decay) = (market.central_mu[k], ou.decay);
+    let j0 = v.len() as u32;
+    let mut dev = (observed - mu) * decay.powi(j0 as i32);
+    let mut var = ou.variance_ahead(j0);
+    let (d2, s2) = (decay * decay, ou.shock_sd * ou.shock_sd);
+    if market.has_deck(k) {
+        // Along a deck the expected deviation is priced on that year's deck level.
+        let now = market.year_index() as usize;
+        for j in v.len()..years {
+            v.push(expected_price(mu, dev, var) * market.deck(k, now + j));
+            dev *= decay;
+            var = var * d2 + s2;
+        }
+        return;
+    }
+    for _ in v.len()..years {
+        v.push(expected_price(mu, dev, var));
+        dev *= decay;
+        var = var * d2 + s2;
+    }
 }
 
 /// Years an evaluation of `plan` looks ahead.
@@ -433,5 +563,83 @@ mod tests {
             }
         }
         assert!(ruled_out >= 2 && in_money >= 2, "{ruled_out} ruled out, {in_money} in the money");
+    }
+
+    /// A length reserved and computed later gives the numbers a fill at that time would have: the
+    /// expectations depend on the lengths asked and their order, not on when they are computed.
+    #[test]
+    fn a_reserved_length_fills_as_a_fill_then_would_have() {
+        let m = market();
+        let p = plan(None);
+        let (mut now, mut later) = (Expectations::default(), Expectations::default());
+        now.reset(2);
+        later.reset(2);
+        for years in [4, 9, 9, 3, 17] {
+            now.fill(&m, &p, years);
+            later.reserve(&p, years);
+        }
+        later.fill(&m, &p, 23);
+        now.fill(&m, &p, 23);
+        for k in 0..2 {
+            let (a, b) = (&now.by_product[k], &later.by_product[k]);
+            assert_eq!(a.len(), 23);
+            assert!(
+                a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()),
+                "{a:?} against {b:?}"
+            );
+        }
+    }
+
+    /// The price bound is above every expected price over the years it covers (here 1.2× the long-run
+    /// level reverting with a 5-year half-life, and 0.9× one that never reverts), and within 1% of the
+    /// largest for the reverting product started above its level (whose first year is its largest).
+    #[test]
+    fn the_price_bound_is_above_every_expected_price() {
+        let m = market();
+        let p = plan(None);
+        let mut expect = Expectations::default();
+        expect.reset(2);
+        expect.fill(&m, &p, 40);
+        for k in 0..2 {
+            let bound = Expectations::price_bound(&m, k, 40).unwrap();
+            let top = expect.by_product[k].iter().copied().fold(0.0, f64::max);
+            assert!(top <= bound, "product {k}: {top} above {bound}");
+            if k == 0 {
+                assert!(bound <= 1.01 * top * (0.5 * m.ou[0].variance_ahead(40)).exp());
+            }
+        }
+    }
+
+    /// A plan ruled out on bounds of its prices is ruled out on the expected prices below them, and so
+    /// has an NPV below zero; on prices high enough it is not ruled out.
+    #[test]
+    fn a_plan_ruled_out_on_price_bounds_is_ruled_out_on_the_prices() {
+        let tax = Tax { cit_rate: 0.3, depreciation_years: 7 };
+        let (mut ruled_out, mut kept) = (0, 0);
+        for level in [0.05, 0.2, 0.5, 0.8, 1.0, 1.5, 3.0, 10.0] {
+            // The observed prices and their long-run levels, both scaled.
+            let mut m = market();
+            for x in m.log_price.iter_mut().chain(&mut m.central_mu) {
+                *x += f64::ln(level);
+            }
+            let p = plan(None);
+            let mut expect = Expectations::default();
+            expect.reset(2);
+            let mut flows = PlanFlows::default();
+            let npv = value_planned(&m, &mut expect, &mut flows, &p, 1.2, tax, 0.02, 0.1);
+            let bound: Vec<f64> = p
+                .products()
+                .iter()
+                .map(|pp| Expectations::price_bound(&m, pp.product, span(&p)).unwrap())
+                .collect();
+            if flows.surely_not_worth_below(&bound, 0.1) {
+                assert!(flows.surely_not_worth(&expect, 0.1), "at {level}×");
+                assert!(npv < 0.0, "ruled out at {level}× prices with an NPV of {npv}");
+                ruled_out += 1;
+            } else {
+                kept += 1;
+            }
+        }
+        assert!(ruled_out >= 2 && kept >= 2, "{ruled_out} ruled out, {kept} kept");
     }
 }

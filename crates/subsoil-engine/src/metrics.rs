@@ -419,8 +419,10 @@ fn partner_aid_repaid(_: &Model, o: &PathOutcome) -> bool {
 }
 
 fn year_partner_cumulative(m: &Model, o: &PathOutcome, t: usize) -> f64 {
-    let Some(p) = m.deal.partner else { return f64::NAN };
-    o.fund.iter().zip(&o.years).take(t + 1).map(|(f, y)| f.payouts[p] / y.index).sum()
+    if m.deal.partner.is_none() {
+        return f64::NAN;
+    }
+    o.fund[t].partner_received_real
 }
 
 fn year_fund_cash(_: &Model, o: &PathOutcome, t: usize) -> f64 {

@@ -35,6 +35,12 @@ fn capital_plus_four_percent_compound_then_the_rest() {
     let out = run("deal-hurdle.toml", &[]);
     let us: Vec<f64> = out.fund.iter().map(|y| y.payouts[US]).collect();
     let ua: Vec<f64> = out.fund.iter().map(|y| y.payouts[UA]).collect();
+    // The running figure of the partner's real receipts is, bit for bit, the sum of its years so far.
+    for t in 0..out.fund.len() {
+        let sum: f64 =
+            out.fund[..=t].iter().zip(&out.years).map(|(f, y)| f.payouts[US] / y.index).sum();
+        assert_eq!(out.fund[t].partner_received_real.to_bits(), sum.to_bits(), "year {t}");
+    }
     let want_us = [0.0, 0.0, 25.0, 50.0, 37.945856, 0.0, 0.0, 0.0];
     let want_ua = [0.0, 0.0, 0.0, 0.0, 12.054144, 50.0, 0.0, 0.0];
     for t in 0..8 {

@@ -79,6 +79,9 @@ pub struct FundYear {
     pub payouts: [f64; MAX_PARTIES],
     /// Cash at the end of the year.
     pub cash: f64,
+    /// The partner's payouts from the first year through this one, real: each year's nominal payout over
+    /// its price index, summed in year order from `-0.0` (as `Iterator::sum` does). 0 without a partner.
+    pub partner_received_real: f64,
 }
 
 /// What a return-capital tier still owes.
@@ -111,6 +114,8 @@ pub struct FundPath {
     /// exactly nothing, so [`FundPath::available`] sums over these alone, in the same order, to the same
     /// number.
     open: Vec<usize>,
+    /// The partner's payouts so far, real (see [`FundYear::partner_received_real`]).
+    partner_received_real: f64,
 }
 
 impl FundPath {
@@ -125,6 +130,7 @@ impl FundPath {
         self.rule_paid.clear();
         self.rule_paid.resize(deal.contributions.len(), 0.0);
         self.contributed = 0.0;
+        self.partner_received_real = -0.0;
         self.stakes.clear();
         self.stakes.resize(projects, Stake::default());
         self.open.clear();

@@ -58,6 +58,12 @@ impl FundPath {
             self.distribute(deal, r, reserve * y.index, &mut fy);
         }
         fy.cash = self.cash;
+        if let Some(p) = deal.partner {
+            // A running sum: the yearly series of what the partner received so far costs one addition a
+            // year rather than one per year so far.
+            self.partner_received_real += fy.payouts[p] / y.index;
+            fy.partner_received_real = self.partner_received_real;
+        }
         if let Some(l) = ledger {
             book_fund(l, deal, year, &fy);
         }
