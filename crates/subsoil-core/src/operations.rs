@@ -27,7 +27,7 @@ pub fn operations_year<R: Randomness>(
     projects: &mut PathProjects,
     out: &mut PathOutcome,
 ) {
-    let PathProjects { states: projects, years, .. } = projects;
+    let PathProjects { states: projects, years, flow_used, .. } = projects;
     let PathYear { t, year, index, at_war } = y;
     let (tax, damage, leak) = (terms.tax, terms.damage, terms.leakage.receipts);
     let mut producing = 0u32;
@@ -35,7 +35,8 @@ pub fn operations_year<R: Randomness>(
     // Without a ledger or a trace to write, a project that is not building, producing or closing, owes
     // no fee and has nothing in its tax books has nothing to do this year: its year would add zeros.
     let skip_quiet = out.ledger.is_none() && out.trace.is_none();
-    for (i, p) in model.projects.iter().enumerate() {
+    for i in crate::stages::live(model, flow_used) {
+        let p = &model.projects[i];
         let works_here = years[i].accessible;
         let st = &mut projects[i];
         if skip_quiet

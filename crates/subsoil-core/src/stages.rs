@@ -72,6 +72,16 @@ pub struct PathProjects {
     pub years: Vec<ProjectYear>,
     /// Projects ready for a decision this year and workable, in the order decisions are taken.
     pub candidates: Vec<Candidate>,
+    /// By licensing flow: the projects of its pool developed so far on the path.
+    pub flow_used: Vec<u32>,
+}
+
+/// The projects live on a path whose licensing flows have developed `used` projects each: the
+/// scenario's own, then each flow's fee project and the projects of its pool developed so far. The
+/// rest of each pool is parked (closed, with nothing to do).
+pub fn live(model: &Model, used: &[u32]) -> impl Iterator<Item = usize> {
+    let flows = model.flows.iter().zip(used.iter().copied());
+    (0..model.listed_projects()).chain(flows.flat_map(|(f, u)| f.fees_project..f.pool + u as usize))
 }
 
 impl PathProjects {
@@ -81,6 +91,7 @@ impl PathProjects {
             states: Vec::with_capacity(n),
             years: vec![ProjectYear::default(); n],
             candidates: Vec::with_capacity(n),
+            flow_used: Vec::new(),
         }
     }
 
@@ -89,16 +100,32 @@ impl PathProjects {
     pub fn start<R: Randomness>(&mut self, model: &Model, r: &R, capex_excess: f64) {
         if self.states.len() == model.projects.len() {
             // Restarted in place: a state is large (two plans and a tax book), and moving one in costs
-            // more than writing it.
-            for (st, p) in self.states.iter_mut().zip(&model.projects) {
+            // more than writing it. The projects of the licensing flows' pools start when a permit is
+            // developed; those the last path developed are parked again.
+            let n = model.listed_projects();
+            for (st, p) in self.states[..n].iter_mut().zip(&model.projects[..n]) {
                 st.restart(model, p, r, capex_excess);
+            }
+            for (f, &u) in model.flows.iter().zip(&self.flow_used) {
+                let fees = f.fees_project;
+                self.states[fees].restart(model, &model.projects[fees], r, capex_excess);
+                for st in &mut self.states[f.pool..f.pool + u as usize] {
+                    st.park();
+                }
             }
         } else {
             self.states.clear();
             for p in &model.projects {
                 self.states.push(ProjectState::start(model, p, r, capex_excess));
             }
+            for f in &model.flows {
+                for st in &mut self.states[f.pool..f.pool + f.pool_size] {
+                    st.park();
+                }
+            }
         }
+        self.flow_used.clear();
+        self.flow_used.resize(model.flows.len(), 0);
         self.years.clear();
         self.years.resize(model.projects.len(), ProjectYear::default());
         self.candidates.clear();
@@ -212,6 +239,18 @@ impl ProjectState {
         self.last_no = None;
     }
 
+    /// Parks a project of a licensing flow's pool until a permit develops it: closed, with nothing to
+    /// do (its plans are written when it starts).
+    pub fn park(&mut self) {
+        self.ops.reset();
+        self.ops.phase = Phase::Done;
+        self.stage = Stage::Closed;
+        self.abandoned = false;
+        self.reached_ready = false;
+        self.built_in_path = false;
+        self.last_no = None;
+    }
+
     /// Moves the project through the stages before its investment decision in year index `t` and returns
     /// whether a licence was awarded. Time in a stage passes only where work is possible; licensing
     /// (explored and tender stages) is slower during war. At the end of each stage the project may be
@@ -281,10 +320,11 @@ pub fn stages_year<R: Randomness>(
     conflict: &ConflictPath,
     projects: &mut PathProjects,
 ) {
-    let PathProjects { states, years, candidates } = projects;
+    let PathProjects { states, years, candidates, flow_used } = projects;
     let PathYear { t, year, index, at_war } = y;
     candidates.clear();
-    for (i, p) in model.projects.iter().enumerate() {
+    for i in live(model, flow_used) {
+        let p = &model.projects[i];
         let accessible = accessible(conflict.control(p.deposit, t), at_war);
         years[i] = ProjectYear { accessible, fee: 0.0, fcf: 0.0 };
         let st = &mut states[i];

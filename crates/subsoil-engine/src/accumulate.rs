@@ -53,7 +53,7 @@ impl Plan {
             series: SERIES.iter().filter(|s| (s.applies)(model)).collect(),
             events: EVENTS.iter().filter(|e| (e.applies)(model)).collect(),
             horizon: model.time.horizon as usize,
-            projects: model.projects.len(),
+            projects: model.listed_projects(),
         }
     }
 
@@ -122,9 +122,13 @@ impl Chunk {
         for s in &plan.series {
             self.values.extend((0..plan.horizon).map(|t| (s.value)(model, out, t)));
         }
-        self.values.extend(out.projects.iter().map(|p| p.npv_real));
-        self.values
-            .extend(out.projects.iter().map(|p| p.receipts_new_real + p.receipts_existing_real));
+        self.values.extend(out.projects.iter().take(plan.projects).map(|p| p.npv_real));
+        self.values.extend(
+            out.projects
+                .iter()
+                .take(plan.projects)
+                .map(|p| p.receipts_new_real + p.receipts_existing_real),
+        );
         self.flags.extend(plan.probabilities.iter().map(|p| (p.happens)(model, out)));
         for i in 0..plan.projects {
             self.flags.extend(plan.built_by.iter().map(|&y| metrics::built_by(out, i, y)));
@@ -133,8 +137,12 @@ impl Chunk {
         }
         self.events.extend(plan.events.iter().map(|e| (e.first)(model, out)));
         let start = model.time.start_year;
-        self.events
-            .extend(out.projects.iter().map(|p| p.first_production.map(|y| (y - start) as u32)));
+        self.events.extend(
+            out.projects
+                .iter()
+                .take(plan.projects)
+                .map(|p| p.first_production.map(|y| (y - start) as u32)),
+        );
     }
 }
 

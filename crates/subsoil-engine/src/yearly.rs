@@ -139,7 +139,8 @@ pub fn yearly(s: &Scenario, out: &PathOutcome) -> Yearly {
     };
     let kept = 1.0 - out.leak_receipts;
 
-    for (i, p) in m.projects.iter().enumerate() {
+    for i in subsoil_core::flows::live_projects(m, out) {
+        let p = &m.projects[i];
         let (Some(flows), Some(new)) = (out.flows(i), out.new_by_year(i)) else { continue };
         for (k, pp) in p.products.iter().enumerate().take(subsoil_core::project::MAX_PRODUCTS) {
             let product = &m.products[pp.product];

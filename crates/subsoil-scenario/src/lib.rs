@@ -14,6 +14,7 @@ pub mod inputs;
 pub mod layers;
 pub mod lower;
 pub mod lower_deal;
+pub mod lower_flows;
 pub mod mix;
 pub mod provenance;
 pub mod quantity;

@@ -495,6 +495,20 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
     };
     let deal =
         crate::lower_deal::lower_deal(v, &li.deal, &product_index, &mut inputs, li.sources, d);
+    let flows = crate::lower_flows::lower_flows(
+        v,
+        &crate::lower_flows::FlowContext {
+            products: &products,
+            product_index: &product_index,
+            oblast_index: &oblast_index,
+            fiscal: &fiscal,
+            time: &time,
+        },
+        &mut deposits,
+        &mut projects,
+        &mut inputs,
+        d,
+    );
     let (y, m, dd) = rules.effective;
     let model = Model {
         time,
@@ -512,6 +526,7 @@ pub fn lower(li: &LowerInput<'_>, d: &mut Diagnostics) -> (Model, Inputs, Vec<Ra
         oblasts,
         infrastructure,
         deal,
+        flows,
     };
     let correlations = input_correlations(li, &inputs, d);
     (model, inputs, correlations)
