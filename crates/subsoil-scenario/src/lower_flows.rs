@@ -131,17 +131,10 @@ fn lower_flow(
     let (start, end) = (time.start_year, time.end_year());
     let first_year = v.count(&at("first-year")).map_or(start, |y| y as i32);
     let last_year = v.count(&at("last-year")).map_or(end, |y| y as i32);
-    for (key, y) in [("first-year", first_year), ("last-year", last_year)] {
-        if y < start || y > end {
-            d.error(
-                v.loc(&at(key)),
-                at(key),
-                format!("{y} is outside the simulated years {start}-{end}"),
-            );
-            ok = false;
-        }
-    }
-    if ok && first_year > last_year {
+    // Written years that contradict each other are an error; a default start after a written last year
+    // leaves the flow without simulated years.
+    let both = v.count(&at("first-year")).is_some() && v.count(&at("last-year")).is_some();
+    if both && first_year > last_year {
         d.error(
             v.loc(&at("last-year")),
             at("last-year"),
@@ -149,6 +142,9 @@ fn lower_flow(
         );
         ok = false;
     }
+    // Only the simulated years of the flow run: none when it lies wholly outside the horizon.
+    let (first_year, last_year) = (first_year.max(start), last_year.min(end));
+    let years = if first_year > last_year { 0 } else { (last_year - first_year + 1) as usize };
 
     // How many: the maxima must hold the count at the largest mean but for a tail of CAP_TAIL.
     let max_permits = v.count(&at("max-permits-per-year")).unwrap_or(1) as u32;
@@ -359,7 +355,6 @@ fn lower_flow(
         event_stream: inputs.stream(&format!("licensing-flows.{id}.fees.events")),
         ..template.clone()
     });
-    let years = (last_year - first_year + 1) as usize;
     let pool_size = years * max_projects as usize;
     let pool = projects.len();
     if pool_size <= MAX_POOL {
@@ -375,8 +370,9 @@ fn lower_flow(
     }
     Some(LicensingFlow {
         id: id.to_string(),
-        first: (first_year - start) as u32,
-        last: (last_year - start) as u32,
+        // A flow without simulated years has its first year after its last.
+        first: if years == 0 { 1 } else { (first_year - start) as u32 },
+        last: if years == 0 { 0 } else { (last_year - start) as u32 },
         rate: p(inputs, &at("permits-per-year")),
         peace_multiplier: p(inputs, &at("peace-multiplier")),
         max_permits,

@@ -1330,13 +1330,13 @@ const LICENSING_FLOW: &[Field] = &[
         key: "region",
         ty: Ty::Str,
         req: Req::Required,
-        doc: "Region (an oblast of the deposits file, or an inline site's `region`) whose control, front, settlements and war damage the flow's projects share; they start government-held.",
+        doc: "Region (an oblast of the deposits file, or an inline site's `region`) whose control, front, settlements and war damage the flow's projects share; they start government-held. No permits are awarded in a year the region cannot be worked (occupied, or frontline during war).",
     },
     Field {
         key: "first-year",
         ty: Ty::Count { min: 1800, max: 3000 },
         req: Req::Optional,
-        doc: "First calendar year in which permits are awarded; the start year when omitted.",
+        doc: "First calendar year in which permits are awarded; the start year when omitted. Years outside the simulated ones are not run.",
     },
     Field {
         key: "last-year",
