@@ -71,6 +71,8 @@ pub fn run(args: &InputsArgs) -> ExitCode {
                     r.unit.clone(),
                     match &r.field {
                         Some(f) if *f == r.name => "same".to_string(),
+                        // The scale of a by-year series.
+                        Some(f) if f.strip_suffix(".scale") == Some(r.name.as_str()) => f.clone(),
                         Some(f) => format!("{f} (all projects)"),
                         None => "derived".to_string(),
                     },

@@ -32,6 +32,24 @@ pub enum Base {
     ResourceRevenue,
     /// State revenue from natural-resource infrastructure (ports, pipelines).
     Infrastructure,
+    /// An exogenous stream of money (index into [`Deal::streams`]): revenue no project of the model
+    /// produces, received by one party, which pays the contributions from it.
+    Exogenous(usize),
+}
+
+/// An exogenous revenue stream: a yearly series of money a party receives (a country's oil export
+/// proceeds, port fees, a pipeline's transit fees), which contribution rules may take as their base.
+#[derive(Clone, Debug)]
+pub struct Exogenous {
+    /// Id, as `[streams.<id>]`.
+    pub id: String,
+    /// The amount by calendar year, times a factor drawn per path.
+    pub amount: crate::series::Scaled,
+    /// Whether the amounts are real base-year dollars (escalated with the path's price index) rather
+    /// than nominal.
+    pub real: bool,
+    /// Index of the receiving party, which pays contributions from the stream and is credited with them.
+    pub receiver: usize,
 }
 
 /// Which licences' receipts count.
@@ -52,8 +70,10 @@ pub struct Contribution {
     pub base: Base,
     /// Which receipts.
     pub which: Which,
-    /// Share paid in.
+    /// Share paid in (with a schedule, a factor on it).
     pub share: Param,
+    /// The share by calendar year (index into [`Deal::schedules`]), when it changes by year.
+    pub schedule: Option<usize>,
     /// Share of the receipts the state spends operating them, deducted before the share is applied.
     pub net_of_operating_expenses: Param,
     /// First year the rule applies.
@@ -138,6 +158,10 @@ pub struct Deal {
     pub parties: Vec<Party>,
     /// Contribution rules.
     pub contributions: Vec<Contribution>,
+    /// Share schedules of contribution rules whose share changes by year.
+    pub schedules: Vec<crate::series::Series>,
+    /// Exogenous revenue streams contribution rules may take as their base.
+    pub streams: Vec<Exogenous>,
     /// Cumulative nominal cap on all contributions from receipts together.
     pub contribution_cap: Option<Param>,
     /// Scheduled cash.

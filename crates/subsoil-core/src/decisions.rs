@@ -128,10 +128,13 @@ fn worth_building(
     for (o, pp) in observed.iter_mut().zip(planned.products()) {
         *o = market.observed(pp.product);
     }
-    let seen_no = st.last_no.is_some_and(|no| {
-        no.rate == rate
-            && observed[..planned.n].iter().zip(&no.observed).all(|(now, then)| now <= then)
-    });
+    // Along a price deck the expected prices move with the year, not with the observed price alone.
+    let on_deck = planned.products().iter().any(|pp| market.has_deck(pp.product));
+    let seen_no = !on_deck
+        && st.last_no.is_some_and(|no| {
+            no.rate == rate
+                && observed[..planned.n].iter().zip(&no.observed).all(|(now, then)| now <= then)
+        });
     if seen_no {
         return false;
     }

@@ -327,6 +327,10 @@ pub struct Product {
     pub shock_stream: u64,
     /// How the dominant producer may move the price, if one dominates.
     pub dominant: Option<Dominant>,
+    /// A price deck: the median real price by calendar year (base-year USD per unit). With a deck,
+    /// `price` and `long-run` are the deck's scale factor on the path (one draw shifts the whole deck),
+    /// `long_run_central` its median, and shocks revert to the scaled deck.
+    pub deck: Option<crate::series::Series>,
 }
 
 /// The dominant producer's moves on one product. Each magnitude and duration is drawn once per path (every
@@ -572,6 +576,13 @@ pub struct ProjectProduct {
     pub opex: Param,
     /// Royalty rate for this project, overriding the product's.
     pub royalty_rate: Option<Param>,
+    /// Share of the output the buyer pays for (1 when sold as metal).
+    pub payable: Param,
+    /// Treatment and refining charges and freight per unit of output (real USD).
+    pub selling_costs: Param,
+    /// Whether the royalty is on the net smelter return (payable value less selling costs) rather than
+    /// on the gross value of the output.
+    pub royalty_on_nsr: bool,
 }
 
 /// A project: one way a deposit may produce.
@@ -619,6 +630,10 @@ pub struct Project {
     pub production_factor: Param,
     /// Construction slower than plan (fraction of planned years added).
     pub schedule_slip: Param,
+    /// Capex phasing: the share of the initial capex spent in each planned construction year, in order
+    /// (summing to 1); empty means evenly. A build of another length spreads the same cumulative profile
+    /// over its years.
+    pub capex_phasing: Vec<f64>,
     /// Stream of this project's yearly events (stage abandonment, damage).
     pub event_stream: u64,
     /// This project's years in each of [`Stage::PRE_DECISION`] (peacetime), in order, each drawn per

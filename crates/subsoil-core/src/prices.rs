@@ -97,6 +97,14 @@ pub struct Market {
     pub new_supply: Vec<f64>,
     /// Scratch: this year's correlated shocks.
     shocks: Vec<f64>,
+    /// Each product's price deck, by year index (empty without a deck), and its value past the table.
+    decks: Vec<(Vec<f64>, f64)>,
+    /// This year's deck level by product (1 without a deck).
+    level: Vec<f64>,
+    /// Whether any product follows a deck.
+    any_deck: bool,
+    /// The year index the markets are in.
+    t: u32,
 }
 
 impl Market {
@@ -110,17 +118,65 @@ impl Market {
             episodes: vec![Episode::default(); products],
             new_supply: vec![0.0; products],
             shocks: vec![0.0; products],
+            decks: vec![(Vec::new(), 1.0); products],
+            level: vec![1.0; products],
+            any_deck: false,
+            t: 0,
         }
     }
 
     /// Draws the path's start prices and price steps; no episode runs.
     pub fn start<R: Randomness>(&mut self, model: &Model, r: &R) {
+        self.any_deck = false;
+        self.t = 0;
         for (k, p) in model.products.iter().enumerate() {
             self.log_price[k] = p.price.at(r).ln();
             self.ou[k] = OuStep::new(p.long_run.at(r), p.volatility.at(r), p.half_life.at(r));
             self.central_mu[k] = p.long_run_central.ln();
             self.episodes[k] = Episode { multiplier: 1.0, left: 0, cut_done: false };
             self.new_supply[k] = 0.0;
+            self.level[k] = 1.0;
+            if let Some(deck) = &p.deck {
+                self.any_deck = true;
+                // The deck by year index through the horizon; investors looking further ahead see it as
+                // it stands past the horizon (the series' rule outside its years).
+                let (table, after) = &mut self.decks[k];
+                table.clear();
+                table.extend((0..model.time.horizon).map(|t| deck.at(model.time.year(t))));
+                *after = deck.at(model.time.year(model.time.horizon));
+            }
+        }
+    }
+
+    /// Whether product `k` follows a price deck.
+    #[inline]
+    pub fn has_deck(&self, k: usize) -> bool {
+        !self.decks[k].0.is_empty()
+    }
+
+    /// Product `k`'s deck level in year index `t` (1 without a deck).
+    #[inline]
+    pub fn deck(&self, k: usize, t: usize) -> f64 {
+        let (table, after) = &self.decks[k];
+        if table.is_empty() { 1.0 } else { table.get(t).copied().unwrap_or(*after) }
+    }
+
+    /// The year index the markets are in.
+    #[inline]
+    pub fn year_index(&self) -> u32 {
+        self.t
+    }
+
+    /// Moves the markets to year index `t`: every deck product's level becomes that year's.
+    #[inline]
+    pub fn set_year(&mut self, t: u32) {
+        self.t = t;
+        if self.any_deck {
+            for k in 0..self.level.len() {
+                if self.has_deck(k) {
+                    self.level[k] = self.deck(k, t as usize);
+                }
+            }
         }
     }
 
@@ -133,7 +189,7 @@ impl Market {
     /// Product `k`'s real price this year, the running episode included.
     #[inline]
     pub fn real(&self, k: usize) -> f64 {
-        self.log_price[k].exp() * self.episodes[k].multiplier
+        self.log_price[k].exp() * self.episodes[k].multiplier * self.level[k]
     }
 
     /// One year of correlated price shocks (year index `t` > 0).

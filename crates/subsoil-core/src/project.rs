@@ -7,6 +7,51 @@ use crate::tax::TaxBook;
 /// Most products one project may have (lowering enforces it).
 pub const MAX_PRODUCTS: usize = 8;
 
+/// Most construction years a capex phasing may list (lowering enforces it).
+pub const MAX_PHASES: usize = 12;
+
+/// How the initial capex is spread over the construction years: evenly, or by the cumulative shares of
+/// a phasing of `n` planned years (`cumulative[i]` is the share spent by the end of planned year `i`,
+/// `cumulative[0] = 0`, `cumulative[n] = 1`). A build of `b` years spends in its year `k` the rise of the
+/// piecewise-linear cumulative profile from `k / b` to `(k + 1) / b` of the schedule, so a build as
+/// planned spends exactly the shares given and a longer or shorter one the same profile stretched.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Phasing {
+    /// Number of planned years phased; 0 means evenly.
+    pub n: usize,
+    /// Cumulative shares, the first `n + 1` used.
+    pub cumulative: [f64; MAX_PHASES + 1],
+}
+
+impl Phasing {
+    /// The phasing of `shares` (each year's share, summing to 1); evenly when empty.
+    pub fn of(shares: &[f64]) -> Phasing {
+        let mut p = Phasing { n: shares.len().min(MAX_PHASES), ..Phasing::default() };
+        for (i, share) in shares.iter().take(p.n).enumerate() {
+            p.cumulative[i + 1] = p.cumulative[i] + share;
+        }
+        p
+    }
+
+    /// The share of the capex spent in year `k` of a build of `years` years (at least 1).
+    #[inline]
+    pub fn share(&self, k: u32, years: u32) -> f64 {
+        let years = years.max(1);
+        if self.n == 0 {
+            return 1.0 / years as f64;
+        }
+        self.reached((k + 1) as f64 / years as f64) - self.reached(k as f64 / years as f64)
+    }
+
+    /// The cumulative share at fraction `x` (0–1) of the schedule.
+    fn reached(&self, x: f64) -> f64 {
+        let pos = (x * self.n as f64).clamp(0.0, self.n as f64);
+        let i = (pos.floor() as usize).min(self.n - 1);
+        let frac = pos - i as f64;
+        self.cumulative[i] + (self.cumulative[i + 1] - self.cumulative[i]) * frac
+    }
+}
+
 /// A year's cash flows of one project, nominal USD.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Flows {
@@ -115,6 +160,8 @@ pub struct Plan {
     pub shape: Shape,
     /// PSA terms, or `None` under the royalty regime.
     pub psa: Option<PsaTerms>,
+    /// How the capex is spread over the construction years.
+    pub phasing: Phasing,
 }
 
 /// A production-sharing agreement's terms realised on a path.
@@ -137,6 +184,12 @@ pub struct PlanProduct {
     pub opex: f64,
     /// Royalty rate.
     pub royalty: f64,
+    /// Share of the output paid for.
+    pub payable: f64,
+    /// Selling costs per unit of output, real.
+    pub selling: f64,
+    /// Whether the royalty is on the net smelter return rather than the gross value.
+    pub royalty_on_nsr: bool,
 }
 
 impl Plan {
@@ -220,7 +273,12 @@ impl Ops {
             Phase::Idle | Phase::Done => {}
             Phase::Building(left) => {
                 if can_operate {
-                    f.capex = plan.capex * index / plan.build_years.max(1) as f64;
+                    f.capex = if plan.phasing.n == 0 {
+                        plan.capex * index / plan.build_years.max(1) as f64
+                    } else {
+                        let k = plan.build_years.saturating_sub(left.max(1));
+                        plan.capex * index * plan.phasing.share(k, plan.build_years)
+                    };
                     self.tax.capitalised += f.capex;
                     if left == 0 {
                         // Built within the year: it produces this year too.
@@ -279,9 +337,13 @@ impl Ops {
         for (pp, quantity) in plan.products().iter().zip(&mut f.quantity) {
             let q = pp.capacity * share;
             *quantity = q;
-            let sales = q * price(pp.product);
+            // Gross value of the output, and what the mine is paid for it: the payable share less
+            // treatment, refining and freight (the net smelter return; the gross value when sold as is).
+            let gross = q * price(pp.product);
+            let sales = gross * pp.payable - q * pp.selling * index;
             f.revenue += sales;
-            f.royalty += sales * pp.royalty;
+            let base = if pp.royalty_on_nsr { sales.max(0.0) } else { gross };
+            f.royalty += base * pp.royalty;
             f.opex += q * pp.opex * index;
         }
         f.sustaining = plan.sustaining * index * part;
@@ -320,11 +382,37 @@ mod tests {
             sustaining: 0.0,
             closure: 10.0,
             n: 1,
-            products: [PlanProduct { product: 0, capacity: 10.0, opex: 2.0, royalty: 0.1 };
-                MAX_PRODUCTS],
+            products: [PlanProduct {
+                product: 0,
+                capacity: 10.0,
+                opex: 2.0,
+                royalty: 0.1,
+                payable: 1.0,
+                selling: 0.0,
+                royalty_on_nsr: false,
+            }; MAX_PRODUCTS],
             shape: Shape::Ramp { years: 0, start: 1.0 },
             psa: None,
+            phasing: Phasing::default(),
         }
+    }
+
+    #[test]
+    fn phased_capex_is_spent_by_its_shares_and_stretched_over_a_longer_build() {
+        let mut p = plan();
+        p.phasing = Phasing::of(&[0.2, 0.8]);
+        let tax = Tax { cit_rate: 0.0, depreciation_years: 5 };
+        let mut ops = Ops::idle();
+        ops.start_building(&p);
+        let capex: Vec<f64> = (0..3).map(|_| ops.year(&p, |_| 5.0, 1.0, tax, true).capex).collect();
+        assert_eq!(capex, [20.0, 80.0, 0.0]);
+        // Four years instead of two: cumulative 0, 0.1, 0.2, 0.6, 1.0 at quarters of the schedule.
+        let shares: Vec<f64> = (0..4).map(|k| p.phasing.share(k, 4)).collect();
+        for (got, want) in shares.iter().zip([0.1, 0.1, 0.4, 0.4]) {
+            assert!((got - want).abs() < 1e-12, "{shares:?}");
+        }
+        // A zero-year build spends all of it in its one year.
+        assert!((p.phasing.share(0, 0) - 1.0).abs() < 1e-12);
     }
 
     #[test]

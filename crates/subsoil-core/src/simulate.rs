@@ -126,6 +126,7 @@ fn prices_year<R: Randomness>(
         market.step_prices(model, r, y.t);
     }
     market.step_episodes(model, r, y.t);
+    market.set_year(y.t);
     let h = out.horizon;
     for k in 0..model.products.len() {
         let real = market.real(k);

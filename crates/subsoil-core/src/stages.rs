@@ -5,7 +5,7 @@
 use crate::conflict::ConflictPath;
 use crate::model::{Control, Date, DecisionRule, Model, Profile, Project, Regime, Stage};
 use crate::param::{Randomness, happens};
-use crate::project::{MAX_PRODUCTS, Ops, Phase, Plan, PlanProduct, PsaTerms, Shape};
+use crate::project::{MAX_PRODUCTS, Ops, Phase, Phasing, Plan, PlanProduct, PsaTerms, Shape};
 use crate::streams;
 use crate::year::PathYear;
 
@@ -363,6 +363,7 @@ fn realise_plan<R: Randomness>(model: &Model, p: &Project, r: &R, actual: bool) 
         products: [PlanProduct::default(); MAX_PRODUCTS],
         shape: Shape::Ramp { years: 0, start: 1.0 },
         psa: None,
+        phasing: Phasing::default(),
     };
     realise_plan_into(&mut plan, model, p, r, actual);
     plan
@@ -397,6 +398,7 @@ fn realise_plan_into<R: Randomness>(
     plan.sustaining = p.sustaining_capex.at(r);
     plan.closure = p.closure_cost.at(r);
     plan.n = p.products.len().min(MAX_PRODUCTS);
+    plan.phasing = Phasing::of(&p.capex_phasing);
     plan.shape = match p.profile {
         Profile::RampPlateau { ramp_years, ramp_start } => {
             Shape::Ramp { years: ramp_years, start: ramp_start.at(r) }
@@ -416,6 +418,9 @@ fn realise_plan_into<R: Randomness>(
             capacity: pp.capacity.at(r) * output,
             opex: pp.opex.at(r) * opex_mult,
             royalty: pp.royalty_rate.unwrap_or(model.products[pp.product].royalty_rate).at(r),
+            payable: pp.payable.at(r),
+            selling: pp.selling_costs.at(r),
+            royalty_on_nsr: pp.royalty_on_nsr,
         };
     }
     for pl in plan.products.iter_mut().skip(plan.n) {

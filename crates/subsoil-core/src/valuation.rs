@@ -36,6 +36,16 @@ impl Expectations {
             let mut dev = (observed - mu) * decay.powi(j0 as i32);
             let mut var = ou.variance_ahead(j0);
             let (d2, s2) = (decay * decay, ou.shock_sd * ou.shock_sd);
+            if market.has_deck(k) {
+                // Along a deck the expected deviation is priced on that year's deck level.
+                let now = market.year_index() as usize;
+                for j in v.len()..years {
+                    v.push(expected_price(mu, dev, var) * market.deck(k, now + j));
+                    dev *= decay;
+                    var = var * d2 + s2;
+                }
+                continue;
+            }
             for _ in v.len()..years {
                 v.push(expected_price(mu, dev, var));
                 dev *= decay;

@@ -212,6 +212,18 @@ pub fn yearly(s: &Scenario, out: &PathOutcome) -> Yearly {
     for (t, y) in out.years.iter().enumerate() {
         money(&mut rows, t, Scope::State, "", "leakage", "", y.leakage_receipts);
     }
+    // Exogenous streams, as their receivers get them (at the base case's medians).
+    if !m.deal.streams.is_empty() {
+        let medians = s.inputs.medians();
+        let r = subsoil_core::BaseCase { scalars: &medians };
+        for st in &m.deal.streams {
+            for t in 0..out.horizon {
+                let amount = st.amount.scale.at(&r) * st.amount.series.at(year(t));
+                let v = if st.real { amount * index(t) } else { amount };
+                money(&mut rows, t, Scope::State, &st.id, "exogenous-stream", "", v);
+            }
+        }
+    }
 
     if m.deal.active() {
         let parties = &m.deal.parties;

@@ -33,6 +33,11 @@ impl ControlStatus {
 }
 
 impl ControlStatus {
+    /// The names a scenario file may write (`[deposits.sites.<id>] control`): the generic names, then
+    /// Ukraine's names for the same states.
+    pub const NAMES: [&'static str; 6] =
+        ["operable", "contested", "occupied", "unknown", "ukraine", "frontline"];
+
     /// Reads a control status: the generic names, Ukraine's names for the same states, or empty for
     /// unknown.
     pub fn parse(s: &str) -> Option<ControlStatus> {
@@ -43,66 +48,6 @@ impl ControlStatus {
             "unknown" | "" => ControlStatus::Unknown,
             _ => return None,
         })
-    }
-}
-
-/// Deposits written in the scenario under `[deposits.sites.<id>]` (`ids` in file order), added after
-/// those of the deposits file; an id both places give is an error.
-pub fn inline_deposits(
-    v: &crate::walk::Values,
-    ids: &[String],
-    rows: &mut Vec<DepositRow>,
-    d: &mut Diagnostics,
-) {
-    for id in ids {
-        let base = format!("deposits.sites.{id}");
-        let loc = v.loc(&base);
-        if !valid_id(id) {
-            d.error(
-                loc,
-                base,
-                format!("{id:?} is not a valid id: use lowercase letters, digits, `-` and `_`"),
-            );
-            continue;
-        }
-        if rows.iter().any(|r| &r.id == id) {
-            d.error(loc, base, format!("deposit {id:?} is also in the deposits file"));
-            continue;
-        }
-        let Some(location) = loc else { continue };
-        let text = |k: &str| v.str(&format!("{base}.{k}")).unwrap_or_default().to_string();
-        let num = |k: &str| v.q(&format!("{base}.{k}")).map(|q| q.median());
-        let (lat, lon) = (num("lat"), num("lon"));
-        if lat.is_some() != lon.is_some() {
-            d.error(
-                v.loc(&format!("{base}.lat")).or(v.loc(&format!("{base}.lon"))),
-                format!("{base}.lat"),
-                "give both lat and lon, or neither",
-            );
-        }
-        let name = text("name");
-        rows.push(DepositRow {
-            id: id.clone(),
-            name: if name.is_empty() { id.clone() } else { name },
-            name_uk: String::new(),
-            commodities: v.strings_at(&format!("{base}.commodities")).to_vec(),
-            oblasts: vec![text("region")],
-            location_kind: "site".into(),
-            lat,
-            lon,
-            coords_approximate: false,
-            stage: text("stage").parse().unwrap_or(Stage::Licensed),
-            resource_tonnes: None,
-            grade: String::new(),
-            contained: String::new(),
-            control: ControlStatus::parse(&text("control")).unwrap_or(ControlStatus::Unknown),
-            control_as_of: String::new(),
-            licence_holder: text("licence-holder"),
-            notes: String::new(),
-            sources: text("source"),
-            low_reliability: false,
-            location,
-        });
     }
 }
 

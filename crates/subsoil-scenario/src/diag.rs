@@ -127,6 +127,11 @@ impl Diagnostics {
         }
         self.items.push(Diagnostic { location, path: path.into(), message: message.into() });
     }
+    /// Whether a problem was already reported at `path` (a value validation refused is not reported
+    /// missing again).
+    pub(crate) fn reported(&self, path: &str) -> bool {
+        self.items.iter().any(|i| i.path == path)
+    }
     /// Whether no problem was found.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty() && self.dropped == 0
@@ -217,6 +222,15 @@ impl fmt::Display for Diagnostic {
         } else {
             write!(f, "{}: {}", self.path, self.message)
         }
+    }
+}
+
+/// `s` shortened to at most 80 characters, with an ellipsis, for echoing in messages.
+pub fn clip(s: &str) -> String {
+    const MAX: usize = 80;
+    match s.char_indices().nth(MAX) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", &s[..i]),
     }
 }
 

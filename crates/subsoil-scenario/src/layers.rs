@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use toml::de::DeTable;
 
 use crate::builtin;
+pub use crate::diag::clip;
 use crate::diag::{Diagnostics, FileId, Location, SourceFile, Sources};
 use crate::tree::{Kind, Node};
 
@@ -273,7 +274,22 @@ impl Loader {
         // Each layer once, in the order found: every layer after all it extends, siblings as listed.
         let mut applied = std::mem::take(&mut self.applied).into_iter();
         let mut root = applied.next().unwrap_or_else(empty_root);
-        for layer in applied {
+        if let Some(first) = take_removals(&mut root) {
+            // The first layer inherits nothing.
+            for (_, at) in paths_of(&first, diags) {
+                diags.error(
+                    Some(at),
+                    "remove",
+                    "this file extends no layer: there is nothing to remove",
+                );
+            }
+        }
+        for mut layer in applied {
+            if let Some(list) = take_removals(&mut layer) {
+                for (path, at) in paths_of(&list, diags) {
+                    remove_path(&mut root, &path, at, diags);
+                }
+            }
             root.merge(layer);
         }
         for s in take_overrides(&mut root, diags).iter().chain(sets) {
@@ -309,6 +325,90 @@ fn take_overrides(root: &mut Node, diags: &mut Diagnostics) -> Vec<String> {
         }
     }
     out
+}
+
+/// Takes a layer's `remove` list out of its tree.
+fn take_removals(layer: &mut Node) -> Option<Node> {
+    let Kind::Table(t) = &mut layer.kind else { return None };
+    t.remove("remove")
+}
+
+/// The paths of a `remove` list with their locations; anything else is reported.
+fn paths_of(list: &Node, diags: &mut Diagnostics) -> Vec<(String, Location)> {
+    let expected = "expected an array of field paths (strings), e.g. [\"projects.old-mine\"]";
+    let Kind::Array(items) = &list.kind else {
+        diags.error(
+            Some(list.location()),
+            "remove",
+            format!("{expected}, found {}", list.kind.type_name()),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item.str() {
+            Some(p) => out.push((p.trim().to_string(), item.location())),
+            None => diags.error(
+                Some(item.location()),
+                format!("remove[{i}]"),
+                format!("{expected}, found {}", item.kind.type_name()),
+            ),
+        }
+    }
+    out
+}
+
+/// Removes what `path` (dotted keys, the last one optionally `key[index]`) names from the merged layers
+/// below; a path that names nothing is an error at `at`.
+fn remove_path(root: &mut Node, path: &str, at: Location, diags: &mut Diagnostics) {
+    let mut keys: Vec<&str> = path.split('.').collect();
+    let Some(last) = keys.pop() else { return };
+    let (last, index) = match last.split_once('[') {
+        Some((k, rest)) => match rest.strip_suffix(']').and_then(|i| i.parse::<usize>().ok()) {
+            Some(i) => (k, Some(i)),
+            None => {
+                diags.error(Some(at), "remove", format!("{:?} is not a field path", clip(path)));
+                return;
+            }
+        },
+        None => (last, None),
+    };
+    let mut node = root;
+    for k in keys {
+        match &mut node.kind {
+            Kind::Table(t) if t.contains_key(k) => node = t.get_mut(k).expect("present"),
+            _ => {
+                diags.error(
+                    Some(at),
+                    "remove",
+                    format!("nothing inherited at {:?} to remove", clip(path)),
+                );
+                return;
+            }
+        }
+    }
+    let Kind::Table(t) = &mut node.kind else {
+        diags.error(Some(at), "remove", format!("nothing inherited at {:?} to remove", clip(path)));
+        return;
+    };
+    match index {
+        None if t.remove(last).is_some() => {}
+        Some(i) => match t.get_mut(last).map(|n| &mut n.kind) {
+            Some(Kind::Array(items)) if i < items.len() => {
+                items.remove(i);
+            }
+            _ => diags.error(
+                Some(at),
+                "remove",
+                format!("nothing inherited at {:?} to remove", clip(path)),
+            ),
+        },
+        None => diags.error(
+            Some(at),
+            "remove",
+            format!("nothing inherited at {:?} to remove", clip(path)),
+        ),
+    }
 }
 
 fn empty_root() -> Node {
@@ -664,15 +764,6 @@ fn shift(n: &mut Node, by: isize) {
         Kind::Table(t) => t.values_mut().for_each(|c| shift(c, by)),
         Kind::Array(a) => a.iter_mut().for_each(|c| shift(c, by)),
         _ => {}
-    }
-}
-
-/// `s` shortened to at most 80 characters, with an ellipsis, for echoing in messages.
-pub fn clip(s: &str) -> String {
-    const MAX: usize = 80;
-    match s.char_indices().nth(MAX) {
-        None => s.to_string(),
-        Some((i, _)) => format!("{}…", &s[..i]),
     }
 }
 

@@ -10,17 +10,28 @@ pub mod builtin;
 pub mod claims;
 pub mod deposits;
 pub mod diag;
+mod inline_sites;
 pub mod inputs;
 pub mod layers;
 pub mod lower;
-pub mod lower_deal;
+mod lower_common;
+mod lower_conflict;
+mod lower_correlations;
+mod lower_deal;
 pub mod lower_flows;
+mod lower_products;
+mod lower_projects;
+mod lower_series;
 pub mod mix;
 pub mod provenance;
 pub mod quantity;
 pub mod reference;
 pub mod schema;
+#[deny(dead_code)]
+mod sections;
 pub mod tree;
+mod typed;
+pub mod vocab;
 pub mod walk;
 
 use std::collections::HashMap;
@@ -136,42 +147,36 @@ fn finish(layered: layers::Layered, d: Diagnostics) -> Result<Scenario, LoadErro
 /// through, so that its errors keep their locations.
 pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError> {
     let mut d = Diagnostics::default();
-    let values = walk::validate(&layered.root, schema::ROOT, &mut d);
+    let tree = walk::validate(&layered.root, schema::ROOT, &mut d);
+    let s = <sections::Root as typed::Typed>::read(Some(&tree), "");
 
     // Deposits and licence events, resolved relative to the file that names them.
-    let mut read_csv = |key: &str, d: &mut Diagnostics| -> Option<diag::FileId> {
-        let node = layered.root.at(&["deposits", key])?;
-        let rel = node.str()?;
-        let origin = layered.origin(node.file).join(rel);
-        let text = origin.read(Some(node.location()), &format!("deposits.{key}"), d)?;
+    let mut read_csv = |name: &Option<typed::Located<String>>, d: &mut Diagnostics| {
+        let name = name.as_ref()?;
+        let loc = name.site.loc.clone()?;
+        let origin = layered.origin(loc.file).join(&name.value);
+        let text = origin.read(Some(loc), &name.site.path, d)?;
         layered.origins.push(origin.clone());
         Some(layered.sources.add(diag::SourceFile::new(origin.display(), text)))
     };
-    let dep_file = read_csv("file", &mut d);
-    let ev_file = read_csv("events-file", &mut d);
-    let geo_file = read_csv("boundaries", &mut d);
+    let dep_file = read_csv(&s.deposits.file, &mut d);
+    let ev_file = read_csv(&s.deposits.events_file, &mut d);
+    let geo_file = read_csv(&s.deposits.boundaries, &mut d);
     let boundaries = geo_file.and_then(|f| {
         let file = layered.sources.get(f);
-        let areas = boundaries::read(f, &file.text, "deposits.boundaries", &mut d)?;
-        let source = values.str("deposits.boundaries-source").map(str::to_string);
+        let path = s.deposits.boundaries.as_ref().map_or("", |b| b.site.path.as_str());
+        let areas = boundaries::read(f, &file.text, path, &mut d)?;
         Some(Boundaries {
             file: file.name.clone(),
-            source: source.unwrap_or(file.name.clone()),
+            source: s.deposits.boundaries_source.clone().unwrap_or(file.name.clone()),
             areas,
         })
     });
     let mut deposit_rows =
         dep_file.map(|f| deposits::read_deposits(f, &layered.sources, &mut d)).unwrap_or_default();
-    let sites: Vec<String> = layered
-        .root
-        .at(&["deposits", "sites"])
-        .and_then(Node::table)
-        .map(|t| t.keys().cloned().collect())
-        .unwrap_or_default();
     let from_file = deposit_rows.len();
-    deposits::inline_deposits(&values, &sites, &mut deposit_rows, &mut d);
-    let file_named = layered.root.at(&["deposits", "file"]).is_some();
-    if file_named && (dep_file.is_none() || from_file == 0) && !d.is_empty() {
+    inline_sites::inline_deposits(&s.deposits.sites, &mut deposit_rows, &mut d);
+    if s.deposits.file.is_some() && (dep_file.is_none() || from_file == 0) && !d.is_empty() {
         // Without its deposits file (or with one that could not be read, such as a wrong header) every
         // deposit id, oblast and licence event would be one more error.
         return Err(LoadError { sources: layered.sources, diagnostics: d });
@@ -180,74 +185,42 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
         .map(|f| deposits::read_events(f, &layered.sources, &deposit_rows, &mut d))
         .unwrap_or_default();
 
-    let keys = |path: &[&str]| -> Vec<String> {
-        layered
-            .root
-            .at(path)
-            .and_then(Node::table)
-            // An id that is not valid is reported by the validation; lowering it would only add
-            // unlocated errors about the fields it lacks.
-            .map(|t| t.keys().filter(|k| walk::valid_id(k)).cloned().collect())
-            .unwrap_or_default()
-    };
-    let products = keys(&["products"]);
-    let projects = keys(&["projects"]);
-    let project_products =
-        projects.iter().map(|p| (p.clone(), keys(&["projects", p, "products"]))).collect();
-    let count = |path: &[&str]| match layered.root.at(path).map(|n| &n.kind) {
-        Some(Kind::Array(a)) => a.len(),
-        _ => 0,
-    };
-    let correlations = count(&["correlations"]);
-    let settlements = count(&["conflict", "settlements"]);
-    let input_correlations = count(&["input-correlations"]);
-    let deal = lower_deal::DealShape {
-        parties: keys(&["deal", "parties"]),
-        contributions: count(&["deal", "contributions"]),
-        cash: count(&["deal", "cash"]),
-        credits: count(&["deal", "credits"]),
-        tiers: count(&["deal", "tiers"]),
-    };
     let li = lower::LowerInput {
-        values: &values,
-        products,
-        projects: projects.clone(),
-        project_products,
-        correlations,
-        settlements,
-        input_correlations,
-        deal,
+        s: &s,
         deposits: &deposit_rows,
         events: &events,
         sources: &layered.sources,
     };
-    let (model, inputs, rank_correlations) = lower::lower(&li, &mut d);
-    let factor_groups = factor_groups(&values, &keys(&["sensitivity", "groups"]), &inputs, &mut d);
+    let (mut model, mut inputs, rank_correlations) = lower::lower(&li, &mut d);
+    lower_flows::lower_flows(&tree, &mut model, &mut inputs, &mut d);
+    let factor_groups = factor_groups(&s.sensitivity.groups, &inputs, &mut d);
     if !d.is_empty() {
         return Err(LoadError { sources: layered.sources, diagnostics: d });
     }
-    let mut quantities: Vec<Quantity> = values
-        .quantities
-        .values()
+    // Every quantity written in the files, the `[reference]` facts among them.
+    let mut quantities: Vec<Quantity> = tree
+        .quantities()
+        .into_iter()
         .filter(|q| q.provenance != Provenance::Default)
         .cloned()
         .collect();
     quantities.sort_by(|a, b| a.path.cmp(&b.path));
-    let analogs = projects
+    let analogs = s
+        .projects
+        .entries
         .iter()
-        .filter_map(|p| {
-            values.str(&format!("projects.{p}.analog")).map(|a| (p.clone(), a.to_string()))
-        })
+        .filter_map(|(id, p)| p.analog.clone().map(|a| (id.clone(), a)))
         .collect();
-    let levers = read_levers(&values, &keys(&["levers"]), &mut d);
+    let levers = read_levers(&s.levers, &mut d);
     if !d.is_empty() {
         return Err(LoadError { sources: layered.sources, diagnostics: d });
     }
     let hash = scenario_hash(&layered.root, layered.sources.files());
+    let meta = &s.metadata;
     Ok(Scenario {
-        name: values.str("metadata.name").unwrap_or_default().to_string(),
-        title: values.str("metadata.title").unwrap_or_default().to_string(),
-        description: values.str("metadata.description").unwrap_or_default().to_string(),
+        name: meta.name.clone().unwrap_or_default(),
+        title: meta.title.clone().unwrap_or_default(),
+        description: meta.description.clone().unwrap_or_default(),
         model,
         inputs,
         rank_correlations,
@@ -265,49 +238,47 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
 
 /// Reads `[sensitivity.groups]`: every pattern must match an uncertain input or a random stream.
 fn factor_groups(
-    values: &walk::Values,
-    names: &[String],
+    groups: &typed::Entries<typed::Items<typed::Located<String>>>,
     inputs: &Inputs,
     d: &mut Diagnostics,
 ) -> Vec<FactorGroup> {
     let mut out = Vec::new();
-    for name in names {
-        let path = format!("sensitivity.groups.{name}");
-        let patterns = values.strings_at(&path).to_vec();
-        if patterns.is_empty() {
-            d.error(values.loc(&path), path.clone(), "a group needs at least one pattern");
+    for (name, list) in &groups.entries {
+        if list.items.is_empty() {
+            d.error(list.site.loc.clone(), &list.site.path, "a group needs at least one pattern");
         }
-        for (k, p) in patterns.iter().enumerate() {
-            if !inputs.matches_any(p) {
-                let item = format!("{path}[{k}]");
+        for p in &list.items {
+            if !inputs.matches_any(&p.value) {
                 d.error(
-                    values.loc(&item).or_else(|| values.loc(&path)),
-                    item,
+                    p.site.loc.clone().or_else(|| list.site.loc.clone()),
+                    &p.site.path,
                     format!(
-                        "{p:?} matches no uncertain input and no random stream of this scenario \
+                        "{:?} matches no uncertain input and no random stream of this scenario \
                          (`subsoil inputs` lists the inputs; streams are named like \
-                         `products.<id>.shock`, `projects.<id>.events`, `conflict.events`)"
+                         `products.<id>.shock`, `projects.<id>.events`, `conflict.events`)",
+                        p.value
                     ),
                 );
             }
         }
+        let patterns = list.items.iter().map(|p| p.value.clone()).collect();
         out.push(FactorGroup { name: name.clone(), patterns });
     }
     out
 }
 
-/// The levers `ids`, each override checked to be `path=value` with a path the schema knows.
-fn read_levers(values: &walk::Values, ids: &[String], d: &mut Diagnostics) -> Vec<Lever> {
-    ids.iter()
-        .map(|id| {
-            let at = |k: &str| format!("levers.{id}.{k}");
-            let sets = values.strings_at(&at("set")).to_vec();
-            for (i, set) in sets.iter().enumerate() {
+/// The levers, each override checked to be `path=value` with a path the schema knows.
+fn read_levers(levers: &typed::Entries<sections::Lever>, d: &mut Diagnostics) -> Vec<Lever> {
+    levers
+        .entries
+        .iter()
+        .map(|(id, l)| {
+            for (i, set) in l.set.items.iter().enumerate() {
                 let path = set.split_once('=').map(|(p, _)| p.trim());
                 if path.is_none_or(|p| schema::field_at(p).is_none()) {
                     d.error(
-                        values.loc(&at("set")),
-                        format!("{}[{i}]", at("set")),
+                        l.set.site.loc.clone(),
+                        format!("{}[{i}]", l.set.site.path),
                         format!(
                             "{set:?} is not an override of a known field; expected path=value as --set takes it, \
                              e.g. \"conflict.creep-hazard=0\""
@@ -317,9 +288,9 @@ fn read_levers(values: &walk::Values, ids: &[String], d: &mut Diagnostics) -> Ve
             }
             Lever {
                 name: id.clone(),
-                label: values.str(&at("label")).unwrap_or_default().to_string(),
-                group: values.str(&at("group")).map(str::to_string),
-                sets,
+                label: l.label.clone().unwrap_or_default(),
+                group: l.group.clone(),
+                sets: l.set.items.clone(),
             }
         })
         .collect()

@@ -3,221 +3,344 @@
 
 use std::collections::HashMap;
 
-use subsoil_core::Param;
-use subsoil_core::deal::{Base, Cash, Contribution, Credit, Deal, Investing, Party, Tier, Which};
+use subsoil_core::Time;
+use subsoil_core::deal::{
+    Base, Cash, Contribution, Credit, Deal, Exogenous, Investing, Party, Tier, Which,
+};
 use subsoil_core::fund::MAX_PARTIES;
+use subsoil_core::series::Series;
 
 use crate::diag::{Diagnostics, Location, Sources};
 use crate::inputs::Inputs;
-use crate::walk::Values;
-
-/// Counts of the deal's arrays and its party ids, read from the merged tree.
-#[derive(Clone, Debug, Default)]
-pub struct DealShape {
-    /// Party ids in order.
-    pub parties: Vec<String>,
-    /// Number of `[[deal.contributions]]`.
-    pub contributions: usize,
-    /// Number of `[[deal.cash]]`.
-    pub cash: usize,
-    /// Number of `[[deal.credits]]`.
-    pub credits: usize,
-    /// Number of `[[deal.tiers]]`.
-    pub tiers: usize,
-}
+use crate::lower_common::param_or_zero;
+use crate::sections;
+use crate::typed::{Entries, Located, Site};
+use crate::vocab::{Compounding, InvestsIn, ReceiptsName, StreamName, TierKind};
 
 /// Builds the deal.
-pub fn lower_deal(
-    v: &Values,
-    shape: &DealShape,
+pub(crate) fn lower_deal(
+    s: &sections::Deal,
+    streams: &Entries<sections::Stream>,
+    time: &Time,
     products: &HashMap<String, usize>,
     inputs: &mut Inputs,
     sources: &Sources,
     d: &mut Diagnostics,
 ) -> Deal {
-    // Of the places that make a problem, the user's own (not a built-in file they cannot edit).
-    let users = |paths: &mut dyn Iterator<Item = String>| -> Option<Location> {
-        let locs: Vec<Location> = paths.filter_map(|p| v.loc(&p)).collect();
-        let builtin = |l: &Location| sources.get(l.file).name.starts_with("builtin:");
-        locs.iter().find(|l| !builtin(l)).or(locs.first()).cloned()
-    };
     let mut deal = Deal {
-        name: v.str("deal.name").unwrap_or_default().to_string(),
-        lock_up_until: v.count("deal.lock-up-until").map(|y| y as i32),
+        name: s.name.clone().unwrap_or_default(),
+        lock_up_until: s.lock_up_until,
         ..Deal::default()
     };
-    let param = |path: &str, inputs: &mut Inputs| v.q(path).map(|q| inputs.param(q));
-    deal.target = param("deal.target", inputs);
-    deal.aid_given = param("deal.aid-given", inputs);
-    deal.contribution_cap = param("deal.contribution-cap", inputs);
-
-    if shape.parties.len() > MAX_PARTIES {
-        d.error(v.loc("deal.parties"), "deal.parties", format!("at most {MAX_PARTIES} parties"));
-    }
-    for id in shape.parties.iter().take(MAX_PARTIES) {
-        deal.parties.push(Party {
-            id: id.clone(),
-            name: v.str(&format!("deal.parties.{id}.name")).unwrap_or_default().to_string(),
-            host: v.bool(&format!("deal.parties.{id}.host")).unwrap_or(false),
-        });
-    }
-    let hosts = deal.parties.iter().filter(|p| p.host).count();
-    let has_flows = shape.contributions + shape.cash + shape.credits + shape.tiers > 0;
+    deal.target = s.target.as_ref().map(|q| inputs.param(q));
+    deal.aid_given = s.aid_given.as_ref().map(|q| inputs.param(q));
+    deal.contribution_cap = s.contribution_cap.as_ref().map(|q| inputs.param(q));
+    deal.parties = parties(s, sources, d);
     if deal.parties.is_empty() {
-        if has_flows {
-            let flows = ["contributions", "cash", "credits", "tiers"].map(|k| format!("deal.{k}"));
-            let at = users(&mut flows.into_iter()).or_else(|| v.loc("deal"));
-            d.error(at, "deal.parties", "contributions, cash, credits or tiers need parties: add [deal.parties.<id>] tables");
-        }
         return deal;
     }
+    let parties = Parties(&deal.parties);
+    deal.partner = match &s.partner {
+        Some(_) => parties.find(&s.partner, d),
+        None => deal.parties.iter().position(|p| !p.host),
+    };
+    deal.streams = crate::lower_series::streams(streams, &deal.parties, time, inputs, d);
+    let (rules, schedules) = contributions(s, &deal.streams, time, inputs, d);
+    deal.contributions = rules;
+    deal.schedules = schedules;
+    deal.cash = cash(s, &parties, inputs, d);
+    deal.credits = credits(s, &parties, inputs, d);
+    if s.fund.site.given() {
+        deal.investing = Some(investing(&s.fund, products, inputs, d));
+    }
+    deal.tiers = tiers(s, &parties, inputs, d);
+    deal
+}
+
+/// Of the places that make a problem, the user's own (not a built-in file they cannot edit).
+fn users(sources: &Sources, locs: impl Iterator<Item = Option<Location>>) -> Option<Location> {
+    let locs: Vec<Location> = locs.flatten().collect();
+    let builtin = |l: &Location| sources.get(l.file).name.starts_with("builtin:");
+    locs.iter().find(|l| !builtin(l)).or(locs.first()).cloned()
+}
+
+/// `[deal.parties]` (at most [`MAX_PARTIES`]): exactly one host, and parties wherever flows are given.
+fn parties(s: &sections::Deal, sources: &Sources, d: &mut Diagnostics) -> Vec<Party> {
+    let list = &s.parties;
+    if list.entries.len() > MAX_PARTIES {
+        d.error(list.site.loc.clone(), &list.site.path, format!("at most {MAX_PARTIES} parties"));
+    }
+    let given = &list.entries[..list.entries.len().min(MAX_PARTIES)];
+    let parties: Vec<Party> = given
+        .iter()
+        .map(|(id, p)| Party {
+            id: id.clone(),
+            name: p.name.clone().unwrap_or_default(),
+            host: p.host.value,
+        })
+        .collect();
+    if parties.is_empty() {
+        let flows = [
+            (&s.contributions.site, s.contributions.items.len()),
+            (&s.cash.site, s.cash.items.len()),
+            (&s.credits.site, s.credits.items.len()),
+            (&s.tiers.site, s.tiers.items.len()),
+        ];
+        if flows.iter().any(|(_, n)| *n > 0) {
+            let at = users(sources, flows.iter().map(|(site, _)| site.loc.clone()))
+                .or_else(|| s.site.loc.clone());
+            d.error(at, &list.site.path, "contributions, cash, credits or tiers need parties: add [deal.parties.<id>] tables");
+        }
+        return parties;
+    }
+    let hosts = parties.iter().filter(|p| p.host).count();
     if hosts != 1 {
         // Blame a `host` the user wrote: a `false` when there is no host, a `true` when there are two.
-        let flags = deal
-            .parties
-            .iter()
-            .filter(|p| p.host == (hosts > 1))
-            .map(|p| format!("deal.parties.{}.host", p.id))
-            .collect::<Vec<_>>();
-        let at = users(&mut flags.into_iter()).or_else(|| v.loc("deal.parties"));
+        let flags = given.iter().filter(|(_, p)| p.host.value == (hosts > 1));
+        let at = users(sources, flags.map(|(_, p)| p.host.site.loc.clone()))
+            .or_else(|| list.site.loc.clone());
         d.error(
             at,
-            "deal.parties",
+            &list.site.path,
             format!("exactly one party must be the host state (`host = true`); found {hosts}"),
         );
     }
-    let party = |path: &str, d: &mut Diagnostics| -> Option<usize> {
-        let id = v.str(path)?;
-        let found = deal.parties.iter().position(|p| p.id == id);
-        if found.is_none() {
-            let ids: Vec<&str> = deal.parties.iter().map(|p| p.id.as_str()).collect();
-            d.error(v.loc(path), path, format!("no party {id:?}; parties: {}", ids.join(", ")));
-        }
-        found
-    };
-    deal.partner = match v.str("deal.partner") {
-        Some(_) => party("deal.partner", d),
-        None => deal.parties.iter().position(|p| !p.host),
-    };
+    parties
+}
 
-    for k in 0..shape.contributions {
-        let b = format!("deal.contributions[{k}]");
-        let base = match v.str(&format!("{b}.stream")) {
-            Some("royalty") => Base::Royalty,
-            Some("psa-state-share") => Base::PsaStateShare,
-            Some("licence-fees") => Base::LicenceFees,
-            Some("corporate-tax") => Base::CorporateTax,
-            Some("resource-revenue") => Base::ResourceRevenue,
-            _ => Base::Infrastructure,
-        };
-        let which = match v.str(&format!("{b}.receipts")) {
-            Some("new") => Which::New,
-            Some("existing") => Which::Existing,
-            _ => Which::All,
-        };
-        let from_year = v.count(&format!("{b}.from-year")).map(|y| y as i32);
-        let until_year = v.count(&format!("{b}.until-year")).map(|y| y as i32);
-        if let (Some(f), Some(u)) = (from_year, until_year)
-            && f > u
-        {
-            d.error(v.loc(&b), b.clone(), format!("from-year {f} is after until-year {u}"));
-        }
-        deal.contributions.push(Contribution {
-            base,
-            which,
-            share: param(&format!("{b}.share"), inputs).unwrap_or(Param::Fixed(0.0)),
-            net_of_operating_expenses: param(&format!("{b}.net-of-operating-expenses"), inputs)
-                .unwrap_or(Param::Fixed(0.0)),
-            from_year,
-            until_year,
-            cap: param(&format!("{b}.cap"), inputs),
-        });
-    }
-    if !v.bool("deal.allow-shares-above-one").unwrap_or(false) {
-        check_shares(v, &deal.contributions, d);
-    }
-    for k in 0..shape.cash {
-        let b = format!("deal.cash[{k}]");
-        let Some(p) = party(&format!("{b}.party"), d) else { continue };
-        deal.cash.push(Cash {
-            party: p,
-            year: v.count(&format!("{b}.year")).unwrap_or(0) as i32,
-            amount: param(&format!("{b}.amount"), inputs).unwrap_or(Param::Fixed(0.0)),
-        });
-    }
-    for k in 0..shape.credits {
-        let b = format!("deal.credits[{k}]");
-        let Some(p) = party(&format!("{b}.party"), d) else { continue };
-        let from_year = v.count(&format!("{b}.from-year")).unwrap_or(0) as i32;
-        let until_year = v.count(&format!("{b}.until-year")).unwrap_or(0) as i32;
-        if from_year > until_year {
+/// The deal's parties, to resolve the ids that flows and tiers name.
+struct Parties<'a>(&'a [Party]);
+
+impl Parties<'_> {
+    /// The index of the party `id` names, or an error listing the parties.
+    fn find(&self, id: &Option<Located<String>>, d: &mut Diagnostics) -> Option<usize> {
+        let id = id.as_ref()?;
+        let found = self.0.iter().position(|p| p.id == id.value);
+        if found.is_none() {
+            let ids: Vec<&str> = self.0.iter().map(|p| p.id.as_str()).collect();
             d.error(
-                v.loc(&b),
-                b.clone(),
-                format!("from-year {from_year} is after until-year {until_year}"),
+                id.site.loc.clone(),
+                &id.site.path,
+                format!("no party {:?}; parties: {}", id.value, ids.join(", ")),
             );
         }
-        deal.credits.push(Credit {
-            party: p,
-            from_year,
-            until_year,
-            per_year: param(&format!("{b}.per-year"), inputs).unwrap_or(Param::Fixed(0.0)),
-        });
+        found
     }
-    if v.locations.contains_key("deal.fund") {
-        let mut wanted = Vec::new();
-        for name in v.strings_at("deal.fund.products") {
-            match products.get(name) {
-                Some(&i) => wanted.push(i),
-                None => d.error(
-                    v.loc("deal.fund.products"),
-                    "deal.fund.products",
-                    format!("no product {name:?}"),
-                ),
-            }
+}
+
+/// An error at `at` when a rule's first year comes after its last.
+fn check_years(at: &Site, from: Option<i32>, until: Option<i32>, d: &mut Diagnostics) {
+    if let (Some(f), Some(u)) = (from, until)
+        && f > u
+    {
+        d.error(at.loc.clone(), &at.path, format!("from-year {f} is after until-year {u}"));
+    }
+}
+
+/// `[[deal.contributions]]`, with their shares on each stream checked unless allowed above one, and the
+/// schedules of the shares given by year.
+fn contributions(
+    s: &sections::Deal,
+    streams: &[Exogenous],
+    time: &Time,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> (Vec<Contribution>, Vec<Series>) {
+    let mut rules = Vec::new();
+    let mut schedules = Vec::new();
+    // The entry of `[[deal.contributions]]` each rule comes from.
+    let mut entries = Vec::new();
+    for c in &s.contributions.items {
+        check_years(&c.site, c.from_year, c.until_year, d);
+        // A stream that validation refused or that names nothing leaves the rule out.
+        let Some(stream) = &c.stream else { continue };
+        let Some((base, which)) = base_and_receipts(c, stream, streams, d) else { continue };
+        let share = param_or_zero(inputs, &c.share);
+        let mut schedule = None;
+        if let Some(q) = &c.share
+            && let Some(series) = &q.series
+        {
+            let from = c.from_year.map_or(time.start_year, |y| y.max(time.start_year));
+            let to = c.until_year.map_or(time.end_year(), |y| y.min(time.end_year()));
+            crate::lower_series::check_covers(q, series, from, to, "the rule applies in", d);
+            schedule = Some(schedules.len());
+            schedules.push(series.to_model());
         }
-        deal.investing = Some(Investing {
-            equity_cap: param("deal.fund.equity-cap", inputs).unwrap_or(Param::Fixed(0.0)),
-            reserve: param("deal.fund.reserve", inputs).unwrap_or(Param::Fixed(0.0)),
-            rate: param("deal.fund.rate", inputs).unwrap_or(Param::Fixed(0.0)),
-            new_only: v.str("deal.fund.invests-in") != Some("all-projects"),
-            products: wanted,
+        rules.push(Contribution {
+            base,
+            which,
+            share,
+            net_of_operating_expenses: inputs.param(&c.net_of_operating_expenses),
+            schedule,
+            from_year: c.from_year,
+            until_year: c.until_year,
+            cap: c.cap.as_ref().map(|q| inputs.param(q)),
+        });
+        entries.push(c);
+    }
+    if !s.allow_shares_above_one {
+        check_shares(&entries, &rules, d);
+    }
+    (rules, schedules)
+}
+
+/// A rule's base and receipts: one of the state's receipt streams, which needs `receipts`, or the id of an
+/// exogenous stream, which has no licences and so takes none (all of it).
+fn base_and_receipts(
+    c: &sections::Contribution,
+    stream: &Located<String>,
+    streams: &[Exogenous],
+    d: &mut Diagnostics,
+) -> Option<(Base, Which)> {
+    let name = stream.value.as_str();
+    if let Ok(named) = name.parse::<StreamName>() {
+        let Some(receipts) = &c.receipts else {
+            if d.reported(&c.site.join("receipts")) {
+                return None;
+            }
+            d.error(
+                c.site.loc.clone(),
+                c.site.join("receipts"),
+                "missing required field `receipts`: receipts from new licences, existing ones, or all (\"new\", \"existing\", \"all\")",
+            );
+            return None;
+        };
+        return Some((named.base(), receipts.value.which()));
+    }
+    let Some(i) = streams.iter().position(|s| s.id == name) else {
+        let mut known: Vec<String> = StreamName::NAMES.iter().map(|s| s.to_string()).collect();
+        known.extend(streams.iter().map(|s| format!("{} (from [streams])", s.id)));
+        d.error(
+            stream.site.loc.clone(),
+            &stream.site.path,
+            format!(
+                "no stream {:?}; expected one of {}",
+                crate::diag::clip(name),
+                known.join(", ")
+            ),
+        );
+        return None;
+    };
+    if let Some(receipts) = &c.receipts {
+        d.error(
+            receipts.site.loc.clone(),
+            &receipts.site.path,
+            format!("stream {name:?} is exogenous: it has no licences, so leave out `receipts`"),
+        );
+    }
+    Some((Base::Exogenous(i), Which::All))
+}
+
+/// `[[deal.cash]]`.
+fn cash(
+    s: &sections::Deal,
+    parties: &Parties<'_>,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> Vec<Cash> {
+    let mut out = Vec::new();
+    for c in &s.cash.items {
+        let Some(p) = parties.find(&c.party, d) else { continue };
+        out.push(Cash {
+            party: p,
+            year: c.year.unwrap_or_default(),
+            amount: param_or_zero(inputs, &c.amount),
         });
     }
-    for k in 0..shape.tiers {
-        let b = format!("deal.tiers[{k}]");
-        let kind = v.str(&format!("{b}.kind")).unwrap_or("");
-        let cap = param(&format!("{b}.cap"), inputs);
+    out
+}
+
+/// `[[deal.credits]]`.
+fn credits(
+    s: &sections::Deal,
+    parties: &Parties<'_>,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> Vec<Credit> {
+    let mut out = Vec::new();
+    for c in &s.credits.items {
+        let Some(p) = parties.find(&c.party, d) else { continue };
+        check_years(&c.site, c.from_year, c.until_year, d);
+        out.push(Credit {
+            party: p,
+            from_year: c.from_year.unwrap_or_default(),
+            until_year: c.until_year.unwrap_or_default(),
+            per_year: param_or_zero(inputs, &c.per_year),
+        });
+    }
+    out
+}
+
+/// `[[deal.tiers]]`: the waterfall, a `rest` tier last.
+fn tiers(
+    s: &sections::Deal,
+    parties: &Parties<'_>,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> Vec<Tier> {
+    let mut out = Vec::new();
+    let last = s.tiers.items.len();
+    for (k, t) in s.tiers.items.iter().enumerate() {
+        let cap = t.cap.as_ref().map(|q| inputs.param(q));
+        let Some(kind) = t.kind else { continue };
         let needs_party = |d: &mut Diagnostics| -> Option<usize> {
-            if v.str(&format!("{b}.party")).is_none() {
+            if t.party.is_none() {
                 d.error(
-                    v.loc(&b),
-                    format!("{b}.party"),
-                    format!("a `{kind}` tier needs a `party`"),
+                    t.site.loc.clone(),
+                    t.site.join("party"),
+                    format!("a `{}` tier needs a `party`", kind.name()),
                 );
                 return None;
             }
-            party(&format!("{b}.party"), d)
+            parties.find(&t.party, d)
         };
         let tier = match kind {
-            "return-capital" => needs_party(d).map(|p| Tier::ReturnCapital {
+            TierKind::ReturnCapital => needs_party(d).map(|p| Tier::ReturnCapital {
                 party: p,
-                hurdle: param(&format!("{b}.hurdle"), inputs).unwrap_or(Param::Fixed(0.0)),
-                compound: v.str(&format!("{b}.compounding")) != Some("simple"),
+                hurdle: inputs.param(&t.hurdle),
+                compound: t.compounding == Compounding::Compound,
                 cap,
             }),
-            "pro-rata" => Some(Tier::ProRata { cap }),
-            "rest" => needs_party(d).map(|p| Tier::Rest { party: p }),
-            _ => None,
+            TierKind::ProRata => Some(Tier::ProRata { cap }),
+            TierKind::Rest => needs_party(d).map(|p| Tier::Rest { party: p }),
         };
-        if let Some(t) = tier {
-            deal.tiers.push(t);
-        }
-        if kind == "rest" && k + 1 < shape.tiers {
-            d.error(v.loc(&b), b.clone(), "a `rest` tier takes everything: it must be the last");
+        out.extend(tier);
+        if kind == TierKind::Rest && k + 1 < last {
+            d.error(
+                t.site.loc.clone(),
+                &t.site.path,
+                "a `rest` tier takes everything: it must be the last",
+            );
         }
     }
-    deal
+    out
+}
+
+/// `[deal.fund]`: how the fund co-invests, and in projects of which products.
+fn investing(
+    f: &sections::Fund,
+    products: &HashMap<String, usize>,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> Investing {
+    let mut wanted = Vec::new();
+    for name in &f.products.items {
+        match products.get(name) {
+            Some(&i) => wanted.push(i),
+            None => d.error(
+                f.products.site.loc.clone(),
+                &f.products.site.path,
+                format!("no product {name:?}"),
+            ),
+        }
+    }
+    Investing {
+        equity_cap: param_or_zero(inputs, &f.equity_cap),
+        reserve: inputs.param(&f.reserve),
+        rate: param_or_zero(inputs, &f.rate),
+        new_only: f.invests_in == InvestsIn::NewProjects,
+        products: wanted,
+    }
 }
 
 /// The single streams a rule on `base` takes a share of (`resource-revenue` is three of them).
@@ -229,34 +352,23 @@ fn streams(base: Base) -> &'static [Base] {
         Base::LicenceFees => &[Base::LicenceFees],
         Base::CorporateTax => &[Base::CorporateTax],
         Base::Infrastructure => &[Base::Infrastructure],
-    }
-}
-
-fn stream_name(base: Base) -> &'static str {
-    match base {
-        Base::Royalty => "royalty",
-        Base::PsaStateShare => "psa-state-share",
-        Base::LicenceFees => "licence-fees",
-        Base::CorporateTax => "corporate-tax",
-        Base::ResourceRevenue => "resource-revenue",
-        Base::Infrastructure => "infrastructure",
+        Base::Exogenous(_) => &[],
     }
 }
 
 /// Largest (`hi`) or smallest value a quantity can take: its distribution's support, clamped to the
 /// field's bounds as draws are.
-fn reach(v: &Values, path: &str, hi: bool) -> Option<f64> {
-    let q = v.q(path)?;
+fn reach(q: &crate::quantity::Quantity, hi: bool) -> f64 {
     let (lo_s, hi_s) = q.dist.support();
-    Some(if hi { hi_s.min(q.bounds.1) } else { lo_s.max(q.bounds.0) })
+    if hi { hi_s.min(q.bounds.1) } else { lo_s.max(q.bounds.0) }
 }
 
 /// The most of its stream a rule can take: its share at the top of its range, net of the least operating
 /// expenses it may deduct.
-fn most_taken(v: &Values, k: usize) -> f64 {
-    let b = format!("deal.contributions[{k}]");
-    let share = reach(v, &format!("{b}.share"), true).unwrap_or(0.0);
-    let net = reach(v, &format!("{b}.net-of-operating-expenses"), false).unwrap_or(0.0);
+fn most_taken(c: &sections::Contribution) -> f64 {
+    let share =
+        c.share.as_ref().map_or(0.0, |q| reach(q, true) * crate::lower_series::series_top(q));
+    let net = reach(&c.net_of_operating_expenses, false);
     share * (1.0 - net.clamp(0.0, 1.0))
 }
 
@@ -264,8 +376,8 @@ fn most_taken(v: &Values, k: usize) -> f64 {
 /// any year: for each stream and receipts the shares of the rules in force together (each at the top of
 /// its range) are summed at the first year of each rule, where the sum can only rise. One error per set
 /// of rules, at the last of them, naming them all.
-fn check_shares(v: &Values, rules: &[Contribution], d: &mut Diagnostics) {
-    let taken: Vec<f64> = (0..rules.len()).map(|k| most_taken(v, k)).collect();
+fn check_shares(entries: &[&sections::Contribution], rules: &[Contribution], d: &mut Diagnostics) {
+    let taken: Vec<f64> = entries.iter().map(|c| most_taken(c)).collect();
     let in_force = |r: &Contribution, y: i32| {
         r.from_year.is_none_or(|f| y >= f) && r.until_year.is_none_or(|u| y <= u)
     };
@@ -311,14 +423,11 @@ fn check_shares(v: &Values, rules: &[Contribution], d: &mut Diagnostics) {
                 .iter()
                 .map(|&k| {
                     let r = &rules[k];
-                    let which = match r.which {
-                        Which::New => "new",
-                        Which::Existing => "existing",
-                        Which::All => "all",
-                    };
                     format!(
-                        "deal.contributions[{k}] ({} on {which} receipts, up to {})",
-                        stream_name(r.base),
+                        "{} ({} on {} receipts, up to {})",
+                        entries[k].site.path,
+                        StreamName::of(r.base).map_or("an exogenous stream", StreamName::name),
+                        ReceiptsName::of(r.which).name(),
                         pct(taken[k])
                     )
                 })
@@ -326,17 +435,17 @@ fn check_shares(v: &Values, rules: &[Contribution], d: &mut Diagnostics) {
             let when = if y == i32::MIN { String::new() } else { format!(" from {y}") };
             let which = if which == Which::New { "new" } else { "existing" };
             let last = *set.last().expect("a set over 1 is not empty");
-            let b = format!("deal.contributions[{last}]");
+            let at = &entries[last].site;
             d.error(
-                v.loc(&b),
-                b.clone(),
+                at.loc.clone(),
+                &at.path,
                 format!(
                     "contribution rules together take up to {} of the {} on {which} receipts{when}: {}; \
                      shares on one stream must not add up past 1 (100%): lower them, give the rules \
                      disjoint years, or set `deal.allow-shares-above-one = true` if the fund is meant \
                      to be paid more than the host receives",
                     pct(sum),
-                    stream_name(stream),
+                    StreamName::of(stream).map_or("an exogenous stream", StreamName::name),
                     names.join(" and ")
                 ),
             );

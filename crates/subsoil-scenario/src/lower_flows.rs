@@ -1,50 +1,112 @@
-//! Lowering of `[[licensing-flows]]`: each flow becomes a [`LicensingFlow`], a deposit in its oblast, a
-//! project that pays its permits' fees, and a pool of projects (one per permit that may be developed:
-//! `max-projects-per-year` for each year of the flow), all appended after the scenario's own projects so
-//! that the hot loop allocates nothing and the reports list the scenario's projects alone.
+//! Lowering of `[[licensing-flows]]`, onto the model the other sections were lowered into: each flow
+//! becomes a [`LicensingFlow`], a deposit in its region, a project that pays its permits' fees, and a
+//! pool of projects (one per permit that may be developed: `max-projects-per-year` for each year of the
+//! flow), all appended after the scenario's own projects so that the hot loop allocates nothing and the
+//! reports list the scenario's projects apart. It reads the validated tree by dotted path ([`Flat`]).
 
 use std::collections::HashMap;
 
 use subsoil_core::flows::poisson_quantile;
 use subsoil_core::{
-    Control, DecisionRule, Deposit, Fiscal, LicensingFlow, Param, Product, Profile, Project,
+    Control, DecisionRule, Deposit, Fiscal, LicensingFlow, Model, Param, Product, Profile, Project,
     ProjectProduct, Regime, Stage, StartControl, Time,
 };
 
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, Location};
 use crate::inputs::Inputs;
-use crate::walk::{Values, valid_id};
+use crate::quantity::Quantity;
+use crate::walk::{Val, Valid, valid_id};
 
 /// Largest number of projects all flows' pools may hold together.
 pub const MAX_POOL: usize = 20_000;
 /// Largest probability that a year's count passes its stated maximum.
 const CAP_TAIL: f64 = 0.001;
 
-/// What the flows' lowering reads from the rest of the model.
-pub struct FlowContext<'a> {
-    /// Products, in model order.
-    pub products: &'a [Product],
-    /// Product ids to indexes.
-    pub product_index: &'a HashMap<String, usize>,
-    /// Oblast names to indexes.
-    pub oblast_index: &'a HashMap<String, usize>,
-    /// The fiscal defaults (PSA terms).
-    pub fiscal: &'a Fiscal,
-    /// The simulated years.
-    pub time: &'a Time,
+/// The validated values under `licensing-flows` (and the `[uncertainty]` defaults), by dotted path:
+/// quantities, whole numbers and strings, and where each value that was written (not defaulted) sits.
+#[derive(Default)]
+struct Flat<'a> {
+    quantities: HashMap<&'a str, &'a Quantity>,
+    counts: HashMap<&'a str, i64>,
+    strings: HashMap<&'a str, &'a str>,
+    locations: HashMap<&'a str, Location>,
 }
 
-/// Lowers every `[[licensing-flows]]` entry, appending its deposit and projects; problems go to `d`.
-pub fn lower_flows(
-    v: &Values,
-    cx: &FlowContext<'_>,
-    deposits: &mut Vec<Deposit>,
-    projects: &mut Vec<Project>,
+impl<'a> Flat<'a> {
+    fn add(&mut self, v: &'a Valid) {
+        if let Some(loc) = &v.loc {
+            self.locations.insert(&v.path, loc.clone());
+        }
+        match &v.val {
+            Val::Quantity(q) => {
+                self.quantities.insert(&v.path, q);
+            }
+            Val::Count(n) => {
+                self.counts.insert(&v.path, *n);
+            }
+            Val::Str(x) => {
+                self.strings.insert(&v.path, x);
+            }
+            Val::Table(t) => t.values().for_each(|c| self.add(c)),
+            Val::Map(m) => m.iter().for_each(|(_, c)| self.add(c)),
+            Val::Array(a) => a.iter().for_each(|c| self.add(c)),
+            Val::Bool(_) | Val::Date(_) => {}
+        }
+    }
+    fn q(&self, path: &str) -> Option<&'a Quantity> {
+        self.quantities.get(path).copied()
+    }
+    fn count(&self, path: &str) -> Option<i64> {
+        self.counts.get(path).copied()
+    }
+    fn str(&self, path: &str) -> Option<&'a str> {
+        self.strings.get(path).copied()
+    }
+    fn loc(&self, path: &str) -> Option<Location> {
+        self.locations.get(path).cloned()
+    }
+    fn given(&self, path: &str) -> bool {
+        self.locations.contains_key(path)
+    }
+}
+
+/// What the flows' lowering reads from the rest of the model.
+struct FlowContext<'a> {
+    products: &'a [Product],
+    product_index: &'a HashMap<String, usize>,
+    oblast_index: &'a HashMap<String, usize>,
+    fiscal: &'a Fiscal,
+    time: &'a Time,
+}
+
+/// Lowers every `[[licensing-flows]]` entry of the validated tree `tree` onto `model`: its flows, and
+/// their deposits and projects appended after the model's own; problems go to `d`.
+pub(crate) fn lower_flows(
+    tree: &Valid,
+    model: &mut Model,
     inputs: &mut Inputs,
     d: &mut Diagnostics,
-) -> Vec<LicensingFlow> {
-    let count =
-        (0..).take_while(|k| v.locations.contains_key(&format!("licensing-flows[{k}]"))).count();
+) {
+    let mut v = Flat::default();
+    for key in ["licensing-flows", "uncertainty"] {
+        if let Some(t) = tree.field(key) {
+            v.add(t);
+        }
+    }
+    let product_index: HashMap<String, usize> =
+        model.products.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+    let oblast_index: HashMap<String, usize> =
+        model.oblasts.iter().enumerate().map(|(i, o)| (o.name.clone(), i)).collect();
+    let cx = FlowContext {
+        products: &model.products,
+        product_index: &product_index,
+        oblast_index: &oblast_index,
+        fiscal: &model.fiscal,
+        time: &model.time,
+    };
+    let (mut deposits, mut projects) = (Vec::new(), Vec::new());
+    let (first_deposit, first_project) = (model.deposits.len(), model.projects.len());
+    let count = (0..).take_while(|k| v.given(&format!("licensing-flows[{k}]"))).count();
     let mut flows = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut pooled = 0usize;
@@ -67,7 +129,14 @@ pub fn lower_flows(
             );
             continue;
         }
-        let Some(flow) = lower_flow(v, cx, k, id, deposits, projects, inputs, d) else { continue };
+        let at = Offsets {
+            deposit: first_deposit + deposits.len(),
+            project: first_project + projects.len(),
+        };
+        let Some(flow) = lower_flow(&v, &cx, k, id, at, &mut deposits, &mut projects, inputs, d)
+        else {
+            continue;
+        };
         pooled += flow.pool_size;
         if pooled > MAX_POOL {
             d.error(
@@ -81,20 +150,30 @@ pub fn lower_flows(
         }
         flows.push(flow);
     }
-    flows
+    model.deposits.extend(deposits);
+    model.projects.extend(projects);
+    model.flows = flows;
+}
+
+/// Where a flow's deposit and projects will sit in the model.
+#[derive(Clone, Copy)]
+struct Offsets {
+    deposit: usize,
+    project: usize,
 }
 
 /// The largest value of a quantity on any path.
-fn top(v: &Values, path: &str) -> Option<f64> {
+fn top(v: &Flat<'_>, path: &str) -> Option<f64> {
     v.q(path).map(|x| x.dist.support().1.min(x.bounds.1))
 }
 
 #[allow(clippy::too_many_arguments)]
 fn lower_flow(
-    v: &Values,
+    v: &Flat<'_>,
     cx: &FlowContext<'_>,
     k: usize,
     id: &str,
+    at_index: Offsets,
     deposits: &mut Vec<Deposit>,
     projects: &mut Vec<Project>,
     inputs: &mut Inputs,
@@ -206,7 +285,7 @@ fn lower_flow(
             }
         }
         _ => {
-            if v.locations.contains_key(&pat("psa")) {
+            if v.given(&pat("psa")) {
                 d.error(
                     v.loc(&pat("psa")),
                     pat("psa"),
@@ -226,11 +305,11 @@ fn lower_flow(
     let mut ids: Vec<&str> = v
         .locations
         .keys()
-        .filter_map(|key| key.strip_prefix(&prefix))
+        .filter_map(|key| key.strip_prefix(prefix.as_str()))
         .filter(|rest| !rest.contains('.'))
         .collect();
     ids.sort_unstable();
-    if ids.is_empty() && v.locations.contains_key(&pat("products")) {
+    if ids.is_empty() && v.given(&pat("products")) {
         d.error(v.loc(&pat("products")), pat("products"), "a project needs at least one product");
         ok = false;
     }
@@ -278,6 +357,9 @@ fn lower_flow(
             capacity: param(inputs, &format!("{pp}.capacity")),
             opex: param(inputs, &format!("{pp}.opex")),
             royalty_rate: v.q(&format!("{pp}.royalty-rate")).map(|x| inputs.param(x)),
+            payable: v.q(&format!("{pp}.payable")).map_or(Param::Fixed(1.0), |x| inputs.param(x)),
+            selling_costs: param(inputs, &format!("{pp}.selling-costs")),
+            royalty_on_nsr: v.str(&format!("{pp}.royalty-base")) == Some("nsr"),
         });
     }
     if !ok {
@@ -306,7 +388,7 @@ fn lower_flow(
     let lag = p(inputs, &at("lag"));
     let name = v.str(&at("name")).unwrap_or(id).to_string();
 
-    let deposit = deposits.len();
+    let deposit = at_index.deposit;
     deposits.push(Deposit {
         id: format!("licensing-flows.{id}"),
         name: name.clone(),
@@ -336,11 +418,12 @@ fn lower_flow(
         opex_multiplier,
         production_factor,
         schedule_slip,
+        capex_phasing: Vec::new(),
         event_stream: 0,
         stage_durations: [Param::Fixed(0.0), Param::Fixed(0.0), Param::Fixed(0.0), lag],
     };
     // The project that pays the permits' fees: no products, closed, new.
-    let fees_project = projects.len();
+    let fees_project = at_index.project;
     projects.push(Project {
         id: format!("licensing-flows.{id}.fees"),
         name: format!("{name}: permit fees"),
@@ -356,7 +439,7 @@ fn lower_flow(
         ..template.clone()
     });
     let pool_size = years * max_projects as usize;
-    let pool = projects.len();
+    let pool = fees_project + 1;
     if pool_size <= MAX_POOL {
         for slot in 0..pool_size {
             projects.push(Project {

@@ -311,7 +311,13 @@ pub fn list_plain(name: &str, text: &str) -> Result<Vec<Written>, LoadError> {
 }
 
 /// Any unit, any range: plain files are not checked against the schema.
-const ANY: Q = Q { unit: Unit::Any, min: f64::NEG_INFINITY, max: f64::INFINITY, uncertain: true };
+const ANY: Q = Q {
+    unit: Unit::Any,
+    min: f64::NEG_INFINITY,
+    max: f64::INFINITY,
+    uncertain: true,
+    series: false,
+};
 
 fn plain(
     src: &SourceFile,
@@ -355,6 +361,7 @@ fn plain(
                     as_of: None,
                     location: Some(node.location()),
                     bounds: (f64::NEG_INFINITY, f64::INFINITY),
+                    series: None,
                 },
                 out,
             );

@@ -67,6 +67,56 @@ pub struct Quantity {
     pub location: Option<Location>,
     /// The field's allowed range: draws from a distribution with an unbounded tail are clamped to it.
     pub bounds: (f64, f64),
+    /// A year-by-year series, when the value is one; `dist` is then its scale factor.
+    pub series: Option<SeriesSpec>,
+}
+
+/// What holds in a year a series does not give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutsideRule {
+    /// The nearest value given.
+    HoldLast,
+    /// Zero.
+    Zero,
+    /// Every year used must be given (checked where the series is used).
+    Error,
+}
+
+/// A validated year-by-year series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesSpec {
+    /// First year given.
+    pub first: i32,
+    /// One value per year from `first`, without a gap.
+    pub values: Vec<f64>,
+    /// The rule outside the years given.
+    pub outside: OutsideRule,
+}
+
+impl SeriesSpec {
+    /// The last year given.
+    pub fn last(&self) -> i32 {
+        self.first + self.values.len() as i32 - 1
+    }
+
+    /// The largest value given, or 0 for `zero` outside when that is larger.
+    pub fn max(&self) -> f64 {
+        let m = self.values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if self.outside == OutsideRule::Zero { m.max(0.0) } else { m }
+    }
+
+    /// The series for the model (the rule `error` was checked where it is used; past it the last
+    /// value holds).
+    pub fn to_model(&self) -> subsoil_core::series::Series {
+        subsoil_core::series::Series {
+            first: self.first,
+            values: self.values.clone(),
+            outside: match self.outside {
+                OutsideRule::Zero => subsoil_core::series::Outside::Zero,
+                OutsideRule::HoldLast | OutsideRule::Error => subsoil_core::series::Outside::Hold,
+            },
+        }
+    }
 }
 
 impl Quantity {
@@ -82,6 +132,7 @@ impl Quantity {
             as_of: None,
             location: None,
             bounds: (f64::NEG_INFINITY, f64::INFINITY),
+            series: None,
         })
     }
 
@@ -97,6 +148,11 @@ const META_KEYS: &[&str] =
 /// Reads a quantity at `path` against the constraints `q`, reporting every problem.
 pub fn read(node: &Node, q: &Q, path: &str, d: &mut Diagnostics) -> Option<Quantity> {
     let loc = Some(node.location());
+    if let Kind::Table(t) = &node.kind
+        && t.contains_key("by-year")
+    {
+        return read_series(node, t, q, path, d);
+    }
     let (dist, uncertain, table) = match &node.kind {
         Kind::Int(_) | Kind::Float(_) => {
             let v = node.number().unwrap_or(0.0);
@@ -129,6 +185,7 @@ pub fn read(node: &Node, q: &Q, path: &str, d: &mut Diagnostics) -> Option<Quant
         as_of: None,
         location: loc.clone(),
         bounds: (q.min, q.max),
+        series: None,
     };
     if let Some(t) = table {
         read_meta(node, t, q, path, &mut quantity, d);
@@ -137,6 +194,170 @@ pub fn read(node: &Node, q: &Q, path: &str, d: &mut Diagnostics) -> Option<Quant
         d.error(loc.clone(), path, "this field cannot be uncertain: give a fixed `value`");
     }
     check_range(&quantity, q, path, loc, d);
+    Some(quantity)
+}
+
+/// Keys a series table takes besides the provenance keys.
+const SERIES_KEYS: &[&str] = &["by-year", "outside", "scale"];
+
+/// Earliest and latest year a series may give.
+const SERIES_YEARS: (i32, i32) = (1900, 2300);
+
+/// Reads a year-by-year series: `by-year` (years without a gap, each value within the field's range),
+/// `outside`, an optional `scale` (a number or distribution, a ratio) and the provenance keys.
+fn read_series(
+    node: &Node,
+    t: &std::collections::BTreeMap<String, Node>,
+    q: &Q,
+    path: &str,
+    d: &mut Diagnostics,
+) -> Option<Quantity> {
+    let loc = Some(node.location());
+    if !q.series {
+        d.error(
+            t.get("by-year").map(Node::location),
+            format!("{path}.by-year"),
+            "this field takes one value, not a by-year series (fields marked \"by year\" in the scenario reference take one)",
+        );
+        return None;
+    }
+    let mut ok = true;
+    for (k, v) in t {
+        if !SERIES_KEYS.contains(&k.as_str()) && !META_KEYS.contains(&k.as_str()) {
+            d.error(
+                Some(v.location()),
+                format!("{path}.{k}"),
+                format!(
+                    "unknown key {:?} for a by-year series; expected {} or {}",
+                    crate::layers::clip(k),
+                    SERIES_KEYS.join(", "),
+                    META_KEYS.join(", ")
+                ),
+            );
+            ok = false;
+        }
+    }
+    let by_year = &t["by-year"];
+    let Kind::Table(years) = &by_year.kind else {
+        d.error(
+            Some(by_year.location()),
+            format!("{path}.by-year"),
+            format!("expected a table of year = value, found {}", by_year.kind.type_name()),
+        );
+        return None;
+    };
+    if years.is_empty() {
+        d.error(
+            Some(by_year.location()),
+            format!("{path}.by-year"),
+            "a series needs at least one year",
+        );
+        return None;
+    }
+    let mut given: Vec<(i32, f64)> = Vec::with_capacity(years.len());
+    for (k, v) in years {
+        let p = format!("{path}.by-year.{}", crate::layers::clip(k));
+        let year = k.parse::<i32>().ok().filter(|y| (SERIES_YEARS.0..=SERIES_YEARS.1).contains(y));
+        let Some(year) = year else {
+            d.error(
+                Some(v.location()),
+                p,
+                format!(
+                    "{:?} is not a year: keys of `by-year` are calendar years from {} to {}",
+                    crate::layers::clip(k),
+                    SERIES_YEARS.0,
+                    SERIES_YEARS.1
+                ),
+            );
+            ok = false;
+            continue;
+        };
+        match v.number() {
+            Some(x) if x >= q.min && x <= q.max => given.push((year, x)),
+            Some(x) => {
+                d.error(
+                    Some(v.location()),
+                    p,
+                    format!(
+                        "{} is outside [{}, {}] ({})",
+                        fmt_num(x),
+                        fmt_num(q.min),
+                        fmt_num(q.max),
+                        describe_unit(q.unit)
+                    ),
+                );
+                ok = false;
+            }
+            None => {
+                d.error(
+                    Some(v.location()),
+                    p,
+                    format!("expected a number, found {}", v.kind.type_name()),
+                );
+                ok = false;
+            }
+        }
+    }
+    given.sort_by_key(|&(y, _)| y);
+    for w in given.windows(2) {
+        if w[1].0 != w[0].0 + 1 {
+            d.error(
+                Some(by_year.location()),
+                format!("{path}.by-year"),
+                format!(
+                    "the years must follow one another: {} is missing between {} and {}",
+                    w[0].0 + 1,
+                    w[0].0,
+                    w[1].0
+                ),
+            );
+            ok = false;
+            break;
+        }
+    }
+    let outside = match t.get("outside") {
+        None => OutsideRule::HoldLast,
+        Some(n) => match n.str() {
+            Some("hold-last") => OutsideRule::HoldLast,
+            Some("zero") => OutsideRule::Zero,
+            Some("error") => OutsideRule::Error,
+            _ => {
+                d.error(
+                    Some(n.location()),
+                    format!("{path}.outside"),
+                    "expected one of \"hold-last\", \"zero\", \"error\"",
+                );
+                ok = false;
+                OutsideRule::HoldLast
+            }
+        },
+    };
+    let scale_q =
+        Q { unit: Unit::Ratio, min: 0.0, max: 1e6, uncertain: q.uncertain, series: false };
+    let scale = match t.get("scale") {
+        Some(n) => read(n, &scale_q, &format!("{path}.scale"), d)?,
+        None => Quantity::default_value(format!("{path}.scale"), 1.0)?,
+    };
+    if !ok || given.is_empty() {
+        return None;
+    }
+    let mut quantity = Quantity {
+        path: path.to_string(),
+        dist: scale.dist,
+        uncertain: scale.uncertain,
+        unit: None,
+        provenance: Provenance::Unsourced,
+        reliability: None,
+        as_of: None,
+        location: loc,
+        bounds: (0.0, 1e6),
+        series: Some(SeriesSpec {
+            first: given[0].0,
+            values: given.iter().map(|&(_, x)| x).collect(),
+            outside,
+        }),
+    };
+    read_meta(node, t, q, path, &mut quantity, d);
     Some(quantity)
 }
 
@@ -182,7 +403,7 @@ fn read_meta(
                 format!("{path}.unit"),
                 format!(
                     "unit {:?} does not fit this field: expected {}",
-                    crate::layers::clip(&u),
+                    crate::diag::clip(&u),
                     expected_unit(q.unit)
                 ),
             );
@@ -297,7 +518,7 @@ fn read_dist(
             format!("{path}.dist"),
             format!(
                 "unknown distribution {:?}; expected one of {}",
-                crate::layers::clip(&kind),
+                crate::diag::clip(&kind),
                 names.join(", ")
             ),
         );
@@ -313,7 +534,7 @@ fn read_dist(
             format!("{path}.{k}"),
             format!(
                 "unknown key {:?} for a {kind} quantity; expected {} or {}",
-                crate::layers::clip(k),
+                crate::diag::clip(k),
                 params.join(", "),
                 META_KEYS.join(", ")
             ),

@@ -10,7 +10,15 @@ pub fn render() -> String {
          Generated from the code by `subsoil reference`; do not edit by hand.\n\
          Conventions (quantities, distributions, units, layers) are in [data-format.md](data-format.md).\n\n\
          A *quantity* is a number, or a table with `value` or `dist` plus `unit` and `source` or `assumption`.\n\
-         Fields marked *uncertain* accept a distribution; the others need a fixed value.\n\n",
+         Fields marked *uncertain* accept a distribution; the others need a fixed value.\n\n\
+         Fields marked *by year* also accept a year-by-year series: \
+         `{ by-year = { 2026 = …, 2027 = … }, unit = \"…\", source = \"…\", outside = \"hold-last\" }`. \
+         The years given must follow one another without a gap; `outside` says what holds in other years: \
+         `hold-last` (the default: the first value before the first year, the last after the last), `zero`, \
+         or `error` (every simulated year the value is used in must be given; investors looking past the \
+         horizon see the last value). An optional `scale` (a number or a distribution, a ratio) multiplies \
+         the whole series: one draw per path shifts it all, and it is the uncertain input named by the \
+         field's path.\n\n",
     );
     for f in ROOT {
         section(&mut out, f, f.key);
@@ -99,13 +107,18 @@ fn default_text(f: &Field) -> String {
 
 fn type_text(t: &Ty) -> String {
     match t {
-        Ty::Quantity(Q { unit, uncertain, .. }) => {
+        Ty::Quantity(Q { unit, uncertain, series, .. }) => {
             let u = match unit {
                 Unit::Fraction => "fraction".to_string(),
                 Unit::Any => "any unit".to_string(),
                 u => format!("`{}`", u.written()),
             };
-            if *uncertain { format!("quantity, {u}, uncertain") } else { format!("quantity, {u}") }
+            let by_year = if *series { ", by year" } else { "" };
+            if *uncertain {
+                format!("quantity, {u}, uncertain{by_year}")
+            } else {
+                format!("quantity, {u}{by_year}")
+            }
         }
         Ty::Count { .. } => "whole number".into(),
         Ty::Str => "string".into(),

@@ -4,6 +4,12 @@
 
 use subsoil_core::Stage;
 
+use crate::deposits::ControlStatus;
+use crate::vocab::{
+    Compounding, DataStage, Decision, Dollars, InvestsIn, ProfileKind, ReceiptsName, RegimeKind,
+    RoyaltyBase, TierKind,
+};
+
 /// One field of a table.
 #[derive(Debug)]
 pub struct Field {
@@ -74,6 +80,8 @@ pub struct Q {
     pub max: f64,
     /// Whether the schema allows a distribution here.
     pub uncertain: bool,
+    /// Whether the schema allows a year-by-year series here (`{ by-year = { … } }`).
+    pub series: bool,
 }
 
 /// Units of quantities.
@@ -145,10 +153,14 @@ impl Unit {
 }
 
 const fn q(unit: Unit, min: f64, max: f64) -> Ty {
-    Ty::Quantity(Q { unit, min, max, uncertain: true })
+    Ty::Quantity(Q { unit, min, max, uncertain: true, series: false })
 }
 const fn q_fixed(unit: Unit, min: f64, max: f64) -> Ty {
-    Ty::Quantity(Q { unit, min, max, uncertain: false })
+    Ty::Quantity(Q { unit, min, max, uncertain: false, series: false })
+}
+/// A quantity that may also be a year-by-year series.
+const fn q_series(unit: Unit, min: f64, max: f64) -> Ty {
+    Ty::Quantity(Q { unit, min, max, uncertain: true, series: true })
 }
 
 /// Largest amount of money a field accepts: far above any real project, far below overflow.
@@ -415,15 +427,15 @@ const PRODUCT: &[Field] = &[
     },
     Field {
         key: "price",
-        ty: q(Unit::UsdPerProductUnit, 1e-9, 1e12),
+        ty: q_series(Unit::UsdPerProductUnit, 1e-9, 1e12),
         req: Req::Required,
-        doc: "Price in the start year, real base-year dollars.",
+        doc: "Price in the start year, real base-year dollars; or by year, a price deck (see `long-run`).",
     },
     Field {
         key: "long-run",
         ty: q(Unit::UsdPerProductUnit, 1e-9, 1e12),
-        req: Req::Required,
-        doc: "Long-run price level: the median of the stationary distribution. When uncertain, each path draws its own level while investors expect the median.",
+        req: Req::Optional,
+        doc: "Long-run price level: the median of the stationary distribution. When uncertain, each path draws its own level while investors expect the median. Required unless `price` is a deck by year: a product on a deck has its median real price each year from the deck, its shocks revert to the deck, and the deck's `scale` is the path's long-run factor (investors expect its median).",
     },
     Field {
         key: "volatility",
@@ -496,21 +508,13 @@ const SITE: &[Field] = &[
     },
     Field {
         key: "stage",
-        ty: Ty::Enum(&[
-            "identified",
-            "explored",
-            "tender",
-            "licensed",
-            "construction",
-            "producing",
-            "closed",
-        ]),
+        ty: Ty::Enum(&DataStage::NAMES),
         req: Req::Text("licensed"),
         doc: "Stage at the start.",
     },
     Field {
         key: "control",
-        ty: Ty::Enum(&["operable", "contested", "occupied", "unknown", "ukraine", "frontline"]),
+        ty: Ty::Enum(&ControlStatus::NAMES),
         req: Req::Text("operable"),
         doc: "Who controls the site: `operable` (work is possible), `contested` (on a front line: no work while a war lasts), `occupied` (no work), `unknown` (drawn from `[conflict.unknown-control]`). `ukraine` and `frontline` are the deposits file's names for `operable` and `contested`.",
     },
@@ -811,24 +815,22 @@ const PARTY: &[Field] = &[
 const CONTRIBUTION: &[Field] = &[
     Field {
         key: "stream",
-        ty: Ty::Enum(&[
-            "royalty",
-            "psa-state-share",
-            "licence-fees",
-            "corporate-tax",
-            "resource-revenue",
-            "infrastructure",
-        ]),
+        ty: Ty::Str,
         req: Req::Required,
-        doc: "Which receipts: one stream, `resource-revenue` (royalty + PSA state share + licence fees), or `infrastructure` (state port and pipeline revenue).",
+        doc: "Which receipts: `royalty`, `psa-state-share`, `licence-fees`, `corporate-tax`, `resource-revenue` (royalty + PSA state share + licence fees), `infrastructure` (state port and pipeline revenue), or the id of an exogenous stream of `[streams]`, whose receiver pays the contributions and is credited with them.",
     },
     Field {
         key: "receipts",
-        ty: Ty::Enum(&["new", "existing", "all"]),
-        req: Req::Required,
-        doc: "Receipts from new licences (see `effective-date` and the two switches), existing ones, or all.",
+        ty: Ty::Enum(&ReceiptsName::NAMES),
+        req: Req::Optional,
+        doc: "Receipts from new licences (see `effective-date` and the two switches), existing ones, or all. Required for the state's receipts; an exogenous stream has no licences and takes none.",
     },
-    Field { key: "share", ty: FRACTION, req: Req::Required, doc: "Share paid into the fund." },
+    Field {
+        key: "share",
+        ty: q_series(Unit::Fraction, 0.0, 1.0),
+        req: Req::Required,
+        doc: "Share paid into the fund; by year, a schedule (e.g. 0.05, 0.05, 0.05, 0, 0, 0.03 with `outside = \"hold-last\"`: 3% after).",
+    },
     Field {
         key: "net-of-operating-expenses",
         ty: FRACTION,
@@ -852,6 +854,28 @@ const CONTRIBUTION: &[Field] = &[
         ty: q(Unit::Usd, 0.0, MAX_USD),
         req: Req::Optional,
         doc: "Cumulative nominal cap of this rule: payments stop exactly at it, in the year it is reached.",
+    },
+];
+
+const STREAM: &[Field] = &[
+    Field { key: "name", ty: Ty::Str, req: Req::Optional, doc: "Display name." },
+    Field {
+        key: "amount",
+        ty: q_series(Unit::UsdPerYear, 0.0, MAX_USD),
+        req: Req::Required,
+        doc: "The money received each year: a by-year series (or one amount every year), with its `unit` and `source`; its `scale` shifts the whole series on a path. Contribution rules take no leakage off it.",
+    },
+    Field {
+        key: "dollars",
+        ty: Ty::Enum(&Dollars::NAMES),
+        req: Req::Text("nominal"),
+        doc: "Whether the amounts are nominal dollars of each year, as contracts write them, or real base-year dollars escalated with the path's inflation.",
+    },
+    Field {
+        key: "receiver",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "Id of the deal party that receives the stream; it pays the contributions from it and its capital account is credited with them.",
     },
 ];
 
@@ -902,7 +926,7 @@ const CREDIT: &[Field] = &[
 const FUND: &[Field] = &[
     Field {
         key: "invests-in",
-        ty: Ty::Enum(&["new-projects", "all-projects"]),
+        ty: Ty::Enum(&InvestsIn::NAMES),
         req: Req::Text("new-projects"),
         doc: "Which projects the fund may co-invest in: those whose receipts are new, or any.",
     },
@@ -935,7 +959,7 @@ const FUND: &[Field] = &[
 const TIER: &[Field] = &[
     Field {
         key: "kind",
-        ty: Ty::Enum(&["return-capital", "pro-rata", "rest"]),
+        ty: Ty::Enum(&TierKind::NAMES),
         req: Req::Required,
         doc: "`return-capital`: all to `party` until its capital plus `hurdle` a year is returned; `pro-rata`: split by capital accounts; `rest`: everything left to `party`.",
     },
@@ -953,7 +977,7 @@ const TIER: &[Field] = &[
     },
     Field {
         key: "compounding",
-        ty: Ty::Enum(&["compound", "simple"]),
+        ty: Ty::Enum(&Compounding::NAMES),
         req: Req::Text("compound"),
         doc: "Whether the hurdle compounds.",
     },
@@ -1084,12 +1108,30 @@ const PROJECT_PRODUCT: &[Field] = &[
         req: Req::Optional,
         doc: "Royalty rate for this project, overriding the product's (e.g. gas by well vintage).",
     },
+    Field {
+        key: "payable",
+        ty: FRACTION,
+        req: Req::Num(1.0),
+        doc: "Share of the output the buyer pays for (a smelter's payability of metal in concentrate; 1 for a product sold as is). The project's revenue is its net smelter return: payable value less `selling-costs`.",
+    },
+    Field {
+        key: "selling-costs",
+        ty: q(Unit::UsdPerProductUnit, 0.0, 1e12),
+        req: Req::Num(0.0),
+        doc: "Treatment and refining charges and freight per unit of output, real base-year dollars, deducted from the payable value.",
+    },
+    Field {
+        key: "royalty-base",
+        ty: Ty::Enum(&RoyaltyBase::NAMES),
+        req: Req::Text("gross"),
+        doc: "What the royalty is charged on: `gross`, the value of the output at the product's price, or `nsr`, the net smelter return (payable value less selling costs, at least zero).",
+    },
 ];
 
 const PROFILE: &[Field] = &[
     Field {
         key: "kind",
-        ty: Ty::Enum(&["ramp-plateau", "decline"]),
+        ty: Ty::Enum(&ProfileKind::NAMES),
         req: Req::Text("ramp-plateau"),
         doc: "`ramp-plateau` for mines, `decline` for gas and oil fields.",
     },
@@ -1144,13 +1186,13 @@ const PROJECT: &[Field] = &[
     },
     Field {
         key: "regime",
-        ty: Ty::Enum(&["royalty", "psa"]),
+        ty: Ty::Enum(&RegimeKind::NAMES),
         req: Req::Text("royalty"),
         doc: "Royalty and tax, or a production-sharing agreement.",
     },
     Field {
         key: "decision",
-        ty: Ty::Enum(&["npv", "always", "never"]),
+        ty: Ty::Enum(&Decision::NAMES),
         req: Req::Text("npv"),
         doc: "Investment rule: build when the NPV at the investor's hurdle on the prices expected that year is positive; or always; or never.",
     },
@@ -1171,6 +1213,12 @@ const PROJECT: &[Field] = &[
         ty: q(Unit::Usd, 0.0, MAX_USD),
         req: Req::Required,
         doc: "Initial capital cost in the plan, real base-year dollars (0 for a producing operation).",
+    },
+    Field {
+        key: "capex-phasing",
+        ty: Ty::Array(&q_fixed(Unit::Fraction, 0.0, 1.0)),
+        req: Req::Optional,
+        doc: "Share of the initial capex spent in each planned construction year, in order (one share per year of `construction-years`, which must then be fixed; at most 12; summing to 1). Without it the capex is spread evenly. A build that takes longer (schedule slip) spends the same cumulative profile stretched over its years.",
     },
     Field {
         key: "sustaining-capex",
@@ -1465,7 +1513,7 @@ pub const ROOT: &[Field] = &[
         key: "correlations",
         ty: Ty::Array(&Ty::Table(CORRELATION)),
         req: Req::Optional,
-        doc: "Rank correlations of yearly log-price shocks between products.",
+        doc: "Rank correlations of yearly log-price shocks between products. Correlations whose matrix is not positive definite are an error: they are used as written, never repaired.",
     },
     Field {
         key: "deposits",
@@ -1501,7 +1549,7 @@ pub const ROOT: &[Field] = &[
         key: "input-correlations",
         ty: Ty::Array(&Ty::Table(INPUT_CORRELATION)),
         req: Req::Optional,
-        doc: "Rank correlations between named uncertain inputs. Inputs linked by correlations, directly or through others, form a group with a Gaussian copula of its own (at most 2,000 inputs); correlations that are inconsistent (their matrix not positive definite) are repaired (their negative eigenvalues clipped) for a group of at most 200 inputs, and are an error in a larger group.",
+        doc: "Rank correlations between named uncertain inputs. Inputs linked by correlations, directly or through others, form a group with a Gaussian copula of its own (at most 2,000 inputs); correlations that are inconsistent (their matrix not positive definite) are an error at the group's first entry: they are used as written, never repaired, as the price correlations are.",
     },
     Field {
         key: "sensitivity",
@@ -1522,6 +1570,12 @@ pub const ROOT: &[Field] = &[
         doc: "The deal: which receipts are new.",
     },
     Field {
+        key: "streams",
+        ty: Ty::Map { key: "<stream-id>", value: &Ty::Table(STREAM) },
+        req: Req::Optional,
+        doc: "Exogenous revenue streams: money a party receives that no project of the model produces (a country's oil export proceeds, port fees, a pipeline's transit fees). Deal contribution rules take one as their base by its id, as they take royalties.",
+    },
+    Field {
         key: "projects",
         ty: Ty::Map { key: "<project-id>", value: &Ty::Table(PROJECT) },
         req: Req::Required,
@@ -1532,6 +1586,12 @@ pub const ROOT: &[Field] = &[
         ty: Ty::Map { key: "<lever-id>", value: &Ty::Table(LEVER) },
         req: Req::Optional,
         doc: "Named levers for contested assumptions that no single field holds (`subsoil serve` shows each as a switch): each stands for a list of `--set` overrides, so a command line reproduces it.",
+    },
+    Field {
+        key: "remove",
+        ty: Ty::Array(&Ty::Str),
+        req: Req::Optional,
+        doc: "What this file removes from the layers it extends, before its own tables apply: field paths such as `projects.old-mine`, `products.gold.long-run` or `deal.contributions[1]` (the entries after a removed array entry move up). A path that names nothing inherited is an error.",
     },
     Field {
         key: "overrides",

@@ -1,73 +1,91 @@
 //! Validation of a merged scenario tree against [the schema](crate::schema): types, units, ranges,
-//! required fields and unknown keys, all reported at once. What passes is collected into [`Values`],
-//! which lowering reads by dotted path.
+//! required fields and unknown keys, all reported at once. What passes is a tree of [`Valid`] values
+//! shaped like the schema, with every default filled in; `typed.rs` reads it into the typed
+//! sections that lowering uses.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostics, Location};
-use crate::layers;
 use crate::quantity::{self, Quantity};
 use crate::schema::{Field, Req, Ty};
 use crate::tree::{Kind, Node};
 
-/// Validated values by dotted path; defaults are filled in.
-#[derive(Debug, Default)]
-pub struct Values {
-    /// Quantities.
-    pub quantities: HashMap<String, Quantity>,
-    /// Whole numbers.
-    pub counts: HashMap<String, i64>,
-    /// Strings and enum choices.
-    pub strings: HashMap<String, String>,
-    /// Booleans.
-    pub bools: HashMap<String, bool>,
-    /// Dates as (year, month, day).
-    pub dates: HashMap<String, (i32, u8, u8)>,
-    /// Arrays of strings.
-    pub string_lists: HashMap<String, Vec<String>>,
-    /// Locations of values given in files, by path (for later cross-field messages).
-    pub locations: HashMap<String, Location>,
+/// A calendar date as (year, month, day).
+pub type Ymd = (i32, u8, u8);
+
+/// A validated value: its dotted path, where it was written (`None` for a default) and the value.
+#[derive(Clone, Debug)]
+pub struct Valid {
+    /// Dotted path (`projects.dobra.capex`, `deal.tiers[0].hurdle`).
+    pub path: String,
+    /// Where it was written; `None` when it is the schema's default (or an absent table's defaults).
+    pub loc: Option<Location>,
+    /// The value.
+    pub val: Val,
 }
 
-impl Values {
-    /// Quantity at `path` (given or defaulted).
-    pub fn q(&self, path: &str) -> Option<&Quantity> {
-        self.quantities.get(path)
+/// The validated value of a field, by schema type.
+#[derive(Clone, Debug)]
+pub enum Val {
+    /// A quantity (boxed: it is far larger than the other variants).
+    Quantity(Box<Quantity>),
+    /// A whole number.
+    Count(i64),
+    /// A string or an enum choice (one of the schema's names).
+    Str(String),
+    /// A boolean.
+    Bool(bool),
+    /// A date.
+    Date(Ymd),
+    /// A table: its fields given or defaulted, by key. A table not given holds its defaults.
+    Table(BTreeMap<&'static str, Valid>),
+    /// A table of named entries, in key order; entries whose id is not valid are left out.
+    Map(Vec<(String, Valid)>),
+    /// An array; items that are not valid are left out, except tables (whose own fields are checked).
+    Array(Vec<Valid>),
+}
+
+impl Valid {
+    /// Field `key` of a table.
+    pub fn field(&self, key: &str) -> Option<&Valid> {
+        match &self.val {
+            Val::Table(t) => t.get(key),
+            _ => None,
+        }
     }
-    /// Whole number at `path`.
-    pub fn count(&self, path: &str) -> Option<i64> {
-        self.counts.get(path).copied()
+
+    /// Every quantity in the tree, in path order within each table.
+    pub fn quantities(&self) -> Vec<&Quantity> {
+        let mut out = Vec::new();
+        self.visit(&mut |v| {
+            if let Val::Quantity(q) = &v.val {
+                out.push(&**q);
+            }
+        });
+        out
     }
-    /// String at `path`.
-    pub fn str(&self, path: &str) -> Option<&str> {
-        self.strings.get(path).map(String::as_str)
-    }
-    /// Boolean at `path`.
-    pub fn bool(&self, path: &str) -> Option<bool> {
-        self.bools.get(path).copied()
-    }
-    /// Array of strings at `path` (empty if absent).
-    pub fn strings_at(&self, path: &str) -> &[String] {
-        self.string_lists.get(path).map_or(&[], Vec::as_slice)
-    }
-    /// Location of the value at `path`, if it was written in a file.
-    pub fn loc(&self, path: &str) -> Option<Location> {
-        self.locations.get(path).cloned()
+
+    fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a Valid)) {
+        f(self);
+        match &self.val {
+            Val::Table(t) => t.values().for_each(|c| c.visit(f)),
+            Val::Map(m) => m.iter().for_each(|(_, c)| c.visit(f)),
+            Val::Array(a) => a.iter().for_each(|c| c.visit(f)),
+            _ => {}
+        }
     }
 }
 
-/// Checks `root` against the fields of a table schema.
-pub fn validate(root: &Node, fields: &[Field], d: &mut Diagnostics) -> Values {
-    let mut v = Values::default();
-    table(root, fields, "", &mut v, d);
-    v
+/// Checks `root` against the fields of a table schema: the validated tree, with defaults filled in.
+pub fn validate(root: &Node, fields: &'static [Field], d: &mut Diagnostics) -> Valid {
+    table(root, fields, "", d)
 }
 
 fn join(prefix: &str, key: &str) -> String {
     if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
 }
 
-fn table(node: &Node, fields: &[Field], path: &str, v: &mut Values, d: &mut Diagnostics) {
+fn table(node: &Node, fields: &'static [Field], path: &str, d: &mut Diagnostics) -> Valid {
     let empty = BTreeMap::new();
     let entries = match &node.kind {
         Kind::Table(t) => t,
@@ -92,120 +110,114 @@ fn table(node: &Node, fields: &[Field], path: &str, v: &mut Values, d: &mut Diag
                 p,
                 format!(
                     "unknown key `{}`{hint}; expected one of: {}",
-                    layers::clip(key),
+                    crate::diag::clip(key),
                     names.join(", ")
                 ),
             );
         }
     }
+    let mut out = BTreeMap::new();
     for f in fields {
         let p = join(path, f.key);
-        match entries.get(f.key) {
-            Some(child) => {
-                v.locations.insert(p.clone(), child.location());
-                value(child, &f.ty, &p, v, d);
-            }
-            None => missing(node, f, &p, v, d),
+        let got = match entries.get(f.key) {
+            // A value given but not valid is reported; a default stands in for it, so that lowering
+            // goes on as if it had not been given.
+            Some(child) => value(child, &f.ty, &p, d).or_else(|| default(f, &p)),
+            None => missing(node, f, &p, d),
+        };
+        if let Some(v) = got {
+            out.insert(f.key, v);
         }
     }
+    let loc = (!path.is_empty()).then(|| node.location());
+    Valid { path: path.to_string(), loc, val: Val::Table(out) }
 }
 
-/// A field absent from its table: an error if required; otherwise its default (and, for a table, the
-/// defaults of its fields).
-fn missing(parent: &Node, f: &Field, p: &str, v: &mut Values, d: &mut Diagnostics) {
-    match (f.req, &f.ty) {
-        (Req::Required, ty) => {
-            let what = match ty {
-                Ty::Quantity(q) => format!(" ({})", q.unit.written()),
-                _ => String::new(),
-            };
-            // At the start of the table that lacks it; a file lacking a top-level table is blamed at
-            // its first line (the root's span is empty).
-            let loc =
-                Location { file: parent.file, span: Some(parent.span.start..parent.span.start) };
-            d.error(Some(loc), p, format!("missing required field `{}`{what}: {}", f.key, f.doc));
-        }
-        (_, Ty::Table(fields)) => {
-            let empty = Node { file: parent.file, span: 0..0, kind: Kind::Table(BTreeMap::new()) };
-            // Defaults of an absent optional table; required fields inside it are only required when
-            // the table is given.
-            for g in fields.iter() {
-                if !matches!(g.req, Req::Required) {
-                    missing(&empty, g, &join(p, g.key), v, d);
-                }
-            }
-        }
+/// A field absent from its (given) table: an error if required; otherwise its default.
+fn missing(parent: &Node, f: &Field, p: &str, d: &mut Diagnostics) -> Option<Valid> {
+    if let Req::Required = f.req {
+        let what = match &f.ty {
+            Ty::Quantity(q) => format!(" ({})", q.unit.written()),
+            _ => String::new(),
+        };
+        // At the start of the table that lacks it; a file lacking a top-level table is blamed at its
+        // first line (the root's span is empty).
+        let loc = Location { file: parent.file, span: Some(parent.span.start..parent.span.start) };
+        d.error(Some(loc), p, format!("missing required field `{}`{what}: {}", f.key, f.doc));
+    }
+    default(f, p)
+}
+
+/// The value of a field not given: its default, or for a table the defaults of its fields (required
+/// fields inside a table not given are only required when the table is given). `None` for a field
+/// with no default.
+fn default(f: &Field, p: &str) -> Option<Valid> {
+    let val = match (f.req, &f.ty) {
+        (_, Ty::Table(fields)) => Val::Table(
+            fields.iter().filter_map(|g| Some((g.key, default(g, &join(p, g.key))?))).collect(),
+        ),
         (Req::Num(x), Ty::Quantity(_)) => {
-            if let Some(q) = Quantity::default_value(p.to_string(), x) {
-                v.quantities.insert(p.to_string(), q);
-            }
+            Val::Quantity(Box::new(Quantity::default_value(p.to_string(), x)?))
         }
-        (Req::Num(x), Ty::Count { .. }) => {
-            v.counts.insert(p.to_string(), x as i64);
-        }
-        (Req::Text(s), Ty::Bool) => {
-            v.bools.insert(p.to_string(), s == "true");
-        }
-        (Req::Text(s), Ty::Enum(_) | Ty::Str) => {
-            v.strings.insert(p.to_string(), s.to_string());
-        }
-        _ => {}
-    }
+        (Req::Num(x), Ty::Count { .. }) => Val::Count(x as i64),
+        (Req::Text(s), Ty::Bool) => Val::Bool(s == "true"),
+        (Req::Text(s), Ty::Enum(_) | Ty::Str) => Val::Str(s.to_string()),
+        _ => return None,
+    };
+    Some(Valid { path: p.to_string(), loc: None, val })
 }
 
-fn value(node: &Node, ty: &Ty, p: &str, v: &mut Values, d: &mut Diagnostics) {
-    match ty {
-        Ty::Quantity(q) => {
-            if let Some(qt) = quantity::read(node, q, p, d) {
-                v.quantities.insert(p.to_string(), qt);
-            }
-        }
+/// A value given in a file, if valid (a table, map or array always is: its own entries are checked).
+fn value(node: &Node, ty: &'static Ty, p: &str, d: &mut Diagnostics) -> Option<Valid> {
+    let loc = Some(node.location());
+    let val = match ty {
+        Ty::Quantity(q) => Val::Quantity(Box::new(quantity::read(node, q, p, d)?)),
         Ty::Count { min, max } => match node.kind {
-            Kind::Int(i) if i >= *min && i <= *max => {
-                v.counts.insert(p.to_string(), i);
-            }
+            Kind::Int(i) if i >= *min && i <= *max => Val::Count(i),
             Kind::Int(i) => {
-                d.error(Some(node.location()), p, format!("{i} is outside [{min}, {max}]"))
+                d.error(loc, p, format!("{i} is outside [{min}, {max}]"));
+                return None;
             }
             Kind::Float(x) if x.fract() == 0.0 && x >= *min as f64 && x <= *max as f64 => {
-                v.counts.insert(p.to_string(), x as i64);
+                Val::Count(x as i64)
             }
-            _ => d.error(
-                Some(node.location()),
-                p,
-                format!("expected a whole number in [{min}, {max}], found {}", show(node)),
-            ),
+            _ => {
+                d.error(
+                    loc,
+                    p,
+                    format!("expected a whole number in [{min}, {max}], found {}", show(node)),
+                );
+                return None;
+            }
         },
         Ty::Str => match node.str() {
-            Some(s) if s.len() <= 100_000 => {
-                v.strings.insert(p.to_string(), s.to_string());
+            Some(s) if s.len() <= 100_000 => Val::Str(s.to_string()),
+            Some(_) => {
+                d.error(loc, p, "string longer than 100,000 bytes");
+                return None;
             }
-            Some(_) => d.error(Some(node.location()), p, "string longer than 100,000 bytes"),
-            None => d.error(
-                Some(node.location()),
-                p,
-                format!("expected a string, found {}", node.kind.type_name()),
-            ),
+            None => {
+                d.error(loc, p, format!("expected a string, found {}", node.kind.type_name()));
+                return None;
+            }
         },
         Ty::Enum(choices) => match node.str() {
-            Some(s) if choices.contains(&s) => {
-                v.strings.insert(p.to_string(), s.to_string());
+            Some(s) if choices.contains(&s) => Val::Str(s.to_string()),
+            _ => {
+                d.error(
+                    loc,
+                    p,
+                    format!("expected one of {}, found {}", quoted(choices), show(node)),
+                );
+                return None;
             }
-            _ => d.error(
-                Some(node.location()),
-                p,
-                format!("expected one of {}, found {}", quoted(choices), show(node)),
-            ),
         },
         Ty::Bool => match node.kind {
-            Kind::Bool(b) => {
-                v.bools.insert(p.to_string(), b);
+            Kind::Bool(b) => Val::Bool(b),
+            _ => {
+                d.error(loc, p, format!("expected true or false, found {}", show(node)));
+                return None;
             }
-            _ => d.error(
-                Some(node.location()),
-                p,
-                format!("expected true or false, found {}", show(node)),
-            ),
         },
         Ty::Date => {
             let text = match &node.kind {
@@ -213,62 +225,59 @@ fn value(node: &Node, ty: &Ty, p: &str, v: &mut Values, d: &mut Diagnostics) {
                 _ => None,
             };
             match text.and_then(parse_date) {
-                Some(date) => {
-                    v.dates.insert(p.to_string(), date);
+                Some(date) => Val::Date(date),
+                None => {
+                    d.error(loc, p, format!("expected a date YYYY-MM-DD, found {}", show(node)));
+                    return None;
                 }
-                None => d.error(
-                    Some(node.location()),
-                    p,
-                    format!("expected a date YYYY-MM-DD, found {}", show(node)),
-                ),
             }
         }
-        Ty::Table(fields) => table(node, fields, p, v, d),
-        Ty::Map { value: inner, key } => match &node.kind {
+        Ty::Table(fields) => return Some(table(node, fields, p, d)),
+        Ty::Map { value: inner, key } => Val::Map(match &node.kind {
+            Kind::Table(t) if t.len() > 10_000 => {
+                d.error(loc.clone(), p, "more than 10,000 entries");
+                Vec::new()
+            }
             Kind::Table(t) => {
-                if t.len() > 10_000 {
-                    d.error(Some(node.location()), p, "more than 10,000 entries");
-                    return;
-                }
+                let mut entries = Vec::new();
                 for (k, child) in t {
                     let cp = join(p, k);
                     if !valid_id(k) {
                         d.error(Some(child.location()), &cp, format!("{key} {k:?} is not a valid id: use lowercase letters, digits, `-` and `_`"));
                         continue;
                     }
-                    v.locations.insert(cp.clone(), child.location());
-                    value(child, inner, &cp, v, d);
+                    if let Some(v) = value(child, inner, &cp, d) {
+                        entries.push((k.clone(), v));
+                    }
                 }
+                entries
             }
-            k => d.error(
-                Some(node.location()),
-                p,
-                format!("expected a table of {key} entries, found {}", k.type_name()),
-            ),
-        },
-        Ty::Array(inner) => match &node.kind {
-            Kind::Array(items) => {
-                if items.len() > 10_000 {
-                    d.error(Some(node.location()), p, "more than 10,000 entries");
-                    return;
-                }
-                for (i, it) in items.iter().enumerate() {
-                    let cp = format!("{p}[{i}]");
-                    v.locations.insert(cp.clone(), it.location());
-                    value(it, inner, &cp, v, d);
-                }
-                if matches!(inner, Ty::Str) {
-                    let list = items.iter().filter_map(|n| n.str().map(String::from)).collect();
-                    v.string_lists.insert(p.to_string(), list);
-                }
+            k => {
+                d.error(
+                    loc.clone(),
+                    p,
+                    format!("expected a table of {key} entries, found {}", k.type_name()),
+                );
+                Vec::new()
             }
-            k => d.error(
-                Some(node.location()),
-                p,
-                format!("expected an array, found {}", k.type_name()),
-            ),
-        },
-    }
+        }),
+        Ty::Array(inner) => Val::Array(match &node.kind {
+            Kind::Array(items) if items.len() > 10_000 => {
+                d.error(loc.clone(), p, "more than 10,000 entries");
+                Vec::new()
+            }
+            Kind::Array(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, it)| value(it, inner, &format!("{p}[{i}]"), d))
+                .collect(),
+            k => {
+                d.error(loc.clone(), p, format!("expected an array, found {}", k.type_name()));
+                Vec::new()
+            }
+        }),
+    };
+    Some(Valid { path: p.to_string(), loc, val })
 }
 
 /// Whether `s` is a valid id of a product, project or fact.
@@ -311,7 +320,7 @@ fn days_in_month(y: i32, m: u8) -> u8 {
 
 fn show(n: &Node) -> String {
     match &n.kind {
-        Kind::Str(s) => format!("{:?}", layers::clip(s)),
+        Kind::Str(s) => format!("{:?}", crate::diag::clip(s)),
         Kind::Int(i) => i.to_string(),
         Kind::Float(f) => quantity::fmt_num(*f),
         Kind::Bool(b) => b.to_string(),

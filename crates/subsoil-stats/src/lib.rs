@@ -17,7 +17,6 @@
 //! | [`Moments`] | mean, standard deviation, standard error, min, max |
 //! | [`QuantileSketch`] | quantiles within a stated relative error, and confidence intervals for them |
 //! | [`Summary`] | both of the above for one scalar output, reported as [`ScalarStats`] |
-//! | [`FanSeries`] | a yearly series as a fan chart ([`FanPoint`] per year) |
 //! | [`TimeToEvent`] | P(event by year Y) with Wilson intervals, and the median year |
 //! | [`Histogram`] | counts in caller-chosen bins |
 //!
@@ -59,7 +58,6 @@
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 
-mod fan;
 mod histogram;
 mod mapping;
 mod moments;
@@ -72,7 +70,6 @@ mod store;
 mod summary;
 mod time_to_event;
 
-pub use fan::{FanPoint, FanSeries};
 pub use histogram::{Histogram, HistogramError};
 pub use moments::Moments;
 pub use proportion::{Confidence, ConfidenceError, Proportion};

@@ -16,7 +16,8 @@
 //! - Capital accounts are credited with cash, credits without cash, and the host's contributions; they are
 //!   not reduced by distributions. Pro-rata tiers split by them.
 //!
-//! `phase.rs`: the fund's year on a path and its ledger booking; `value.rs`: its value at the horizon.
+//! `phase.rs`: the fund's year on a path and its ledger booking; `value.rs`: its value at the horizon;
+//! `trace.rs`: its balances year by year on a traced path.
 
 use crate::deal::{Base, Deal, Tier, Which};
 use crate::param::Randomness;
@@ -24,8 +25,10 @@ use crate::receipts::{Receipts, Stream};
 use crate::year::Year;
 
 mod phase;
+mod trace;
 mod value;
 
+pub use trace::FundTrace;
 pub use value::fund_value;
 
 /// Most parties a deal may have (lowering enforces it).
@@ -60,8 +63,10 @@ impl Stake {
 /// A year of the fund (nominal USD).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct FundYear {
-    /// Paid in by the host from its receipts.
+    /// Paid in by the host from its receipts, and by the receivers of exogenous streams from them.
     pub contributions: f64,
+    /// The part of `contributions` paid from exogenous streams, by paying party.
+    pub from_streams: [f64; MAX_PARTIES],
     /// Scheduled cash paid in, by party.
     pub cash_in: [f64; MAX_PARTIES],
     /// Capital credited without cash, by party.
@@ -138,13 +143,7 @@ impl FundPath {
     }
 
     /// Writes the balances at the end of year `t` of a `horizon`-year path into `trace`.
-    pub fn record(
-        &self,
-        t: usize,
-        horizon: usize,
-        reserve: f64,
-        trace: &mut crate::outcome::FundTrace,
-    ) {
+    pub fn record(&self, t: usize, horizon: usize, reserve: f64, trace: &mut FundTrace) {
         for (k, paid) in self.rule_paid.iter().enumerate() {
             trace.rule_paid[k * horizon + t] = *paid;
         }
@@ -212,6 +211,7 @@ impl FundPath {
         first: bool,
         receipts: &Receipts,
         infrastructure: f64,
+        index: f64,
         out: &mut FundYear,
     ) {
         // Interest accrues on what was owed at the end of last year.
@@ -232,8 +232,19 @@ impl FundPath {
             {
                 continue;
             }
-            let base = stream_base(receipts, infrastructure, rule.base, rule.which);
-            let mut amount = rule.share.at(r) * base * (1.0 - rule.net_of_operating_expenses.at(r));
+            let (base, payer) = match rule.base {
+                Base::Exogenous(s) => {
+                    let st = &deal.streams[s];
+                    let a = st.amount.scale.at(r) * st.amount.series.at(year);
+                    (if st.real { a * index } else { a }, Some(st.receiver))
+                }
+                b => (stream_base(receipts, infrastructure, b, rule.which), host),
+            };
+            let share = match rule.schedule {
+                Some(i) => rule.share.at(r) * deal.schedules[i].at(year),
+                None => rule.share.at(r),
+            };
+            let mut amount = share * base * (1.0 - rule.net_of_operating_expenses.at(r));
             if let Some(cap) = rule.cap {
                 amount = amount.min((cap.at(r) - self.rule_paid[k]).max(0.0));
             }
@@ -247,7 +258,12 @@ impl FundPath {
             self.contributed += amount;
             self.cash += amount;
             out.contributions += amount;
-            if let Some(h) = host {
+            if let Base::Exogenous(_) = rule.base
+                && let Some(p) = payer
+            {
+                out.from_streams[p] += amount;
+            }
+            if let Some(h) = payer {
                 self.credit(deal, h, amount, 0, r);
             }
         }
@@ -380,5 +396,6 @@ fn stream_base(receipts: &Receipts, infrastructure: f64, base: Base, which: Whic
             Which::New => 0.0,
             Which::Existing | Which::All => infrastructure,
         },
+        Base::Exogenous(_) => 0.0,
     }
 }

@@ -27,7 +27,7 @@ impl FundPath {
     ) -> FundYear {
         let year = y.year;
         let mut fy = FundYear::default();
-        self.pay_in(deal, r, year, y.t == 0, receipts, infrastructure, &mut fy);
+        self.pay_in(deal, r, year, y.t == 0, receipts, infrastructure, y.index, &mut fy);
         for (i, py) in projects.iter().enumerate() {
             // A project without a flow this year moves no money (a ledger still books its zeros).
             if py.fcf == 0.0 && ledger.is_none() {
@@ -57,8 +57,18 @@ impl FundPath {
 fn book_fund(l: &mut Ledger, deal: &Deal, year: Year, fy: &FundYear) {
     let treasury =
         |p: usize| if deal.parties[p].host { Account::Budget } else { Account::Party(p) };
-    l.pay(year, Account::Budget, Account::Fund, Purpose::Contribution, fy.contributions);
+    let from_streams: f64 = fy.from_streams.iter().sum();
+    l.pay(
+        year,
+        Account::Budget,
+        Account::Fund,
+        Purpose::Contribution,
+        fy.contributions - from_streams,
+    );
     for p in 0..deal.parties.len() {
+        if fy.from_streams[p] != 0.0 {
+            l.pay(year, treasury(p), Account::Fund, Purpose::Contribution, fy.from_streams[p]);
+        }
         l.pay(year, treasury(p), Account::Fund, Purpose::CashIn, fy.cash_in[p]);
         l.pay(year, Account::Fund, treasury(p), Purpose::Payout, fy.payouts[p]);
     }
