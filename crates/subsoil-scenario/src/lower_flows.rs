@@ -2,7 +2,7 @@
 //! becomes a [`LicensingFlow`], a deposit in its region, a project that pays its permits' fees, and a
 //! pool of projects (one per permit that may be developed: `max-projects-per-year` for each year of the
 //! flow), all appended after the scenario's own projects so that the hot loop allocates nothing and the
-//! reports list the scenario's projects apart. It reads the validated tree by dotted path ([`Flat`]).
+//! reports list the scenario's projects apart. It reads the validated tree by dotted path (its `Flat` view).
 
 use std::collections::HashMap;
 
