@@ -187,12 +187,12 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
 
     let li = lower::LowerInput {
         s: &s,
+        tree: &tree,
         deposits: &deposit_rows,
         events: &events,
         sources: &layered.sources,
     };
-    let (mut model, mut inputs, rank_correlations) = lower::lower(&li, &mut d);
-    lower_flows::lower_flows(&tree, &mut model, &mut inputs, &mut d);
+    let (model, inputs, rank_correlations) = lower::lower(&li, &mut d);
     let factor_groups = factor_groups(&s.sensitivity.groups, &inputs, &mut d);
     if !d.is_empty() {
         return Err(LoadError { sources: layered.sources, diagnostics: d });
