@@ -48,6 +48,11 @@ pub struct CompareArgs {
     /// shard.json, into the folder given with --out; `subsoil merge` joins the shards.
     #[arg(long, value_name = "I/N", requires = "dir")]
     pub shard: Option<subsoil_engine::Shard>,
+    /// Also report every statistic conditional on each value of a discrete uncertain input (e.g.
+    /// `deal.credits[0].per-year`): each scenario as it is, followed by one column per value with the
+    /// input fixed there, all on common random numbers (as `run --by`).
+    #[arg(long, value_name = "INPUT", conflicts_with_all = ["explain", "shard"])]
+    pub by: Option<String>,
 }
 
 /// The command that reproduces the comparison of `args` (without `--out` and `--threads`).
@@ -56,6 +61,10 @@ pub fn command(args: &CompareArgs) -> String {
     let mut words = vec!["subsoil".to_string(), "compare".to_string()];
     words.extend(args.scenarios.iter().map(|s| shell_word(s)));
     words.extend(crate::run::mc_words(&args.mc));
+    if let Some(input) = &args.by {
+        words.push("--by".into());
+        words.push(shell_word(input));
+    }
     for set in &args.sets {
         words.push("--set".into());
         words.push(shell_word(set));
@@ -142,6 +151,59 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     }
     if bad {
         return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    match &args.by {
+        Some(input) => by_case(args, scenarios, input),
+        None => run_scenarios(args, scenarios),
+    }
+}
+
+/// `compare --by INPUT`: each scenario as it is (every case mixed by its probability), followed by one
+/// column per value of the discrete input with the input fixed there, all on common random numbers;
+/// differences are taken from the first scenario as it is.
+fn by_case(args: &CompareArgs, given: Vec<Scenario>, input: &str) -> ExitCode {
+    if !given.iter().any(|s| s.inputs.list.iter().any(|i| i.name == input)) {
+        output::stderr(&format!(
+            "error: {input:?} is an uncertain input of none of the scenarios (`subsoil inputs SCENARIO` lists them)\n"
+        ));
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let mut scenarios = Vec::new();
+    for (name, mut all) in args.scenarios.iter().zip(given) {
+        // A scenario without the input does not depend on it: it is shown as it is, once.
+        if !all.inputs.list.iter().any(|i| i.name == input) {
+            scenarios.push(all);
+            continue;
+        }
+        let cases = match crate::run::cases_of(&all, input, name) {
+            Ok(c) => c,
+            Err(msg) => {
+                output::stderr(&format!("error: {msg}\n"));
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+        };
+        let short = all.name.strip_prefix("ukraine-").unwrap_or(&all.name).to_string();
+        let title = all.title.clone();
+        all.title = format!("{title}: every value of {input}, mixed by its probability");
+        let mut split = Vec::with_capacity(cases.len());
+        for (value, p) in &cases {
+            let mut sets = args.sets.clone();
+            sets.push(format!("{input}={value}"));
+            match subsoil_scenario::load(name, &sets) {
+                Ok(mut s) => {
+                    let v = subsoil_scenario::quantity::fmt_num(*value);
+                    s.name = format!("{short} {v} ({:.0}%)", p * 100.0);
+                    s.title = format!("{title} with {input} = {v}");
+                    split.push(s);
+                }
+                Err(e) => {
+                    output::stderr(&e.render());
+                    return ExitCode::from(EXIT_BAD_INPUT);
+                }
+            }
+        }
+        scenarios.push(all);
+        scenarios.extend(split);
     }
     run_scenarios(args, scenarios)
 }

@@ -218,10 +218,14 @@ fn check(scenarios: &[String], sets: &[String]) -> ExitCode {
     for s in scenarios {
         match subsoil_scenario::load(s, sets) {
             Ok(sc) => text.push_str(&format!(
-                "{s}: ok ({} products, {} deposits, {} projects, {} uncertain inputs; hash {})\n",
+                "{s}: ok ({} products, {} deposits, {} projects{}, {} uncertain inputs; hash {})\n",
                 sc.model.products.len(),
-                sc.model.deposits.len(),
-                sc.model.projects.len(),
+                sc.model.deposits.len() - sc.model.flows.len(),
+                sc.model.listed_projects(),
+                match sc.model.flows.len() {
+                    0 => String::new(),
+                    n => format!(", {n} licensing flows"),
+                },
                 sc.inputs.list.len(),
                 sc.hash
             )),

@@ -548,7 +548,10 @@ fn deterministic_table(s: &Scenario, bc: &BaseCase) -> String {
     t.rule();
     let tot = &bc.totals;
     t.row(vec![
-        format!("total ({} projects)", bc.projects.len()),
+        match bc.projects.iter().filter(|p| p.status == "flow").count() {
+            0 => format!("total ({} projects)", bc.projects.len()),
+            flows => format!("total ({} projects, {flows} flows)", bc.projects.len() - flows),
+        },
         String::new(),
         String::new(),
         String::new(),
@@ -1228,32 +1231,10 @@ fn by_case(args: &RunArgs, mut all: Scenario, input: &str) -> ExitCode {
         RunFormat::Json => crate::Format::Json,
         RunFormat::Csv => return refuse("--format csv is for --deterministic --yearly".into()),
     };
-    let Some(i) = all.inputs.list.iter().find(|i| i.name == input) else {
-        return refuse(format!(
-            "{input:?} is not an uncertain input of {} (`subsoil inputs {}` lists them)",
-            all.name, args.scenario
-        ));
+    let cases = match cases_of(&all, input, &args.scenario) {
+        Ok(c) => c,
+        Err(msg) => return refuse(msg),
     };
-    let cases: Vec<(f64, f64)> = match &i.dist {
-        subsoil_risk::Dist::Discrete(d) => {
-            d.values().iter().copied().zip(d.probabilities()).collect()
-        }
-        subsoil_risk::Dist::Bernoulli(_) => {
-            let p = i.dist.mean();
-            vec![(0.0, 1.0 - p), (1.0, p)]
-        }
-        other => {
-            return refuse(format!(
-                "{input} is a {} input: --by needs a discrete one (values with probabilities)",
-                other.kind()
-            ));
-        }
-    };
-    if i.field.as_deref() != Some(input) {
-        return refuse(format!(
-            "{input} is one project's copy of a shared default: --by needs an input that --set can fix"
-        ));
-    }
     let mut scenarios = Vec::with_capacity(cases.len() + 1);
     let mut names = vec![args.scenario.clone()];
     for (value, p) in &cases {
@@ -1285,8 +1266,41 @@ fn by_case(args: &RunArgs, mut all: Scenario, input: &str) -> ExitCode {
         mc: args.mc,
         out: args.out.clone(),
         shard: None,
+        by: None,
     };
     crate::compare::run_scenarios(&compare_args, scenarios)
+}
+
+/// The values of the discrete input `input` of `s` (loaded as `given`) with their probabilities, or why
+/// `--by` cannot split on it.
+pub fn cases_of(s: &Scenario, input: &str, given: &str) -> Result<Vec<(f64, f64)>, String> {
+    let Some(i) = s.inputs.list.iter().find(|i| i.name == input) else {
+        return Err(format!(
+            "{input:?} is not an uncertain input of {} (`subsoil inputs {given}` lists them)",
+            s.name
+        ));
+    };
+    let cases: Vec<(f64, f64)> = match &i.dist {
+        subsoil_risk::Dist::Discrete(d) => {
+            d.values().iter().copied().zip(d.probabilities()).collect()
+        }
+        subsoil_risk::Dist::Bernoulli(_) => {
+            let p = i.dist.mean();
+            vec![(0.0, 1.0 - p), (1.0, p)]
+        }
+        other => {
+            return Err(format!(
+                "{input} is a {} input: --by needs a discrete one (values with probabilities)",
+                other.kind()
+            ));
+        }
+    };
+    if i.field.as_deref() != Some(input) {
+        return Err(format!(
+            "{input} is one project's copy of a shared default: --by needs an input that --set can fix"
+        ));
+    }
+    Ok(cases)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ fn the_base_case_prints_a_table_of_every_project_and_totals() {
     let s = text(&out.stdout);
     assert!(s.contains("base case"));
     assert!(s.contains("dobra-lithium"));
-    assert!(s.contains("total (47 projects)"));
+    assert!(s.contains("total (47 projects, 2 flows)"), "{s}");
     for col in
         ["first prod.", "capex", "NPV", "IRR", "royalty", "new receipts", "existing receipts"]
     {
@@ -29,7 +29,8 @@ fn json_output_carries_the_manifest_and_the_same_totals() {
     assert_eq!(v["manifest"]["scenario"], "ukraine-final-2025");
     assert_eq!(v["manifest"]["mode"], "deterministic");
     let projects = v["projects"].as_array().expect("projects");
-    assert_eq!(projects.len(), 47);
+    // The 47 named projects and one row for each of the two licensing flows.
+    assert_eq!(projects.len(), 49);
     let sum: f64 = projects.iter().map(|p| p["receipts_new"].as_f64().unwrap_or(f64::NAN)).sum();
     let total = v["totals"]["receipts_new"].as_f64().expect("total");
     assert!((sum - total).abs() <= 1e-6 * total.abs().max(1.0));

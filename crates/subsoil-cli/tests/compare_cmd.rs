@@ -338,3 +338,55 @@ fn explain_refuses_other_than_two_scenarios_and_invalid_mixtures() {
     assert!(err.contains("1 of the 4 mixtures"), "{err}");
     assert!(err.contains("with deal.tiers from"), "{err}");
 }
+
+#[test]
+fn compare_by_a_discrete_input_splits_every_scenario_that_has_it() {
+    // The March draft has no military-aid credits, so it stays one column; the final agreement is shown
+    // as it is and then once per credit case (0, 0.5bn, 2bn a year; 50/30/20%), on common random
+    // numbers. Each case fixes the partner's capital account (75m, 2,575m, 10,075m: see run --by), and
+    // the mixture's mean is the cases' means weighted by their probabilities within four of its
+    // standard errors (the mixture draws the case on each path; the weights are the probabilities only
+    // in expectation).
+    let out = subsoil(&[
+        "compare",
+        "ukraine-mar-2025-draft",
+        "ukraine-final-2025",
+        "--by",
+        "deal.credits[0].per-year",
+        "--paths",
+        "500",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v = json(&out);
+    let scenarios = v["scenarios"].as_array().expect("scenarios");
+    let names: Vec<&str> = scenarios.iter().map(|s| s["scenario"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "ukraine-mar-2025-draft",
+            "ukraine-final-2025",
+            "final-2025 0 (50%)",
+            "final-2025 5e8 (30%)",
+            "final-2025 2e9 (20%)"
+        ]
+    );
+    let metric = |k: usize, m: &str, stat: &str| scenarios[k]["metrics"][m][stat].as_f64().unwrap();
+    for (k, want) in [(2, 75e6), (3, 2_575e6), (4, 10_075e6)] {
+        let got = metric(k, "partner-capital", "mean");
+        assert!((got - want).abs() < 1e-3, "{}: {got} vs {want}", names[k]);
+    }
+    let mixed = 0.5 * 75e6 + 0.3 * 2_575e6 + 0.2 * 10_075e6;
+    let (mean, se) = (metric(1, "partner-capital", "mean"), metric(1, "partner-capital", "se"));
+    assert!((mean - mixed).abs() <= 4.0 * se, "{mean} vs {mixed} (se {se})");
+    // The host's payments do not depend on the credits: the same in every case, path by path.
+    assert_eq!(metric(1, "host-payments", "mean"), metric(4, "host-payments", "mean"));
+    // An input no scenario has, and a continuous one, are refused with status 2 and nothing on stdout.
+    for input in ["no.such.input", "rates.investor-base"] {
+        let out =
+            subsoil(&["compare", "ukraine-mar-2025-draft", "ukraine-final-2025", "--by", input]);
+        assert_eq!(out.status.code(), Some(2), "{input}");
+        assert!(out.stdout.is_empty());
+    }
+}

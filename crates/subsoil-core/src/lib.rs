@@ -11,6 +11,7 @@
 pub mod conflict;
 pub mod deal;
 pub mod decisions;
+pub mod flows;
 pub mod fund;
 pub mod ledger;
 pub mod model;

@@ -63,6 +63,51 @@ pub struct Model {
     pub infrastructure: Infrastructure,
     /// The deal and its fund.
     pub deal: crate::deal::Deal,
+    /// Yearly flows of new permits, each permit that is developed a project of its flow's pool.
+    pub flows: Vec<LicensingFlow>,
+}
+
+impl Model {
+    /// The number of projects reported one by one: the scenario's own, which come before the projects
+    /// of the licensing flows (see [`LicensingFlow`]).
+    pub fn listed_projects(&self) -> usize {
+        self.flows.first().map_or(self.projects.len(), |f| f.fees_project)
+    }
+}
+
+/// A yearly flow of new permits (licences, PSAs) of one kind. Each simulated year from `first` to `last`
+/// draws a number of permits, each paying `fee`; of these, a number are developed: each becomes the
+/// next free project of the flow's pool (`pool`), licensed and new, which then goes through its
+/// remaining stages, the investment decision, construction, war and prices like any other project. The
+/// pool is allocated once, at `max_projects` per year, so the hot loop allocates nothing.
+#[derive(Clone, Debug)]
+pub struct LicensingFlow {
+    /// Identifier.
+    pub id: String,
+    /// First year index in which permits are awarded.
+    pub first: u32,
+    /// Last year index in which permits are awarded (inclusive).
+    pub last: u32,
+    /// Mean permits per year while the war lasts (drawn once per path).
+    pub rate: Param,
+    /// Factor on the mean in years of peace.
+    pub peace_multiplier: Param,
+    /// Most permits counted in one year (the count is clamped to it).
+    pub max_permits: u32,
+    /// Fee per permit (real USD).
+    pub fee: Param,
+    /// Probability that a permit is developed into a project.
+    pub production_probability: Param,
+    /// Most permits developed in one year (the number is clamped to it).
+    pub max_projects: u32,
+    /// Stream of the yearly draws (the count and the number developed).
+    pub stream: u64,
+    /// Index in [`Model::projects`] of the project that pays the flow's permit fees (it has no products).
+    pub fees_project: usize,
+    /// Index in [`Model::projects`] of the first project of the pool.
+    pub pool: usize,
+    /// Number of projects in the pool: `max_projects` × the years from `first` to `last`.
+    pub pool_size: usize,
 }
 
 /// State revenue from natural-resource infrastructure (ports, pipelines).

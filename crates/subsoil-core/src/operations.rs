@@ -29,7 +29,7 @@ pub fn operations_year<R: Randomness>(
     projects: &mut PathProjects,
     out: &mut PathOutcome,
 ) {
-    let PathProjects { states: projects, years, busy, .. } = projects;
+    let PathProjects { states: projects, years, busy, flow_used, .. } = projects;
     let PathYear { t, year, index, at_war } = y;
     let (tax, damage, leak) = (terms.tax, terms.damage, terms.leakage.receipts);
     let mut producing = 0u32;
@@ -38,11 +38,13 @@ pub fn operations_year<R: Randomness>(
     // no fee and has nothing in its tax books has nothing to do this year: its year would add zeros.
     // Such a project leaves the busy set, and only the busy set is visited.
     let skip_quiet = out.ledger.is_none() && out.trace.is_none();
-    let n = model.projects.len();
     let mut f = Flows::default();
-    let mut next = if skip_quiet { busy.next_from(0) } else { (n > 0).then_some(0) };
+    // Every live project when quiet ones are not skipped (the projects of the licensing flows' pools
+    // that no permit developed are parked and stay out of the ledger and the trace).
+    let mut live = crate::stages::live(model, flow_used);
+    let mut next = if skip_quiet { busy.next_from(0) } else { live.next() };
     while let Some(i) = next {
-        next = if skip_quiet { busy.next_from(i + 1) } else { (i + 1 < n).then_some(i + 1) };
+        next = if skip_quiet { busy.next_from(i + 1) } else { live.next() };
         let p = &model.projects[i];
         let st = &mut projects[i];
         if skip_quiet

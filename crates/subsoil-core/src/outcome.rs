@@ -164,6 +164,10 @@ pub struct PathOutcome {
     pub fund_value_real: f64,
     /// The deal's headline results.
     pub deal: DealOutcome,
+    /// Permits awarded by each licensing flow in each year (`[flow * horizon + year]`).
+    pub permits: Vec<u32>,
+    /// Of those, the permits developed into projects (`[flow * horizon + year]`).
+    pub developed: Vec<u32>,
 }
 
 /// The deal's headline results on a path, for its partner (the US) and its host (Ukraine).
@@ -278,6 +282,8 @@ impl PathOutcome {
             capital: [0.0; MAX_PARTIES],
             fund_value_real: 0.0,
             deal: DealOutcome::default(),
+            permits: vec![0; model.flows.len() * h],
+            developed: vec![0; model.flows.len() * h],
         }
     }
 
@@ -293,6 +299,7 @@ impl PathOutcome {
         if self.horizon != h
             || self.projects.len() != n
             || self.price_real.len() != model.products.len() * h
+            || self.permits.len() != model.flows.len() * h
         {
             let ledger = self.ledger.is_some();
             *self = PathOutcome::new(model, self.trace.is_some());
@@ -321,6 +328,8 @@ impl PathOutcome {
         self.capital = [0.0; MAX_PARTIES];
         self.fund_value_real = 0.0;
         self.deal = DealOutcome::default();
+        self.permits.fill(0);
+        self.developed.fill(0);
     }
 
     /// Real free cash flow of project `i` by year.

@@ -130,6 +130,16 @@ pub struct PathProjects {
     /// books. A project leaves it in a year it is found quiet; it joins when it is built, owes a fee, or
     /// at the start of a path.
     pub busy: ProjectSet,
+    /// By licensing flow: the projects of its pool developed so far on the path.
+    pub flow_used: Vec<u32>,
+}
+
+/// The projects live on a path whose licensing flows have developed `used` projects each: the
+/// scenario's own, then each flow's fee project and the projects of its pool developed so far. The
+/// rest of each pool is parked (closed, with nothing to do).
+pub fn live(model: &Model, used: &[u32]) -> impl Iterator<Item = usize> {
+    let flows = model.flows.iter().zip(used.iter().copied());
+    (0..model.listed_projects()).chain(flows.flat_map(|(f, u)| f.fees_project..f.pool + u as usize))
 }
 
 impl PathProjects {
@@ -142,6 +152,7 @@ impl PathProjects {
             plan_flows: vec![PlanFlows::default(); n],
             staging: ProjectSet::default(),
             busy: ProjectSet::default(),
+            flow_used: Vec::new(),
         }
     }
 
@@ -150,16 +161,32 @@ impl PathProjects {
     pub fn start<R: Randomness>(&mut self, model: &Model, r: &R, capex_excess: f64) {
         if self.states.len() == model.projects.len() {
             // Restarted in place: a state is large (two plans and a tax book), and moving one in costs
-            // more than writing it.
-            for (st, p) in self.states.iter_mut().zip(&model.projects) {
+            // more than writing it. The projects of the licensing flows' pools start when a permit is
+            // developed; those the last path developed are parked again.
+            let n = model.listed_projects();
+            for (st, p) in self.states[..n].iter_mut().zip(&model.projects[..n]) {
                 st.restart(model, p, r, capex_excess);
+            }
+            for (f, &u) in model.flows.iter().zip(&self.flow_used) {
+                let fees = f.fees_project;
+                self.states[fees].restart(model, &model.projects[fees], r, capex_excess);
+                for st in &mut self.states[f.pool..f.pool + u as usize] {
+                    st.park();
+                }
             }
         } else {
             self.states.clear();
             for p in &model.projects {
                 self.states.push(ProjectState::start(model, p, r, capex_excess));
             }
+            for f in &model.flows {
+                for st in &mut self.states[f.pool..f.pool + f.pool_size] {
+                    st.park();
+                }
+            }
         }
+        self.flow_used.clear();
+        self.flow_used.resize(model.flows.len(), 0);
         self.years.clear();
         self.years.resize(model.projects.len(), ProjectYear::default());
         self.candidates.clear();
@@ -293,6 +320,18 @@ impl ProjectState {
         self.ready_since = 0;
         self.built_in_path = false;
         self.capex_excess = capex_excess / (1.0 + capex_excess);
+        self.last_no = None;
+    }
+
+    /// Parks a project of a licensing flow's pool until a permit develops it: closed, with nothing to
+    /// do (its plans are written when it starts).
+    pub fn park(&mut self) {
+        self.ops.reset();
+        self.ops.phase = Phase::Done;
+        self.stage = Stage::Closed;
+        self.abandoned = false;
+        self.reached_ready = false;
+        self.built_in_path = false;
         self.last_no = None;
     }
 

@@ -28,6 +28,12 @@ pub const K_CONTROLS: u32 = 10_000;
 /// A product's episode stream: a targeted cut in year `t`.
 pub const K_CUT: u32 = 20_000;
 
+/// A licensing flow's stream ([`crate::model::LicensingFlow::stream`]): the normal whose quantile is the
+/// year's count of permits in year `t`.
+pub const K_PERMITS: u32 = 0;
+/// A licensing flow's stream: the normal whose quantile is the number of the year's permits developed.
+pub const K_DEVELOPED: u32 = 10_000;
+
 /// The sub-index of the abandonment draw at the end of pre-decision stage `stage` (its index in
 /// [`crate::model::Stage::PRE_DECISION`]) in year index `t`.
 #[inline]

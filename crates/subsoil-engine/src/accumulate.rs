@@ -16,7 +16,7 @@
 //! randomised exactly as the partial block is, and the prefixes' spread is the partial block's error.
 
 use serde::{Deserialize, Serialize};
-use subsoil_core::{Model, PathOutcome, Year};
+use subsoil_core::{Model, PathOutcome, ProjectOutcome, Year};
 use subsoil_stats::{Bits, Merge, Moments, Proportion, Summary, TimeToEvent};
 
 use crate::metrics::{
@@ -53,7 +53,7 @@ impl Plan {
             series: SERIES.iter().filter(|s| (s.applies)(model)).collect(),
             events: EVENTS.iter().filter(|e| (e.applies)(model)).collect(),
             horizon: model.time.horizon as usize,
-            projects: model.projects.len(),
+            projects: model.listed_projects() + model.flows.len(),
         }
     }
 
@@ -122,19 +122,33 @@ impl Chunk {
         for s in &plan.series {
             self.values.extend((0..plan.horizon).map(|t| (s.value)(model, out, t)));
         }
-        self.values.extend(out.projects.iter().map(|p| p.npv_real));
-        self.values
-            .extend(out.projects.iter().map(|p| p.receipts_new_real + p.receipts_existing_real));
+        // One entry per listed project, then one per licensing flow (its fees and all its projects).
+        let entries = 0..plan.projects;
+        let sum = |e: usize, f: fn(&ProjectOutcome) -> f64| -> f64 {
+            out.projects[metrics::entry_projects(model, e)].iter().map(f).sum()
+        };
+        self.values.extend(entries.clone().map(|e| sum(e, |p| p.npv_real)));
+        self.values.extend(
+            entries.clone().map(|e| sum(e, |p| p.receipts_new_real + p.receipts_existing_real)),
+        );
         self.flags.extend(plan.probabilities.iter().map(|p| (p.happens)(model, out)));
-        for i in 0..plan.projects {
-            self.flags.extend(plan.built_by.iter().map(|&y| metrics::built_by(out, i, y)));
-            self.flags.push(metrics::occupied(out, i));
-            self.flags.push(metrics::abandoned(out, i));
+        for e in entries.clone() {
+            let range = metrics::entry_projects(model, e);
+            self.flags.extend(
+                plan.built_by.iter().map(|&y| range.clone().any(|i| metrics::built_by(out, i, y))),
+            );
+            self.flags.push(metrics::occupied(out, range.start));
+            self.flags.push(range.len() == 1 && metrics::abandoned(out, range.start));
         }
         self.events.extend(plan.events.iter().map(|e| (e.first)(model, out)));
         let start = model.time.start_year;
-        self.events
-            .extend(out.projects.iter().map(|p| p.first_production.map(|y| (y - start) as u32)));
+        self.events.extend(entries.map(|e| {
+            out.projects[metrics::entry_projects(model, e)]
+                .iter()
+                .filter_map(|p| p.first_production)
+                .min()
+                .map(|y| (y - start) as u32)
+        }));
     }
 }
 

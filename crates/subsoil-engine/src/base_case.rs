@@ -2,7 +2,7 @@
 //! their median paths.
 
 use serde::Serialize;
-use subsoil_core::{BaseCase as Medians, PathOutcome, Stream, Workspace, simulate};
+use subsoil_core::{BaseCase as Medians, PathOutcome, ProjectOutcome, Stream, Workspace, simulate};
 use subsoil_scenario::Scenario;
 
 /// One project's base-case results (real base-year dollars).
@@ -186,9 +186,10 @@ pub fn base_case(s: &Scenario) -> (BaseCase, PathOutcome) {
     simulate(m, &r, &mut ws, &mut out);
 
     let mut totals = Totals::default();
-    let projects: Vec<ProjectRow> = m
+    let mut projects: Vec<ProjectRow> = m
         .projects
         .iter()
+        .take(m.listed_projects())
         .zip(&out.projects)
         .enumerate()
         .map(|(i, (p, o))| {
@@ -223,6 +224,36 @@ pub fn base_case(s: &Scenario) -> (BaseCase, PathOutcome) {
             }
         })
         .collect();
+    // A licensing flow is one row: its fees and every permit it developed.
+    for f in &m.flows {
+        let all = &out.projects[f.fees_project..f.pool + f.pool_size];
+        let sum = |get: fn(&ProjectOutcome) -> f64| all.iter().map(get).sum::<f64>();
+        let row = ProjectRow {
+            id: format!("licensing-flows.{}", f.id),
+            name: m.deposits[m.projects[f.fees_project].deposit].name.clone(),
+            deposit: m.deposits[m.projects[f.fees_project].deposit].id.clone(),
+            start_stage: "flow".to_string(),
+            status: "flow".to_string(),
+            decision_year: all.iter().filter_map(|o| o.decision_year).min(),
+            first_production: all.iter().filter_map(|o| o.first_production).min(),
+            capex: sum(|o| o.capex_real),
+            npv: sum(|o| o.npv_real),
+            irr: None,
+            revenue: sum(|o| o.revenue_real),
+            royalty: sum(|o| o.royalty_real),
+            receipts_new: sum(|o| o.receipts_new_real),
+            receipts_existing: sum(|o| o.receipts_existing_real),
+            runs_past_horizon: all.iter().any(|o| o.runs_past_horizon),
+            terminal_value: sum(|o| o.terminal_value_real),
+        };
+        totals.capex += row.capex;
+        totals.npv += row.npv;
+        totals.revenue += row.revenue;
+        totals.royalty += row.royalty;
+        totals.receipts_new += row.receipts_new;
+        totals.receipts_existing += row.receipts_existing;
+        projects.push(row);
+    }
     totals.producing_first_year = out.years.first().map_or(0, |y| y.producing);
     totals.producing_last_year = out.years.last().map_or(0, |y| y.producing);
     let years = out

@@ -454,6 +454,16 @@ fn first_new_receipts(_: &Model, o: &PathOutcome) -> Option<u32> {
     o.years.iter().position(|y| y.receipts.total(true) > 0.0).map(|t| t as u32)
 }
 
+/// The projects behind entry `e` of the per-project results: a listed project alone, or, after them, a
+/// licensing flow's fee project and pool.
+pub fn entry_projects(model: &Model, e: usize) -> std::ops::Range<usize> {
+    let listed = model.listed_projects();
+    match e.checked_sub(listed).and_then(|k| model.flows.get(k)) {
+        Some(f) => f.fees_project..f.pool + f.pool_size,
+        None => e..e + 1,
+    }
+}
+
 /// Whether project `i` of a path is producing by calendar `year` (its first output came no later).
 pub fn built_by(o: &PathOutcome, i: usize, year: Year) -> bool {
     o.projects[i].first_production.is_some_and(|f| f <= year)

@@ -649,15 +649,22 @@ pub(crate) fn build(
             curve: time_to_event(t, start),
         })
         .collect();
-    let projects = model
+    let projects = total
         .projects
         .iter()
-        .zip(&total.projects)
-        .map(|(p, acc)| ProjectStats {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            deposit: model.deposits[p.deposit].id.clone(),
-            start_stage: p.stage.name(),
+        .enumerate()
+        .map(|(e, acc)| {
+            let range = crate::metrics::entry_projects(model, e);
+            let p = &model.projects[range.start];
+            let flow = model.flows.iter().find(|f| f.fees_project == range.start);
+            let deposit = &model.deposits[p.deposit];
+            (flow, p, deposit, acc)
+        })
+        .map(|(flow, p, deposit, acc)| ProjectStats {
+            id: flow.map_or_else(|| p.id.clone(), |f| format!("licensing-flows.{}", f.id)),
+            name: if flow.is_some() { deposit.name.clone() } else { p.name.clone() },
+            deposit: deposit.id.clone(),
+            start_stage: if flow.is_some() { "flow" } else { p.stage.name() },
             npv: se.distribution(&acc.npv),
             receipts_mean: acc.receipts.mean().unwrap_or(f64::NAN),
             built_by: plan

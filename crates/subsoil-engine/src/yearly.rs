@@ -139,40 +139,54 @@ pub fn yearly(s: &Scenario, out: &PathOutcome) -> Yearly {
     };
     let kept = 1.0 - out.leak_receipts;
 
-    for (i, p) in m.projects.iter().enumerate() {
-        let (Some(flows), Some(new)) = (out.flows(i), out.new_by_year(i)) else { continue };
+    // One entry per listed project, then one per licensing flow summing its fees and the projects its
+    // permits developed on the path.
+    let live = subsoil_core::flows::live_projects(m, out);
+    let listed = m.listed_projects();
+    let mut entries: Vec<(String, Vec<usize>)> =
+        (0..listed).map(|i| (m.projects[i].id.clone(), vec![i])).collect();
+    for f in &m.flows {
+        let members =
+            live.iter().copied().filter(|&i| i >= f.fees_project && i < f.pool + f.pool_size);
+        entries.push((format!("licensing-flows.{}", f.id), members.collect()));
+    }
+    for (id, members) in &entries {
+        let traced: Vec<(&[subsoil_core::project::Flows], &[bool])> =
+            members.iter().filter_map(|&i| Some((out.flows(i)?, out.new_by_year(i)?))).collect();
+        let (Some(&last), Some(&(first_flows, first_new))) = (members.last(), traced.first())
+        else {
+            continue;
+        };
+        let horizon = first_flows.len();
+        // A flow's projects share their products; its fee project has none.
+        let p = &m.projects[last];
         for (k, pp) in p.products.iter().enumerate().take(subsoil_core::project::MAX_PRODUCTS) {
             let product = &m.products[pp.product];
-            for (t, f) in flows.iter().enumerate() {
+            for t in 0..horizon {
                 rows.push(Row {
                     year: year(t),
                     scope: Scope::Project,
-                    id: p.id.clone(),
+                    id: id.clone(),
                     item: "production",
                     tag: product.id.clone(),
                     unit: format!("{}/yr", product.unit),
-                    value: f.quantity[k],
+                    value: traced.iter().map(|(f, _)| f[t].quantity[k]).sum(),
                     real: None,
                 });
             }
         }
         for (item, get) in PROJECT_MONEY {
-            for (t, f) in flows.iter().enumerate() {
-                money(&mut rows, t, Scope::Project, &p.id, item, "", get(f));
+            for t in 0..horizon {
+                let v = traced.iter().map(|(f, _)| get(&f[t])).sum();
+                money(&mut rows, t, Scope::Project, id, item, "", v);
             }
         }
-        // What the state receives from the project after leakage, tagged new or existing.
-        for (t, f) in flows.iter().enumerate() {
-            let tag = if new[t] { "new" } else { "existing" };
-            money(
-                &mut rows,
-                t,
-                Scope::Project,
-                &p.id,
-                "state-receipts",
-                tag,
-                f.state_take() * kept,
-            );
+        // What the state receives from the project after leakage, tagged new or existing (a flow's
+        // receipts are all new).
+        for t in 0..horizon {
+            let tag = if first_new[t] { "new" } else { "existing" };
+            let v = traced.iter().map(|(f, _)| f[t].state_take() * kept).sum();
+            money(&mut rows, t, Scope::Project, id, "state-receipts", tag, v);
         }
     }
 

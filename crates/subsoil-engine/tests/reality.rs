@@ -219,3 +219,86 @@ fn dobra_does_not_produce_before_the_mid_2030s() {
         "docs/data.md is stale"
     );
 }
+
+#[test]
+fn permit_flows_reproduce_the_registry_counts_they_were_calibrated_on() {
+    // The registry: 465 permits in 2023, 432 in 2025 (both war years; reference.registry-permits-*,
+    // sourced in scenarios/ukraine-base.toml), of every mineral. Each flow's mean is the registry mean
+    // times its covered share (reference.*-permit-share, an assumption). Over the war years of the
+    // paths, a flow's mean yearly count divided by the median share must give the registry mean within
+    // 5% (the Monte Carlo error of each mean count is below 1% of it: printed), both registry years
+    // times the share must lie within the simulated yearly counts' 5-95% range, and the mean fee per
+    // permit must lie between the registry's 2025 and 2023 averages.
+    let s = scenario(&[]);
+    let registry = [
+        reference(&s, "reference.registry-permits-2023"),
+        reference(&s, "reference.registry-permits-2025"),
+    ];
+    let registry_mean = (registry[0] + registry[1]) / 2.0;
+    let fee_range = (
+        reference(&s, "reference.registry-fee-per-permit-2025"),
+        reference(&s, "reference.registry-fee-per-permit-2023"),
+    );
+    let h = s.model.time.horizon as usize;
+    for (k, (flow, share)) in [
+        ("hydrocarbon-permits", "hydrocarbon-permit-share"),
+        ("mineral-permits", "mineral-permit-share"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(s.model.flows[k].id, flow);
+        let share = reference(&s, &format!("reference.{share}"));
+        let fees = s.model.flows[k].fees_project;
+        let draws = ScalarDraws::new(
+            &s.inputs,
+            Sampler::new(SamplerKind::Random, SEED),
+            &s.rank_correlations,
+        )
+        .expect("usable");
+        let mut scratch = draws.scratch();
+        let mut ws = Workspace::new(&s.model);
+        let mut out = PathOutcome::new(&s.model, false);
+        let (mut counts, mut path_means, mut fee_sum, mut fee_paths) =
+            (Vec::new(), Vec::new(), 0.0, 0u32);
+        for path in 0..PATHS {
+            draws.fill(path, &mut scratch);
+            let r = PathRandomness { seed: SEED, path, scalars: scratch.values() };
+            simulate(&s.model, &r, &mut ws, &mut out);
+            let last = s.model.flows[k].last as usize;
+            // The fee project's receipts (real, net of leakage) over every permit of the path.
+            let paid = out.projects[fees].receipts_new_real;
+            let permits: u32 = out.permits[k * h..(k + 1) * h].iter().sum();
+            if permits > 0 {
+                fee_sum += paid / (1.0 - out.leak_receipts) / f64::from(permits);
+                fee_paths += 1;
+            }
+            let war: Vec<usize> = (0..=last).filter(|&t| out.years[t].at_war).collect();
+            if war.is_empty() {
+                continue;
+            }
+            let n: Vec<f64> = war.iter().map(|&t| f64::from(out.permits[k * h + t])).collect();
+            path_means.push(n.iter().sum::<f64>() / n.len() as f64);
+            counts.extend(n);
+        }
+        let m = path_means.len() as f64;
+        let mean = path_means.iter().sum::<f64>() / m;
+        let var = path_means.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (m - 1.0);
+        let implied = mean / share;
+        counts.sort_by(f64::total_cmp);
+        let q = |p: f64| counts[((counts.len() - 1) as f64 * p).round() as usize];
+        let fee = fee_sum / f64::from(fee_paths);
+        println!(
+            "{flow}: mean {mean:.2} permits a war year (MC error {:.3}), / share {share} = {implied:.1} vs registry {registry_mean}; yearly 5-95% {}-{}; fee per permit US${:.0}k",
+            (var / m).sqrt(),
+            q(0.05),
+            q(0.95),
+            fee / 1e3
+        );
+        assert!((implied / registry_mean - 1.0).abs() <= 0.05, "{flow}: {implied:.1}");
+        for r in registry {
+            assert!(q(0.05) <= r * share && r * share <= q(0.95), "{flow}: {r} x {share}");
+        }
+        assert!(fee_range.0 <= fee && fee <= fee_range.1, "{flow}: fee {fee}");
+    }
+}

@@ -18,6 +18,7 @@ mod lower_common;
 mod lower_conflict;
 mod lower_correlations;
 mod lower_deal;
+pub mod lower_flows;
 mod lower_products;
 mod lower_projects;
 mod lower_series;
@@ -186,6 +187,7 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
 
     let li = lower::LowerInput {
         s: &s,
+        tree: &tree,
         deposits: &deposit_rows,
         events: &events,
         sources: &layered.sources,

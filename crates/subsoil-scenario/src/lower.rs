@@ -64,7 +64,7 @@ pub(crate) fn lower(
     let series = series.chain(s.streams.entries.iter().filter_map(|(_, st)| st.amount.as_ref()));
     crate::lower_series::mark_scales(series, &mut inputs);
     let (y, m, dd) = rules.effective;
-    let model = Model {
+    let mut model = Model {
         time,
         macro_,
         rates,
@@ -80,7 +80,10 @@ pub(crate) fn lower(
         oblasts: places.oblasts,
         infrastructure,
         deal,
+        // `[[licensing-flows]]` are lowered onto this model below (lower_flows.rs).
+        flows: Vec::new(),
     };
+    crate::lower_flows::lower_flows(li.tree, &mut model, &mut inputs, d);
     let correlations = crate::lower_correlations::inputs(&s.input_correlations, &inputs, d);
     (model, inputs, correlations)
 }

@@ -1294,6 +1294,154 @@ const PROJECT: &[Field] = &[
     },
 ];
 
+/// The project a developed permit of a licensing flow becomes: a project's economics without a deposit
+/// or a starting stage (it starts licensed, with its flow's `lag` to go before the investment decision).
+const FLOW_PROJECT: &[Field] = &[
+    Field {
+        key: "regime",
+        ty: Ty::Enum(&["royalty", "psa"]),
+        req: Req::Text("royalty"),
+        doc: "Royalty and tax, or a production-sharing agreement (its terms in `psa` or the `[fiscal]` defaults).",
+    },
+    Field {
+        key: "decision",
+        ty: Ty::Enum(&["npv", "always", "never"]),
+        req: Req::Text("npv"),
+        doc: "Investment rule, as for a project.",
+    },
+    Field {
+        key: "construction-years",
+        ty: q(Unit::Years, 0.0, 30.0),
+        req: Req::Required,
+        doc: "Planned years of construction, as for a project.",
+    },
+    Field {
+        key: "life-years",
+        ty: q(Unit::Years, 0.0, 200.0),
+        req: Req::Required,
+        doc: "Years of production, as for a project.",
+    },
+    Field {
+        key: "capex",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Required,
+        doc: "Initial capital cost of one developed permit, real base-year dollars.",
+    },
+    Field {
+        key: "sustaining-capex",
+        ty: q(Unit::UsdPerYear, 0.0, MAX_USD),
+        req: Req::Num(0.0),
+        doc: "Sustaining capital per production year.",
+    },
+    Field {
+        key: "closure-cost",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Num(0.0),
+        doc: "Closure and rehabilitation, spent the year after production ends.",
+    },
+    Field {
+        key: "products",
+        ty: Ty::Map { key: "<product-id>", value: &Ty::Table(PROJECT_PRODUCT) },
+        req: Req::Required,
+        doc: "Products with capacities and unit costs (at most 8).",
+    },
+    Field {
+        key: "profile",
+        ty: Ty::Table(PROFILE),
+        req: Req::Optional,
+        doc: "Output profile over the project's life.",
+    },
+    Field {
+        key: "psa",
+        ty: Ty::Table(PSA),
+        req: Req::Optional,
+        doc: "PSA terms, if `regime = \"psa\"`.",
+    },
+    Field {
+        key: "analog",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "Id of the analog study (data/analogs.toml) or class the figures come from.",
+    },
+];
+
+/// A yearly flow of new permits of one kind (`[[licensing-flows]]`).
+const LICENSING_FLOW: &[Field] = &[
+    Field {
+        key: "id",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "Identifier (lowercase letters, digits and dashes, unique among the flows); names the flow's inputs (`licensing-flows.<id>.…`), streams and projects.",
+    },
+    Field { key: "name", ty: Ty::Str, req: Req::Optional, doc: "Display name." },
+    Field {
+        key: "region",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "Region (an oblast of the deposits file, or an inline site's `region`) whose control, front, settlements and war damage the flow's projects share; they start government-held. No permits are awarded in a year the region cannot be worked (occupied, or frontline during war).",
+    },
+    Field {
+        key: "first-year",
+        ty: Ty::Count { min: 1800, max: 3000 },
+        req: Req::Optional,
+        doc: "First calendar year in which permits are awarded; the start year when omitted. Years outside the simulated ones are not run.",
+    },
+    Field {
+        key: "last-year",
+        ty: Ty::Count { min: 1800, max: 3000 },
+        req: Req::Optional,
+        doc: "Last calendar year in which permits are awarded; the last simulated year when omitted.",
+    },
+    Field {
+        key: "permits-per-year",
+        ty: q(Unit::PerYear, 0.0, 500.0),
+        req: Req::Required,
+        doc: "Mean number of permits awarded a year while the war lasts (at peace when the scenario has no `[conflict]`). Drawn once per path; each year's count is Poisson with this mean (times `peace-multiplier` in a year of peace).",
+    },
+    Field {
+        key: "peace-multiplier",
+        ty: q(Unit::Ratio, 0.0, 10.0),
+        req: Req::Num(1.0),
+        doc: "Factor on the mean count in years of peace.",
+    },
+    Field {
+        key: "max-permits-per-year",
+        ty: Ty::Count { min: 1, max: 1000 },
+        req: Req::Required,
+        doc: "Most permits counted in one year; a count above it is clamped. Lowering refuses a maximum that the count would pass with probability above 0.1% at the largest mean.",
+    },
+    Field {
+        key: "fee",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Required,
+        doc: "Fee (auction price or statutory fee) paid for each permit in the year of its award, real; a new receipt. Drawn once per path.",
+    },
+    Field {
+        key: "production-probability",
+        ty: FRACTION,
+        req: Req::Required,
+        doc: "Probability that a permit is developed: it becomes a project that goes on through `lag`, the investment decision, construction and production like any other; the others pay their fee only. Each year's number developed is binomial in that year's count.",
+    },
+    Field {
+        key: "max-projects-per-year",
+        ty: Ty::Count { min: 1, max: 200 },
+        req: Req::Required,
+        doc: "Most permits developed in one year (the flow's pool holds this many projects per year of the flow); a number above it is clamped. Lowering refuses a maximum passed with probability above 0.1% at the largest mean and probability.",
+    },
+    Field {
+        key: "lag",
+        ty: q(Unit::Years, 0.0, 50.0),
+        req: Req::Required,
+        doc: "Years from the start of the year after the award to readiness for the investment decision (exploration, feasibility, permitting): the developed project's `licensed` stage, during which it may be abandoned with `[stages.licensed] abandon` and which waits while its oblast cannot be worked.",
+    },
+    Field {
+        key: "project",
+        ty: Ty::Table(FLOW_PROJECT),
+        req: Req::Required,
+        doc: "Economics of one developed permit (the same for every permit of the flow; they differ in award year, timing, war damage and abandonment). Its uncertainties are the `[uncertainty]` defaults, drawn once per flow and path.",
+    },
+];
+
 /// A lever: a named list of `--set` overrides that a page (or a reader) can pull as one.
 pub const LEVER: &[Field] = &[
     Field {
@@ -1390,6 +1538,12 @@ pub const ROOT: &[Field] = &[
         ty: Ty::Table(UNCERTAINTY),
         req: Req::Optional,
         doc: "Project-level uncertainties applied to every project unless it overrides them.",
+    },
+    Field {
+        key: "licensing-flows",
+        ty: Ty::Array(&Ty::Table(LICENSING_FLOW)),
+        req: Req::Optional,
+        doc: "Yearly flows of new permits (licences, PSAs) of one kind each: a count with an uncertain mean, a fee per permit, and the permits developed into projects, all of whose receipts are new.",
     },
     Field {
         key: "input-correlations",

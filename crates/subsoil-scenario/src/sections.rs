@@ -32,6 +32,9 @@ table! {
         conflict: Conflict = "conflict",
         stages: Stages = "stages",
         uncertainty: Uncertainty = "uncertainty",
+        /// Lowered from the validated tree by path (lower_flows.rs), not through these fields.
+        #[allow(dead_code)]
+        licensing_flows: Items<LicensingFlow> = "licensing-flows",
         input_correlations: Items<Correlation> = "input-correlations",
         sensitivity: Sensitivity = "sensitivity",
         leakage: Leakage = "leakage",
@@ -428,6 +431,44 @@ table! {
         opex_multiplier: Option<Quantity> = "opex-multiplier",
         production_factor: Option<Quantity> = "production-factor",
         schedule_slip: Option<Quantity> = "schedule-slip",
+        analog: Option<String> = "analog",
+    }
+}
+
+table! {
+    /// `[[licensing-flows]]` (its fields are read by path in lower_flows.rs).
+    #[allow(dead_code)]
+    LicensingFlow {
+        id: Option<String> = "id",
+        name: Option<String> = "name",
+        region: Option<String> = "region",
+        first_year: Option<i32> = "first-year",
+        last_year: Option<i32> = "last-year",
+        permits_per_year: Option<Quantity> = "permits-per-year",
+        peace_multiplier: Quantity = "peace-multiplier",
+        max_permits_per_year: Option<u32> = "max-permits-per-year",
+        fee: Option<Quantity> = "fee",
+        production_probability: Option<Quantity> = "production-probability",
+        max_projects_per_year: Option<u32> = "max-projects-per-year",
+        lag: Option<Quantity> = "lag",
+        project: FlowProject = "project",
+    }
+}
+
+table! {
+    /// `[licensing-flows.project]` (its fields are read by path in lower_flows.rs).
+    #[allow(dead_code)]
+    FlowProject {
+        regime: Located<RegimeKind> = "regime",
+        decision: Decision = "decision",
+        construction_years: Option<Quantity> = "construction-years",
+        life_years: Option<Quantity> = "life-years",
+        capex: Option<Quantity> = "capex",
+        sustaining_capex: Quantity = "sustaining-capex",
+        closure_cost: Quantity = "closure-cost",
+        products: Entries<ProjectProduct> = "products",
+        profile: Profile = "profile",
+        psa: Psa = "psa",
         analog: Option<String> = "analog",
     }
 }
