@@ -232,11 +232,18 @@ impl DealOutcome {
                     d.aid_year = Some(year);
                 }
             }
-            d.host_payments_real += fy.contributions * real;
-            d.host_payments_pv_real += fy.contributions * real * disc_val;
+            // What other parties pay from the exogenous streams they receive is not the host's payment.
+            let host = deal.host();
+            let by_others: f64 = (0..deal.parties.len())
+                .filter(|&p| Some(p) != host)
+                .map(|p| fy.from_streams[p])
+                .sum();
+            let host_paid = fy.contributions - by_others;
+            d.host_payments_real += host_paid * real;
+            d.host_payments_pv_real += host_paid * real * disc_val;
             if y.gdp_nominal > 0.0 {
                 d.host_payments_max_gdp_share =
-                    d.host_payments_max_gdp_share.max(fy.contributions / y.gdp_nominal);
+                    d.host_payments_max_gdp_share.max(host_paid / y.gdp_nominal);
             }
             disc_us /= 1.0 + us_rate;
             disc_val /= 1.0 + valuation;

@@ -149,6 +149,14 @@ fn the_revenue_backed_deal_pays_the_hand_computed_amounts_and_stops_at_the_cap()
         .collect();
     assert_eq!(stream.len(), 10);
     assert_eq!((stream[6], stream[9]), (1_600e6, 1_700e6));
+    // The host pays what it contributes from its own stream: $250m, no inflation. A stream the lender
+    // receives is paid in by the lender: the host pays nothing.
+    let summary = bc.deal.as_ref().expect("deal");
+    assert!((summary.host_payments - 250e6).abs() < 1e-3, "{}", summary.host_payments);
+    let s = load("revenue-backed-deal.toml", &["streams.oil-exports.receiver=\"lender\""]);
+    let (bc, out) = base_case(&s);
+    assert!((out.fund[0].from_streams[lender] - 50e6).abs() < 1e-6);
+    assert_eq!(bc.deal.as_ref().expect("deal").host_payments, 0.0);
     // Real dollars escalate with inflation: at 2% a year from the 2026 base year, 2027 pays
     // 5% × 1,100 × 1.02 = 56.1.
     let s = load(
