@@ -18,6 +18,15 @@
 //!   2027 2,313.76  2028 1,994.74  2029 1,661.69  2030 1,313.98  2031 950.97  2032 571.99  2033 176.34
 //!   2034: 176.34 × 1.044 = 184.10 owed < 420.82 paid in: repaid in 2034, and the other 236.72 goes to
 //!   the shareholders (the waterfall's `rest`).
+//!
+//! `drc-sicomines-2024`: the same mine with a 1.2% royalty on gross value, 0.012 × (253,500 × 8,000
+//! + 5,180 × 30,000) = $26.20m at full output, so profit before depreciation is $969.83m and the loans'
+//! share is 42.25% × (969.83 − 320) = 274.55 in 2022-2025 and 42.25% × 969.83 = 409.75 from 2026
+//! (2016: 0.4931 × 969.83 − 320 = 158.22 → 66.85). Loans: $100m a year 2009-2023, $324m a year 2024-2040:
+//!   2015 799.48 (nothing repaid yet)  2016 867.81  2018 908.24 (the peak)  2023 413.29
+//!   2024 413.29 × 1.044 + 324 − 274.55 = 480.93  2025 551.53  2026 490.05 … 2032 59.97
+//!   2033: 59.97 × 1.044 + 324 = 386.61 owed < 409.75: repaid in 2033; the other 23.15 goes to the
+//!   shareholders. From 2034 to 2040 each year's $324m is repaid in its year, 85.75 going on.
 
 use subsoil_engine::{base_case, yearly, yearly::Row};
 use subsoil_scenario::Scenario;
@@ -67,4 +76,27 @@ fn the_2008_convention_repays_the_infrastructure_loans_in_2034_at_fixed_prices()
     assert!(close(at(&rest, 2034), 236.72), "{}", at(&rest, 2034));
     assert_eq!(at(&rest, 2033), 0.0);
     assert_eq!(at(&gec, 2035), 0.0);
+}
+
+#[test]
+fn the_2024_amendment_repays_what_is_owed_in_2033_and_each_later_tranche_in_its_year() {
+    let s = load("drc-sicomines-2024");
+    let (_, out) = base_case(&s);
+    let rows = yearly(&s, &out).rows;
+    let owed = series(&rows, "deal.tiers[0]", "owed");
+    let gec = series(&rows, "gec", "payouts");
+    let rest = series(&rows, "shareholders", "payouts");
+    let close = |got: f64, want_m: f64| (got / 1e6 - want_m).abs() < 0.01;
+    assert!(close(at(&gec, 2016), 66.85), "{}", at(&gec, 2016));
+    assert!(close(at(&gec, 2026), 409.75), "{}", at(&gec, 2026));
+    assert!(close(at(&owed, 2018), 908.24), "{}", at(&owed, 2018));
+    assert!(close(at(&owed, 2024), 480.93), "{}", at(&owed, 2024));
+    assert!(close(at(&owed, 2032), 59.97), "{}", at(&owed, 2032));
+    assert_eq!(repaid_in(&owed), Some(2033));
+    assert!(close(at(&gec, 2033), 386.61), "{}", at(&gec, 2033));
+    assert!(close(at(&rest, 2033), 23.15), "{}", at(&rest, 2033));
+    for y in 2034..=2040 {
+        assert!(close(at(&gec, y), 324.0) && close(at(&rest, y), 85.75), "{y}");
+        assert_eq!(at(&owed, y), 0.0);
+    }
 }
