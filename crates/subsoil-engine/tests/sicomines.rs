@@ -28,7 +28,7 @@
 //!   2033: 59.97 × 1.044 + 324 = 386.61 owed < 409.75: repaid in 2033; the other 23.15 goes to the
 //!   shareholders. From 2034 to 2040 each year's $324m is repaid in its year, 85.75 going on.
 
-use subsoil_engine::{base_case, yearly, yearly::Row};
+use subsoil_engine::{RunConfig, base_case, run, yearly, yearly::Row};
 use subsoil_scenario::Scenario;
 
 fn load(name: &str) -> Scenario {
@@ -98,5 +98,19 @@ fn the_2024_amendment_repays_what_is_owed_in_2033_and_each_later_tranche_in_its_
     for y in 2034..=2040 {
         assert!(close(at(&gec, y), 324.0) && close(at(&rest, y), 85.75), "{y}");
         assert_eq!(at(&owed, y), 0.0);
+    }
+}
+
+#[test]
+fn both_deals_run_the_same_on_one_and_two_threads() {
+    for name in ["drc-sicomines-2008", "drc-sicomines-2024"] {
+        let s = load(name);
+        let one = run(&s, &RunConfig { threads: 1, ..RunConfig::new(512, 7) }).expect("run");
+        let two = run(&s, &RunConfig { threads: 2, ..RunConfig::new(512, 7) }).expect("run");
+        assert_eq!(
+            serde_json::to_string(&one).expect("json"),
+            serde_json::to_string(&two).expect("json"),
+            "{name}"
+        );
     }
 }
