@@ -19,8 +19,8 @@
 //!   2034: 176.34 × 1.044 = 184.10 owed < 420.82 paid in: repaid in 2034, and the other 236.72 goes to
 //!   the shareholders (the waterfall's `rest`).
 //!
-//! `drc-sicomines-2024`: the same mine with a 1.2% royalty on gross value, 0.012 × (253,500 × 8,000
-//! + 5,180 × 30,000) = $26.20m at full output, so profit before depreciation is $969.83m and the loans'
+//! `drc-sicomines-2024`: the same mine with a 1.2% royalty on gross value, at full output
+//! 0.012 × (253,500 × 8,000 + 5,180 × 30,000) = $26.20m, so profit before depreciation is $969.83m and the loans'
 //! share is 42.25% × (969.83 − 320) = 274.55 in 2022-2025 and 42.25% × 969.83 = 409.75 from 2026
 //! (2016: 0.4931 × 969.83 − 320 = 158.22 → 66.85). Loans: $100m a year 2009-2023, $324m a year 2024-2040:
 //!   2015 799.48 (nothing repaid yet)  2016 867.81  2018 908.24 (the peak)  2023 413.29
