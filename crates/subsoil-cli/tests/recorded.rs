@@ -18,7 +18,8 @@ use common::{subsoil, text};
 use std::path::PathBuf;
 
 /// (recording file, arguments). The four versions of the deal at 20,000 paths on the default sampler,
-/// a Sobol run, and the deterministic base case of each version.
+/// a Sobol run, and the deterministic base case of each version; the two Sicomines deals compared, and
+/// the base case of each.
 const CASES: &[(&str, &[&str])] = &[
     (
         "feb-draft.json",
@@ -84,6 +85,28 @@ const CASES: &[(&str, &[&str])] = &[
     (
         "base-case-mar-draft.json",
         &["run", "ukraine-mar-2025-draft", "--deterministic", "--format", "json"],
+    ),
+    (
+        "compare-sicomines.json",
+        &[
+            "compare",
+            "drc-sicomines-2008",
+            "drc-sicomines-2024",
+            "--paths",
+            "4096",
+            "--seed",
+            "5",
+            "--format",
+            "json",
+        ],
+    ),
+    (
+        "base-case-sicomines-2008.json",
+        &["run", "drc-sicomines-2008", "--deterministic", "--format", "json"],
+    ),
+    (
+        "base-case-sicomines-2024.json",
+        &["run", "drc-sicomines-2024", "--deterministic", "--format", "json"],
     ),
 ];
 

@@ -178,7 +178,8 @@ fn scenarios_deposits_and_the_openapi_document_are_served() {
     let (status, body) = server.get("/api/scenarios");
     let list: Value = serde_json::from_slice(&body).expect("JSON");
     assert_eq!(status, 200);
-    assert_eq!(list["scenarios"].as_array().map(Vec::len), Some(4));
+    // The four versions of the Ukrainian deal and the two Sicomines deals.
+    assert_eq!(list["scenarios"].as_array().map(Vec::len), Some(6));
     let (status, body) = server.get("/api/scenarios/ukraine-final-2025");
     let s: Value = serde_json::from_slice(&body).expect("JSON");
     assert_eq!(status, 200);

@@ -23,7 +23,7 @@ SECTIONS = ["metrics", "probabilities", "series", "events", "projects"]
 def test_scenarios_are_the_builtin_ones(cli):
     listed = cli("scenarios")
     names = subsoil.scenarios()
-    assert len(names) == 4 and "ukraine-final-2025" in names
+    assert len(names) == 6 and "ukraine-final-2025" in names and "drc-sicomines-2024" in names
     assert all(n in listed for n in names)
 
 

@@ -16,6 +16,8 @@ pub static FILES: &[(&str, &str)] = &[
     embed!("scenarios/ukraine-feb-2025-framework.toml"),
     embed!("scenarios/ukraine-mar-2025-draft.toml"),
     embed!("scenarios/ukraine-final-2025.toml"),
+    embed!("scenarios/drc-sicomines-2008.toml"),
+    embed!("scenarios/drc-sicomines-2024.toml"),
     embed!("data/products.toml"),
     embed!("data/macro.toml"),
     embed!("data/deposits.csv"),
@@ -43,6 +45,14 @@ pub static SCENARIOS: &[(&str, &str)] = &[
     (
         "ukraine-final-2025",
         "Final agreement (signed 30 Apr 2025, in force 23 May 2025): 50% of receipts from new or unexploited licences; no distributions before 2035",
+    ),
+    (
+        "drc-sicomines-2008",
+        "DRC-China Sicomines convention (2008, revised 2009): 42.25% of the copper-cobalt JV's profit repays $3bn of infrastructure loans at 4.4%",
+    ),
+    (
+        "drc-sicomines-2024",
+        "DRC-China Sicomines as amended in 2024: $7bn of infrastructure ($324m a year 2024-2040) repaid from JV profit, 1.2% turnover royalty",
     ),
 ];
 
