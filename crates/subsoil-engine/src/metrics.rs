@@ -212,7 +212,7 @@ pub const METRICS: &[Metric] = &[
 pub const PROBABILITIES: &[Probability] = &[
     Probability::new("ceasefire-by-2030", "The first year of peace after a general ceasefire is 2030 or earlier (a year is at peace when the ceasefire comes by its middle, so one in the second half of 2030 counts from 2031; a ceasefire that later breaks down still counts).", ceasefire_by::<2030>).when(simulates::<2030>),
     Probability::new("ceasefire-by-2035", "The first year of peace after a general ceasefire is 2035 or earlier (a year is at peace when the ceasefire comes by its middle, so one in the second half of 2035 counts from 2036; a ceasefire that later breaks down still counts).", ceasefire_by::<2035>).when(simulates::<2035>),
-    Probability::new("new-mine-by-2030", "A project not yet built at the start has output in 2030 or earlier.", new_mine_by::<2030>).when(simulates::<2030>),
+    Probability::new("new-mine-by-2030", "A project of the scenario's own list not yet built at the start has output in 2030 or earlier (a licensing flow's developed permits are left out: a hydrocarbon plot is a pair of wells, not a mine).", new_mine_by::<2030>).when(simulates::<2030>),
     Probability::new("new-lithium-mine-by-2035", "A lithium project not yet built at the start has output in 2035 or earlier.", new_lithium_by::<2035>).when(simulates::<2035>),
     Probability::new("new-receipts-by-2035", "The state has received something from new licences in 2035 or earlier.", new_receipts_by::<2035>).when(simulates::<2035>),
     Probability::deal("partner-target-reached", "The partner's cumulative nominal receipts reach the deal's target within the horizon.", partner_target_reached).when(has_target),
@@ -321,7 +321,7 @@ fn is_new_project(m: &Model, i: usize) -> bool {
 }
 
 fn new_mine_by<const Y: Year>(m: &Model, o: &PathOutcome) -> bool {
-    o.projects
+    o.projects[..m.listed_projects()]
         .iter()
         .enumerate()
         .any(|(i, p)| p.first_production.is_some_and(|f| f <= Y) && is_new_project(m, i))

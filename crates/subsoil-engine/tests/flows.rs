@@ -48,6 +48,10 @@ fn fixed_count_and_fee_give_these_receipts_year_by_year() {
     }
     // Nothing is existing.
     assert!(out.years.iter().all(|y| y.receipts.total(false) == 0.0));
+    // The developed permits produce from 2030, but they are not the scenario's own projects: no new mine
+    // by 2030 (the scenario's mine is never built).
+    let p = subsoil_engine::PROBABILITIES.iter().find(|p| p.name == "new-mine-by-2030").unwrap();
+    assert!(!(p.happens)(&s.model, &out), "a developed permit counted as a new mine");
 }
 
 #[test]
