@@ -187,7 +187,6 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
 
     let li = lower::LowerInput {
         s: &s,
-        tree: &tree,
         deposits: &deposit_rows,
         events: &events,
         sources: &layered.sources,

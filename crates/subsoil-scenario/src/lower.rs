@@ -83,7 +83,7 @@ pub(crate) fn lower(
         // `[[licensing-flows]]` are lowered onto this model below (lower_flows.rs).
         flows: Vec::new(),
     };
-    crate::lower_flows::lower_flows(li.tree, &mut model, &mut inputs, d);
+    crate::lower_flows::lower_flows(li.s, &mut model, &mut inputs, d);
     let correlations = crate::lower_correlations::inputs(&s.input_correlations, &inputs, d);
     (model, inputs, correlations)
 }

@@ -14,8 +14,6 @@ use crate::typed::Site;
 pub(crate) struct LowerInput<'a> {
     /// The typed sections.
     pub s: &'a Root,
-    /// The validated tree they were read from (the licensing flows read it by path).
-    pub tree: &'a crate::walk::Valid,
     /// Deposits.
     pub deposits: &'a [DepositRow],
     /// Licence events.

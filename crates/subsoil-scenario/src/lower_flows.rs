@@ -2,7 +2,7 @@
 //! becomes a [`LicensingFlow`], a deposit in its region, a project that pays its permits' fees, and a
 //! pool of projects (one per permit that may be developed: `max-projects-per-year` for each year of the
 //! flow), all appended after the scenario's own projects so that the hot loop allocates nothing and the
-//! reports list the scenario's projects apart. It reads the validated tree by dotted path (its `Flat` view).
+//! reports list the scenario's projects apart.
 
 use std::collections::HashMap;
 
@@ -12,63 +12,18 @@ use subsoil_core::{
     ProjectProduct, Regime, Stage, StartControl, Time,
 };
 
-use crate::diag::{Diagnostics, Location};
+use crate::diag::Diagnostics;
 use crate::inputs::Inputs;
+use crate::lower_common::param_or_zero;
 use crate::quantity::Quantity;
-use crate::walk::{Val, Valid, valid_id};
+use crate::sections::{self, Root};
+use crate::vocab::{Decision, ProfileKind, RegimeKind};
+use crate::walk::valid_id;
 
 /// Largest number of projects all flows' pools may hold together.
 pub const MAX_POOL: usize = 20_000;
 /// Largest probability that a year's count passes its stated maximum.
 const CAP_TAIL: f64 = 0.001;
-
-/// The validated values under `licensing-flows` (and the `[uncertainty]` defaults), by dotted path:
-/// quantities, whole numbers and strings, and where each value that was written (not defaulted) sits.
-#[derive(Default)]
-struct Flat<'a> {
-    quantities: HashMap<&'a str, &'a Quantity>,
-    counts: HashMap<&'a str, i64>,
-    strings: HashMap<&'a str, &'a str>,
-    locations: HashMap<&'a str, Location>,
-}
-
-impl<'a> Flat<'a> {
-    fn add(&mut self, v: &'a Valid) {
-        if let Some(loc) = &v.loc {
-            self.locations.insert(&v.path, loc.clone());
-        }
-        match &v.val {
-            Val::Quantity(q) => {
-                self.quantities.insert(&v.path, q);
-            }
-            Val::Count(n) => {
-                self.counts.insert(&v.path, *n);
-            }
-            Val::Str(x) => {
-                self.strings.insert(&v.path, x);
-            }
-            Val::Table(t) => t.values().for_each(|c| self.add(c)),
-            Val::Map(m) => m.iter().for_each(|(_, c)| self.add(c)),
-            Val::Array(a) => a.iter().for_each(|c| self.add(c)),
-            Val::Bool(_) | Val::Date(_) => {}
-        }
-    }
-    fn q(&self, path: &str) -> Option<&'a Quantity> {
-        self.quantities.get(path).copied()
-    }
-    fn count(&self, path: &str) -> Option<i64> {
-        self.counts.get(path).copied()
-    }
-    fn str(&self, path: &str) -> Option<&'a str> {
-        self.strings.get(path).copied()
-    }
-    fn loc(&self, path: &str) -> Option<Location> {
-        self.locations.get(path).cloned()
-    }
-    fn given(&self, path: &str) -> bool {
-        self.locations.contains_key(path)
-    }
-}
 
 /// What the flows' lowering reads from the rest of the model.
 struct FlowContext<'a> {
@@ -79,20 +34,9 @@ struct FlowContext<'a> {
     time: &'a Time,
 }
 
-/// Lowers every `[[licensing-flows]]` entry of the validated tree `tree` onto `model`: its flows, and
-/// their deposits and projects appended after the model's own; problems go to `d`.
-pub(crate) fn lower_flows(
-    tree: &Valid,
-    model: &mut Model,
-    inputs: &mut Inputs,
-    d: &mut Diagnostics,
-) {
-    let mut v = Flat::default();
-    for key in ["licensing-flows", "uncertainty"] {
-        if let Some(t) = tree.field(key) {
-            v.add(t);
-        }
-    }
+/// Lowers every `[[licensing-flows]]` entry of the scenario `s` onto `model`: its flows, and their
+/// deposits and projects appended after the model's own; problems go to `d`.
+pub(crate) fn lower_flows(s: &Root, model: &mut Model, inputs: &mut Inputs, d: &mut Diagnostics) {
     let product_index: HashMap<String, usize> =
         model.products.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
     let oblast_index: HashMap<String, usize> =
@@ -106,25 +50,24 @@ pub(crate) fn lower_flows(
     };
     let (mut deposits, mut projects) = (Vec::new(), Vec::new());
     let (first_deposit, first_project) = (model.deposits.len(), model.projects.len());
-    let count = (0..).take_while(|k| v.given(&format!("licensing-flows[{k}]"))).count();
     let mut flows = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut pooled = 0usize;
-    for k in 0..count {
-        let base = format!("licensing-flows[{k}]");
-        let Some(id) = v.str(&format!("{base}.id")) else { continue };
+    for (k, fl) in s.licensing_flows.items.iter().enumerate() {
+        let Some(id_at) = &fl.id else { continue };
+        let id = id_at.value.as_str();
         if !valid_id(id) {
             d.error(
-                v.loc(&format!("{base}.id")),
-                format!("{base}.id"),
+                id_at.site.loc.clone(),
+                &id_at.site.path,
                 format!("{id:?} is not a valid id: use lowercase letters, digits, `-` and `_`"),
             );
             continue;
         }
         if let Some(first) = seen.insert(id.to_string(), k) {
             d.error(
-                v.loc(&format!("{base}.id")),
-                format!("{base}.id"),
+                id_at.site.loc.clone(),
+                &id_at.site.path,
                 format!("id {id:?} is already used by licensing-flows[{first}]"),
             );
             continue;
@@ -133,15 +76,15 @@ pub(crate) fn lower_flows(
             deposit: first_deposit + deposits.len(),
             project: first_project + projects.len(),
         };
-        let Some(flow) = lower_flow(&v, &cx, k, id, at, &mut deposits, &mut projects, inputs, d)
+        let Some(flow) = lower_flow(s, fl, &cx, id, at, &mut deposits, &mut projects, inputs, d)
         else {
             continue;
         };
         pooled += flow.pool_size;
         if pooled > MAX_POOL {
             d.error(
-                v.loc(&format!("{base}.max-projects-per-year")),
-                format!("{base}.max-projects-per-year"),
+                fl.max_projects_per_year.as_ref().and_then(|m| m.site.loc.clone()),
+                fl.site.join("max-projects-per-year"),
                 format!(
                     "the flows' pools would hold {pooled} projects (max-projects-per-year × years of each flow); at most {MAX_POOL}"
                 ),
@@ -163,15 +106,15 @@ struct Offsets {
 }
 
 /// The largest value of a quantity on any path.
-fn top(v: &Flat<'_>, path: &str) -> Option<f64> {
-    v.q(path).map(|x| x.dist.support().1.min(x.bounds.1))
+fn top(q: Option<&Quantity>) -> Option<f64> {
+    q.map(|x| x.dist.support().1.min(x.bounds.1))
 }
 
 #[allow(clippy::too_many_arguments)]
 fn lower_flow(
-    v: &Flat<'_>,
+    s: &Root,
+    fl: &sections::LicensingFlow,
     cx: &FlowContext<'_>,
-    k: usize,
     id: &str,
     at_index: Offsets,
     deposits: &mut Vec<Deposit>,
@@ -179,12 +122,11 @@ fn lower_flow(
     inputs: &mut Inputs,
     d: &mut Diagnostics,
 ) -> Option<LicensingFlow> {
-    let base = format!("licensing-flows[{k}]");
-    let at = |key: &str| format!("{base}.{key}");
+    let at = |key: &str| fl.site.join(key);
     let mut ok = true;
 
     // Where: a deposit of the flow in its oblast, held by the government at the start.
-    let oblast = v.str(&at("region")).unwrap_or_default();
+    let oblast = fl.region.as_ref().map_or("", |r| r.value.as_str());
     let primary_oblast = match cx.oblast_index.get(oblast) {
         Some(&i) => i,
         None => {
@@ -196,7 +138,7 @@ fn lower_flow(
                 format!("names must match the deposits' oblasts or regions: {}", names.join(", "))
             };
             d.error(
-                v.loc(&at("region")),
+                fl.region.as_ref().and_then(|r| r.site.loc.clone()),
                 at("region"),
                 format!("no deposit lies in region {oblast:?}; {known}"),
             );
@@ -208,14 +150,14 @@ fn lower_flow(
     // When: the years of the flow, within the horizon.
     let time = cx.time;
     let (start, end) = (time.start_year, time.end_year());
-    let first_year = v.count(&at("first-year")).map_or(start, |y| y as i32);
-    let last_year = v.count(&at("last-year")).map_or(end, |y| y as i32);
+    let first_year = fl.first_year.unwrap_or(start);
+    let last_year = fl.last_year.as_ref().map_or(end, |y| y.value);
     // Written years that contradict each other are an error; a default start after a written last year
     // leaves the flow without simulated years.
-    let both = v.count(&at("first-year")).is_some() && v.count(&at("last-year")).is_some();
+    let both = fl.first_year.is_some() && fl.last_year.is_some();
     if both && first_year > last_year {
         d.error(
-            v.loc(&at("last-year")),
+            fl.last_year.as_ref().and_then(|y| y.site.loc.clone()),
             at("last-year"),
             format!("the last year {last_year} comes before the first year {first_year}"),
         );
@@ -226,14 +168,14 @@ fn lower_flow(
     let years = if first_year > last_year { 0 } else { (last_year - first_year + 1) as usize };
 
     // How many: the maxima must hold the count at the largest mean but for a tail of CAP_TAIL.
-    let max_permits = v.count(&at("max-permits-per-year")).unwrap_or(1) as u32;
-    let max_projects = v.count(&at("max-projects-per-year")).unwrap_or(1) as u32;
-    let mean_top = top(v, &at("permits-per-year")).unwrap_or(0.0)
-        * top(v, &at("peace-multiplier")).unwrap_or(1.0).max(1.0);
+    let max_permits = fl.max_permits_per_year.as_ref().map_or(1, |m| m.value);
+    let max_projects = fl.max_projects_per_year.as_ref().map_or(1, |m| m.value);
+    let mean_top = top(fl.permits_per_year.as_ref()).unwrap_or(0.0)
+        * top(Some(&fl.peace_multiplier)).unwrap_or(1.0).max(1.0);
     let needed = poisson_quantile(mean_top, 1.0 - CAP_TAIL, u32::MAX);
-    if v.q(&at("permits-per-year")).is_some() && needed > max_permits {
+    if fl.permits_per_year.is_some() && needed > max_permits {
         d.error(
-            v.loc(&at("max-permits-per-year")),
+            fl.max_permits_per_year.as_ref().and_then(|m| m.site.loc.clone()),
             at("max-permits-per-year"),
             format!(
                 "{max_permits} would clamp the count too often: at the largest mean ({mean_top}) a year passes it with probability above {CAP_TAIL}; use at least {needed}"
@@ -242,11 +184,11 @@ fn lower_flow(
         ok = false;
     }
     // The developed permits of a Poisson count are Poisson with the mean times the probability.
-    let developed_top = mean_top * top(v, &at("production-probability")).unwrap_or(0.0);
+    let developed_top = mean_top * top(fl.production_probability.as_ref()).unwrap_or(0.0);
     let needed = poisson_quantile(developed_top, 1.0 - CAP_TAIL, u32::MAX).min(max_permits);
-    if v.q(&at("production-probability")).is_some() && needed > max_projects {
+    if fl.production_probability.is_some() && needed > max_projects {
         d.error(
-            v.loc(&at("max-projects-per-year")),
+            fl.max_projects_per_year.as_ref().and_then(|m| m.site.loc.clone()),
             at("max-projects-per-year"),
             format!(
                 "{max_projects} would clamp the permits developed too often: at the largest mean and probability a year passes it with probability above {CAP_TAIL}; use at least {needed}"
@@ -256,18 +198,29 @@ fn lower_flow(
     }
 
     // What a developed permit is.
-    let pbase = at("project");
-    let pat = |key: &str| format!("{pbase}.{key}");
-    let regime = match v.str(&pat("regime")) {
-        Some("psa") => {
-            for (own, shared) in [
-                ("cost-recovery-limit", "fiscal.psa-cost-recovery-limit"),
-                ("state-share", "fiscal.psa-state-share"),
+    let fp = &fl.project;
+    let pbase = &fp.site.path;
+    let regime = match fp.regime.value {
+        RegimeKind::Psa => {
+            let psa = &fp.psa;
+            for (own, own_q, shared, shared_q) in [
+                (
+                    "cost-recovery-limit",
+                    &psa.cost_recovery_limit,
+                    "fiscal.psa-cost-recovery-limit",
+                    &s.fiscal.psa_cost_recovery_limit,
+                ),
+                (
+                    "state-share",
+                    &psa.state_share,
+                    "fiscal.psa-state-share",
+                    &s.fiscal.psa_state_share,
+                ),
             ] {
-                if v.q(&pat(&format!("psa.{own}"))).is_none() && v.q(shared).is_none() {
+                if own_q.is_none() && shared_q.is_none() {
                     d.error(
-                        v.loc(&pat("regime")),
-                        pat("regime"),
+                        fp.regime.site.loc.clone(),
+                        &fp.regime.site.path,
                         format!(
                             "a production-sharing agreement needs `{pbase}.psa.{own}` or `{shared}`"
                         ),
@@ -276,19 +229,21 @@ fn lower_flow(
                 }
             }
             Regime::Psa {
-                cost_recovery_limit: v
-                    .q(&pat("psa.cost-recovery-limit"))
+                cost_recovery_limit: psa
+                    .cost_recovery_limit
+                    .as_ref()
                     .map_or(cx.fiscal.psa_cost_recovery_limit, |x| inputs.param(x)),
-                state_share: v
-                    .q(&pat("psa.state-share"))
+                state_share: psa
+                    .state_share
+                    .as_ref()
                     .map_or(cx.fiscal.psa_state_share, |x| inputs.param(x)),
             }
         }
-        _ => {
-            if v.given(&pat("psa")) {
+        RegimeKind::Royalty => {
+            if fp.psa.site.given() {
                 d.error(
-                    v.loc(&pat("psa")),
-                    pat("psa"),
+                    fp.psa.site.loc.clone(),
+                    &fp.psa.site.path,
                     "PSA terms given but `regime` is not \"psa\"",
                 );
                 ok = false;
@@ -296,97 +251,84 @@ fn lower_flow(
             Regime::Royalty
         }
     };
-    let decision = match v.str(&pat("decision")) {
-        Some("always") => DecisionRule::Always,
-        Some("never") => DecisionRule::Never,
-        _ => DecisionRule::Npv,
+    let decision = match fp.decision {
+        Decision::Always => DecisionRule::Always,
+        Decision::Never => DecisionRule::Never,
+        Decision::Npv => DecisionRule::Npv,
     };
-    let prefix = format!("{}.", pat("products"));
-    let mut ids: Vec<&str> = v
-        .locations
-        .keys()
-        .filter_map(|key| key.strip_prefix(prefix.as_str()))
-        .filter(|rest| !rest.contains('.'))
-        .collect();
-    ids.sort_unstable();
-    if ids.is_empty() && v.given(&pat("products")) {
-        d.error(v.loc(&pat("products")), pat("products"), "a project needs at least one product");
+    let list = &fp.products;
+    if list.entries.is_empty() && list.site.given() {
+        d.error(list.site.loc.clone(), &list.site.path, "a project needs at least one product");
         ok = false;
     }
-    if ids.len() > subsoil_core::project::MAX_PRODUCTS {
+    if list.entries.len() > subsoil_core::project::MAX_PRODUCTS {
         d.error(
-            v.loc(&pat("products")),
-            pat("products"),
+            list.site.loc.clone(),
+            &list.site.path,
             format!("at most {} products per project", subsoil_core::project::MAX_PRODUCTS),
         );
         ok = false;
     }
     let mut products = Vec::new();
-    for pid in ids.iter().take(subsoil_core::project::MAX_PRODUCTS) {
-        let pp = format!("{prefix}{pid}");
-        let Some(&i) = cx.product_index.get(*pid) else {
+    for (pid, pp) in list.entries.iter().take(subsoil_core::project::MAX_PRODUCTS) {
+        let Some(&i) = cx.product_index.get(pid) else {
             let known: Vec<&str> = cx.products.iter().map(|p| p.id.as_str()).collect();
             d.error(
-                v.loc(&pp),
-                pp.clone(),
+                pp.site.loc.clone(),
+                &pp.site.path,
                 format!("no product {pid:?} in [products]; known: {}", known.join(", ")),
             );
             ok = false;
             continue;
         };
         let unit = &cx.products[i].unit;
-        for (field, want) in [("capacity", format!("{unit}/yr")), ("opex", format!("USD/{unit}"))] {
-            let path = format!("{pp}.{field}");
-            if let Some(qt) = v.q(&path)
+        for (q, want) in
+            [(pp.capacity.as_ref(), format!("{unit}/yr")), (Some(&pp.opex), format!("USD/{unit}"))]
+        {
+            if let Some(qt) = q
                 && let Some(u) = &qt.unit
                 && *u != want
             {
                 d.error(
                     qt.location.clone(),
-                    path,
+                    &qt.path,
                     format!("unit {u:?} does not match the product's unit: expected {want:?}"),
                 );
                 ok = false;
             }
         }
-        let param = |inputs: &mut Inputs, path: &str| {
-            v.q(path).map_or(Param::Fixed(0.0), |x| inputs.param(x))
-        };
         products.push(ProjectProduct {
             product: i,
-            capacity: param(inputs, &format!("{pp}.capacity")),
-            opex: param(inputs, &format!("{pp}.opex")),
-            royalty_rate: v.q(&format!("{pp}.royalty-rate")).map(|x| inputs.param(x)),
-            payable: v.q(&format!("{pp}.payable")).map_or(Param::Fixed(1.0), |x| inputs.param(x)),
-            selling_costs: param(inputs, &format!("{pp}.selling-costs")),
-            royalty_on_nsr: v.str(&format!("{pp}.royalty-base")) == Some("nsr"),
+            capacity: param_or_zero(inputs, &pp.capacity),
+            opex: inputs.param(&pp.opex),
+            royalty_rate: pp.royalty_rate.as_ref().map(|x| inputs.param(x)),
+            payable: inputs.param(&pp.payable),
+            selling_costs: inputs.param(&pp.selling_costs),
+            royalty_on_nsr: pp.royalty_base.value == crate::vocab::RoyaltyBase::Nsr,
         });
     }
     if !ok {
         return None;
     }
 
-    let p =
-        |inputs: &mut Inputs, path: &str| v.q(path).map_or(Param::Fixed(0.0), |x| inputs.param(x));
-    let profile = match v.str(&pat("profile.kind")) {
-        Some("decline") => Profile::Decline { rate: p(inputs, &pat("profile.decline-rate")) },
-        _ => Profile::RampPlateau {
-            ramp_years: v.count(&pat("profile.ramp-years")).unwrap_or(0) as u32,
-            ramp_start: p(inputs, &pat("profile.ramp-start")),
+    let profile = match fp.profile.kind {
+        ProfileKind::Decline => Profile::Decline { rate: inputs.param(&fp.profile.decline_rate) },
+        ProfileKind::RampPlateau => Profile::RampPlateau {
+            ramp_years: fp.profile.ramp_years,
+            ramp_start: inputs.param(&fp.profile.ramp_start),
         },
     };
     // The shared project uncertainties, drawn once per flow and path.
-    let shared = |inputs: &mut Inputs, key: &str, neutral: f64| -> Param {
-        v.q(&format!("uncertainty.{key}")).map_or(Param::Fixed(neutral), |x| {
-            inputs.param_named(&format!("licensing-flows.{id}.{key}"), x)
-        })
+    let shared = |inputs: &mut Inputs, key: &str, q: &Quantity| -> Param {
+        inputs.param_named(&format!("licensing-flows.{id}.{key}"), q)
     };
-    let capex_overrun = shared(inputs, "capex-overrun", 1.0);
-    let opex_multiplier = shared(inputs, "opex-multiplier", 1.0);
-    let production_factor = shared(inputs, "production-factor", 1.0);
-    let schedule_slip = shared(inputs, "schedule-slip", 0.0);
-    let lag = p(inputs, &at("lag"));
-    let name = v.str(&at("name")).unwrap_or(id).to_string();
+    let u = &s.uncertainty;
+    let capex_overrun = shared(inputs, "capex-overrun", &u.capex_overrun);
+    let opex_multiplier = shared(inputs, "opex-multiplier", &u.opex_multiplier);
+    let production_factor = shared(inputs, "production-factor", &u.production_factor);
+    let schedule_slip = shared(inputs, "schedule-slip", &u.schedule_slip);
+    let lag = param_or_zero(inputs, &fl.lag);
+    let name = fl.name.clone().unwrap_or_else(|| id.to_string());
 
     let deposit = at_index.deposit;
     deposits.push(Deposit {
@@ -405,11 +347,11 @@ fn lower_flow(
         licence_new: true,
         regime,
         decision,
-        construction_years: p(inputs, &pat("construction-years")),
-        life_years: p(inputs, &pat("life-years")),
-        capex: p(inputs, &pat("capex")),
-        sustaining_capex: p(inputs, &pat("sustaining-capex")),
-        closure_cost: p(inputs, &pat("closure-cost")),
+        construction_years: param_or_zero(inputs, &fp.construction_years),
+        life_years: param_or_zero(inputs, &fp.life_years),
+        capex: param_or_zero(inputs, &fp.capex),
+        sustaining_capex: inputs.param(&fp.sustaining_capex),
+        closure_cost: inputs.param(&fp.closure_cost),
         licence_fee: Some(Param::Fixed(0.0)),
         tax_book_value: Param::Fixed(0.0),
         products,
@@ -456,11 +398,11 @@ fn lower_flow(
         // A flow without simulated years has its first year after its last.
         first: if years == 0 { 1 } else { (first_year - start) as u32 },
         last: if years == 0 { 0 } else { (last_year - start) as u32 },
-        rate: p(inputs, &at("permits-per-year")),
-        peace_multiplier: p(inputs, &at("peace-multiplier")),
+        rate: param_or_zero(inputs, &fl.permits_per_year),
+        peace_multiplier: inputs.param(&fl.peace_multiplier),
         max_permits,
-        fee: p(inputs, &at("fee")),
-        production_probability: p(inputs, &at("production-probability")),
+        fee: param_or_zero(inputs, &fl.fee),
+        production_probability: param_or_zero(inputs, &fl.production_probability),
         max_projects,
         stream: inputs.stream(&format!("licensing-flows.{id}.permits")),
         fees_project,

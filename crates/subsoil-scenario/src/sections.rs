@@ -32,8 +32,6 @@ table! {
         conflict: Conflict = "conflict",
         stages: Stages = "stages",
         uncertainty: Uncertainty = "uncertainty",
-        /// Lowered from the validated tree by path (lower_flows.rs), not through these fields.
-        #[allow(dead_code)]
         licensing_flows: Items<LicensingFlow> = "licensing-flows",
         input_correlations: Items<Correlation> = "input-correlations",
         sensitivity: Sensitivity = "sensitivity",
@@ -436,28 +434,26 @@ table! {
 }
 
 table! {
-    /// `[[licensing-flows]]` (its fields are read by path in lower_flows.rs).
-    #[allow(dead_code)]
+    /// `[[licensing-flows]]`.
     LicensingFlow {
-        id: Option<String> = "id",
+        id: Option<Located<String>> = "id",
         name: Option<String> = "name",
-        region: Option<String> = "region",
+        region: Option<Located<String>> = "region",
         first_year: Option<i32> = "first-year",
-        last_year: Option<i32> = "last-year",
+        last_year: Option<Located<i32>> = "last-year",
         permits_per_year: Option<Quantity> = "permits-per-year",
         peace_multiplier: Quantity = "peace-multiplier",
-        max_permits_per_year: Option<u32> = "max-permits-per-year",
+        max_permits_per_year: Option<Located<u32>> = "max-permits-per-year",
         fee: Option<Quantity> = "fee",
         production_probability: Option<Quantity> = "production-probability",
-        max_projects_per_year: Option<u32> = "max-projects-per-year",
+        max_projects_per_year: Option<Located<u32>> = "max-projects-per-year",
         lag: Option<Quantity> = "lag",
         project: FlowProject = "project",
     }
 }
 
 table! {
-    /// `[licensing-flows.project]` (its fields are read by path in lower_flows.rs).
-    #[allow(dead_code)]
+    /// `[licensing-flows.project]`.
     FlowProject {
         regime: Located<RegimeKind> = "regime",
         decision: Decision = "decision",
@@ -469,6 +465,8 @@ table! {
         products: Entries<ProjectProduct> = "products",
         profile: Profile = "profile",
         psa: Psa = "psa",
+        /// Where the figures come from; no computation reads it.
+        #[allow(dead_code)]
         analog: Option<String> = "analog",
     }
 }
