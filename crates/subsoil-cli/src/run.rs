@@ -598,7 +598,9 @@ fn deal_section(s: &Scenario, d: &DealSummary) -> String {
         s.model.deal.parties.iter().find(|p| p.id == id).map_or(id.to_string(), |p| p.name.clone())
     };
     let year = |y: Option<i32>| y.map_or(format!("not by {end}"), |y| y.to_string());
-    let mut out = style::bold(&format!("Deal: {}", d.name));
+    // A deal without a name (`deal.name` is optional) is headed "Deal" alone.
+    let heading = if d.name.is_empty() { "Deal".to_string() } else { format!("Deal: {}", d.name) };
+    let mut out = style::bold(&heading);
     if let Some(partner) = &d.partner {
         out.push_str(&style::bold(&format!("; partner {}", party_name(partner))));
     }

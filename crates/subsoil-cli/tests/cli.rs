@@ -191,6 +191,12 @@ fn the_base_case_table_ends_with_the_deal() {
     let s = text(&out.stdout);
     let first = s.lines().find(|l| l.starts_with("first distribution")).expect("line");
     assert!(first.ends_with("not by 2075"), "{first}");
+    // A deal without a name is headed "Deal" alone, not "Deal: " and nothing.
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/revenue-backed-deal.toml");
+    let out = subsoil(&["run", example, "--deterministic"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.lines().any(|l| l == "Deal; partner Lender"), "{s}");
 }
 
 #[test]
