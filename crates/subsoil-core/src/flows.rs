@@ -10,10 +10,9 @@
 //! the start of the following year, as lowering made it.
 
 use crate::conflict::ConflictPath;
-use crate::model::{LicensingFlow, Model, Stage};
+use crate::model::{LicensingFlow, Model};
 use crate::outcome::PathOutcome;
 use crate::param::Randomness;
-use crate::project::Phase;
 use crate::stages::{PathProjects, accessible};
 use crate::streams::{K_DEVELOPED, K_PERMITS};
 use crate::terms::PathTerms;
@@ -124,21 +123,14 @@ pub fn flows_year<R: Randomness>(
         projects.years[f.fees_project].fee = f64::from(n) * f.fee.at(r) * y.index;
         // The fee project owes the fees this year: operations must visit it.
         projects.busy.insert(f.fees_project);
-        let used = &mut projects.flow_used[k];
-        let start = *used as usize;
+        let start = projects.flow_used[k] as usize;
         let end = (start + d as usize).min(f.pool_size);
         for i in f.pool + start..f.pool + end {
-            let st = &mut projects.states[i];
-            st.restart(model, &model.projects[i], r, terms.leakage.capex_excess);
-            // A developed permit's stages move from next year on; its books start quiet.
-            if st.stage <= Stage::Ready && !st.abandoned {
-                projects.staging.insert(i);
-            }
-            if !matches!(st.ops.phase, Phase::Idle | Phase::Done) || !st.ops.tax.is_quiet() {
-                projects.busy.insert(i);
-            }
+            projects.states[i].restart(model, &model.projects[i], r, terms.leakage.capex_excess);
+            // A developed permit's stages move from next year on.
+            projects.enlist(i);
         }
-        *used = end as u32;
+        projects.flow_used[k] = end as u32;
         out.permits[k * h + y.t as usize] = n;
         out.developed[k * h + y.t as usize] = (end - start) as u32;
     }

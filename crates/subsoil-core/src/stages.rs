@@ -205,13 +205,33 @@ impl PathProjects {
         self.refresh_busy();
     }
 
+    /// Whether project `i` has something for operations to do: building, producing or closing, or
+    /// something in its tax books.
+    fn is_busy(&self, i: usize) -> bool {
+        let st = &self.states[i];
+        !matches!(st.ops.phase, Phase::Idle | Phase::Done) || !st.ops.tax.is_quiet()
+    }
+
     /// Puts every project that is not quiet into [`PathProjects::busy`] (after the start of a path has
     /// written into the projects' books).
     pub fn refresh_busy(&mut self) {
-        for (i, st) in self.states.iter().enumerate() {
-            if !matches!(st.ops.phase, Phase::Idle | Phase::Done) || !st.ops.tax.is_quiet() {
+        for i in 0..self.states.len() {
+            if self.is_busy(i) {
                 self.busy.insert(i);
             }
+        }
+    }
+
+    /// Puts project `i`, just started mid-path (a developed permit), in the sets a project starting the
+    /// path would be in: [`PathProjects::staging`] before its decision, [`PathProjects::busy`] when it
+    /// is not quiet.
+    pub fn enlist(&mut self, i: usize) {
+        let st = &self.states[i];
+        if st.stage <= Stage::Ready && !st.abandoned {
+            self.staging.insert(i);
+        }
+        if self.is_busy(i) {
+            self.busy.insert(i);
         }
     }
 }
