@@ -122,33 +122,116 @@ fn lower_flow(
     inputs: &mut Inputs,
     d: &mut Diagnostics,
 ) -> Option<LicensingFlow> {
-    let at = |key: &str| fl.site.join(key);
-    let mut ok = true;
-
-    // Where: a deposit of the flow in its oblast, held by the government at the start.
-    let oblast = fl.region.as_ref().map_or("", |r| r.value.as_str());
-    let primary_oblast = match cx.oblast_index.get(oblast) {
-        Some(&i) => i,
-        None => {
-            let mut names: Vec<&str> = cx.oblast_index.keys().map(String::as_str).collect();
-            names.sort_unstable();
-            let known = if names.is_empty() {
-                "the scenario has no deposits, so no regions".to_string()
-            } else {
-                format!("names must match the deposits' oblasts or regions: {}", names.join(", "))
-            };
-            d.error(
-                fl.region.as_ref().and_then(|r| r.site.loc.clone()),
-                at("region"),
-                format!("no deposit lies in region {oblast:?}; {known}"),
-            );
-            ok = false;
-            0
-        }
+    // Every check runs, so that one pass reports every problem of the flow.
+    let primary_oblast = flow_region(fl, cx, d);
+    let years = flow_years(fl, cx.time, d);
+    let maxima = flow_maxima(fl, d);
+    let regime = flow_regime(s, &fl.project, cx.fiscal, inputs, d);
+    let products = flow_products(&fl.project, cx, inputs, d);
+    let (
+        Some(primary_oblast),
+        Some(years),
+        Some((max_permits, max_projects)),
+        Some(regime),
+        Some(products),
+    ) = (primary_oblast, years, maxima, regime, products)
+    else {
+        return None;
     };
+    let oblast = fl.region.as_ref().map_or("", |r| r.value.as_str());
+    let template = flow_template(s, fl, id, regime, products, at_index.deposit, inputs);
+    let name = fl.name.clone().unwrap_or_else(|| id.to_string());
+    deposits.push(Deposit {
+        id: format!("licensing-flows.{id}"),
+        name: name.clone(),
+        oblast: oblast.to_string(),
+        primary_oblast,
+        control: StartControl::Known(Control::Ukraine),
+    });
+    // The project that pays the permits' fees: no products, closed, new.
+    let fees_project = at_index.project;
+    projects.push(Project {
+        id: format!("licensing-flows.{id}.fees"),
+        name: format!("{name}: permit fees"),
+        stage: Stage::Closed,
+        products: Vec::new(),
+        decision: DecisionRule::Never,
+        capex: Param::Fixed(0.0),
+        construction_years: Param::Fixed(0.0),
+        life_years: Param::Fixed(0.0),
+        sustaining_capex: Param::Fixed(0.0),
+        closure_cost: Param::Fixed(0.0),
+        event_stream: inputs.stream(&format!("licensing-flows.{id}.fees.events")),
+        ..template.clone()
+    });
+    let pool_size = years.count * max_projects as usize;
+    let pool = fees_project + 1;
+    if pool_size <= MAX_POOL {
+        for slot in 0..pool_size {
+            projects.push(Project {
+                id: format!("licensing-flows.{id}.permit-{slot}"),
+                name: format!("{name}: developed permit {slot}"),
+                event_stream: inputs
+                    .stream(&format!("licensing-flows.{id}.permits[{slot}].events")),
+                ..template.clone()
+            });
+        }
+    }
+    let start = cx.time.start_year;
+    Some(LicensingFlow {
+        id: id.to_string(),
+        // A flow without simulated years has its first year after its last.
+        first: if years.count == 0 { 1 } else { (years.first - start) as u32 },
+        last: if years.count == 0 { 0 } else { (years.last - start) as u32 },
+        rate: param_or_zero(inputs, &fl.permits_per_year),
+        peace_multiplier: inputs.param(&fl.peace_multiplier),
+        max_permits,
+        fee: param_or_zero(inputs, &fl.fee),
+        production_probability: param_or_zero(inputs, &fl.production_probability),
+        max_projects,
+        stream: inputs.stream(&format!("licensing-flows.{id}.permits")),
+        fees_project,
+        pool,
+        pool_size,
+    })
+}
 
-    // When: the years of the flow, within the horizon.
-    let time = cx.time;
+/// The index of the flow's region among the deposits' oblasts, or `None` after reporting that no
+/// deposit lies there.
+fn flow_region(
+    fl: &sections::LicensingFlow,
+    cx: &FlowContext<'_>,
+    d: &mut Diagnostics,
+) -> Option<usize> {
+    let oblast = fl.region.as_ref().map_or("", |r| r.value.as_str());
+    if let Some(&i) = cx.oblast_index.get(oblast) {
+        return Some(i);
+    }
+    let mut names: Vec<&str> = cx.oblast_index.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    let known = if names.is_empty() {
+        "the scenario has no deposits, so no regions".to_string()
+    } else {
+        format!("names must match the deposits' oblasts or regions: {}", names.join(", "))
+    };
+    d.error(
+        fl.region.as_ref().and_then(|r| r.site.loc.clone()),
+        fl.site.join("region"),
+        format!("no deposit lies in region {oblast:?}; {known}"),
+    );
+    None
+}
+
+/// The simulated years of a flow: its first and last calendar years clipped to the horizon, and
+/// how many there are (none when the flow lies wholly outside it).
+struct FlowYears {
+    first: i32,
+    last: i32,
+    count: usize,
+}
+
+/// The flow's simulated years, or `None` after reporting written years that contradict each other.
+fn flow_years(fl: &sections::LicensingFlow, time: &Time, d: &mut Diagnostics) -> Option<FlowYears> {
     let (start, end) = (time.start_year, time.end_year());
     let first_year = fl.first_year.unwrap_or(start);
     let last_year = fl.last_year.as_ref().map_or(end, |y| y.value);
@@ -158,16 +241,20 @@ fn lower_flow(
     if both && first_year > last_year {
         d.error(
             fl.last_year.as_ref().and_then(|y| y.site.loc.clone()),
-            at("last-year"),
+            fl.site.join("last-year"),
             format!("the last year {last_year} comes before the first year {first_year}"),
         );
-        ok = false;
+        return None;
     }
-    // Only the simulated years of the flow run: none when it lies wholly outside the horizon.
-    let (first_year, last_year) = (first_year.max(start), last_year.min(end));
-    let years = if first_year > last_year { 0 } else { (last_year - first_year + 1) as usize };
+    let (first, last) = (first_year.max(start), last_year.min(end));
+    let count = if first > last { 0 } else { (last - first + 1) as usize };
+    Some(FlowYears { first, last, count })
+}
 
-    // How many: the maxima must hold the count at the largest mean but for a tail of CAP_TAIL.
+/// The yearly maxima of permits and developed permits, or `None` after reporting a maximum that
+/// would clamp the count more often than [`CAP_TAIL`] at the largest mean.
+fn flow_maxima(fl: &sections::LicensingFlow, d: &mut Diagnostics) -> Option<(u32, u32)> {
+    let mut ok = true;
     let max_permits = fl.max_permits_per_year.as_ref().map_or(1, |m| m.value);
     let max_projects = fl.max_projects_per_year.as_ref().map_or(1, |m| m.value);
     let mean_top = top(fl.permits_per_year.as_ref()).unwrap_or(0.0)
@@ -176,7 +263,7 @@ fn lower_flow(
     if fl.permits_per_year.is_some() && needed > max_permits {
         d.error(
             fl.max_permits_per_year.as_ref().and_then(|m| m.site.loc.clone()),
-            at("max-permits-per-year"),
+            fl.site.join("max-permits-per-year"),
             format!(
                 "{max_permits} would clamp the count too often: at the largest mean ({mean_top}) a year passes it with probability above {CAP_TAIL}; use at least {needed}"
             ),
@@ -189,17 +276,26 @@ fn lower_flow(
     if fl.production_probability.is_some() && needed > max_projects {
         d.error(
             fl.max_projects_per_year.as_ref().and_then(|m| m.site.loc.clone()),
-            at("max-projects-per-year"),
+            fl.site.join("max-projects-per-year"),
             format!(
                 "{max_projects} would clamp the permits developed too often: at the largest mean and probability a year passes it with probability above {CAP_TAIL}; use at least {needed}"
             ),
         );
         ok = false;
     }
+    ok.then_some((max_permits, max_projects))
+}
 
-    // What a developed permit is.
-    let fp = &fl.project;
+/// The regime of the flow's developed permits, or `None` after reporting missing or stray PSA terms.
+fn flow_regime(
+    s: &Root,
+    fp: &sections::FlowProject,
+    fiscal: &Fiscal,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> Option<Regime> {
     let pbase = &fp.site.path;
+    let mut ok = true;
     let regime = match fp.regime.value {
         RegimeKind::Psa => {
             let psa = &fp.psa;
@@ -232,11 +328,11 @@ fn lower_flow(
                 cost_recovery_limit: psa
                     .cost_recovery_limit
                     .as_ref()
-                    .map_or(cx.fiscal.psa_cost_recovery_limit, |x| inputs.param(x)),
+                    .map_or(fiscal.psa_cost_recovery_limit, |x| inputs.param(x)),
                 state_share: psa
                     .state_share
                     .as_ref()
-                    .map_or(cx.fiscal.psa_state_share, |x| inputs.param(x)),
+                    .map_or(fiscal.psa_state_share, |x| inputs.param(x)),
             }
         }
         RegimeKind::Royalty => {
@@ -251,11 +347,18 @@ fn lower_flow(
             Regime::Royalty
         }
     };
-    let decision = match fp.decision {
-        Decision::Always => DecisionRule::Always,
-        Decision::Never => DecisionRule::Never,
-        Decision::Npv => DecisionRule::Npv,
-    };
+    ok.then_some(regime)
+}
+
+/// The products of the flow's developed permits, or `None` after reporting unknown products or
+/// units that do not match them.
+fn flow_products(
+    fp: &sections::FlowProject,
+    cx: &FlowContext<'_>,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> Option<Vec<ProjectProduct>> {
+    let mut ok = true;
     let list = &fp.products;
     if list.entries.is_empty() && list.site.given() {
         d.error(list.site.loc.clone(), &list.site.path, "a project needs at least one product");
@@ -307,10 +410,21 @@ fn lower_flow(
             royalty_on_nsr: pp.royalty_base.value == crate::vocab::RoyaltyBase::Nsr,
         });
     }
-    if !ok {
-        return None;
-    }
+    ok.then_some(products)
+}
 
+/// What every developed permit of the flow is, before its id, name and event stream: a licensed new
+/// project of the flow's deposit, with the shared project uncertainties drawn once per flow and path.
+fn flow_template(
+    s: &Root,
+    fl: &sections::LicensingFlow,
+    id: &str,
+    regime: Regime,
+    products: Vec<ProjectProduct>,
+    deposit: usize,
+    inputs: &mut Inputs,
+) -> Project {
+    let fp = &fl.project;
     let profile = match fp.profile.kind {
         ProfileKind::Decline => Profile::Decline { rate: inputs.param(&fp.profile.decline_rate) },
         ProfileKind::RampPlateau => Profile::RampPlateau {
@@ -328,17 +442,13 @@ fn lower_flow(
     let production_factor = shared(inputs, "production-factor", &u.production_factor);
     let schedule_slip = shared(inputs, "schedule-slip", &u.schedule_slip);
     let lag = param_or_zero(inputs, &fl.lag);
-    let name = fl.name.clone().unwrap_or_else(|| id.to_string());
 
-    let deposit = at_index.deposit;
-    deposits.push(Deposit {
-        id: format!("licensing-flows.{id}"),
-        name: name.clone(),
-        oblast: oblast.to_string(),
-        primary_oblast,
-        control: StartControl::Known(Control::Ukraine),
-    });
-    let template = Project {
+    let decision = match fp.decision {
+        Decision::Always => DecisionRule::Always,
+        Decision::Never => DecisionRule::Never,
+        Decision::Npv => DecisionRule::Npv,
+    };
+    Project {
         id: String::new(),
         name: String::new(),
         deposit,
@@ -363,50 +473,5 @@ fn lower_flow(
         capex_phasing: Vec::new(),
         event_stream: 0,
         stage_durations: [Param::Fixed(0.0), Param::Fixed(0.0), Param::Fixed(0.0), lag],
-    };
-    // The project that pays the permits' fees: no products, closed, new.
-    let fees_project = at_index.project;
-    projects.push(Project {
-        id: format!("licensing-flows.{id}.fees"),
-        name: format!("{name}: permit fees"),
-        stage: Stage::Closed,
-        products: Vec::new(),
-        decision: DecisionRule::Never,
-        capex: Param::Fixed(0.0),
-        construction_years: Param::Fixed(0.0),
-        life_years: Param::Fixed(0.0),
-        sustaining_capex: Param::Fixed(0.0),
-        closure_cost: Param::Fixed(0.0),
-        event_stream: inputs.stream(&format!("licensing-flows.{id}.fees.events")),
-        ..template.clone()
-    });
-    let pool_size = years * max_projects as usize;
-    let pool = fees_project + 1;
-    if pool_size <= MAX_POOL {
-        for slot in 0..pool_size {
-            projects.push(Project {
-                id: format!("licensing-flows.{id}.permit-{slot}"),
-                name: format!("{name}: developed permit {slot}"),
-                event_stream: inputs
-                    .stream(&format!("licensing-flows.{id}.permits[{slot}].events")),
-                ..template.clone()
-            });
-        }
     }
-    Some(LicensingFlow {
-        id: id.to_string(),
-        // A flow without simulated years has its first year after its last.
-        first: if years == 0 { 1 } else { (first_year - start) as u32 },
-        last: if years == 0 { 0 } else { (last_year - start) as u32 },
-        rate: param_or_zero(inputs, &fl.permits_per_year),
-        peace_multiplier: inputs.param(&fl.peace_multiplier),
-        max_permits,
-        fee: param_or_zero(inputs, &fl.fee),
-        production_probability: param_or_zero(inputs, &fl.production_probability),
-        max_projects,
-        stream: inputs.stream(&format!("licensing-flows.{id}.permits")),
-        fees_project,
-        pool,
-        pool_size,
-    })
 }
