@@ -120,8 +120,8 @@ impl ConflictPath {
             let mut start = match dep.control {
                 StartControl::Known(c) => c,
                 StartControl::Drawn(p) => match p.at(r).round() as i64 {
-                    0 => Control::Ukraine,
-                    1 => Control::Frontline,
+                    0 => Control::Operable,
+                    1 => Control::Contested,
                     _ => Control::Occupied,
                 },
             };
@@ -132,7 +132,7 @@ impl ConflictPath {
                 start = Control::Occupied;
             }
             let mut from = u32::MAX;
-            if start == Control::Frontline {
+            if start == Control::Contested {
                 // A frontline deposit is occupied from the year after the front first moves in its
                 // oblast (one draw per oblast and war year decides whether it moves there).
                 let ob = &m.oblasts[o];

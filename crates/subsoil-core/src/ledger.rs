@@ -10,7 +10,7 @@ use crate::year::Year;
 /// An account money moves between.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Account {
-    /// The host state's budget (Ukraine's).
+    /// The host state's budget.
     Budget,
     /// A party's treasury other than the host's (the US treasury), by party index.
     Party(usize),

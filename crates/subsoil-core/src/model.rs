@@ -264,7 +264,7 @@ pub struct Macro {
     pub uah_per_usd: Param,
     /// Yearly nominal depreciation of the hryvnia against the dollar (fraction/yr).
     pub uah_depreciation: Param,
-    /// Ukraine's nominal GDP in the base year (USD).
+    /// The host country's nominal GDP in the base year (USD).
     pub gdp: Param,
     /// Real GDP growth (fraction/yr).
     pub gdp_real_growth: Param,
@@ -321,7 +321,7 @@ pub struct Product {
     pub volatility: Param,
     /// Half-life of mean reversion (years).
     pub half_life: Param,
-    /// Ukraine's royalty (subsoil rent) rate on this product.
+    /// The host's royalty (subsoil rent) rate on this product.
     pub royalty_rate: Param,
     /// Stream of this product's yearly price shocks.
     pub shock_stream: u64,
@@ -366,20 +366,20 @@ pub struct Dominant {
 /// Who controls a deposit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Control {
-    /// Government-controlled, away from the front.
-    Ukraine,
-    /// Government-controlled but within reach of the front: nothing is built or run there during war.
-    Frontline,
+    /// Held by the host government away from any front: work is possible.
+    Operable,
+    /// Held by the host government but within reach of a front: nothing is built or run there during war.
+    Contested,
     /// Occupied: lost while occupied.
     Occupied,
 }
 
 impl Control {
-    /// Name as written in data files.
+    /// Name as the scenario reference writes it (`[[projects]]`' `control`).
     pub fn name(self) -> &'static str {
         match self {
-            Control::Ukraine => "ukraine",
-            Control::Frontline => "frontline",
+            Control::Operable => "operable",
+            Control::Contested => "contested",
             Control::Occupied => "occupied",
         }
     }
@@ -390,7 +390,7 @@ impl Control {
 pub enum StartControl {
     /// Known.
     Known(Control),
-    /// Unknown: a path draws 0 (ukraine), 1 (frontline) or 2 (occupied) from this input.
+    /// Unknown: a path draws 0 (operable), 1 (contested) or 2 (occupied) from this input.
     Drawn(Param),
 }
 

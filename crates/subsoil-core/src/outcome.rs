@@ -28,7 +28,7 @@ pub struct YearOutcome {
     pub leakage_capex: f64,
     /// State infrastructure revenue reaching the budget, nominal.
     pub infrastructure_nominal: f64,
-    /// Ukraine's GDP, nominal USD.
+    /// The host country's GDP, nominal USD.
     pub gdp_nominal: f64,
     /// Price index of the year (nominal = real × index).
     pub index: f64,
@@ -170,7 +170,7 @@ pub struct PathOutcome {
     pub developed: Vec<u32>,
 }
 
-/// The deal's headline results on a path, for its partner (the US) and its host (Ukraine).
+/// The deal's headline results on a path, for its partner and its host.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct DealOutcome {
     /// Everything the partner received, nominal.

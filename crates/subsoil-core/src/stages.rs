@@ -275,8 +275,8 @@ impl StageTerms {
 /// Whether work is possible at a deposit under this control.
 pub fn accessible(control: Control, at_war: bool) -> bool {
     match control {
-        Control::Ukraine => true,
-        Control::Frontline => !at_war,
+        Control::Operable => true,
+        Control::Contested => !at_war,
         Control::Occupied => false,
     }
 }

@@ -53,7 +53,7 @@ pub struct LeakageTerms {
     pub capex_excess: f64,
 }
 
-/// The economy outside the projects: Ukraine's GDP and the state's infrastructure revenue.
+/// The economy outside the projects: the host country's GDP and the state's infrastructure revenue.
 #[derive(Clone, Copy, Debug)]
 pub struct EconomyTerms {
     /// Infrastructure revenue in the base year (real).

@@ -86,8 +86,8 @@ pub(crate) fn places(li: &LowerInput<'_>, inputs: &mut Inputs, d: &mut Diagnosti
     }
     for row in li.deposits {
         let control = match row.control {
-            ControlStatus::Ukraine => StartControl::Known(Control::Ukraine),
-            ControlStatus::Frontline => StartControl::Known(Control::Frontline),
+            ControlStatus::Ukraine => StartControl::Known(Control::Operable),
+            ControlStatus::Frontline => StartControl::Known(Control::Contested),
             ControlStatus::Occupied => StartControl::Known(Control::Occupied),
             ControlStatus::Unknown => StartControl::Drawn(match &unknown {
                 Some(dist) => inputs.slot(
@@ -113,14 +113,14 @@ pub(crate) fn places(li: &LowerInput<'_>, inputs: &mut Inputs, d: &mut Diagnosti
     places
 }
 
-/// The distribution of the control of a deposit whose control is unknown: 0 ukraine, 1 frontline,
+/// The distribution of the control of a deposit whose control is unknown: 0 operable, 1 contested,
 /// 2 occupied. The schema admits only fixed probabilities here, so each quantity is its value.
 fn unknown_control(
     u: &sections::UnknownControl,
     sources: &Sources,
     d: &mut Diagnostics,
 ) -> Option<Dist> {
-    let parts = [&u.ukraine, &u.frontline, &u.occupied].map(Part::of);
+    let parts = [&u.operable, &u.contested, &u.occupied].map(Part::of);
     if !sums_to_one(sources, &u.site, &parts, d) {
         return None;
     }

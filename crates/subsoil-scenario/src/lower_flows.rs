@@ -146,7 +146,7 @@ fn lower_flow(
         name: name.clone(),
         oblast: oblast.to_string(),
         primary_oblast,
-        control: StartControl::Known(Control::Ukraine),
+        control: StartControl::Known(Control::Operable),
     });
     // The project that pays the permits' fees: no products, closed, new.
     let fees_project = at_index.project;

@@ -574,16 +574,16 @@ const DEPOSITS: &[Field] = &[
 
 const UNKNOWN_CONTROL: &[Field] = &[
     Field {
-        key: "ukraine",
+        key: "operable",
         ty: q_fixed(Unit::Fraction, 0.0, 1.0),
         req: Req::Num(0.5),
-        doc: "Probability that a deposit of unknown control is government-controlled.",
+        doc: "Probability that a deposit of unknown control is held by the host government away from any front (work is possible).",
     },
     Field {
-        key: "frontline",
+        key: "contested",
         ty: q_fixed(Unit::Fraction, 0.0, 1.0),
         req: Req::Num(0.25),
-        doc: "Probability that it is on the front line.",
+        doc: "Probability that it is held but within reach of a front (no work while a war lasts).",
     },
     Field {
         key: "occupied",

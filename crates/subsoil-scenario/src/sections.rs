@@ -187,8 +187,8 @@ table! {
 table! {
     /// `[conflict.unknown-control]`.
     UnknownControl {
-        ukraine: Quantity = "ukraine",
-        frontline: Quantity = "frontline",
+        operable: Quantity = "operable",
+        contested: Quantity = "contested",
         occupied: Quantity = "occupied",
     }
 }

@@ -396,19 +396,19 @@ fn probabilities_that_do_not_add_up_are_blamed_on_the_users_line() {
     let f = overlay(
         &dir,
         "uc.toml",
-        "[conflict.unknown-control]\nukraine = { value = 1.0, unit = \"fraction\", assumption = \"x\" }\n",
+        "[conflict.unknown-control]\noperable = { value = 1.0, unit = \"fraction\", assumption = \"x\" }\n",
     );
     let err = errors(load_within(&f, &[], SECONDS));
-    assert!(err.contains("uc.toml:4:11: conflict.unknown-control.ukraine"), "{err}");
+    assert!(err.contains("uc.toml:4:12: conflict.unknown-control.operable"), "{err}");
     assert!(err.contains("sum to 1.5"), "{err}");
     assert!(
-        err.contains("frontline = 0.3") && err.contains("occupied = 0.2"),
+        err.contains("contested = 0.3") && err.contains("occupied = 0.2"),
         "the message names the values it combines with: {err}"
     );
     assert!(err.contains("builtin:scenarios/ukraine-base.toml:53"), "{err}");
     // Through --set, the command line is blamed.
     let err =
-        errors(load("ukraine-final-2025", &["conflict.unknown-control.ukraine=0.9".to_string()]));
+        errors(load("ukraine-final-2025", &["conflict.unknown-control.operable=0.9".to_string()]));
     assert!(err.contains("--set:1:"), "{err}");
     // The same for the settlements' probabilities.
     let err = errors(load(
