@@ -323,6 +323,9 @@ pub struct Product {
     pub half_life: Param,
     /// The host's royalty (subsoil rent) rate on this product.
     pub royalty_rate: Param,
+    /// The documented bound on the real price's P95 over its P5 across paths in a far year (a fact about
+    /// the product's history that the simulated spread must respect; no step of a path reads it).
+    pub long_run_p95_p5_max: Option<f64>,
     /// Stream of this product's yearly price shocks.
     pub shock_stream: u64,
     /// How the dominant producer may move the price, if one dominates.

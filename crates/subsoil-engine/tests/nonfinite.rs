@@ -11,7 +11,7 @@ fn load(file: &str, sets: &[&str]) -> Result<subsoil_scenario::Scenario, String>
 
 #[test]
 fn a_price_process_too_wide_to_compute_is_refused_where_it_is_written() {
-    // Volatility 5 with gold's 15-year half-life: σ √((1 − e^(−2κH)) / 2κ) with κ = ln 2 / 15, H = 200
+    // Volatility 5 with the file's 15-year half-life for gold: σ √((1 − e^(−2κH)) / 2κ) with κ = ln 2 / 15, H = 200
     // is 5 × √(10.82) = 16.4, beyond the bound of 10.
     let err = load("overflow.toml", &[]).expect_err("refused");
     assert!(err.contains("overflow.toml:17:14: products.gold.volatility"), "{err}");

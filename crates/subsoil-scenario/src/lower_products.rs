@@ -43,6 +43,7 @@ pub(crate) fn products(
             volatility: inputs.param(&p.volatility),
             half_life: inputs.param(&p.half_life),
             royalty_rate: param_or_zero(inputs, &p.royalty_rate),
+            long_run_p95_p5_max: p.long_run_p95_p5_max.as_ref().map(Quantity::median),
             shock_stream: inputs.stream(&format!("{}.shock", p.site.path)),
             dominant: None,
             deck: None,

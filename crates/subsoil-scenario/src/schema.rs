@@ -450,6 +450,12 @@ const PRODUCT: &[Field] = &[
         doc: "Half-life of mean reversion of the log price (a very long half-life is a random walk).",
     },
     Field {
+        key: "long-run-p95-p5-max",
+        ty: q_fixed(Unit::Ratio, 1.0, 1e6),
+        req: Req::Optional,
+        doc: "The widest spread the product's real price may have far ahead: the most its P95 may be over its P5 across paths in a year long after the start, when the start price no longer matters. A documented fact about the product (for example the highest over the lowest real annual average price over a long history), not a mechanism: no path uses it; the engine's tests check the simulated spread against it.",
+    },
+    Field {
         key: "royalty-rate",
         ty: FRACTION,
         req: Req::Required,

@@ -140,6 +140,7 @@ table! {
         long_run: Option<Quantity> = "long-run",
         volatility: Quantity = "volatility",
         half_life: Quantity = "half-life",
+        long_run_p95_p5_max: Option<Quantity> = "long-run-p95-p5-max",
         royalty_rate: Option<Quantity> = "royalty-rate",
         world_supply: Option<Quantity> = "world-supply",
         /// Documented context for `world-supply`; no mechanism of the model uses it yet.
