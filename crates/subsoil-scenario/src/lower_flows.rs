@@ -297,6 +297,16 @@ fn lower_flow(
                 ok = false;
             }
         }
+        for q in [pp.capacity.as_ref(), Some(&pp.opex)].into_iter().flatten() {
+            if q.series.is_some() {
+                d.error(
+                    q.location.clone(),
+                    format!("{}.by-production-year", q.path),
+                    "a licensing flow's projects take one capacity and one opex each, not a schedule by production year",
+                );
+                ok = false;
+            }
+        }
         products.push(ProjectProduct {
             product: i,
             capacity: param_or_zero(inputs, &pp.capacity),
@@ -361,6 +371,7 @@ fn lower_flow(
         production_factor,
         schedule_slip,
         capex_phasing: Vec::new(),
+        by_age: Vec::new(),
         event_stream: 0,
         stage_durations: [Param::Fixed(0.0), Param::Fixed(0.0), Param::Fixed(0.0), lag],
     };

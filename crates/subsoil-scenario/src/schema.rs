@@ -82,6 +82,9 @@ pub struct Q {
     pub uncertain: bool,
     /// Whether the schema allows a year-by-year series here (`{ by-year = { … } }`).
     pub series: bool,
+    /// Whether the schema allows a schedule by production year here (`{ by-production-year = { 1 = … } }`,
+    /// year 1 the first year of output).
+    pub by_age: bool,
 }
 
 /// Units of quantities.
@@ -153,14 +156,19 @@ impl Unit {
 }
 
 const fn q(unit: Unit, min: f64, max: f64) -> Ty {
-    Ty::Quantity(Q { unit, min, max, uncertain: true, series: false })
+    Ty::Quantity(Q { unit, min, max, uncertain: true, series: false, by_age: false })
 }
 const fn q_fixed(unit: Unit, min: f64, max: f64) -> Ty {
-    Ty::Quantity(Q { unit, min, max, uncertain: false, series: false })
+    Ty::Quantity(Q { unit, min, max, uncertain: false, series: false, by_age: false })
 }
 /// A quantity that may also be a year-by-year series.
 const fn q_series(unit: Unit, min: f64, max: f64) -> Ty {
-    Ty::Quantity(Q { unit, min, max, uncertain: true, series: true })
+    Ty::Quantity(Q { unit, min, max, uncertain: true, series: true, by_age: false })
+}
+
+/// A quantity that may also be a schedule by production year.
+const fn q_by_age(unit: Unit, min: f64, max: f64) -> Ty {
+    Ty::Quantity(Q { unit, min, max, uncertain: true, series: false, by_age: true })
 }
 
 /// Largest amount of money a field accepts: far above any real project, far below overflow.
@@ -1092,15 +1100,15 @@ const DEAL: &[Field] = &[
 const PROJECT_PRODUCT: &[Field] = &[
     Field {
         key: "capacity",
-        ty: q(Unit::ProductUnitPerYear, 0.0, 1e15),
+        ty: q_by_age(Unit::ProductUnitPerYear, 0.0, 1e15),
         req: Req::Required,
-        doc: "Output per year at plateau (for a producing operation: current output; for a decline: initial output).",
+        doc: "Output per year at plateau (for a producing operation: current output; for a decline: initial output), or a schedule by production year that replaces it and the output profile.",
     },
     Field {
         key: "opex",
-        ty: q(Unit::UsdPerProductUnit, 0.0, 1e12),
+        ty: q_by_age(Unit::UsdPerProductUnit, 0.0, 1e12),
         req: Req::Num(0.0),
-        doc: "Cash operating cost per unit (put all site costs on the main product).",
+        doc: "Cash operating cost per unit, real base-year dollars (put all site costs on the main product), or a schedule by production year.",
     },
     Field {
         key: "royalty-rate",

@@ -1,0 +1,89 @@
+//! Values given by production year: a project's output schedule (a ramp or a mine plan) and its unit
+//! operating cost, each counted from the first year of output. Numbers by hand on the one-mine scenario
+//! (a 2026-2027 build, so production year 1 is 2028; copper at a flat $9,000/t, royalty 3.5%, no
+//! inflation).
+
+use subsoil_core::project::Flows;
+use subsoil_engine::base_case;
+
+const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/minimal/one-mine.toml");
+
+/// The mine's flows in 2026, 2027, … under the overrides `sets`, or the rendered error.
+fn years(sets: &[&str]) -> Result<Vec<Flows>, String> {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let s = subsoil_scenario::load(FILE, &sets).map_err(|e| e.render())?;
+    let (_, out) = base_case(&s);
+    Ok(out.flows(0).expect("traced").to_vec())
+}
+
+fn close(got: f64, want: f64) -> bool {
+    (got - want).abs() <= 1e-6 * want.abs().max(1.0)
+}
+
+const SCHEDULE: &str = "projects.hill-mine.products.copper.capacity={ by-production-year = { 1 = 10000, 2 = 30000, 3 = 40000 }, outside = \"zero\" }";
+
+#[test]
+fn a_capacity_schedule_gives_each_production_years_output() {
+    let y = years(&[SCHEDULE, "projects.hill-mine.life-years=4"]).unwrap_or_else(|e| panic!("{e}"));
+    // Production years 1-3 are 2028-2030 (indices 2-4): 10,000, 30,000 and 40,000 t at $9,000/t give
+    // $90m, $270m and $360m of revenue, royalties of 3.5% of that: $3.15m, $9.45m, $12.6m. Year 4
+    // (2031) is outside the schedule, which is zero there: no output, though the mine still runs its
+    // life out.
+    let revenue = [0.0, 0.0, 90e6, 270e6, 360e6, 0.0, 0.0];
+    let royalty = [0.0, 0.0, 3.15e6, 9.45e6, 12.6e6, 0.0, 0.0];
+    for (t, f) in y.iter().take(7).enumerate() {
+        assert!(close(f.revenue, revenue[t]), "year {t}: revenue {}", f.revenue);
+        assert!(close(f.royalty, royalty[t]), "year {t}: royalty {}", f.royalty);
+    }
+    // Opex is $5,200/t of output: $52m, $156m, $208m.
+    assert!(close(y[2].opex, 52e6) && close(y[3].opex, 156e6) && close(y[4].opex, 208e6));
+    assert_eq!(y[5].quantity[0], 0.0);
+    // Held after the years given, the last value runs to the end of the life.
+    let held =
+        years(&[&SCHEDULE.replace("\"zero\"", "\"hold-last\""), "projects.hill-mine.life-years=4"])
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert!(close(held[5].revenue, 360e6), "{}", held[5].revenue);
+    // The production factor multiplies every year of the schedule.
+    let less = years(&[SCHEDULE, "projects.hill-mine.production-factor=0.5"])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(close(less[2].revenue, 45e6) && close(less[4].royalty, 6.3e6));
+}
+
+#[test]
+fn a_unit_opex_schedule_prices_each_production_years_output() {
+    let y = years(&[
+        "projects.hill-mine.products.copper.opex={ by-production-year = { 1 = 8000, 2 = 6000 } }",
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    // 40,000 t a year: $8,000/t in production year 1 (2028) is $320m, $6,000/t in year 2 and every year
+    // after (held) is $240m.
+    assert!(close(y[2].opex, 320e6), "{}", y[2].opex);
+    assert!(close(y[3].opex, 240e6), "{}", y[3].opex);
+    assert!(close(y[8].opex, 240e6), "{}", y[8].opex);
+    // Its scale shifts the whole schedule: ×1.25 gives $10,000/t, $400m in 2028.
+    let scaled = years(&[
+        "projects.hill-mine.products.copper.opex={ by-production-year = { 1 = 8000, 2 = 6000 }, scale = 1.25 }",
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(close(scaled[2].opex, 400e6), "{}", scaled[2].opex);
+}
+
+#[test]
+fn ambiguous_schedules_are_refused_where_written() {
+    let err = years(&[SCHEDULE, "projects.hill-mine.profile.ramp-years=2"]).expect_err("refused");
+    assert!(err.contains("projects.hill-mine.profile: `projects.hill-mine.products.copper.capacity` gives the output of each production year"), "{err}");
+    let err = years(&[&SCHEDULE.replace("\"zero\"", "\"error\"")]).expect_err("refused");
+    assert!(err.contains("the schedule gives production years 1–3 and `outside = \"error\"`, but `life-years` runs 12 production years"), "{err}");
+    let err =
+        years(&["projects.hill-mine.products.copper.capacity={ by-year = { 2028 = 10000 } }"])
+            .expect_err("refused");
+    assert!(
+        err.contains("capacity.by-year: this field takes a schedule by production year"),
+        "{err}"
+    );
+    let err = years(&[
+        "projects.hill-mine.products.copper.capacity={ by-production-year = { 2 = 10000 } }",
+    ])
+    .expect_err("refused");
+    assert!(err.contains("starts at production year 2"), "{err}");
+}
