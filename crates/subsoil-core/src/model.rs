@@ -65,6 +65,9 @@ pub struct Model {
     pub deal: crate::deal::Deal,
     /// Yearly flows of new permits, each permit that is developed a project of its flow's pool.
     pub flows: Vec<LicensingFlow>,
+    /// Inflation by calendar year, when `us-inflation` is a path (its `Param` then the path's scale);
+    /// `None` for one rate every year.
+    pub inflation_path: Option<crate::series::Series>,
 }
 
 impl Model {

@@ -109,6 +109,14 @@ pub(crate) fn capex_phasing(p: &sections::Project, project: &mut Project, d: &mu
     project.capex_phasing = shares;
 }
 
+/// `us-inflation` as a path by calendar year, or `None` for one rate every year. With `outside =
+/// "error"` it must give every simulated year.
+pub(crate) fn inflation_path(q: &Quantity, time: &Time, d: &mut Diagnostics) -> Option<Series> {
+    let s = q.series.as_ref()?;
+    check_covers(q, s, time.start_year, time.end_year(), "the simulated years are", d);
+    Some(s.to_model())
+}
+
 /// A project's output and unit opex by production year (`by_age`, one per lowered product): kept when
 /// any product gives one. A capacity schedule replaces the output profile, so a `profile` beside it is
 /// refused; a schedule starts at production year 1; one whose rule outside is `error` needs a fixed life

@@ -234,9 +234,9 @@ const TIME: &[Field] = &[
 const MACRO: &[Field] = &[
     Field {
         key: "us-inflation",
-        ty: RATE,
+        ty: q_series(Unit::FractionPerYear, -0.5, 1.0),
         req: Req::Num(0.0),
-        doc: "Yearly US inflation; escalates real prices and costs to nominal dollars. Drawn once per path.",
+        doc: "Yearly inflation of the scenario's currency; escalates real prices and costs to nominal money. One rate drawn per path, or an inflation path by calendar year (each year's rate from the year before; the index is 1 in the base year; `scale` multiplies every rate). On a path, investors' nominal hurdles and expected price growth take the geometric mean of the path over the simulated years.",
     },
     Field {
         key: "uah-per-usd",
