@@ -68,6 +68,8 @@ pub struct Model {
     /// Inflation by calendar year, when `us-inflation` is a path (its `Param` then the path's scale);
     /// `None` for one rate every year.
     pub inflation_path: Option<crate::series::Series>,
+    /// The ISO 4217 code of the currency every amount is in (`USD` unless the scenario says otherwise).
+    pub currency: String,
 }
 
 impl Model {

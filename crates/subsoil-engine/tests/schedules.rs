@@ -106,3 +106,77 @@ fn an_inflation_path_escalates_each_year_by_its_own_rate() {
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(close(y[2].revenue, 360e6 * 1.32), "{}", y[2].revenue);
 }
+
+/// The base case's NPV of the mine and its flows, under `sets`.
+fn npv_and_years(sets: &[&str]) -> (f64, Vec<Flows>) {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let s = subsoil_scenario::load(FILE, &sets).unwrap_or_else(|e| panic!("{}", e.render()));
+    let (bc, out) = base_case(&s);
+    (bc.projects[0].npv, out.flows(0).expect("traced").to_vec())
+}
+
+#[test]
+fn a_deal_written_in_euros_gives_the_dollar_results_converted() {
+    // At 1.25 USD per EUR: copper $9,000/t is EUR 7,200/t, opex $5,200/t EUR 4,160/t, capex $900m
+    // EUR 720m. The same mine written in euros by hand, or in euros with its amounts in dollars
+    // converted by the rate, gives every figure divided by 1.25.
+    let (usd_npv, usd) = npv_and_years(&[]);
+    let by_hand = [
+        "macro.currency=\"EUR\"",
+        "products.copper.price=7200",
+        "products.copper.long-run=7200",
+        "projects.hill-mine.capex=720e6",
+        "projects.hill-mine.products.copper.opex=4160",
+    ];
+    let converted = [
+        "macro.currency=\"EUR\"",
+        "macro.exchange-rates.USD={ value = 1.25, unit = \"USD/EUR\" }",
+        "products.copper.price={ value = 9000, unit = \"USD/t\" }",
+        "products.copper.long-run={ value = 9000, unit = \"USD/t\" }",
+        "projects.hill-mine.capex={ value = 900e6, unit = \"USD\" }",
+        "projects.hill-mine.products.copper.opex={ value = 5200, unit = \"USD/t\" }",
+    ];
+    for sets in [&by_hand[..], &converted[..]] {
+        let (npv, eur) = npv_and_years(sets);
+        assert!(close(npv, usd_npv / 1.25), "{npv} vs {}", usd_npv / 1.25);
+        for (e, u) in eur.iter().zip(&usd) {
+            assert!(close(e.revenue, u.revenue / 1.25) && close(e.fcf(), u.fcf() / 1.25));
+            assert!(close(e.royalty, u.royalty / 1.25) && close(e.cit, u.cit / 1.25));
+        }
+    }
+    // 2028's revenue: 40,000 t × EUR 7,200 = EUR 288m.
+    assert!(close(npv_and_years(&converted).1[2].revenue, 288e6));
+    // An amount in a currency without a rate, or uncertain, is refused where it is written.
+    let err = years(&[
+        "macro.currency=\"EUR\"",
+        "projects.hill-mine.capex={ value = 900e6, unit = \"USD\" }",
+    ])
+    .expect_err("refused");
+    assert!(err.contains("projects.hill-mine.capex: an amount in USD in a scenario in EUR: give `macro.exchange-rates.USD`"), "{err}");
+    let err = years(&[
+        "macro.currency=\"EUR\"",
+        "macro.exchange-rates.USD=1.25",
+        "projects.hill-mine.capex={ dist = \"uniform\", min = 800e6, max = 1000e6, unit = \"USD\" }",
+    ])
+    .expect_err("refused");
+    assert!(err.contains("converted at a fixed rate"), "{err}");
+}
+
+#[test]
+fn a_stream_in_another_currency_is_converted_year_by_year() {
+    // Covered through the deal language: a stream of EUR 100m a year in a scenario in USD, with
+    // 1.0 EUR per USD in 2026 and 0.8 from 2027, is $100m in 2026 and $125m after.
+    let sets: Vec<String> = [
+        "macro.exchange-rates.EUR={ by-year = { 2026 = 1.0, 2027 = 0.8 }, unit = \"EUR/USD\" }",
+        "deal.effective-date=2026-01-01",
+        "deal.parties.host={ name = \"Host\", host = true }",
+        "streams.tolls.amount={ by-year = { 2026 = 100e6, 2027 = 100e6, 2028 = 100e6 }, unit = \"EUR/yr\" }",
+        "streams.tolls.receiver=\"host\"",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let s = subsoil_scenario::load(FILE, &sets).unwrap_or_else(|e| panic!("{}", e.render()));
+    let stream = &s.model.deal.streams[0].amount.series;
+    assert_eq!(stream.values, vec![100e6, 125e6, 125e6]);
+}

@@ -84,6 +84,7 @@ pub(crate) fn lower(
         // `[[licensing-flows]]` are lowered onto this model below (lower_flows.rs).
         flows: Vec::new(),
         inflation_path: crate::lower_series::inflation_path(&s.macro_.us_inflation, &time, d),
+        currency: s.macro_.currency.clone(),
     };
     crate::lower_flows::lower_flows(li.s, &mut model, &mut inputs, d);
     let correlations = crate::lower_correlations::inputs(&s.input_correlations, &inputs, d);

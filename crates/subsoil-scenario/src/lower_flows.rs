@@ -287,7 +287,7 @@ fn lower_flow(
         {
             if let Some(qt) = q
                 && let Some(u) = &qt.unit
-                && *u != want
+                && !crate::lower_common::same_unit(u, &want)
             {
                 d.error(
                     qt.location.clone(),

@@ -493,7 +493,12 @@ fn read_meta(
 
 fn expected_unit(u: Unit) -> String {
     match u {
-        Unit::UsdPerProductUnit => "\"USD/<product unit>\", e.g. \"USD/t\"".into(),
+        Unit::UsdPerProductUnit => {
+            "\"<currency>/<product unit>\", e.g. \"USD/t\" (an ISO currency code; another than the scenario's is converted by `macro.exchange-rates`)".into()
+        }
+        Unit::Usd => "an ISO currency code, e.g. \"USD\"".into(),
+        Unit::UsdPerYear => "\"<currency>/yr\", e.g. \"USD/yr\"".into(),
+        Unit::ExchangeRate => "\"<code>/<currency>\", e.g. \"EUR/USD\"".into(),
         Unit::ProductUnitPerYear => "\"<product unit>/yr\", e.g. \"t/yr\"".into(),
         u => format!("{:?}", u.written()),
     }

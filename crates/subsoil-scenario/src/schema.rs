@@ -112,6 +112,8 @@ pub enum Unit {
     UahPerUsd,
     /// Hryvnia.
     Uah,
+    /// Units of one currency per unit of another (`EUR/USD`).
+    ExchangeRate,
     /// Volatility of a log price.
     LogPerSqrtYear,
     /// A calendar year (may be fractional).
@@ -135,6 +137,7 @@ impl Unit {
             Unit::ProductUnitPerYear => "<u>/yr",
             Unit::UahPerUsd => "UAH/USD",
             Unit::Uah => "UAH",
+            Unit::ExchangeRate => "<code>/<currency>",
             Unit::LogPerSqrtYear => "log/sqrt(yr)",
             Unit::CalendarYear => "year",
             Unit::Any => "any",
@@ -143,16 +146,26 @@ impl Unit {
 
     /// Whether a unit written in a file is acceptable here (product units are checked in lowering).
     pub fn accepts(self, written: &str) -> bool {
+        let money = written.split_once('/').filter(|(c, _)| is_currency(c));
         match self {
-            Unit::UsdPerProductUnit => {
-                written.strip_prefix("USD/").is_some_and(|u| !u.is_empty() && u != "yr")
-            }
+            Unit::Usd => is_currency(written),
+            Unit::UsdPerYear => money.is_some_and(|(_, u)| u == "yr"),
+            Unit::UsdPerProductUnit => money.is_some_and(|(_, u)| !u.is_empty() && u != "yr"),
+            Unit::ExchangeRate => money.is_some_and(|(_, u)| is_currency(u)),
             Unit::ProductUnitPerYear => written.strip_suffix("/yr").is_some_and(|u| !u.is_empty()),
             Unit::Any => true,
             Unit::Fraction => written == "fraction",
             u => written == u.written(),
         }
     }
+}
+
+/// How a map keyed by currency codes names its key (its keys are ISO codes, not ids).
+pub const CURRENCY_KEY: &str = "<ISO code>";
+
+/// Whether `s` is written as an ISO 4217 currency code: three capital ASCII letters.
+pub fn is_currency(s: &str) -> bool {
+    s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 const fn q(unit: Unit, min: f64, max: f64) -> Ty {
@@ -232,6 +245,28 @@ const TIME: &[Field] = &[
 ];
 
 const MACRO: &[Field] = &[
+    Field {
+        key: "currency",
+        ty: Ty::Str,
+        req: Req::Text("USD"),
+        doc: "The scenario's currency, an ISO 4217 code (three capital letters): every money field without a `unit`, or with a unit in it (`USD`, `USD/yr`, `USD/<u>` where the currency is USD), is in it, and every money output says it. An amount written in another currency (`unit = \"EUR\"`, `\"EUR/yr\"`, `\"EUR/t\"`) is converted by `exchange-rates`.",
+    },
+    Field {
+        key: "exchange-rates",
+        ty: Ty::Map {
+            key: CURRENCY_KEY,
+            value: &Ty::Quantity(Q {
+                unit: Unit::ExchangeRate,
+                min: 1e-9,
+                max: 1e9,
+                uncertain: false,
+                series: true,
+                by_age: false,
+            }),
+        },
+        req: Req::Optional,
+        doc: "Units of each other currency per unit of the scenario's currency: one fixed rate or a path by calendar year (`unit = \"EUR/USD\"`). An amount written in that currency is divided by it: an amount by calendar year (a price deck, a stream) at each year's rate, any other (real base-year money) at the base year's. An amount in another currency must be fixed (a number or a series), not a distribution.",
+    },
     Field {
         key: "us-inflation",
         ty: q_series(Unit::FractionPerYear, -0.5, 1.0),
