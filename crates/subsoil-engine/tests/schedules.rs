@@ -180,3 +180,13 @@ fn a_stream_in_another_currency_is_converted_year_by_year() {
     let stream = &s.model.deal.streams[0].amount.series;
     assert_eq!(stream.values, vec![100e6, 125e6, 125e6]);
 }
+
+#[test]
+fn a_schedules_uncertain_scale_is_listed_as_a_ratio() {
+    let sets = ["projects.hill-mine.products.copper.capacity={ by-production-year = { 1 = 10000, 2 = 40000 }, scale = { dist = \"uniform\", min = 0.8, max = 1.2 } }".to_string()];
+    let s = subsoil_scenario::load(FILE, &sets).unwrap_or_else(|e| panic!("{}", e.render()));
+    let path = "projects.hill-mine.products.copper.capacity";
+    let input = s.inputs.list.iter().find(|i| i.name == path).expect("listed");
+    assert_eq!(input.unit, "ratio");
+    assert_eq!(input.field.as_deref(), Some(format!("{path}.scale").as_str()));
+}

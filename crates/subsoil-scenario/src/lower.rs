@@ -63,6 +63,8 @@ pub(crate) fn lower(
     let series = series.chain(s.deal.contributions.items.iter().filter_map(|c| c.share.as_ref()));
     let series = series.chain(s.streams.entries.iter().filter_map(|(_, st)| st.amount.as_ref()));
     let series = series.chain(std::iter::once(&s.macro_.us_inflation));
+    let schedules = s.projects.entries.iter().flat_map(|(_, p)| p.products.entries.iter());
+    let series = series.chain(schedules.flat_map(|(_, pp)| pp.capacity.iter().chain([&pp.opex])));
     crate::lower_series::mark_scales(series, &mut inputs);
     let (y, m, dd) = rules.effective;
     let mut model = Model {
