@@ -399,7 +399,7 @@ fn json<'a>(
             command,
             scenarios: ids,
         },
-        units: "money in real base-year US dollars unless a unit says nominal; rates, probabilities and \
+        units: "money in real base-year units of the manifest's currency unless a unit says nominal; rates, probabilities and \
                 their differences as fractions",
         scenarios: scenarios
             .iter()

@@ -133,7 +133,7 @@ fn json<'a>(s: &'a Scenario, sets: &'a [String], r: &'a Counterfactual) -> Json<
             sets,
             run: &r.header,
         },
-        units: "money in real base-year US dollars, undiscounted; probabilities as fractions",
+        units: "money in real base-year units of the manifest's currency, undiscounted; probabilities as fractions",
         measures: Measures(&r.measures),
         any_built_only_with_deal: &r.any_built_only_with,
         projects: Projects(&r.projects),

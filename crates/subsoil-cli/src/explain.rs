@@ -244,7 +244,7 @@ fn json<'a>(
             mixtures: 1u64 << terms.len(),
             not_explained: not_explained(r),
         },
-        units: "money in real base-year US dollars unless a unit says nominal; probabilities and their \
+        units: "money in real base-year units of the manifest's currency unless a unit says nominal; probabilities and their \
                 differences as fractions",
         outputs: Outputs { list: &r.outputs, terms, result: r },
     }

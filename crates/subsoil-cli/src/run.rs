@@ -239,6 +239,8 @@ pub struct Manifest {
     pub terminal_value: &'static str,
     /// When in its year a flow is discounted from (`time.discounting`), for every NPV.
     pub discounting: &'static str,
+    /// The ISO 4217 code of the currency every amount is in (`macro.currency`).
+    pub currency: String,
     /// In a saved `summary.json` only: the command, the deal's terms and every uncertain input.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub record: Option<crate::save::Record>,
@@ -256,6 +258,7 @@ impl Manifest {
             mode,
             terminal_value: s.model.time.terminal_value.name(),
             discounting: s.model.time.discounting.name(),
+            currency: s.model.currency.clone(),
             record: None,
         }
     }
@@ -367,7 +370,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         manifest.record = Some(crate::save::record(&scenario, command(args)));
         let summary = DeterministicJson {
             manifest,
-            units: "real base-year US dollars; rates as fractions",
+            units: "real base-year money in the manifest's currency; rates as fractions",
             warnings: warnings.clone(),
             base_case: &bc,
         };
@@ -398,11 +401,13 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 }
                 print_json(&YearlyJson {
                     manifest: Manifest::new(&scenario, &args.sets, "deterministic-yearly"),
-                    units: "value: nominal US dollars of the year (or the unit given); real: base-year US dollars",
+                    units: "value: nominal money of the year in the manifest's currency (or the unit given); real: base-year money",
                     yearly: &y,
                 })
             }
-            RunFormat::Table => output::stdout(&yearly_table(&scenario, &y)),
+            RunFormat::Table => {
+                output::stdout(&in_currency(yearly_table(&scenario, &y), &scenario))
+            }
         };
     }
     match args.format {
@@ -410,13 +415,15 @@ pub fn run(args: &RunArgs) -> ExitCode {
         RunFormat::Json => {
             let out = DeterministicJson {
                 manifest: Manifest::new(&scenario, &args.sets, "deterministic"),
-                units: "real base-year US dollars; rates as fractions",
+                units: "real base-year money in the manifest's currency; rates as fractions",
                 warnings,
                 base_case: &bc,
             };
             print_json(&out)
         }
-        RunFormat::Table => output::stdout(&deterministic_table(&scenario, &bc)),
+        RunFormat::Table => {
+            output::stdout(&in_currency(deterministic_table(&scenario, &bc), &scenario))
+        }
     }
 }
 
@@ -758,7 +765,7 @@ pub fn save_monte_carlo(
     manifest.record = Some(record);
     let summary = MonteCarloJson {
         manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
-        units: "money in real base-year US dollars; rates and probabilities as fractions",
+        units: "money in real base-year units of the manifest's currency; rates and probabilities as fractions",
         warnings: result.warnings(),
         until_se,
         result,
@@ -796,7 +803,7 @@ pub fn print_monte_carlo(
                 scenario: Manifest::new(scenario, sets, "monte-carlo"),
                 run: &result.header,
             },
-            units: "money in real base-year US dollars; rates and probabilities as fractions",
+            units: "money in real base-year units of the manifest's currency; rates and probabilities as fractions",
             warnings: result.warnings(),
             until_se,
             result,
@@ -807,8 +814,17 @@ pub fn print_monte_carlo(
             if let Some(c) = until_se {
                 text.push_str(&until_line(c));
             }
-            output::stdout(&text)
+            output::stdout(&in_currency(text, scenario))
         }
+    }
+}
+
+/// A table's text with its money in the scenario's currency: `$` and "US dollars" are kept for US
+/// dollars and replaced by the ISO code of any other currency (`$m` becomes `EUR m`).
+fn in_currency(text: String, scenario: &Scenario) -> String {
+    match scenario.model.currency.as_str() {
+        "USD" => text,
+        code => text.replace('$', &format!("{code} ")).replace("US dollars", code),
     }
 }
 
@@ -851,7 +867,7 @@ pub fn monte_carlo_json(
             scenario: Manifest::new(scenario, sets, "monte-carlo"),
             run: &result.header,
         },
-        units: "money in real base-year US dollars; rates and probabilities as fractions",
+        units: "money in real base-year units of the manifest's currency; rates and probabilities as fractions",
         warnings: result.warnings(),
         until_se: None,
         result,
@@ -874,7 +890,7 @@ pub fn monte_carlo_summary(
     manifest.record = Some(record);
     let out = MonteCarloJson {
         manifest: MonteCarloManifest { scenario: manifest, run: &result.header },
-        units: "money in real base-year US dollars; rates and probabilities as fractions",
+        units: "money in real base-year units of the manifest's currency; rates and probabilities as fractions",
         warnings: result.warnings(),
         until_se: None,
         result,

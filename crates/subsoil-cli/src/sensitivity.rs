@@ -212,7 +212,7 @@ pub fn run(args: &SensitivityArgs) -> ExitCode {
             manifest: Manifest::new(&scenario, &args.sets, "sensitivity"),
             metric: metric.name(),
             statistic: if metric.is_probability() { "probability" } else { "mean" },
-            units: "money in real base-year US dollars; probabilities as fractions",
+            units: "money in real base-year units of the manifest's currency; probabilities as fractions",
             paths: args.paths,
             seed: args.seed,
             tornado: t.as_ref(),

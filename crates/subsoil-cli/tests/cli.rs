@@ -275,3 +275,29 @@ fn a_far_base_case_is_explained_in_one_line() {
     assert!(fixed.status.success(), "{}", text(&fixed.stderr));
     assert!(!text(&fixed.stdout).contains("deal.credits[0].per-year ="), "{}", text(&fixed.stdout));
 }
+
+#[test]
+fn every_money_output_names_the_scenarios_currency() {
+    let mine =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../subsoil-engine/tests/data/minimal/one-mine.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", mine, "--deterministic", "--set", "macro.currency=\"EUR\""];
+        args.extend_from_slice(extra);
+        let out = subsoil(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let v: serde_json::Value =
+        serde_json::from_str(&run(&["--format", "json"])).expect("valid JSON");
+    assert_eq!(v["manifest"]["currency"], "EUR");
+    let table = run(&[]);
+    assert!(table.contains("Money in millions of 2026 EUR"), "{table}");
+    assert!(!table.contains('$') && !table.contains("US dollars"), "{table}");
+    let csv = run(&["--yearly", "--format", "csv"]);
+    assert!(csv.contains("2028,project,hill-mine,revenue,,EUR,"), "{csv}");
+    assert!(!csv.contains(",USD,"), "{csv}");
+    // A scenario in dollars says so too.
+    let out = subsoil(&["run", mine, "--deterministic", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["manifest"]["currency"], "USD");
+}

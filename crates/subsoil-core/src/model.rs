@@ -65,6 +65,11 @@ pub struct Model {
     pub deal: crate::deal::Deal,
     /// Yearly flows of new permits, each permit that is developed a project of its flow's pool.
     pub flows: Vec<LicensingFlow>,
+    /// Inflation by calendar year, when `us-inflation` is a path (its `Param` then the path's scale);
+    /// `None` for one rate every year.
+    pub inflation_path: Option<crate::series::Series>,
+    /// The ISO 4217 code of the currency every amount is in (`USD` unless the scenario says otherwise).
+    pub currency: String,
 }
 
 impl Model {
@@ -588,6 +593,16 @@ pub struct ProjectProduct {
     pub royalty_on_nsr: bool,
 }
 
+/// A project product's values by production year (year 1 the first year of output), each the series its
+/// constant's `Param` scales; `None` where the constant holds every year.
+#[derive(Clone, Debug, Default)]
+pub struct ProductByAge {
+    /// Output per year, replacing the capacity.
+    pub capacity: Option<crate::series::Series>,
+    /// Cash operating cost per unit (real), replacing the opex.
+    pub opex: Option<crate::series::Series>,
+}
+
 /// A project: one way a deposit may produce.
 #[derive(Clone, Debug)]
 pub struct Project {
@@ -637,6 +652,9 @@ pub struct Project {
     /// (summing to 1); empty means evenly. A build of another length spreads the same cumulative profile
     /// over its years.
     pub capex_phasing: Vec<f64>,
+    /// Output and unit opex by production year, one entry per product in order; empty when no product
+    /// gives either by production year.
+    pub by_age: Vec<ProductByAge>,
     /// Stream of this project's yearly events (stage abandonment, damage).
     pub event_stream: u64,
     /// This project's years in each of [`Stage::PRE_DECISION`] (peacetime), in order, each drawn per

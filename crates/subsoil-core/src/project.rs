@@ -137,8 +137,36 @@ impl Shape {
     }
 }
 
+/// A value by production year realised on a path: production year `age` (0 the first) takes
+/// `values[age]`, and every year after those given takes `after`. A constant is a table of no values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AgeTable {
+    /// Values of the first production years.
+    pub values: Vec<f64>,
+    /// Value after them.
+    pub after: f64,
+}
+
+impl AgeTable {
+    /// The value in production year `age`.
+    #[inline]
+    pub fn at(&self, age: u32) -> f64 {
+        self.values.get(age as usize).copied().unwrap_or(self.after)
+    }
+}
+
+/// A plan product's output and unit operating cost by production year, where the scenario gives either
+/// by production year (`by-production-year`); a constant one is a table of no values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ByAge {
+    /// Output per year.
+    pub capacity: AgeTable,
+    /// Opex per unit, real.
+    pub opex: AgeTable,
+}
+
 /// A project's figures realised on one path, real base-year USD (escalated when spent).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Plan {
     /// Years of construction. With 0, the capex is spent in the first year, which also produces.
     pub build_years: u32,
@@ -162,6 +190,9 @@ pub struct Plan {
     pub psa: Option<PsaTerms>,
     /// How the capex is spread over the construction years.
     pub phasing: Phasing,
+    /// Output and unit costs by production year, one per product in plan order; empty when every
+    /// product's are constant (then `PlanProduct::capacity` and `opex` hold every year).
+    pub by_age: Vec<ByAge>,
 }
 
 /// A production-sharing agreement's terms realised on a path.
@@ -350,8 +381,15 @@ impl Ops {
         // The last year of a life that is not whole years is a partial year.
         let part = if left == 1 { plan.last_year_share } else { 1.0 };
         let share = plan.shape.factor(age) * part;
-        for (pp, quantity) in plan.products().iter().zip(&mut f.quantity) {
-            let q = pp.capacity * share;
+        let scheduled = !plan.by_age.is_empty();
+        for (k, (pp, quantity)) in plan.products().iter().zip(&mut f.quantity).enumerate() {
+            let (capacity, opex) = if scheduled {
+                let b = &plan.by_age[k];
+                (b.capacity.at(age), b.opex.at(age))
+            } else {
+                (pp.capacity, pp.opex)
+            };
+            let q = capacity * share;
             *quantity = q;
             // Gross value of the output, and what the mine is paid for it: the payable share less
             // treatment, refining and freight (the net smelter return; the gross value when sold as is).
@@ -360,7 +398,7 @@ impl Ops {
             f.revenue += sales;
             let base = if pp.royalty_on_nsr { sales.max(0.0) } else { gross };
             f.royalty += base * pp.royalty;
-            f.opex += q * pp.opex * index;
+            f.opex += q * opex * index;
         }
         f.sustaining = plan.sustaining * index * part;
         self.tax.depreciate(f.sustaining, tax.depreciation_years);
@@ -410,6 +448,7 @@ mod tests {
             shape: Shape::Ramp { years: 0, start: 1.0 },
             psa: None,
             phasing: Phasing::default(),
+            by_age: Vec::new(),
         }
     }
 

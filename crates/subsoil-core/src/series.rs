@@ -52,6 +52,39 @@ impl Series {
     }
 }
 
+/// The price index of an inflation path: `index[t]` for calendar year `first + t` (one per slot of
+/// `index`), with 1 in `base`. `rates` gives the inflation of each calendar year (from the year before
+/// to that year), times `scale`: a year after the base multiplies the year before by `1 + rate × scale`,
+/// a year before the base divides the year after by that year's factor.
+pub fn index_path(rates: &Series, scale: f64, first: Year, base: Year, index: &mut [f64]) {
+    let factor = |y: Year| 1.0 + rates.at(y) * scale;
+    for (t, slot) in index.iter_mut().enumerate() {
+        let year = first + t as Year;
+        let mut x = 1.0;
+        if year > base {
+            for y in base + 1..=year {
+                x *= factor(y);
+            }
+        } else {
+            for y in (year + 1..=base).rev() {
+                x /= factor(y);
+            }
+        }
+        *slot = x;
+    }
+}
+
+/// The yearly inflation an investor expects on an inflation path: the geometric mean of the path's
+/// yearly factors over the simulated years after the first (`first + 1 ..= last`), or the first year's
+/// rate when there is only one year.
+pub fn mean_inflation(rates: &Series, scale: f64, first: Year, last: Year) -> f64 {
+    if last <= first {
+        return rates.at(first) * scale;
+    }
+    let product: f64 = (first + 1..=last).map(|y| 1.0 + rates.at(y) * scale).product();
+    product.powf(1.0 / (last - first) as f64) - 1.0
+}
+
 /// A series scaled by one factor drawn per path: a whole deck shifted by one uncertain input.
 #[derive(Clone, Debug)]
 pub struct Scaled {
@@ -74,5 +107,23 @@ mod tests {
         let got: Vec<f64> = (2028..2035).map(|y| z.at(y)).collect();
         assert_eq!(got, [0.0, 0.0, 1.0, 2.0, 4.0, 0.0, 0.0]);
         assert_eq!(z.last(), 2032);
+    }
+
+    #[test]
+    fn an_inflation_path_compounds_from_the_base_year_both_ways() {
+        // 10% in 2027, 5% from 2028 (held): 1 in 2026, 1.1, 1.155, 1.21275; 2025 is 1 divided by 2026's
+        // factor, 1 + 0.
+        let s = Series { first: 2026, values: vec![0.0, 0.10, 0.05], outside: Outside::Hold };
+        let mut index = [0.0; 5];
+        index_path(&s, 1.0, 2025, 2026, &mut index);
+        for (got, want) in index.iter().zip([1.0, 1.0, 1.1, 1.155, 1.21275]) {
+            assert!((got - want).abs() < 1e-12, "{index:?}");
+        }
+        // Scaled by 2: 20%, then 10%: 1.2, 1.32.
+        index_path(&s, 2.0, 2026, 2026, &mut index[..3]);
+        assert!((index[1] - 1.2).abs() < 1e-12 && (index[2] - 1.32).abs() < 1e-12);
+        // Expected yearly inflation over 2026-2028: sqrt(1.1 × 1.05) − 1.
+        let m = mean_inflation(&s, 1.0, 2026, 2028);
+        assert!((m - (1.155f64.sqrt() - 1.0)).abs() < 1e-12, "{m}");
     }
 }

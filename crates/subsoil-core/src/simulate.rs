@@ -94,9 +94,18 @@ fn start_path<R: Randomness>(
     out: &mut PathOutcome,
 ) {
     let time = model.time;
-    // Macro: a constant inflation rate per path escalates real amounts to nominal.
-    for t in 0..=time.horizon {
-        ws.index[t as usize] = (1.0 + terms.inflation).powi(time.year(t) - time.base_year);
+    // Macro: a constant inflation rate per path, or an inflation path, escalates real amounts to nominal.
+    match &model.inflation_path {
+        None => {
+            for t in 0..=time.horizon {
+                ws.index[t as usize] = (1.0 + terms.inflation).powi(time.year(t) - time.base_year);
+            }
+        }
+        Some(path) => {
+            let scale = model.macro_.us_inflation.at(r);
+            let slots = &mut ws.index[..=time.horizon as usize];
+            crate::series::index_path(path, scale, time.start_year, time.base_year, slots);
+        }
     }
     // Conflict: the whole timeline and every deposit's control, drawn up front.
     ws.conflict.draw(model, r);

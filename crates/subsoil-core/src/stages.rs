@@ -5,13 +5,16 @@
 use crate::conflict::ConflictPath;
 use crate::model::{Control, Date, DecisionRule, Model, Profile, Project, Regime, Stage};
 use crate::param::{Randomness, happens};
-use crate::project::{MAX_PRODUCTS, Ops, Phase, Phasing, Plan, PlanProduct, PsaTerms, Shape};
+use crate::project::{
+    AgeTable, ByAge, MAX_PRODUCTS, Ops, Phase, Phasing, Plan, PlanProduct, PsaTerms, Shape,
+};
+use crate::series::{Outside, Series};
 use crate::streams;
 use crate::valuation::PlanFlows;
 use crate::year::PathYear;
 
 /// A project's state on a path.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ProjectState {
     /// Current stage.
     pub stage: Stage,
@@ -475,6 +478,7 @@ fn realise_plan<R: Randomness>(model: &Model, p: &Project, r: &R, actual: bool) 
         shape: Shape::Ramp { years: 0, start: 1.0 },
         psa: None,
         phasing: Phasing::default(),
+        by_age: Vec::new(),
     };
     realise_plan_into(&mut plan, model, p, r, actual);
     plan
@@ -537,6 +541,31 @@ fn realise_plan_into<R: Randomness>(
     for pl in plan.products.iter_mut().skip(plan.n) {
         *pl = PlanProduct::default();
     }
+    if !p.by_age.is_empty() {
+        plan.by_age.resize_with(plan.n, ByAge::default);
+        for ((b, pl), pp) in plan.by_age.iter_mut().zip(&plan.products).zip(&p.by_age) {
+            by_age_into(&mut b.capacity, pp.capacity.as_ref(), pl.capacity);
+            by_age_into(&mut b.opex, pp.opex.as_ref(), pl.opex);
+        }
+    } else {
+        plan.by_age.clear();
+    }
+}
+
+/// `table` as `series` (by production year, 1 the first) times `scale`, or the constant `scale` without a
+/// series. Reuses the table's room.
+fn by_age_into(table: &mut AgeTable, series: Option<&Series>, scale: f64) {
+    table.values.clear();
+    let Some(s) = series else {
+        table.after = scale;
+        return;
+    };
+    let last = s.last().max(0) as u32;
+    table.values.extend((0..last).map(|age| s.at(age as i32 + 1) * scale));
+    table.after = match s.outside {
+        Outside::Hold => s.values.last().copied().unwrap_or(0.0) * scale,
+        Outside::Zero => 0.0,
+    };
 }
 
 #[cfg(test)]

@@ -91,7 +91,8 @@ impl InvestingTerms {
 /// Everything a path draws once.
 #[derive(Clone, Copy, Debug)]
 pub struct PathTerms {
-    /// Yearly US inflation.
+    /// Yearly US inflation (on an inflation path, the mean investors expect: see
+    /// [`crate::series::mean_inflation`]).
     pub inflation: f64,
     /// Fiscal rates.
     pub tax: Tax,
@@ -119,7 +120,13 @@ impl PathTerms {
         let rates = &model.rates;
         let conflict = &model.conflict;
         PathTerms {
-            inflation: model.macro_.us_inflation.at(r),
+            inflation: match &model.inflation_path {
+                None => model.macro_.us_inflation.at(r),
+                Some(path) => {
+                    let (t, scale) = (model.time, model.macro_.us_inflation.at(r));
+                    crate::series::mean_inflation(path, scale, t.start_year, t.end_year())
+                }
+            },
             tax: Tax {
                 cit_rate: model.fiscal.cit_rate.at(r),
                 depreciation_years: model.fiscal.depreciation_years,

@@ -507,6 +507,7 @@ mod tests {
             psa,
             // Most of the capex in the last of the three years.
             phasing: crate::project::Phasing::of(&[0.2, 0.3, 0.5]),
+            by_age: Vec::new(),
         }
     }
 

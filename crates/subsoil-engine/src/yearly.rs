@@ -42,7 +42,8 @@ pub struct Row {
     pub item: &'static str,
     /// `new` or `existing` for receipts, a product id for production, else empty.
     pub tag: String,
-    /// Unit of `value`: `USD` (nominal, of the year) or a product's unit per year.
+    /// Unit of `value`: the scenario's currency (`USD` unless it says otherwise; nominal, of the year)
+    /// or a product's unit per year.
     pub unit: String,
     /// The figure.
     pub value: f64,
@@ -132,7 +133,7 @@ pub fn yearly(s: &Scenario, out: &PathOutcome) -> Yearly {
             id: id.to_string(),
             item,
             tag: tag.to_string(),
-            unit: "USD".into(),
+            unit: m.currency.clone(),
             value,
             real: Some(value / index(t)),
         });

@@ -23,6 +23,7 @@ mod lower_products;
 mod lower_projects;
 mod lower_series;
 pub mod mix;
+mod money;
 pub mod provenance;
 pub mod quantity;
 pub mod reference;
@@ -147,7 +148,8 @@ fn finish(layered: layers::Layered, d: Diagnostics) -> Result<Scenario, LoadErro
 /// through, so that its errors keep their locations.
 pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError> {
     let mut d = Diagnostics::default();
-    let tree = walk::validate(&layered.root, schema::ROOT, &mut d);
+    let mut tree = walk::validate(&layered.root, schema::ROOT, &mut d);
+    money::convert(&mut tree, &mut d);
     let s = <sections::Root as typed::Typed>::read(Some(&tree), "");
 
     // Deposits and licence events, resolved relative to the file that names them.

@@ -62,6 +62,9 @@ pub(crate) fn lower(
     let series = s.products.entries.iter().filter_map(|(_, p)| p.price.as_ref());
     let series = series.chain(s.deal.contributions.items.iter().filter_map(|c| c.share.as_ref()));
     let series = series.chain(s.streams.entries.iter().filter_map(|(_, st)| st.amount.as_ref()));
+    let series = series.chain(std::iter::once(&s.macro_.us_inflation));
+    let schedules = s.projects.entries.iter().flat_map(|(_, p)| p.products.entries.iter());
+    let series = series.chain(schedules.flat_map(|(_, pp)| pp.capacity.iter().chain([&pp.opex])));
     crate::lower_series::mark_scales(series, &mut inputs);
     let (y, m, dd) = rules.effective;
     let mut model = Model {
@@ -82,6 +85,8 @@ pub(crate) fn lower(
         deal,
         // `[[licensing-flows]]` are lowered onto this model below (lower_flows.rs).
         flows: Vec::new(),
+        inflation_path: crate::lower_series::inflation_path(&s.macro_.us_inflation, &time, d),
+        currency: s.macro_.currency.clone(),
     };
     crate::lower_flows::lower_flows(li.s, &mut model, &mut inputs, d);
     let correlations = crate::lower_correlations::inputs(&s.input_correlations, &inputs, d);

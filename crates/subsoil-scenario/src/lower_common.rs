@@ -7,6 +7,7 @@ use crate::deposits::{DepositRow, LicenceEvent};
 use crate::diag::{Diagnostics, Location, Sources};
 use crate::inputs::Inputs;
 use crate::quantity::{Quantity, fmt_num};
+use crate::schema::is_currency;
 use crate::sections::Root;
 use crate::typed::Site;
 
@@ -29,17 +30,26 @@ pub(crate) fn param_or_zero<'a>(inputs: &mut Inputs, q: impl Into<Option<&'a Qua
     q.into().map_or(Param::Fixed(0.0), |x| inputs.param(x))
 }
 
-/// Checks that a quantity written with a unit uses the product's unit.
+/// Checks that a quantity written with a unit uses the product's unit. Money per unit (`want`
+/// `USD/<u>`) is in the scenario's currency by then (`money.rs`), so only the product's unit is compared.
 pub(crate) fn check_unit(q: Option<&Quantity>, want: &str, d: &mut Diagnostics) {
     if let Some(qt) = q
         && let Some(u) = &qt.unit
-        && u != want
+        && !same_unit(u, want)
     {
         d.error(
             qt.location.clone(),
             &qt.path,
             format!("unit {u:?} does not match the product's unit: expected {want:?}"),
         );
+    }
+}
+
+/// Whether a written unit is the unit wanted, where `USD/<u>` stands for money of any currency per `<u>`.
+pub(crate) fn same_unit(written: &str, want: &str) -> bool {
+    match want.strip_prefix("USD/") {
+        Some(per) => written.split_once('/').is_some_and(|(c, u)| is_currency(c) && u == per),
+        None => written == want,
     }
 }
 

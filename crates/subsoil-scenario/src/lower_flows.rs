@@ -390,12 +390,22 @@ fn flow_products(
         {
             if let Some(qt) = q
                 && let Some(u) = &qt.unit
-                && *u != want
+                && !crate::lower_common::same_unit(u, &want)
             {
                 d.error(
                     qt.location.clone(),
                     &qt.path,
                     format!("unit {u:?} does not match the product's unit: expected {want:?}"),
+                );
+                ok = false;
+            }
+        }
+        for q in [pp.capacity.as_ref(), Some(&pp.opex)].into_iter().flatten() {
+            if q.series.is_some() {
+                d.error(
+                    q.location.clone(),
+                    format!("{}.by-production-year", q.path),
+                    "a licensing flow's projects take one capacity and one opex each, not a schedule by production year",
                 );
                 ok = false;
             }
@@ -471,6 +481,7 @@ fn flow_template(
         production_factor,
         schedule_slip,
         capex_phasing: Vec::new(),
+        by_age: Vec::new(),
         event_stream: 0,
         stage_durations: [Param::Fixed(0.0), Param::Fixed(0.0), Param::Fixed(0.0), lag],
     }

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use subsoil_core::project::MAX_PRODUCTS;
-use subsoil_core::{Fiscal, Param, Product, Profile, Project, ProjectProduct, Regime, Stage};
+use subsoil_core::{
+    Fiscal, Param, Product, ProductByAge, Profile, Project, ProjectProduct, Regime, Stage,
+};
 
 use crate::deposits::{LicenceEvent, NewnessRules, licence_state};
 use crate::diag::Diagnostics;
@@ -51,7 +53,7 @@ pub(crate) fn projects(
         let licence = licence_state(evs, stage, cx.rules);
         let regime = regime(li, p, cx.fiscal, inputs, d);
         let decision = p.decision.rule();
-        let products = project_products(li, p, cx, inputs, d);
+        let (products, by_age) = project_products(li, p, cx, inputs, d);
         let profile = match p.profile.kind {
             ProfileKind::Decline => {
                 Profile::Decline { rate: inputs.param(&p.profile.decline_rate) }
@@ -91,10 +93,12 @@ pub(crate) fn projects(
             production_factor,
             schedule_slip,
             capex_phasing: Vec::new(),
+            by_age: Vec::new(),
             event_stream: inputs.stream(&format!("{}.events", p.site.path)),
             stage_durations,
         };
         crate::lower_series::capex_phasing(p, &mut project, d);
+        crate::lower_series::by_production_year(p, &mut project, by_age, d);
         out.push(project);
     }
     out
@@ -210,14 +214,15 @@ fn regime(
     regime
 }
 
-/// The project's products (at most [`MAX_PRODUCTS`]), each a product of `[products]` in its units.
+/// The project's products (at most [`MAX_PRODUCTS`]), each a product of `[products]` in its units, and
+/// each one's schedules by production year.
 fn project_products(
     li: &LowerInput<'_>,
     p: &sections::Project,
     cx: &Context<'_>,
     inputs: &mut Inputs,
     d: &mut Diagnostics,
-) -> Vec<ProjectProduct> {
+) -> (Vec<ProjectProduct>, Vec<ProductByAge>) {
     let list = &p.products;
     // An absent `products` is already reported as a missing field.
     if list.entries.is_empty() && list.site.given() {
@@ -231,6 +236,7 @@ fn project_products(
         );
     }
     let mut out = Vec::new();
+    let mut by_age = Vec::new();
     for (pid, pp) in list.entries.iter().take(MAX_PRODUCTS) {
         let Some(&k) = cx.product_index.get(pid) else {
             let known: Vec<&str> = li.s.products.ids().collect();
@@ -267,6 +273,10 @@ fn project_products(
             selling_costs,
             royalty_on_nsr,
         });
+        by_age.push(ProductByAge {
+            capacity: pp.capacity.as_ref().and_then(|q| q.series.as_ref()).map(|s| s.to_model()),
+            opex: pp.opex.series.as_ref().map(|s| s.to_model()),
+        });
     }
-    out
+    (out, by_age)
 }

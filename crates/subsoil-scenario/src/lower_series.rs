@@ -5,7 +5,7 @@
 use subsoil_core::deal::{Exogenous, Party};
 use subsoil_core::project::MAX_PHASES;
 use subsoil_core::series::{Outside, Scaled, Series};
-use subsoil_core::{Param, Product, Project, Time};
+use subsoil_core::{Param, Product, ProductByAge, Project, Time};
 
 use crate::diag::Diagnostics;
 use crate::inputs::Inputs;
@@ -107,6 +107,74 @@ pub(crate) fn capex_phasing(p: &sections::Project, project: &mut Project, d: &mu
         }
     }
     project.capex_phasing = shares;
+}
+
+/// `us-inflation` as a path by calendar year, or `None` for one rate every year. With `outside =
+/// "error"` it must give every simulated year.
+pub(crate) fn inflation_path(q: &Quantity, time: &Time, d: &mut Diagnostics) -> Option<Series> {
+    let s = q.series.as_ref()?;
+    check_covers(q, s, time.start_year, time.end_year(), "the simulated years are", d);
+    Some(s.to_model())
+}
+
+/// A project's output and unit opex by production year (`by_age`, one per lowered product): kept when
+/// any product gives one. A capacity schedule replaces the output profile, so a `profile` beside it is
+/// refused; a schedule starts at production year 1; one whose rule outside is `error` needs a fixed life
+/// no longer than it.
+pub(crate) fn by_production_year(
+    p: &sections::Project,
+    project: &mut Project,
+    by_age: Vec<ProductByAge>,
+    d: &mut Diagnostics,
+) {
+    if by_age.iter().all(|b| b.capacity.is_none() && b.opex.is_none()) {
+        return;
+    }
+    let life = match project.life_years {
+        Param::Fixed(x) => Some(x.ceil()),
+        Param::Slot(_) => None,
+    };
+    let mut capacity_schedule = None;
+    for pp in p.products.entries.iter().map(|(_, pp)| pp) {
+        for q in [pp.capacity.as_ref(), Some(&pp.opex)].into_iter().flatten() {
+            let Some(s) = &q.series else { continue };
+            let at = || (q.location.clone(), format!("{}.by-production-year", q.path));
+            if s.first != 1 {
+                let (loc, path) = at();
+                d.error(loc, path, format!("the schedule starts at production year {}: give year 1, the first year of output, on", s.first));
+            }
+            if s.outside == OutsideRule::Error && life.is_none_or(|l| l > s.last() as f64) {
+                let (loc, path) = at();
+                let why = match life {
+                    Some(l) => format!("`life-years` runs {} production years", fmt_num(l)),
+                    None => "`life-years` is uncertain".into(),
+                };
+                d.error(
+                    loc,
+                    path,
+                    format!(
+                        "the schedule gives production years 1–{} and `outside = \"error\"`, but {why}: give a fixed life no longer than the schedule or choose `hold-last` or `zero`",
+                        s.last()
+                    ),
+                );
+            }
+        }
+        if pp.capacity.as_ref().is_some_and(|q| q.series.is_some()) && capacity_schedule.is_none() {
+            capacity_schedule = pp.capacity.as_ref().map(|q| q.path.clone());
+        }
+    }
+    if let Some(path) = capacity_schedule
+        && p.profile.site.given()
+    {
+        d.error(
+            p.profile.site.loc.clone(),
+            &p.profile.site.path,
+            format!(
+                "`{path}` gives the output of each production year, ramp-up included: an output profile would apply on top of it; drop `profile` or give the capacity as one number"
+            ),
+        );
+    }
+    project.by_age = by_age;
 }
 
 /// `[streams.<id>]`: each stream's amount by year and the party that receives it. A stream whose

@@ -317,6 +317,7 @@ const ANY: Q = Q {
     max: f64::INFINITY,
     uncertain: true,
     series: false,
+    by_age: false,
 };
 
 fn plain(

@@ -149,7 +149,7 @@ const META_KEYS: &[&str] =
 pub fn read(node: &Node, q: &Q, path: &str, d: &mut Diagnostics) -> Option<Quantity> {
     let loc = Some(node.location());
     if let Kind::Table(t) = &node.kind
-        && t.contains_key("by-year")
+        && (t.contains_key("by-year") || t.contains_key(BY_AGE))
     {
         return read_series(node, t, q, path, d);
     }
@@ -198,10 +198,16 @@ pub fn read(node: &Node, q: &Q, path: &str, d: &mut Diagnostics) -> Option<Quant
 }
 
 /// Keys a series table takes besides the provenance keys.
-const SERIES_KEYS: &[&str] = &["by-year", "outside", "scale"];
+const SERIES_KEYS: &[&str] = &["by-year", "by-production-year", "outside", "scale"];
 
 /// Earliest and latest year a series may give.
 const SERIES_YEARS: (i32, i32) = (1900, 2300);
+
+/// The key of a schedule by production year.
+const BY_AGE: &str = "by-production-year";
+
+/// Latest production year a schedule may give.
+const MAX_PRODUCTION_YEAR: i32 = 100;
 
 /// Reads a year-by-year series: `by-year` (years without a gap, each value within the field's range),
 /// `outside`, an optional `scale` (a number or distribution, a ratio) and the provenance keys.
@@ -213,14 +219,36 @@ fn read_series(
     d: &mut Diagnostics,
 ) -> Option<Quantity> {
     let loc = Some(node.location());
-    if !q.series {
+    let by_age = t.contains_key(BY_AGE);
+    if by_age && t.contains_key("by-year") {
         d.error(
-            t.get("by-year").map(Node::location),
-            format!("{path}.by-year"),
-            "this field takes one value, not a by-year series (fields marked \"by year\" in the scenario reference take one)",
+            t.get(BY_AGE).map(Node::location),
+            format!("{path}.{BY_AGE}"),
+            "give either `by-year` (calendar years) or `by-production-year`, not both",
         );
         return None;
     }
+    let key = if by_age { BY_AGE } else { "by-year" };
+    let allowed = if by_age { q.by_age } else { q.series };
+    if !allowed {
+        let message = match (by_age, q.series, q.by_age) {
+            (false, _, true) => {
+                "this field takes a schedule by production year, not by calendar year: `by-production-year = { 1 = …, 2 = … }`, year 1 the first year of output"
+            }
+            (true, true, _) => {
+                "this field takes a series by calendar year (`by-year = { 2026 = … }`), not by production year"
+            }
+            (true, false, _) => {
+                "this field takes one value, not a schedule by production year (fields marked \"by production year\" in the scenario reference take one)"
+            }
+            _ => {
+                "this field takes one value, not a by-year series (fields marked \"by year\" in the scenario reference take one)"
+            }
+        };
+        d.error(t.get(key).map(Node::location), format!("{path}.{key}"), message);
+        return None;
+    }
+    let (low, high) = if by_age { (1, MAX_PRODUCTION_YEAR) } else { SERIES_YEARS };
     let mut ok = true;
     for (k, v) in t {
         if !SERIES_KEYS.contains(&k.as_str()) && !META_KEYS.contains(&k.as_str()) {
@@ -237,11 +265,11 @@ fn read_series(
             ok = false;
         }
     }
-    let by_year = &t["by-year"];
+    let by_year = &t[key];
     let Kind::Table(years) = &by_year.kind else {
         d.error(
             Some(by_year.location()),
-            format!("{path}.by-year"),
+            format!("{path}.{key}"),
             format!("expected a table of year = value, found {}", by_year.kind.type_name()),
         );
         return None;
@@ -249,24 +277,23 @@ fn read_series(
     if years.is_empty() {
         d.error(
             Some(by_year.location()),
-            format!("{path}.by-year"),
+            format!("{path}.{key}"),
             "a series needs at least one year",
         );
         return None;
     }
     let mut given: Vec<(i32, f64)> = Vec::with_capacity(years.len());
     for (k, v) in years {
-        let p = format!("{path}.by-year.{}", crate::layers::clip(k));
-        let year = k.parse::<i32>().ok().filter(|y| (SERIES_YEARS.0..=SERIES_YEARS.1).contains(y));
+        let p = format!("{path}.{key}.{}", crate::layers::clip(k));
+        let year = k.parse::<i32>().ok().filter(|y| (low..=high).contains(y));
         let Some(year) = year else {
+            let what = if by_age { "production years" } else { "calendar years" };
             d.error(
                 Some(v.location()),
                 p,
                 format!(
-                    "{:?} is not a year: keys of `by-year` are calendar years from {} to {}",
+                    "{:?} is not a year: keys of `{key}` are {what} from {low} to {high}",
                     crate::layers::clip(k),
-                    SERIES_YEARS.0,
-                    SERIES_YEARS.1
                 ),
             );
             ok = false;
@@ -303,7 +330,7 @@ fn read_series(
         if w[1].0 != w[0].0 + 1 {
             d.error(
                 Some(by_year.location()),
-                format!("{path}.by-year"),
+                format!("{path}.{key}"),
                 format!(
                     "the years must follow one another: {} is missing between {} and {}",
                     w[0].0 + 1,
@@ -332,8 +359,14 @@ fn read_series(
             }
         },
     };
-    let scale_q =
-        Q { unit: Unit::Ratio, min: 0.0, max: 1e6, uncertain: q.uncertain, series: false };
+    let scale_q = Q {
+        unit: Unit::Ratio,
+        min: 0.0,
+        max: 1e6,
+        uncertain: q.uncertain,
+        series: false,
+        by_age: false,
+    };
     let scale = match t.get("scale") {
         Some(n) => read(n, &scale_q, &format!("{path}.scale"), d)?,
         None => Quantity::default_value(format!("{path}.scale"), 1.0)?,
@@ -460,7 +493,12 @@ fn read_meta(
 
 fn expected_unit(u: Unit) -> String {
     match u {
-        Unit::UsdPerProductUnit => "\"USD/<product unit>\", e.g. \"USD/t\"".into(),
+        Unit::UsdPerProductUnit => {
+            "\"<currency>/<product unit>\", e.g. \"USD/t\" (an ISO currency code; another than the scenario's is converted by `macro.exchange-rates`)".into()
+        }
+        Unit::Usd => "an ISO currency code, e.g. \"USD\"".into(),
+        Unit::UsdPerYear => "\"<currency>/yr\", e.g. \"USD/yr\"".into(),
+        Unit::ExchangeRate => "\"<code>/<currency>\", e.g. \"EUR/USD\"".into(),
         Unit::ProductUnitPerYear => "\"<product unit>/yr\", e.g. \"t/yr\"".into(),
         u => format!("{:?}", u.written()),
     }

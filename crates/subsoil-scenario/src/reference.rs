@@ -18,7 +18,17 @@ pub fn render() -> String {
          or `error` (every simulated year the value is used in must be given; investors looking past the \
          horizon see the last value). An optional `scale` (a number or a distribution, a ratio) multiplies \
          the whole series: one draw per path shifts it all, and it is the uncertain input named by the \
-         field's path.\n\n",
+         field's path.\n\n\
+         Fields marked *by production year* (a project product's `capacity` and `opex`) also accept a \
+         schedule counted from the first year of output, wherever a path's decision and build put it: \
+         `{ by-production-year = { 1 = …, 2 = …, 3 = … }, unit = \"…\", source = \"…\" }`, starting at \
+         year 1 (an operation producing at the start is in its year 1 in the first simulated year). After \
+         the years given, `outside` holds: `hold-last` (the default), `zero`, or `error` (then `life-years` \
+         must be fixed and no longer than the schedule). `life-years` still ends production and a partial \
+         last year produces its share of that year's value; `scale`, and the production factor or opex \
+         multiplier, multiply every year. A capacity schedule gives each year's output, ramp-up included, \
+         so a project with one takes no `profile`. Schedules count production years, not calendar years, \
+         so that an investor's valuation of a plan holds whichever year it is built in.\n\n",
     );
     for f in ROOT {
         section(&mut out, f, f.key);
@@ -107,13 +117,17 @@ fn default_text(f: &Field) -> String {
 
 fn type_text(t: &Ty) -> String {
     match t {
-        Ty::Quantity(Q { unit, uncertain, series, .. }) => {
+        Ty::Quantity(Q { unit, uncertain, series, by_age, .. }) => {
             let u = match unit {
                 Unit::Fraction => "fraction".to_string(),
                 Unit::Any => "any unit".to_string(),
                 u => format!("`{}`", u.written()),
             };
-            let by_year = if *series { ", by year" } else { "" };
+            let by_year = match (*series, *by_age) {
+                (true, _) => ", by year",
+                (false, true) => ", by production year",
+                (false, false) => "",
+            };
             if *uncertain {
                 format!("quantity, {u}, uncertain{by_year}")
             } else {

@@ -82,6 +82,9 @@ pub struct Q {
     pub uncertain: bool,
     /// Whether the schema allows a year-by-year series here (`{ by-year = { … } }`).
     pub series: bool,
+    /// Whether the schema allows a schedule by production year here (`{ by-production-year = { 1 = … } }`,
+    /// year 1 the first year of output).
+    pub by_age: bool,
 }
 
 /// Units of quantities.
@@ -109,6 +112,8 @@ pub enum Unit {
     UahPerUsd,
     /// Hryvnia.
     Uah,
+    /// Units of one currency per unit of another (`EUR/USD`).
+    ExchangeRate,
     /// Volatility of a log price.
     LogPerSqrtYear,
     /// A calendar year (may be fractional).
@@ -132,6 +137,7 @@ impl Unit {
             Unit::ProductUnitPerYear => "<u>/yr",
             Unit::UahPerUsd => "UAH/USD",
             Unit::Uah => "UAH",
+            Unit::ExchangeRate => "<code>/<currency>",
             Unit::LogPerSqrtYear => "log/sqrt(yr)",
             Unit::CalendarYear => "year",
             Unit::Any => "any",
@@ -140,10 +146,12 @@ impl Unit {
 
     /// Whether a unit written in a file is acceptable here (product units are checked in lowering).
     pub fn accepts(self, written: &str) -> bool {
+        let money = written.split_once('/').filter(|(c, _)| is_currency(c));
         match self {
-            Unit::UsdPerProductUnit => {
-                written.strip_prefix("USD/").is_some_and(|u| !u.is_empty() && u != "yr")
-            }
+            Unit::Usd => is_currency(written),
+            Unit::UsdPerYear => money.is_some_and(|(_, u)| u == "yr"),
+            Unit::UsdPerProductUnit => money.is_some_and(|(_, u)| !u.is_empty() && u != "yr"),
+            Unit::ExchangeRate => money.is_some_and(|(_, u)| is_currency(u)),
             Unit::ProductUnitPerYear => written.strip_suffix("/yr").is_some_and(|u| !u.is_empty()),
             Unit::Any => true,
             Unit::Fraction => written == "fraction",
@@ -152,15 +160,28 @@ impl Unit {
     }
 }
 
+/// How a map keyed by currency codes names its key (its keys are ISO codes, not ids).
+pub const CURRENCY_KEY: &str = "<ISO code>";
+
+/// Whether `s` is written as an ISO 4217 currency code: three capital ASCII letters.
+pub fn is_currency(s: &str) -> bool {
+    s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
 const fn q(unit: Unit, min: f64, max: f64) -> Ty {
-    Ty::Quantity(Q { unit, min, max, uncertain: true, series: false })
+    Ty::Quantity(Q { unit, min, max, uncertain: true, series: false, by_age: false })
 }
 const fn q_fixed(unit: Unit, min: f64, max: f64) -> Ty {
-    Ty::Quantity(Q { unit, min, max, uncertain: false, series: false })
+    Ty::Quantity(Q { unit, min, max, uncertain: false, series: false, by_age: false })
 }
 /// A quantity that may also be a year-by-year series.
 const fn q_series(unit: Unit, min: f64, max: f64) -> Ty {
-    Ty::Quantity(Q { unit, min, max, uncertain: true, series: true })
+    Ty::Quantity(Q { unit, min, max, uncertain: true, series: true, by_age: false })
+}
+
+/// A quantity that may also be a schedule by production year.
+const fn q_by_age(unit: Unit, min: f64, max: f64) -> Ty {
+    Ty::Quantity(Q { unit, min, max, uncertain: true, series: false, by_age: true })
 }
 
 /// Largest amount of money a field accepts: far above any real project, far below overflow.
@@ -225,10 +246,32 @@ const TIME: &[Field] = &[
 
 const MACRO: &[Field] = &[
     Field {
+        key: "currency",
+        ty: Ty::Str,
+        req: Req::Text("USD"),
+        doc: "The scenario's currency, an ISO 4217 code (three capital letters): every money field without a `unit`, or with a unit in it (`USD`, `USD/yr`, `USD/<u>` where the currency is USD), is in it, and every money output says it. An amount written in another currency (`unit = \"EUR\"`, `\"EUR/yr\"`, `\"EUR/t\"`) is converted by `exchange-rates`.",
+    },
+    Field {
+        key: "exchange-rates",
+        ty: Ty::Map {
+            key: CURRENCY_KEY,
+            value: &Ty::Quantity(Q {
+                unit: Unit::ExchangeRate,
+                min: 1e-9,
+                max: 1e9,
+                uncertain: false,
+                series: true,
+                by_age: false,
+            }),
+        },
+        req: Req::Optional,
+        doc: "Units of each other currency per unit of the scenario's currency: one fixed rate or a path by calendar year (`unit = \"EUR/USD\"`). An amount written in that currency is divided by it: an amount by calendar year (a price deck, a stream) at each year's rate, any other (real base-year money) at the base year's. An amount in another currency must be fixed (a number or a series), not a distribution.",
+    },
+    Field {
         key: "us-inflation",
-        ty: RATE,
+        ty: q_series(Unit::FractionPerYear, -0.5, 1.0),
         req: Req::Num(0.0),
-        doc: "Yearly US inflation; escalates real prices and costs to nominal dollars. Drawn once per path.",
+        doc: "Yearly inflation of the scenario's currency; escalates real prices and costs to nominal money. One rate drawn per path, or an inflation path by calendar year (each year's rate from the year before; the index is 1 in the base year; `scale` multiplies every rate). On a path, investors' nominal hurdles and expected price growth take the geometric mean of the path over the simulated years.",
     },
     Field {
         key: "uah-per-usd",
@@ -1098,15 +1141,15 @@ const DEAL: &[Field] = &[
 const PROJECT_PRODUCT: &[Field] = &[
     Field {
         key: "capacity",
-        ty: q(Unit::ProductUnitPerYear, 0.0, 1e15),
+        ty: q_by_age(Unit::ProductUnitPerYear, 0.0, 1e15),
         req: Req::Required,
-        doc: "Output per year at plateau (for a producing operation: current output; for a decline: initial output).",
+        doc: "Output per year at plateau (for a producing operation: current output; for a decline: initial output), or a schedule by production year that replaces it and the output profile.",
     },
     Field {
         key: "opex",
-        ty: q(Unit::UsdPerProductUnit, 0.0, 1e12),
+        ty: q_by_age(Unit::UsdPerProductUnit, 0.0, 1e12),
         req: Req::Num(0.0),
-        doc: "Cash operating cost per unit (put all site costs on the main product).",
+        doc: "Cash operating cost per unit, real base-year dollars (put all site costs on the main product), or a schedule by production year.",
     },
     Field {
         key: "royalty-rate",

@@ -72,6 +72,10 @@ table! {
 table! {
     /// `[macro]`.
     Macro {
+        currency: String = "currency",
+        /// Applied by `money::convert` on the validated tree, before the typed sections are read.
+        #[allow(dead_code)]
+        exchange_rates: Entries<Quantity> = "exchange-rates",
         us_inflation: Quantity = "us-inflation",
         uah_per_usd: Quantity = "uah-per-usd",
         uah_depreciation: Quantity = "uah-depreciation",

@@ -101,7 +101,10 @@ impl Node {
     /// Whether this table is a quantity (it has `value` or `dist`): quantities are replaced whole when
     /// layers merge.
     pub fn is_quantity_table(&self) -> bool {
-        self.get("value").is_some() || self.get("dist").is_some() || self.get("by-year").is_some()
+        self.get("value").is_some()
+            || self.get("dist").is_some()
+            || self.get("by-year").is_some()
+            || self.get("by-production-year").is_some()
     }
 
     /// Converts a parsed TOML table. Integers and floats that do not fit are reported in `diags`.
@@ -141,7 +144,10 @@ impl Node {
 }
 
 fn table_is_quantity(t: &BTreeMap<String, Node>) -> bool {
-    t.contains_key("value") || t.contains_key("dist") || t.contains_key("by-year")
+    t.contains_key("value")
+        || t.contains_key("dist")
+        || t.contains_key("by-year")
+        || t.contains_key("by-production-year")
 }
 
 /// Converts a table whose dotted path is `prefix` (empty at the root); the path names the field in

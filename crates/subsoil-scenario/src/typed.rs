@@ -460,6 +460,7 @@ mod tests {
                 max: 1.0,
                 uncertain: true,
                 series: false,
+                by_age: false,
             }),
             req: Req::Num(0.0),
             doc: "",

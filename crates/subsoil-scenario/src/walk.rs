@@ -242,7 +242,12 @@ fn value(node: &Node, ty: &'static Ty, p: &str, d: &mut Diagnostics) -> Option<V
                 let mut entries = Vec::new();
                 for (k, child) in t {
                     let cp = join(p, k);
-                    if !valid_id(k) {
+                    if *key == crate::schema::CURRENCY_KEY {
+                        if !crate::schema::is_currency(k) {
+                            d.error(Some(child.location()), &cp, format!("{k:?} is not an ISO 4217 currency code: three capital letters, e.g. \"EUR\""));
+                            continue;
+                        }
+                    } else if !valid_id(k) {
                         d.error(Some(child.location()), &cp, format!("{key} {k:?} is not a valid id: use lowercase letters, digits, `-` and `_`"));
                         continue;
                     }

@@ -157,6 +157,7 @@ fn schemas(limits: &Limits) -> Value {
         ("mode", json!({ "type": "string", "enum": ["monte-carlo"] })),
         ("terminal_value", string()),
         ("discounting", string()),
+        ("currency", string()),
     ] {
         manifest.insert(k.into(), v);
     }
@@ -170,6 +171,7 @@ fn schemas(limits: &Limits) -> Value {
         "mode",
         "terminal_value",
         "discounting",
+        "currency",
     ]);
     let run_result = object(
         json!({
