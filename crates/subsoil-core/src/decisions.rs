@@ -41,6 +41,7 @@ pub fn decisions_year(
         busy,
         pool_flows,
         pool_valued,
+        pool_ordered,
         ..
     } = projects;
     let (index, tax, inflation) = (y.index, terms.tax, terms.inflation);
@@ -54,8 +55,17 @@ pub fn decisions_year(
             let rate = terms.nominal(private_real);
             let mut flows =
                 FlowsOf { model, all: plan_flows, pool_flows, pool_valued, i: c.project, t: y.t };
-            let flows = flows.ready(planned, tax, inflation);
-            let npv = value_planned(market, expect, flows, planned, index, tax, inflation, rate);
+            // A twin in the project's pool valued this year at this rate found the same.
+            let npv = match flows.twin_ordered(pool_ordered, rate) {
+                Some(npv) => npv,
+                None => {
+                    let f = flows.ready(planned, tax, inflation);
+                    let npv =
+                        value_planned(market, expect, f, planned, index, tax, inflation, rate);
+                    flows.keep_ordered(pool_ordered, rate, npv);
+                    npv
+                }
+            };
             c.key = -npv / (planned.capex * index).max(1.0);
             c.npv_private = Some(npv);
         }
@@ -244,6 +254,20 @@ impl FlowsOf<'_> {
     fn keep_valued(&mut self, rate: f64, npv: Option<f64>) {
         if let Some(k) = self.pool() {
             self.pool_valued[k] = Some(PoolValued { t: self.t, rate: rate.to_bits(), npv });
+        }
+    }
+
+    /// What the ordering's valuation found this year at the nominal rate `rate` for a project of the
+    /// same pool (`ordered`: see [`PathProjects::pool_ordered`]).
+    fn twin_ordered(&self, ordered: &[Option<PoolValued>], rate: f64) -> Option<f64> {
+        let v = ordered[self.pool()?]?;
+        if v.t == self.t && v.rate == rate.to_bits() { v.npv } else { None }
+    }
+
+    /// Keeps what the ordering's valuation found this year at `rate` for the project's pool.
+    fn keep_ordered(&self, ordered: &mut [Option<PoolValued>], rate: f64, npv: f64) {
+        if let Some(k) = self.pool() {
+            ordered[k] = Some(PoolValued { t: self.t, rate: rate.to_bits(), npv: Some(npv) });
         }
     }
 

@@ -140,14 +140,19 @@ pub struct PathProjects {
     /// `None` when surely below zero). Its twins valued in the same year at the same hurdle find the
     /// same (same plan, flows, market and expectations), so they read it instead.
     pub pool_valued: Vec<Option<PoolValued>>,
+    /// By licensing flow: the last valuation of a project of its pool that ordered the year's
+    /// candidates (its year, nominal rate and NPV), read in the same way by its twins.
+    pub pool_ordered: Vec<Option<PoolValued>>,
 }
 
-/// A valuation of a project of a licensing flow's pool (see [`PathProjects::pool_valued`]).
+/// A valuation of a project of a licensing flow's pool (see [`PathProjects::pool_valued`] and
+/// [`PathProjects::pool_ordered`]).
 #[derive(Clone, Copy, Debug)]
 pub struct PoolValued {
     /// Year index of the valuation.
     pub t: u32,
-    /// The real hurdle, as bits.
+    /// The rate valued at, as bits: the real hurdle in [`PathProjects::pool_valued`], the nominal rate
+    /// in [`PathProjects::pool_ordered`].
     pub rate: u64,
     /// The NPV found, `None` when surely below zero.
     pub npv: Option<f64>,
@@ -181,6 +186,7 @@ impl PathProjects {
             flow_used: Vec::new(),
             pool_flows: Vec::new(),
             pool_valued: Vec::new(),
+            pool_ordered: Vec::new(),
         }
     }
 
@@ -236,6 +242,8 @@ impl PathProjects {
         self.pool_flows.resize(model.flows.len(), None);
         self.pool_valued.clear();
         self.pool_valued.resize(model.flows.len(), None);
+        self.pool_ordered.clear();
+        self.pool_ordered.resize(model.flows.len(), None);
         self.candidates.clear();
         self.staging.clear(n);
         self.busy.clear(n);
