@@ -4,8 +4,8 @@ use crate::fund::FundPath;
 use crate::model::{DecisionRule, Model, Project, Stage};
 use crate::outcome::PathOutcome;
 use crate::prices::Market;
-use crate::project::MAX_PRODUCTS;
-use crate::stages::{NotWorthBuilding, PathProjects, ProjectState};
+use crate::project::{MAX_PRODUCTS, Plan, Tax};
+use crate::stages::{NotWorthBuilding, PathProjects, PoolValued, ProjectState};
 use crate::terms::PathTerms;
 use crate::valuation::{Expectations, PlanFlows, span, value_planned};
 use crate::year::PathYear;
@@ -34,7 +34,16 @@ pub fn decisions_year(
     out: &mut PathOutcome,
 ) {
     let Valuer { market, expect } = v;
-    let PathProjects { states: projects, candidates, plan_flows, busy, .. } = projects;
+    let PathProjects {
+        states: projects,
+        candidates,
+        plan_flows,
+        busy,
+        pool_flows,
+        pool_valued,
+        pool_ordered,
+        ..
+    } = projects;
     let (index, tax, inflation) = (y.index, terms.tax, terms.inflation);
     expect.reset(model.products.len());
     // The order matters only when the fund has cash to offer (its room only shrinks during the year).
@@ -44,8 +53,19 @@ pub fn decisions_year(
         for c in candidates.iter_mut() {
             let planned = &projects[c.project].planned;
             let rate = terms.nominal(private_real);
-            let flows = &mut plan_flows[c.project];
-            let npv = value_planned(market, expect, flows, planned, index, tax, inflation, rate);
+            let mut flows =
+                FlowsOf { model, all: plan_flows, pool_flows, pool_valued, i: c.project, t: y.t };
+            // A twin in the project's pool valued this year at this rate found the same.
+            let npv = match flows.twin_ordered(pool_ordered, rate) {
+                Some(npv) => npv,
+                None => {
+                    let f = flows.ready(planned, tax, inflation);
+                    let npv =
+                        value_planned(market, expect, f, planned, index, tax, inflation, rate);
+                    flows.keep_ordered(pool_ordered, rate, npv);
+                    npv
+                }
+            };
             c.key = -npv / (planned.capex * index).max(1.0);
             c.npv_private = Some(npv);
         }
@@ -69,15 +89,8 @@ pub fn decisions_year(
                 // The same valuation as the ordering's when the fund's offer leaves the hurdle private.
                 let known = c.npv_private.filter(|_| rate == private_real);
                 let valuer = Valuer { market, expect };
-                worth_building(
-                    terms,
-                    index,
-                    rate,
-                    known,
-                    valuer,
-                    &mut plan_flows[i],
-                    &mut projects[i],
-                )
+                let flows = FlowsOf { model, all: plan_flows, pool_flows, pool_valued, i, t: y.t };
+                worth_building(terms, index, rate, known, valuer, flows, &mut projects[i])
             }
         };
         if build {
@@ -133,7 +146,7 @@ fn worth_building(
     rate: f64,
     known: Option<f64>,
     v: Valuer<'_>,
-    flows: &mut PlanFlows,
+    mut flows: FlowsOf<'_>,
     st: &mut ProjectState,
 ) -> bool {
     let Valuer { market, expect } = v;
@@ -155,35 +168,138 @@ fn worth_building(
     let npv = match known {
         Some(npv) => npv,
         None => {
-            let nominal = terms.nominal(rate);
-            let (tax, inflation) = (terms.tax, terms.inflation);
-            if !flows.is_built() {
-                flows.build(planned, tax, inflation);
+            // A twin in the project's pool valued this year at this rate found the same.
+            let valued = match flows.twin_valued(rate) {
+                Some(valued) => valued,
+                None => {
+                    let valued = value_new(terms, index, rate, market, expect, &mut flows, planned);
+                    flows.keep_valued(rate, valued);
+                    valued
+                }
+            };
+            match valued {
+                Some(npv) => npv,
+                None => {
+                    st.last_no = Some(NotWorthBuilding { rate, observed });
+                    return false;
+                }
             }
-            // First on an upper bound of each expected price, which needs one exponential a product
-            // rather than one a product-year; the expectations are reserved as the fill below would
-            // have made them, so that later fills of the year give the same numbers.
-            let years = span(planned);
-            expect.reserve(planned, years);
-            let mut bound = [0.0; MAX_PRODUCTS];
-            let bounded = planned.products().iter().zip(&mut bound).all(|(pp, b)| {
-                Expectations::price_bound(market, pp.product, years).map(|x| *b = x).is_some()
-            });
-            if bounded && flows.surely_not_worth_below(&bound[..planned.n], nominal) {
-                st.last_no = Some(NotWorthBuilding { rate, observed });
-                return false;
-            }
-            expect.fill(market, planned, years);
-            if flows.surely_not_worth(expect, nominal) {
-                // Below zero before taxes, so below zero after: no need to value it in full.
-                st.last_no = Some(NotWorthBuilding { rate, observed });
-                return false;
-            }
-            flows.value(expect, index, tax.cit_rate, nominal)
         }
     };
     st.last_no = (npv <= 0.0).then_some(NotWorthBuilding { rate, observed });
     npv > 0.0
+}
+
+/// The NPV of building the plan `planned` this year (price index `index`) at the real hurdle `rate`, or
+/// `None` when it is surely below zero.
+fn value_new(
+    terms: &PathTerms,
+    index: f64,
+    rate: f64,
+    market: &Market,
+    expect: &mut Expectations,
+    flows: &mut FlowsOf<'_>,
+    planned: &Plan,
+) -> Option<f64> {
+    let nominal = terms.nominal(rate);
+    let (tax, inflation) = (terms.tax, terms.inflation);
+    let flows = flows.ready(planned, tax, inflation);
+    // First on an upper bound of each expected price, which needs one exponential a product
+    // rather than one a product-year; the expectations are reserved as the fill below would
+    // have made them, so that later fills of the year give the same numbers.
+    let years = span(planned);
+    expect.reserve(planned, years);
+    let mut bound = [0.0; MAX_PRODUCTS];
+    let bounded = planned.products().iter().zip(&mut bound).all(|(pp, b)| {
+        Expectations::price_bound(market, pp.product, years).map(|x| *b = x).is_some()
+    });
+    if bounded && flows.surely_not_worth_below(&bound[..planned.n], nominal) {
+        return None;
+    }
+    expect.fill(market, planned, years);
+    if flows.surely_not_worth(expect, nominal) {
+        // Below zero before taxes, so below zero after: no need to value it in full.
+        return None;
+    }
+    Some(flows.value(expect, index, tax.cit_rate, nominal))
+}
+
+/// Project `i`'s plan flows among the path's (`all`), built on its first valuation on the path, in year
+/// index `t`, and what the twins of its licensing flow's pool found.
+struct FlowsOf<'a> {
+    model: &'a Model,
+    all: &'a mut [PlanFlows],
+    /// See [`PathProjects::pool_flows`].
+    pool_flows: &'a mut [Option<usize>],
+    /// See [`PathProjects::pool_valued`].
+    pool_valued: &'a mut [Option<PoolValued>],
+    i: usize,
+    t: u32,
+}
+
+impl FlowsOf<'_> {
+    /// The licensing flow whose pool holds the project, if any.
+    fn pool(&self) -> Option<usize> {
+        let i = self.i;
+        self.model.flows.iter().position(|f| (f.pool..f.pool + f.pool_size).contains(&i))
+    }
+
+    /// What [`value_new`] found this year at the real hurdle `rate` for a project of the same pool.
+    fn twin_valued(&self, rate: f64) -> Option<Option<f64>> {
+        let v = self.pool_valued[self.pool()?]?;
+        (v.t == self.t && v.rate == rate.to_bits()).then_some(v.npv)
+    }
+
+    /// Keeps what [`value_new`] found this year at `rate` for the project's pool.
+    fn keep_valued(&mut self, rate: f64, npv: Option<f64>) {
+        if let Some(k) = self.pool() {
+            self.pool_valued[k] = Some(PoolValued { t: self.t, rate: rate.to_bits(), npv });
+        }
+    }
+
+    /// What the ordering's valuation found this year at the nominal rate `rate` for a project of the
+    /// same pool (`ordered`: see [`PathProjects::pool_ordered`]).
+    fn twin_ordered(&self, ordered: &[Option<PoolValued>], rate: f64) -> Option<f64> {
+        let v = ordered[self.pool()?]?;
+        if v.t == self.t && v.rate == rate.to_bits() { v.npv } else { None }
+    }
+
+    /// Keeps what the ordering's valuation found this year at `rate` for the project's pool.
+    fn keep_ordered(&self, ordered: &mut [Option<PoolValued>], rate: f64, npv: f64) {
+        if let Some(k) = self.pool() {
+            ordered[k] = Some(PoolValued { t: self.t, rate: rate.to_bits(), npv: Some(npv) });
+        }
+    }
+
+    /// The flows of the plan `planned`, built unless they were on this path. A project of a licensing
+    /// flow's pool copies those of the first project of its pool built on the path: the projects of a
+    /// pool share every figure of their plans, so the copy is what a build would make, bit for bit.
+    fn ready(&mut self, planned: &Plan, tax: Tax, inflation: f64) -> &mut PlanFlows {
+        let pool = self.pool();
+        let FlowsOf { all, pool_flows, i, .. } = self;
+        let i = *i;
+        if all[i].is_built() {
+            return &mut all[i];
+        }
+        match pool.and_then(|k| pool_flows[k]) {
+            Some(j) if j != i && all[j].is_built() => {
+                if j < i {
+                    let (before, from_i) = all.split_at_mut(i);
+                    from_i[0].copy_from(&before[j]);
+                } else {
+                    let (to_j, from_j) = all.split_at_mut(j);
+                    to_j[i].copy_from(&from_j[0]);
+                }
+            }
+            _ => {
+                all[i].build(planned, tax, inflation);
+                if let Some(k) = pool {
+                    pool_flows[k] = Some(i);
+                }
+            }
+        }
+        &mut all[i]
+    }
 }
 
 /// Whether the fund may invest in a project.

@@ -125,8 +125,17 @@ pub fn flows_year<R: Randomness>(
         projects.busy.insert(f.fees_project);
         let start = projects.flow_used[k] as usize;
         let end = (start + d as usize).min(f.pool_size);
+        let excess = terms.leakage.capex_excess;
         for i in f.pool + start..f.pool + end {
-            projects.states[i].restart(model, &model.projects[i], r, terms.leakage.capex_excess);
+            let p = &model.projects[i];
+            if i == f.pool {
+                projects.states[i].restart(model, p, r, excess);
+            } else {
+                // The pool's first project started earlier on this path (the pool is used in order),
+                // and its plans are this one's.
+                let (first, rest) = projects.states.split_at_mut(i);
+                rest[0].restart_as(&first[f.pool], p, r, excess);
+            }
             // A developed permit's stages move from next year on.
             projects.enlist(i);
         }

@@ -168,6 +168,11 @@ pub struct PathOutcome {
     pub permits: Vec<u32>,
     /// Of those, the permits developed into projects (`[flow * horizon + year]`).
     pub developed: Vec<u32>,
+    /// The project rows (of `projects` and `fcf_real`) the last path may have changed besides the
+    /// fields the end of every path writes for every project (status, final stage, occupied): the
+    /// projects live on it. Every other row holds what [`PathOutcome::new`] put there and the end of
+    /// the path wrote, so [`PathOutcome::reset`] clears these rows alone.
+    pub(crate) written: Vec<std::ops::Range<usize>>,
 }
 
 /// The deal's headline results on a path, for its partner and its host.
@@ -284,6 +289,7 @@ impl PathOutcome {
             deal: DealOutcome::default(),
             permits: vec![0; model.flows.len() * h],
             developed: vec![0; model.flows.len() * h],
+            written: Vec::with_capacity(model.flows.len() + 1),
         }
     }
 
@@ -311,9 +317,11 @@ impl PathOutcome {
         if let Some(l) = self.ledger.as_mut() {
             l.transfers.clear();
         }
-        self.projects.fill(ProjectOutcome::empty());
+        for rows in self.written.drain(..) {
+            self.projects[rows.clone()].fill(ProjectOutcome::empty());
+            self.fcf_real[rows.start * h..rows.end * h].fill(0.0);
+        }
         self.years.fill(YearOutcome::default());
-        self.fcf_real.fill(0.0);
         if let Some(t) = self.trace.as_mut() {
             t.fill(Flows::default());
         }
@@ -330,6 +338,34 @@ impl PathOutcome {
         self.deal = DealOutcome::default();
         self.permits.fill(0);
         self.developed.fill(0);
+    }
+
+    /// The rows of the projects live on the path, in model order: the scenario's own, each flow's fee
+    /// project and the projects its permits developed. Every other row is a parked project of a pool:
+    /// zero in every amount (never -0.0, so a sum that skips it has the same bits) and without a year.
+    /// All rows for an outcome no path has written since its last reset.
+    pub fn live_rows(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        let all = self.written.is_empty().then_some(0..self.projects.len());
+        all.into_iter().chain(self.written.iter().cloned())
+    }
+
+    /// The live projects' results in model order (see [`PathOutcome::live_rows`]).
+    pub fn live_projects(&self) -> impl Iterator<Item = (usize, &ProjectOutcome)> + '_ {
+        self.live_rows().flat_map(move |rows| rows.clone().zip(&self.projects[rows]))
+    }
+
+    /// The live part of `rows` (one listed project, or a flow's fee project and pool): `rows` cut at the
+    /// end of the live rows its first row belongs to (see [`PathOutcome::live_rows`]).
+    pub fn live_part(&self, rows: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        if self.written.is_empty() {
+            return rows;
+        }
+        let end = self
+            .written
+            .iter()
+            .find(|w| w.contains(&rows.start))
+            .map_or(rows.start, |w| w.end.min(rows.end));
+        rows.start..end.max(rows.start)
     }
 
     /// Real free cash flow of project `i` by year.

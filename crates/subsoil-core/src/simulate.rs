@@ -17,8 +17,8 @@ use crate::outcome::{DealOutcome, PathOutcome, ProjectStatus};
 use crate::param::Randomness;
 use crate::prices::Market;
 use crate::project::Phase;
-use crate::stages::accessible;
 use crate::stages::{PathProjects, stages_year};
+use crate::stages::{accessible, live, live_ranges};
 use crate::terms::PathTerms;
 use crate::valuation::Expectations;
 use crate::valuation::{project_value_from, span};
@@ -82,6 +82,9 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         discount /= 1.0 + terms.valuation;
     }
     end_path(model, r, &terms, ws, out);
+    // What `PathOutcome::reset` clears for the next path: the rows of the projects live on this one.
+    out.written.clear();
+    out.written.extend(live_ranges(model, &ws.projects.flow_used));
 }
 
 /// The path before its first year: the price index, the conflict's timeline, the markets, every project's
@@ -114,13 +117,15 @@ fn start_path<R: Randomness>(
     out.settlement = ws.conflict.settlement;
     ws.market.start(model, r);
     ws.projects.start(model, r, terms.leakage.capex_excess);
-    for (st, p) in ws.projects.states.iter_mut().zip(&model.projects) {
-        let bv = p.tax_book_value.at(r) * ws.index[0];
+    // The live projects at the start: a parked project of a flow's pool has no book value (lowering
+    // gives it none) and starts from empty books when a permit develops it.
+    for i in live(model, &ws.projects.flow_used) {
+        let bv = model.projects[i].tax_book_value.at(r) * ws.index[0];
         if bv > 0.0 {
-            st.ops.tax.depreciate(bv, terms.tax.depreciation_years);
+            ws.projects.states[i].ops.tax.depreciate(bv, terms.tax.depreciation_years);
         }
     }
-    ws.projects.refresh_busy();
+    ws.projects.refresh_busy(model);
     ws.fund.reset(&model.deal, model.projects.len());
 }
 

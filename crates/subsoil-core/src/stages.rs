@@ -135,14 +135,45 @@ pub struct PathProjects {
     pub busy: ProjectSet,
     /// By licensing flow: the projects of its pool developed so far on the path.
     pub flow_used: Vec<u32>,
+    /// By licensing flow: the project of its pool whose plan flows were built first on the path. The
+    /// projects of a pool share every figure of their plans (lowering copies one template), so their
+    /// planned plans, and so their plan flows, are the same on a path: the others copy these.
+    pub pool_flows: Vec<Option<usize>>,
+    /// By licensing flow: the last full valuation of a project of its pool (its year, hurdle and NPV,
+    /// `None` when surely below zero). Its twins valued in the same year at the same hurdle find the
+    /// same (same plan, flows, market and expectations), so they read it instead.
+    pub pool_valued: Vec<Option<PoolValued>>,
+    /// By licensing flow: the last valuation of a project of its pool that ordered the year's
+    /// candidates (its year, nominal rate and NPV), read in the same way by its twins.
+    pub pool_ordered: Vec<Option<PoolValued>>,
+}
+
+/// A valuation of a project of a licensing flow's pool (see [`PathProjects::pool_valued`] and
+/// [`PathProjects::pool_ordered`]).
+#[derive(Clone, Copy, Debug)]
+pub struct PoolValued {
+    /// Year index of the valuation.
+    pub t: u32,
+    /// The rate valued at, as bits: the real hurdle in [`PathProjects::pool_valued`], the nominal rate
+    /// in [`PathProjects::pool_ordered`].
+    pub rate: u64,
+    /// The NPV found, `None` when surely below zero.
+    pub npv: Option<f64>,
 }
 
 /// The projects live on a path whose licensing flows have developed `used` projects each: the
 /// scenario's own, then each flow's fee project and the projects of its pool developed so far. The
 /// rest of each pool is parked (closed, with nothing to do).
 pub fn live(model: &Model, used: &[u32]) -> impl Iterator<Item = usize> {
+    live_ranges(model, used).flatten()
+}
+
+/// [`live`] as ranges of consecutive projects, in model order: the scenario's own, then per flow its fee
+/// project and the projects of its pool developed so far (a flow's pool follows its fee project).
+pub fn live_ranges(model: &Model, used: &[u32]) -> impl Iterator<Item = std::ops::Range<usize>> {
     let flows = model.flows.iter().zip(used.iter().copied());
-    (0..model.listed_projects()).chain(flows.flat_map(|(f, u)| f.fees_project..f.pool + u as usize))
+    std::iter::once(0..model.listed_projects())
+        .chain(flows.map(|(f, u)| f.fees_project..f.pool + u as usize))
 }
 
 impl PathProjects {
@@ -156,18 +187,28 @@ impl PathProjects {
             staging: ProjectSet::default(),
             busy: ProjectSet::default(),
             flow_used: Vec::new(),
+            pool_flows: Vec::new(),
+            pool_valued: Vec::new(),
+            pool_ordered: Vec::new(),
         }
     }
 
     /// Every project at the start of a path; `capex_excess` is the path's capex lost beyond ordinary
     /// overruns, as a fraction of capex.
     pub fn start<R: Randomness>(&mut self, model: &Model, r: &R, capex_excess: f64) {
-        if self.states.len() == model.projects.len() {
+        let n = model.projects.len();
+        let in_place = self.states.len() == n
+            && self.years.len() == n
+            && self.plan_flows.len() == n
+            && self.flow_used.len() == model.flows.len();
+        if in_place {
             // Restarted in place: a state is large (two plans and a tax book), and moving one in costs
             // more than writing it. The projects of the licensing flows' pools start when a permit is
-            // developed; those the last path developed are parked again.
-            let n = model.listed_projects();
-            for (st, p) in self.states[..n].iter_mut().zip(&model.projects[..n]) {
+            // developed; those the last path developed are parked again. Only the projects live on the
+            // last path can have left anything in their year or their plan's flows: the rest of each
+            // pool stayed parked, as it was parked at the start of that path.
+            let listed = model.listed_projects();
+            for (st, p) in self.states[..listed].iter_mut().zip(&model.projects[..listed]) {
                 st.restart(model, p, r, capex_excess);
             }
             for (f, &u) in model.flows.iter().zip(&self.flow_used) {
@@ -176,6 +217,10 @@ impl PathProjects {
                 for st in &mut self.states[f.pool..f.pool + u as usize] {
                     st.park();
                 }
+            }
+            for i in live(model, &self.flow_used) {
+                self.years[i] = ProjectYear::default();
+                self.plan_flows[i].clear();
             }
         } else {
             self.states.clear();
@@ -187,25 +232,32 @@ impl PathProjects {
                     st.park();
                 }
             }
+            self.years.clear();
+            self.years.resize(n, ProjectYear::default());
+            self.plan_flows.resize_with(n, PlanFlows::default);
+            for f in &mut self.plan_flows {
+                f.clear();
+            }
         }
         self.flow_used.clear();
         self.flow_used.resize(model.flows.len(), 0);
-        self.years.clear();
-        self.years.resize(model.projects.len(), ProjectYear::default());
+        self.pool_flows.clear();
+        self.pool_flows.resize(model.flows.len(), None);
+        self.pool_valued.clear();
+        self.pool_valued.resize(model.flows.len(), None);
+        self.pool_ordered.clear();
+        self.pool_ordered.resize(model.flows.len(), None);
         self.candidates.clear();
-        self.plan_flows.resize_with(model.projects.len(), PlanFlows::default);
-        for f in &mut self.plan_flows {
-            f.clear();
-        }
-        let n = model.projects.len();
         self.staging.clear(n);
         self.busy.clear(n);
-        for (i, st) in self.states.iter().enumerate() {
+        // A parked project is closed and quiet: neither staging nor busy.
+        for i in live(model, &self.flow_used) {
+            let st = &self.states[i];
             if st.stage <= Stage::Ready && !st.abandoned {
                 self.staging.insert(i);
             }
         }
-        self.refresh_busy();
+        self.refresh_busy(model);
     }
 
     /// Whether project `i` has something for operations to do: building, producing or closing, or
@@ -215,10 +267,10 @@ impl PathProjects {
         !matches!(st.ops.phase, Phase::Idle | Phase::Done) || !st.ops.tax.is_quiet()
     }
 
-    /// Puts every project that is not quiet into [`PathProjects::busy`] (after the start of a path has
-    /// written into the projects' books).
-    pub fn refresh_busy(&mut self) {
-        for i in 0..self.states.len() {
+    /// Puts every live project that is not quiet into [`PathProjects::busy`] (after the start of a path
+    /// has written into the projects' books). A parked project is closed and quiet.
+    pub fn refresh_busy(&mut self, model: &Model) {
+        for i in live(model, &self.flow_used) {
             if self.is_busy(i) {
                 self.busy.insert(i);
             }
@@ -317,6 +369,26 @@ impl ProjectState {
         realise_plan_into(&mut self.actual, model, p, r, true);
         self.actual.capex *= 1.0 + capex_excess;
         realise_plan_into(&mut self.planned, model, p, r, false);
+        self.begin(p, r, capex_excess);
+    }
+
+    /// [`ProjectState::restart`] of a project whose plans are those of `twin`, restarted on the same
+    /// path: a project of a licensing flow's pool, whose figures are all those of the pool's first
+    /// project (lowering copies one template), so its plans would be realised to the same bits.
+    pub fn restart_as<R: Randomness>(
+        &mut self,
+        twin: &ProjectState,
+        p: &Project,
+        r: &R,
+        capex_excess: f64,
+    ) {
+        self.actual = twin.actual;
+        self.planned = twin.planned;
+        self.begin(p, r, capex_excess);
+    }
+
+    /// The rest of [`ProjectState::restart`], once the plans are written.
+    fn begin<R: Randomness>(&mut self, p: &Project, r: &R, capex_excess: f64) {
         let mut stage = p.stage;
         if p.licensed && matches!(stage, Stage::Explored | Stage::Tender) {
             stage = Stage::Licensed;

@@ -159,6 +159,39 @@ impl PlanFlows {
         self.built = false;
     }
 
+    /// Makes these the flows of `other`, keeping the room: what [`PlanFlows::build`] of the same plan
+    /// with the same taxes and inflation would make (the discounted sums kept are a function of the
+    /// flows and the rate they were asked for).
+    pub fn copy_from(&mut self, other: &PlanFlows) {
+        // Destructured without `..`, so that a new field cannot be forgotten here.
+        let PlanFlows {
+            built,
+            n,
+            products,
+            royalty,
+            payable,
+            selling,
+            royalty_on_nsr,
+            psa,
+            monotone,
+            sums,
+            output,
+            years,
+        } = other;
+        self.built = *built;
+        self.n = *n;
+        self.products = *products;
+        self.royalty = *royalty;
+        self.payable = *payable;
+        self.selling = *selling;
+        self.royalty_on_nsr = *royalty_on_nsr;
+        self.psa = *psa;
+        self.monotone = *monotone;
+        self.sums = *sums;
+        self.output.clone_from(output);
+        self.years.clone_from(years);
+    }
+
     /// Whether [`PlanFlows::build`] has run since the last [`PlanFlows::clear`].
     pub fn is_built(&self) -> bool {
         self.built

@@ -122,10 +122,12 @@ impl Chunk {
         for s in &plan.series {
             self.values.extend((0..plan.horizon).map(|t| (s.value)(model, out, t)));
         }
-        // One entry per listed project, then one per licensing flow (its fees and all its projects).
+        // One entry per listed project, then one per licensing flow (its fees and all its projects; the
+        // parked ones add nothing, so only the live part of the pool is visited).
         let entries = 0..plan.projects;
+        let live = |e: usize| out.live_part(metrics::entry_projects(model, e));
         let sum = |e: usize, f: fn(&ProjectOutcome) -> f64| -> f64 {
-            out.projects[metrics::entry_projects(model, e)].iter().map(f).sum()
+            out.projects[live(e)].iter().map(f).sum()
         };
         self.values.extend(entries.clone().map(|e| sum(e, |p| p.npv_real)));
         self.values.extend(
@@ -133,17 +135,17 @@ impl Chunk {
         );
         self.flags.extend(plan.probabilities.iter().map(|p| (p.happens)(model, out)));
         for e in entries.clone() {
-            let range = metrics::entry_projects(model, e);
+            let (all, range) = (metrics::entry_projects(model, e), live(e));
             self.flags.extend(
                 plan.built_by.iter().map(|&y| range.clone().any(|i| metrics::built_by(out, i, y))),
             );
-            self.flags.push(metrics::occupied(out, range.start));
-            self.flags.push(range.len() == 1 && metrics::abandoned(out, range.start));
+            self.flags.push(metrics::occupied(out, all.start));
+            self.flags.push(all.len() == 1 && metrics::abandoned(out, all.start));
         }
         self.events.extend(plan.events.iter().map(|e| (e.first)(model, out)));
         let start = model.time.start_year;
         self.events.extend(entries.map(|e| {
-            out.projects[metrics::entry_projects(model, e)]
+            out.projects[live(e)]
                 .iter()
                 .filter_map(|p| p.first_production)
                 .min()

@@ -283,19 +283,19 @@ fn index_of(model: &Model, year: Year) -> Option<usize> {
 }
 
 fn receipts_new(_: &Model, o: &PathOutcome) -> f64 {
-    o.projects.iter().map(|p| p.receipts_new_real).sum()
+    o.live_projects().map(|(_, p)| p.receipts_new_real).sum()
 }
 
 fn receipts_existing(_: &Model, o: &PathOutcome) -> f64 {
-    o.projects.iter().map(|p| p.receipts_existing_real).sum()
+    o.live_projects().map(|(_, p)| p.receipts_existing_real).sum()
 }
 
 fn capex(_: &Model, o: &PathOutcome) -> f64 {
-    o.projects.iter().map(|p| p.capex_real).sum()
+    o.live_projects().map(|(_, p)| p.capex_real).sum()
 }
 
 fn revenue(_: &Model, o: &PathOutcome) -> f64 {
-    o.projects.iter().map(|p| p.revenue_real).sum()
+    o.live_projects().map(|(_, p)| p.revenue_real).sum()
 }
 
 fn leakage_receipts(_: &Model, o: &PathOutcome) -> f64 {
@@ -303,7 +303,7 @@ fn leakage_receipts(_: &Model, o: &PathOutcome) -> f64 {
 }
 
 fn npv_total(_: &Model, o: &PathOutcome) -> f64 {
-    o.projects.iter().map(|p| p.npv_real).sum()
+    o.live_projects().map(|(_, p)| p.npv_real).sum()
 }
 
 fn producing_in<const Y: Year>(m: &Model, o: &PathOutcome) -> f64 {
@@ -328,7 +328,7 @@ fn new_mine_by<const Y: Year>(m: &Model, o: &PathOutcome) -> bool {
 }
 
 fn new_lithium_by<const Y: Year>(m: &Model, o: &PathOutcome) -> bool {
-    o.projects.iter().enumerate().any(|(i, p)| {
+    o.live_projects().any(|(i, p)| {
         p.first_production.is_some_and(|f| f <= Y)
             && is_new_project(m, i)
             && m.projects[i]
