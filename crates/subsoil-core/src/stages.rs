@@ -382,8 +382,8 @@ impl ProjectState {
         r: &R,
         capex_excess: f64,
     ) {
-        self.actual = twin.actual;
-        self.planned = twin.planned;
+        self.actual.clone_from(&twin.actual);
+        self.planned.clone_from(&twin.planned);
         self.begin(p, r, capex_excess);
     }
 
