@@ -20,6 +20,7 @@ use crate::typed::{Entries, Located, Site};
 use crate::vocab::{Compounding, InvestsIn, ReceiptsName, StreamName, TierKind};
 
 /// Builds the deal.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn lower_deal(
     s: &sections::Deal,
     streams: &Entries<sections::Stream>,
@@ -250,28 +251,24 @@ struct Extra {
 
 /// Errors for the fields only a `dividends` rule takes, on another stream.
 fn refuse_dividend_fields(c: &sections::Contribution, d: &mut Diagnostics) {
-    let given = [
-        (c.projects.site.given(), &c.projects.site),
-        (c.holder.as_ref().is_some_and(|h| h.site.given()), &c.site),
-        (c.equity_share.is_some(), &c.site),
-        (c.above_price.site.given(), &c.above_price.site),
-    ];
-    for (key, (yes, site)) in
-        ["projects", "holder", "equity-share", "above-price"].iter().zip(given)
-    {
-        if yes {
-            let path = if site.path == c.site.path { c.site.join(key) } else { site.path.clone() };
-            let loc = match key {
-                &"holder" => c.holder.as_ref().and_then(|h| h.site.loc.clone()),
-                &"equity-share" => c.equity_share.as_ref().and_then(|q| q.location.clone()),
-                _ => site.loc.clone(),
-            };
-            d.error(
-                loc.or_else(|| c.site.loc.clone()),
-                path,
-                format!("`{key}` is for `stream = \"{DIVIDENDS}\"` only"),
-            );
-        }
+    let refuse = |key: &str, loc: Option<Location>, d: &mut Diagnostics| {
+        d.error(
+            loc.or_else(|| c.site.loc.clone()),
+            c.site.join(key),
+            format!("`{key}` is for `stream = \"{DIVIDENDS}\"` only"),
+        );
+    };
+    if c.projects.site.given() {
+        refuse("projects", c.projects.site.loc.clone(), d);
+    }
+    if let Some(h) = &c.holder {
+        refuse("holder", h.site.loc.clone(), d);
+    }
+    if let Some(q) = &c.equity_share {
+        refuse("equity-share", q.location.clone(), d);
+    }
+    if c.above_price.site.given() {
+        refuse("above-price", c.above_price.site.loc.clone(), d);
     }
 }
 
