@@ -280,8 +280,11 @@ impl FundPath {
             }
             self.rule_paid[k] += amount;
             self.contributed += amount;
-            self.cash += amount;
             out.contributions += amount;
+            // Earmarked money passes through: it never joins the fund's cash.
+            if rule.paid_to.is_none() {
+                self.cash += amount;
+            }
             if let Base::Exogenous(_) | Base::Dividends(_) = rule.base
                 && let Some(p) = payer
             {
@@ -355,20 +358,14 @@ impl FundPath {
         0.0
     }
 
-    /// Pays the year's earmarked contributions to their parties. Returns what was paid.
+    /// Pays the year's earmarked contributions to their parties (they never joined the fund's cash).
     pub fn pay_earmarked(&mut self, out: &mut FundYear) {
         for (p, e) in self.earmarked.iter_mut().enumerate() {
             if *e > 0.0 {
                 out.payouts[p] += *e;
-                self.cash -= *e;
                 *e = 0.0;
             }
         }
-    }
-
-    /// The year's contributions earmarked for parties, not yet paid.
-    pub fn earmarked(&self) -> f64 {
-        self.earmarked.iter().sum()
     }
 
     /// Pays the cash above `reserve` and above what it still owes on its commitments down the tiers.

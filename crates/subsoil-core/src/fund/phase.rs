@@ -69,16 +69,11 @@ impl FundPath {
                 l.pay(year, p, Account::Investors, purpose, py.fcf - fund_part);
             }
         }
-        // Earmarked contributions are kept out of the waterfall and paid after it.
-        let earmarked = self.earmarked();
         if deal.lock_up_until.is_none_or(|lock| year >= lock) {
-            let keep = reserve * y.index;
-            let keep = if earmarked > 0.0 { keep + earmarked } else { keep };
-            self.distribute(deal, r, keep, &mut fy);
+            self.distribute(deal, r, reserve * y.index, &mut fy);
         }
-        if earmarked > 0.0 {
-            self.pay_earmarked(&mut fy);
-        }
+        // Earmarked contributions are paid after the waterfall, which never saw them.
+        self.pay_earmarked(&mut fy);
         fy.cash = self.cash;
         if let Some(p) = deal.partner {
             // A running sum: the yearly series of what the partner received so far costs one addition a
