@@ -152,9 +152,9 @@ pub struct Contribution {
     pub cap: Option<Param>,
     /// A factor on the share that follows a product's price (index into [`Deal::price_links`]).
     pub price_link: Option<usize>,
-    /// The party paid the rule's contributions directly, in the year they come in, ahead of the
-    /// waterfall and whatever the lock-up and reserve (earmarked money; no capital account is
-    /// credited); `None` pays into the fund.
+    /// The party paid the rule's contributions directly, in the year they come in, outside the
+    /// waterfall and whatever the lock-up and reserve (earmarked money that never joins the fund's
+    /// cash; no capital account is credited); `None` pays into the fund.
     pub paid_to: Option<usize>,
 }
 

@@ -889,7 +889,7 @@ const CONTRIBUTION: &[Field] = &[
         key: "paid-to",
         ty: Ty::Str,
         req: Req::Optional,
-        doc: "Id of a deal party paid the rule's contributions directly in the year they come in, ahead of the waterfall and whatever the lock-up and reserve (money earmarked for it, e.g. a share of profit spent on a host's infrastructure); no capital account is credited. Without it the contributions go into the fund.",
+        doc: "Id of a deal party paid the rule's contributions directly in the year they come in, outside the waterfall and whatever the lock-up and reserve (money earmarked for it, e.g. a share of profit spent on a host's infrastructure); no capital account is credited. Without it the contributions go into the fund.",
     },
 ];
 
