@@ -35,6 +35,74 @@ pub enum Base {
     /// An exogenous stream of money (index into [`Deal::streams`]): revenue no project of the model
     /// produces, received by one party, which pays the contributions from it.
     Exogenous(usize),
+    /// Dividends of projects to an equity holder (index into [`Deal::dividends`]), who pays the
+    /// contributions from them.
+    Dividends(usize),
+}
+
+/// The dividends of some projects to one equity holder, as a contribution rule's base.
+///
+/// Convention: a project's dividends in a year are the positive part of its free cash flow to its
+/// owners that year (after royalty, PSA state share, corporate tax, capex, sustaining capex, closure
+/// and fees), the same cash the fund's own stakes receive; a year of negative free cash flow (a
+/// capital call) pays no dividend and is not carried against later years. The holder receives its
+/// equity share of them.
+#[derive(Clone, Debug)]
+pub struct Dividends {
+    /// Model indexes of the projects.
+    pub projects: Vec<usize>,
+    /// The holder's share of each project's equity.
+    pub equity: Param,
+    /// Index of the holding party: it receives the dividends, pays the contributions from them and is
+    /// credited with them.
+    pub holder: usize,
+    /// Only the part earned above a price, when given.
+    pub above: Option<Above>,
+}
+
+/// The part of a holder's dividends earned above a price of one product: for each project, its output
+/// of the product in the year times the product's nominal price less `price`, when positive, at most
+/// the project's dividends; times the equity share. This is what the dividends gain from the price
+/// above the threshold when costs do not move with the price, before payability, royalty and tax on
+/// the gain.
+#[derive(Clone, Debug)]
+pub struct Above {
+    /// Model product index.
+    pub product: usize,
+    /// The threshold, nominal dollars per unit.
+    pub price: Param,
+    /// For each of [`Dividends::projects`], in order, the product's position in the project's plan
+    /// (its output is [`crate::stages::ProjectYear::output`] there); `None` when the project does not
+    /// produce it.
+    pub slots: Vec<Option<usize>>,
+}
+
+/// A value that follows a product's nominal price in the year: linear between points, flat outside
+/// them (the first point's value below its price, the last one's above).
+#[derive(Clone, Debug)]
+pub struct PriceLink {
+    /// Model product index.
+    pub product: usize,
+    /// (nominal price per unit, value) pairs, prices strictly increasing; at least one.
+    pub points: Vec<(f64, f64)>,
+}
+
+impl PriceLink {
+    /// The value at `price`.
+    pub fn at(&self, price: f64) -> f64 {
+        let pts = &self.points;
+        let Some(&(p0, v0)) = pts.first() else { return 1.0 };
+        if price <= p0 {
+            return v0;
+        }
+        for w in pts.windows(2) {
+            let ((pa, va), (pb, vb)) = (w[0], w[1]);
+            if price <= pb {
+                return va + (vb - va) * (price - pa) / (pb - pa);
+            }
+        }
+        pts[pts.len() - 1].1
+    }
 }
 
 /// An exogenous revenue stream: a yearly series of money a party receives (a country's oil export
@@ -82,6 +150,12 @@ pub struct Contribution {
     pub until_year: Option<Year>,
     /// Cumulative nominal cap of this rule.
     pub cap: Option<Param>,
+    /// A factor on the share that follows a product's price (index into [`Deal::price_links`]).
+    pub price_link: Option<usize>,
+    /// The party paid the rule's contributions directly, in the year they come in, outside the
+    /// waterfall and whatever the lock-up and reserve (earmarked money that never joins the fund's
+    /// cash; no capital account is credited); `None` pays into the fund.
+    pub paid_to: Option<usize>,
 }
 
 /// A scheduled cash contribution into the fund (nominal); it credits the payer's capital account.
@@ -106,6 +180,9 @@ pub struct Credit {
     pub until_year: Year,
     /// Amount credited each year (nominal USD).
     pub per_year: Param,
+    /// A factor on the amount that follows a product's price in the year credited (index into
+    /// [`Deal::price_links`]); credits dated before the first simulated year take its price.
+    pub price_link: Option<usize>,
 }
 
 /// How the fund invests.
@@ -162,6 +239,10 @@ pub struct Deal {
     pub schedules: Vec<crate::series::Series>,
     /// Exogenous revenue streams contribution rules may take as their base.
     pub streams: Vec<Exogenous>,
+    /// Dividends of projects to equity holders that contribution rules take as their base.
+    pub dividends: Vec<Dividends>,
+    /// Factors that follow prices, of contribution shares and credits.
+    pub price_links: Vec<PriceLink>,
     /// Cumulative nominal cap on all contributions from receipts together.
     pub contribution_cap: Option<Param>,
     /// Scheduled cash.
@@ -191,5 +272,10 @@ impl Deal {
     /// Index of the host state.
     pub fn host(&self) -> Option<usize> {
         self.parties.iter().position(|p| p.host)
+    }
+
+    /// Whether a rule takes dividends above a price, which needs each project's output by product.
+    pub fn uses_output(&self) -> bool {
+        self.dividends.iter().any(|d| d.above.is_some())
     }
 }

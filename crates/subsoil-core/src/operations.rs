@@ -38,6 +38,7 @@ pub fn operations_year<R: Randomness>(
     // no fee and has nothing in its tax books has nothing to do this year: its year would add zeros.
     // Such a project leaves the busy set, and only the busy set is visited.
     let skip_quiet = out.ledger.is_none() && out.trace.is_none();
+    let keep_output = model.deal.uses_output();
     let mut f = Flows::default();
     // Every live project when quiet ones are not skipped (the projects of the licensing flows' pools
     // that no permit developed are parked and stay out of the ledger and the trace).
@@ -53,6 +54,9 @@ pub fn operations_year<R: Randomness>(
             && st.ops.tax.is_quiet()
         {
             years[i].fcf = 0.0;
+            if keep_output {
+                years[i].output = [0.0; crate::project::MAX_PRODUCTS];
+            }
             busy.remove(i);
             continue;
         }
@@ -96,6 +100,9 @@ pub fn operations_year<R: Randomness>(
         }
         let (new, excess) = (st.new, st.capex_excess);
         years[i].fcf = f.fcf();
+        if keep_output {
+            years[i].output = f.quantity;
+        }
         if let Some(l) = out.ledger.as_mut() {
             book_project(l, year, i, &f, leak, excess, !model.deal.active());
         }

@@ -78,7 +78,8 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         let (market, projects) = (&mut ws.market, &mut ws.projects);
         operations_year(model, r, &terms, y, discount, &ws.conflict, market, projects, out);
         economy_year(model, &terms, y, out);
-        fund_year(model, r, &terms, y, &mut ws.fund, &ws.projects, out);
+        let prices = &ws.market.price_nominal;
+        fund_year(model, r, &terms, y, &mut ws.fund, &ws.projects, prices, out);
         discount /= 1.0 + terms.valuation;
     }
     end_path(model, r, &terms, ws, out);
@@ -152,7 +153,9 @@ fn prices_year<R: Randomness>(
 }
 
 /// The year's fund, when the deal has one: its contributions from the year's receipts and infrastructure
-/// revenue reaching the budget, its part of each project's free cash flow (`projects`), the waterfall.
+/// revenue reaching the budget and from the projects' dividends, shares linked to the year's nominal
+/// `prices`, its part of each project's free cash flow (`projects`), the waterfall.
+#[allow(clippy::too_many_arguments)]
 fn fund_year<R: Randomness>(
     model: &Model,
     r: &R,
@@ -160,6 +163,7 @@ fn fund_year<R: Randomness>(
     y: PathYear,
     fund: &mut FundPath,
     projects: &PathProjects,
+    prices: &[f64],
     out: &mut PathOutcome,
 ) {
     if !model.deal.active() {
@@ -173,8 +177,18 @@ fn fund_year<R: Randomness>(
     // operations visited every project (with a ledger or a trace).
     let flowing = (out.trace.is_none()).then_some(&projects.busy);
     let years = &projects.years;
-    out.fund[t] =
-        fund.year(&model.deal, r, y, reserve, &receipts, infrastructure, years, flowing, ledger);
+    out.fund[t] = fund.year(
+        &model.deal,
+        r,
+        y,
+        reserve,
+        &receipts,
+        infrastructure,
+        years,
+        prices,
+        flowing,
+        ledger,
+    );
     let horizon = out.horizon;
     if let Some(trace) = out.fund_trace.as_mut() {
         fund.record(t, horizon, reserve * y.index, trace);

@@ -62,6 +62,9 @@ pub struct ProjectYear {
     pub fee: f64,
     /// The year's free cash flow to its owners.
     pub fcf: f64,
+    /// The year's output of each of the plan's products, written only when the deal needs it
+    /// ([`crate::deal::Deal::uses_output`]); zeros otherwise.
+    pub output: [f64; MAX_PRODUCTS],
 }
 
 /// A set of project indexes, iterated in increasing order (the model's order, which every sum over

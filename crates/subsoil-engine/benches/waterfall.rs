@@ -25,8 +25,14 @@ fn fund_horizon(b: divan::Bencher<'_, '_>) {
     simulate(m, &r, &mut ws, &mut out);
     // Every third project distributes, the others call capital: flows that keep every stake busy.
     let projects: Vec<ProjectYear> = (0..m.projects.len())
-        .map(|i| ProjectYear { fee: 0.0, fcf: if i % 3 == 0 { 5e6 } else { -1e6 } })
+        .map(|i| ProjectYear {
+            fee: 0.0,
+            fcf: if i % 3 == 0 { 5e6 } else { -1e6 },
+            ..ProjectYear::default()
+        })
         .collect();
+    // No rule of the Ukrainian deals reads a price.
+    let prices = vec![0.0; m.products.len()];
     let mut fund = FundPath::default();
     b.bench_local(|| {
         fund.reset(&m.deal, m.projects.len());
@@ -41,6 +47,7 @@ fn fund_horizon(b: divan::Bencher<'_, '_>) {
                 &yo.receipts,
                 yo.infrastructure_nominal,
                 &projects,
+                &prices,
                 None,
                 None,
             );

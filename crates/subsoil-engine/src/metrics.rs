@@ -210,10 +210,10 @@ pub const METRICS: &[Metric] = &[
 /// Probabilities, in report order.
 #[rustfmt::skip]
 pub const PROBABILITIES: &[Probability] = &[
-    Probability::new("ceasefire-by-2030", "The first year of peace after a general ceasefire is 2030 or earlier (a year is at peace when the ceasefire comes by its middle, so one in the second half of 2030 counts from 2031; a ceasefire that later breaks down still counts).", ceasefire_by::<2030>).when(simulates::<2030>),
-    Probability::new("ceasefire-by-2035", "The first year of peace after a general ceasefire is 2035 or earlier (a year is at peace when the ceasefire comes by its middle, so one in the second half of 2035 counts from 2036; a ceasefire that later breaks down still counts).", ceasefire_by::<2035>).when(simulates::<2035>),
+    Probability::new("ceasefire-by-2030", "The first year of peace after a general ceasefire is 2030 or earlier (a year is at peace when the ceasefire comes by its middle, so one in the second half of 2030 counts from 2031; a ceasefire that later breaks down still counts).", ceasefire_by::<2030>).when(at_war_and_simulates::<2030>),
+    Probability::new("ceasefire-by-2035", "The first year of peace after a general ceasefire is 2035 or earlier (a year is at peace when the ceasefire comes by its middle, so one in the second half of 2035 counts from 2036; a ceasefire that later breaks down still counts).", ceasefire_by::<2035>).when(at_war_and_simulates::<2035>),
     Probability::new("new-mine-by-2030", "A project of the scenario's own list not yet built at the start has output in 2030 or earlier (a licensing flow's developed permits are left out: a hydrocarbon plot is a pair of wells, not a mine).", new_mine_by::<2030>).when(simulates::<2030>),
-    Probability::new("new-lithium-mine-by-2035", "A lithium project not yet built at the start has output in 2035 or earlier.", new_lithium_by::<2035>).when(simulates::<2035>),
+    Probability::new("new-lithium-mine-by-2035", "A lithium project not yet built at the start has output in 2035 or earlier.", new_lithium_by::<2035>).when(lithium_and_simulates::<2035>),
     Probability::new("new-receipts-by-2035", "The state has received something from new licences in 2035 or earlier.", new_receipts_by::<2035>).when(simulates::<2035>),
     Probability::deal("partner-target-reached", "The partner's cumulative nominal receipts reach the deal's target within the horizon.", partner_target_reached).when(has_target),
     Probability::deal("partner-aid-repaid", "The partner's cumulative nominal receipts reach the aid it gave within the horizon.", partner_aid_repaid).when(has_aid),
@@ -233,7 +233,7 @@ pub const SERIES: &[Series] = &[
 /// Time-to-event curves, in report order.
 #[rustfmt::skip]
 pub const EVENTS: &[Event] = &[
-    Event { name: "ceasefire", section: Section::Projects, description: "First year of peace after a general ceasefire.", applies: always, first: ceasefire },
+    Event { name: "ceasefire", section: Section::Projects, description: "First year of peace after a general ceasefire.", applies: at_war, first: ceasefire },
     Event { name: "first-new-receipts", section: Section::Projects, description: "First year in which the state receives anything from new licences.", applies: always, first: first_new_receipts },
     Event { name: "partner-first-distribution", section: Section::Deal, description: "First year in which the partner receives a distribution from the fund.", applies: has_partner, first: partner_first_distribution },
     Event { name: "partner-target", section: Section::Deal, description: "First year in which the partner's cumulative nominal receipts reach the deal's target.", applies: has_target, first: partner_target },
@@ -249,6 +249,26 @@ fn always(_: &Model) -> bool {
 
 fn simulates<const Y: Year>(m: &Model) -> bool {
     in_horizon(m, Y)
+}
+
+/// Whether the scenario has a war whose end the ceasefire outputs are about (a country at peace has
+/// none).
+fn at_war(m: &Model) -> bool {
+    !m.conflict.at_peace
+}
+
+fn at_war_and_simulates<const Y: Year>(m: &Model) -> bool {
+    at_war(m) && in_horizon(m, Y)
+}
+
+/// Whether a project of the scenario has a lithium product, which the lithium outputs are about.
+fn lithium_and_simulates<const Y: Year>(m: &Model) -> bool {
+    in_horizon(m, Y)
+        && m.projects.iter().any(|p| p.products.iter().any(|pp| is_lithium(m, pp.product)))
+}
+
+fn is_lithium(m: &Model, product: usize) -> bool {
+    m.products[product].id.starts_with("lithium")
 }
 
 fn has_deal(m: &Model) -> bool {
@@ -331,10 +351,7 @@ fn new_lithium_by<const Y: Year>(m: &Model, o: &PathOutcome) -> bool {
     o.live_projects().any(|(i, p)| {
         p.first_production.is_some_and(|f| f <= Y)
             && is_new_project(m, i)
-            && m.projects[i]
-                .products
-                .iter()
-                .any(|pp| m.products[pp.product].id.starts_with("lithium"))
+            && m.projects[i].products.iter().any(|pp| is_lithium(m, pp.product))
     })
 }
 

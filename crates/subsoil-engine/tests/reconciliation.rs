@@ -204,11 +204,18 @@ fn the_ledger_balances_on_every_path_of_every_built_in_deal() {
                 (booked - leaked).abs() < tol(leaked),
                 "{name}, path {path}: leakage {booked} vs {leaked}"
             );
-            // Contributions leave the budget; credits without cash never appear as transfers.
+            // Contributions leave the budget, or the treasury of the party that receives an exogenous
+            // stream or dividends; credits without cash never appear as transfers.
             let contributions: f64 = out.fund.iter().map(|y| y.contributions).sum();
+            let from_parties: f64 = out.fund.iter().flat_map(|y| y.from_streams).sum();
+            assert!(
+                (l.total(Purpose::Contribution, None, Some(Account::Fund)) - contributions).abs()
+                    < tol(contributions)
+            );
+            let from_budget = contributions - from_parties;
             assert!(
                 (l.total(Purpose::Contribution, Some(Account::Budget), Some(Account::Fund))
-                    - contributions)
+                    - from_budget)
                     .abs()
                     < tol(contributions)
             );

@@ -1,38 +1,49 @@
 //! The built-in Sicomines deals: the year the infrastructure loans are repaid in the base case (every
-//! input at its median, fixed prices), worked by hand from the scenario files' figures.
+//! input at its median, fixed prices), worked by hand from the scenario files' figures, and the 2024
+//! amendment's price-linked terms at two other fixed copper prices.
 //!
-//! `drc-sicomines-2008`: copper $8,000/t, cobalt $30,000/t (70% payable), no inflation. Full output
-//! 253,500 t Cu and 5,180 t Co a year; the JV's profit before depreciation at full output is
+//! `drc-sicomines-2008`: copper $8,000/t, cobalt $30,000/t (70% payable), no inflation, no tax (the JV is
+//! exempt), no royalty. Full output 253,500 t Cu and 5,180 t Co a year; the JV's free cash flow at full
+//! output is
 //!   253,500 × (8,000 − 4,500) + 5,180 × 30,000 × 0.7 = 887.25m + 108.78m = $996.03m.
-//! Capex $3.2bn over 2008-2015, depreciated over 10 years from first production (2016-2025): $320m a year.
-//! Output ramps linearly from 0.4931 of capacity in 2016 to all of it in 2022 (+0.0845 a year).
-//! The infrastructure loans' share of profit is 0.65 × 0.65 = 42.25%:
-//!   2016  0.4931 × 996.03 − 320 = 171.14 → 72.31      2022-2025  996.03 − 320 = 676.03 → 285.62
-//!   2017  0.5776 …                        → 107.86     2026 on    996.03       → 420.82
-//!   2018 143.41, 2019 178.97, 2020 214.52, 2021 250.07 ($m)
+//! Capex $3.2bn over 2008-2015 ($400m a year): negative free cash flow, so no dividends.
+//! Output ramps linearly from 0.4931 of capacity in 2016 to all of it in 2022 (+0.5069 / 6 a year).
+//! The infrastructure loans take 0.65 × 0.65 = 42.25% of the dividends of the whole JV (equity share 1),
+//! a dividend being the positive part of the year's free cash flow ($m):
+//!   2016  0.4931 × 996.03 = 491.14 → 207.51     2017  0.57758 × 996.03 = 575.29 → 243.06
+//!   2018 278.61, 2019 314.17, 2020 349.72, 2021 385.27, 2022 on 996.03 → 420.82
 //! The loans: $500m credited each year 2009-2014, interest 4.4% compounded on the balance at the end of
 //! the year before. Balance B(y) = 1.044 B(y − 1) + credit − payment ($m, end of year):
 //!   2009 500.00  2010 1,022.00  2011 1,566.97  2012 2,135.92  2013 2,729.90  2014 3,350.01
-//!   2015 3,497.41  2016 3,578.99  2017 3,628.60  2018 3,644.85  2019 3,626.26  2020 3,571.30
-//!   2021 3,478.36  2022 3,345.79  2023 3,207.38  2024 3,062.88  2025 2,912.03  2026 2,619.33
-//!   2027 2,313.76  2028 1,994.74  2029 1,661.69  2030 1,313.98  2031 950.97  2032 571.99  2033 176.34
-//!   2034: 176.34 × 1.044 = 184.10 owed < 420.82 paid in: repaid in 2034, and the other 236.72 goes to
+//!   2015 3,497.41  2016 3,443.79  2017 3,352.26  2018 3,221.14  2019 3,048.71  2020 2,833.13
+//!   2021 2,572.52  2022 2,264.89  2023 1,943.72  2024 1,608.42  2025 1,258.37  2026 892.92
+//!   2027 511.38  2028 113.06
+//!   2029: 113.06 × 1.044 = 118.03 owed < 420.82 paid in: repaid in 2029, and the other 302.79 goes to
 //!   the shareholders (the waterfall's `rest`).
+//! (The earlier reading of "profit" as taxable profit after depreciation of $320m a year 2016-2025 gave
+//! 2034: the dividends convention takes cash, not accounting profit.)
 //!
 //! `drc-sicomines-2024`: the same mine with a 1.2% royalty on gross value, at full output
-//! 0.012 × (253,500 × 8,000 + 5,180 × 30,000) = $26.20m, so profit before depreciation is $969.83m and the loans'
-//! share is 42.25% × (969.83 − 320) = 274.55 in 2022-2025 and 42.25% × 969.83 = 409.75 from 2026
-//! (2016: 0.4931 × 969.83 − 320 = 158.22 → 66.85). Loans: $100m a year 2009-2023, $324m a year 2024-2040:
-//!   2015 799.48 (nothing repaid yet)  2016 867.81  2018 908.24 (the peak)  2023 413.29
-//!   2024 413.29 × 1.044 + 324 − 274.55 = 480.93  2025 551.53  2026 490.05 … 2032 59.97
-//!   2033: 59.97 × 1.044 + 324 = 386.61 owed < 409.75: repaid in 2033; the other 23.15 goes to the
-//!   shareholders. From 2034 to 2040 each year's $324m is repaid in its year, 85.75 going on.
+//! 0.012 × (253,500 × 8,000 + 5,180 × 30,000) = $26.20m, so free cash flow is $969.83m and the loans'
+//! share 42.25% × 969.83 = 409.75 from 2022 (2016: 0.4931 × 969.83 = 478.22 → 202.05; 2017 236.67;
+//! 2018 271.28; 2019 305.90; 2020 340.52; 2021 375.14). Loans: $100m a year 2009-2023, $324m a year
+//! 2024-2040 (all of it: $8,000/t is the top of the taper):
+//!   2015 799.48 (nothing repaid yet)  2016 732.61  2017 628.18  2018 484.53  2019 299.95  2020 72.63
+//!   2021: 72.63 × 1.044 + 100 = 175.83 owed < 375.14: repaid in 2021; the other 199.31 goes to the
+//!   shareholders. 2022-2023: each $100m is repaid in its year (309.75 going on); 2024-2040 each $324m
+//!   (85.75 going on).
+//! The price terms, at other flat copper prices (price and long-run level set together):
+//!   $6,600/t: the $324m is (6,600 − 5,200) / (8,000 − 5,200) = 0.5 of it, $162m a year 2024-2040.
+//!   $13,000/t: 30% of the copper output times $1,000 above $12,000/t goes to the DRC: in 2016
+//!   0.3 × 0.4931 × 253,500 × 1,000 = $37.50m, from 2022 0.3 × 253,500 × 1,000 = $76.05m a year
+//!   (far below the JV's dividends); the $324m is paid in full.
 
 use subsoil_engine::{RunConfig, base_case, run, yearly, yearly::Row};
 use subsoil_scenario::Scenario;
 
-fn load(name: &str) -> Scenario {
-    match subsoil_scenario::load(name, &[]) {
+fn load(name: &str, sets: &[&str]) -> Scenario {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    match subsoil_scenario::load(name, &sets) {
         Ok(s) => s,
         Err(e) => panic!("{name} does not load:\n{}", e.render()),
     }
@@ -54,8 +65,8 @@ fn repaid_in(owed: &[(i32, f64)]) -> Option<i32> {
 }
 
 #[test]
-fn the_2008_convention_repays_the_infrastructure_loans_in_2034_at_fixed_prices() {
-    let s = load("drc-sicomines-2008");
+fn the_2008_convention_repays_the_infrastructure_loans_in_2029_at_fixed_prices() {
+    let s = load("drc-sicomines-2008", &[]);
     let (_, out) = base_case(&s);
     let rows = yearly(&s, &out).rows;
     let owed = series(&rows, "deal.tiers[0]", "owed");
@@ -63,48 +74,82 @@ fn the_2008_convention_repays_the_infrastructure_loans_in_2034_at_fixed_prices()
     let rest = series(&rows, "shareholders", "payouts");
     let close = |got: f64, want_m: f64| (got / 1e6 - want_m).abs() < 0.01;
     // The payments into the fund, as in the header.
-    assert!(close(at(&gec, 2016), 72.31), "{}", at(&gec, 2016));
-    assert!(close(at(&gec, 2022), 285.62), "{}", at(&gec, 2022));
-    assert!(close(at(&gec, 2026), 420.82), "{}", at(&gec, 2026));
+    assert!(close(at(&gec, 2016), 207.51), "{}", at(&gec, 2016));
+    assert!(close(at(&gec, 2017), 243.06), "{}", at(&gec, 2017));
+    assert!(close(at(&gec, 2022), 420.82), "{}", at(&gec, 2022));
     // The balance at three points of the hand table.
     assert!(close(at(&owed, 2014), 3_350.01), "{}", at(&owed, 2014));
-    assert!(close(at(&owed, 2025), 2_912.03), "{}", at(&owed, 2025));
-    assert!(close(at(&owed, 2033), 176.34), "{}", at(&owed, 2033));
-    // Repaid in 2034: the last payment is what was owed with a year's interest; the rest goes on.
-    assert_eq!(repaid_in(&owed), Some(2034));
-    assert!(close(at(&gec, 2034), 184.10), "{}", at(&gec, 2034));
-    assert!(close(at(&rest, 2034), 236.72), "{}", at(&rest, 2034));
-    assert_eq!(at(&rest, 2033), 0.0);
-    assert_eq!(at(&gec, 2035), 0.0);
+    assert!(close(at(&owed, 2020), 2_833.13), "{}", at(&owed, 2020));
+    assert!(close(at(&owed, 2028), 113.06), "{}", at(&owed, 2028));
+    // Repaid in 2029: the last payment is what was owed with a year's interest; the rest goes on.
+    assert_eq!(repaid_in(&owed), Some(2029));
+    assert!(close(at(&gec, 2029), 118.03), "{}", at(&gec, 2029));
+    assert!(close(at(&rest, 2029), 302.79), "{}", at(&rest, 2029));
+    assert_eq!(at(&rest, 2028), 0.0);
+    assert_eq!(at(&gec, 2030), 0.0);
+    // No corporate tax: the JV is exempt, and nothing stands in for the loans' share any more.
+    assert!(matches!(s.model.fiscal.cit_rate, subsoil_core::Param::Fixed(r) if r == 0.0));
 }
 
 #[test]
-fn the_2024_amendment_repays_what_is_owed_in_2033_and_each_later_tranche_in_its_year() {
-    let s = load("drc-sicomines-2024");
+fn the_2024_amendment_repays_what_is_owed_in_2021_and_each_later_tranche_in_its_year() {
+    let s = load("drc-sicomines-2024", &[]);
     let (_, out) = base_case(&s);
     let rows = yearly(&s, &out).rows;
     let owed = series(&rows, "deal.tiers[0]", "owed");
     let gec = series(&rows, "gec", "payouts");
     let rest = series(&rows, "shareholders", "payouts");
+    let drc = series(&rows, "drc", "payouts");
     let close = |got: f64, want_m: f64| (got / 1e6 - want_m).abs() < 0.01;
-    assert!(close(at(&gec, 2016), 66.85), "{}", at(&gec, 2016));
-    assert!(close(at(&gec, 2026), 409.75), "{}", at(&gec, 2026));
-    assert!(close(at(&owed, 2018), 908.24), "{}", at(&owed, 2018));
-    assert!(close(at(&owed, 2024), 480.93), "{}", at(&owed, 2024));
-    assert!(close(at(&owed, 2032), 59.97), "{}", at(&owed, 2032));
-    assert_eq!(repaid_in(&owed), Some(2033));
-    assert!(close(at(&gec, 2033), 386.61), "{}", at(&gec, 2033));
-    assert!(close(at(&rest, 2033), 23.15), "{}", at(&rest, 2033));
-    for y in 2034..=2040 {
+    assert!(close(at(&gec, 2016), 202.05), "{}", at(&gec, 2016));
+    assert!(close(at(&owed, 2015), 799.48), "{}", at(&owed, 2015));
+    assert!(close(at(&owed, 2018), 484.53), "{}", at(&owed, 2018));
+    assert!(close(at(&owed, 2020), 72.63), "{}", at(&owed, 2020));
+    assert_eq!(repaid_in(&owed), Some(2021));
+    assert!(close(at(&gec, 2021), 175.83), "{}", at(&gec, 2021));
+    assert!(close(at(&rest, 2021), 199.31), "{}", at(&rest, 2021));
+    for y in 2022..=2023 {
+        assert!(close(at(&gec, y), 100.0) && close(at(&rest, y), 309.75), "{y}");
+    }
+    for y in 2024..=2040 {
         assert!(close(at(&gec, y), 324.0) && close(at(&rest, y), 85.75), "{y}");
         assert_eq!(at(&owed, y), 0.0);
+    }
+    // At $8,000/t nothing is earned above $12,000/t.
+    assert!(drc.iter().all(|(_, v)| *v == 0.0));
+}
+
+#[test]
+fn the_2024_price_terms_taper_the_tranches_below_8000_and_share_the_profit_above_12000() {
+    let credits_at = |price: &str| {
+        let sets =
+            [format!("products.copper.price={price}"), format!("products.copper.long-run={price}")];
+        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+        let s = load("drc-sicomines-2024", &sets);
+        let (_, out) = base_case(&s);
+        let rows = yearly(&s, &out).rows;
+        (series(&rows, "gec", "credits"), series(&rows, "drc", "payouts"))
+    };
+    let close = |got: f64, want_m: f64| (got / 1e6 - want_m).abs() < 0.01;
+    let (credits, drc) = credits_at("6600");
+    assert!(close(at(&credits, 2023), 100.0), "{}", at(&credits, 2023));
+    for y in 2024..=2040 {
+        assert!(close(at(&credits, y), 162.0), "{y}: {}", at(&credits, y));
+    }
+    assert!(drc.iter().all(|(_, v)| *v == 0.0));
+    let (credits, drc) = credits_at("13000");
+    assert!(close(at(&credits, 2024), 324.0), "{}", at(&credits, 2024));
+    assert_eq!(at(&drc, 2015), 0.0);
+    assert!(close(at(&drc, 2016), 37.50), "{}", at(&drc, 2016));
+    for y in 2022..=2040 {
+        assert!(close(at(&drc, y), 76.05), "{y}: {}", at(&drc, y));
     }
 }
 
 #[test]
 fn both_deals_run_the_same_on_one_and_two_threads() {
     for name in ["drc-sicomines-2008", "drc-sicomines-2024"] {
-        let s = load(name);
+        let s = load(name, &[]);
         let one = run(&s, &RunConfig { threads: 1, ..RunConfig::new(512, 7) }).expect("run");
         let two = run(&s, &RunConfig { threads: 2, ..RunConfig::new(512, 7) }).expect("run");
         assert_eq!(

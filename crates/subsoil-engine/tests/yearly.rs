@@ -1,5 +1,6 @@
 //! The base case year by year adds up to the run's totals on every built-in scenario.
 
+use subsoil_core::deal::Base;
 use subsoil_engine::yearly::Scope;
 use subsoil_engine::{base_case, yearly};
 
@@ -39,8 +40,23 @@ fn every_yearly_column_sums_to_the_runs_total() {
         close(state("new"), bc.totals.receipts_new, &format!("{name} state new receipts"));
         close(state("existing"), bc.totals.receipts_existing, &format!("{name} state existing"));
         if let Some(d) = &bc.deal {
+            // The host pays every contribution but those of other parties from the exogenous streams
+            // or dividends they receive.
+            let deal = &s.model.deal;
+            let host = deal.host();
+            let by_others: f64 = (0..deal.contributions.len())
+                .filter(|&k| match deal.contributions[k].base {
+                    Base::Exogenous(i) => Some(deal.streams[i].receiver) != host,
+                    Base::Dividends(i) => Some(deal.dividends[i].holder) != host,
+                    _ => false,
+                })
+                .map(|k| {
+                    let id = format!("deal.contributions[{k}]");
+                    y.total(Scope::Fund, &id, "contributions-by-rule", None)
+                })
+                .sum();
             close(
-                y.total(Scope::Fund, "", "contributions", None),
+                y.total(Scope::Fund, "", "contributions", None) - by_others,
                 d.host_payments,
                 &format!("{name} host payments"),
             );

@@ -54,6 +54,7 @@ pub(crate) fn lower(
         &s.streams,
         &time,
         &product_index,
+        &projects,
         &mut inputs,
         li.sources,
         d,

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 
 use subsoil_core::Time;
 use subsoil_core::deal::{
-    Base, Cash, Contribution, Credit, Deal, Exogenous, Investing, Party, Tier, Which,
+    Above, Base, Cash, Contribution, Credit, Deal, Dividends, Exogenous, Investing, Party,
+    PriceLink, Tier, Which,
 };
 use subsoil_core::fund::MAX_PARTIES;
+use subsoil_core::model::Project;
 use subsoil_core::series::Series;
 
 use crate::diag::{Diagnostics, Location, Sources};
@@ -18,11 +20,13 @@ use crate::typed::{Entries, Located, Site};
 use crate::vocab::{Compounding, InvestsIn, ReceiptsName, StreamName, TierKind};
 
 /// Builds the deal.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn lower_deal(
     s: &sections::Deal,
     streams: &Entries<sections::Stream>,
     time: &Time,
     products: &HashMap<String, usize>,
+    projects: &[Project],
     inputs: &mut Inputs,
     sources: &Sources,
     d: &mut Diagnostics,
@@ -45,11 +49,15 @@ pub(crate) fn lower_deal(
         None => deal.parties.iter().position(|p| !p.host),
     };
     deal.streams = crate::lower_series::streams(streams, &deal.parties, time, inputs, d);
-    let (rules, schedules) = contributions(s, &deal.streams, time, inputs, d);
+    let refs = Refs { parties: &parties, products, projects };
+    let mut extra = Extra::default();
+    let (rules, schedules) = contributions(s, &deal.streams, time, &refs, &mut extra, inputs, d);
     deal.contributions = rules;
     deal.schedules = schedules;
     deal.cash = cash(s, &parties, inputs, d);
-    deal.credits = credits(s, &parties, inputs, d);
+    deal.credits = credits(s, &refs, &mut extra, inputs, d);
+    deal.dividends = extra.dividends;
+    deal.price_links = extra.price_links;
     if s.fund.site.given() {
         deal.investing = Some(investing(&s.fund, products, inputs, d));
     }
@@ -143,6 +151,8 @@ fn contributions(
     s: &sections::Deal,
     streams: &[Exogenous],
     time: &Time,
+    refs: &Refs<'_>,
+    extra: &mut Extra,
     inputs: &mut Inputs,
     d: &mut Diagnostics,
 ) -> (Vec<Contribution>, Vec<Series>) {
@@ -154,7 +164,21 @@ fn contributions(
         check_years(&c.site, c.from_year, c.until_year, d);
         // A stream that validation refused or that names nothing leaves the rule out.
         let Some(stream) = &c.stream else { continue };
-        let Some((base, which)) = base_and_receipts(c, stream, streams, d) else { continue };
+        let dividends = stream.value == DIVIDENDS;
+        if !dividends {
+            refuse_dividend_fields(c, d);
+        }
+        let found = if dividends {
+            dividends_base(c, refs, extra, inputs, d).map(|b| (b, Which::All))
+        } else {
+            base_and_receipts(c, stream, streams, d)
+        };
+        let price_link = price_link(&c.price_link, refs, extra, d);
+        let paid_to = match &c.paid_to {
+            Some(_) => refs.parties.find(&c.paid_to, d),
+            None => None,
+        };
+        let Some((base, which)) = found else { continue };
         let share = param_or_zero(inputs, &c.share);
         let mut schedule = None;
         if let Some(q) = &c.share
@@ -175,6 +199,8 @@ fn contributions(
             from_year: c.from_year,
             until_year: c.until_year,
             cap: c.cap.as_ref().map(|q| inputs.param(q)),
+            price_link,
+            paid_to,
         });
         entries.push(c);
     }
@@ -182,6 +208,209 @@ fn contributions(
         check_shares(&entries, &rules, d);
     }
     (rules, schedules)
+}
+
+/// The stream name of a holder's dividends.
+const DIVIDENDS: &str = "dividends";
+
+/// What contribution rules and credits name: parties, products and projects.
+struct Refs<'a> {
+    parties: &'a Parties<'a>,
+    products: &'a HashMap<String, usize>,
+    projects: &'a [Project],
+}
+
+impl Refs<'_> {
+    /// The index of the product `id` names, or an error listing none.
+    fn product(&self, id: &Option<Located<String>>, d: &mut Diagnostics) -> Option<usize> {
+        let id = id.as_ref()?;
+        let found = self.products.get(&id.value).copied();
+        if found.is_none() {
+            let mut ids: Vec<&str> = self.products.keys().map(String::as_str).collect();
+            ids.sort_unstable();
+            d.error(
+                id.site.loc.clone(),
+                &id.site.path,
+                format!(
+                    "no product {:?}; products: {}",
+                    crate::diag::clip(&id.value),
+                    ids.join(", ")
+                ),
+            );
+        }
+        found
+    }
+}
+
+/// The dividend bases and price links the rules and credits build, indexed from them.
+#[derive(Default)]
+struct Extra {
+    dividends: Vec<Dividends>,
+    price_links: Vec<PriceLink>,
+}
+
+/// Errors for the fields only a `dividends` rule takes, on another stream.
+fn refuse_dividend_fields(c: &sections::Contribution, d: &mut Diagnostics) {
+    let refuse = |key: &str, loc: Option<Location>, d: &mut Diagnostics| {
+        d.error(
+            loc.or_else(|| c.site.loc.clone()),
+            c.site.join(key),
+            format!("`{key}` is for `stream = \"{DIVIDENDS}\"` only"),
+        );
+    };
+    if c.projects.site.given() {
+        refuse("projects", c.projects.site.loc.clone(), d);
+    }
+    if let Some(h) = &c.holder {
+        refuse("holder", h.site.loc.clone(), d);
+    }
+    if let Some(q) = &c.equity_share {
+        refuse("equity-share", q.location.clone(), d);
+    }
+    if c.above_price.site.given() {
+        refuse("above-price", c.above_price.site.loc.clone(), d);
+    }
+}
+
+/// A `dividends` rule's base: the holder, its equity share, the projects, and the threshold price of
+/// `above-price`. `receipts` is refused (dividends have no licences).
+fn dividends_base(
+    c: &sections::Contribution,
+    refs: &Refs<'_>,
+    extra: &mut Extra,
+    inputs: &mut Inputs,
+    d: &mut Diagnostics,
+) -> Option<Base> {
+    if let Some(receipts) = &c.receipts {
+        d.error(
+            receipts.site.loc.clone(),
+            &receipts.site.path,
+            "dividends have no licences, so leave out `receipts`",
+        );
+    }
+    let missing = |key: &str, d: &mut Diagnostics| {
+        if !d.reported(&c.site.join(key)) {
+            d.error(
+                c.site.loc.clone(),
+                c.site.join(key),
+                format!("missing required field `{key}` for `stream = \"{DIVIDENDS}\"`"),
+            );
+        }
+    };
+    if c.holder.is_none() {
+        missing("holder", d);
+    }
+    if c.equity_share.is_none() {
+        missing("equity-share", d);
+    }
+    if c.projects.items.is_empty() {
+        if c.projects.site.given() {
+            d.error(
+                c.projects.site.loc.clone(),
+                &c.projects.site.path,
+                "name at least one project",
+            );
+        } else {
+            missing("projects", d);
+        }
+    }
+    let holder = refs.parties.find(&c.holder, d);
+    let mut projects = Vec::new();
+    for id in &c.projects.items {
+        match refs.projects.iter().position(|p| p.id == id.value) {
+            Some(i) if projects.contains(&i) => d.error(
+                id.site.loc.clone(),
+                &id.site.path,
+                format!("project {:?} is named twice", id.value),
+            ),
+            Some(i) => projects.push(i),
+            None => d.error(
+                id.site.loc.clone(),
+                &id.site.path,
+                format!("no project {:?} in the scenario", crate::diag::clip(&id.value)),
+            ),
+        }
+    }
+    let above = if c.above_price.site.given() {
+        let a = &c.above_price;
+        let product = refs.product(&a.product, d);
+        let price = a.price.as_ref().map(|q| inputs.param(q));
+        match (product, price) {
+            (Some(k), Some(price)) => {
+                let slots: Vec<Option<usize>> = projects
+                    .iter()
+                    .map(|&i| refs.projects[i].products.iter().position(|pp| pp.product == k))
+                    .collect();
+                if !projects.is_empty() && slots.iter().all(Option::is_none) {
+                    let id = a.product.as_ref().expect("a product was found");
+                    d.error(
+                        id.site.loc.clone(),
+                        &id.site.path,
+                        format!("none of the rule's projects produces {:?}", id.value),
+                    );
+                }
+                Some(Above { product: k, price, slots })
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let equity = param_or_zero(inputs, &c.equity_share);
+    let holder = holder?;
+    if projects.is_empty() {
+        return None;
+    }
+    extra.dividends.push(Dividends { projects, equity, holder, above });
+    Some(Base::Dividends(extra.dividends.len() - 1))
+}
+
+/// A `price-link` table, checked (a product, at least one point, prices strictly increasing); its
+/// index in [`Extra::price_links`].
+fn price_link(
+    l: &sections::PriceLink,
+    refs: &Refs<'_>,
+    extra: &mut Extra,
+    d: &mut Diagnostics,
+) -> Option<usize> {
+    if !l.site.given() {
+        return None;
+    }
+    let product = refs.product(&l.product, d);
+    if l.points.items.is_empty() {
+        if !d.reported(&l.site.join("points")) {
+            let at = if l.points.site.given() { &l.points.site } else { &l.site };
+            d.error(
+                at.loc.clone(),
+                l.site.join("points"),
+                "give at least one point { price, value }",
+            );
+        }
+        return None;
+    }
+    let mut points = Vec::new();
+    for pt in &l.points.items {
+        let (Some(p), Some(v)) = (&pt.price, &pt.value) else { return None };
+        let (p, v) = (p.median(), v.median());
+        if let Some(&(before, _)) = points.last()
+            && p <= before
+        {
+            d.error(
+                pt.price.as_ref().and_then(|q| q.location.clone()).or_else(|| pt.site.loc.clone()),
+                pt.site.join("price"),
+                format!(
+                    "prices must increase from point to point: {} after {}",
+                    crate::quantity::fmt_num(p),
+                    crate::quantity::fmt_num(before)
+                ),
+            );
+            return None;
+        }
+        points.push((p, v));
+    }
+    let product = product?;
+    extra.price_links.push(PriceLink { product, points });
+    Some(extra.price_links.len() - 1)
 }
 
 /// A rule's base and receipts: one of the state's receipt streams, which needs `receipts`, or the id of an
@@ -209,6 +438,7 @@ fn base_and_receipts(
     }
     let Some(i) = streams.iter().position(|s| s.id == name) else {
         let mut known: Vec<String> = StreamName::NAMES.iter().map(|s| s.to_string()).collect();
+        known.push(DIVIDENDS.to_string());
         known.extend(streams.iter().map(|s| format!("{} (from [streams])", s.id)));
         d.error(
             stream.site.loc.clone(),
@@ -253,19 +483,22 @@ fn cash(
 /// `[[deal.credits]]`.
 fn credits(
     s: &sections::Deal,
-    parties: &Parties<'_>,
+    refs: &Refs<'_>,
+    extra: &mut Extra,
     inputs: &mut Inputs,
     d: &mut Diagnostics,
 ) -> Vec<Credit> {
     let mut out = Vec::new();
     for c in &s.credits.items {
-        let Some(p) = parties.find(&c.party, d) else { continue };
+        let price_link = price_link(&c.price_link, refs, extra, d);
+        let Some(p) = refs.parties.find(&c.party, d) else { continue };
         check_years(&c.site, c.from_year, c.until_year, d);
         out.push(Credit {
             party: p,
             from_year: c.from_year.unwrap_or_default(),
             until_year: c.until_year.unwrap_or_default(),
             per_year: param_or_zero(inputs, &c.per_year),
+            price_link,
         });
     }
     out
@@ -352,7 +585,7 @@ fn streams(base: Base) -> &'static [Base] {
         Base::LicenceFees => &[Base::LicenceFees],
         Base::CorporateTax => &[Base::CorporateTax],
         Base::Infrastructure => &[Base::Infrastructure],
-        Base::Exogenous(_) => &[],
+        Base::Exogenous(_) | Base::Dividends(_) => &[],
     }
 }
 

@@ -866,7 +866,7 @@ const CONTRIBUTION: &[Field] = &[
         key: "stream",
         ty: Ty::Str,
         req: Req::Required,
-        doc: "Which receipts: `royalty`, `psa-state-share`, `licence-fees`, `corporate-tax`, `resource-revenue` (royalty + PSA state share + licence fees), `infrastructure` (state port and pipeline revenue), or the id of an exogenous stream of `[streams]`, whose receiver pays the contributions and is credited with them.",
+        doc: "Which receipts: `royalty`, `psa-state-share`, `licence-fees`, `corporate-tax`, `resource-revenue` (royalty + PSA state share + licence fees), `infrastructure` (state port and pipeline revenue), the id of an exogenous stream of `[streams]`, whose receiver pays the contributions and is credited with them, or `dividends`: the `holder`'s `equity-share` of the dividends of `projects`, a project's dividends in a year being the positive part of its free cash flow to its owners (after royalty, PSA state share, corporate tax, capex, sustaining capex, closure and fees; a year of negative free cash flow pays none and is not carried forward), as the fund's own stakes receive; the holder pays the contributions and is credited with them.",
     },
     Field {
         key: "receipts",
@@ -903,6 +903,82 @@ const CONTRIBUTION: &[Field] = &[
         ty: q(Unit::Usd, 0.0, MAX_USD),
         req: Req::Optional,
         doc: "Cumulative nominal cap of this rule: payments stop exactly at it, in the year it is reached.",
+    },
+    Field {
+        key: "projects",
+        ty: Ty::Array(&Ty::Str),
+        req: Req::Optional,
+        doc: "For `stream = \"dividends\"`: ids of the projects whose dividends the holder receives (required there, refused on other streams).",
+    },
+    Field {
+        key: "holder",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "For `stream = \"dividends\"`: id of the deal party that holds the equity, receives the dividends, pays the contributions from them and is credited with them.",
+    },
+    Field {
+        key: "equity-share",
+        ty: FRACTION,
+        req: Req::Optional,
+        doc: "For `stream = \"dividends\"`: the holder's share of each project's equity (1 for all the owners together).",
+    },
+    Field {
+        key: "above-price",
+        ty: Ty::Table(ABOVE_PRICE),
+        req: Req::Optional,
+        doc: "For `stream = \"dividends\"`: only the part of the dividends earned above a price of one product: each year, per project, its output of `product` times (the product's nominal price − `price`) when positive, at most the project's dividends, times the equity share (the gain from the price above the threshold when costs do not move with it, before payability, royalty and tax on the gain).",
+    },
+    Field {
+        key: "price-link",
+        ty: Ty::Table(PRICE_LINK),
+        req: Req::Optional,
+        doc: "A factor on `share` that follows a product's nominal price in the year: linear between `points`, flat outside them.",
+    },
+    Field {
+        key: "paid-to",
+        ty: Ty::Str,
+        req: Req::Optional,
+        doc: "Id of a deal party paid the rule's contributions directly in the year they come in, outside the waterfall and whatever the lock-up and reserve (money earmarked for it, e.g. a share of profit spent on a host's infrastructure); no capital account is credited. Without it the contributions go into the fund.",
+    },
+];
+
+const ABOVE_PRICE: &[Field] = &[
+    Field { key: "product", ty: Ty::Str, req: Req::Required, doc: "Product id." },
+    Field {
+        key: "price",
+        ty: q(Unit::UsdPerProductUnit, 0.0, 1e12),
+        req: Req::Required,
+        doc: "The threshold price, nominal dollars per unit of the product (as contracts write it).",
+    },
+];
+
+const PRICE_LINK: &[Field] = &[
+    Field {
+        key: "product",
+        ty: Ty::Str,
+        req: Req::Required,
+        doc: "Product id whose nominal price in the year sets the factor.",
+    },
+    Field {
+        key: "points",
+        ty: Ty::Array(&Ty::Table(PRICE_POINT)),
+        req: Req::Required,
+        doc: "At least one point, prices strictly increasing: below the first price the first value, above the last the last value, linear in between (e.g. 0 at 5,200 and 1 at 8,000: nothing below $5,200/t, all above $8,000/t).",
+    },
+];
+
+const PRICE_POINT: &[Field] = &[
+    Field {
+        key: "price",
+        ty: q_fixed(Unit::UsdPerProductUnit, 0.0, 1e12),
+        req: Req::Required,
+        doc: "Nominal price per unit of the product.",
+    },
+    Field {
+        key: "value",
+        ty: q_fixed(Unit::Fraction, 0.0, 1.0),
+        req: Req::Required,
+        doc: "The factor at that price, from 0 to 1.",
     },
 ];
 
@@ -963,6 +1039,12 @@ const CREDIT: &[Field] = &[
         ty: q(Unit::Usd, 0.0, MAX_USD),
         req: Req::Required,
         doc: "Amount credited each year, nominal dollars; drawn once per path. Brings no cash.",
+    },
+    Field {
+        key: "price-link",
+        ty: Ty::Table(PRICE_LINK),
+        req: Req::Optional,
+        doc: "A factor on `per-year` that follows a product's nominal price in the year credited (credits dated before the first simulated year take that year's price): linear between `points`, flat outside them.",
     },
     Field {
         key: "what",

@@ -299,6 +299,36 @@ table! {
         from_year: Option<i32> = "from-year",
         until_year: Option<i32> = "until-year",
         cap: Option<Quantity> = "cap",
+        projects: Items<Located<String>> = "projects",
+        holder: Option<Located<String>> = "holder",
+        equity_share: Option<Quantity> = "equity-share",
+        above_price: AbovePrice = "above-price",
+        price_link: PriceLink = "price-link",
+        paid_to: Option<Located<String>> = "paid-to",
+    }
+}
+
+table! {
+    /// `above-price` of a contribution.
+    AbovePrice {
+        product: Option<Located<String>> = "product",
+        price: Option<Quantity> = "price",
+    }
+}
+
+table! {
+    /// `price-link` of a contribution or credit.
+    PriceLink {
+        product: Option<Located<String>> = "product",
+        points: Items<PricePoint> = "points",
+    }
+}
+
+table! {
+    /// A point of a `price-link`.
+    PricePoint {
+        price: Option<Quantity> = "price",
+        value: Option<Quantity> = "value",
     }
 }
 
@@ -330,6 +360,7 @@ table! {
         from_year: Option<i32> = "from-year",
         until_year: Option<i32> = "until-year",
         per_year: Option<Quantity> = "per-year",
+        price_link: PriceLink = "price-link",
         /// A label for readers of the file; the model's credit has none.
         #[allow(dead_code)]
         what: Option<String> = "what",

@@ -136,7 +136,7 @@ impl StreamName {
             Base::CorporateTax => StreamName::CorporateTax,
             Base::ResourceRevenue => StreamName::ResourceRevenue,
             Base::Infrastructure => StreamName::Infrastructure,
-            Base::Exogenous(_) => return None,
+            Base::Exogenous(_) | Base::Dividends(_) => return None,
         })
     }
 }

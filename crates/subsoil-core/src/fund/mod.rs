@@ -19,9 +19,10 @@
 //! `phase.rs`: the fund's year on a path and its ledger booking; `value.rs`: its value at the horizon;
 //! `trace.rs`: its balances year by year on a traced path.
 
-use crate::deal::{Base, Deal, Tier, Which};
+use crate::deal::{Base, Deal, Dividends, Tier, Which};
 use crate::param::Randomness;
 use crate::receipts::{Receipts, Stream};
+use crate::stages::ProjectYear;
 use crate::year::Year;
 
 mod phase;
@@ -63,9 +64,10 @@ impl Stake {
 /// A year of the fund (nominal USD).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct FundYear {
-    /// Paid in by the host from its receipts, and by the receivers of exogenous streams from them.
+    /// Paid in by the host from its receipts, by the receivers of exogenous streams from them and by
+    /// equity holders from their dividends.
     pub contributions: f64,
-    /// The part of `contributions` paid from exogenous streams, by paying party.
+    /// The part of `contributions` paid from exogenous streams and dividends, by paying party.
     pub from_streams: [f64; MAX_PARTIES],
     /// Scheduled cash paid in, by party.
     pub cash_in: [f64; MAX_PARTIES],
@@ -116,6 +118,9 @@ pub struct FundPath {
     open: Vec<usize>,
     /// The partner's payouts so far, real (see [`FundYear::partner_received_real`]).
     partner_received_real: f64,
+    /// Contributions of the year earmarked for a party (a rule's `paid_to`), by party, paid out at the
+    /// end of the year's fund phase.
+    earmarked: [f64; MAX_PARTIES],
 }
 
 impl FundPath {
@@ -131,6 +136,7 @@ impl FundPath {
         self.rule_paid.resize(deal.contributions.len(), 0.0);
         self.contributed = 0.0;
         self.partner_received_real = -0.0;
+        self.earmarked = [0.0; MAX_PARTIES];
         self.stakes.clear();
         self.stakes.resize(projects, Stake::default());
         self.open.clear();
@@ -206,8 +212,10 @@ impl FundPath {
         }
     }
 
-    /// Contributions from the year's receipts (net of leakage), and the year's scheduled cash and
-    /// credits. `first` is true in the first simulated year, which also books everything dated earlier.
+    /// Contributions from the year's receipts (net of leakage), exogenous streams and dividends (from
+    /// `projects`' free cash flows), and the year's scheduled cash and credits; shares and credits
+    /// linked to a price read the year's nominal `prices`. `first` is true in the first simulated year,
+    /// which also books everything dated earlier.
     #[allow(clippy::too_many_arguments)]
     pub fn pay_in<R: Randomness>(
         &mut self,
@@ -218,6 +226,8 @@ impl FundPath {
         receipts: &Receipts,
         infrastructure: f64,
         index: f64,
+        projects: &[ProjectYear],
+        prices: &[f64],
         out: &mut FundYear,
     ) {
         // Interest accrues on what was owed at the end of last year.
@@ -244,12 +254,20 @@ impl FundPath {
                     let a = st.amount.scale.at(r) * st.amount.series.at(year);
                     (if st.real { a * index } else { a }, Some(st.receiver))
                 }
+                Base::Dividends(i) => {
+                    let dv = &deal.dividends[i];
+                    (dividends(dv, r, projects, prices), Some(dv.holder))
+                }
                 b => (stream_base(receipts, infrastructure, b, rule.which), host),
             };
-            let share = match rule.schedule {
+            let mut share = match rule.schedule {
                 Some(i) => rule.share.at(r) * deal.schedules[i].at(year),
                 None => rule.share.at(r),
             };
+            if let Some(l) = rule.price_link {
+                let link = &deal.price_links[l];
+                share *= link.at(prices[link.product]);
+            }
             let mut amount = share * base * (1.0 - rule.net_of_operating_expenses.at(r));
             if let Some(cap) = rule.cap {
                 amount = amount.min((cap.at(r) - self.rule_paid[k]).max(0.0));
@@ -262,14 +280,19 @@ impl FundPath {
             }
             self.rule_paid[k] += amount;
             self.contributed += amount;
-            self.cash += amount;
             out.contributions += amount;
-            if let Base::Exogenous(_) = rule.base
+            // Earmarked money passes through: it never joins the fund's cash.
+            if rule.paid_to.is_none() {
+                self.cash += amount;
+            }
+            if let Base::Exogenous(_) | Base::Dividends(_) = rule.base
                 && let Some(p) = payer
             {
                 out.from_streams[p] += amount;
             }
-            if let Some(h) = payer {
+            if let Some(to) = rule.paid_to {
+                self.earmarked[to] += amount;
+            } else if let Some(h) = payer {
                 self.credit(deal, h, amount, 0, r);
             }
         }
@@ -288,8 +311,15 @@ impl FundPath {
             } else {
                 (c.from_year.max(year), c.until_year.min(year))
             };
+            let factor = c.price_link.map(|l| {
+                let link = &deal.price_links[l];
+                link.at(prices[link.product])
+            });
             for y in lo..=hi {
-                let amount = c.per_year.at(r);
+                let amount = match factor {
+                    Some(f) => c.per_year.at(r) * f,
+                    None => c.per_year.at(r),
+                };
                 out.credits[c.party] += amount;
                 self.credit(deal, c.party, amount, year - y, r);
             }
@@ -326,6 +356,16 @@ impl FundPath {
             return got;
         }
         0.0
+    }
+
+    /// Pays the year's earmarked contributions to their parties (they never joined the fund's cash).
+    pub fn pay_earmarked(&mut self, out: &mut FundYear) {
+        for (p, e) in self.earmarked.iter_mut().enumerate() {
+            if *e > 0.0 {
+                out.payouts[p] += *e;
+                *e = 0.0;
+            }
+        }
     }
 
     /// Pays the cash above `reserve` and above what it still owes on its commitments down the tiers.
@@ -382,6 +422,29 @@ impl FundPath {
     }
 }
 
+/// A holder's dividends in the year: its equity share of the positive part of each project's free cash
+/// flow, or, above a price, of the part earned above it (see [`crate::deal::Above`]).
+fn dividends(dv: &Dividends, r: &impl Randomness, projects: &[ProjectYear], prices: &[f64]) -> f64 {
+    let mut sum = 0.0;
+    match &dv.above {
+        None => {
+            for &i in &dv.projects {
+                sum += projects[i].fcf.max(0.0);
+            }
+        }
+        Some(a) => {
+            let excess = (prices[a.product] - a.price.at(r)).max(0.0);
+            for (&i, slot) in dv.projects.iter().zip(&a.slots) {
+                if let Some(j) = *slot {
+                    let py = &projects[i];
+                    sum += (py.output[j] * excess).min(py.fcf.max(0.0));
+                }
+            }
+        }
+    }
+    dv.equity.at(r) * sum
+}
+
 /// The part of the year's receipts a rule's base covers.
 fn stream_base(receipts: &Receipts, infrastructure: f64, base: Base, which: Which) -> f64 {
     let get = |s: Stream| match which {
@@ -402,6 +465,6 @@ fn stream_base(receipts: &Receipts, infrastructure: f64, base: Base, which: Whic
             Which::New => 0.0,
             Which::Existing | Which::All => infrastructure,
         },
-        Base::Exogenous(_) => 0.0,
+        Base::Exogenous(_) | Base::Dividends(_) => 0.0,
     }
 }

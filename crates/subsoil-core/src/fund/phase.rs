@@ -10,7 +10,9 @@ use crate::year::{PathYear, Year};
 
 impl FundPath {
     /// The fund's year: contributions from the year's `receipts` and `infrastructure` revenue (both
-    /// reaching the budget), scheduled cash and credits; the fund's part of each project's free cash
+    /// reaching the budget), exogenous streams and dividends, scheduled cash and credits (at the
+    /// year's nominal `prices` where linked to one), earmarked contributions paid to their parties
+    /// after the waterfall; the fund's part of each project's free cash
     /// flow (`projects`, of which only those in `flowing` may be non-zero when it is given); from the lock-up year on, the waterfall above the real `reserve`. Books the transfers when
     /// there is a ledger.
     #[allow(clippy::too_many_arguments)]
@@ -23,12 +25,25 @@ impl FundPath {
         receipts: &Receipts,
         infrastructure: f64,
         projects: &[ProjectYear],
+        prices: &[f64],
         flowing: Option<&ProjectSet>,
         mut ledger: Option<&mut Ledger>,
     ) -> FundYear {
         let year = y.year;
         let mut fy = FundYear::default();
-        self.pay_in(deal, r, year, y.t == 0, receipts, infrastructure, y.index, &mut fy);
+        let first = y.t == 0;
+        self.pay_in(
+            deal,
+            r,
+            year,
+            first,
+            receipts,
+            infrastructure,
+            y.index,
+            projects,
+            prices,
+            &mut fy,
+        );
         // Without a ledger only the projects in `flowing` (all when `None`) are visited: every other
         // one's flow is zero.
         let visit = if ledger.is_some() { None } else { flowing };
@@ -57,6 +72,8 @@ impl FundPath {
         if deal.lock_up_until.is_none_or(|lock| year >= lock) {
             self.distribute(deal, r, reserve * y.index, &mut fy);
         }
+        // Earmarked contributions are paid after the waterfall, which never saw them.
+        self.pay_earmarked(&mut fy);
         fy.cash = self.cash;
         if let Some(p) = deal.partner {
             // A running sum: the yearly series of what the partner received so far costs one addition a
