@@ -18,6 +18,7 @@ mod lower_common;
 mod lower_conflict;
 mod lower_correlations;
 mod lower_deal;
+mod lower_fund_cash;
 pub mod lower_flows;
 mod lower_products;
 mod lower_projects;

@@ -11,7 +11,9 @@ use crate::year::{PathYear, Year};
 impl FundPath {
     /// The fund's year: contributions from the year's `receipts` and `infrastructure` revenue (both
     /// reaching the budget), scheduled cash and credits; the fund's part of each project's free cash
-    /// flow (`projects`, of which only those in `flowing` may be non-zero when it is given); from the lock-up year on, the waterfall above the real `reserve`. Books the transfers when
+    /// flow (`projects`, of which only those in `flowing` may be non-zero when it is given); the interest on the
+    /// cash held at the start of the year; from the lock-up year on, the waterfall above the real `reserve`
+    /// and what the distribution policy keeps. Books the transfers when
     /// there is a ledger.
     #[allow(clippy::too_many_arguments)]
     pub fn year<R: Randomness>(
@@ -28,6 +30,7 @@ impl FundPath {
     ) -> FundYear {
         let year = y.year;
         let mut fy = FundYear::default();
+        let opening = self.cash;
         self.pay_in(deal, r, year, y.t == 0, receipts, infrastructure, y.index, &mut fy);
         // Without a ledger only the projects in `flowing` (all when `None`) are visited: every other
         // one's flow is zero.
@@ -54,8 +57,18 @@ impl FundPath {
                 l.pay(year, p, Account::Investors, purpose, py.fcf - fund_part);
             }
         }
-        if deal.lock_up_until.is_none_or(|lock| year >= lock) {
-            self.distribute(deal, r, reserve * y.index, &mut fy);
+        // Interest on the cash held at the start of the year, credited before the waterfall.
+        let interest = self.interest(deal, r, opening, y.index);
+        if interest != 0.0 {
+            self.cash += interest;
+            fy.interest = interest;
+        }
+        self.prev_index = y.index;
+        if deal.lock_up_until.is_none_or(|lock| year >= lock)
+            && let Some(kept) = FundPath::retained(deal, r, y.index)
+        {
+            // What the policy keeps for co-investment is kept as the reserve is.
+            self.distribute(deal, r, reserve * y.index + kept, &mut fy);
         }
         fy.cash = self.cash;
         if let Some(p) = deal.partner {
@@ -83,6 +96,9 @@ fn book_fund(l: &mut Ledger, deal: &Deal, year: Year, fy: &FundYear) {
         Purpose::Contribution,
         fy.contributions - from_streams,
     );
+    if fy.interest != 0.0 {
+        l.pay(year, Account::Markets, Account::Fund, Purpose::Interest, fy.interest);
+    }
     for p in 0..deal.parties.len() {
         if fy.from_streams[p] != 0.0 {
             l.pay(year, treasury(p), Account::Fund, Purpose::Contribution, fy.from_streams[p]);
