@@ -48,7 +48,8 @@ fn cash_earns_its_rate_on_the_opening_balance() {
     // The rate changes no capital account: the partner's is its 100.
     close(out.capital[US], 100.0, "partner capital");
     // Without [deal.fund-cash] the cash earns nothing: 100 every year.
-    let plain = run("deal-cash.toml", &["deal.lock-up-until=2040", "deal.fund-cash.interest-rate=0"]);
+    let plain =
+        run("deal-cash.toml", &["deal.lock-up-until=2040", "deal.fund-cash.interest-rate=0"]);
     assert!(plain.fund.iter().all(|y| y.interest == 0.0 && y.cash == 100.0));
 }
 

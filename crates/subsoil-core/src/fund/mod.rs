@@ -347,11 +347,8 @@ impl FundPath {
     /// deal's cash rate; 0 when the rate and the basis leave the cash as it is.
     pub fn interest<R: Randomness>(&self, deal: &Deal, r: &R, opening: f64, index: f64) -> f64 {
         let rate = deal.cash_rate.rate.at(r);
-        let factor = if deal.cash_rate.real {
-            (1.0 + rate) * (index / self.prev_index) - 1.0
-        } else {
-            rate
-        };
+        let factor =
+            if deal.cash_rate.real { (1.0 + rate) * (index / self.prev_index) - 1.0 } else { rate };
         if factor == 0.0 || opening == 0.0 { 0.0 } else { opening * factor }
     }
 
