@@ -111,9 +111,10 @@ fn retain_pays_out_nothing_and_keeps_the_cash() {
     // all of it: 25, 75, 125, 175, 175, 175 and pays nothing.
     let out = run("deal-hurdle.toml", &["deal.fund-cash.after-lock-up=\"retain\""]);
     let want = [0.0, 0.0, 25.0, 75.0, 125.0, 175.0, 175.0, 175.0];
-    for t in 0..8 {
-        close(out.fund[t].cash, want[t], &format!("cash {}", 2026 + t));
-        assert_eq!(out.fund[t].payouts, [0.0; 4], "year {}", 2026 + t);
+    assert_eq!(out.fund.len(), want.len());
+    for (t, (y, w)) in out.fund.iter().zip(want).enumerate() {
+        close(y.cash, w, &format!("cash {}", 2026 + t));
+        assert_eq!(y.payouts, [0.0; 4], "year {}", 2026 + t);
     }
 }
 
