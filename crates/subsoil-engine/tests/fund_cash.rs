@@ -186,3 +186,15 @@ fn the_ledger_books_the_interest_from_the_markets() {
     close(interest, 4.0 + 4.16 + 4.3264 + 4.499456, "interest booked");
     close(l.net(Account::Fund, None), out.fund[7].cash, "the fund's account is its cash");
 }
+
+#[test]
+fn a_negative_rate_shrinks_the_cash() {
+    // -10% a year nominal on deal-cash.toml: 100, 90, 81, 72.9 through 2029.
+    let out =
+        run("deal-cash.toml", &["deal.lock-up-until=2040", "deal.fund-cash.interest-rate=-0.1"]);
+    let want = [100.0, 90.0, 81.0, 72.9];
+    for (t, w) in want.iter().enumerate() {
+        close(out.fund[t].cash, *w, &format!("cash {}", 2026 + t));
+    }
+    close(out.fund[1].interest, -10.0, "interest 2027");
+}

@@ -18,7 +18,8 @@
 //!   year (as if they moved at its end). A nominal rate `r` adds `r` × that cash; a real one adds
 //!   `(1 + r) × index_t / index_{t-1} - 1` of it, so the cash also keeps pace with the path's inflation.
 //!   In the first simulated year the fund starts with nothing, so it earns nothing (cash dated earlier is
-//!   booked in that year).
+//!   booked in that year). Negative interest (a negative rate, or a real rate in deflation) takes at most
+//!   the cash the fund still has after the year's capital calls.
 //! - After the lock-up, `all-above-reserve` pays out every year all cash above the reserve and the
 //!   commitments; `retain` keeps cash for co-investment: up to its cap (real) beyond the reserve and the
 //!   commitments, paying out only what is above, or everything without a cap.

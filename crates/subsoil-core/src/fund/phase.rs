@@ -57,8 +57,9 @@ impl FundPath {
                 l.pay(year, p, Account::Investors, purpose, py.fcf - fund_part);
             }
         }
-        // Interest on the cash held at the start of the year, credited before the waterfall.
-        let interest = self.interest(deal, r, opening, y.index);
+        // Interest on the cash held at the start of the year, credited before the waterfall. A negative
+        // rate (or a real one in deflation) takes at most the cash the fund still has.
+        let interest = self.interest(deal, r, opening, y.index).max(-self.cash.max(0.0));
         if interest != 0.0 {
             self.cash += interest;
             fy.interest = interest;
