@@ -469,6 +469,7 @@ fn yearly_table(s: &Scenario, y: &subsoil_engine::Yearly) -> String {
         if partner.is_some() {
             cols.push(("paid to partner", Align::Right));
         }
+        cols.push(("interest", Align::Right));
         cols.push(("fund cash", Align::Right));
     }
     let mut t = Table::new(&cols);
@@ -492,6 +493,7 @@ fn yearly_table(s: &Scenario, y: &subsoil_engine::Yearly) -> String {
             if let Some(p) = &partner {
                 row.push(musd(get(year, Scope::Fund, p, "payouts", None)));
             }
+            row.push(musd(get(year, Scope::Fund, "", "interest", None)));
             row.push(musd(get(year, Scope::Fund, "", "cash", None)));
         }
         t.row(row);

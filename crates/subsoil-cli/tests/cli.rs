@@ -220,6 +220,13 @@ fn the_base_case_prints_every_year_as_a_table_json_and_csv() {
     let c = text(&csv.stdout);
     assert!(c.starts_with("year,scope,id,item,tag,unit,value,real\n"));
     assert!(c.contains("\n2035,fund,us,payouts,,USD,"), "partner payouts by year");
+    // The interest on the fund's cash is its own item and column: nothing in the first year (the fund
+    // starts from nothing), something in the second.
+    assert!(t.contains(" interest ") && t.contains("fund cash"), "{t}");
+    assert!(c.contains("\n2026,fund,,interest,,USD,0,0\n"), "no interest in 2026");
+    let second = c.lines().find(|l| l.starts_with("2027,fund,,interest,")).expect("2027 interest");
+    let value: f64 = second.split(',').nth(6).unwrap().parse().unwrap();
+    assert!(value > 0.0, "{second}");
     let json = subsoil(&["run", "--deterministic", "--yearly", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
     assert_eq!(v["manifest"]["mode"], "deterministic-yearly");

@@ -200,6 +200,36 @@ pub struct Investing {
     pub products: Vec<usize>,
 }
 
+/// The rate the fund's cash earns.
+#[derive(Clone, Copy, Debug)]
+pub struct CashRate {
+    /// Yearly rate on the cash held at the start of the year.
+    pub rate: Param,
+    /// Whether the rate is real (the cash also keeps pace with the path's inflation) rather than nominal.
+    pub real: bool,
+}
+
+impl Default for CashRate {
+    /// Cash earns nothing.
+    fn default() -> CashRate {
+        CashRate { rate: Param::Fixed(0.0), real: false }
+    }
+}
+
+/// What the fund pays out once the lock-up is over.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Distribution {
+    /// Every year, all cash above the reserve and what it owes on its commitments goes down the tiers.
+    #[default]
+    AllAboveReserve,
+    /// The fund keeps cash to co-invest: with `up_to`, it keeps that much (real base-year USD) beyond the
+    /// reserve and its commitments and pays out only the cash above; without, it pays out nothing.
+    Retain {
+        /// Most cash kept for co-investment beyond the reserve and commitments, real base-year USD.
+        up_to: Option<Param>,
+    },
+}
+
 /// One tier of the distribution waterfall, paid in order from the cash above the reserve.
 #[derive(Clone, Copy, Debug)]
 pub enum Tier {
@@ -253,6 +283,10 @@ pub struct Deal {
     pub investing: Option<Investing>,
     /// No distribution before this year.
     pub lock_up_until: Option<Year>,
+    /// What the fund pays out from the lock-up year on.
+    pub distribution: Distribution,
+    /// The rate the fund's cash earns.
+    pub cash_rate: CashRate,
     /// Waterfall tiers, in order; none means the fund retains (reinvests) everything.
     pub tiers: Vec<Tier>,
     /// The deal's target for the partner's cumulative receipts (nominal), if it has one.

@@ -26,6 +26,8 @@ pub enum Account {
     Suppliers,
     /// Receipts and capex lost before they reach their destination.
     Leakage,
+    /// Where the fund holds its cash (the money markets), which pay its interest.
+    Markets,
 }
 
 impl Account {
@@ -58,6 +60,8 @@ pub enum Purpose {
     CashIn,
     /// The fund paying a party.
     Payout,
+    /// Interest on the fund's cash.
+    Interest,
 }
 
 /// One transfer.

@@ -249,6 +249,9 @@ pub fn yearly(s: &Scenario, out: &PathOutcome) -> Yearly {
             money(&mut rows, t, Scope::Fund, "", "distributions-in", "", fy.distributions_in);
         }
         for (t, fy) in out.fund.iter().enumerate() {
+            money(&mut rows, t, Scope::Fund, "", "interest", "", fy.interest);
+        }
+        for (t, fy) in out.fund.iter().enumerate() {
             money(&mut rows, t, Scope::Fund, "", "cash", "", fy.cash);
         }
         if let Some(ft) = &out.fund_trace {

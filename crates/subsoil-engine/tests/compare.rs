@@ -170,8 +170,12 @@ fn changing_only_the_deal_term_is_measured_more_precisely_on_common_random_numbe
         "host-payments",
         "host-payments-pv",
         "host-payments-max-gdp-share",
-        "fund-value",
     ];
+    // The fund's value is left out: its cash earns a real rate ([deal.fund-cash]), so at the horizon it
+    // is its real reserve on nearly every path (mean US$20m, standard deviation about US$1m at seed 3),
+    // and what varies is its stakes, which the lock-up itself changes: the paired error is 0.96 of the
+    // unpaired one. With cash earning nothing nominal (the terms before), the path's inflation moved it
+    // on both sides alike and the ratio was 0.52.
     assert_paired_is_smaller(d, &deal, 0.6, "lock-up 2030");
     // And the change is detected: the partner's receipts move by many paired standard errors (31 at
     // 2,000 paths), while the unpaired error is three times larger.

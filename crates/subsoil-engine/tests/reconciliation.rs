@@ -1,5 +1,5 @@
 //! Money is accounted for: on every path of a test run of each built-in deal, the fund's cash recomputed
-//! independently from its flows equals its balance, the fund never pays out or invests cash it does not
+//! independently from its flows (interest on its cash among them) equals its balance, the fund never pays out or invests cash it does not
 //! have, and credited aid never appears as cash.
 
 use subsoil_core::{PathOutcome, Workspace, simulate};
@@ -43,7 +43,7 @@ fn reconcile(name: &str, path: u64, out: &PathOutcome) -> (f64, f64) {
     for (t, y) in out.fund.iter().enumerate() {
         let cash_in: f64 = y.cash_in.iter().sum();
         let paid: f64 = y.payouts.iter().sum();
-        cash += y.contributions + cash_in - y.invested + y.distributions_in - paid;
+        cash += y.contributions + cash_in - y.invested + y.distributions_in + y.interest - paid;
         let tol = 1e-6 * (1.0 + cash.abs() + y.contributions + y.invested + paid);
         assert!(
             (cash - y.cash).abs() <= tol,
@@ -224,6 +224,15 @@ fn the_ledger_balances_on_every_path_of_every_built_in_deal() {
                 (l.total(Purpose::CashIn, None, Some(Account::Fund)) - cash_in).abs()
                     < tol(cash_in)
             );
+            // Interest comes from the money markets and nowhere else.
+            let interest: f64 = out.fund.iter().map(|y| y.interest).sum();
+            assert!(
+                (l.total(Purpose::Interest, Some(Account::Markets), Some(Account::Fund))
+                    - interest)
+                    .abs()
+                    < tol(interest)
+            );
+            assert_eq!(l.total(Purpose::Interest, None, None), l.net(Account::Markets, None).abs());
         }
     }
 }

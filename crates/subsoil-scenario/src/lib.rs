@@ -19,6 +19,7 @@ mod lower_conflict;
 mod lower_correlations;
 mod lower_deal;
 pub mod lower_flows;
+mod lower_fund_cash;
 mod lower_products;
 mod lower_projects;
 mod lower_series;

@@ -1,5 +1,5 @@
-//! Lowering of `[deal]`: parties, contribution rules, cash, credits, the investment rule and the
-//! waterfall, with the cross-references checked (party ids, product ids, one host, tier parameters).
+//! Lowering of `[deal]`: parties, contribution rules, cash, credits, the investment rule, the
+//! waterfall and the fund's cash terms (`lower_fund_cash.rs`), with the cross-references checked (party ids, product ids, one host, tier parameters).
 
 use std::collections::HashMap;
 
@@ -62,6 +62,8 @@ pub(crate) fn lower_deal(
         deal.investing = Some(investing(&s.fund, products, inputs, d));
     }
     deal.tiers = tiers(s, &parties, inputs, d);
+    (deal.cash_rate, deal.distribution) =
+        crate::lower_fund_cash::fund_cash(&s.fund_cash, inputs, d);
     deal
 }
 

@@ -6,8 +6,8 @@ use subsoil_core::Stage;
 
 use crate::deposits::ControlStatus;
 use crate::vocab::{
-    Compounding, DataStage, Decision, Dollars, InvestsIn, ProfileKind, ReceiptsName, RegimeKind,
-    RoyaltyBase, TierKind,
+    AfterLockUp, Compounding, DataStage, Decision, Dollars, InvestsIn, ProfileKind, RateBasis,
+    ReceiptsName, RegimeKind, RoyaltyBase, TierKind,
 };
 
 /// One field of a table.
@@ -1087,6 +1087,33 @@ const FUND: &[Field] = &[
     },
 ];
 
+const FUND_CASH: &[Field] = &[
+    Field {
+        key: "interest-rate",
+        ty: q(Unit::FractionPerYear, -0.1, 1.0),
+        req: Req::Num(0.0),
+        doc: "Yearly rate the fund's cash earns: on the cash held at the start of the year (the end of the previous one, after its payouts), credited at the end of the year before the waterfall, so it counts toward what is paid out; amounts paid in or out during the year earn nothing that year. 0 by default: cash earns nothing.",
+    },
+    Field {
+        key: "interest-basis",
+        ty: Ty::Enum(&RateBasis::NAMES),
+        req: Req::Text("nominal"),
+        doc: "Whether `interest-rate` is nominal, as contracts write rates, or real (the cash also keeps pace with the path's inflation: each year it grows by (1 + rate) × the year's inflation factor).",
+    },
+    Field {
+        key: "after-lock-up",
+        ty: Ty::Enum(&AfterLockUp::NAMES),
+        req: Req::Text("all-above-reserve"),
+        doc: "What the fund pays out each year from the lock-up year on: `all-above-reserve` sends all cash above the reserve and what it still owes on its commitments down the tiers; `retain` keeps cash for co-investment, paying out only what is above the reserve, the commitments and `retain-up-to` (nothing without it).",
+    },
+    Field {
+        key: "retain-up-to",
+        ty: q(Unit::Usd, 0.0, MAX_USD),
+        req: Req::Optional,
+        doc: "With `after-lock-up = \"retain\"`: most cash kept for co-investment beyond the reserve and the commitments (real base-year dollars, as the reserve); omitted, the fund keeps everything.",
+    },
+];
+
 const TIER: &[Field] = &[
     Field {
         key: "kind",
@@ -1193,6 +1220,12 @@ const DEAL: &[Field] = &[
         ty: Ty::Table(FUND),
         req: Req::Optional,
         doc: "How the fund invests; without it the fund only collects and distributes.",
+    },
+    Field {
+        key: "fund-cash",
+        ty: Ty::Table(FUND_CASH),
+        req: Req::Optional,
+        doc: "The fund's cash: the rate it earns and what the fund pays out after the lock-up; without it cash earns nothing and everything above the reserve and commitments is paid out.",
     },
     Field {
         key: "lock-up-until",

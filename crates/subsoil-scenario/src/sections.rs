@@ -8,8 +8,8 @@ use crate::deposits::ControlStatus;
 use crate::quantity::Quantity;
 use crate::typed::{Entries, Items, Located, table};
 use crate::vocab::{
-    Compounding, DataStage, Decision, Dollars, InvestsIn, ProfileKind, ReceiptsName, RegimeKind,
-    RoyaltyBase, TierKind,
+    AfterLockUp, Compounding, DataStage, Decision, Dollars, InvestsIn, ProfileKind, RateBasis,
+    ReceiptsName, RegimeKind, RoyaltyBase, TierKind,
 };
 use crate::walk::Ymd;
 
@@ -379,6 +379,16 @@ table! {
 }
 
 table! {
+    /// `[deal.fund-cash]`.
+    FundCash {
+        interest_rate: Quantity = "interest-rate",
+        interest_basis: RateBasis = "interest-basis",
+        after_lock_up: Located<AfterLockUp> = "after-lock-up",
+        retain_up_to: Option<Quantity> = "retain-up-to",
+    }
+}
+
+table! {
     /// `[[deal.tiers]]`.
     Tier {
         kind: Option<TierKind> = "kind",
@@ -405,6 +415,7 @@ table! {
         cash: Items<Cash> = "cash",
         credits: Items<Credit> = "credits",
         fund: Fund = "fund",
+        fund_cash: FundCash = "fund-cash",
         lock_up_until: Option<i32> = "lock-up-until",
         tiers: Items<Tier> = "tiers",
         target: Option<Quantity> = "target",

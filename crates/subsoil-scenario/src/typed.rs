@@ -23,8 +23,8 @@ use crate::diag::Location;
 use crate::quantity::Quantity;
 use crate::schema::{Field, Req, Ty};
 use crate::vocab::{
-    Compounding, DataStage, Decision, Dollars, InvestsIn, ProfileKind, ReceiptsName, RegimeKind,
-    RoyaltyBase, StreamName, TierKind,
+    AfterLockUp, Compounding, DataStage, Decision, Dollars, InvestsIn, ProfileKind, RateBasis,
+    ReceiptsName, RegimeKind, RoyaltyBase, StreamName, TierKind,
 };
 use crate::walk::{Val, Valid, Ymd};
 
@@ -276,6 +276,8 @@ choice_leaf!(
     ControlStatus => ControlStatus::NAMES,
     Dollars => Dollars::NAMES,
     RoyaltyBase => RoyaltyBase::NAMES,
+    RateBasis => RateBasis::NAMES,
+    AfterLockUp => AfterLockUp::NAMES,
 );
 
 #[cfg_attr(not(test), allow(dead_code))] // The fit is checked by the tests only.

@@ -216,6 +216,26 @@ names! {
 }
 
 names! {
+    /// `deal.fund-cash.interest-basis`.
+    RateBasis {
+        /// A nominal rate.
+        Nominal = "nominal",
+        /// A real rate: the cash also keeps pace with the path's inflation.
+        Real = "real",
+    }
+}
+
+names! {
+    /// `deal.fund-cash.after-lock-up`.
+    AfterLockUp {
+        /// All cash above the reserve and the commitments is paid out every year.
+        AllAboveReserve = "all-above-reserve",
+        /// Cash is kept for co-investment (up to `retain-up-to`, or all of it).
+        Retain = "retain",
+    }
+}
+
+names! {
     /// `deal.tiers[].compounding`.
     Compounding {
         /// The hurdle compounds.

@@ -12,6 +12,17 @@
 //!   distributions, then, from the lock-up year on, the cash above the reserve and above what it still owes
 //!   on its commitments goes down the tiers. A commitment is its share of the planned capex at the decision;
 //!   it is settled once the project pays out.
+//! - Cash earns the deal's cash rate on what the fund held at the start of the year (the end of the
+//!   previous one, after its payouts), credited at the end of the year before the waterfall, so the year's
+//!   interest counts toward what is paid out; amounts paid in or out during the year earn nothing that
+//!   year (as if they moved at its end). A nominal rate `r` adds `r` × that cash; a real one adds
+//!   `(1 + r) × index_t / index_{t-1} - 1` of it, so the cash also keeps pace with the path's inflation.
+//!   In the first simulated year the fund starts with nothing, so it earns nothing (cash dated earlier is
+//!   booked in that year). Negative interest (a negative rate, or a real rate in deflation) takes at most
+//!   the cash the fund still has after the year's capital calls.
+//! - After the lock-up, `all-above-reserve` pays out every year all cash above the reserve and the
+//!   commitments; `retain` keeps cash for co-investment: up to its cap (real) beyond the reserve and the
+//!   commitments, paying out only what is above, or everything without a cap.
 //! - The fund's share of a project is its share of the capital paid in so far.
 //! - Capital accounts are credited with cash, credits without cash, and the host's contributions; they are
 //!   not reduced by distributions. Pro-rata tiers split by them.
@@ -19,7 +30,7 @@
 //! `phase.rs`: the fund's year on a path and its ledger booking; `value.rs`: its value at the horizon;
 //! `trace.rs`: its balances year by year on a traced path.
 
-use crate::deal::{Base, Deal, Dividends, Tier, Which};
+use crate::deal::{Base, Deal, Distribution, Dividends, Tier, Which};
 use crate::param::Randomness;
 use crate::receipts::{Receipts, Stream};
 use crate::stages::ProjectYear;
@@ -77,6 +88,8 @@ pub struct FundYear {
     pub invested: f64,
     /// Received from projects.
     pub distributions_in: f64,
+    /// Interest the fund's cash earned (see the module's conventions).
+    pub interest: f64,
     /// Paid out to the parties, by party.
     pub payouts: [f64; MAX_PARTIES],
     /// Cash at the end of the year.
@@ -121,6 +134,8 @@ pub struct FundPath {
     /// Contributions of the year earmarked for a party (a rule's `paid_to`), by party, paid out at the
     /// end of the year's fund phase.
     earmarked: [f64; MAX_PARTIES],
+    /// The price index of the previous year (1 before the first), for a real cash rate.
+    prev_index: f64,
 }
 
 impl FundPath {
@@ -137,6 +152,7 @@ impl FundPath {
         self.contributed = 0.0;
         self.partner_received_real = -0.0;
         self.earmarked = [0.0; MAX_PARTIES];
+        self.prev_index = 1.0;
         self.stakes.clear();
         self.stakes.resize(projects, Stake::default());
         self.open.clear();
@@ -365,6 +381,25 @@ impl FundPath {
                 out.payouts[p] += *e;
                 *e = 0.0;
             }
+        }
+    }
+
+    /// The interest on `opening`, the cash held at the start of a year whose price index is `index`, at the
+    /// deal's cash rate; 0 when the rate and the basis leave the cash as it is.
+    pub fn interest<R: Randomness>(&self, deal: &Deal, r: &R, opening: f64, index: f64) -> f64 {
+        let rate = deal.cash_rate.rate.at(r);
+        let factor =
+            if deal.cash_rate.real { (1.0 + rate) * (index / self.prev_index) - 1.0 } else { rate };
+        if factor == 0.0 || opening == 0.0 { 0.0 } else { opening * factor }
+    }
+
+    /// The cash the distribution policy keeps beyond the reserve and the commitments, in a year whose price
+    /// index is `index` (nominal); `None` when it pays out nothing.
+    pub fn retained<R: Randomness>(deal: &Deal, r: &R, index: f64) -> Option<f64> {
+        match deal.distribution {
+            Distribution::AllAboveReserve => Some(0.0),
+            Distribution::Retain { up_to: Some(cap) } => Some(cap.at(r).max(0.0) * index),
+            Distribution::Retain { up_to: None } => None,
         }
     }
 

@@ -12,8 +12,10 @@ impl FundPath {
     /// The fund's year: contributions from the year's `receipts` and `infrastructure` revenue (both
     /// reaching the budget), exogenous streams and dividends, scheduled cash and credits (at the
     /// year's nominal `prices` where linked to one), earmarked contributions paid to their parties
-    /// after the waterfall; the fund's part of each project's free cash
-    /// flow (`projects`, of which only those in `flowing` may be non-zero when it is given); from the lock-up year on, the waterfall above the real `reserve`. Books the transfers when
+    /// after the waterfall; the fund's part of each project's free cash flow (`projects`, of which only
+    /// those in `flowing` may be non-zero when it is given); the interest on the cash held at the start
+    /// of the year; from the lock-up year on, the waterfall above the real `reserve` and what the
+    /// distribution policy keeps. Books the transfers when
     /// there is a ledger.
     #[allow(clippy::too_many_arguments)]
     pub fn year<R: Randomness>(
@@ -31,6 +33,7 @@ impl FundPath {
     ) -> FundYear {
         let year = y.year;
         let mut fy = FundYear::default();
+        let opening = self.cash;
         let first = y.t == 0;
         self.pay_in(
             deal,
@@ -69,8 +72,19 @@ impl FundPath {
                 l.pay(year, p, Account::Investors, purpose, py.fcf - fund_part);
             }
         }
-        if deal.lock_up_until.is_none_or(|lock| year >= lock) {
-            self.distribute(deal, r, reserve * y.index, &mut fy);
+        // Interest on the cash held at the start of the year, credited before the waterfall. A negative
+        // rate (or a real one in deflation) takes at most the cash the fund still has.
+        let interest = self.interest(deal, r, opening, y.index).max(-self.cash.max(0.0));
+        if interest != 0.0 {
+            self.cash += interest;
+            fy.interest = interest;
+        }
+        self.prev_index = y.index;
+        if deal.lock_up_until.is_none_or(|lock| year >= lock)
+            && let Some(kept) = FundPath::retained(deal, r, y.index)
+        {
+            // What the policy keeps for co-investment is kept as the reserve is.
+            self.distribute(deal, r, reserve * y.index + kept, &mut fy);
         }
         // Earmarked contributions are paid after the waterfall, which never saw them.
         self.pay_earmarked(&mut fy);
@@ -100,6 +114,9 @@ fn book_fund(l: &mut Ledger, deal: &Deal, year: Year, fy: &FundYear) {
         Purpose::Contribution,
         fy.contributions - from_streams,
     );
+    if fy.interest != 0.0 {
+        l.pay(year, Account::Markets, Account::Fund, Purpose::Interest, fy.interest);
+    }
     for p in 0..deal.parties.len() {
         if fy.from_streams[p] != 0.0 {
             l.pay(year, treasury(p), Account::Fund, Purpose::Contribution, fy.from_streams[p]);
