@@ -523,12 +523,15 @@ fn realise_plan_into<R: Randomness>(
             state_share: state_share.at(r),
         }),
     };
-    for (pl, pp) in plan.products.iter_mut().zip(p.products.iter().take(MAX_PRODUCTS)) {
+    for (k, (pl, pp)) in
+        plan.products.iter_mut().zip(p.products.iter().take(MAX_PRODUCTS)).enumerate()
+    {
         *pl = PlanProduct {
             product: pp.product,
             capacity: pp.capacity.at(r) * output,
             opex: pp.opex.at(r) * opex_mult,
-            royalty: pp.royalty_rate.unwrap_or(model.products[pp.product].royalty_rate).at(r),
+            // The rate of the start year; operations set each year's (crate::rent).
+            royalty: crate::rent::base_rate(model, r, p, k, model.time.start_year),
             payable: pp.payable.at(r),
             selling: pp.selling_costs.at(r),
             royalty_on_nsr: pp.royalty_on_nsr,

@@ -21,6 +21,7 @@ mod lower_deal;
 pub mod lower_flows;
 mod lower_products;
 mod lower_projects;
+mod lower_rent;
 mod lower_series;
 pub mod mix;
 pub mod provenance;

@@ -91,6 +91,9 @@ pub(crate) fn projects(
             production_factor,
             schedule_slip,
             capex_phasing: Vec::new(),
+            // Rates by year and stabilisation are set after every project is lowered (lower_rent.rs).
+            rates_by_year: false,
+            stabilised: false,
             event_stream: inputs.stream(&format!("{}.events", p.site.path)),
             stage_durations,
         };
@@ -263,6 +266,7 @@ fn project_products(
             capacity: param_or_zero(inputs, &pp.capacity),
             opex: inputs.param(&pp.opex),
             royalty_rate: pp.royalty_rate.as_ref().map(|x| inputs.param(x)),
+            royalty_by_year: None,
             payable,
             selling_costs,
             royalty_on_nsr,
