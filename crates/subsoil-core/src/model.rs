@@ -636,6 +636,9 @@ pub struct Project {
     pub stabilised: bool,
     /// Output profile.
     pub profile: Profile,
+    /// For an operation producing at the start, the year of its profile it is in during the start year;
+    /// `None`: past the ramp-up (or at the start of a decline).
+    pub start_age: Option<u32>,
     /// As-built capex over plan (ratio).
     pub capex_overrun: Param,
     /// Opex over plan (ratio).

@@ -322,10 +322,10 @@ impl ProjectState {
         match stage {
             Stage::Construction => self.ops.start_building(&self.actual),
             Stage::Producing => {
-                let age = match self.actual.shape {
+                let age = p.start_age.unwrap_or(match self.actual.shape {
                     Shape::Ramp { years, .. } => years,
                     Shape::Decline { .. } => 0,
-                };
+                });
                 self.ops.phase = Phase::Producing { age, left: self.actual.life };
             }
             Stage::Closed => self.ops.phase = Phase::Done,

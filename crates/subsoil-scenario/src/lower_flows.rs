@@ -357,6 +357,8 @@ fn lower_flow(
         tax_book_value: Param::Fixed(0.0),
         products,
         profile,
+        // A developed permit starts licensed, never producing.
+        start_age: None,
         capex_overrun,
         opex_multiplier,
         production_factor,

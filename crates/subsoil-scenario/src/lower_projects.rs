@@ -86,6 +86,7 @@ pub(crate) fn projects(
             tax_book_value: inputs.param(&p.tax_book_value),
             products,
             profile,
+            start_age: p.profile.start_age,
             capex_overrun,
             opex_multiplier,
             production_factor,

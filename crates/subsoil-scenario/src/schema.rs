@@ -1160,6 +1160,12 @@ const PROFILE: &[Field] = &[
         doc: "Years of linear ramp-up to full output (ramp-plateau).",
     },
     Field {
+        key: "start-age",
+        ty: Ty::Count { min: 0, max: 200 },
+        req: Req::Optional,
+        doc: "For an operation producing at the start: the year of its profile it is in during the start year (0 = the profile's first year). Without it, a producing operation starts past its ramp-up (`ramp-years`) or at the start of its decline. A drilling programme under way on licences held, whose output rises as yearly cohorts of wells add up, starts at 0.",
+    },
+    Field {
         key: "ramp-start",
         ty: FRACTION,
         req: Req::Num(1.0),

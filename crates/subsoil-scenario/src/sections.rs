@@ -396,6 +396,7 @@ table! {
     Profile {
         kind: ProfileKind = "kind",
         ramp_years: u32 = "ramp-years",
+        start_age: Option<u32> = "start-age",
         ramp_start: Quantity = "ramp-start",
         decline_rate: Quantity = "decline-rate",
     }
