@@ -174,6 +174,8 @@ const CASES: &[Case] = &[
     c("series-not-accepted", &["series-not-accepted.toml"], "series-not-accepted.toml:4:24", "fiscal.cit-rate.by-year"),
     c("series-bad-outside", &["series-bad-outside.toml"], "series-bad-outside.toml:4:48", "products.gold.price.outside"),
     c("series-deck-not-covering", &["series-deck-not-covering.toml"], "series-deck-not-covering.toml:4:9", "products.gold.price.by-year"),
+    c("royalty-series-not-covering", &["royalty-series-not-covering.toml"], "royalty-series-not-covering.toml:4:16", "products.gold.royalty-rate.by-year"),
+    c("rent-change-without-factor", &["rent-change-without-factor.toml"], "rent-change-without-factor.toml:4:22", "fiscal.rent-change-factor"),
     c("stream-unknown-id", &["stream-unknown-id.toml"], "stream-unknown-id.toml:9:10", "deal.contributions[0].stream"),
     c("stream-unknown-receiver", &["stream-unknown-receiver.toml"], "stream-unknown-receiver.toml:10:12", "streams.oil.receiver"),
     c("stream-share-schedule-not-covering", &["stream-share-schedule-not-covering.toml"], "stream-share-schedule-not-covering.toml:13:9", "deal.contributions[0].share.by-year"),

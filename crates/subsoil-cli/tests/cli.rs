@@ -12,7 +12,7 @@ fn the_base_case_prints_a_table_of_every_project_and_totals() {
     let s = text(&out.stdout);
     assert!(s.contains("base case"));
     assert!(s.contains("dobra-lithium"));
-    assert!(s.contains("total (47 projects, 2 flows)"), "{s}");
+    assert!(s.contains("total (50 projects, 2 flows)"), "{s}");
     for col in
         ["first prod.", "capex", "NPV", "IRR", "royalty", "new receipts", "existing receipts"]
     {
@@ -29,8 +29,8 @@ fn json_output_carries_the_manifest_and_the_same_totals() {
     assert_eq!(v["manifest"]["scenario"], "ukraine-final-2025");
     assert_eq!(v["manifest"]["mode"], "deterministic");
     let projects = v["projects"].as_array().expect("projects");
-    // The 47 named projects and one row for each of the two licensing flows.
-    assert_eq!(projects.len(), 49);
+    // The 50 named projects and one row for each of the two licensing flows.
+    assert_eq!(projects.len(), 52);
     let sum: f64 = projects.iter().map(|p| p["receipts_new"].as_f64().unwrap_or(f64::NAN)).sum();
     let total = v["totals"]["receipts_new"].as_f64().expect("total");
     assert!((sum - total).abs() <= 1e-6 * total.abs().max(1.0));
@@ -162,7 +162,8 @@ fn the_base_case_table_ends_with_the_deal() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let s = text(&out.stdout);
     let deal = &s[s.find("Deal: ").expect("a deal section")..];
-    assert!(s.find("Deal: ") > s.find("total (47 projects)"), "the deal comes after the projects");
+    let total = s.find("total (50 projects").expect("the projects' total");
+    assert!(s.find("Deal: ").expect("deal") > total, "the deal comes after the projects");
     for want in [
         "partner receipts ($m nominal)",
         "partner receipts ($m)",
@@ -251,7 +252,7 @@ fn built_in_layers_are_listed_with_what_they_bring() {
     for layer in ["ukraine-base", "ukraine-projects", "products", "macro", "ukraine-final-2025"] {
         assert!(t.lines().any(|l| l.starts_with(&format!("{layer} "))), "{layer} missing:\n{t}");
     }
-    assert!(t.contains("projects (47)") && t.contains("products (15)"), "{t}");
+    assert!(t.contains("projects (50)") && t.contains("products (15)"), "{t}");
     // A file that extends a listed layer by its name loads.
     let dir = scratch("layers");
     let f = dir.join("mine.toml");

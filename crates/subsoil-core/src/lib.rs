@@ -21,6 +21,7 @@ pub mod param;
 pub mod prices;
 pub mod project;
 pub mod receipts;
+pub mod rent;
 pub mod series;
 pub mod simulate;
 pub mod stages;

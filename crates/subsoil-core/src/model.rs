@@ -70,6 +70,8 @@ pub struct Model {
     pub inflation_path: Option<crate::series::Series>,
     /// The ISO 4217 code of the currency every amount is in (`USD` unless the scenario says otherwise).
     pub currency: String,
+    /// Royalty rates given by year, referred to by [`ProjectProduct::royalty_by_year`].
+    pub royalty_schedules: Vec<crate::series::Series>,
 }
 
 impl Model {
@@ -307,6 +309,8 @@ pub struct Fiscal {
     pub psa_state_share: Param,
     /// Default fee (real USD) paid for a licence awarded during the simulation.
     pub licence_fee: Param,
+    /// Uncertain changes of the royalty rates, if the scenario models them.
+    pub rent_changes: Option<crate::rent::RentChanges>,
 }
 
 /// A traded product and its price process.
@@ -326,7 +330,8 @@ pub struct Product {
     pub volatility: Param,
     /// Half-life of mean reversion (years).
     pub half_life: Param,
-    /// The host's royalty (subsoil rent) rate on this product.
+    /// The host's royalty (subsoil rent) rate on this product; with a schedule by year, the factor on it
+    /// (see [`ProjectProduct::royalty_by_year`]).
     pub royalty_rate: Param,
     /// The documented bound on the real price's P95 over its P5 across paths in a far year (a fact about
     /// the product's history that the simulated spread must respect; no step of a path reads it).
@@ -582,8 +587,12 @@ pub struct ProjectProduct {
     pub capacity: Param,
     /// Cash operating cost per unit (real USD).
     pub opex: Param,
-    /// Royalty rate for this project, overriding the product's.
+    /// Royalty rate for this project, overriding the product's. With `royalty_by_year`, the factor
+    /// (1 unless uncertain) on the schedule.
     pub royalty_rate: Option<Param>,
+    /// Index into [`Model::royalty_schedules`] when the rate (the project's own, or else the product's)
+    /// is given by year.
+    pub royalty_by_year: Option<u32>,
     /// Share of the output the buyer pays for (1 when sold as metal).
     pub payable: Param,
     /// Treatment and refining charges and freight per unit of output (real USD).
@@ -638,8 +647,16 @@ pub struct Project {
     pub tax_book_value: Param,
     /// Products and capacities.
     pub products: Vec<ProjectProduct>,
+    /// Whether a product's royalty rate is given by year.
+    pub rates_by_year: bool,
+    /// Whether the project's fiscal terms are stabilised (a PSA's stability clause): changes of the
+    /// regime's royalty rates ([`crate::rent::RentChanges`]) do not reach it.
+    pub stabilised: bool,
     /// Output profile.
     pub profile: Profile,
+    /// For an operation producing at the start, the year of its profile it is in during the start year;
+    /// `None`: past the ramp-up (or at the start of a decline).
+    pub start_age: Option<u32>,
     /// As-built capex over plan (ratio).
     pub capex_overrun: Param,
     /// Opex over plan (ratio).

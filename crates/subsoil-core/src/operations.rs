@@ -13,8 +13,8 @@ use crate::streams::K_DAMAGE;
 use crate::terms::PathTerms;
 use crate::year::PathYear;
 
-/// The year's construction, production and closure of every project; war damage halts an
-/// operation for the year. Records each project's flows (discounted to the start by `discount`) and
+/// The year's construction, production and closure of every project at the year's royalty rates (`rent`
+/// is the fiscal regime's factor on them, `crate::rent`); war damage halts an operation for the year. Records each project's flows (discounted to the start by `discount`) and
 /// its free cash flow for the fund; adds the output of projects built on the path to the
 /// markets' new supply.
 #[allow(clippy::too_many_arguments)]
@@ -23,6 +23,7 @@ pub fn operations_year<R: Randomness>(
     r: &R,
     terms: &PathTerms,
     y: PathYear,
+    rent: f64,
     discount: f64,
     conflict: &ConflictPath,
     market: &mut Market,
@@ -72,6 +73,9 @@ pub fn operations_year<R: Randomness>(
                 repair = damage.repair * st.actual.capex * index;
                 out.projects[i].strikes += 1;
             }
+        }
+        if crate::rent::rates_vary(model, p) {
+            crate::rent::set_rates(model, r, p, year, rent, &mut st.actual);
         }
         let prices = &market.price_nominal;
         st.ops.year_into(&st.actual, |k| prices[k], index, tax, works, &mut f);

@@ -29,6 +29,8 @@ use crate::year::PathYear;
 pub struct Workspace {
     /// Price index by year index, through the year after the horizon.
     index: Vec<f64>,
+    /// The fiscal regime's factor on royalty rates by year index (`crate::rent`).
+    rent: Vec<f64>,
     market: Market,
     conflict: ConflictPath,
     projects: PathProjects,
@@ -41,6 +43,7 @@ impl Workspace {
     pub fn new(model: &Model) -> Workspace {
         Workspace {
             index: vec![1.0; model.time.horizon as usize + 1],
+            rent: vec![1.0; model.time.horizon as usize],
             market: Market::new(model.products.len()),
             conflict: ConflictPath::default(),
             projects: PathProjects::new(model.projects.len()),
@@ -76,7 +79,8 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         let valuer = Valuer { market: &ws.market, expect: &mut ws.expect };
         decisions_year(model, &terms, y, private_real, valuer, &mut ws.projects, &mut ws.fund, out);
         let (market, projects) = (&mut ws.market, &mut ws.projects);
-        operations_year(model, r, &terms, y, discount, &ws.conflict, market, projects, out);
+        let rent = ws.rent[t as usize];
+        operations_year(model, r, &terms, y, rent, discount, &ws.conflict, market, projects, out);
         economy_year(model, &terms, y, out);
         let prices = &ws.market.price_nominal;
         fund_year(model, r, &terms, y, &mut ws.fund, &ws.projects, prices, out);
@@ -111,6 +115,7 @@ fn start_path<R: Randomness>(
             crate::series::index_path(path, scale, time.start_year, time.base_year, slots);
         }
     }
+    crate::rent::draw_factors(model, r, &mut ws.rent);
     // Conflict: the whole timeline and every deposit's control, drawn up front.
     ws.conflict.draw(model, r);
     out.ceasefire_year = ws.conflict.first_peace.map(|c| time.year(c));

@@ -400,10 +400,10 @@ impl ProjectState {
         match stage {
             Stage::Construction => self.ops.start_building(&self.actual),
             Stage::Producing => {
-                let age = match self.actual.shape {
+                let age = p.start_age.unwrap_or(match self.actual.shape {
                     Shape::Ramp { years, .. } => years,
                     Shape::Decline { .. } => 0,
-                };
+                });
                 self.ops.phase = Phase::Producing { age, left: self.actual.life };
             }
             Stage::Closed => self.ops.phase = Phase::Done,
@@ -602,12 +602,15 @@ fn realise_plan_into<R: Randomness>(
             state_share: state_share.at(r),
         }),
     };
-    for (pl, pp) in plan.products.iter_mut().zip(p.products.iter().take(MAX_PRODUCTS)) {
+    for (k, (pl, pp)) in
+        plan.products.iter_mut().zip(p.products.iter().take(MAX_PRODUCTS)).enumerate()
+    {
         *pl = PlanProduct {
             product: pp.product,
             capacity: pp.capacity.at(r) * output,
             opex: pp.opex.at(r) * opex_mult,
-            royalty: pp.royalty_rate.unwrap_or(model.products[pp.product].royalty_rate).at(r),
+            // The rate of the start year; operations set each year's (crate::rent).
+            royalty: crate::rent::base_rate(model, r, p, k, model.time.start_year),
             payable: pp.payable.at(r),
             selling: pp.selling_costs.at(r),
             royalty_on_nsr: pp.royalty_on_nsr,

@@ -34,6 +34,12 @@ pub const K_PERMITS: u32 = 0;
 /// A licensing flow's stream: the normal whose quantile is the number of the year's permits developed.
 pub const K_DEVELOPED: u32 = 10_000;
 
+/// The fiscal regime's stream ([`crate::rent::RentChanges::stream`]): a change of the royalty rates in
+/// year `t`.
+pub const K_RENT_CHANGE: u32 = 0;
+/// The fiscal regime's stream: whether the change of year `t` is a rise.
+pub const K_RENT_UP: u32 = 10_000;
+
 /// The sub-index of the abandonment draw at the end of pre-decision stage `stage` (its index in
 /// [`crate::model::Stage::PRE_DECISION`]) in year index `t`.
 #[inline]

@@ -185,9 +185,11 @@ fn the_ledger_balances_on_every_path_of_every_built_in_deal() {
                     (fund - cash).abs() < tol(cash) + 1e-13 * gross,
                     "{name}, path {path}, {year}: ledger {fund} vs fund cash {cash}"
                 );
+                // Never negative beyond the same rounding (US$1.2e-6 of a US$16.8bn gross was seen on an
+                // emptied fund).
                 assert!(
-                    fund > -tol(cash),
-                    "{name}, path {path}, {year}: the fund's account is negative"
+                    fund > -(tol(cash) + 1e-13 * gross),
+                    "{name}, path {path}, {year}: the fund's account is negative: ledger {fund}, cash {cash}, gross {gross}"
                 );
             }
             // Buyers paid every sale and the infrastructure revenue; leakage got what the outputs say.

@@ -22,6 +22,7 @@ pub mod lower_flows;
 mod lower_fund_cash;
 mod lower_products;
 mod lower_projects;
+mod lower_rent;
 mod lower_series;
 pub mod mix;
 mod money;

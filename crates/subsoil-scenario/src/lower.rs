@@ -88,8 +88,10 @@ pub(crate) fn lower(
         flows: Vec::new(),
         inflation_path: crate::lower_series::inflation_path(&s.macro_.us_inflation, &time, d),
         currency: s.macro_.currency.clone(),
+        royalty_schedules: Vec::new(),
     };
     crate::lower_flows::lower_flows(li.s, &mut model, &mut inputs, d);
+    crate::lower_rent::lower_rent(li.s, &mut model, &mut inputs, d);
     let correlations = crate::lower_correlations::inputs(&s.input_correlations, &inputs, d);
     (model, inputs, correlations)
 }
@@ -131,6 +133,8 @@ fn economy(s: &Root, inputs: &mut Inputs) -> (Macro, Rates, Fiscal) {
         psa_cost_recovery_limit: param_or_zero(inputs, &f.psa_cost_recovery_limit),
         psa_state_share: param_or_zero(inputs, &f.psa_state_share),
         licence_fee: inputs.param(&f.licence_fee),
+        // Set with the rates by year, after every project (lower_rent.rs).
+        rent_changes: None,
     };
     (macro_, rates, fiscal)
 }

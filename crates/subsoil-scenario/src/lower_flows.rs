@@ -415,6 +415,7 @@ fn flow_products(
             capacity: param_or_zero(inputs, &pp.capacity),
             opex: inputs.param(&pp.opex),
             royalty_rate: pp.royalty_rate.as_ref().map(|x| inputs.param(x)),
+            royalty_by_year: None,
             payable: inputs.param(&pp.payable),
             selling_costs: inputs.param(&pp.selling_costs),
             royalty_on_nsr: pp.royalty_base.value == crate::vocab::RoyaltyBase::Nsr,
@@ -476,12 +477,17 @@ fn flow_template(
         tax_book_value: Param::Fixed(0.0),
         products,
         profile,
+        // A developed permit starts licensed, never producing.
+        start_age: None,
         capex_overrun,
         opex_multiplier,
         production_factor,
         schedule_slip,
         capex_phasing: Vec::new(),
         by_age: Vec::new(),
+        // Rates by year and stabilisation are set after every project is lowered (lower_rent.rs).
+        rates_by_year: false,
+        stabilised: false,
         event_stream: 0,
         stage_durations: [Param::Fixed(0.0), Param::Fixed(0.0), Param::Fixed(0.0), lag],
     }

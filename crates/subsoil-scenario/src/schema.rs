@@ -375,6 +375,24 @@ const FISCAL: &[Field] = &[
         req: Req::Num(0.0),
         doc: "Fee (auction price) paid for a licence awarded during the simulation, where a project gives none.",
     },
+    Field {
+        key: "rent-change-hazard",
+        ty: q(Unit::PerYear, 0.0, 10.0),
+        req: Req::Optional,
+        doc: "Yearly hazard that the royalty (rent) rates change. Each year a change happens with probability 1 − e^(−hazard) (drawn on the stream `fiscal.rent-changes`); from the next year on, every royalty rate of a project that is not `stabilised` is the rate of the scenario's law (its `royalty-rate`) times `rent-change-factor` (a rise, with probability `rent-change-up`) or divided by it (a cut), until the next change: the regime moves between these two levels, it does not drift. A rate never exceeds 1. Without it the rates never change.",
+    },
+    Field {
+        key: "rent-change-factor",
+        ty: q(Unit::Ratio, 1.0, 100.0),
+        req: Req::Optional,
+        doc: "Size of a change of the royalty rates, drawn once per path (every change on a path has this size); required with `rent-change-hazard`.",
+    },
+    Field {
+        key: "rent-change-up",
+        ty: FRACTION,
+        req: Req::Num(0.5),
+        doc: "Probability that a change of the royalty rates is a rise rather than a cut.",
+    },
 ];
 
 const INFRASTRUCTURE: &[Field] = &[
@@ -500,9 +518,9 @@ const PRODUCT: &[Field] = &[
     },
     Field {
         key: "royalty-rate",
-        ty: FRACTION,
+        ty: q_series(Unit::Fraction, 0.0, 1.0),
         req: Req::Required,
-        doc: "Ukraine's royalty (subsoil rent) on the value of output.",
+        doc: "Ukraine's royalty (subsoil rent) on the value of output; or by year, the rate of each calendar year (a legislated schedule; its `scale` multiplies every year's rate on a path). Investors value a plan at the start year's rate; each year's production pays that year's.",
     },
     Field {
         key: "world-supply",
@@ -1268,9 +1286,9 @@ const PROJECT_PRODUCT: &[Field] = &[
     },
     Field {
         key: "royalty-rate",
-        ty: FRACTION,
+        ty: q_series(Unit::Fraction, 0.0, 1.0),
         req: Req::Optional,
-        doc: "Royalty rate for this project, overriding the product's (e.g. gas by well vintage).",
+        doc: "Royalty rate for this project, overriding the product's (e.g. gas by well vintage); or by year, as the product's `royalty-rate`.",
     },
     Field {
         key: "payable",
@@ -1304,6 +1322,12 @@ const PROFILE: &[Field] = &[
         ty: Ty::Count { min: 0, max: 30 },
         req: Req::Num(0.0),
         doc: "Years of linear ramp-up to full output (ramp-plateau).",
+    },
+    Field {
+        key: "start-age",
+        ty: Ty::Count { min: 0, max: 200 },
+        req: Req::Optional,
+        doc: "For an operation producing at the start: the year of its profile it is in during the start year (0 = the profile's first year). Without it, a producing operation starts past its ramp-up (`ramp-years`) or at the start of its decline. A drilling programme under way on licences held, whose output rises as yearly cohorts of wells add up, starts at 0.",
     },
     Field {
         key: "ramp-start",
@@ -1353,6 +1377,12 @@ const PROJECT: &[Field] = &[
         ty: Ty::Enum(&RegimeKind::NAMES),
         req: Req::Text("royalty"),
         doc: "Royalty and tax, or a production-sharing agreement.",
+    },
+    Field {
+        key: "stabilised",
+        ty: Ty::Bool,
+        req: Req::Text("false"),
+        doc: "Whether the project's fiscal terms are stabilised (a PSA's stability clause): changes of the royalty rates (`fiscal.rent-change-hazard`) do not reach it; a rate given by year still applies.",
     },
     Field {
         key: "decision",

@@ -105,6 +105,9 @@ table! {
         psa_cost_recovery_limit: Option<Quantity> = "psa-cost-recovery-limit",
         psa_state_share: Option<Quantity> = "psa-state-share",
         licence_fee: Quantity = "licence-fee",
+        rent_change_hazard: Option<Quantity> = "rent-change-hazard",
+        rent_change_factor: Option<Quantity> = "rent-change-factor",
+        rent_change_up: Quantity = "rent-change-up",
     }
 }
 
@@ -440,6 +443,7 @@ table! {
     Profile {
         kind: ProfileKind = "kind",
         ramp_years: u32 = "ramp-years",
+        start_age: Option<u32> = "start-age",
         ramp_start: Quantity = "ramp-start",
         decline_rate: Quantity = "decline-rate",
     }
@@ -460,6 +464,7 @@ table! {
         name: Option<String> = "name",
         stage: Option<Stage> = "stage",
         regime: Located<RegimeKind> = "regime",
+        stabilised: bool = "stabilised",
         decision: Decision = "decision",
         construction_years: Option<Quantity> = "construction-years",
         life_years: Option<Quantity> = "life-years",
