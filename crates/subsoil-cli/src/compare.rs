@@ -214,6 +214,10 @@ pub fn run_scenarios(args: &CompareArgs, scenarios: Vec<Scenario>) -> ExitCode {
         output::stderr("error: --per-path is for `subsoil run` (one scenario's paths)\n");
         return ExitCode::from(EXIT_BAD_INPUT);
     }
+    if let Some(e) = mixed_currencies(&scenarios) {
+        output::stderr(&e);
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
     if let Some(shard) = args.shard {
         return crate::shard::compare(args, &scenarios, shard);
     }
@@ -276,8 +280,22 @@ pub fn finish(
     }
     match printed.format {
         Format::Json => print_json(&json(scenarios, sets, result, None)),
-        Format::Table => output::stdout(&table(scenarios, result, printed.details)),
+        Format::Table => output::stdout(&crate::run::in_currency(
+            table(scenarios, result, printed.details),
+            &scenarios[0],
+        )),
     }
+}
+
+/// The error when `scenarios` are not all in one currency: their means and differences would add
+/// amounts in different units.
+pub fn mixed_currencies(scenarios: &[Scenario]) -> Option<String> {
+    let first = scenarios.first()?;
+    let other = scenarios.iter().find(|s| s.model.currency != first.model.currency)?;
+    Some(format!(
+        "error: cannot compare scenarios in different currencies: {} is in {}, {} in {}; write both in one (macro.currency, with macro.exchange-rates for amounts in the other)\n",
+        first.name, first.model.currency, other.name, other.model.currency
+    ))
 }
 
 // ----- JSON -----
@@ -310,6 +328,8 @@ struct Manifest<'a> {
     /// In a saved `summary.json` only: the command that reproduces the comparison.
     #[serde(skip_serializing_if = "Option::is_none")]
     command: Option<String>,
+    /// The ISO 4217 code of the currency every amount is in (all the scenarios' `macro.currency`).
+    currency: &'a str,
     scenarios: Vec<ScenarioId<'a>>,
 }
 
@@ -397,6 +417,7 @@ fn json<'a>(
             sets,
             run: &r.header,
             command,
+            currency: scenarios.first().map_or("USD", |s| s.model.currency.as_str()),
             scenarios: ids,
         },
         units: "money in real base-year units of the manifest's currency unless a unit says nominal; rates, probabilities and \

@@ -823,7 +823,7 @@ pub fn print_monte_carlo(
 
 /// A table's text with its money in the scenario's currency: `$` and "US dollars" are kept for US
 /// dollars and replaced by the ISO code of any other currency (`$m` becomes `EUR m`).
-fn in_currency(text: String, scenario: &Scenario) -> String {
+pub(crate) fn in_currency(text: String, scenario: &Scenario) -> String {
     match scenario.model.currency.as_str() {
         "USD" => text,
         code => text.replace('$', &format!("{code} ")).replace("US dollars", code),

@@ -309,3 +309,42 @@ fn every_money_output_names_the_scenarios_currency() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(v["manifest"]["currency"], "USD");
 }
+
+#[test]
+fn a_comparison_names_its_currency_and_refuses_two() {
+    let mine =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../subsoil-engine/tests/data/minimal/one-mine.toml");
+    let eur = ["--set", "macro.currency=\"EUR\""];
+    let compare = |extra: &[&str]| {
+        let mut args = vec!["compare", mine, mine, "--paths", "64"];
+        args.extend_from_slice(extra);
+        subsoil(&args)
+    };
+    let out = compare(&[&eur[..], &["--format", "json"]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["manifest"]["currency"], "EUR");
+    let table = text(&compare(&eur).stdout);
+    assert!(table.contains("EUR m") && !table.contains('$'), "{table}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&compare(&["--format", "json"]).stdout).expect("valid JSON");
+    assert_eq!(v["manifest"]["currency"], "USD");
+    // Scenarios in two currencies are refused: their differences would mix units.
+    let dir = std::env::temp_dir().join(format!("subsoil-cli-currency-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let euro = dir.join("euro-mine.toml");
+    std::fs::write(
+        &euro,
+        format!("format-version = 1\nextends = {mine:?}\n[macro]\ncurrency = \"EUR\"\n"),
+    )
+    .expect("write");
+    let out = subsoil(&["compare", mine, euro.to_str().expect("utf-8"), "--paths", "64"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("different currencies") && err.contains("in USD") && err.contains("in EUR"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -201,9 +201,10 @@ fn schemas(limits: &Limits) -> Value {
     compare_manifest.insert("subsoil_version".into(), string());
     compare_manifest.insert("mode".into(), json!({ "type": "string", "enum": ["compare"] }));
     compare_manifest.insert("sets".into(), strings());
+    compare_manifest.insert("currency".into(), string());
     compare_manifest.insert("scenarios".into(), json!({ "type": "array", "items": compared_id }));
     let mut compare_required = header_required.to_vec();
-    compare_required.extend(["subsoil_version", "mode", "sets", "scenarios"]);
+    compare_required.extend(["subsoil_version", "mode", "sets", "currency", "scenarios"]);
     let keyed = |item: Value| json!({ "type": "object", "additionalProperties": item });
     let compare_result = object(
         json!({
