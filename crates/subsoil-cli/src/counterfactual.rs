@@ -50,7 +50,7 @@ pub fn run(args: &RunArgs, scenario: &Scenario) -> ExitCode {
     };
     match args.format {
         RunFormat::Json => print_json(&json(scenario, &args.sets, &r)),
-        _ => output::stdout(&table(scenario, &r)),
+        _ => output::stdout(&crate::run::in_currency(table(scenario, &r), scenario)),
     }
 }
 
@@ -73,6 +73,8 @@ struct Manifest<'a> {
     sets: &'a [String],
     #[serde(flatten)]
     run: &'a RunHeader,
+    /// The ISO 4217 code of the currency every amount is in.
+    currency: &'a str,
 }
 
 struct Measures<'a>(&'a [MeasureStats]);
@@ -132,6 +134,7 @@ fn json<'a>(s: &'a Scenario, sets: &'a [String], r: &'a Counterfactual) -> Json<
             scenario_hash: &s.hash,
             sets,
             run: &r.header,
+            currency: &s.model.currency,
         },
         units: "money in real base-year units of the manifest's currency, undiscounted; probabilities as fractions",
         measures: Measures(&r.measures),

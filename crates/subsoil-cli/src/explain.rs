@@ -72,6 +72,10 @@ pub fn run(args: &CompareArgs) -> ExitCode {
         output::stderr(&msg);
         return ExitCode::from(EXIT_BAD_INPUT);
     }
+    if let Some(e) = crate::compare::mixed_currencies(&mixtures) {
+        output::stderr(&e);
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
     let config = args.mc.config();
     let progress = Progress::new(args.mc.paths);
     let refs: Vec<&Scenario> = mixtures.iter().collect();
@@ -88,7 +92,9 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     let b_name = args.scenarios[1].as_str();
     match args.format {
         Format::Json => print_json(&json(a, b, b_name, &terms, &args.sets, &result)),
-        Format::Table => output::stdout(&table(a, b_name, &terms, &result)),
+        Format::Table => {
+            output::stdout(&crate::run::in_currency(table(a, b_name, &terms, &result), a))
+        }
     }
 }
 
@@ -127,6 +133,8 @@ struct Manifest<'a> {
     sets: &'a [String],
     #[serde(flatten)]
     run: &'a RunHeader,
+    /// The ISO 4217 code of the currency every amount is in (both scenarios').
+    currency: &'a str,
     from: Id<'a>,
     to: Id<'a>,
     /// The terms in which the two differ, in the order of the contributions.
@@ -238,6 +246,7 @@ fn json<'a>(
             mode: "explain",
             sets,
             run: &r.header,
+            currency: &a.model.currency,
             from: Id { scenario: &a.name, scenario_hash: &a.hash, layers: &a.layers },
             to: Id { scenario: b_name, scenario_hash: &b.hash, layers: &b.layers },
             terms,

@@ -220,14 +220,17 @@ pub fn run(args: &SensitivityArgs) -> ExitCode {
             sobol: indices.as_ref(),
             factors: factor_list.as_ref(),
         }),
-        Format::Table => output::stdout(&table(
+        Format::Table => output::stdout(&crate::run::in_currency(
+            table(
+                &scenario,
+                args,
+                &metric,
+                t.as_ref(),
+                ranks.as_deref(),
+                indices.as_ref(),
+                factor_list.as_ref(),
+            ),
             &scenario,
-            args,
-            &metric,
-            t.as_ref(),
-            ranks.as_deref(),
-            indices.as_ref(),
-            factor_list.as_ref(),
         )),
     }
 }

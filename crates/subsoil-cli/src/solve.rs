@@ -184,7 +184,10 @@ pub fn run(args: &SolveArgs) -> ExitCode {
             seed: args.seed,
             result: &result,
         }),
-        Format::Table => output::stdout(&table(&scenario, args, &statistic, &result)),
+        Format::Table => output::stdout(&crate::run::in_currency(
+            table(&scenario, args, &statistic, &result),
+            &scenario,
+        )),
     }
 }
 

@@ -346,5 +346,30 @@ fn a_comparison_names_its_currency_and_refuses_two() {
         "{err}"
     );
     assert!(out.stdout.is_empty());
+    // An explanation names the currency too, and refuses two as a comparison does.
+    let longer = dir.join("longer-mine.toml");
+    std::fs::write(
+        &longer,
+        format!(
+            "format-version = 1\nextends = {mine:?}\n[projects.hill-mine]\nlife-years = 15\n"
+        ),
+    )
+    .expect("write");
+    let longer = longer.to_str().expect("utf-8");
+    let explain = |extra: &[&str]| {
+        let mut args = vec!["compare", mine, longer, "--explain", "--paths", "64"];
+        args.extend_from_slice(extra);
+        subsoil(&args)
+    };
+    let out = explain(&[&eur[..], &["--format", "json"]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["manifest"]["currency"], "EUR");
+    let table = text(&explain(&eur).stdout);
+    assert!(table.contains("EUR") && !table.contains('$'), "{table}");
+    let out =
+        subsoil(&["compare", mine, euro.to_str().expect("utf-8"), "--explain", "--paths", "64"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("different currencies"), "{}", text(&out.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
