@@ -350,9 +350,7 @@ fn a_comparison_names_its_currency_and_refuses_two() {
     let longer = dir.join("longer-mine.toml");
     std::fs::write(
         &longer,
-        format!(
-            "format-version = 1\nextends = {mine:?}\n[projects.hill-mine]\nlife-years = 15\n"
-        ),
+        format!("format-version = 1\nextends = {mine:?}\n[projects.hill-mine]\nlife-years = 15\n"),
     )
     .expect("write");
     let longer = longer.to_str().expect("utf-8");

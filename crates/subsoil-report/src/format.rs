@@ -1,21 +1,48 @@
 //! Numbers as people read them: `$1.2bn`, `$340m`, `12%`, `< 0.04%`.
 
-/// Money in dollars, rounded to what a reader takes in: `$1.2bn`, `$12bn`, `$340m`, `$4.5m`, `$12k`,
-/// `$0`; negative amounts with a minus sign (`−$3.1m`); `—` when not finite.
+std::thread_local! {
+    /// The ISO 4217 code of the currency money is written in while a report is drawn (empty: US dollars).
+    static CURRENCY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Runs `f` with money written in the currency `code` (`USD` or empty: `$`; any other: `EUR 1.2bn`), and
+/// "US dollars" in `f`'s text replaced by the code. The page of a scenario in another currency than the
+/// dollar says so wherever it names money.
+pub fn in_currency(code: &str, f: impl FnOnce() -> String) -> String {
+    let code = if code == "USD" { "" } else { code };
+    let before = CURRENCY.with(|c| c.replace(code.to_string()));
+    let text = f();
+    CURRENCY.with(|c| *c.borrow_mut() = before);
+    if code.is_empty() { text } else { text.replace("US dollars", code) }
+}
+
+/// The sign money is written with: `$`, or the currency's code and a space.
+fn symbol() -> String {
+    CURRENCY.with(|c| {
+        let c = c.borrow();
+        if c.is_empty() { "$".to_string() } else { format!("{c} ") }
+    })
+}
+
+/// Money in dollars (or the currency of [`in_currency`]), rounded to what a reader takes in: `$1.2bn`,
+/// `$12bn`, `$340m`, `$4.5m`, `$12k`, `$0`; negative amounts with a minus sign (`−$3.1m`); `—` when not
+/// finite.
 pub fn money(x: f64) -> String {
     if !x.is_finite() {
         return "—".into();
     }
-    let sign = if x < 0.0 && money_abs(x.abs()) != "$0" { "−" } else { "" };
-    format!("{sign}{}", money_abs(x.abs()))
+    let abs = money_abs(x.abs());
+    let sign = if x < 0.0 && abs != format!("{}0", symbol()) { "−" } else { "" };
+    format!("{sign}{abs}")
 }
 
 fn money_abs(a: f64) -> String {
+    let s = symbol();
     let scaled = |v: f64, suffix: &str| {
         if v < 9.95 {
-            format!("${}{suffix}", trim(&format!("{v:.1}")))
+            format!("{s}{}{suffix}", trim(&format!("{v:.1}")))
         } else {
-            format!("${}{suffix}", group(v.round()))
+            format!("{s}{}{suffix}", group(v.round()))
         }
     };
     if a >= 999.5e9 {
@@ -27,9 +54,9 @@ fn money_abs(a: f64) -> String {
     } else if a >= 999.5 {
         scaled(a / 1e3, "k")
     } else if a >= 0.5 {
-        format!("${}", a.round())
+        format!("{s}{}", a.round())
     } else {
-        "$0".into()
+        format!("{s}0")
     }
 }
 

@@ -57,7 +57,8 @@ pub fn render(summary: &str) -> Result<String, ReportError> {
         if s.get("scenarios").and_then(Value::as_array).is_none_or(|a| a.is_empty()) {
             return Err(ReportError("summary.json of a comparison has no `scenarios`".into()));
         }
-        return Ok(crate::compare::render(&s));
+        let code = text(&s, &["manifest", "currency"]).to_string();
+        return Ok(crate::format::in_currency(&code, || crate::compare::render(&s)));
     }
     if mode != "monte-carlo" {
         return Err(ReportError(format!(
@@ -70,7 +71,13 @@ pub fn render(summary: &str) -> Result<String, ReportError> {
             return Err(ReportError(format!("summary.json has no `{key}`")));
         }
     }
-    let r = Report::new(&s);
+    let code = text(&s, &["manifest", "currency"]).to_string();
+    Ok(crate::format::in_currency(&code, || page(&s)))
+}
+
+/// The page of a Monte Carlo run whose summary `s` has been checked.
+fn page(s: &Value) -> String {
+    let r = Report::new(s);
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -105,7 +112,7 @@ pub fn render(summary: &str) -> Result<String, ReportError> {
         out.push_str("</section>\n");
     }
     out.push_str("</main>\n</body>\n</html>\n");
-    Ok(out)
+    out
 }
 
 /// The style sheet of the report, for pages that show its sections.
@@ -130,20 +137,24 @@ pub fn sections(s: &Value, ids: &[&str]) -> Result<Vec<(&'static str, String)>, 
         }
     }
     let r = Report::new(s);
+    let code = text(s, &["manifest", "currency"]);
     let mut out = Vec::new();
     for (id, _) in SECTIONS.iter().filter(|(id, _)| ids.contains(id)) {
-        let mut html = String::new();
-        match *id {
-            "headline" => r.headline(&mut html),
-            "when" => r.when(&mut html),
-            "how-much" => r.how_much(&mut html),
-            "fans" => r.fans(&mut html),
-            "histograms" => r.histograms(&mut html),
-            "projects" => r.projects(&mut html),
-            "map" => r.map(&mut html),
-            "assumptions" => r.assumptions(&mut html),
-            _ => r.manifest(&mut html),
-        }
+        let html = crate::format::in_currency(code, || {
+            let mut html = String::new();
+            match *id {
+                "headline" => r.headline(&mut html),
+                "when" => r.when(&mut html),
+                "how-much" => r.how_much(&mut html),
+                "fans" => r.fans(&mut html),
+                "histograms" => r.histograms(&mut html),
+                "projects" => r.projects(&mut html),
+                "map" => r.map(&mut html),
+                "assumptions" => r.assumptions(&mut html),
+                _ => r.manifest(&mut html),
+            }
+            html
+        });
         out.push((*id, html));
     }
     Ok(out)

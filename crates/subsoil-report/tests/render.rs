@@ -128,3 +128,20 @@ fn histograms_draw_the_counted_paths() {
     assert_eq!(values, ["0.6", "0.3"], "{hist}");
     assert!(hist.contains("1 path (10%) lies above the last bar."), "{hist}");
 }
+
+#[test]
+fn a_run_in_another_currency_writes_its_money_in_that_currency() {
+    let s = summary(true).replacen(
+        "\"mode\":\"monte-carlo\"",
+        "\"mode\":\"monte-carlo\",\"currency\":\"EUR\"",
+        1,
+    );
+    let html = render(&s).expect("renders");
+    assert!(html.contains("<strong>EUR 435m (P10–P90 EUR 131m–EUR 870m)</strong>"), "{html}");
+    assert!(html.contains("−EUR 3.7m"), "negative money");
+    assert!(html.contains("Money in EUR of 2026"), "the lede names the currency");
+    assert!(!html.contains("US dollars") && !html.contains("$4"), "no dollars left");
+    // A dollar run drawn after it writes dollars again.
+    let usd = render(&summary(true)).expect("renders");
+    assert!(usd.contains("<strong>$435m") && usd.contains("Money in US dollars of 2026"));
+}
