@@ -214,10 +214,6 @@ pub fn run_scenarios(args: &CompareArgs, scenarios: Vec<Scenario>) -> ExitCode {
         output::stderr("error: --per-path is for `subsoil run` (one scenario's paths)\n");
         return ExitCode::from(EXIT_BAD_INPUT);
     }
-    if let Some(e) = mixed_currencies(&scenarios) {
-        output::stderr(&e);
-        return ExitCode::from(EXIT_BAD_INPUT);
-    }
     if let Some(shard) = args.shard {
         return crate::shard::compare(args, &scenarios, shard);
     }
@@ -285,17 +281,6 @@ pub fn finish(
             &scenarios[0],
         )),
     }
-}
-
-/// The error when `scenarios` are not all in one currency: their means and differences would add
-/// amounts in different units.
-pub fn mixed_currencies(scenarios: &[Scenario]) -> Option<String> {
-    let first = scenarios.first()?;
-    let other = scenarios.iter().find(|s| s.model.currency != first.model.currency)?;
-    Some(format!(
-        "error: cannot compare scenarios in different currencies: {} is in {}, {} in {}; write both in one (macro.currency, with macro.exchange-rates for amounts in the other)\n",
-        first.name, first.model.currency, other.name, other.model.currency
-    ))
 }
 
 // ----- JSON -----

@@ -72,10 +72,6 @@ pub fn run(args: &CompareArgs) -> ExitCode {
         output::stderr(&msg);
         return ExitCode::from(EXIT_BAD_INPUT);
     }
-    if let Some(e) = crate::compare::mixed_currencies(&mixtures) {
-        output::stderr(&e);
-        return ExitCode::from(EXIT_BAD_INPUT);
-    }
     let config = args.mc.config();
     let progress = Progress::new(args.mc.paths);
     let refs: Vec<&Scenario> = mixtures.iter().collect();

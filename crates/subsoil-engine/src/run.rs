@@ -80,6 +80,9 @@ pub enum RunError {
     Threads(String),
     /// The caller cancelled the run before it ended.
     Cancelled,
+    /// Scenarios run side by side are in different currencies (their differences would mix units):
+    /// the first's name and currency, then the first other's.
+    Currencies([String; 4]),
 }
 
 impl fmt::Display for RunError {
@@ -91,6 +94,10 @@ impl fmt::Display for RunError {
             RunError::Correlations(e) => write!(f, "input correlations: {e}"),
             RunError::Threads(e) => write!(f, "cannot start the worker threads: {e}"),
             RunError::Cancelled => f.write_str("the run was cancelled"),
+            RunError::Currencies([a, x, b, y]) => write!(
+                f,
+                "cannot compare scenarios in different currencies: {a} is in {x}, {b} in {y}; write both in one (macro.currency, with macro.exchange-rates for amounts in the other)"
+            ),
         }
     }
 }
@@ -493,5 +500,18 @@ impl<'a> Schedule<'a> {
                 m.block_paths = 0;
             }
         }
+    }
+}
+/// [`RunError::Currencies`] when `scenarios`, to be run side by side, are not all in one currency.
+pub(crate) fn one_currency(scenarios: &[&Scenario]) -> Result<(), RunError> {
+    let Some(first) = scenarios.first() else { return Ok(()) };
+    match scenarios.iter().find(|s| s.model.currency != first.model.currency) {
+        None => Ok(()),
+        Some(other) => Err(RunError::Currencies([
+            first.name.clone(),
+            first.model.currency.clone(),
+            other.name.clone(),
+            other.model.currency.clone(),
+        ])),
     }
 }

@@ -343,8 +343,10 @@ fn dividends_base(
                     .iter()
                     .map(|&i| refs.projects[i].products.iter().position(|pp| pp.product == k))
                     .collect();
-                if !projects.is_empty() && slots.iter().all(Option::is_none) {
-                    let id = a.product.as_ref().expect("a product was found");
+                if let Some(id) = &a.product
+                    && !projects.is_empty()
+                    && slots.iter().all(Option::is_none)
+                {
                     d.error(
                         id.site.loc.clone(),
                         &id.site.path,

@@ -327,20 +327,6 @@ async fn compare(
                 }
             }
         }
-        if let Some(other) =
-            scenarios.iter().find(|s| s.model.currency != scenarios[0].model.currency)
-        {
-            return Err(ApiError::bad(
-                "scenarios",
-                format!(
-                    "cannot compare scenarios in different currencies: {} is in {}, {} in {}",
-                    scenarios[0].name,
-                    scenarios[0].model.currency,
-                    other.name,
-                    other.model.currency
-                ),
-            ));
-        }
         let refs: Vec<&Scenario> = scenarios.iter().collect();
         let r =
             subsoil_engine::compare_cancellable(&refs, &req.config, &cancel).map_err(
