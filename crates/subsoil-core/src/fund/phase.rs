@@ -9,7 +9,8 @@ use crate::stages::{ProjectSet, ProjectYear};
 use crate::year::{PathYear, Year};
 
 impl FundPath {
-    /// The fund's year: contributions from the year's `receipts` (reaching the budget), exogenous streams and dividends, scheduled cash and credits (at the
+    /// The fund's year: contributions from the year's `receipts` (reaching the budget), exogenous
+    /// streams and dividends, scheduled cash and credits (at the
     /// year's nominal `prices` where linked to one), earmarked contributions paid to their parties
     /// after the waterfall; the fund's part of each project's free cash flow (`projects`, of which only
     /// those in `flowing` may be non-zero when it is given); the interest on the cash held at the start
