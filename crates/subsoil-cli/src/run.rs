@@ -459,7 +459,7 @@ fn yearly_table(s: &Scenario, y: &subsoil_engine::Yearly) -> String {
         ("year", Align::Right),
         ("new receipts", Align::Right),
         ("existing receipts", Align::Right),
-        ("infrastructure", Align::Right),
+        ("exogenous streams", Align::Right),
         ("leakage", Align::Right),
     ];
     let deal = s.model.deal.active();
@@ -479,12 +479,20 @@ fn yearly_table(s: &Scenario, y: &subsoil_engine::Yearly) -> String {
             .map(|st| get(year, Scope::State, "", st.name(), Some(tag)))
             .sum()
     };
+    // Every exogenous stream, as its receiver gets it.
+    let exogenous = |year: i32| -> f64 {
+        y.rows
+            .iter()
+            .filter(|r| r.year == year && r.scope == Scope::State && r.item == "exogenous-stream")
+            .filter_map(|r| r.real)
+            .sum()
+    };
     for &year in &years {
         let mut row = vec![
             year.to_string(),
             musd(streams(year, "new")),
             musd(streams(year, "existing")),
-            musd(get(year, Scope::State, "", "infrastructure", None)),
+            musd(exogenous(year)),
             musd(get(year, Scope::State, "", "leakage", None)),
         ];
         if deal {

@@ -182,6 +182,8 @@ const CASES: &[Case] = &[
     c("stream-negative-cap", &["stream-negative-cap.toml"], "stream-negative-cap.toml:14:7", "deal.contributions[0].cap"),
     c("stream-negative-amount", &["stream-negative-amount.toml"], "stream-negative-amount.toml:9:31", "streams.oil.amount.by-year.2026"),
     c("stream-with-receipts", &["stream-with-receipts.toml"], "stream-with-receipts.toml:13:12", "deal.contributions[0].receipts"),
+    c("removed-infrastructure", &["removed-infrastructure.toml"], "removed-infrastructure.toml:3:1", "infrastructure"),
+    c("removed-infrastructure-stream", &["removed-infrastructure-stream.toml"], "removed-infrastructure-stream.toml:4:10", "deal.contributions[0].stream"),
     c("dividends-without-holder", &["dividends-without-holder.toml"], "dividends-without-holder.toml:8:1", "deal.contributions[0].holder"),
     c("dividends-unknown-project", &["dividends-unknown-project.toml"], "dividends-unknown-project.toml:10:21", "deal.contributions[0].projects[1]"),
     c("dividends-unknown-holder", &["dividends-unknown-holder.toml"], "dividends-unknown-holder.toml:11:10", "deal.contributions[0].holder"),

@@ -3,7 +3,7 @@
 //! Amounts in contracts (cash contributions, credits, caps, targets) are nominal US dollars, as written in
 //! contracts; the fund's reserve is real (it keeps its purchasing power).
 
-use crate::param::Param;
+use crate::param::{Param, Randomness};
 use crate::year::Year;
 
 /// A party to the deal.
@@ -30,8 +30,6 @@ pub enum Base {
     CorporateTax,
     /// Royalty + PSA state share + licence fees: all natural-resource revenue.
     ResourceRevenue,
-    /// State revenue from natural-resource infrastructure (ports, pipelines).
-    Infrastructure,
     /// An exogenous stream of money (index into [`Deal::streams`]): revenue no project of the model
     /// produces, received by one party, which pays the contributions from it.
     Exogenous(usize),
@@ -113,11 +111,27 @@ pub struct Exogenous {
     pub id: String,
     /// The amount by calendar year, times a factor drawn per path.
     pub amount: crate::series::Scaled,
+    /// Growth per year of the amount, compounded from the series' first year (real growth for real
+    /// dollars, nominal for nominal).
+    pub growth: Param,
     /// Whether the amounts are real base-year dollars (escalated with the path's price index) rather
     /// than nominal.
     pub real: bool,
     /// Index of the receiving party, which pays contributions from the stream and is credited with them.
     pub receiver: usize,
+}
+
+impl Exogenous {
+    /// The nominal amount received in `year`, on a path whose price index that year is `index`:
+    /// `scale × series(year) × (1 + growth)^(year − first year of the series)`, times `index` for real
+    /// dollars.
+    #[inline]
+    pub fn at<R: Randomness>(&self, r: &R, year: Year, index: f64) -> f64 {
+        let s = &self.amount.series;
+        let a =
+            self.amount.scale.at(r) * s.at(year) * (1.0 + self.growth.at(r)).powi(year - s.first);
+        if self.real { a * index } else { a }
+    }
 }
 
 /// Which licences' receipts count.

@@ -20,7 +20,7 @@ pub enum Account {
     Project(usize),
     /// Private investors in projects.
     Investors,
-    /// Buyers of output (and users of state infrastructure).
+    /// Buyers of output.
     Buyers,
     /// Suppliers and contractors (operating costs, capital spending, closure).
     Suppliers,
@@ -46,8 +46,6 @@ pub enum Purpose {
     Costs,
     /// Royalty, PSA state share, licence fees, corporate tax.
     StateTake,
-    /// State infrastructure revenue.
-    Infrastructure,
     /// Lost before arriving.
     Leakage,
     /// Owners financing a project's capital calls.

@@ -59,8 +59,6 @@ pub struct Model {
     pub leakage: Leakage,
     /// Oblasts named by deposits, in order; deposits refer to them by index.
     pub oblasts: Vec<Oblast>,
-    /// State revenue from natural-resource infrastructure.
-    pub infrastructure: Infrastructure,
     /// The deal and its fund.
     pub deal: crate::deal::Deal,
     /// Yearly flows of new permits, each permit that is developed a project of its flow's pool.
@@ -115,15 +113,6 @@ pub struct LicensingFlow {
     pub pool: usize,
     /// Number of projects in the pool: `max_projects` × the years from `first` to `last`.
     pub pool_size: usize,
-}
-
-/// State revenue from natural-resource infrastructure (ports, pipelines).
-#[derive(Clone, Copy, Debug)]
-pub struct Infrastructure {
-    /// Revenue in the base year (real USD per year).
-    pub revenue: Param,
-    /// Real growth per year.
-    pub growth: Param,
 }
 
 /// An oblast (region) as named by the deposits file.

@@ -115,21 +115,14 @@ pub fn operations_year<R: Randomness>(
     out.years[t as usize].producing = producing;
 }
 
-/// The year's economy outside the projects: the state's infrastructure revenue (less leakage) and GDP.
+/// The year's economy outside the projects: GDP.
 pub fn economy_year(model: &Model, terms: &PathTerms, y: PathYear, out: &mut PathOutcome) {
-    let (e, leak) = (terms.economy, terms.leakage.receipts);
+    let e = terms.economy;
     let since_base = y.year - model.time.base_year;
-    let infra = e.infrastructure * (1.0 + e.infrastructure_growth).powi(since_base) * y.index;
     let yo = &mut out.years[y.t as usize];
     yo.at_war = y.at_war;
     yo.index = y.index;
-    yo.infrastructure_nominal = infra * (1.0 - leak);
     yo.gdp_nominal = e.gdp * (1.0 + e.gdp_growth).powi(since_base) * y.index;
-    yo.leakage_receipts += infra * leak;
-    if let Some(l) = out.ledger.as_mut() {
-        l.pay(y.year, Account::Buyers, Account::Budget, Purpose::Infrastructure, infra);
-        l.pay(y.year, Account::Budget, Account::Leakage, Purpose::Leakage, infra * leak);
-    }
 }
 
 /// Books a project-year in the ledger: sales, costs (capex beyond ordinary overruns to leakage), the

@@ -26,8 +26,6 @@ pub struct YearOutcome {
     pub leakage_receipts: f64,
     /// Capex lost beyond ordinary overruns, nominal (included in `capex_nominal`).
     pub leakage_capex: f64,
-    /// State infrastructure revenue reaching the budget, nominal.
-    pub infrastructure_nominal: f64,
     /// The host country's GDP, nominal USD.
     pub gdp_nominal: f64,
     /// Price index of the year (nominal = real × index).

@@ -157,8 +157,8 @@ fn prices_year<R: Randomness>(
     }
 }
 
-/// The year's fund, when the deal has one: its contributions from the year's receipts and infrastructure
-/// revenue reaching the budget and from the projects' dividends, shares linked to the year's nominal
+/// The year's fund, when the deal has one: its contributions from the year's receipts reaching the
+/// budget, from exogenous streams and from the projects' dividends, shares linked to the year's nominal
 /// `prices`, its part of each project's free cash flow (`projects`), the waterfall.
 #[allow(clippy::too_many_arguments)]
 fn fund_year<R: Randomness>(
@@ -176,24 +176,13 @@ fn fund_year<R: Randomness>(
     }
     let reserve = terms.investing.map_or(0.0, |inv| inv.reserve);
     let t = y.t as usize;
-    let (receipts, infrastructure) = (out.years[t].receipts, out.years[t].infrastructure_nominal);
+    let receipts = out.years[t].receipts;
     let ledger = out.ledger.as_mut();
     // Only the projects operations visited may have a flow (see `PathProjects::busy`), unless
     // operations visited every project (with a ledger or a trace).
     let flowing = (out.trace.is_none()).then_some(&projects.busy);
     let years = &projects.years;
-    out.fund[t] = fund.year(
-        &model.deal,
-        r,
-        y,
-        reserve,
-        &receipts,
-        infrastructure,
-        years,
-        prices,
-        flowing,
-        ledger,
-    );
+    out.fund[t] = fund.year(&model.deal, r, y, reserve, &receipts, years, prices, flowing, ledger);
     let horizon = out.horizon;
     if let Some(trace) = out.fund_trace.as_mut() {
         fund.record(t, horizon, reserve * y.index, trace);

@@ -53,13 +53,9 @@ pub struct LeakageTerms {
     pub capex_excess: f64,
 }
 
-/// The economy outside the projects: the host country's GDP and the state's infrastructure revenue.
+/// The economy outside the projects: the host country's GDP.
 #[derive(Clone, Copy, Debug)]
 pub struct EconomyTerms {
-    /// Infrastructure revenue in the base year (real).
-    pub infrastructure: f64,
-    /// Its real growth per year.
-    pub infrastructure_growth: f64,
     /// Nominal GDP in the base year.
     pub gdp: f64,
     /// Real GDP growth per year.
@@ -151,8 +147,6 @@ impl PathTerms {
             },
             investing: InvestingTerms::draw(&model.deal, r),
             economy: EconomyTerms {
-                infrastructure: model.infrastructure.revenue.at(r),
-                infrastructure_growth: model.infrastructure.growth.at(r),
                 gdp: model.macro_.gdp.at(r),
                 gdp_growth: model.macro_.gdp_real_growth.at(r),
             },

@@ -39,18 +39,7 @@ fn fund_horizon(b: divan::Bencher<'_, '_>) {
         for t in 0..m.time.horizon {
             let y = PathYear { t, year: m.time.year(t), index: 1.0, at_war: false };
             let yo = &out.years[t as usize];
-            fund.year(
-                &m.deal,
-                &r,
-                y,
-                0.0,
-                &yo.receipts,
-                yo.infrastructure_nominal,
-                &projects,
-                &prices,
-                None,
-                None,
-            );
+            fund.year(&m.deal, &r, y, 0.0, &yo.receipts, &projects, &prices, None, None);
         }
         divan::black_box(fund.cash)
     });

@@ -186,7 +186,7 @@ pub struct Event {
 pub const METRICS: &[Metric] = &[
     Metric::new("receipts-new", Unit::RealUsd, "State receipts from new licences over the horizon (royalty, PSA state share, licence fees, corporate tax), net of leakage.", receipts_new),
     Metric::new("receipts-existing", Unit::RealUsd, "State receipts from existing licences over the horizon, net of leakage.", receipts_existing),
-    Metric::new("leakage-receipts", Unit::RealUsd, "State receipts (project payments and infrastructure revenue) lost to leakage before reaching the budget over the horizon.", leakage_receipts),
+    Metric::new("leakage-receipts", Unit::RealUsd, "State receipts from projects lost to leakage before reaching the budget over the horizon.", leakage_receipts),
     Metric::new("capex", Unit::RealUsd, "Initial capex spent on all projects over the horizon.", capex),
     Metric::new("revenue", Unit::RealUsd, "Revenue of all projects over the horizon.", revenue),
     Metric::new("npv-total", Unit::RealUsd, "Sum of the projects' NPVs of investor free cash flow at the valuation rate, to the start year.", npv_total),

@@ -200,17 +200,6 @@ pub fn yearly(s: &Scenario, out: &PathOutcome) -> Yearly {
         }
     }
     for (t, y) in out.years.iter().enumerate() {
-        money(
-            &mut rows,
-            t,
-            Scope::State,
-            "",
-            "infrastructure",
-            "existing",
-            y.infrastructure_nominal,
-        );
-    }
-    for (t, y) in out.years.iter().enumerate() {
         money(&mut rows, t, Scope::State, "", "leakage", "", y.leakage_receipts);
     }
     // Exogenous streams, as their receivers get them (at the base case's medians).
@@ -219,8 +208,7 @@ pub fn yearly(s: &Scenario, out: &PathOutcome) -> Yearly {
         let r = subsoil_core::BaseCase { scalars: &medians };
         for st in &m.deal.streams {
             for t in 0..out.horizon {
-                let amount = st.amount.scale.at(&r) * st.amount.series.at(year(t));
-                let v = if st.real { amount * index(t) } else { amount };
+                let v = st.at(&r, year(t), index(t));
                 money(&mut rows, t, Scope::State, &st.id, "exogenous-stream", "", v);
             }
         }

@@ -4,7 +4,8 @@
 //! - `schaft-creek-check.toml`: a one-mine check with a copper price deck by year, phased capex and three
 //!   by-products; its NPV under each discounting convention, and under a deck shifted by its `scale`.
 //! - `revenue-backed-deal.toml`: a deal on an exogenous stream whose share changes by year (5% for three
-//!   years, 0% for two, 3% after) and stops at a cap; the yearly payments.
+//!   years, 0% for two, 3% after) and stops at a cap; the yearly payments, and with the stream growing
+//!   by a rate per year (nominal or real, from the first year of its series).
 
 use subsoil_engine::{RunConfig, base_case, run};
 use subsoil_scenario::Scenario;
@@ -165,6 +166,53 @@ fn the_revenue_backed_deal_pays_the_hand_computed_amounts_and_stops_at_the_cap()
     );
     let (_, out) = base_case(&s);
     assert!((out.fund[1].contributions - 56.1e6).abs() < 1e-3, "{}", out.fund[1].contributions);
+}
+
+#[test]
+fn a_growing_stream_compounds_from_the_first_year_of_its_series() {
+    // Proceeds $1,000m in 2026 rising $100m a year (nominal), now also growing 5% a year from 2026, the
+    // series' first year: 2027 receives 1,100 × 1.05 = 1,155, 2031 1,500 × 1.05^5 = 1,914.4224.
+    // Payments: 5% × 1,000 = 50, 5% × 1,155 = 57.75, 5% × 1,200 × 1.05^2 = 66.15, 0, 0,
+    // 3% × 1,914.4224 = 57.4327 (cumulative 231.3327), then the cap leaves 18.6673 for 2032.
+    let grow = "streams.oil-exports.growth=0.05";
+    let s = load("revenue-backed-deal.toml", &[grow]);
+    let (_, out) = base_case(&s);
+    let g5 = 1.05f64.powi(5);
+    let want = [50.0, 57.75, 66.15, 0.0, 0.0, 45.0 * g5, 250.0 - 173.9 - 45.0 * g5, 0.0];
+    for (t, w) in want.iter().enumerate() {
+        let got = out.fund[t].contributions;
+        assert!((got - w * 1e6).abs() < 1e-4, "{}: {got} vs {w}m", 2026 + t);
+    }
+    let y = subsoil_engine::yearly(&s, &out);
+    let stream = |year: i32| {
+        let row = y
+            .rows
+            .iter()
+            .find(|r| r.item == "exogenous-stream" && r.id == "oil-exports" && r.year == year);
+        row.expect("a row a year").value
+    };
+    assert!((stream(2027) - 1_155e6).abs() < 1e-3, "{}", stream(2027));
+    assert!((stream(2031) - 1_500e6 * g5).abs() < 1e-3, "{}", stream(2031));
+    // Real dollars grow in real terms and are escalated with inflation on top: 2027 pays
+    // 5% × 1,100 × 1.05 × 1.02 = 58.905 with 2% inflation from the 2026 base year.
+    let real = ["streams.oil-exports.dollars=\"real\"", "macro.us-inflation=0.02", grow];
+    let (_, out) = base_case(&load("revenue-backed-deal.toml", &real));
+    assert!((out.fund[1].contributions - 58.905e6).abs() < 1e-3, "{}", out.fund[1].contributions);
+    // One amount every year grows from the first simulated year: $1,000m gives 50, 52.5, 55.125.
+    let (_, out) =
+        base_case(&load("revenue-backed-deal.toml", &[grow, "streams.oil-exports.amount=1000e6"]));
+    for (t, w) in [50.0, 52.5, 55.125].iter().enumerate() {
+        let got = out.fund[t].contributions;
+        assert!((got - w * 1e6).abs() < 1e-4, "{}: {got} vs {w}m", 2026 + t);
+    }
+    // A series that starts before the simulation compounds from its own first year: $1,000m given
+    // from 2024 (held) is 1,000 × 1.05^2 = 1,102.5 in 2026, a payment of 55.125.
+    let early = "streams.oil-exports.amount={ by-year = { 2024 = 1000e6 }, outside = \"hold-last\", unit = \"USD/yr\" }";
+    let (_, out) = base_case(&load("revenue-backed-deal.toml", &[grow, early]));
+    assert!((out.fund[0].contributions - 55.125e6).abs() < 1e-4, "{}", out.fund[0].contributions);
+    // No growth given is no growth: the payments of the test above.
+    let (_, out) = base_case(&load("revenue-backed-deal.toml", &[]));
+    assert!((out.fund[1].contributions - 55e6).abs() < 1e-6);
 }
 
 #[test]

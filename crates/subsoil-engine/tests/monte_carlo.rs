@@ -279,7 +279,7 @@ fn histograms_count_every_path() {
 #[test]
 fn project_receipts_add_up_to_the_states_receipts() {
     // The state's receipts from each project, averaged over the paths, add up to the mean of its
-    // receipts from new and existing licences (the final agreement has no infrastructure revenue):
+    // receipts from new and existing licences (exogenous streams are not the state's receipts):
     // a mean of sums is the sum of means, up to rounding.
     let s = subsoil_scenario::load("ukraine-final-2025", &[]).expect("the final agreement loads");
     let r = mc(&s, RunConfig { threads: 2, ..RunConfig::new(2_000, 9) });

@@ -80,7 +80,7 @@ fn every_yearly_column_sums_to_the_runs_total() {
 
 #[test]
 fn the_fund_by_year_adds_up() {
-    // The February draft pays 50% of all resource revenue and 50% of infrastructure revenue: two rules
+    // The February draft pays 50% of all resource revenue and 50% of the port dividends: two rules
     // whose yearly amounts add up to the fund's contributions. The fund in the repro of the commitment
     // fault calls 30m a year for three years from one stake.
     let s = subsoil_scenario::load("ukraine-feb-2025-draft", &[]).unwrap();
@@ -123,6 +123,49 @@ fn the_fund_by_year_adds_up() {
         .map(|r| r.value)
         .collect();
     assert!(capital.iter().all(|c| (*c - 1e9).abs() < 1e-3), "{capital:?}");
+}
+
+#[test]
+fn the_drafts_take_half_of_the_port_dividends_as_the_state_receives_them() {
+    // The built-in data's port dividends: triangular US$34.5m / 55.2m / 62.1m a year in real 2026
+    // dollars (the base case takes its median, 34.5 + sqrt(0.5 × 27.6 × 20.7) = 51.4014m), growing 2%
+    // a year in real terms from 2026, escalated with the path's price index. The February and March
+    // drafts pay half of it into the fund each year, from the host's budget; the framework and the final
+    // agreement take none of it.
+    let median = 34.5e6 + (0.5f64 * 27.6 * 20.7).sqrt() * 1e6;
+    for (name, share) in [
+        ("ukraine-feb-2025-draft", 0.5),
+        ("ukraine-mar-2025-draft", 0.5),
+        ("ukraine-feb-2025-framework", 0.0),
+        ("ukraine-final-2025", 0.0),
+    ] {
+        let s = subsoil_scenario::load(name, &[]).unwrap_or_else(|e| panic!("{}", e.render()));
+        let (_, out) = base_case(&s);
+        let y = yearly(&s, &out);
+        let deal = &s.model.deal;
+        let port = deal.streams.iter().position(|st| st.id == "port-dividends").expect(name);
+        assert_eq!(Some(deal.streams[port].receiver), deal.host(), "{name}");
+        let rules: Vec<usize> = (0..deal.contributions.len())
+            .filter(|&k| deal.contributions[k].base == Base::Exogenous(port))
+            .collect();
+        assert_eq!(rules.len(), usize::from(share > 0.0), "{name}");
+        for t in [0usize, 1, 10, 30] {
+            let year = 2026 + t as i32;
+            let want = median * 1.02f64.powi(t as i32) * out.years[t].index;
+            let row = |id: &str, item: &str| -> f64 {
+                y.rows
+                    .iter()
+                    .filter(|r| r.year == year && r.id == id && r.item == item)
+                    .map(|r| r.value)
+                    .sum()
+            };
+            close(row("port-dividends", "exogenous-stream"), want, &format!("{name} {year}"));
+            for &k in &rules {
+                let paid = row(&format!("deal.contributions[{k}]"), "contributions-by-rule");
+                close(paid, share * want, &format!("{name} {year} rule {k}"));
+            }
+        }
+    }
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! (`lower_conflict.rs`), projects (`lower_projects.rs`), the deal (`lower_deal.rs`) and the
 //! correlations (`lower_correlations.rs`); what they share is in `lower_common.rs`.
 
-use subsoil_core::{Date, Fiscal, Infrastructure, Leakage, Macro, Model, Newness, Rates, Time};
+use subsoil_core::{Date, Fiscal, Leakage, Macro, Model, Newness, Rates, Time};
 
 use crate::deposits::NewnessRules;
 use crate::diag::Diagnostics;
@@ -45,10 +45,6 @@ pub(crate) fn lower(
         rules: &rules,
     };
     let projects = crate::lower_projects::projects(li, &context, &mut inputs, d);
-    let infrastructure = Infrastructure {
-        revenue: inputs.param(&s.infrastructure.revenue),
-        growth: inputs.param(&s.infrastructure.growth),
-    };
     let deal = crate::lower_deal::lower_deal(
         &s.deal,
         &s.streams,
@@ -82,7 +78,6 @@ pub(crate) fn lower(
         newness: Newness { effective: Date::new(y, m, dd) },
         leakage,
         oblasts: places.oblasts,
-        infrastructure,
         deal,
         // `[[licensing-flows]]` are lowered onto this model below (lower_flows.rs).
         flows: Vec::new(),

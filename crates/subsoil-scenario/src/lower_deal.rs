@@ -207,7 +207,7 @@ fn contributions(
         entries.push(c);
     }
     if !s.allow_shares_above_one {
-        check_shares(&entries, &rules, d);
+        check_shares(&entries, &rules, streams, d);
     }
     (rules, schedules)
 }
@@ -444,11 +444,19 @@ fn base_and_receipts(
         let mut known: Vec<String> = StreamName::NAMES.iter().map(|s| s.to_string()).collect();
         known.push(DIVIDENDS.to_string());
         known.extend(streams.iter().map(|s| format!("{} (from [streams])", s.id)));
+        // The state's infrastructure revenue was a stream of its own before exogenous streams carried it.
+        let advice = if name == "infrastructure" {
+            "; infrastructure revenue is no longer a stream of the model's own: declare it as an \
+             exogenous stream `[streams.<id>]` (or take one already declared) and name its id here, \
+             without `receipts`"
+        } else {
+            ""
+        };
         d.error(
             stream.site.loc.clone(),
             &stream.site.path,
             format!(
-                "no stream {:?}; expected one of {}",
+                "no stream {:?}{advice}; expected one of {}",
                 crate::diag::clip(name),
                 known.join(", ")
             ),
@@ -580,16 +588,15 @@ fn investing(
     }
 }
 
-/// The single streams a rule on `base` takes a share of (`resource-revenue` is three of them).
-fn streams(base: Base) -> &'static [Base] {
+/// Whether a rule on `base` takes a share of the single stream `stream` (`resource-revenue` is three of
+/// them; a holder's dividends are no single stream).
+fn covers(base: Base, stream: Base) -> bool {
     match base {
-        Base::ResourceRevenue => &[Base::Royalty, Base::PsaStateShare, Base::LicenceFees],
-        Base::Royalty => &[Base::Royalty],
-        Base::PsaStateShare => &[Base::PsaStateShare],
-        Base::LicenceFees => &[Base::LicenceFees],
-        Base::CorporateTax => &[Base::CorporateTax],
-        Base::Infrastructure => &[Base::Infrastructure],
-        Base::Exogenous(_) | Base::Dividends(_) => &[],
+        Base::ResourceRevenue => {
+            matches!(stream, Base::Royalty | Base::PsaStateShare | Base::LicenceFees)
+        }
+        Base::Dividends(_) => false,
+        b => b == stream,
     }
 }
 
@@ -609,85 +616,91 @@ fn most_taken(c: &sections::Contribution) -> f64 {
     share * (1.0 - net.clamp(0.0, 1.0))
 }
 
-/// Contribution rules must not take more than all of any single stream, for new or existing receipts, in
-/// any year: for each stream and receipts the shares of the rules in force together (each at the top of
-/// its range) are summed at the first year of each rule, where the sum can only rise. One error per set
-/// of rules, at the last of them, naming them all.
-fn check_shares(entries: &[&sections::Contribution], rules: &[Contribution], d: &mut Diagnostics) {
+/// Contribution rules must not take more than all of any single stream (for new or existing receipts of
+/// the state's, all of an exogenous stream) in any year: for each stream and receipts the shares of the
+/// rules in force together (each at the top of its range) are summed at the first year of each rule,
+/// where the sum can only rise. One error per set of rules, at the last of them, naming them all.
+fn check_shares(
+    entries: &[&sections::Contribution],
+    rules: &[Contribution],
+    exogenous: &[Exogenous],
+    d: &mut Diagnostics,
+) {
     let taken: Vec<f64> = entries.iter().map(|c| most_taken(c)).collect();
     let in_force = |r: &Contribution, y: i32| {
         r.from_year.is_none_or(|f| y >= f) && r.until_year.is_none_or(|u| y <= u)
     };
     let mut reported: Vec<Vec<usize>> = Vec::new();
-    for stream in [
-        Base::Royalty,
-        Base::PsaStateShare,
-        Base::LicenceFees,
-        Base::CorporateTax,
-        Base::Infrastructure,
-    ] {
-        for which in [Which::New, Which::Existing] {
-            // Infrastructure revenue is an existing asset's income: its new receipts are nothing.
-            if stream == Base::Infrastructure && which == Which::New {
-                continue;
+    let state = [Base::Royalty, Base::PsaStateShare, Base::LicenceFees, Base::CorporateTax];
+    let state = state.into_iter().flat_map(|b| [(b, Which::New), (b, Which::Existing)]);
+    // An exogenous stream has no licences: its rules take all of it.
+    let outside = (0..exogenous.len()).map(|i| (Base::Exogenous(i), Which::All));
+    for (stream, which) in state.chain(outside) {
+        let on: Vec<usize> = (0..rules.len())
+            .filter(|&k| {
+                covers(rules[k].base, stream)
+                    && (rules[k].which == which || rules[k].which == Which::All)
+            })
+            .collect();
+        // The sum of the rules in force is a step function of the year that rises only where a rule
+        // starts: the first year of each rule (or the beginning of time) covers every maximum.
+        let mut starts: Vec<i32> =
+            on.iter().map(|&k| rules[k].from_year.unwrap_or(i32::MIN)).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut worst: Option<(f64, i32, Vec<usize>)> = None;
+        for &y in &starts {
+            let set: Vec<usize> = on.iter().copied().filter(|&k| in_force(&rules[k], y)).collect();
+            let sum: f64 = set.iter().map(|&k| taken[k]).sum();
+            if sum > 1.0 + 1e-9 && worst.as_ref().is_none_or(|w| sum > w.0) {
+                worst = Some((sum, y, set));
             }
-            let on: Vec<usize> = (0..rules.len())
-                .filter(|&k| {
-                    streams(rules[k].base).contains(&stream)
-                        && (rules[k].which == which || rules[k].which == Which::All)
-                })
-                .collect();
-            // The sum of the rules in force is a step function of the year that rises only where a rule
-            // starts: the first year of each rule (or the beginning of time) covers every maximum.
-            let mut starts: Vec<i32> =
-                on.iter().map(|&k| rules[k].from_year.unwrap_or(i32::MIN)).collect();
-            starts.sort_unstable();
-            starts.dedup();
-            let mut worst: Option<(f64, i32, Vec<usize>)> = None;
-            for &y in &starts {
-                let set: Vec<usize> =
-                    on.iter().copied().filter(|&k| in_force(&rules[k], y)).collect();
-                let sum: f64 = set.iter().map(|&k| taken[k]).sum();
-                if sum > 1.0 + 1e-9 && worst.as_ref().is_none_or(|w| sum > w.0) {
-                    worst = Some((sum, y, set));
-                }
-            }
-            let Some((sum, y, set)) = worst else { continue };
-            if reported.contains(&set) {
-                continue;
-            }
-            let names: Vec<String> = set
-                .iter()
-                .map(|&k| {
-                    let r = &rules[k];
-                    format!(
-                        "{} ({} on {} receipts, up to {})",
-                        entries[k].site.path,
-                        StreamName::of(r.base).map_or("an exogenous stream", StreamName::name),
-                        ReceiptsName::of(r.which).name(),
-                        pct(taken[k])
-                    )
-                })
-                .collect();
-            let when = if y == i32::MIN { String::new() } else { format!(" from {y}") };
-            let which = if which == Which::New { "new" } else { "existing" };
-            let last = *set.last().expect("a set over 1 is not empty");
-            let at = &entries[last].site;
-            d.error(
-                at.loc.clone(),
-                &at.path,
-                format!(
-                    "contribution rules together take up to {} of the {} on {which} receipts{when}: {}; \
-                     shares on one stream must not add up past 1 (100%): lower them, give the rules \
-                     disjoint years, or set `deal.allow-shares-above-one = true` if the fund is meant \
-                     to be paid more than the host receives",
-                    pct(sum),
-                    StreamName::of(stream).map_or("an exogenous stream", StreamName::name),
-                    names.join(" and ")
-                ),
-            );
-            reported.push(set);
         }
+        let Some((sum, y, set)) = worst else { continue };
+        if reported.contains(&set) {
+            continue;
+        }
+        let names: Vec<String> = set
+            .iter()
+            .map(|&k| {
+                let r = &rules[k];
+                format!(
+                    "{} ({}, up to {})",
+                    entries[k].site.path,
+                    stream_words(r.base, r.which, exogenous),
+                    pct(taken[k])
+                )
+            })
+            .collect();
+        let when = if y == i32::MIN { String::new() } else { format!(" from {y}") };
+        let last = *set.last().expect("a set over 1 is not empty");
+        let at = &entries[last].site;
+        d.error(
+            at.loc.clone(),
+            &at.path,
+            format!(
+                "contribution rules together take up to {} of the {}{when}: {}; \
+                 shares on one stream must not add up past 1 (100%): lower them, give the rules \
+                 disjoint years, or set `deal.allow-shares-above-one = true` if the fund is meant \
+                 to be paid more than the host receives",
+                pct(sum),
+                stream_words(stream, which, exogenous),
+                names.join(" and ")
+            ),
+        );
+        reported.push(set);
+    }
+}
+
+/// A stream as an error names it: a stream of the state's receipts with the receipts a rule takes of it
+/// (`royalty on new receipts`), an exogenous stream by its id.
+fn stream_words(base: Base, which: Which, exogenous: &[Exogenous]) -> String {
+    match (base, StreamName::of(base)) {
+        (_, Some(name)) => {
+            format!("{} on {} receipts", name.name(), ReceiptsName::of(which).name())
+        }
+        (Base::Exogenous(i), None) => format!("stream {:?}", exogenous[i].id),
+        _ => "a holder's dividends".to_string(),
     }
 }
 

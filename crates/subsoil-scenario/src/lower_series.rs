@@ -177,9 +177,9 @@ pub(crate) fn by_production_year(
     project.by_age = by_age;
 }
 
-/// `[streams.<id>]`: each stream's amount by year and the party that receives it. A stream whose
-/// receiver is not a party is reported and left out, so the returned list may be shorter than the
-/// map; `ids` gives each lowered stream's id in order.
+/// `[streams.<id>]`: each stream's amount by year, its growth and the party that receives it (the host
+/// when none is named). A stream whose receiver is not a party is reported and left out, so the
+/// returned list may be shorter than the map.
 pub(crate) fn streams(
     s: &Entries<sections::Stream>,
     parties: &[Party],
@@ -199,25 +199,35 @@ pub(crate) fn streams(
             // One amount every year: the amount is the scale of a series of ones.
             None => Series { first: start, values: vec![1.0], outside: Outside::Hold },
         };
-        let Some(r) = &st.receiver else { continue };
-        let Some(receiver) = parties.iter().position(|p| p.id == r.value) else {
-            let known: Vec<&str> = parties.iter().map(|p| p.id.as_str()).collect();
-            let message = if known.is_empty() {
-                format!("no party {:?}: the receiver must be a party of [deal.parties]", r.value)
-            } else {
-                format!("no party {:?}; parties: {}", r.value, known.join(", "))
-            };
-            d.error(r.site.loc.clone(), &r.site.path, message);
-            continue;
-        };
+        let Some(receiver) = receiver(st, parties, d) else { continue };
         out.push(Exogenous {
             id: id.clone(),
             amount: Scaled { scale: inputs.param(q), series },
+            growth: inputs.param(&st.growth),
             real: st.dollars == Dollars::Real,
             receiver,
         });
     }
     out
+}
+
+/// The index of the party that receives a stream: the one it names, or the host when it names none (a
+/// deal without exactly one host is refused where its parties are lowered).
+fn receiver(st: &sections::Stream, parties: &[Party], d: &mut Diagnostics) -> Option<usize> {
+    let Some(r) = &st.receiver else {
+        return parties.iter().position(|p| p.host);
+    };
+    let found = parties.iter().position(|p| p.id == r.value);
+    if found.is_none() {
+        let known: Vec<&str> = parties.iter().map(|p| p.id.as_str()).collect();
+        let message = if known.is_empty() {
+            format!("no party {:?}: the receiver must be a party of [deal.parties]", r.value)
+        } else {
+            format!("no party {:?}; parties: {}", r.value, known.join(", "))
+        };
+        d.error(r.site.loc.clone(), &r.site.path, message);
+    }
+    found
 }
 
 /// The largest value of the series a quantity scales, or 1 when it is a single value.

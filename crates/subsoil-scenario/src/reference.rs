@@ -1,7 +1,7 @@
 //! The scenario reference (`docs/scenario-reference.md`), generated from [the schema](crate::schema).
 
 use crate::quantity::fmt_num;
-use crate::schema::{Field, Q, ROOT, Req, Ty, Unit};
+use crate::schema::{Field, Q, REMOVED, ROOT, Req, Ty, Unit};
 
 /// Renders the reference for every section and field.
 pub fn render() -> String {
@@ -32,6 +32,12 @@ pub fn render() -> String {
     );
     for f in ROOT {
         section(&mut out, f, f.key);
+    }
+    out.push_str(
+        "## Removed fields\n\nA file that still has one is refused with what to write instead:\n\n",
+    );
+    for (path, advice) in REMOVED {
+        out.push_str(&format!("- `{path}`: {advice}\n"));
     }
     out
 }

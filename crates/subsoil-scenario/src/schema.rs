@@ -395,21 +395,6 @@ const FISCAL: &[Field] = &[
     },
 ];
 
-const INFRASTRUCTURE: &[Field] = &[
-    Field {
-        key: "revenue",
-        ty: q(Unit::UsdPerYear, 0.0, MAX_USD),
-        req: Req::Num(0.0),
-        doc: "State revenue from natural-resource infrastructure (ports, pipelines) in the base year; two draft deals take a share of it.",
-    },
-    Field {
-        key: "growth",
-        ty: RATE,
-        req: Req::Num(0.0),
-        doc: "Real growth of infrastructure revenue per year.",
-    },
-];
-
 const DOMINANT: &[Field] = &[
     Field {
         key: "flood-probability",
@@ -884,7 +869,7 @@ const CONTRIBUTION: &[Field] = &[
         key: "stream",
         ty: Ty::Str,
         req: Req::Required,
-        doc: "Which receipts: `royalty`, `psa-state-share`, `licence-fees`, `corporate-tax`, `resource-revenue` (royalty + PSA state share + licence fees), `infrastructure` (state port and pipeline revenue), the id of an exogenous stream of `[streams]`, whose receiver pays the contributions and is credited with them, or `dividends`: the `holder`'s `equity-share` of the dividends of `projects`, a project's dividends in a year being the positive part of its free cash flow to its owners (after royalty, PSA state share, corporate tax, capex, sustaining capex, closure and fees; a year of negative free cash flow pays none and is not carried forward), as the fund's own stakes receive; the holder pays the contributions and is credited with them.",
+        doc: "Which receipts: `royalty`, `psa-state-share`, `licence-fees`, `corporate-tax`, `resource-revenue` (royalty + PSA state share + licence fees), the id of an exogenous stream of `[streams]` (a state's port dividends, a pipeline's transit fees …), whose receiver pays the contributions and is credited with them, or `dividends`: the `holder`'s `equity-share` of the dividends of `projects`, a project's dividends in a year being the positive part of its free cash flow to its owners (after royalty, PSA state share, corporate tax, capex, sustaining capex, closure and fees; a year of negative free cash flow pays none and is not carried forward), as the fund's own stakes receive; the holder pays the contributions and is credited with them.",
     },
     Field {
         key: "receipts",
@@ -1009,6 +994,12 @@ const STREAM: &[Field] = &[
         doc: "The money received each year: a by-year series (or one amount every year), with its `unit` and `source`; its `scale` shifts the whole series on a path. Contribution rules take no leakage off it.",
     },
     Field {
+        key: "growth",
+        ty: RATE,
+        req: Req::Num(0.0),
+        doc: "Growth of the amount per year, compounded from the first year of its series (the first simulated year for one amount): year Y receives the amount of Y times (1 + growth)^(Y - first year). Real growth when `dollars = \"real\"`, nominal growth when nominal.",
+    },
+    Field {
         key: "dollars",
         ty: Ty::Enum(&Dollars::NAMES),
         req: Req::Text("nominal"),
@@ -1017,8 +1008,8 @@ const STREAM: &[Field] = &[
     Field {
         key: "receiver",
         ty: Ty::Str,
-        req: Req::Required,
-        doc: "Id of the deal party that receives the stream; it pays the contributions from it and its capital account is credited with them.",
+        req: Req::Optional,
+        doc: "Id of the deal party that receives the stream; it pays the contributions from it and its capital account is credited with them. The host party when left out.",
     },
 ];
 
@@ -1686,12 +1677,6 @@ pub const ROOT: &[Field] = &[
         doc: "Ukraine's fiscal regime for subsoil use.",
     },
     Field {
-        key: "infrastructure",
-        ty: Ty::Table(INFRASTRUCTURE),
-        req: Req::Optional,
-        doc: "State revenue from natural-resource infrastructure.",
-    },
-    Field {
         key: "reference",
         ty: Ty::Map { key: "<fact-id>", value: &q(Unit::Any, f64::NEG_INFINITY, f64::INFINITY) },
         req: Req::Optional,
@@ -1794,6 +1779,21 @@ pub const ROOT: &[Field] = &[
         doc: "Overrides applied, in order, after every layer is merged and before any `--set` of the command line, each `path=value` as `--set` takes it (the file `subsoil serve` downloads records a page's settings this way). The outermost file that writes it wins.",
     },
 ];
+
+/// Fields that earlier versions of the format had and this one removed, by path, each with what to write
+/// instead: a file that still has one is refused with that advice rather than as an unknown key.
+pub const REMOVED: &[(&str, &str)] = &[(
+    "infrastructure",
+    "`[infrastructure]` was removed: write the revenue as an exogenous stream `[streams.<id>]` (its \
+     `revenue` as the stream's `amount`, its `growth` as the stream's `growth`, with `dollars = \"real\"`; \
+     the host party receives it unless `receiver` names another) and give contribution rules \
+     `stream = \"<id>\"` without `receipts`",
+)];
+
+/// What to write instead of a field at `path` that this version of the format removed.
+pub fn removed(path: &str) -> Option<&'static str> {
+    REMOVED.iter().find(|(p, _)| *p == path).map(|(_, advice)| *advice)
+}
 
 /// The field a dotted path names (`projects.dobra.capex`, `deal.tiers[0].hurdle`), if the schema has one:
 /// map keys match any key, array items any index.

@@ -21,7 +21,6 @@ table! {
         macro_: Macro = "macro",
         rates: Rates = "rates",
         fiscal: Fiscal = "fiscal",
-        infrastructure: Infrastructure = "infrastructure",
         /// Named facts: listed with every quantity written (`Scenario::quantities`); no computation uses
         /// them.
         #[allow(dead_code)]
@@ -108,14 +107,6 @@ table! {
         rent_change_hazard: Option<Quantity> = "rent-change-hazard",
         rent_change_factor: Option<Quantity> = "rent-change-factor",
         rent_change_up: Quantity = "rent-change-up",
-    }
-}
-
-table! {
-    /// `[infrastructure]`.
-    Infrastructure {
-        revenue: Quantity = "revenue",
-        growth: Quantity = "growth",
     }
 }
 
@@ -342,6 +333,7 @@ table! {
         #[allow(dead_code)]
         name: Option<String> = "name",
         amount: Option<Quantity> = "amount",
+        growth: Quantity = "growth",
         dollars: Dollars = "dollars",
         receiver: Option<Located<String>> = "receiver",
     }

@@ -109,8 +109,6 @@ names! {
         CorporateTax = "corporate-tax",
         /// Royalty + PSA state share + licence fees.
         ResourceRevenue = "resource-revenue",
-        /// Infrastructure revenue.
-        Infrastructure = "infrastructure",
     }
 }
 
@@ -123,7 +121,6 @@ impl StreamName {
             StreamName::LicenceFees => Base::LicenceFees,
             StreamName::CorporateTax => Base::CorporateTax,
             StreamName::ResourceRevenue => Base::ResourceRevenue,
-            StreamName::Infrastructure => Base::Infrastructure,
         }
     }
 
@@ -135,7 +132,6 @@ impl StreamName {
             Base::LicenceFees => StreamName::LicenceFees,
             Base::CorporateTax => StreamName::CorporateTax,
             Base::ResourceRevenue => StreamName::ResourceRevenue,
-            Base::Infrastructure => StreamName::Infrastructure,
             Base::Exogenous(_) | Base::Dividends(_) => return None,
         })
     }

@@ -101,6 +101,10 @@ fn table(node: &Node, fields: &'static [Field], path: &str, d: &mut Diagnostics)
     for (key, child) in entries {
         if !fields.iter().any(|f| f.key == key) {
             let p = join(path, key);
+            if let Some(advice) = crate::schema::removed(&p) {
+                d.error(Some(child.location()), p, advice);
+                continue;
+            }
             let names: Vec<&str> = fields.iter().map(|f| f.key).collect();
             // A key far longer than any field name is no near miss (and is not worth comparing).
             let hint = if key.len() > 64 { None } else { closest(key, &names) }

@@ -487,21 +487,19 @@ fn royalty_on_top_of_resource_revenue_is_refused_but_corporate_tax_is_its_own_st
         rule("royalty", "new", "share = 0.7")
     );
     assert!(load_within(&overlay(&dir, "ne.toml", &body), &[], SECONDS).is_ok());
-    // Infrastructure revenue is all existing: a rule on its new receipts takes nothing, and 70% of
-    // all of it plus 70% of the existing is too much.
-    let body = format!(
-        "{}{}",
-        rule("infrastructure", "new", "share = 0.7"),
-        rule("infrastructure", "all", "share = 0.7")
+    // An exogenous stream (the built-in data's port dividends) has no licences: rules take all of it,
+    // so 70% twice is too much, while 70% of it beside 70% of the royalty is not.
+    let exogenous = "[[deal.contributions]]\nstream = \"port-dividends\"\nshare = 0.7\n";
+    let body = format!("{exogenous}{}", rule("royalty", "all", "share = 0.7"));
+    assert!(load_within(&overlay(&dir, "ports-one.toml", &body), &[], SECONDS).is_ok());
+    let body = format!("{exogenous}{exogenous}");
+    let err = errors(load_within(&overlay(&dir, "ports.toml", &body), &[], SECONDS));
+    assert!(err.contains("140% of the stream \"port-dividends\""), "{err}");
+    assert!(
+        err.contains("deal.contributions[0] (stream \"port-dividends\", up to 70%)")
+            && err.contains("deal.contributions[1]"),
+        "{err}"
     );
-    assert!(load_within(&overlay(&dir, "infra-new.toml", &body), &[], SECONDS).is_ok());
-    let body = format!(
-        "{}{}",
-        rule("infrastructure", "existing", "share = 0.7"),
-        rule("infrastructure", "all", "share = 0.7")
-    );
-    let err = errors(load_within(&overlay(&dir, "infra.toml", &body), &[], SECONDS));
-    assert!(err.contains("140% of the infrastructure on existing receipts"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -240,7 +240,6 @@ impl FundPath {
         year: Year,
         first: bool,
         receipts: &Receipts,
-        infrastructure: f64,
         index: f64,
         projects: &[ProjectYear],
         prices: &[f64],
@@ -267,14 +266,13 @@ impl FundPath {
             let (base, payer) = match rule.base {
                 Base::Exogenous(s) => {
                     let st = &deal.streams[s];
-                    let a = st.amount.scale.at(r) * st.amount.series.at(year);
-                    (if st.real { a * index } else { a }, Some(st.receiver))
+                    (st.at(r, year, index), Some(st.receiver))
                 }
                 Base::Dividends(i) => {
                     let dv = &deal.dividends[i];
                     (dividends(dv, r, projects, prices), Some(dv.holder))
                 }
-                b => (stream_base(receipts, infrastructure, b, rule.which), host),
+                b => (stream_base(receipts, b, rule.which), host),
             };
             let mut share = match rule.schedule {
                 Some(i) => rule.share.at(r) * deal.schedules[i].at(year),
@@ -481,7 +479,7 @@ fn dividends(dv: &Dividends, r: &impl Randomness, projects: &[ProjectYear], pric
 }
 
 /// The part of the year's receipts a rule's base covers.
-fn stream_base(receipts: &Receipts, infrastructure: f64, base: Base, which: Which) -> f64 {
+fn stream_base(receipts: &Receipts, base: Base, which: Which) -> f64 {
     let get = |s: Stream| match which {
         Which::New => receipts.get(s, true),
         Which::Existing => receipts.get(s, false),
@@ -495,11 +493,6 @@ fn stream_base(receipts: &Receipts, infrastructure: f64, base: Base, which: Whic
         Base::ResourceRevenue => {
             get(Stream::Royalty) + get(Stream::PsaStateShare) + get(Stream::LicenceFee)
         }
-        // Infrastructure revenue is an existing state asset's income.
-        Base::Infrastructure => match which {
-            Which::New => 0.0,
-            Which::Existing | Which::All => infrastructure,
-        },
         Base::Exogenous(_) | Base::Dividends(_) => 0.0,
     }
 }

@@ -9,8 +9,8 @@ use crate::stages::{ProjectSet, ProjectYear};
 use crate::year::{PathYear, Year};
 
 impl FundPath {
-    /// The fund's year: contributions from the year's `receipts` and `infrastructure` revenue (both
-    /// reaching the budget), exogenous streams and dividends, scheduled cash and credits (at the
+    /// The fund's year: contributions from the year's `receipts` (reaching the budget), exogenous
+    /// streams and dividends, scheduled cash and credits (at the
     /// year's nominal `prices` where linked to one), earmarked contributions paid to their parties
     /// after the waterfall; the fund's part of each project's free cash flow (`projects`, of which only
     /// those in `flowing` may be non-zero when it is given); the interest on the cash held at the start
@@ -25,7 +25,6 @@ impl FundPath {
         y: PathYear,
         reserve: f64,
         receipts: &Receipts,
-        infrastructure: f64,
         projects: &[ProjectYear],
         prices: &[f64],
         flowing: Option<&ProjectSet>,
@@ -35,18 +34,7 @@ impl FundPath {
         let mut fy = FundYear::default();
         let opening = self.cash;
         let first = y.t == 0;
-        self.pay_in(
-            deal,
-            r,
-            year,
-            first,
-            receipts,
-            infrastructure,
-            y.index,
-            projects,
-            prices,
-            &mut fy,
-        );
+        self.pay_in(deal, r, year, first, receipts, y.index, projects, prices, &mut fy);
         // Without a ledger only the projects in `flowing` (all when `None`) are visited: every other
         // one's flow is zero.
         let visit = if ledger.is_some() { None } else { flowing };
