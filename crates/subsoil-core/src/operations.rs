@@ -74,8 +74,12 @@ pub fn operations_year<R: Randomness>(
                 out.projects[i].strikes += 1;
             }
         }
-        if crate::rent::rates_vary(model, p) {
+        if crate::rent::rates_vary(model, p)
+            && (p.rates_by_year || st.rates_factor.to_bits() != rent.to_bits())
+        {
+            // Rates not given by year depend on the factor alone: written again only when it changes.
             crate::rent::set_rates(model, r, p, year, rent, &mut st.actual);
+            st.rates_factor = rent;
         }
         let prices = &market.price_nominal;
         st.ops.year_into(&st.actual, |k| prices[k], index, tax, works, &mut f);

@@ -42,6 +42,10 @@ pub struct ProjectState {
     pub capex_excess: f64,
     /// The last valuation that found the project not worth building.
     pub last_no: Option<NotWorthBuilding>,
+    /// The fiscal regime's factor for which operations last wrote the actual plan's royalty rates
+    /// (`crate::rent::set_rates`), NaN until it does. Rates not given by year are a function of the
+    /// factor alone on a path, so operations writes them again only when the factor changes.
+    pub rates_factor: f64,
 }
 
 /// A valuation that found a project not worth building: the real rate and the observed log prices of its
@@ -362,6 +366,7 @@ impl ProjectState {
             planned: realise_plan(model, p, r, false),
             capex_excess: 0.0,
             last_no: None,
+            rates_factor: f64::NAN,
         };
         st.restart(model, p, r, capex_excess);
         st
@@ -419,6 +424,8 @@ impl ProjectState {
         self.built_in_path = false;
         self.capex_excess = capex_excess / (1.0 + capex_excess);
         self.last_no = None;
+        // The plans were just written (or copied from a twin): their rates are not the operations' yet.
+        self.rates_factor = f64::NAN;
     }
 
     /// Parks a project of a licensing flow's pool until a permit develops it: closed, with nothing to
