@@ -136,9 +136,9 @@ pub struct PathProjects {
     /// for it. Every other project is building, producing or closed, and its stages never move again.
     pub staging: ProjectSet,
     /// The projects the operations phase visits when it may skip quiet ones (see `operations_year`): a
-    /// superset of those building, producing or closing, owing a fee, or with something in their tax
-    /// books. A project leaves it in a year it is found quiet; it joins when it is built, owes a fee, or
-    /// at the start of a path.
+    /// superset of those building, producing or closing, owing a fee, or idle with something in their
+    /// tax books (a closed project's books no longer count). A project leaves it in a year it is found
+    /// quiet; it joins when it is built, owes a fee, or at the start of a path.
     pub busy: ProjectSet,
     /// By licensing flow: the projects of its pool developed so far on the path.
     pub flow_used: Vec<u32>,
@@ -267,11 +267,15 @@ impl PathProjects {
         self.refresh_busy(model);
     }
 
-    /// Whether project `i` has something for operations to do: building, producing or closing, or
-    /// something in its tax books.
+    /// Whether project `i` has something for operations to do: building, producing or closing, or idle
+    /// with something in its tax books (a closed project's can offset no profit again).
     fn is_busy(&self, i: usize) -> bool {
         let st = &self.states[i];
-        !matches!(st.ops.phase, Phase::Idle | Phase::Done) || !st.ops.tax.is_quiet()
+        match st.ops.phase {
+            Phase::Done => false,
+            Phase::Idle => !st.ops.tax.is_quiet(),
+            _ => true,
+        }
     }
 
     /// Puts every live project that is not quiet into [`PathProjects::busy`] (after the start of a path
