@@ -394,8 +394,8 @@ impl ProjectState {
         r: &R,
         capex_excess: f64,
     ) {
-        self.actual.clone_from(&twin.actual);
-        self.planned.clone_from(&twin.planned);
+        self.actual.copy_from(&twin.actual);
+        self.planned.copy_from(&twin.planned);
         self.begin(p, r, capex_excess);
     }
 
