@@ -314,6 +314,9 @@ pub struct Candidate {
     /// Its NPV at the private hurdle this year, when the ordering computed it (the decision at that
     /// same hurdle reads it instead of valuing the plan again).
     pub npv_private: Option<f64>,
+    /// Whether the fund may invest in it (set by the ordering, which values only the candidates whose
+    /// place among these depends on their NPV).
+    pub fund_may: bool,
 }
 
 /// The path's terms of the stages before a decision.
@@ -543,6 +546,7 @@ pub fn stages_year<R: Randomness>(
                     key: 0.0,
                     project: i,
                     npv_private: None,
+                    fund_may: false,
                 });
             }
         }

@@ -4,7 +4,9 @@
 //!
 //! What the fast way skips: an idle project owing no fee with nothing in its tax books, and a closed one
 //! owing no fee whatever its books still hold (their depreciation and carried loss can offset no profit
-//! again: a closed project never produces).
+//! again: a closed project never produces); and, when the fund's room orders the year's candidates, the
+//! valuations at the private hurdle of those whose place needs no NPV (the fund may not invest in them, or
+//! no other candidate it may invest in became ready in the same year): the traced way values them all.
 
 use subsoil_core::{PathOutcome, Workspace, simulate};
 use subsoil_engine::{PathRandomness, SamplerKind, ScalarDraws};
