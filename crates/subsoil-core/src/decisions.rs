@@ -50,7 +50,26 @@ pub fn decisions_year(
     let fund_has_room =
         terms.investing.is_some_and(|inv| fund.available(inv.reserve * index) > 0.0);
     if fund_has_room && candidates.len() > 1 {
+        // Only the order of the candidates the fund may invest in matters: its room changes only when it
+        // commits to one of them, and the others' offers and decisions do not read it. Among those, the
+        // NPV orders only the candidates ready since the same year. The rest need no valuation here
+        // (their decision values them when it must, to the same bits), except when every candidate is
+        // valued for a trace or a ledger, which shows that skipping them changes no output.
+        let value_all = out.trace.is_some() || out.ledger.is_some();
         for c in candidates.iter_mut() {
+            c.fund_may = qualifies(model, &model.projects[c.project], &projects[c.project]);
+        }
+        for a in 0..candidates.len() {
+            let c = &candidates[a];
+            let tied = c.fund_may
+                && candidates
+                    .iter()
+                    .enumerate()
+                    .any(|(b, d)| b != a && d.fund_may && d.ready_since == c.ready_since);
+            if !(tied || value_all) {
+                continue;
+            }
+            let c = &mut candidates[a];
             let planned = &projects[c.project].planned;
             let rate = terms.nominal(private_real);
             let mut flows =
@@ -78,10 +97,14 @@ pub fn decisions_year(
                 .then(a.project.cmp(&b.project))
         });
     }
+    // The fund's room changes only when it commits: it is taken again after a commitment, not for each
+    // candidate (a sum over the fund's open stakes).
+    let mut room = None;
     for c in candidates.iter() {
         let i = c.project;
         let p = &model.projects[i];
-        let (share, rate) = fund_offer(model, terms, index, private_real, p, &projects[i], fund);
+        let st = &projects[i];
+        let (share, rate) = fund_offer(model, terms, index, private_real, p, st, fund, &mut room);
         let build = match p.decision {
             DecisionRule::Always => true,
             DecisionRule::Never => false,
@@ -102,6 +125,7 @@ pub fn decisions_year(
             out.projects[i].decision_year = Some(y.year);
             if share > 0.0 {
                 fund.commit(i, share, share * st.planned.capex * index);
+                room = None;
                 out.projects[i].fund_share = share;
             }
         }
@@ -110,7 +134,9 @@ pub fn decisions_year(
 
 /// The fund's offer to a project this year (price index `index`) and the hurdle it makes: the share of
 /// the equity it takes (0 when it does not invest, or when its cash covers less than 1%) and the real
-/// hurdle blended from its rate and the private one.
+/// hurdle blended from its rate and the private one. `room` is the fund's cash available this year when
+/// known (taken and kept here when not): `None` after every commitment.
+#[allow(clippy::too_many_arguments)]
 fn fund_offer(
     model: &Model,
     terms: &PathTerms,
@@ -119,13 +145,14 @@ fn fund_offer(
     p: &Project,
     st: &ProjectState,
     fund: &FundPath,
+    room: &mut Option<f64>,
 ) -> (f64, f64) {
     let Some(inv) = terms.investing else { return (0.0, private_real) };
     if !qualifies(model, p, st) {
         return (0.0, private_real);
     }
     let capex = st.planned.capex * index;
-    let room = fund.available(inv.reserve * index);
+    let room = *room.get_or_insert_with(|| fund.available(inv.reserve * index));
     let mut share = if capex > 0.0 { inv.equity_cap.min(room / capex) } else { 0.0 };
     if share < 0.01 {
         share = 0.0;

@@ -35,9 +35,11 @@ pub fn operations_year<R: Randomness>(
     let (tax, damage, leak) = (terms.tax, terms.damage, terms.leakage.receipts);
     let mut producing = 0u32;
     market.new_supply.fill(0.0);
-    // Without a ledger or a trace to write, a project that is not building, producing or closing, owes
-    // no fee and has nothing in its tax books has nothing to do this year: its year would add zeros.
-    // Such a project leaves the busy set, and only the busy set is visited.
+    // Without a ledger or a trace to write, a project owing no fee that is closed, or idle with nothing
+    // in its tax books, has nothing to do this year: its year would add zeros. A closed project's books
+    // may still hold depreciation, which moves only its carried loss: it can never offset a profit again
+    // (a closed project never produces) and nothing else reads a closed project's books. Such a project
+    // leaves the busy set, and only the busy set is visited.
     let skip_quiet = out.ledger.is_none() && out.trace.is_none();
     let keep_output = model.deal.uses_output();
     let mut f = Flows::default();
@@ -50,9 +52,12 @@ pub fn operations_year<R: Randomness>(
         let p = &model.projects[i];
         let st = &mut projects[i];
         if skip_quiet
-            && matches!(st.ops.phase, Phase::Idle | Phase::Done)
             && years[i].fee == 0.0
-            && st.ops.tax.is_quiet()
+            && match st.ops.phase {
+                Phase::Done => true,
+                Phase::Idle => st.ops.tax.is_quiet(),
+                _ => false,
+            }
         {
             years[i].fcf = 0.0;
             if keep_output {
@@ -74,8 +79,12 @@ pub fn operations_year<R: Randomness>(
                 out.projects[i].strikes += 1;
             }
         }
-        if crate::rent::rates_vary(model, p) {
+        if crate::rent::rates_vary(model, p)
+            && (p.rates_by_year || st.rates_factor.to_bits() != rent.to_bits())
+        {
+            // Rates not given by year depend on the factor alone: written again only when it changes.
             crate::rent::set_rates(model, r, p, year, rent, &mut st.actual);
+            st.rates_factor = rent;
         }
         let prices = &market.price_nominal;
         st.ops.year_into(&st.actual, |k| prices[k], index, tax, works, &mut f);

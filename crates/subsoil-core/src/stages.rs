@@ -42,6 +42,10 @@ pub struct ProjectState {
     pub capex_excess: f64,
     /// The last valuation that found the project not worth building.
     pub last_no: Option<NotWorthBuilding>,
+    /// The fiscal regime's factor for which operations last wrote the actual plan's royalty rates
+    /// (`crate::rent::set_rates`), NaN until it does. Rates not given by year are a function of the
+    /// factor alone on a path, so operations writes them again only when the factor changes.
+    pub rates_factor: f64,
 }
 
 /// A valuation that found a project not worth building: the real rate and the observed log prices of its
@@ -132,9 +136,9 @@ pub struct PathProjects {
     /// for it. Every other project is building, producing or closed, and its stages never move again.
     pub staging: ProjectSet,
     /// The projects the operations phase visits when it may skip quiet ones (see `operations_year`): a
-    /// superset of those building, producing or closing, owing a fee, or with something in their tax
-    /// books. A project leaves it in a year it is found quiet; it joins when it is built, owes a fee, or
-    /// at the start of a path.
+    /// superset of those building, producing or closing, owing a fee, or idle with something in their
+    /// tax books (a closed project's books no longer count). A project leaves it in a year it is found
+    /// quiet; it joins when it is built, owes a fee, or at the start of a path.
     pub busy: ProjectSet,
     /// By licensing flow: the projects of its pool developed so far on the path.
     pub flow_used: Vec<u32>,
@@ -263,11 +267,15 @@ impl PathProjects {
         self.refresh_busy(model);
     }
 
-    /// Whether project `i` has something for operations to do: building, producing or closing, or
-    /// something in its tax books.
+    /// Whether project `i` has something for operations to do: building, producing or closing, or idle
+    /// with something in its tax books (a closed project's can offset no profit again).
     fn is_busy(&self, i: usize) -> bool {
         let st = &self.states[i];
-        !matches!(st.ops.phase, Phase::Idle | Phase::Done) || !st.ops.tax.is_quiet()
+        match st.ops.phase {
+            Phase::Done => false,
+            Phase::Idle => !st.ops.tax.is_quiet(),
+            _ => true,
+        }
     }
 
     /// Puts every live project that is not quiet into [`PathProjects::busy`] (after the start of a path
@@ -306,6 +314,9 @@ pub struct Candidate {
     /// Its NPV at the private hurdle this year, when the ordering computed it (the decision at that
     /// same hurdle reads it instead of valuing the plan again).
     pub npv_private: Option<f64>,
+    /// Whether the fund may invest in it (set by the ordering, which values only the candidates whose
+    /// place among these depends on their NPV).
+    pub fund_may: bool,
 }
 
 /// The path's terms of the stages before a decision.
@@ -362,6 +373,7 @@ impl ProjectState {
             planned: realise_plan(model, p, r, false),
             capex_excess: 0.0,
             last_no: None,
+            rates_factor: f64::NAN,
         };
         st.restart(model, p, r, capex_excess);
         st
@@ -385,8 +397,8 @@ impl ProjectState {
         r: &R,
         capex_excess: f64,
     ) {
-        self.actual.clone_from(&twin.actual);
-        self.planned.clone_from(&twin.planned);
+        self.actual.copy_from(&twin.actual);
+        self.planned.copy_from(&twin.planned);
         self.begin(p, r, capex_excess);
     }
 
@@ -419,6 +431,8 @@ impl ProjectState {
         self.built_in_path = false;
         self.capex_excess = capex_excess / (1.0 + capex_excess);
         self.last_no = None;
+        // The plans were just written (or copied from a twin): their rates are not the operations' yet.
+        self.rates_factor = f64::NAN;
     }
 
     /// Parks a project of a licensing flow's pool until a permit develops it: closed, with nothing to
@@ -532,6 +546,7 @@ pub fn stages_year<R: Randomness>(
                     key: 0.0,
                     project: i,
                     npv_private: None,
+                    fund_may: false,
                 });
             }
         }

@@ -143,6 +143,31 @@ fn the_fund_keeps_what_it_owes_on_its_commitments() {
 }
 
 #[test]
+fn the_fund_offers_from_what_is_left_after_each_commitment_of_the_year() {
+    // A second mine on the same site, ready in 2027 too, with capex 4,000m. The fund's 1,000m orders the
+    // two: the first mine (NPV > 0) before the second (NPV < 0), both built (`always`). The first takes the
+    // 30% cap (90m committed); the second is offered what is left, 910m of 4,000m = 22.75% (not 25%, which
+    // the room before the first commitment would give).
+    let s = load(
+        "fund-commitments.toml",
+        &[
+            "projects.mine2.deposit=\"site\"",
+            "projects.mine2.decision=\"always\"",
+            "projects.mine2.construction-years=3",
+            "projects.mine2.life-years=5",
+            "projects.mine2.capex=4000e6",
+            "projects.mine2.products.gold.capacity=100000",
+        ],
+    );
+    let out = base_case(&s).1;
+    let mine2 = s.model.projects.iter().position(|p| p.id == "mine2").unwrap();
+    assert_eq!(out.projects[0].decision_year, Some(2027));
+    assert_eq!(out.projects[mine2].decision_year, Some(2027));
+    close(out.projects[0].fund_share, 0.3, "first mine's share");
+    close(out.projects[mine2].fund_share, 910.0 / 4000.0, "second mine's share");
+}
+
+#[test]
 fn a_stake_is_worth_at_least_nothing() {
     // With a closure cost of 500m the mine's last years are a liability: horizon 2026-2034, production
     // 2030-2034, closure due in 2035. The fund's 30% stake would be worth 30% × -500m; limited liability

@@ -137,6 +137,32 @@ fn a_change_of_the_regime_reaches_licences_from_the_next_year_and_not_a_stabilis
 }
 
 #[test]
+fn a_rate_by_year_moves_under_an_unchanged_regime_factor() {
+    // Operations write a project's rates again only when the regime's factor changes, unless its rates
+    // are given by year: then each year's schedule value counts though the factor stays. Schedule 5%, 5%,
+    // 7% (the last held) and a rise by 2 drawn in 2026: factor 1, 2, 2, 2, 2, so the licence pays
+    // 5, 10, 14, 14, 14; the stabilised PSA the schedule alone, 5, 5, 7, 7, 7.
+    let by_year =
+        "products.gold.royalty-rate={ by-year = { 2026 = 0.05, 2027 = 0.05, 2028 = 0.07 } }";
+    let s = load(&["fiscal.rent-change-hazard=1", "fiscal.rent-change-factor=2", by_year]);
+    let out = run(&s, &[(K_RENT_CHANGE, 0.1), (K_RENT_UP, 0.0)]);
+    close(&royalty(&s, &out, "licence"), &[5.0, 10.0, 14.0, 14.0, 14.0, 0.0], "by year, rise");
+    close(&royalty(&s, &out, "psa"), &[5.0, 5.0, 7.0, 7.0, 7.0, 0.0], "by year, PSA");
+    // Without a schedule the factor alone moves the rate, back and forth: rise in 2026, cut in 2027, rise
+    // in 2028 give factors 1, 2, 0.5, 2, 2.
+    let s = load(&["fiscal.rent-change-hazard=1", "fiscal.rent-change-factor=2"]);
+    let draws = [
+        (K_RENT_CHANGE, 0.1),
+        (K_RENT_UP, 0.0),
+        (K_RENT_CHANGE + 1, 0.1),
+        (K_RENT_CHANGE + 2, 0.1),
+        (K_RENT_UP + 2, 0.0),
+    ];
+    let out = run(&s, &draws);
+    close(&royalty(&s, &out, "licence"), &[5.0, 10.0, 2.5, 10.0, 10.0, 0.0], "back and forth");
+}
+
+#[test]
 fn without_changes_or_schedules_the_rates_are_fixed() {
     // No hazard: the regime's stream is never read, and the scripted draws change nothing.
     let s = load(&[]);
