@@ -74,7 +74,8 @@ impl Randomness for BaseCase<'_> {
     }
 }
 
-/// Whether an event of probability `p` happens for uniform `u` (see [`Randomness`]).
+/// Whether an event of probability `p` happens for uniform `u` (see [`Randomness`]); never when `p` is
+/// not positive (or not a number), whatever `u`, so a caller may skip drawing `u` then.
 #[inline]
 pub fn happens(u: f64, p: f64) -> bool {
     u <= p && p > 0.0
