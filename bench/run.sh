@@ -5,8 +5,9 @@
 #
 # Environment: PATHS (paths per timed run, default 10000), REPS (runs per configuration, default 3; the
 # median counts), SCENARIO (default ukraine-final-2025), MEM_PATHS (the large run whose peak memory is
-# measured, default 1000000; 0 skips it), BENCH_TMP (where the baseline's work tree and target folder go,
-# default $TMPDIR/subsoil-bench; the target folder is kept between invocations, the work tree removed),
+# measured, default 1000000; 0 skips it), BENCH_TMP (where the baseline's work tree, target folder and
+# binaries go, default $TMPDIR/subsoil-bench; all are named by the baseline's commit and kept, so a second
+# invocation against the same baseline reuses its build instead of rebuilding),
 # NP_PATHS (paths of the NumPy comparison, default 100000; 0 skips it), PYTHON (a Python with NumPy for the NumPy reference; default bench/numpy_reference/.venv/bin/python,
 # skipped when absent).
 #
@@ -28,10 +29,11 @@ mem_paths=${MEM_PATHS:-1000000}
 threads_all=$(nproc)
 tmp=${BENCH_TMP:-${TMPDIR:-/tmp}/subsoil-bench}
 mkdir -p "$tmp"
-base_tree="$tmp/tree-$base_sha-$$"
-base_target="$tmp/target-base"
-cleanup() { git worktree remove --force "$base_tree" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
+# Everything of the baseline is keyed by its commit: cargo fingerprints the absolute source paths, so a
+# work tree named per process forced a full rebuild every time. The tree stays registered with git
+# (`git worktree list`; remove it with `git worktree remove --force` when done).
+base_tree="$tmp/tree-$base_sha"
+base_target="$tmp/target-$base_sha"
 
 echo "building this build ($(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ', with uncommitted changes'))..." >&2
 cargo build --quiet --release -p subsoil-cli -p subsoil-engine --bin subsoil --example bench_run
@@ -39,15 +41,19 @@ new_cli="$root/target/release/subsoil"
 new_h="$root/target/release/examples/bench_run"
 
 echo "building the baseline ($base_rev = ${base_sha:0:9}) in $base_tree..." >&2
-git worktree add --quiet --detach "$base_tree" "$base_sha"
+if [ ! -e "$base_tree/.git" ]; then
+  git worktree prune
+  git worktree add --quiet --detach "$base_tree" "$base_sha"
+fi
 mkdir -p "$base_tree/crates/subsoil-engine/examples"
-cp crates/subsoil-engine/examples/bench_run.rs "$base_tree/crates/subsoil-engine/examples/"
+# Copied only when it differs, so an unchanged harness leaves the cached build fresh.
+cmp -s crates/subsoil-engine/examples/bench_run.rs "$base_tree/crates/subsoil-engine/examples/bench_run.rs" ||
+  cp crates/subsoil-engine/examples/bench_run.rs "$base_tree/crates/subsoil-engine/examples/"
 (cd "$base_tree" && CARGO_TARGET_DIR="$base_target" cargo build --quiet --release -p subsoil-cli -p subsoil-engine --bin subsoil --example bench_run)
-base_cli="$tmp/subsoil-base"
-base_h="$tmp/bench_run-base"
+base_cli="$tmp/subsoil-$base_sha"
+base_h="$tmp/bench_run-$base_sha"
 cp "$base_target/release/subsoil" "$base_cli"
 cp "$base_target/release/examples/bench_run" "$base_h"
-cleanup
 
 field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p"; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -120,20 +126,24 @@ if [ "$mem_paths" -gt 0 ]; then
   echo "peak memory at $mem_paths paths: this build $((mbn / 1024)) MiB ($(awk "BEGIN{printf \"%+.0f%%\", 100*($mbn/$m10n-1)}") against 10,000 paths)"
 fi
 
-# The NumPy reference on the one-project scenario, one thread each.
+# The NumPy reference on the one-project and the reduced multi-project scenarios, one thread each.
 py=${PYTHON:-$root/bench/numpy_reference/.venv/bin/python}
 ref="$root/bench/numpy_reference"
 np_paths=${NP_PATHS:-100000}
 if [ "$np_paths" = 0 ]; then
   echo "NumPy reference: skipped (NP_PATHS=0)"
 elif [ -x "$py" ] && [ -f "$ref/reference.py" ]; then
-  one="$ref/one-project.toml"
-  np_line=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$py" "$ref/reference.py" "$one" --paths "$np_paths" --time)
-  rs_line=$("$new_h" run "$one" "$np_paths" 1)
-  rb_line=$("$base_h" run "$one" "$np_paths" 1)
-  np=$(echo "$np_line" | field cpu_us); rs=$(echo "$rs_line" | field cpu_us); rb=$(echo "$rb_line" | field cpu_us)
   per() { awk "BEGIN{printf \"%.2f\", $1/$np_paths}"; }
-  echo "one-project scenario, $np_paths paths, 1 thread: NumPy $(per "$np") µs/path, this build $(per "$rs"), baseline $(per "$rb"): this build is $(awk "BEGIN{r=$np/$rs; if (r>=1) printf \"%.2fx faster than\", r; else printf \"%.2fx slower than\", 1/r}") NumPy"
+  for case in one-project multi-project; do
+    file="$ref/$case.toml"
+    [ -f "$file" ] || continue
+    np_line=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$py" "$ref/reference.py" "$file" --paths "$np_paths" --time)
+    rs_line=$("$new_h" run "$file" "$np_paths" 1)
+    # An older baseline may not load a newer bench scenario: it is then left out.
+    rb_line=$("$base_h" run "$file" "$np_paths" 1 2>/dev/null || echo "cpu_us=nan")
+    np=$(echo "$np_line" | field cpu_us); rs=$(echo "$rs_line" | field cpu_us); rb=$(echo "$rb_line" | field cpu_us)
+    echo "$case scenario, $np_paths paths, 1 thread: NumPy $(per "$np") µs/path, this build $(per "$rs"), baseline $(per "$rb"): this build is $(awk "BEGIN{r=$np/$rs; if (r>=1) printf \"%.2fx faster than\", r; else printf \"%.2fx slower than\", 1/r}") NumPy"
+  done
 else
   echo "NumPy reference: skipped (no Python with NumPy at $py; see bench/numpy_reference/README.md)"
 fi

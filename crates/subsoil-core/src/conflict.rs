@@ -80,7 +80,10 @@ impl ConflictPath {
             }
             if war {
                 self.at_war[t as usize] = true;
+                // A probability that is not positive never happens (see `happens`), so its uniform is
+                // not drawn; no other draw depends on it (see `Randomness`).
                 if self.first_peace.is_some()
+                    && p_new_ceasefire > 0.0
                     && happens(r.uniform(c.stream, K_CEASEFIRE + t), p_new_ceasefire)
                 {
                     war = false;
@@ -90,7 +93,7 @@ impl ConflictPath {
                 let since = t - peace_since;
                 self.years_of_peace[t as usize] = since;
                 let p = if since == 0 { p1 } else { p_later };
-                if happens(r.uniform(c.stream, K_BREAKDOWN + t), p) {
+                if p > 0.0 && happens(r.uniform(c.stream, K_BREAKDOWN + t), p) {
                     war = true;
                     self.breakdowns += 1;
                 }
@@ -141,6 +144,7 @@ impl ConflictPath {
                     (0..h.saturating_sub(1) as u32).find(|&t| {
                         at_war[t as usize]
                             && ob.front
+                            && creep > 0.0
                             && happens(r.uniform(ob.stream, K_FRONT + t), creep)
                     })
                 });

@@ -171,6 +171,11 @@ pub struct PathOutcome {
     /// projects live on it. Every other row holds what [`PathOutcome::new`] put there and the end of
     /// the path wrote, so [`PathOutcome::reset`] clears these rows alone.
     pub(crate) written: Vec<std::ops::Range<usize>>,
+    /// Whether the fund's results (`fund`, `capital`, `fund_value_real`, `deal`) may differ from what
+    /// [`PathOutcome::new`] put there: whether the model of the last reset has a deal. A path writes
+    /// them only when its model has one (they are the fund's), and [`crate::simulate`] resets the
+    /// outcome for its own model first, so [`PathOutcome::reset`] clears them only when this is set.
+    fund_written: bool,
 }
 
 /// The deal's headline results on a path, for its partner and its host.
@@ -288,6 +293,7 @@ impl PathOutcome {
             permits: vec![0; model.flows.len() * h],
             developed: vec![0; model.flows.len() * h],
             written: Vec::with_capacity(model.flows.len() + 1),
+            fund_written: false,
         }
     }
 
@@ -310,6 +316,7 @@ impl PathOutcome {
             if ledger {
                 self.ledger = Some(Ledger::default());
             }
+            self.fund_written = model.deal.active();
             return;
         }
         if let Some(l) = self.ledger.as_mut() {
@@ -330,10 +337,13 @@ impl PathOutcome {
         self.ceasefire_year = None;
         self.war_breakdowns = 0;
         self.settlement = None;
-        self.fund.fill(FundYear::default());
-        self.capital = [0.0; MAX_PARTIES];
-        self.fund_value_real = 0.0;
-        self.deal = DealOutcome::default();
+        if self.fund_written {
+            self.fund.fill(FundYear::default());
+            self.capital = [0.0; MAX_PARTIES];
+            self.fund_value_real = 0.0;
+            self.deal = DealOutcome::default();
+        }
+        self.fund_written = model.deal.active();
         self.permits.fill(0);
         self.developed.fill(0);
     }

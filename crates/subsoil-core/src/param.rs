@@ -39,7 +39,9 @@ impl Param {
 /// - `scalar(slot)` is the path's value of uncertain input `slot` (already transformed by its distribution);
 /// - `uniform(stream, k)` is in (0, 1]; an event of probability `p` in year `k` happens when `u <= p`,
 ///   so the base case returns 1.0 and no yearly event of probability below one happens;
-/// - `normal(stream, k)` is a standard normal; the base case returns 0.
+/// - `normal(stream, k)` is a standard normal; the base case returns 0;
+/// - each is a function of its arguments alone, never of which numbers were asked before: the model may
+///   draw a number before it needs it (the markets draw a path's price shocks when the path starts).
 pub trait Randomness {
     /// The path's value of uncertain input `slot`.
     fn scalar(&self, slot: u32) -> f64;
@@ -72,7 +74,8 @@ impl Randomness for BaseCase<'_> {
     }
 }
 
-/// Whether an event of probability `p` happens for uniform `u` (see [`Randomness`]).
+/// Whether an event of probability `p` happens for uniform `u` (see [`Randomness`]); never when `p` is
+/// not positive (or not a number), whatever `u`, so a caller may skip drawing `u` then.
 #[inline]
 pub fn happens(u: f64, p: f64) -> bool {
     u <= p && p > 0.0

@@ -97,6 +97,11 @@ pub struct Market {
     pub new_supply: Vec<f64>,
     /// Scratch: this year's correlated shocks.
     shocks: Vec<f64>,
+    /// The path's independent price shocks, drawn at its start: product `k`'s for year index `t` at
+    /// `k · drawn_years + t` (`t` ≥ 1; the first year has none).
+    drawn: Vec<f64>,
+    /// Years per product in `drawn` (0 before a path starts).
+    drawn_years: usize,
     /// Each product's price deck, by year index (empty without a deck), and its value past the table.
     decks: Vec<(Vec<f64>, f64)>,
     /// This year's deck level by product (1 without a deck).
@@ -122,6 +127,8 @@ impl Market {
             episodes: vec![Episode::default(); products],
             new_supply: vec![0.0; products],
             shocks: vec![0.0; products],
+            drawn: Vec::new(),
+            drawn_years: 0,
             decks: vec![(Vec::new(), 1.0); products],
             level: vec![1.0; products],
             any_deck: false,
@@ -153,6 +160,19 @@ impl Market {
             }
         }
         let n = model.products.len();
+        // Every year after the first steps every product's price with the normal of its shock stream
+        // for that year, so the path's shocks are drawn here in one loop, where the draws do not wait
+        // on each other, rather than one per product in each year's long chain of work. A draw depends
+        // only on its coordinates (`Randomness`), so the numbers are the same.
+        let h = model.time.horizon as usize;
+        self.drawn_years = h;
+        self.drawn.resize(n * h, 0.0);
+        for (k, p) in model.products.iter().enumerate() {
+            let row = &mut self.drawn[k * h..(k + 1) * h];
+            for (t, z) in row.iter_mut().enumerate().skip(1) {
+                *z = r.normal(p.shock_stream, t as u32);
+            }
+        }
         self.factor.clear();
         self.rows.clear();
         self.rows.push(0);
@@ -213,8 +233,13 @@ impl Market {
     /// One year of correlated price shocks (year index `t` > 0).
     pub fn step_prices<R: Randomness>(&mut self, model: &Model, r: &R, t: u32) {
         let n = model.products.len();
+        let (h, ti) = (self.drawn_years, t as usize);
         for k in 0..n {
-            self.shocks[k] = r.normal(model.products[k].shock_stream, t);
+            self.shocks[k] = if ti < h {
+                self.drawn[k * h + ti]
+            } else {
+                r.normal(model.products[k].shock_stream, t)
+            };
         }
         for k in (0..n).rev() {
             // ε = L·z, computed in place from the last row up so each z is read before it is overwritten.

@@ -235,6 +235,8 @@ pub struct Tracked {
 }
 
 impl Tracked {
+    /// Adds a value to the percentiles and the block's moments (what [`Stats::absorb`] does in two
+    /// passes for a chunk of paths).
     #[inline]
     pub(crate) fn push(&mut self, x: f64) {
         self.summary.push_quantiles(x);
@@ -417,13 +419,51 @@ impl Stats {
     }
 
     /// Absorbs the paths of `chunk`, in their order.
+    ///
+    /// Two passes over the chunk give the same bits as absorbing path after path (tested): the
+    /// moments, counts and the prefix mark go path by path, every accumulator seeing the chunk's
+    /// values in path order; the percentiles then take their values one accumulator at a time, runs
+    /// of equal values at once (`subsoil_stats::Summary::push_quantiles_many`: a yearly output is the
+    /// same zero on most paths in the years before a project is built or after it closes). A
+    /// sketch's buckets, zeros, extremes and exact integer counts are the same whatever the order
+    /// and grouping of its values (tested in `subsoil-stats`).
     pub fn absorb(&mut self, plan: &Plan, chunk: &Chunk) {
+        let (nv, _, _) = plan.record_len();
         for p in 0..chunk.paths {
             let (values, flags, events) = chunk.path(plan, p);
-            self.absorb_path(values, flags, events);
+            self.absorb_moments(values, flags, events);
+        }
+        for (i, acc) in self.scalars_mut().enumerate() {
+            acc.summary.push_quantiles_many((0..chunk.paths).map(|p| chunk.values[p * nv + i]));
         }
     }
 
+    /// Absorbs one path's values into everything but the quantile sketches (see [`Stats::absorb`]).
+    fn absorb_moments(&mut self, values: &[f64], flags: &[bool], events: &[Option<u32>]) {
+        self.paths += 1;
+        let mut n = 0;
+        for (acc, &x) in self.scalars_mut().zip(values) {
+            acc.block.push(x);
+            n += 1;
+        }
+        for (p, &x) in self.projects.iter_mut().zip(&values[n..]) {
+            p.receipts_block.push(x);
+        }
+        for (acc, &hit) in self.proportions_mut().zip(flags) {
+            acc.push(hit);
+        }
+        for (acc, &year) in self.events_mut().zip(events) {
+            acc.push(year);
+        }
+        if self.prefix.step() {
+            self.scalars_mut().for_each(|b| b.mark_prefix());
+            self.proportions_mut().for_each(|b| b.mark_prefix());
+        }
+    }
+
+    /// Absorbs one path completely, as [`Stats::absorb`] did before it worked in two passes: the
+    /// reference the two-pass absorption is tested against.
+    #[cfg(test)]
     fn absorb_path(&mut self, values: &[f64], flags: &[bool], events: &[Option<u32>]) {
         self.paths += 1;
         let mut n = 0;
@@ -598,5 +638,70 @@ impl Stats {
         for r in records {
             self.fold(r);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draws::{PathRandomness, ScalarDraws};
+    use subsoil_core::{Workspace, simulate};
+    use subsoil_risk::{Sampler, SamplerKind};
+
+    /// [`Stats::absorb`] sketches a chunk's values one accumulator at a time, after the moments went
+    /// path by path; that relies on a sketch's state not depending on the order of its values and on
+    /// the prefix being marked at its path. Chunks of the built-in scenario (every kind of output:
+    /// metrics, yearly series with zeros and integers, projects, probabilities, events), with the
+    /// prefix of a partial block (37 paths) ending inside a chunk and exactly at a chunk's end, must
+    /// give the same bits as absorbing each path whole, in order.
+    #[test]
+    fn absorbing_a_chunk_in_two_passes_equals_absorbing_path_after_path() {
+        let scenario = match subsoil_scenario::load("ukraine-final-2025", &[]) {
+            Ok(s) => s,
+            Err(e) => panic!("{}", e.render()),
+        };
+        let model = &scenario.model;
+        let plan = Plan::new(model);
+        let sampler = Sampler::new(SamplerKind::Random, 3);
+        let draws = ScalarDraws::new(&scenario.inputs, sampler, &scenario.rank_correlations)
+            .expect("the built-in correlations are valid");
+        let mut scratch = draws.scratch();
+        let (mut ws, mut out) = (Workspace::new(model), PathOutcome::new(model, false));
+        // As a shard's, so that every block's moments and prefix means are kept in the saved state.
+        let mut two_pass = Stats::for_shard(&plan, 37, 0, 1);
+        let mut whole = Stats::for_shard(&plan, 37, 0, 1);
+        let mut chunk = Chunk::with_capacity(&plan, 64);
+        // Block 0: chunks of 30 and 64 paths (the prefix ends at the chunk's 7th path); block 1: 37
+        // paths (it ends with the chunk), then 5.
+        let blocks: [&[u64]; 2] = [&[30, 64], &[37, 5]];
+        let mut path = 0;
+        for (b, sizes) in blocks.iter().enumerate() {
+            for &n in *sizes {
+                chunk.clear();
+                for p in path..path + n {
+                    draws.fill(p, &mut scratch);
+                    let r = PathRandomness { seed: 3, path: p, scalars: scratch.values() };
+                    simulate(model, &r, &mut ws, &mut out);
+                    chunk.record(&plan, model, &out);
+                }
+                path += n;
+                two_pass.absorb(&plan, &chunk);
+                for p in 0..chunk.paths() {
+                    let (values, flags, events) = chunk.path(&plan, p);
+                    whole.absorb_path(values, flags, events);
+                }
+            }
+            two_pass.end_block(b == 0);
+            whole.end_block(b == 0);
+        }
+        assert_eq!(whole.paths, 136);
+        // The saved state: every percentile's buckets by key, counts, event years and each block's
+        // moments and prefix means, bit for bit (a sketch's window in memory may be laid out
+        // differently, which no output sees).
+        let saved = |s: &Stats| serde_json::to_string(&s.state()).expect("the state serialises");
+        let state = whole.state();
+        assert_eq!(state.blocks.len(), 2);
+        assert!(state.blocks[0].scalars.iter().any(|(_, prefix)| prefix.is_some()));
+        assert_eq!(saved(&two_pass), saved(&whole));
     }
 }

@@ -204,3 +204,64 @@ fn ceasefire_by_a_year_counts_the_first_year_of_peace_under_the_mid_year_rule() 
         assert!(by_2030.description.contains(needle), "{needle:?} in {:?}", by_2030.description);
     }
 }
+
+/// Every uniform is the smallest positive number (so every event of positive probability happens), and
+/// each one asked for is logged by stream and sub-index.
+struct Eager<'a> {
+    scalars: &'a [f64],
+    asked: std::cell::RefCell<Vec<(u64, u32)>>,
+}
+
+impl Randomness for Eager<'_> {
+    fn scalar(&self, slot: u32) -> f64 {
+        self.scalars[slot as usize]
+    }
+    fn uniform(&self, stream: u64, k: u32) -> f64 {
+        self.asked.borrow_mut().push((stream, k));
+        f64::MIN_POSITIVE
+    }
+    fn normal(&self, _stream: u64, _k: u32) -> f64 {
+        0.0
+    }
+}
+
+#[test]
+fn a_conflict_event_of_no_probability_draws_no_uniform_and_never_happens() {
+    // An event whose probability is zero, negative or not a number does not happen, whatever the draw:
+    // the timeline skips its uniform on that fact, and no other draw depends on it (`Randomness`).
+    for p in [0.0, -0.0, -1.0, f64::NAN] {
+        for u in [f64::MIN_POSITIVE, 0.5, 1.0] {
+            assert!(!subsoil_core::param::happens(u, p), "u {u}, p {p}");
+        }
+    }
+    let run_eager = |sets: &[&str]| {
+        let s = load(sets);
+        let events = s.model.conflict.stream;
+        let front = s.model.oblasts.iter().find(|o| o.front).expect("a front oblast").stream;
+        let medians = s.inputs.medians();
+        let r = Eager { scalars: &medians, asked: Default::default() };
+        let mut ws = Workspace::new(&s.model);
+        let mut out = PathOutcome::new(&s.model, true);
+        simulate(&s.model, &r, &mut ws, &mut out);
+        let asked = r.asked.into_inner();
+        let on = |stream: u64| asked.iter().filter(|(st, _)| *st == stream).count();
+        (out, on(events), on(front))
+    };
+    // Peace from 2026 that cannot break down: no draw on the conflict's stream, no year at war.
+    let peace = ["conflict.ceasefire-year=2026.2", "conflict.breakdown-first-year=0"];
+    let (out, drawn, _) = run_eager(&peace);
+    assert_eq!(drawn, 0);
+    assert!(out.years.iter().all(|y| !y.at_war));
+    assert_eq!((out.war_breakdowns, out.ceasefire_year), (0, Some(2026)));
+    // With a chance of breaking down in its first year, that year's draw (which happens) is asked for:
+    // war in 2027, and a new ceasefire (hazard 1, drawn) ends it, so peace from 2028, whose first
+    // year's draw breaks down again, and so on every other year.
+    let (out, drawn, _) = run_eager(&["conflict.ceasefire-year=2026.2"]);
+    assert!(drawn > 0);
+    assert_eq!(out.war_breakdowns, 5);
+    // War until mid-2028 with a front that cannot move (creep hazard 0): no draw for the front, and the
+    // frontline deposits are never occupied.
+    let (out, _, front_drawn) = run_eager(&[]);
+    assert_eq!(front_drawn, 0);
+    assert!(out.years[0].at_war);
+}

@@ -70,3 +70,66 @@ fn log_price_mean_and_variance_match_the_ou_law_at_1_5_and_20_years() {
         );
     }
 }
+
+/// Passes a path's randomness through and records every normal asked for.
+struct Recorder<'a> {
+    inner: PathRandomness<'a>,
+    normals: std::cell::RefCell<Vec<(u64, u32)>>,
+}
+
+impl subsoil_core::Randomness for Recorder<'_> {
+    fn scalar(&self, slot: u32) -> f64 {
+        self.inner.scalar(slot)
+    }
+    fn uniform(&self, stream: u64, k: u32) -> f64 {
+        self.inner.uniform(stream, k)
+    }
+    fn normal(&self, stream: u64, k: u32) -> f64 {
+        self.normals.borrow_mut().push((stream, k));
+        self.inner.normal(stream, k)
+    }
+}
+
+/// The markets draw a path's price shocks when it starts (`Market::start`), not year by year: that
+/// gives the same prices only because every year after the first steps every product's price with the
+/// normal of its shock stream for that year, and the random-number floor stays the same count only if
+/// nothing else is drawn. On the built-in scenario (many products, correlated shocks, a dominant
+/// producer), each path asks for exactly the normals `(shock stream of k, t)` for every product
+/// `k` and year index `t` from 1 to the horizon's last, once each; and its prices are those of the same
+/// path run again (the pre-drawn shocks do not leak from one path into the next).
+#[test]
+fn a_path_draws_each_products_price_shock_once_for_every_year_after_the_first() {
+    let s = subsoil_scenario::load("ukraine-final-2025", &[])
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    let m = &s.model;
+    let draws =
+        ScalarDraws::new(&s.inputs, Sampler::new(SamplerKind::Random, SEED), &s.rank_correlations)
+            .expect("draws");
+    let mut scratch = draws.scratch();
+    let mut ws = Workspace::new(m);
+    let mut out = PathOutcome::new(m, false);
+    let h = m.time.horizon;
+    let mut expected: Vec<(u64, u32)> =
+        m.products.iter().flat_map(|p| (1..h).map(move |t| (p.shock_stream, t))).collect();
+    expected.sort_unstable();
+    assert!(m.products.len() > 1 && h > 2);
+    let shock_streams: Vec<u64> = m.products.iter().map(|p| p.shock_stream).collect();
+    let mut first_prices = Vec::new();
+    for p in [0u64, 1, 2, 0] {
+        draws.fill(p, &mut scratch);
+        let inner = PathRandomness { seed: SEED, path: p, scalars: scratch.values() };
+        let r = Recorder { inner, normals: Default::default() };
+        simulate(m, &r, &mut ws, &mut out);
+        let mut got: Vec<(u64, u32)> =
+            r.normals.into_inner().into_iter().filter(|(s, _)| shock_streams.contains(s)).collect();
+        got.sort_unstable();
+        assert_eq!(got, expected, "path {p}");
+        if p == 0 {
+            if first_prices.is_empty() {
+                first_prices = out.price_real.clone();
+            } else {
+                assert_eq!(out.price_real, first_prices, "path 0 run again after paths 1 and 2");
+            }
+        }
+    }
+}

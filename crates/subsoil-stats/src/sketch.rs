@@ -200,16 +200,25 @@ impl QuantileSketch {
     /// Adds one value. `NaN` and `±∞` are counted in [`non_finite`](Self::non_finite) only.
     #[inline]
     pub fn push(&mut self, x: f64) {
+        self.push_n(x, 1);
+    }
+
+    /// Adds `n` copies of one value (the same state as `n` calls of [`QuantileSketch::push`]).
+    #[inline]
+    pub fn push_n(&mut self, x: f64, n: u64) {
+        if n == 0 {
+            return;
+        }
         if !x.is_finite() {
-            self.non_finite += 1;
+            self.non_finite += n;
             return;
         }
         if x > 0.0 {
-            self.positive.add(self.mapping.key(x), 1);
+            self.positive.add(self.mapping.key(x), n);
         } else if x < 0.0 {
-            self.negative.add(self.mapping.key(-x), 1);
+            self.negative.add(self.mapping.key(-x), n);
         } else {
-            self.zeros += 1;
+            self.zeros += n;
         }
         self.min = self.min.min(x);
         self.max = self.max.max(x);
