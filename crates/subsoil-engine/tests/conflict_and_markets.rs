@@ -4,7 +4,7 @@
 //!
 //! Year indexes: 0 = 2026. A draw of 1.0 means "no event"; the tests set the draws that matter.
 
-use std::collections::HashMap;
+mod common;
 
 use subsoil_core::streams::{
     K_BREAKDOWN, K_CEASEFIRE, K_CONTROLS, K_CUT, K_DAMAGE, K_FLOOD, K_FRONT,
@@ -13,22 +13,7 @@ use subsoil_core::{PathOutcome, Randomness, Workspace, simulate};
 use subsoil_risk::stream_id;
 use subsoil_scenario::Scenario;
 
-struct Scripted<'a> {
-    scalars: &'a [f64],
-    uniforms: HashMap<(u64, u32), f64>,
-}
-
-impl Randomness for Scripted<'_> {
-    fn scalar(&self, slot: u32) -> f64 {
-        self.scalars[slot as usize]
-    }
-    fn uniform(&self, stream: u64, k: u32) -> f64 {
-        self.uniforms.get(&(stream, k)).copied().unwrap_or(1.0)
-    }
-    fn normal(&self, _stream: u64, _k: u32) -> f64 {
-        0.0
-    }
-}
+use common::Scripted;
 
 fn load(sets: &[&str]) -> Scenario {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();

@@ -8,29 +8,14 @@
 //! rise when the uniform at `K_RENT_UP + t` is at most `rent-change-up`; every other uniform is 1 (no
 //! event).
 
-use std::collections::HashMap;
+mod common;
 
 use subsoil_core::streams::{K_RENT_CHANGE, K_RENT_UP};
-use subsoil_core::{PathOutcome, Randomness, Stream, Workspace, simulate};
+use subsoil_core::{PathOutcome, Stream, Workspace, simulate};
 use subsoil_risk::stream_id;
 use subsoil_scenario::Scenario;
 
-struct Scripted<'a> {
-    scalars: &'a [f64],
-    uniforms: HashMap<(u64, u32), f64>,
-}
-
-impl Randomness for Scripted<'_> {
-    fn scalar(&self, slot: u32) -> f64 {
-        self.scalars[slot as usize]
-    }
-    fn uniform(&self, stream: u64, k: u32) -> f64 {
-        self.uniforms.get(&(stream, k)).copied().unwrap_or(1.0)
-    }
-    fn normal(&self, _stream: u64, _k: u32) -> f64 {
-        0.0
-    }
-}
+use common::Scripted;
 
 fn load(sets: &[&str]) -> Scenario {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
