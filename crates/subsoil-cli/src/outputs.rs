@@ -162,6 +162,11 @@ pub fn how_run(h: &RunHeader) -> String {
         SeMethod::BetweenBlocks => {
             format!("from the spread of {} blocks of {}", h.blocks, h.block_size)
         }
+        SeMethod::None => format!(
+            "none before 2 full blocks of {} (paths within a {} block are not independent, so sd/√n \
+             does not measure the error)",
+            h.block_size, h.sampler
+        ),
     };
     format!("Seed {}, {} sampling, standard errors {se}.", h.seed, h.sampler)
 }

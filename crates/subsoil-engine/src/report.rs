@@ -24,12 +24,16 @@ const Z95: f64 = 1.959_963_984_540_054;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SeMethod {
-    /// `sd/√n` over independent paths (pseudo-random sampling, or fewer than two full blocks).
+    /// `sd/√n` over independent paths (pseudo-random sampling).
     Iid,
     /// From the spread of the means of full blocks, each an independent randomisation (Latin hypercube
     /// and Sobol with at least two full blocks); a final partial block's share from the spread of the
     /// full blocks' means over as many first paths as it holds.
     BetweenBlocks,
+    /// None yet: Latin hypercube or Sobol sampling with fewer than two full blocks. Paths within a
+    /// block are not independent, so `sd/√n` does not measure the error, and the spread of block means
+    /// needs two blocks; every standard error of the run is `NaN` (`null` in JSON).
+    None,
 }
 
 /// How the standard error of a final partial block of paths enters a run's standard errors.
@@ -43,6 +47,8 @@ pub enum SePartialBlock {
     /// From the spread of the full blocks' means over as many first paths as the partial block holds
     /// (the run's [`SeMethod`] is `between-blocks`).
     FullBlockPrefixes,
+    /// Not estimated: the run has no standard errors yet (its [`SeMethod`] is `none`).
+    NotEstimated,
 }
 
 impl SeMethod {
@@ -51,6 +57,7 @@ impl SeMethod {
         match self {
             SeMethod::Iid => "iid",
             SeMethod::BetweenBlocks => "between-blocks",
+            SeMethod::None => "none",
         }
     }
 }
@@ -486,13 +493,17 @@ impl SeContext {
             (0, _) => SePartialBlock::None,
             (_, SeMethod::Iid) => SePartialBlock::Iid,
             (_, SeMethod::BetweenBlocks) => SePartialBlock::FullBlockPrefixes,
+            (_, SeMethod::None) => SePartialBlock::NotEstimated,
         };
         (last, how)
     }
 
+    /// The standard error by the run's method: `iid` (`sd/√n`), the between-block one `blocks`, or
+    /// `NaN` when the run has none yet.
     pub(crate) fn choose(&self, iid: f64, blocks: Option<f64>) -> f64 {
         match (self.method, blocks) {
             (SeMethod::BetweenBlocks, Some(b)) => b,
+            (SeMethod::None, _) => f64::NAN,
             _ => iid,
         }
     }
@@ -533,7 +544,7 @@ impl SeContext {
     }
 }
 
-fn time_to_event(t: &TimeToEvent, start: Year) -> TimeToEventStats {
+fn time_to_event(t: &TimeToEvent, start: Year, se: &SeContext) -> TimeToEventStats {
     let year = |i: u32| start + i as Year;
     let n = t.count();
     let interval = t.median_year_interval(Z95);
@@ -551,7 +562,7 @@ fn time_to_event(t: &TimeToEvent, start: Year) -> TimeToEventStats {
                 hits: pr.hits,
                 n,
                 p: pr.p().unwrap_or(f64::NAN),
-                se: pr.se().unwrap_or(f64::NAN),
+                se: se.choose(pr.se().unwrap_or(f64::NAN), None),
                 ci95: [lo, hi],
             }
         },
@@ -646,7 +657,7 @@ pub(crate) fn build(
         .map(|(e, t)| EventStats {
             name: e.name,
             description: e.description,
-            curve: time_to_event(t, start),
+            curve: time_to_event(t, start, &se),
         })
         .collect();
     let projects = total
@@ -673,7 +684,7 @@ pub(crate) fn build(
                 .zip(&acc.built_by)
                 .map(|(&year, t)| BuiltBy { year, chance: se.chance(t) })
                 .collect(),
-            first_production: time_to_event(&acc.first_production, start),
+            first_production: time_to_event(&acc.first_production, start, &se),
             occupied: se.chance(&acc.occupied),
             abandoned: se.chance(&acc.abandoned),
         })

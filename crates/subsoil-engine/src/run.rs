@@ -221,10 +221,12 @@ pub(crate) fn partial_block(config: &RunConfig) -> u64 {
 
 /// How the standard errors of a run of `config` whose total is `total` are estimated.
 pub(crate) fn se_context(config: &RunConfig, total: &Stats) -> SeContext {
-    let method = if config.sampler != SamplerKind::Random && total.full_blocks >= 2 {
+    let method = if config.sampler == SamplerKind::Random {
+        SeMethod::Iid
+    } else if total.full_blocks >= 2 {
         SeMethod::BetweenBlocks
     } else {
-        SeMethod::Iid
+        SeMethod::None
     };
     SeContext { method, paths: total.paths, block_size: u64::from(config.block_size) }
 }

@@ -6,7 +6,9 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use subsoil_engine::{Flow, RunConfig, RunError, RunResult, SamplerKind, run, run_progressive};
+use subsoil_engine::{
+    Flow, RunConfig, RunError, RunResult, SamplerKind, SeMethod, run, run_progressive,
+};
 use subsoil_scenario::Scenario;
 
 fn final_deal() -> Scenario {
@@ -111,4 +113,51 @@ fn a_comparison_can_be_cancelled_and_otherwise_is_the_comparison() {
     assert!(format!("{whole:?}") == format!("{same:?}"));
     let r = compare_cancellable(&[&a, &b], &c, &AtomicBool::new(true));
     assert!(matches!(r, Err(RunError::Cancelled)));
+}
+
+#[test]
+fn a_stratified_run_gives_no_standard_error_before_its_second_block_and_says_so() {
+    // Paths within a Latin hypercube or Sobol block are not independent, so sd/√n does not measure the
+    // error of their mean, and the spread between blocks needs two of them. At the first boundary
+    // (and within the second block) the run says it has no standard error and reports every one as
+    // NaN; from the second full block on they are finite. Random sampling has sd/√n from the start.
+    let s = final_deal();
+    for sampler in [SamplerKind::LatinHypercube, SamplerKind::Sobol, SamplerKind::Random] {
+        let seen = Mutex::new(Vec::new());
+        let cancel = AtomicBool::new(false);
+        run_progressive(&s, &config(3 * 256, 2, sampler), &cancel, &|r| {
+            seen.lock().unwrap().push((r.header.paths, r.header.se_method, ses(r)));
+            Flow::Continue
+        })
+        .unwrap_or_else(|e| panic!("progressive run failed: {e}"));
+        for (paths, method, ses) in seen.into_inner().unwrap() {
+            let expected = match (sampler, paths) {
+                (SamplerKind::Random, _) => SeMethod::Iid,
+                (_, 256) => SeMethod::None,
+                _ => SeMethod::BetweenBlocks,
+            };
+            assert_eq!(method, expected, "{sampler} at {paths} paths");
+            assert!(ses.len() > 20, "{sampler}: the run reports its standard errors");
+            if expected == SeMethod::None {
+                assert!(ses.iter().all(|se| se.is_nan()), "{sampler} at {paths}: {ses:?}");
+            } else {
+                // A metric that is the same on every path (fund-value here) has a zero error; the
+                // rest are positive.
+                assert!(ses.iter().all(|se| *se >= 0.0), "{sampler} at {paths}: {ses:?}");
+                assert!(ses.iter().filter(|se| **se > 0.0).count() > 10, "{sampler} at {paths}");
+            }
+        }
+    }
+    // A plain run of one and a half blocks has none either: the partial block does not make a second.
+    let r = run(&s, &config(384, 1, SamplerKind::Sobol)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.header.se_method, SeMethod::None);
+    assert!(ses(&r).iter().all(|se| se.is_nan()));
+}
+
+/// Every standard error a run reports: each metric's, each probability's and each event's by the horizon.
+fn ses(r: &RunResult) -> Vec<f64> {
+    let metrics = r.metrics.iter().map(|m| m.stats.se);
+    let probabilities = r.probabilities.iter().map(|p| p.chance.se);
+    let events = r.events.iter().map(|e| e.curve.by_horizon.se);
+    metrics.chain(probabilities).chain(events).collect()
 }
