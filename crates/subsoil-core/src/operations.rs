@@ -43,6 +43,9 @@ pub fn operations_year<R: Randomness>(
     let skip_quiet = out.ledger.is_none() && out.trace.is_none();
     let keep_output = model.deal.uses_output();
     let mut f = Flows::default();
+    // The year's conversion to real dollars and the share of the state's take that reaches the budget,
+    // the same for every project.
+    let (real, kept) = (1.0 / index, 1.0 - leak);
     // Every live project when quiet ones are not skipped (the projects of the licensing flows' pools
     // that no permit developed are parked and stay out of the ledger and the trace).
     let mut live = crate::stages::live(model, flow_used);
@@ -112,14 +115,15 @@ pub fn operations_year<R: Randomness>(
             }
         }
         let (new, excess) = (st.new, st.capex_excess);
-        years[i].fcf = f.fcf();
+        let fcf = f.fcf();
+        years[i].fcf = fcf;
         if keep_output {
             years[i].output = f.quantity;
         }
         if let Some(l) = out.ledger.as_mut() {
             book_project(l, year, i, &f, leak, excess, !model.deal.active());
         }
-        record(out, i, t, &f, new, index, discount, leak, excess);
+        record(out, i, t, &f, fcf, new, Conversion { real, kept, leak, discount }, excess);
     }
     out.years[t as usize].producing = producing;
 }
@@ -165,23 +169,33 @@ fn book_project(
     }
 }
 
-/// Adds a project-year's flows to the outcome. The state's receipts are net of leakage.
+/// The year's factors from a project-year's nominal flows to what the outcome adds up: `real` is
+/// 1 / the price index, `kept` the share of the state's take reaching the budget (1 − `leak`),
+/// `discount` the valuation's discount factor to the start year.
+#[derive(Clone, Copy)]
+struct Conversion {
+    real: f64,
+    kept: f64,
+    leak: f64,
+    discount: f64,
+}
+
+/// Adds a project-year's flows (`fcf` is `f.fcf()`) to the outcome. The state's receipts are net of
+/// leakage.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn record(
     out: &mut PathOutcome,
     i: usize,
     t: u32,
     f: &Flows,
+    fcf: f64,
     new: bool,
-    index: f64,
-    discount: f64,
-    leak: f64,
+    c: Conversion,
     capex_excess_share: f64,
 ) {
-    let real = 1.0 / index;
-    let kept = 1.0 - leak;
+    let Conversion { real, kept, leak, discount } = c;
     let po: &mut ProjectOutcome = &mut out.projects[i];
-    let fcf = f.fcf();
     po.npv_real += fcf * real * discount;
     po.capex_nominal += f.capex;
     po.capex_real += f.capex * real;

@@ -47,9 +47,13 @@ impl FundPath {
         while let Some(i) = at {
             at = next(i + 1);
             let py = &projects[i];
-            // A project without a flow this year moves no money (a ledger still books its zeros).
-            if py.fcf == 0.0 && ledger.is_none() {
-                continue;
+            if ledger.is_none() {
+                // A project without a flow this year moves no money, and neither does a distribution
+                // from one the fund has paid nothing into (`FundPath::project_flow`); a ledger still
+                // books their zeros.
+                if py.fcf == 0.0 || (py.fcf > 0.0 && self.stakes[i].fund_paid <= 0.0) {
+                    continue;
+                }
             }
             let fund_part = self.project_flow(i, py.fcf, &mut fy);
             if let Some(l) = ledger.as_deref_mut() {
