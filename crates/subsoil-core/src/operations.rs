@@ -183,7 +183,7 @@ struct Conversion {
 /// Adds a project-year's flows (`fcf` is `f.fcf()`) to the outcome. The state's receipts are net of
 /// leakage.
 #[allow(clippy::too_many_arguments)]
-#[inline]
+#[inline(always)]
 fn record(
     out: &mut PathOutcome,
     i: usize,

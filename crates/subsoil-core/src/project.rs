@@ -399,7 +399,7 @@ impl Ops {
 
     /// A production year with `left` years of production left (this one included), `age` done.
     #[allow(clippy::too_many_arguments)]
-    #[inline]
+    #[inline(always)]
     fn produce<P: Fn(usize) -> f64>(
         &mut self,
         plan: &Plan,
