@@ -569,6 +569,7 @@ fn realise_plan<R: Randomness>(model: &Model, p: &Project, r: &R, actual: bool) 
         psa: None,
         phasing: Phasing::default(),
         by_age: Vec::new(),
+        shape_table: Vec::new(),
     };
     realise_plan_into(&mut plan, model, p, r, actual);
     plan
@@ -642,6 +643,14 @@ fn realise_plan_into<R: Randomness>(
         }
     } else {
         plan.by_age.clear();
+    }
+    // Operations run the actual plan's every production year (from the start age of a project
+    // producing at the start), so its shape is computed once for all of them; a planned plan is
+    // valued once a path, and computes it as it goes.
+    if actual {
+        plan.tabulate_shape(p.start_age.unwrap_or(0) + plan.life);
+    } else {
+        plan.shape_table.clear();
     }
 }
 
