@@ -17,7 +17,9 @@ use crate::year::PathYear;
 /// is the fiscal regime's factor on them, `crate::rent`); war damage halts an operation for the year. Records each project's flows (discounted to the start by `discount`) and
 /// its free cash flow for the fund; adds the output of projects built on the path to the
 /// markets' new supply.
+// Kept a call: inlined into the path's loop, the year's loop over projects compiles to more instructions.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 pub fn operations_year<R: Randomness>(
     model: &Model,
     r: &R,
@@ -63,9 +65,11 @@ pub fn operations_year<R: Randomness>(
     // Every live project when quiet ones are not skipped (the projects of the licensing flows' pools
     // that no permit developed are parked and stay out of the ledger and the trace).
     let mut live = crate::stages::live(model, flow_used);
-    let mut next = if skip_quiet { busy.next_from(0) } else { live.next() };
+    // The loop removes only the project it visits from `busy` and adds none (see `ProjectSet::next`).
+    let mut at = busy.cursor();
+    let mut next = if skip_quiet { busy.next(&mut at) } else { live.next() };
     while let Some(i) = next {
-        next = if skip_quiet { busy.next_from(i + 1) } else { live.next() };
+        next = if skip_quiet { busy.next(&mut at) } else { live.next() };
         let p = &model.projects[i];
         let st = &mut projects[i];
         let py = &mut years[i];

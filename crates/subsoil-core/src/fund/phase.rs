@@ -38,14 +38,13 @@ impl FundPath {
         // Without a ledger only the projects in `flowing` (all when `None`) are visited: every other
         // one's flow is zero.
         let visit = if ledger.is_some() { None } else { flowing };
-        let n = projects.len();
-        let next = |from: usize| match visit {
-            Some(set) => set.next_from(from),
-            None => (from < n).then_some(from),
+        let mut all = 0..if visit.is_some() { 0 } else { projects.len() };
+        let mut at = visit.map(ProjectSet::cursor);
+        let mut next = move || match (visit, at.as_mut()) {
+            (Some(set), Some(cursor)) => set.next(cursor),
+            _ => all.next(),
         };
-        let mut at = next(0);
-        while let Some(i) = at {
-            at = next(i + 1);
+        while let Some(i) = next() {
             let py = &projects[i];
             if ledger.is_none() {
                 // A project without a flow this year moves no money, and neither does a distribution
