@@ -142,14 +142,14 @@ pub fn operations_year<R: Randomness>(
         if let Some(l) = ledger.as_mut() {
             book_project(l, year, i, &f, leak, excess, owners);
         }
-        let at = i * h + ty;
+        let slot = i * h + ty;
         if let Some(trace) = trace.as_mut() {
-            trace[at] = f;
+            trace[slot] = f;
         }
         if let Some(trace) = trace_new.as_mut() {
-            trace[at] = new;
+            trace[slot] = new;
         }
-        fcf_real[at] = fcf * c.real;
+        fcf_real[slot] = fcf * c.real;
         record(po, yo, &f, fcf, new, c, excess);
     }
     yo.producing = producing;
