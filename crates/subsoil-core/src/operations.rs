@@ -4,7 +4,7 @@
 use crate::conflict::ConflictPath;
 use crate::ledger::{Account, Ledger, Purpose};
 use crate::model::{Model, Stage};
-use crate::outcome::{PathOutcome, ProjectOutcome, Stream};
+use crate::outcome::{PathOutcome, ProjectOutcome, Stream, YearOutcome};
 use crate::param::{Randomness, happens};
 use crate::prices::Market;
 use crate::project::{Flows, Phase};
@@ -17,7 +17,9 @@ use crate::year::PathYear;
 /// is the fiscal regime's factor on them, `crate::rent`); war damage halts an operation for the year. Records each project's flows (discounted to the start by `discount`) and
 /// its free cash flow for the fund; adds the output of projects built on the path to the
 /// markets' new supply.
+// Kept a call: inlined into the path's loop, the year's loop over projects compiles to more instructions.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 pub fn operations_year<R: Randomness>(
     model: &Model,
     r: &R,
@@ -42,30 +44,51 @@ pub fn operations_year<R: Randomness>(
     // leaves the busy set, and only the busy set is visited.
     let skip_quiet = out.ledger.is_none() && out.trace.is_none();
     let keep_output = model.deal.uses_output();
+    let owners = !model.deal.active();
     let mut f = Flows::default();
+    // The year's conversion to real dollars and the share of the state's take that reaches the budget,
+    // the same for every project.
+    let c = Conversion { real: 1.0 / index, kept: 1.0 - leak, leak, discount };
+    // The outcome's parts a project-year writes, and the year's row, taken once for the year.
+    let PathOutcome {
+        horizon,
+        projects: outcomes,
+        years: year_rows,
+        fcf_real,
+        trace,
+        trace_new,
+        ledger,
+        ..
+    } = out;
+    let (h, ty) = (*horizon, t as usize);
+    let yo = &mut year_rows[ty];
     // Every live project when quiet ones are not skipped (the projects of the licensing flows' pools
     // that no permit developed are parked and stay out of the ledger and the trace).
     let mut live = crate::stages::live(model, flow_used);
-    let mut next = if skip_quiet { busy.next_from(0) } else { live.next() };
+    // The loop removes only the project it visits from `busy` and adds none (see `ProjectSet::next`).
+    let mut at = busy.cursor();
+    let mut next = if skip_quiet { busy.next(&mut at) } else { live.next() };
     while let Some(i) = next {
-        next = if skip_quiet { busy.next_from(i + 1) } else { live.next() };
+        next = if skip_quiet { busy.next(&mut at) } else { live.next() };
         let p = &model.projects[i];
         let st = &mut projects[i];
+        let py = &mut years[i];
         if skip_quiet
-            && years[i].fee == 0.0
+            && py.fee == 0.0
             && match st.ops.phase {
                 Phase::Done => true,
                 Phase::Idle => st.ops.tax.is_quiet(),
                 _ => false,
             }
         {
-            years[i].fcf = 0.0;
+            py.fcf = 0.0;
             if keep_output {
-                years[i].output = [0.0; crate::project::MAX_PRODUCTS];
+                py.output = [0.0; crate::project::MAX_PRODUCTS];
             }
             busy.remove(i);
             continue;
         }
+        let po = &mut outcomes[i];
         let works_here = accessible(conflict.control(p.deposit, t), at_war);
         let producing_phase = matches!(st.ops.phase, Phase::Producing { .. });
         let mut repair = 0.0;
@@ -76,7 +99,7 @@ pub fn operations_year<R: Randomness>(
             if happens(r.uniform(p.event_stream, K_DAMAGE + t), hazard) {
                 works = false;
                 repair = damage.repair * st.actual.capex * index;
-                out.projects[i].strikes += 1;
+                po.strikes += 1;
             }
         }
         if crate::rent::rates_vary(model, p)
@@ -92,7 +115,7 @@ pub fn operations_year<R: Randomness>(
             f.sustaining += repair;
             st.ops.tax.depreciate(repair, tax.depreciation_years);
         }
-        f.licence_fee = std::mem::take(&mut years[i].fee);
+        f.licence_fee = std::mem::take(&mut py.fee);
         st.stage = match st.ops.phase {
             Phase::Idle => st.stage,
             Phase::Building(_) => Stage::Construction,
@@ -101,7 +124,6 @@ pub fn operations_year<R: Randomness>(
         };
         if f.revenue > 0.0 {
             producing += 1;
-            let po = &mut out.projects[i];
             if po.first_production.is_none() {
                 po.first_production = Some(year);
             }
@@ -112,16 +134,25 @@ pub fn operations_year<R: Randomness>(
             }
         }
         let (new, excess) = (st.new, st.capex_excess);
-        years[i].fcf = f.fcf();
+        let fcf = f.fcf();
+        py.fcf = fcf;
         if keep_output {
-            years[i].output = f.quantity;
+            py.output = f.quantity;
         }
-        if let Some(l) = out.ledger.as_mut() {
-            book_project(l, year, i, &f, leak, excess, !model.deal.active());
+        if let Some(l) = ledger.as_mut() {
+            book_project(l, year, i, &f, leak, excess, owners);
         }
-        record(out, i, t, &f, new, index, discount, leak, excess);
+        let slot = i * h + ty;
+        if let Some(trace) = trace.as_mut() {
+            trace[slot] = f;
+        }
+        if let Some(trace) = trace_new.as_mut() {
+            trace[slot] = new;
+        }
+        fcf_real[slot] = fcf * c.real;
+        record(po, yo, &f, fcf, new, c, excess);
     }
-    out.years[t as usize].producing = producing;
+    yo.producing = producing;
 }
 
 /// The year's economy outside the projects: GDP.
@@ -165,23 +196,30 @@ fn book_project(
     }
 }
 
-/// Adds a project-year's flows to the outcome. The state's receipts are net of leakage.
-#[allow(clippy::too_many_arguments)]
-fn record(
-    out: &mut PathOutcome,
-    i: usize,
-    t: u32,
-    f: &Flows,
-    new: bool,
-    index: f64,
-    discount: f64,
+/// The year's factors from a project-year's nominal flows to what the outcome adds up: `real` is
+/// 1 / the price index, `kept` the share of the state's take reaching the budget (1 − `leak`),
+/// `discount` the valuation's discount factor to the start year.
+#[derive(Clone, Copy)]
+struct Conversion {
+    real: f64,
+    kept: f64,
     leak: f64,
+    discount: f64,
+}
+
+/// Adds a project-year's flows (`fcf` is `f.fcf()`) to its project's outcome `po` and the year's row
+/// `yo`. The state's receipts are net of leakage.
+#[inline(always)]
+fn record(
+    po: &mut ProjectOutcome,
+    yo: &mut YearOutcome,
+    f: &Flows,
+    fcf: f64,
+    new: bool,
+    c: Conversion,
     capex_excess_share: f64,
 ) {
-    let real = 1.0 / index;
-    let kept = 1.0 - leak;
-    let po: &mut ProjectOutcome = &mut out.projects[i];
-    let fcf = f.fcf();
+    let Conversion { real, kept, leak, discount } = c;
     po.npv_real += fcf * real * discount;
     po.capex_nominal += f.capex;
     po.capex_real += f.capex * real;
@@ -193,21 +231,13 @@ fn record(
     } else {
         po.receipts_existing_real += take;
     }
-    if let Some(trace) = out.trace.as_mut() {
-        trace[i * out.horizon + t as usize] = *f;
-    }
-    if let Some(trace) = out.trace_new.as_mut() {
-        trace[i * out.horizon + t as usize] = new;
-    }
-    out.fcf_real[i * out.horizon + t as usize] = fcf * real;
-    let y = &mut out.years[t as usize];
-    let rc = &mut y.receipts;
+    let rc = &mut yo.receipts;
     rc.add(Stream::Royalty, new, f.royalty * kept);
     rc.add(Stream::PsaStateShare, new, f.state_share * kept);
     rc.add(Stream::LicenceFee, new, f.licence_fee * kept);
     rc.add(Stream::CorporateTax, new, f.cit * kept);
-    y.leakage_receipts += f.state_take() * leak;
-    y.leakage_capex += f.capex * capex_excess_share;
-    y.capex_nominal += f.capex;
-    y.revenue_nominal += f.revenue;
+    yo.leakage_receipts += f.state_take() * leak;
+    yo.leakage_capex += f.capex * capex_excess_share;
+    yo.capex_nominal += f.capex;
+    yo.revenue_nominal += f.revenue;
 }

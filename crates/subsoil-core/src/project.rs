@@ -193,6 +193,10 @@ pub struct Plan {
     /// Output and unit costs by production year, one per product in plan order; empty when every
     /// product's are constant (then `PlanProduct::capacity` and `opex` hold every year).
     pub by_age: Vec<ByAge>,
+    /// `shape.factor(age)` for the first production years, each computed by it (so to the same bits),
+    /// read instead of computing it again each year; empty when not written (a ramp, or a plan only
+    /// valued). Written by [`Plan::tabulate_shape`].
+    pub shape_table: Vec<f64>,
 }
 
 /// A production-sharing agreement's terms realised on a path.
@@ -249,6 +253,7 @@ impl Plan {
             psa,
             phasing,
             by_age,
+            shape_table,
         } = other;
         let used = self.n.max(*n);
         self.products[..used].copy_from_slice(&products[..used]);
@@ -263,6 +268,28 @@ impl Plan {
         self.psa = *psa;
         self.phasing = *phasing;
         self.by_age.clone_from(by_age);
+        self.shape_table.clone_from(shape_table);
+    }
+
+    /// Writes [`Plan::shape_table`] for production years `0..ages` when the output declines (a power
+    /// of the yearly rate, the costly shape), and empties it otherwise. Call it after any change of
+    /// `shape`.
+    pub fn tabulate_shape(&mut self, ages: u32) {
+        self.shape_table.clear();
+        if let Shape::Decline { .. } = self.shape {
+            let shape = self.shape;
+            self.shape_table.extend((0..ages).map(|age| shape.factor(age)));
+        }
+    }
+
+    /// The share of capacity produced in production year `age`: [`Shape::factor`], read from
+    /// [`Plan::shape_table`] where it holds the year.
+    #[inline]
+    pub fn shape_factor(&self, age: u32) -> f64 {
+        match self.shape_table.get(age as usize) {
+            Some(&f) => f,
+            None => self.shape.factor(age),
+        }
     }
 }
 
@@ -399,7 +426,7 @@ impl Ops {
 
     /// A production year with `left` years of production left (this one included), `age` done.
     #[allow(clippy::too_many_arguments)]
-    #[inline]
+    #[inline(always)]
     fn produce<P: Fn(usize) -> f64>(
         &mut self,
         plan: &Plan,
@@ -415,7 +442,7 @@ impl Ops {
         }
         // The last year of a life that is not whole years is a partial year.
         let part = if left == 1 { plan.last_year_share } else { 1.0 };
-        let share = plan.shape.factor(age) * part;
+        let share = plan.shape_factor(age) * part;
         let scheduled = !plan.by_age.is_empty();
         for (k, (pp, quantity)) in plan.products().iter().zip(&mut f.quantity).enumerate() {
             let (capacity, opex) = if scheduled {
@@ -484,6 +511,7 @@ mod tests {
             psa: None,
             phasing: Phasing::default(),
             by_age: Vec::new(),
+            shape_table: Vec::new(),
         }
     }
 
@@ -528,6 +556,34 @@ mod tests {
         }
         three.copy_from(&one);
         assert_eq!(format!("{three:?}"), format!("{one:?}"));
+    }
+
+    /// The fact production relies on when it reads a declining plan's table: every year of the plan's
+    /// life, with the table written for only some of them, has the same flows to the bit as without it.
+    #[test]
+    fn a_tabulated_shape_gives_the_flows_of_the_computed_one() {
+        let tax = Tax { cit_rate: 0.18, depreciation_years: 5 };
+        for (rate, ages) in [(0.15, 30), (0.073, 7), (0.5, 0), (1e-9, 3)] {
+            let mut p = plan();
+            p.life = 25;
+            p.shape = Shape::Decline { rate };
+            let mut tabulated = p.clone();
+            tabulated.tabulate_shape(ages);
+            assert_eq!(tabulated.shape_table.len(), ages as usize);
+            let (mut a, mut b) = (Ops::idle(), Ops::idle());
+            a.start_building(&p);
+            b.start_building(&tabulated);
+            for year in 0..30 {
+                let price = |_| 5.0 + year as f64;
+                let want = a.year(&p, price, 1.1, tax, true);
+                let got = b.year(&tabulated, price, 1.1, tax, true);
+                assert_eq!(format!("{got:?}"), format!("{want:?}"), "rate {rate}, year {year}");
+            }
+        }
+        // A ramp has no table.
+        let mut p = plan();
+        p.tabulate_shape(10);
+        assert!(p.shape_table.is_empty());
     }
 
     #[test]

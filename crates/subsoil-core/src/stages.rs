@@ -117,6 +117,38 @@ impl ProjectSet {
             bits = *self.words.get(w)?;
         }
     }
+
+    /// A cursor at the start of the set, for [`ProjectSet::next`].
+    #[inline]
+    pub fn cursor(&self) -> Cursor {
+        Cursor { word: 0, bits: self.words.first().copied().unwrap_or(0) }
+    }
+
+    /// The set's next project after those `cursor` gave, in increasing order: what
+    /// [`ProjectSet::next_from`] would give after the last one, provided the loop removes only the
+    /// project it visits and adds none to this set (the cursor keeps the rest of the 64 projects it
+    /// read last, so one added or removed there later is not seen). Cheaper than `next_from`: it does not
+    /// look the word up again for each project.
+    #[inline]
+    pub fn next(&self, cursor: &mut Cursor) -> Option<usize> {
+        loop {
+            if cursor.bits != 0 {
+                let at = cursor.bits.trailing_zeros() as usize;
+                cursor.bits &= cursor.bits - 1;
+                return Some(cursor.word * 64 + at);
+            }
+            cursor.word += 1;
+            cursor.bits = *self.words.get(cursor.word)?;
+        }
+    }
+}
+
+/// A position in a [`ProjectSet`] visited with [`ProjectSet::next`]: the word of 64 projects it reads
+/// and those of that word it has not given yet.
+#[derive(Clone, Copy, Debug)]
+pub struct Cursor {
+    word: usize,
+    bits: u64,
 }
 
 /// The projects of a path: each one's state, each one's current year as the phases pass it on, and the
@@ -519,9 +551,9 @@ pub fn stages_year<R: Randomness>(
     let PathProjects { states, years, candidates, staging, busy, .. } = projects;
     let PathYear { t, year, index, at_war } = y;
     candidates.clear();
-    let mut next = staging.next_from(0);
-    while let Some(i) = next {
-        next = staging.next_from(i + 1);
+    // The loop removes only the project it visits from `staging` and adds none (see `ProjectSet::next`).
+    let mut at = staging.cursor();
+    while let Some(i) = staging.next(&mut at) {
         let p = &model.projects[i];
         let accessible = accessible(conflict.control(p.deposit, t), at_war);
         let st = &mut states[i];
@@ -569,6 +601,7 @@ fn realise_plan<R: Randomness>(model: &Model, p: &Project, r: &R, actual: bool) 
         psa: None,
         phasing: Phasing::default(),
         by_age: Vec::new(),
+        shape_table: Vec::new(),
     };
     realise_plan_into(&mut plan, model, p, r, actual);
     plan
@@ -643,6 +676,14 @@ fn realise_plan_into<R: Randomness>(
     } else {
         plan.by_age.clear();
     }
+    // Operations run the actual plan's every production year (from the start age of a project
+    // producing at the start), so its shape is computed once for all of them; a planned plan is
+    // valued once a path, and computes it as it goes.
+    if actual {
+        plan.tabulate_shape(p.start_age.unwrap_or(0) + plan.life);
+    } else {
+        plan.shape_table.clear();
+    }
 }
 
 /// `table` as `series` (by production year, 1 the first) times `scale`, or the constant `scale` without a
@@ -689,5 +730,48 @@ mod tests {
         assert_eq!(s.next_from(130), None);
         s.clear(0);
         assert_eq!(s.next_from(0), None);
+    }
+
+    /// The fact the year's loops rely on when they visit a set with a cursor: removing the visited
+    /// project, the cursor gives what `next_from` gives, across words; and it does not see a project
+    /// added ahead of it in the word it reads (which is why no such loop adds one).
+    #[test]
+    fn a_cursor_visits_what_next_from_visits_when_the_loop_removes_the_visited_project() {
+        let members = [0, 1, 5, 63, 64, 65, 127, 128, 200, 255];
+        let (mut a, mut b) = (ProjectSet::default(), ProjectSet::default());
+        a.clear(256);
+        b.clear(256);
+        for i in members {
+            a.insert(i);
+            b.insert(i);
+        }
+        let mut by_next_from = Vec::new();
+        let mut next = a.next_from(0);
+        while let Some(i) = next {
+            by_next_from.push(i);
+            if i % 2 == 1 {
+                a.remove(i);
+            }
+            next = a.next_from(i + 1);
+        }
+        let mut by_cursor = Vec::new();
+        let mut at = b.cursor();
+        while let Some(i) = b.next(&mut at) {
+            by_cursor.push(i);
+            if i % 2 == 1 {
+                b.remove(i);
+            }
+        }
+        assert_eq!(by_cursor, by_next_from);
+        assert_eq!(by_cursor, members);
+        // An addition ahead of the cursor in its word is not seen; `next_from` would see it.
+        let mut at = b.cursor();
+        assert_eq!(b.next(&mut at), Some(0));
+        b.insert(3);
+        assert_eq!(b.next(&mut at), Some(64));
+        assert_eq!(b.next_from(1), Some(3));
+        let mut empty = ProjectSet::default();
+        empty.clear(0);
+        assert_eq!(empty.next(&mut empty.cursor()), None);
     }
 }

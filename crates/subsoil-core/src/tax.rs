@@ -47,8 +47,18 @@ impl Default for TaxBook {
 
 impl TaxBook {
     /// Adds `amount` to be depreciated straight-line over `years` years starting with the current year.
+    ///
+    /// A zero amount (a project without sustaining capex adds one each production year) leaves the
+    /// schedule's entries as they are without touching them: an entry is a sum that starts at +0.0, so
+    /// it is never -0.0 (a sum is -0.0 only when both terms are), and adding ±0.0 to anything but -0.0
+    /// changes no bit. Only `pending` moves, as it would.
+    #[inline]
     pub fn depreciate(&mut self, amount: f64, years: u32) {
         let years = (years as usize).clamp(1, DEP_MAX);
+        if amount == 0.0 {
+            self.pending = self.pending.max(years);
+            return;
+        }
         let per_year = amount / years as f64;
         for k in 0..years {
             self.schedule[(self.head + k) % DEP_MAX] += per_year;
@@ -153,6 +163,37 @@ mod tests {
         b.depreciate(100.0, 4);
         let d: Vec<f64> = (0..5).map(|_| b.take_year_depreciation()).collect();
         assert_eq!(d, vec![25.0, 25.0, 25.0, 25.0, 0.0]);
+    }
+
+    /// The fact [`TaxBook::depreciate`] skips a zero amount on: the schedule after any sequence of
+    /// amounts, zeros of either sign among them, is to the bit the one that adds every amount.
+    #[test]
+    fn depreciating_zero_changes_no_bit_of_the_schedule() {
+        // The schedule as every amount added to it, the zeros too.
+        fn add_all(schedule: &mut [f64; DEP_MAX], head: usize, amount: f64, years: usize) {
+            for k in 0..years {
+                schedule[(head + k) % DEP_MAX] += amount / years as f64;
+            }
+        }
+        let amounts = [0.0, -0.0, 7.0, 0.0, 1e-300, -0.0, 3.5, -7.0, 0.0, 0.1, 0.0];
+        let mut book = TaxBook::default();
+        let mut reference = [0.0f64; DEP_MAX];
+        let mut pending = 0usize;
+        for (year, &amount) in amounts.iter().cycle().take(150).enumerate() {
+            let years = 1 + year % 9;
+            add_all(&mut reference, book.head, amount, years);
+            pending = pending.max(years);
+            book.depreciate(amount, years as u32);
+            let got: Vec<u64> = book.schedule.iter().map(|x| x.to_bits()).collect();
+            let want: Vec<u64> = reference.iter().map(|x| x.to_bits()).collect();
+            assert_eq!(got, want, "year {year}");
+            assert_eq!(book.pending, pending);
+            let due = std::mem::take(&mut reference[book.head]);
+            assert_eq!(book.take_year_depreciation().to_bits(), due.to_bits());
+            pending = pending.saturating_sub(1);
+        }
+        // No entry is ever -0.0: an entry starts at +0.0, and a sum is -0.0 only when both terms are.
+        assert!(book.schedule.iter().all(|x| x.to_bits() != (-0.0f64).to_bits()));
     }
 
     #[test]

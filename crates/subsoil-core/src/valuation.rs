@@ -541,6 +541,7 @@ mod tests {
             // Most of the capex in the last of the three years.
             phasing: crate::project::Phasing::of(&[0.2, 0.3, 0.5]),
             by_age: Vec::new(),
+            shape_table: Vec::new(),
         }
     }
 

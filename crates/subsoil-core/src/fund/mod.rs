@@ -343,6 +343,7 @@ impl FundPath {
     /// The fund's part of a project's free cash flow `fcf` this year: its share of a capital call (as
     /// far as its cash goes) or of a distribution. Returns the fund's cash flow with the project (negative
     /// when it pays in).
+    #[inline]
     pub fn project_flow(&mut self, i: usize, fcf: f64, out: &mut FundYear) -> f64 {
         let s = &mut self.stakes[i];
         if fcf < 0.0 {
@@ -494,5 +495,32 @@ fn stream_base(receipts: &Receipts, base: Base, which: Which) -> f64 {
             get(Stream::Royalty) + get(Stream::PsaStateShare) + get(Stream::LicenceFee)
         }
         Base::Exogenous(_) | Base::Dividends(_) => 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fact the fund's phase skips on without a ledger: a distribution from a project the fund has
+    /// paid nothing into (no stake, or a commitment not yet called) moves no money and changes no state.
+    #[test]
+    fn a_distribution_from_a_project_the_fund_paid_nothing_into_moves_nothing() {
+        let mut fund = FundPath::default();
+        fund.reset(&Deal::default(), 3);
+        fund.cash = 50.0;
+        // Project 1: committed, nothing called yet; project 2: a capital call paid before, so the
+        // distribution moves money (the control).
+        fund.commit(1, 0.4, 20.0);
+        fund.commit(2, 0.5, 10.0);
+        let mut fy = FundYear::default();
+        assert_eq!(fund.project_flow(2, -8.0, &mut fy), -4.0);
+        for i in [0, 1] {
+            let before = format!("{fund:?} {fy:?}");
+            assert_eq!(fund.project_flow(i, 12.5, &mut fy).to_bits(), 0.0f64.to_bits());
+            assert_eq!(format!("{fund:?} {fy:?}"), before, "project {i}");
+        }
+        assert_eq!(fund.project_flow(2, 6.0, &mut fy), 3.0);
+        assert_eq!(fund.cash, 49.0);
     }
 }

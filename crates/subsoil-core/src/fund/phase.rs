@@ -38,18 +38,21 @@ impl FundPath {
         // Without a ledger only the projects in `flowing` (all when `None`) are visited: every other
         // one's flow is zero.
         let visit = if ledger.is_some() { None } else { flowing };
-        let n = projects.len();
-        let next = |from: usize| match visit {
-            Some(set) => set.next_from(from),
-            None => (from < n).then_some(from),
+        let mut all = 0..if visit.is_some() { 0 } else { projects.len() };
+        let mut at = visit.map(ProjectSet::cursor);
+        let mut next = move || match (visit, at.as_mut()) {
+            (Some(set), Some(cursor)) => set.next(cursor),
+            _ => all.next(),
         };
-        let mut at = next(0);
-        while let Some(i) = at {
-            at = next(i + 1);
+        while let Some(i) = next() {
             let py = &projects[i];
-            // A project without a flow this year moves no money (a ledger still books its zeros).
-            if py.fcf == 0.0 && ledger.is_none() {
-                continue;
+            if ledger.is_none() {
+                // A project without a flow this year moves no money, and neither does a distribution
+                // from one the fund has paid nothing into (`FundPath::project_flow`); a ledger still
+                // books their zeros.
+                if py.fcf == 0.0 || (py.fcf > 0.0 && self.stakes[i].fund_paid <= 0.0) {
+                    continue;
+                }
             }
             let fund_part = self.project_flow(i, py.fcf, &mut fy);
             if let Some(l) = ledger.as_deref_mut() {
