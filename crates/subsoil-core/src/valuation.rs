@@ -22,11 +22,22 @@ use crate::tax;
 /// [`Expectations::reserve`] records a length without computing it; the next [`Expectations::fill`]
 /// computes every recorded length in order, so a reserved length gives the same numbers as a fill at the
 /// time it was reserved.
+///
+/// The decisions of a year also keep here what they read of the year's markets once for every
+/// candidate ([`Expectations::observe`]): each product's observed log price and its price bound.
 #[derive(Clone, Debug, Default)]
 pub struct Expectations {
     by_product: Vec<Vec<f64>>,
     /// Per product: lengths reserved and not computed yet, increasing.
     pending: Vec<Vec<usize>>,
+    /// Per product: the observed log price of the year once asked ([`Expectations::observed`]), NaN
+    /// before.
+    observed: Vec<f64>,
+    /// Per product: [`Expectations::price_bound`] over a length past which it no longer changes, once
+    /// asked this year (NaN before).
+    bound: Vec<f64>,
+    /// Whether a product follows a deck.
+    any_deck: bool,
 }
 
 impl Expectations {
@@ -40,6 +51,54 @@ impl Expectations {
         for p in &mut self.pending {
             p.clear();
         }
+    }
+
+    /// Starts a year of decisions on `market`: forgets the observed prices and bounds of another year.
+    /// Call after [`Expectations::reset`], before [`Expectations::observed`] and
+    /// [`Expectations::bound`], which read `market` once a year for every decision of the year.
+    pub fn observe(&mut self, market: &Market) {
+        let n = self.by_product.len();
+        self.observed.clear();
+        self.observed.resize(n, f64::NAN);
+        self.bound.clear();
+        self.bound.resize(n, f64::NAN);
+        self.any_deck = (0..n).any(|k| market.has_deck(k));
+    }
+
+    /// Product `k`'s observed log price this year, as [`Market::observed`] gives it (read once a year,
+    /// see [`Expectations::observe`]).
+    #[inline]
+    pub fn observed(&mut self, market: &Market, k: usize) -> f64 {
+        if self.observed[k].is_nan() {
+            self.observed[k] = market.observed(k);
+        }
+        self.observed[k]
+    }
+
+    /// Whether any of the plan's products follows a deck (see [`Expectations::observe`]).
+    #[inline]
+    pub fn on_deck(&self, market: &Market, plan: &Plan) -> bool {
+        self.any_deck && plan.products().iter().any(|pp| market.has_deck(pp.product))
+    }
+
+    /// [`Expectations::price_bound`] of product `k` over `years` (the same bits) on the observed price of
+    /// [`Expectations::observe`]. Past `1/(1 − d²)` years the bound no longer depends on the length, and
+    /// is computed once a year.
+    pub fn bound(&mut self, market: &Market, k: usize, years: usize) -> Option<f64> {
+        if market.has_deck(k) {
+            return None;
+        }
+        let d = market.ou[k].decay;
+        // `price_bound` takes the smaller of the length and this (NaN: never the latter).
+        let limit = 1.0 / (1.0 - d * d);
+        let observed = self.observed(market, k);
+        if (years as f64) < limit || limit.is_nan() {
+            return Some(bound_on(market, observed, k, years));
+        }
+        if self.bound[k].is_nan() {
+            self.bound[k] = bound_on(market, observed, k, years);
+        }
+        Some(self.bound[k])
     }
 
     /// Records that the expectations of the plan's products must reach `years` ahead, without computing
@@ -76,12 +135,7 @@ impl Expectations {
         if market.has_deck(k) {
             return None;
         }
-        let ou = &market.ou[k];
-        let mu = market.central_mu[k];
-        let dev = (market.observed(k) - mu).max(0.0);
-        let (d2, s2) = (ou.decay * ou.decay, ou.shock_sd * ou.shock_sd);
-        let var = s2 * (years as f64).min(1.0 / (1.0 - d2));
-        Some(expected_price(mu, dev, var) * (1.0 + 1e-6))
+        Some(bound_on(market, market.observed(k), k, years))
     }
 
     /// NPV at the nominal rate `rate` of building `plan` this year (price index `index`) on the prices
@@ -157,39 +211,6 @@ impl PlanFlows {
     /// Forgets the plan, keeping the room.
     pub fn clear(&mut self) {
         self.built = false;
-    }
-
-    /// Makes these the flows of `other`, keeping the room: what [`PlanFlows::build`] of the same plan
-    /// with the same taxes and inflation would make (the discounted sums kept are a function of the
-    /// flows and the rate they were asked for).
-    pub fn copy_from(&mut self, other: &PlanFlows) {
-        // Destructured without `..`, so that a new field cannot be forgotten here.
-        let PlanFlows {
-            built,
-            n,
-            products,
-            royalty,
-            payable,
-            selling,
-            royalty_on_nsr,
-            psa,
-            monotone,
-            sums,
-            output,
-            years,
-        } = other;
-        self.built = *built;
-        self.n = *n;
-        self.products = *products;
-        self.royalty = *royalty;
-        self.payable = *payable;
-        self.selling = *selling;
-        self.royalty_on_nsr = *royalty_on_nsr;
-        self.psa = *psa;
-        self.monotone = *monotone;
-        self.sums = *sums;
-        self.output.clone_from(output);
-        self.years.clone_from(years);
     }
 
     /// Whether [`PlanFlows::build`] has run since the last [`PlanFlows::clear`].
@@ -393,6 +414,17 @@ pub fn value_planned(
 #[inline]
 fn expected_price(mu: f64, dev: f64, var: f64) -> f64 {
     (mu + dev + 0.5 * var).exp()
+}
+
+/// [`Expectations::price_bound`] of product `k` over `years`, its observed log price `observed`.
+#[inline]
+fn bound_on(market: &Market, observed: f64, k: usize, years: usize) -> f64 {
+    let ou = &market.ou[k];
+    let mu = market.central_mu[k];
+    let dev = (observed - mu).max(0.0);
+    let (d2, s2) = (ou.decay * ou.decay, ou.shock_sd * ou.shock_sd);
+    let var = s2 * (years as f64).min(1.0 / (1.0 - d2));
+    expected_price(mu, dev, var) * (1.0 + 1e-6)
 }
 
 /// Extends product `k`'s expected prices `v` to `years` ahead, its recurrences started where `v` ends.
@@ -641,6 +673,39 @@ mod tests {
             if k == 0 {
                 assert!(bound <= 1.01 * top * (0.5 * m.ou[0].variance_ahead(40)).exp());
             }
+        }
+    }
+
+    /// The year's bound is `price_bound`'s, to the bit, whatever the lengths asked and their order: past
+    /// `1/(1 − d²)` years (4.1 for the first product, which halves its deviation in 5 years) it is kept
+    /// once, below that (and for the second product, which never reverts) it depends on the length.
+    /// A new year's markets give new bounds.
+    #[test]
+    fn the_year_s_bound_is_the_price_bound_of_every_length() {
+        let mut m = market();
+        let mut expect = Expectations::default();
+        for _ in 0..2 {
+            expect.reset(2);
+            expect.observe(&m);
+            for years in [40, 3, 5, 1, 4, 17, 2, 40] {
+                for k in 0..2 {
+                    let want = Expectations::price_bound(&m, k, years).unwrap();
+                    let got = expect.bound(&m, k, years).unwrap();
+                    assert_eq!(got.to_bits(), want.to_bits(), "product {k}, {years} years");
+                }
+            }
+            for k in 0..2 {
+                assert_eq!(expect.observed(&m, k).to_bits(), m.observed(k).to_bits());
+            }
+            assert!(
+                Expectations::price_bound(&m, 0, 3).unwrap()
+                    < Expectations::price_bound(&m, 0, 40).unwrap()
+            );
+            // The next year: prices up by 10%, and an episode on the second product.
+            for x in &mut m.log_price {
+                *x += 0.1;
+            }
+            m.episodes[1].multiplier = 1.5;
         }
     }
 
