@@ -49,8 +49,8 @@ pub fn decisions_year(
     expect.reset(model.products.len());
     expect.observe(market);
     // The order matters only when the fund has cash to offer (its room only shrinks during the year).
-    let room = terms.investing.map(|inv| fund.available(inv.reserve * index));
-    let fund_has_room = room.is_some_and(|room| room > 0.0);
+    let room0 = terms.investing.map(|inv| fund.available(inv.reserve * index));
+    let fund_has_room = room0.is_some_and(|room| room > 0.0);
     if fund_has_room && candidates.len() > 1 {
         // Only the order of the candidates the fund may invest in matters: its room changes only when it
         // commits to one of them, and the others' offers and decisions do not read it. Among those, the
@@ -73,7 +73,7 @@ pub fn decisions_year(
                     .iter()
                     .filter(|c| c.fund_may)
                     .map(|c| projects[c.project].planned.capex * index);
-                fund_backs_all(&inv, room.unwrap_or(0.0), fund.cash, index, capex)
+                fund_backs_all(&inv, room0.unwrap_or(0.0), fund.cash, index, capex)
             });
         for a in 0..candidates.len() {
             let c = &candidates[a];
@@ -120,7 +120,7 @@ pub fn decisions_year(
     }
     // The fund's room changes only when it commits: it is taken again after a commitment, not for each
     // candidate (a sum over the fund's open stakes).
-    let mut room = None;
+    let mut room = room0;
     for c in candidates.iter() {
         let i = c.project;
         let p = &model.projects[i];
@@ -129,6 +129,8 @@ pub fn decisions_year(
         let build = match p.decision {
             DecisionRule::Always => true,
             DecisionRule::Never => false,
+            // Found not worth building at this hurdle, and none of its prices has risen since.
+            DecisionRule::Npv if still_no(market, expect, st, rate) => false,
             DecisionRule::Npv => {
                 // The same valuation as the ordering's when the fund's offer leaves the hurdle private.
                 let known = c.npv_private.filter(|_| rate == private_real);
@@ -174,20 +176,37 @@ fn fund_offer(
     }
     let capex = st.planned.capex * index;
     let room = *room.get_or_insert_with(|| fund.available(inv.reserve * index));
-    let mut share = if capex > 0.0 { inv.equity_cap.min(room / capex) } else { 0.0 };
+    // Without room the share is 0 whatever the capex (0 / capex, or -0, is below 1%).
+    let mut share = if capex > 0.0 && room != 0.0 { inv.equity_cap.min(room / capex) } else { 0.0 };
     if share < 0.01 {
         share = 0.0;
     }
     (share, share * inv.rate + (1.0 - share) * private_real)
 }
 
+/// Whether the project was found not worth building at the real hurdle `rate` and none of its prices has
+/// risen since (see [`worth_building`]): then it still is not, and it waits without a new valuation.
+/// Such a candidate changes nothing (no state, no expectations, no offer taken).
+fn still_no(market: &Market, expect: &mut Expectations, st: &ProjectState, rate: f64) -> bool {
+    let Some(no) = &st.last_no else { return false };
+    let planned = &st.planned;
+    // Along a price deck the expected prices move with the year, not with the observed price alone.
+    no.rate == rate
+        && !expect.on_deck(market, planned)
+        && planned
+            .products()
+            .iter()
+            .zip(&no.observed)
+            .all(|(pp, then)| expect.observed(market, pp.product) <= *then)
+}
+
 /// Whether a project's plan has a positive expected NPV at the real hurdle `rate` this year (price index
 /// `index`). The expected NPV rises with every observed price (more revenue outweighs the extra royalty,
 /// state share and tax), and its sign does not depend on the year's price index. So a project found not
 /// worth building at this rate stays so while none of its prices has risen since: it waits without a new
-/// valuation. A plan whose NPV before the state's share and corporate tax (both never negative) is below
-/// zero is not worth building either, and needs no valuation in full. `known` is the NPV at `rate` this
-/// year when it was computed already.
+/// valuation ([`still_no`], which the caller asks first). A plan whose NPV before the state's share and
+/// corporate tax (both never negative) is below zero is not worth building either, and needs no
+/// valuation in full. `known` is the NPV at `rate` this year when it was computed already.
 fn worth_building(
     terms: &PathTerms,
     index: f64,
@@ -202,16 +221,6 @@ fn worth_building(
     let mut observed = [0.0; MAX_PRODUCTS];
     for (o, pp) in observed.iter_mut().zip(planned.products()) {
         *o = expect.observed(market, pp.product);
-    }
-    // Along a price deck the expected prices move with the year, not with the observed price alone.
-    let on_deck = expect.on_deck(market, planned);
-    let seen_no = !on_deck
-        && st.last_no.is_some_and(|no| {
-            no.rate == rate
-                && observed[..planned.n].iter().zip(&no.observed).all(|(now, then)| now <= then)
-        });
-    if seen_no {
-        return false;
     }
     let npv = match known {
         Some(npv) => npv,

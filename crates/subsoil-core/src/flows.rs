@@ -87,20 +87,25 @@ impl PoissonTable {
             self.cdf.push(self.pmf);
             self.ended = false;
         }
+        // The first kept k whose distribution function is not below u (NaN: none is below it).
+        let k = self.cdf.partition_point(|c| *c < u);
+        if k < self.cdf.len() {
+            return (k as u32).min(max);
+        }
+        // Every kept value is below u: on from the last, as the loop goes.
         loop {
-            // The first kept k whose distribution function is not below u (NaN: none is below it).
-            let k = self.cdf.partition_point(|c| *c < u);
             let last = self.cdf.len() - 1;
-            if k <= last {
-                return (k as u32).min(max);
-            }
             if self.ended || last as u64 >= u64::from(max) {
                 return (last as u32).min(max);
             }
             let k = last as u32 + 1;
             self.pmf *= mean / f64::from(k);
-            self.cdf.push(self.cdf[last] + self.pmf);
+            let cdf = self.cdf[last] + self.pmf;
+            self.cdf.push(cdf);
             self.ended = self.pmf == 0.0 && f64::from(k) > mean;
+            if cdf >= u {
+                return k.min(max);
+            }
         }
     }
 }
