@@ -38,6 +38,9 @@ pub struct Expectations {
     bound: Vec<f64>,
     /// Whether a product follows a deck.
     any_deck: bool,
+    /// Per product: the exponent of the last bound past the length limit computed, as bits, and the
+    /// bound, kept from year to year (a price at or below its long-run level gives the same exponent).
+    bound_kept: Vec<(u64, f64)>,
 }
 
 impl Expectations {
@@ -63,6 +66,7 @@ impl Expectations {
         self.bound.clear();
         self.bound.resize(n, f64::NAN);
         self.any_deck = (0..n).any(|k| market.has_deck(k));
+        self.bound_kept.resize(n, (f64::NAN.to_bits(), f64::NAN));
     }
 
     /// Product `k`'s observed log price this year, as [`Market::observed`] gives it (read once a year,
@@ -96,7 +100,12 @@ impl Expectations {
             return Some(bound_on(market, observed, k, years));
         }
         if self.bound[k].is_nan() {
-            self.bound[k] = bound_on(market, observed, k, years);
+            let x = bound_exponent(market, observed, k, years);
+            let kept = &mut self.bound_kept[k];
+            if kept.0 != x.to_bits() {
+                *kept = (x.to_bits(), x.exp() * (1.0 + 1e-6));
+            }
+            self.bound[k] = kept.1;
         }
         Some(self.bound[k])
     }
@@ -165,6 +174,10 @@ struct CostYear {
     depreciation: f64,
 }
 
+/// How many rates' [`DiscountSums`] a plan's flows keep: a project is valued at the private hurdle (war,
+/// the years after a ceasefire, peace) or at one blended with the fund's rate.
+const SUMS_KEPT: usize = 4;
+
 /// A plan's output by product and its costs, discounted at a nominal rate over its years.
 #[derive(Clone, Copy, Debug)]
 struct DiscountSums {
@@ -200,8 +213,10 @@ pub struct PlanFlows {
     /// payable share, a royalty rate of at most 1 on the net smelter return or at most the payable share on
     /// the gross value): [`PlanFlows::surely_not_worth_below`] needs it.
     monotone: bool,
-    /// Discounted sums for [`PlanFlows::surely_not_worth_below`].
-    sums: DiscountSums,
+    /// Discounted sums for [`PlanFlows::surely_not_worth_below`], at the last rates asked.
+    sums: [DiscountSums; SUMS_KEPT],
+    /// Where the next rate's sums go in `sums` (round robin).
+    sums_next: usize,
     /// Output of each product times the year's price index, `n` a year.
     output: Vec<f64>,
     years: Vec<CostYear>,
@@ -270,7 +285,8 @@ impl PlanFlows {
             self.payable[k] >= 0.0 && r >= 0.0 && self.selling[k] >= 0.0 && royalty_ok
         };
         self.monotone = (0..n).all(rises) && self.output.iter().all(|w| *w >= 0.0);
-        self.sums = DiscountSums::default();
+        self.sums = [DiscountSums::default(); SUMS_KEPT];
+        self.sums_next = 0;
         self.built = true;
     }
 
@@ -322,10 +338,17 @@ impl PlanFlows {
         if !self.monotone {
             return false;
         }
-        if self.sums.rate.to_bits() != rate.to_bits() {
-            self.discount_sums(rate);
-        }
-        let sums = &self.sums;
+        let kept = self.sums.iter().position(|s| s.rate.to_bits() == rate.to_bits());
+        let at = match kept {
+            Some(at) => at,
+            None => {
+                let at = self.sums_next;
+                self.sums[at] = self.discount_sums(rate);
+                self.sums_next = (at + 1) % SUMS_KEPT;
+                at
+            }
+        };
+        let sums = &self.sums[at];
         let (mut npv, mut size) = (-sums.costs, sums.costs_abs);
         for (k, &p) in bound.iter().enumerate().take(self.n) {
             let w = sums.output[k];
@@ -339,7 +362,7 @@ impl PlanFlows {
     }
 
     /// Each product's output and the costs, discounted at the nominal rate `rate` over the plan's years.
-    fn discount_sums(&mut self, rate: f64) {
+    fn discount_sums(&self, rate: f64) -> DiscountSums {
         let n = self.n;
         let step = 1.0 / (1.0 + rate);
         let mut sums = DiscountSums { rate, ..DiscountSums::default() };
@@ -353,7 +376,7 @@ impl PlanFlows {
             sums.costs_abs += costs.abs() * disc;
             disc *= step;
         }
-        self.sums = sums;
+        sums
     }
 
     /// NPV at the nominal rate `rate` of building the plan in a year of price index `index0`, on the prices
@@ -419,12 +442,18 @@ fn expected_price(mu: f64, dev: f64, var: f64) -> f64 {
 /// [`Expectations::price_bound`] of product `k` over `years`, its observed log price `observed`.
 #[inline]
 fn bound_on(market: &Market, observed: f64, k: usize, years: usize) -> f64 {
+    bound_exponent(market, observed, k, years).exp() * (1.0 + 1e-6)
+}
+
+/// The exponent of [`bound_on`]: [`expected_price`]'s at the largest deviation and variance.
+#[inline]
+fn bound_exponent(market: &Market, observed: f64, k: usize, years: usize) -> f64 {
     let ou = &market.ou[k];
     let mu = market.central_mu[k];
     let dev = (observed - mu).max(0.0);
     let (d2, s2) = (ou.decay * ou.decay, ou.shock_sd * ou.shock_sd);
     let var = s2 * (years as f64).min(1.0 / (1.0 - d2));
-    expected_price(mu, dev, var) * (1.0 + 1e-6)
+    mu + dev + 0.5 * var
 }
 
 /// Extends product `k`'s expected prices `v` to `years` ahead, its recurrences started where `v` ends.
@@ -679,12 +708,13 @@ mod tests {
     /// The year's bound is `price_bound`'s, to the bit, whatever the lengths asked and their order: past
     /// `1/(1 − d²)` years (4.1 for the first product, which halves its deviation in 5 years) it is kept
     /// once, below that (and for the second product, which never reverts) it depends on the length.
-    /// A new year's markets give new bounds.
+    /// A new year's markets give new bounds; two years below the long-run level give the same (kept).
     #[test]
     fn the_year_s_bound_is_the_price_bound_of_every_length() {
         let mut m = market();
         let mut expect = Expectations::default();
-        for _ in 0..2 {
+        // Log price moves from year to year: up 10%, then the first product below its level, twice.
+        for step in [0.1, -0.5, -0.2, 0.0] {
             expect.reset(2);
             expect.observe(&m);
             for years in [40, 3, 5, 1, 4, 17, 2, 40] {
@@ -701,12 +731,36 @@ mod tests {
                 Expectations::price_bound(&m, 0, 3).unwrap()
                     < Expectations::price_bound(&m, 0, 40).unwrap()
             );
-            // The next year: prices up by 10%, and an episode on the second product.
+            // The next year, with an episode on the second product.
             for x in &mut m.log_price {
-                *x += 0.1;
+                *x += step;
             }
             m.episodes[1].multiplier = 1.5;
         }
+        assert!(m.observed(0) < m.central_mu[0]);
+    }
+
+    /// The discounted sums kept for several rates answer as sums made afresh for each rate, asked in any
+    /// order (more rates than are kept, each coming back).
+    #[test]
+    fn the_sums_kept_for_several_rates_answer_as_fresh_ones() {
+        let tax = Tax { cit_rate: 0.3, depreciation_years: 7 };
+        let p = plan(None);
+        let mut kept = PlanFlows::default();
+        kept.build(&p, tax, 0.02);
+        let (mut yes, mut no) = (0, 0);
+        let rates = [0.1, 0.02, 0.3, 0.1, 0.05, 0.5, 0.2, 0.02, 0.3, 0.1, 0.5, 0.05];
+        for (j, &rate) in rates.iter().enumerate() {
+            for level in [1.0, 8.0, 12.0, 20.0, 40.0] {
+                let bound = [level, 10.0 * level];
+                let mut fresh = PlanFlows::default();
+                fresh.build(&p, tax, 0.02);
+                let want = fresh.surely_not_worth_below(&bound, rate);
+                assert_eq!(kept.surely_not_worth_below(&bound, rate), want, "ask {j}, {level}");
+                if want { yes += 1 } else { no += 1 }
+            }
+        }
+        assert!(yes >= 12 && no >= 12, "{yes} ruled out, {no} not");
     }
 
     /// A plan ruled out on bounds of its prices is ruled out on the expected prices below them, and so
