@@ -56,6 +56,76 @@ pub fn poisson_quantile(mean: f64, u: f64, max: u32) -> u32 {
     k
 }
 
+/// [`poisson_quantile`] for many `u` at one mean: the distribution function by the same recurrence, kept
+/// as far as the quantiles asked have needed it. `poisson_quantile(mean, u, max)` stops at the first `k`
+/// whose distribution function reaches `u`, at `max`, or where the probability has underflowed past the
+/// mean; the distribution function never falls (each step adds a probability, never below 0), so that
+/// `k` is found by searching the kept values, and the same steps extend them, to the same bits.
+#[derive(Clone, Debug, Default)]
+pub struct PoissonTable {
+    /// The mean's bits (the table is empty before a mean is set).
+    mean: u64,
+    /// The last term's probability.
+    pmf: f64,
+    /// The distribution function at 0, 1, ….
+    cdf: Vec<f64>,
+    /// Whether the last term is where [`poisson_quantile`] stops whatever `u` (its probability underflowed
+    /// past the mean).
+    ended: bool,
+}
+
+impl PoissonTable {
+    /// What `poisson_quantile(mean, u, max)` returns, the same for every `u` and `max`.
+    pub fn quantile(&mut self, mean: f64, u: f64, max: u32) -> u32 {
+        if mean <= 0.0 || !mean.is_finite() {
+            return 0;
+        }
+        if self.cdf.is_empty() || self.mean != mean.to_bits() {
+            self.mean = mean.to_bits();
+            self.pmf = (-mean).exp();
+            self.cdf.clear();
+            self.cdf.push(self.pmf);
+            self.ended = false;
+        }
+        // The first kept k whose distribution function is not below u (NaN: none is below it).
+        let k = self.cdf.partition_point(|c| *c < u);
+        if k < self.cdf.len() {
+            return (k as u32).min(max);
+        }
+        // Every kept value is below u: on from the last, as the loop goes.
+        loop {
+            let last = self.cdf.len() - 1;
+            if self.ended || last as u64 >= u64::from(max) {
+                return (last as u32).min(max);
+            }
+            let k = last as u32 + 1;
+            self.pmf *= mean / f64::from(k);
+            let cdf = self.cdf[last] + self.pmf;
+            self.cdf.push(cdf);
+            self.ended = self.pmf == 0.0 && f64::from(k) > mean;
+            if cdf >= u {
+                return k.min(max);
+            }
+        }
+    }
+}
+
+/// By licensing flow, the [`PoissonTable`]s of its means of permits on a path: at war and in peace.
+#[derive(Clone, Debug, Default)]
+pub struct PermitTables {
+    tables: Vec<[PoissonTable; 2]>,
+}
+
+impl PermitTables {
+    /// Flow `k`'s table of the year (`at_war`), made room for.
+    fn of(&mut self, k: usize, at_war: bool) -> &mut PoissonTable {
+        if self.tables.len() <= k {
+            self.tables.resize_with(k + 1, Default::default);
+        }
+        &mut self.tables[k][usize::from(at_war)]
+    }
+}
+
 /// The smallest `k` whose binomial(`n`, `p`) distribution function reaches `u`, at most `max`.
 pub fn binomial_quantile(n: u32, p: f64, u: f64, max: u32) -> u32 {
     if n == 0 || p <= 0.0 {
@@ -88,11 +158,22 @@ fn binomial_quantile_low(n: u32, p: f64, u: f64) -> u32 {
 
 /// The permits flow `f` awards in year `y` and how many of them are developed, on the path `r` describes.
 pub fn flow_draws<R: Randomness>(f: &LicensingFlow, r: &R, y: PathYear) -> (u32, u32) {
+    flow_draws_on(f, r, y, &mut PoissonTable::default())
+}
+
+/// [`flow_draws`] with the count's quantile read from `table` (the flow's table of the year's mean).
+fn flow_draws_on<R: Randomness>(
+    f: &LicensingFlow,
+    r: &R,
+    y: PathYear,
+    table: &mut PoissonTable,
+) -> (u32, u32) {
     let mut mean = f.rate.at(r);
     if !y.at_war {
         mean *= f.peace_multiplier.at(r).max(0.0);
     }
-    let n = poisson_quantile(mean, normal_cdf(r.normal(f.stream, K_PERMITS + y.t)), f.max_permits);
+    let u = normal_cdf(r.normal(f.stream, K_PERMITS + y.t));
+    let n = table.quantile(mean, u, f.max_permits);
     let p = f.production_probability.at(r);
     let d =
         binomial_quantile(n, p, normal_cdf(r.normal(f.stream, K_DEVELOPED + y.t)), f.max_projects);
@@ -102,6 +183,8 @@ pub fn flow_draws<R: Randomness>(f: &LicensingFlow, r: &R, y: PathYear) -> (u32,
 /// The year's licensing flows: each flow's permits of the year (none where its region cannot be
 /// worked) pay its fee through the flow's fee project, and the developed ones start the next free projects of its pool (licensed, new, with their
 /// remaining stages ahead from the next year). Runs after the year's stages, which cleared the fees.
+/// `tables` keeps each flow's distribution functions of permits from year to year.
+#[allow(clippy::too_many_arguments)]
 pub fn flows_year<R: Randomness>(
     model: &Model,
     r: &R,
@@ -109,6 +192,7 @@ pub fn flows_year<R: Randomness>(
     y: PathYear,
     conflict: &ConflictPath,
     projects: &mut PathProjects,
+    tables: &mut PermitTables,
     out: &mut PathOutcome,
 ) {
     let h = out.horizon;
@@ -119,7 +203,7 @@ pub fn flows_year<R: Randomness>(
         if y.t < f.first || y.t > f.last || !accessible(conflict.control(deposit, y.t), y.at_war) {
             continue;
         }
-        let (n, d) = flow_draws(f, r, y);
+        let (n, d) = flow_draws_on(f, r, y, tables.of(k, y.at_war));
         projects.years[f.fees_project].fee = f64::from(n) * f.fee.at(r) * y.index;
         // The fee project owes the fees this year: operations must visit it.
         projects.busy.insert(f.fees_project);
@@ -176,6 +260,29 @@ mod tests {
         assert_eq!(poisson_quantile(0.0, 0.99, 100), 0);
         // A large mean: the median of Poisson(400) is 400.
         assert_eq!(poisson_quantile(400.0, 0.5, 1000), 400);
+    }
+
+    /// The table gives what the loop gives, for every `u` asked in any order (each search over what
+    /// earlier ones kept, each extension from where they stopped), at `max` and past the underflow of
+    /// the probabilities, for a new mean after another, and for the same mean at another `max`.
+    #[test]
+    fn the_poisson_table_gives_the_quantiles_of_the_loop() {
+        let mut table = PoissonTable::default();
+        let mut us: Vec<f64> = vec![0.5, 0.0, 1.0, f64::NAN, 0.999_999_999_999, 1e-300, 0.3, 0.9];
+        // Deterministic scatter over [0, 1), as a year's normals would give.
+        us.extend((0..200).map(|i| ((i as f64) * 0.618_033_988_749_895).fract()));
+        for mean in [40.0, 2.0, 0.4, 40.0, 750.0, 0.0, -1.0, f64::INFINITY, 1e-9] {
+            for max in [u32::MAX, 45, 0, 3] {
+                for &u in &us {
+                    let want = poisson_quantile(mean, u, max);
+                    assert_eq!(table.quantile(mean, u, max), want, "mean {mean}, u {u}, max {max}");
+                }
+            }
+        }
+        // Poisson(40) at u = 1: the distribution function rounds short of 1, and the loop stops where
+        // the probability underflows past the mean.
+        let end = poisson_quantile(40.0, 1.0, u32::MAX);
+        assert!(end > 100 && end < u32::MAX, "{end}");
     }
 
     #[test]

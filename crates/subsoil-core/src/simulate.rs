@@ -9,7 +9,7 @@
 
 use crate::conflict::ConflictPath;
 use crate::decisions::{Valuer, decisions_year};
-use crate::flows::flows_year;
+use crate::flows::{PermitTables, flows_year};
 use crate::fund::{FundPath, fund_value};
 use crate::model::{Control, Model, Stage, TerminalValue};
 use crate::operations::{economy_year, operations_year};
@@ -36,6 +36,7 @@ pub struct Workspace {
     projects: PathProjects,
     fund: FundPath,
     expect: Expectations,
+    permits: PermitTables,
 }
 
 impl Workspace {
@@ -49,6 +50,7 @@ impl Workspace {
             projects: PathProjects::new(model.projects.len()),
             fund: FundPath::default(),
             expect: Expectations::default(),
+            permits: PermitTables::default(),
         }
     }
 
@@ -74,7 +76,8 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         let y = ws.year(model, t);
         prices_year(model, r, y, &mut ws.market, out);
         stages_year(model, r, &terms.stages, y, &ws.conflict, &mut ws.projects);
-        flows_year(model, r, &terms, y, &ws.conflict, &mut ws.projects, out);
+        let permits = &mut ws.permits;
+        flows_year(model, r, &terms, y, &ws.conflict, &mut ws.projects, permits, out);
         let private_real = terms.private_hurdle(ws.conflict.years_of_peace[t as usize]);
         let valuer = Valuer { market: &ws.market, expect: &mut ws.expect };
         decisions_year(model, &terms, y, private_real, valuer, &mut ws.projects, &mut ws.fund, out);

@@ -176,7 +176,7 @@ pub struct PathProjects {
     pub flow_used: Vec<u32>,
     /// By licensing flow: the project of its pool whose plan flows were built first on the path. The
     /// projects of a pool share every figure of their plans (lowering copies one template), so their
-    /// planned plans, and so their plan flows, are the same on a path: the others copy these.
+    /// planned plans, and so their plan flows, are the same on a path: the others read these.
     pub pool_flows: Vec<Option<usize>>,
     /// By licensing flow: the last full valuation of a project of its pool (its year, hurdle and NPV,
     /// `None` when surely below zero). Its twins valued in the same year at the same hurdle find the

@@ -22,11 +22,25 @@ use crate::tax;
 /// [`Expectations::reserve`] records a length without computing it; the next [`Expectations::fill`]
 /// computes every recorded length in order, so a reserved length gives the same numbers as a fill at the
 /// time it was reserved.
+///
+/// The decisions of a year also keep here what they read of the year's markets once for every
+/// candidate ([`Expectations::observe`]): each product's observed log price and its price bound.
 #[derive(Clone, Debug, Default)]
 pub struct Expectations {
     by_product: Vec<Vec<f64>>,
     /// Per product: lengths reserved and not computed yet, increasing.
     pending: Vec<Vec<usize>>,
+    /// Per product: the observed log price of the year once asked ([`Expectations::observed`]), NaN
+    /// before.
+    observed: Vec<f64>,
+    /// Per product: [`Expectations::price_bound`] over a length past which it no longer changes, once
+    /// asked this year (NaN before).
+    bound: Vec<f64>,
+    /// Whether a product follows a deck.
+    any_deck: bool,
+    /// Per product: the exponent of the last bound past the length limit computed, as bits, and the
+    /// bound, kept from year to year (a price at or below its long-run level gives the same exponent).
+    bound_kept: Vec<(u64, f64)>,
 }
 
 impl Expectations {
@@ -40,6 +54,60 @@ impl Expectations {
         for p in &mut self.pending {
             p.clear();
         }
+    }
+
+    /// Starts a year of decisions on `market`: forgets the observed prices and bounds of another year.
+    /// Call after [`Expectations::reset`], before [`Expectations::observed`] and
+    /// [`Expectations::bound`], which read `market` once a year for every decision of the year.
+    pub fn observe(&mut self, market: &Market) {
+        let n = self.by_product.len();
+        self.observed.clear();
+        self.observed.resize(n, f64::NAN);
+        self.bound.clear();
+        self.bound.resize(n, f64::NAN);
+        self.any_deck = (0..n).any(|k| market.has_deck(k));
+        self.bound_kept.resize(n, (f64::NAN.to_bits(), f64::NAN));
+    }
+
+    /// Product `k`'s observed log price this year, as [`Market::observed`] gives it (read once a year,
+    /// see [`Expectations::observe`]).
+    #[inline]
+    pub fn observed(&mut self, market: &Market, k: usize) -> f64 {
+        if self.observed[k].is_nan() {
+            self.observed[k] = market.observed(k);
+        }
+        self.observed[k]
+    }
+
+    /// Whether any of the plan's products follows a deck (see [`Expectations::observe`]).
+    #[inline]
+    pub fn on_deck(&self, market: &Market, plan: &Plan) -> bool {
+        self.any_deck && plan.products().iter().any(|pp| market.has_deck(pp.product))
+    }
+
+    /// [`Expectations::price_bound`] of product `k` over `years` (the same bits) on the observed price of
+    /// [`Expectations::observe`]. Past `1/(1 − d²)` years the bound no longer depends on the length, and
+    /// is computed once a year.
+    pub fn bound(&mut self, market: &Market, k: usize, years: usize) -> Option<f64> {
+        if market.has_deck(k) {
+            return None;
+        }
+        let d = market.ou[k].decay;
+        // `price_bound` takes the smaller of the length and this (NaN: never the latter).
+        let limit = 1.0 / (1.0 - d * d);
+        let observed = self.observed(market, k);
+        if (years as f64) < limit || limit.is_nan() {
+            return Some(bound_on(market, observed, k, years));
+        }
+        if self.bound[k].is_nan() {
+            let x = bound_exponent(market, observed, k, years);
+            let kept = &mut self.bound_kept[k];
+            if kept.0 != x.to_bits() {
+                *kept = (x.to_bits(), x.exp() * (1.0 + 1e-6));
+            }
+            self.bound[k] = kept.1;
+        }
+        Some(self.bound[k])
     }
 
     /// Records that the expectations of the plan's products must reach `years` ahead, without computing
@@ -76,12 +144,7 @@ impl Expectations {
         if market.has_deck(k) {
             return None;
         }
-        let ou = &market.ou[k];
-        let mu = market.central_mu[k];
-        let dev = (market.observed(k) - mu).max(0.0);
-        let (d2, s2) = (ou.decay * ou.decay, ou.shock_sd * ou.shock_sd);
-        let var = s2 * (years as f64).min(1.0 / (1.0 - d2));
-        Some(expected_price(mu, dev, var) * (1.0 + 1e-6))
+        Some(bound_on(market, market.observed(k), k, years))
     }
 
     /// NPV at the nominal rate `rate` of building `plan` this year (price index `index`) on the prices
@@ -110,6 +173,10 @@ struct CostYear {
     closure: f64,
     depreciation: f64,
 }
+
+/// How many rates' [`DiscountSums`] a plan's flows keep: a project is valued at the private hurdle (war,
+/// the years after a ceasefire, peace) or at one blended with the fund's rate.
+const SUMS_KEPT: usize = 4;
 
 /// A plan's output by product and its costs, discounted at a nominal rate over its years.
 #[derive(Clone, Copy, Debug)]
@@ -146,8 +213,10 @@ pub struct PlanFlows {
     /// payable share, a royalty rate of at most 1 on the net smelter return or at most the payable share on
     /// the gross value): [`PlanFlows::surely_not_worth_below`] needs it.
     monotone: bool,
-    /// Discounted sums for [`PlanFlows::surely_not_worth_below`].
-    sums: DiscountSums,
+    /// Discounted sums for [`PlanFlows::surely_not_worth_below`], at the last rates asked.
+    sums: [DiscountSums; SUMS_KEPT],
+    /// Where the next rate's sums go in `sums` (round robin).
+    sums_next: usize,
     /// Output of each product times the year's price index, `n` a year.
     output: Vec<f64>,
     years: Vec<CostYear>,
@@ -157,39 +226,6 @@ impl PlanFlows {
     /// Forgets the plan, keeping the room.
     pub fn clear(&mut self) {
         self.built = false;
-    }
-
-    /// Makes these the flows of `other`, keeping the room: what [`PlanFlows::build`] of the same plan
-    /// with the same taxes and inflation would make (the discounted sums kept are a function of the
-    /// flows and the rate they were asked for).
-    pub fn copy_from(&mut self, other: &PlanFlows) {
-        // Destructured without `..`, so that a new field cannot be forgotten here.
-        let PlanFlows {
-            built,
-            n,
-            products,
-            royalty,
-            payable,
-            selling,
-            royalty_on_nsr,
-            psa,
-            monotone,
-            sums,
-            output,
-            years,
-        } = other;
-        self.built = *built;
-        self.n = *n;
-        self.products = *products;
-        self.royalty = *royalty;
-        self.payable = *payable;
-        self.selling = *selling;
-        self.royalty_on_nsr = *royalty_on_nsr;
-        self.psa = *psa;
-        self.monotone = *monotone;
-        self.sums = *sums;
-        self.output.clone_from(output);
-        self.years.clone_from(years);
     }
 
     /// Whether [`PlanFlows::build`] has run since the last [`PlanFlows::clear`].
@@ -249,7 +285,8 @@ impl PlanFlows {
             self.payable[k] >= 0.0 && r >= 0.0 && self.selling[k] >= 0.0 && royalty_ok
         };
         self.monotone = (0..n).all(rises) && self.output.iter().all(|w| *w >= 0.0);
-        self.sums = DiscountSums::default();
+        self.sums = [DiscountSums::default(); SUMS_KEPT];
+        self.sums_next = 0;
         self.built = true;
     }
 
@@ -301,10 +338,17 @@ impl PlanFlows {
         if !self.monotone {
             return false;
         }
-        if self.sums.rate.to_bits() != rate.to_bits() {
-            self.discount_sums(rate);
-        }
-        let sums = &self.sums;
+        let kept = self.sums.iter().position(|s| s.rate.to_bits() == rate.to_bits());
+        let at = match kept {
+            Some(at) => at,
+            None => {
+                let at = self.sums_next;
+                self.sums[at] = self.discount_sums(rate);
+                self.sums_next = (at + 1) % SUMS_KEPT;
+                at
+            }
+        };
+        let sums = &self.sums[at];
         let (mut npv, mut size) = (-sums.costs, sums.costs_abs);
         for (k, &p) in bound.iter().enumerate().take(self.n) {
             let w = sums.output[k];
@@ -318,7 +362,7 @@ impl PlanFlows {
     }
 
     /// Each product's output and the costs, discounted at the nominal rate `rate` over the plan's years.
-    fn discount_sums(&mut self, rate: f64) {
+    fn discount_sums(&self, rate: f64) -> DiscountSums {
         let n = self.n;
         let step = 1.0 / (1.0 + rate);
         let mut sums = DiscountSums { rate, ..DiscountSums::default() };
@@ -332,7 +376,7 @@ impl PlanFlows {
             sums.costs_abs += costs.abs() * disc;
             disc *= step;
         }
-        self.sums = sums;
+        sums
     }
 
     /// NPV at the nominal rate `rate` of building the plan in a year of price index `index0`, on the prices
@@ -393,6 +437,23 @@ pub fn value_planned(
 #[inline]
 fn expected_price(mu: f64, dev: f64, var: f64) -> f64 {
     (mu + dev + 0.5 * var).exp()
+}
+
+/// [`Expectations::price_bound`] of product `k` over `years`, its observed log price `observed`.
+#[inline]
+fn bound_on(market: &Market, observed: f64, k: usize, years: usize) -> f64 {
+    bound_exponent(market, observed, k, years).exp() * (1.0 + 1e-6)
+}
+
+/// The exponent of [`bound_on`]: [`expected_price`]'s at the largest deviation and variance.
+#[inline]
+fn bound_exponent(market: &Market, observed: f64, k: usize, years: usize) -> f64 {
+    let ou = &market.ou[k];
+    let mu = market.central_mu[k];
+    let dev = (observed - mu).max(0.0);
+    let (d2, s2) = (ou.decay * ou.decay, ou.shock_sd * ou.shock_sd);
+    let var = s2 * (years as f64).min(1.0 / (1.0 - d2));
+    mu + dev + 0.5 * var
 }
 
 /// Extends product `k`'s expected prices `v` to `years` ahead, its recurrences started where `v` ends.
@@ -643,6 +704,64 @@ mod tests {
                 assert!(bound <= 1.01 * top * (0.5 * m.ou[0].variance_ahead(40)).exp());
             }
         }
+    }
+
+    /// The year's bound is `price_bound`'s, to the bit, whatever the lengths asked and their order: past
+    /// `1/(1 − d²)` years (4.1 for the first product, which halves its deviation in 5 years) it is kept
+    /// once, below that (and for the second product, which never reverts) it depends on the length.
+    /// A new year's markets give new bounds; two years below the long-run level give the same (kept).
+    #[test]
+    fn the_year_s_bound_is_the_price_bound_of_every_length() {
+        let mut m = market();
+        let mut expect = Expectations::default();
+        // Log price moves from year to year: up 10%, then the first product below its level, twice.
+        for step in [0.1, -0.5, -0.2, 0.0] {
+            expect.reset(2);
+            expect.observe(&m);
+            for years in [40, 3, 5, 1, 4, 17, 2, 40] {
+                for k in 0..2 {
+                    let want = Expectations::price_bound(&m, k, years).unwrap();
+                    let got = expect.bound(&m, k, years).unwrap();
+                    assert_eq!(got.to_bits(), want.to_bits(), "product {k}, {years} years");
+                }
+            }
+            for k in 0..2 {
+                assert_eq!(expect.observed(&m, k).to_bits(), m.observed(k).to_bits());
+            }
+            assert!(
+                Expectations::price_bound(&m, 0, 3).unwrap()
+                    < Expectations::price_bound(&m, 0, 40).unwrap()
+            );
+            // The next year, with an episode on the second product.
+            for x in &mut m.log_price {
+                *x += step;
+            }
+            m.episodes[1].multiplier = 1.5;
+        }
+        assert!(m.observed(0) < m.central_mu[0]);
+    }
+
+    /// The discounted sums kept for several rates answer as sums made afresh for each rate, asked in any
+    /// order (more rates than are kept, each coming back).
+    #[test]
+    fn the_sums_kept_for_several_rates_answer_as_fresh_ones() {
+        let tax = Tax { cit_rate: 0.3, depreciation_years: 7 };
+        let p = plan(None);
+        let mut kept = PlanFlows::default();
+        kept.build(&p, tax, 0.02);
+        let (mut yes, mut no) = (0, 0);
+        let rates = [0.1, 0.02, 0.3, 0.1, 0.05, 0.5, 0.2, 0.02, 0.3, 0.1, 0.5, 0.05];
+        for (j, &rate) in rates.iter().enumerate() {
+            for level in [1.0, 8.0, 12.0, 20.0, 40.0] {
+                let bound = [level, 10.0 * level];
+                let mut fresh = PlanFlows::default();
+                fresh.build(&p, tax, 0.02);
+                let want = fresh.surely_not_worth_below(&bound, rate);
+                assert_eq!(kept.surely_not_worth_below(&bound, rate), want, "ask {j}, {level}");
+                if want { yes += 1 } else { no += 1 }
+            }
+        }
+        assert!(yes >= 12 && no >= 12, "{yes} ruled out, {no} not");
     }
 
     /// A plan ruled out on bounds of its prices is ruled out on the expected prices below them, and so
