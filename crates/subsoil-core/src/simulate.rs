@@ -8,7 +8,7 @@
 //! summary. Each phase takes what it reads and writes explicitly.
 
 use crate::conflict::ConflictPath;
-use crate::decisions::{Valuer, decisions_year};
+use crate::decisions::{Valuer, decisions_year, recall_declined};
 use crate::flows::{PermitTables, flows_year};
 use crate::fund::{FundPath, fund_value};
 use crate::model::{Control, Model, Stage, TerminalValue};
@@ -75,10 +75,12 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
     for t in 0..model.time.horizon {
         let y = ws.year(model, t);
         prices_year(model, r, y, &mut ws.market, out);
+        let private_real = terms.private_hurdle(ws.conflict.years_of_peace[t as usize]);
+        let (market, fund) = (&ws.market, &ws.fund);
+        recall_declined(model, &terms, y, private_real, market, fund, &mut ws.projects);
         stages_year(model, r, &terms.stages, y, &ws.conflict, &mut ws.projects);
         let permits = &mut ws.permits;
         flows_year(model, r, &terms, y, &ws.conflict, &mut ws.projects, permits, out);
-        let private_real = terms.private_hurdle(ws.conflict.years_of_peace[t as usize]);
         let valuer = Valuer { market: &ws.market, expect: &mut ws.expect };
         decisions_year(model, &terms, y, private_real, valuer, &mut ws.projects, &mut ws.fund, out);
         let (market, projects) = (&mut ws.market, &mut ws.projects);
