@@ -120,7 +120,7 @@ impl Chunk {
         self.paths += 1;
         self.values.extend(plan.metrics.iter().map(|m| (m.value)(model, out)));
         for s in &plan.series {
-            self.values.extend((0..plan.horizon).map(|t| (s.value)(model, out, t)));
+            (s.values)(model, out, &mut self.values);
         }
         // One entry per listed project, then one per licensing flow (its fees and all its projects; the
         // parked ones add nothing, so only the live part of the pool is visited).
@@ -342,6 +342,10 @@ pub struct Stats {
     next_block: (u64, u64),
     /// The records of ended blocks, when they are kept rather than folded (a shard).
     kept: Option<Vec<BlockRecord>>,
+    /// The current block's moments of every scalar, in the order of a path's values (metrics, series
+    /// year by year, projects' NPVs): side by side, so that a path's values are absorbed in one pass
+    /// over two arrays (the [`Tracked`] scalars of a `Stats` leave their own `block` empty).
+    block: Vec<Moments>,
     /// One per [`Plan::metrics`].
     pub metrics: Vec<Tracked>,
     /// One per [`Plan::probabilities`].
@@ -390,6 +394,7 @@ impl Stats {
             prefix: Prefix::new(last),
             next_block: (0, 1),
             kept: None,
+            block: vec![Moments::new(); plan.record_len().0 - plan.projects],
             metrics: vec![Tracked::default(); plan.metrics.len()],
             probabilities: vec![TrackedProportion::default(); plan.probabilities.len()],
             series: vec![vec![Tracked::default(); plan.horizon]; plan.series.len()],
@@ -441,10 +446,9 @@ impl Stats {
     /// Absorbs one path's values into everything but the quantile sketches (see [`Stats::absorb`]).
     fn absorb_moments(&mut self, values: &[f64], flags: &[bool], events: &[Option<u32>]) {
         self.paths += 1;
-        let mut n = 0;
-        for (acc, &x) in self.scalars_mut().zip(values) {
-            acc.block.push(x);
-            n += 1;
+        let n = self.block.len();
+        for (m, &x) in self.block.iter_mut().zip(&values[..n]) {
+            m.push(x);
         }
         for (p, &x) in self.projects.iter_mut().zip(&values[n..]) {
             p.receipts_block.push(x);
@@ -456,9 +460,19 @@ impl Stats {
             acc.push(year);
         }
         if self.prefix.step() {
-            self.scalars_mut().for_each(|b| b.mark_prefix());
-            self.proportions_mut().for_each(|b| b.mark_prefix());
+            self.mark_prefix();
         }
+    }
+
+    /// The current block has reached the length of the final partial block: every mean so far is
+    /// its prefix mean.
+    fn mark_prefix(&mut self) {
+        let block = std::mem::take(&mut self.block);
+        for (acc, m) in self.scalars_mut().zip(&block) {
+            acc.blocks.mark_prefix(m.mean());
+        }
+        self.block = block;
+        self.proportions_mut().for_each(|b| b.mark_prefix());
     }
 
     /// Absorbs one path completely, as [`Stats::absorb`] did before it worked in two passes: the
@@ -466,11 +480,14 @@ impl Stats {
     #[cfg(test)]
     fn absorb_path(&mut self, values: &[f64], flags: &[bool], events: &[Option<u32>]) {
         self.paths += 1;
+        let mut block = std::mem::take(&mut self.block);
         let mut n = 0;
-        for (acc, &x) in self.scalars_mut().zip(values) {
-            acc.push(x);
+        for ((acc, m), &x) in self.scalars_mut().zip(&mut block).zip(values) {
+            acc.summary.push_quantiles(x);
+            m.push(x);
             n += 1;
         }
+        self.block = block;
         for (p, &x) in self.projects.iter_mut().zip(&values[n..]) {
             p.receipts_block.push(x);
         }
@@ -481,8 +498,7 @@ impl Stats {
             acc.push(year);
         }
         if self.prefix.step() {
-            self.scalars_mut().for_each(|b| b.mark_prefix());
-            self.proportions_mut().for_each(|b| b.mark_prefix());
+            self.mark_prefix();
         }
     }
 
@@ -492,13 +508,17 @@ impl Stats {
         self.prefix.end_block();
         let (index, stride) = self.next_block;
         self.next_block.0 = index + stride;
+        let mut block = std::mem::take(&mut self.block);
+        let scalars = self
+            .scalars_mut()
+            .zip(&mut block)
+            .map(|(acc, m)| (std::mem::take(m), acc.blocks.prefix.take().map(Bits)))
+            .collect();
+        self.block = block;
         let record = BlockRecord {
             index,
             full,
-            scalars: self
-                .scalars_mut()
-                .map(|acc| (std::mem::take(&mut acc.block), acc.blocks.prefix.take().map(Bits)))
-                .collect(),
+            scalars,
             proportions: self
                 .proportions_mut()
                 .map(|acc| (std::mem::take(&mut acc.block), acc.blocks.prefix.take().map(Bits)))
