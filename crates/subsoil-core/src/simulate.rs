@@ -88,9 +88,14 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         prices_year(model, r, y, &mut ws.market, out);
         stages_year(model, r, &terms.stages, y, &ws.conflict, &mut ws.projects);
         flows_year(model, r, &terms, y, &ws.conflict, &mut ws.projects, out);
-        let private_real = terms.private_hurdle(ws.conflict.years_of_peace[t as usize]);
-        let valuer = Valuer { market: &ws.market, expect: &mut ws.expect };
-        decisions_year(model, &terms, y, private_real, valuer, &mut ws.projects, &mut ws.fund, out);
+        // A year without a candidate has no decision to take (every reader of the expectations resets
+        // them first); kept with a trace or a ledger, which shows that skipping it changes nothing.
+        if !ws.projects.candidates.is_empty() || out.trace.is_some() || out.ledger.is_some() {
+            let private_real = terms.private_hurdle(ws.conflict.years_of_peace[t as usize]);
+            let valuer = Valuer { market: &ws.market, expect: &mut ws.expect };
+            let (projects, fund) = (&mut ws.projects, &mut ws.fund);
+            decisions_year(model, &terms, y, private_real, valuer, projects, fund, out);
+        }
         let (market, projects) = (&mut ws.market, &mut ws.projects);
         let rent = ws.rent[t as usize];
         operations_year(model, r, &terms, y, rent, discount, &ws.conflict, market, projects, out);

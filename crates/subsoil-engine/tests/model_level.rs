@@ -6,7 +6,9 @@
 //!   the last one's: a workspace reused for path after path gives what a fresh one gives, on every
 //!   built-in and bench scenario (some draw their inflation and growth per path, some fix them);
 //! - the markets skip the dominant producers' episodes when no product has one: without one a path
-//!   asks for no episode draw and its prices never move by an episode, and with one it does.
+//!   asks for no episode draw and its prices never move by an episode, and with one it does;
+//! - a year without an investment decision to take skips the decisions phase: the same outputs as a
+//!   traced path, which runs it every year.
 
 use std::cell::Cell;
 
@@ -145,4 +147,46 @@ fn without_a_dominant_producer_no_episode_is_drawn_or_runs() {
     });
     let (asked, moved) = episodes(&s, &with);
     assert!(asked > 0 && moved, "{asked} uniforms, an episode ran: {moved}");
+}
+
+/// Everything a path writes with and without a trace, as text (`{:?}` of a float gives its exact
+/// value).
+fn common(out: &PathOutcome) -> String {
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        out.projects,
+        out.years,
+        out.fcf_real,
+        out.price_real,
+        out.fund,
+        out.capital,
+        out.fund_value_real,
+        out.deal,
+        out.permits,
+        out.developed
+    )
+}
+
+/// A year without an investment decision to take skips the decisions phase (with a trace kept it runs
+/// every year): the two give the same outputs on every built-in and bench scenario, so the phase does
+/// nothing without a candidate and nothing after it reads what it would have reset (the investors'
+/// expectations).
+#[test]
+fn a_year_without_candidates_skips_the_decisions_to_the_same_outputs() {
+    for (name, s) in scenarios() {
+        let m = &s.model;
+        let draws =
+            ScalarDraws::new(&s.inputs, Sampler::new(SamplerKind::Random, 3), &s.rank_correlations)
+                .expect("correlations");
+        let mut scratch = draws.scratch();
+        let (mut ws_fast, mut ws_all) = (Workspace::new(m), Workspace::new(m));
+        let (mut fast, mut all) = (PathOutcome::new(m, false), PathOutcome::new(m, true));
+        for path in 0..20 {
+            draws.fill(path, &mut scratch);
+            let r = PathRandomness { seed: 3, path, scalars: scratch.values() };
+            simulate(m, &r, &mut ws_fast, &mut fast);
+            simulate(m, &r, &mut ws_all, &mut all);
+            assert!(common(&fast) == common(&all), "{name}, path {path}: the outputs differ");
+        }
+    }
 }
