@@ -77,6 +77,24 @@ impl Moments {
         self.max = self.max.max(x);
     }
 
+    /// Adds `n` copies of `x` when that leaves the mean and the sum of squares as they are: `x` equal
+    /// to the mean, neither of which is negative (see [`Moments::push`]); then only the count and the
+    /// extremes change, to the state `n` calls of [`Moments::push`] would leave. Returns whether it
+    /// did; otherwise nothing changed.
+    #[inline]
+    pub fn push_n_at_mean(&mut self, x: f64, n: u64) -> bool {
+        let at_mean = x.is_finite()
+            && x == self.mean
+            && !self.mean.is_sign_negative()
+            && !self.m2.is_sign_negative();
+        if at_mean && n > 0 {
+            self.count += n;
+            self.min = self.min.min(x);
+            self.max = self.max.max(x);
+        }
+        at_mean
+    }
+
     /// Number of finite values seen.
     pub fn count(&self) -> u64 {
         self.count
@@ -191,6 +209,33 @@ mod tests {
     fn bits(m: &Moments) -> [u64; 6] {
         let f = |x: f64| x.to_bits();
         [m.count, f(m.mean), f(m.m2), f(m.min), f(m.max), m.non_finite]
+    }
+
+    #[test]
+    fn copies_of_the_mean_pushed_at_once_leave_the_bits_of_pushing_them_one_by_one() {
+        let starts = [
+            Moments::new(),
+            Moments { count: 3, mean: 0.0, m2: 0.0, min: -1.0, max: 1.0, non_finite: 0 },
+            Moments { count: 3, mean: -0.0, m2: 0.0, min: -0.0, max: 0.0, non_finite: 0 },
+            Moments { count: 2, mean: 2.5, m2: 0.5, min: 2.0, max: 3.0, non_finite: 1 },
+            Moments { count: 2, mean: -3.0, m2: 0.0, min: -3.0, max: -3.0, non_finite: 0 },
+        ];
+        for start in starts {
+            for x in [0.0, -0.0, 2.5, -3.0, 1.0, f64::NAN] {
+                let (mut at_once, mut one_by_one) = (start.clone(), start.clone());
+                if at_once.push_n_at_mean(x, 7) {
+                    for _ in 0..7 {
+                        one_by_one.push(x);
+                    }
+                    assert_eq!(bits(&at_once), bits(&one_by_one), "{x} onto {start:?}");
+                } else {
+                    assert_eq!(bits(&at_once), bits(&start), "{x} onto {start:?} changed it");
+                    // Refused only where the update would move the mean or the sum of squares.
+                    let moved = x.is_nan() || x != start.mean || start.mean.is_sign_negative();
+                    assert!(moved, "{x} onto {start:?} refused");
+                }
+            }
+        }
     }
 
     #[test]
