@@ -155,14 +155,13 @@ pub fn operations_year<R: Randomness>(
     yo.producing = producing;
 }
 
-/// The year's economy outside the projects: GDP.
-pub fn economy_year(model: &Model, terms: &PathTerms, y: PathYear, out: &mut PathOutcome) {
+/// The year's economy outside the projects: GDP. `growth` is `(1 + real GDP growth)^(year − base year)`.
+pub fn economy_year(terms: &PathTerms, y: PathYear, growth: f64, out: &mut PathOutcome) {
     let e = terms.economy;
-    let since_base = y.year - model.time.base_year;
     let yo = &mut out.years[y.t as usize];
     yo.at_war = y.at_war;
     yo.index = y.index;
-    yo.gdp_nominal = e.gdp * (1.0 + e.gdp_growth).powi(since_base) * y.index;
+    yo.gdp_nominal = e.gdp * growth * y.index;
 }
 
 /// Books a project-year in the ledger: sales, costs (capex beyond ordinary overruns to leakage), the

@@ -352,18 +352,21 @@ impl PathOutcome {
     /// project and the projects its permits developed. Every other row is a parked project of a pool:
     /// zero in every amount (never -0.0, so a sum that skips it has the same bits) and without a year.
     /// All rows for an outcome no path has written since its last reset.
+    #[inline]
     pub fn live_rows(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
         let all = self.written.is_empty().then_some(0..self.projects.len());
         all.into_iter().chain(self.written.iter().cloned())
     }
 
     /// The live projects' results in model order (see [`PathOutcome::live_rows`]).
+    #[inline]
     pub fn live_projects(&self) -> impl Iterator<Item = (usize, &ProjectOutcome)> + '_ {
         self.live_rows().flat_map(move |rows| rows.clone().zip(&self.projects[rows]))
     }
 
     /// The live part of `rows` (one listed project, or a flow's fee project and pool): `rows` cut at the
     /// end of the live rows its first row belongs to (see [`PathOutcome::live_rows`]).
+    #[inline]
     pub fn live_part(&self, rows: std::ops::Range<usize>) -> std::ops::Range<usize> {
         if self.written.is_empty() {
             return rows;

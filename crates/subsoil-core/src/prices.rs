@@ -108,6 +108,9 @@ pub struct Market {
     level: Vec<f64>,
     /// Whether any product follows a deck.
     any_deck: bool,
+    /// Whether any product has a dominant producer (without one no episode ever runs, and
+    /// [`Market::step_episodes`] has nothing to do).
+    any_dominant: bool,
     /// The year index the markets are in.
     t: u32,
     /// The price shocks' Cholesky factor without its zeros: each row's non-zero entries as (column,
@@ -132,6 +135,7 @@ impl Market {
             decks: vec![(Vec::new(), 1.0); products],
             level: vec![1.0; products],
             any_deck: false,
+            any_dominant: false,
             t: 0,
             factor: Vec::new(),
             rows: Vec::new(),
@@ -141,6 +145,7 @@ impl Market {
     /// Draws the path's start prices and price steps; no episode runs.
     pub fn start<R: Randomness>(&mut self, model: &Model, r: &R) {
         self.any_deck = false;
+        self.any_dominant = model.products.iter().any(|p| p.dominant.is_some());
         self.t = 0;
         for (k, p) in model.products.iter().enumerate() {
             self.log_price[k] = p.price.at(r).ln();
@@ -259,6 +264,9 @@ impl Market {
     /// The dominant producer's moves in year index `t`: a running episode goes on; otherwise a flood or
     /// export controls may start; a targeted cut may answer last year's new supply.
     pub fn step_episodes<R: Randomness>(&mut self, model: &Model, r: &R, t: u32) {
+        if !self.any_dominant {
+            return;
+        }
         for (k, p) in model.products.iter().enumerate() {
             let Some(d) = &p.dominant else { continue };
             let e = &mut self.episodes[k];

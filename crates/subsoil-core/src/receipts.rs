@@ -67,10 +67,12 @@ impl Receipts {
         *self.by_stream[s as usize].get_mut(new) += amount;
     }
     /// Receipts of one stream, new or existing.
+    #[inline]
     pub fn get(&self, s: Stream, new: bool) -> f64 {
         self.by_stream[s as usize].get(new)
     }
     /// All receipts from new (`true`) or existing (`false`) licences.
+    #[inline]
     pub fn total(&self, new: bool) -> f64 {
         self.by_stream.iter().map(|s| s.get(new)).sum()
     }

@@ -94,6 +94,42 @@ pub struct Scaled {
     pub series: Series,
 }
 
+/// Powers `base^(first + t)` for `t` in `0..len` (by `f64::powi`), kept while they are asked for the same
+/// base, first exponent and length: a path's rate that the model fixes (no inflation, a fixed growth
+/// rate) gives the same table on every path, which is then computed once per workspace instead of once
+/// a year on every path. The numbers are those `powi` gives, whichever path computed them.
+#[derive(Clone, Debug, Default)]
+pub struct Powers {
+    /// The base's bits, the first exponent and the length of `values`, when filled.
+    key: Option<(u64, i32, usize)>,
+    values: Vec<f64>,
+}
+
+impl Powers {
+    /// `base^(first + t)` for `t` in `0..len`.
+    #[inline]
+    pub fn of(&mut self, base: f64, first: i32, len: usize) -> &[f64] {
+        let key = (base.to_bits(), first, len);
+        if self.key != Some(key) {
+            self.values.clear();
+            self.values.extend((0..len).map(|t| base.powi(first + t as i32)));
+            self.key = Some(key);
+        }
+        &self.values
+    }
+
+    /// The table as last filled.
+    #[inline]
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Whether the table was last filled for `base`, `first` and `len` (and so is reused).
+    pub fn holds(&self, base: f64, first: i32, len: usize) -> bool {
+        self.key == Some((base.to_bits(), first, len))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +143,24 @@ mod tests {
         let got: Vec<f64> = (2028..2035).map(|y| z.at(y)).collect();
         assert_eq!(got, [0.0, 0.0, 1.0, 2.0, 4.0, 0.0, 0.0]);
         assert_eq!(z.last(), 2032);
+    }
+
+    #[test]
+    fn powers_are_powi_and_are_kept_only_for_the_same_base_and_exponents() {
+        let mut p = Powers::default();
+        let want: Vec<f64> = (0..6).map(|t| 1.03f64.powi(-2 + t)).collect();
+        assert_eq!(p.of(1.03, -2, 6), &want[..]);
+        assert!(p.holds(1.03, -2, 6));
+        // Another base, first exponent or length fills the table again.
+        let other: Vec<f64> = (0..6).map(|t| 1.05f64.powi(-2 + t)).collect();
+        assert_eq!(p.of(1.05, -2, 6), &other[..]);
+        assert!(!p.holds(1.03, -2, 6));
+        assert_eq!(p.of(1.05, 0, 3), &[1.0, 1.05, 1.05f64.powi(2)][..]);
+        assert_eq!(p.of(1.05, 0, 4).len(), 4);
+        // A base differing in its last bit is another base.
+        let next = f64::from_bits(1.05f64.to_bits() + 1);
+        assert!(!p.holds(next, 0, 4));
+        assert_eq!(p.of(next, 0, 4)[3].to_bits(), next.powi(3).to_bits());
     }
 
     #[test]

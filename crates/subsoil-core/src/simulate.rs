@@ -17,6 +17,7 @@ use crate::outcome::{DealOutcome, PathOutcome, ProjectStatus};
 use crate::param::Randomness;
 use crate::prices::Market;
 use crate::project::Phase;
+use crate::series::Powers;
 use crate::stages::{PathProjects, stages_year};
 use crate::stages::{accessible, live, live_ranges};
 use crate::terms::PathTerms;
@@ -29,6 +30,10 @@ use crate::year::PathYear;
 pub struct Workspace {
     /// Price index by year index, through the year after the horizon.
     index: Vec<f64>,
+    /// `(1 + inflation)^(year − base year)` through the year after the horizon, for a constant rate.
+    inflation: Powers,
+    /// `(1 + real GDP growth)^(year − base year)` by year index.
+    growth: Powers,
     /// The fiscal regime's factor on royalty rates by year index (`crate::rent`).
     rent: Vec<f64>,
     market: Market,
@@ -44,6 +49,8 @@ impl Workspace {
     pub fn new(model: &Model) -> Workspace {
         Workspace {
             index: vec![1.0; model.time.horizon as usize + 1],
+            inflation: Powers::default(),
+            growth: Powers::default(),
             rent: vec![1.0; model.time.horizon as usize],
             market: Market::new(model.products.len()),
             conflict: ConflictPath::default(),
@@ -52,6 +59,12 @@ impl Workspace {
             expect: Expectations::default(),
             permits: PermitTables::default(),
         }
+    }
+
+    /// `(1 + real GDP growth)^(year − base year)` in year index `t` (filled by `start_path`).
+    #[inline]
+    fn growth_factor(&self, t: u32) -> f64 {
+        self.growth.values()[t as usize]
     }
 
     /// Year index `t` of the path as the phases see it.
@@ -81,12 +94,18 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
         stages_year(model, r, &terms.stages, y, &ws.conflict, &mut ws.projects);
         let permits = &mut ws.permits;
         flows_year(model, r, &terms, y, &ws.conflict, &mut ws.projects, permits, out);
-        let valuer = Valuer { market: &ws.market, expect: &mut ws.expect };
-        decisions_year(model, &terms, y, private_real, valuer, &mut ws.projects, &mut ws.fund, out);
+        // A year without a candidate has no decision to take (every reader of the expectations resets
+        // them first; a declined project would answer "no" again); kept with a trace or a ledger, which
+        // shows that skipping it changes nothing.
+        if !ws.projects.candidates.is_empty() || out.trace.is_some() || out.ledger.is_some() {
+            let valuer = Valuer { market: &ws.market, expect: &mut ws.expect };
+            let (projects, fund) = (&mut ws.projects, &mut ws.fund);
+            decisions_year(model, &terms, y, private_real, valuer, projects, fund, out);
+        }
         let (market, projects) = (&mut ws.market, &mut ws.projects);
         let rent = ws.rent[t as usize];
         operations_year(model, r, &terms, y, rent, discount, &ws.conflict, market, projects, out);
-        economy_year(model, &terms, y, out);
+        economy_year(&terms, y, ws.growth_factor(t), out);
         let prices = &ws.market.price_nominal;
         fund_year(model, r, &terms, y, &mut ws.fund, &ws.projects, prices, out);
         discount /= 1.0 + terms.valuation;
@@ -110,9 +129,10 @@ fn start_path<R: Randomness>(
     // Macro: a constant inflation rate per path, or an inflation path, escalates real amounts to nominal.
     match &model.inflation_path {
         None => {
-            for t in 0..=time.horizon {
-                ws.index[t as usize] = (1.0 + terms.inflation).powi(time.year(t) - time.base_year);
-            }
+            let since_base = time.start_year - time.base_year;
+            let powers =
+                ws.inflation.of(1.0 + terms.inflation, since_base, time.horizon as usize + 1);
+            ws.index.copy_from_slice(powers);
         }
         Some(path) => {
             let scale = model.macro_.us_inflation.at(r);
@@ -120,6 +140,8 @@ fn start_path<R: Randomness>(
             crate::series::index_path(path, scale, time.start_year, time.base_year, slots);
         }
     }
+    let (since_base, h) = (time.start_year - time.base_year, time.horizon as usize);
+    ws.growth.of(1.0 + terms.economy.gdp_growth, since_base, h);
     crate::rent::draw_factors(model, r, &mut ws.rent);
     // Conflict: the whole timeline and every deposit's control, drawn up front.
     ws.conflict.draw(model, r);

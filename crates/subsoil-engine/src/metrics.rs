@@ -162,8 +162,8 @@ pub struct Series {
     pub description: &'static str,
     /// Whether the series is reported for a model.
     pub applies: Applies,
-    /// The value in year index `t` of one path.
-    pub value: fn(&Model, &PathOutcome, usize) -> f64,
+    /// Appends the values of one path, year by year (one per simulated year), in one pass.
+    pub values: fn(&Model, &PathOutcome, &mut Vec<f64>),
 }
 
 /// An event with a date: the run reports P(it has happened by year Y) for every simulated year.
@@ -222,12 +222,12 @@ pub const PROBABILITIES: &[Probability] = &[
 /// Yearly series, in report order.
 #[rustfmt::skip]
 pub const SERIES: &[Series] = &[
-    Series { name: "receipts-new", unit: Unit::RealUsd, section: Section::Projects, description: "State receipts from new licences in the year, net of leakage.", applies: always, value: year_receipts_new },
-    Series { name: "receipts-existing", unit: Unit::RealUsd, section: Section::Projects, description: "State receipts from existing licences in the year, net of leakage.", applies: always, value: year_receipts_existing },
-    Series { name: "producing", unit: Unit::Projects, section: Section::Projects, description: "Projects with output in the year.", applies: always, value: year_producing },
-    Series { name: "partner-receipts-cumulative", unit: Unit::RealUsd, section: Section::Deal, description: "The partner's receipts from the fund up to and including the year.", applies: has_partner, value: year_partner_cumulative },
-    Series { name: "host-payments-gdp-share", unit: Unit::ShareOfGdp, section: Section::Deal, description: "The host's payments into the fund in the year as a share of its GDP.", applies: has_deal, value: year_host_gdp_share },
-    Series { name: "fund-cash", unit: Unit::RealUsd, section: Section::Deal, description: "The fund's cash at the end of the year.", applies: has_deal, value: year_fund_cash },
+    Series { name: "receipts-new", unit: Unit::RealUsd, section: Section::Projects, description: "State receipts from new licences in the year, net of leakage.", applies: always, values: year_receipts_new },
+    Series { name: "receipts-existing", unit: Unit::RealUsd, section: Section::Projects, description: "State receipts from existing licences in the year, net of leakage.", applies: always, values: year_receipts_existing },
+    Series { name: "producing", unit: Unit::Projects, section: Section::Projects, description: "Projects with output in the year.", applies: always, values: year_producing },
+    Series { name: "partner-receipts-cumulative", unit: Unit::RealUsd, section: Section::Deal, description: "The partner's receipts from the fund up to and including the year.", applies: has_partner, values: year_partner_cumulative },
+    Series { name: "host-payments-gdp-share", unit: Unit::ShareOfGdp, section: Section::Deal, description: "The host's payments into the fund in the year as a share of its GDP.", applies: has_deal, values: year_host_gdp_share },
+    Series { name: "fund-cash", unit: Unit::RealUsd, section: Section::Deal, description: "The fund's cash at the end of the year.", applies: has_deal, values: year_fund_cash },
 ];
 
 /// Time-to-event curves, in report order.
@@ -319,7 +319,7 @@ fn revenue(_: &Model, o: &PathOutcome) -> f64 {
 }
 
 fn leakage_receipts(_: &Model, o: &PathOutcome) -> f64 {
-    o.years.iter().map(|y| y.leakage_receipts / y.index).sum()
+    o.years.iter().map(|y| real(y.leakage_receipts, y.index)).sum()
 }
 
 fn npv_total(_: &Model, o: &PathOutcome) -> f64 {
@@ -360,18 +360,23 @@ fn new_receipts_by<const Y: Year>(m: &Model, o: &PathOutcome) -> bool {
     o.years.iter().take(last).any(|y| y.receipts.total(true) > 0.0)
 }
 
-fn year_receipts_new(_: &Model, o: &PathOutcome, t: usize) -> f64 {
-    let y = &o.years[t];
-    y.receipts.total(true) / y.index
+/// `x / index`: a year's nominal amount in real terms. Dividing by an index of exactly 1 (every year of
+/// a path without inflation) gives `x` itself, so that division is left out.
+#[inline]
+fn real(x: f64, index: f64) -> f64 {
+    if index == 1.0 { x } else { x / index }
 }
 
-fn year_receipts_existing(_: &Model, o: &PathOutcome, t: usize) -> f64 {
-    let y = &o.years[t];
-    y.receipts.total(false) / y.index
+fn year_receipts_new(_: &Model, o: &PathOutcome, values: &mut Vec<f64>) {
+    values.extend(o.years.iter().map(|y| real(y.receipts.total(true), y.index)));
 }
 
-fn year_producing(_: &Model, o: &PathOutcome, t: usize) -> f64 {
-    f64::from(o.years[t].producing)
+fn year_receipts_existing(_: &Model, o: &PathOutcome, values: &mut Vec<f64>) {
+    values.extend(o.years.iter().map(|y| real(y.receipts.total(false), y.index)));
+}
+
+fn year_producing(_: &Model, o: &PathOutcome, values: &mut Vec<f64>) {
+    values.extend(o.years.iter().map(|y| f64::from(y.producing)));
 }
 
 fn partner_receipts(_: &Model, o: &PathOutcome) -> f64 {
@@ -402,9 +407,11 @@ fn partner_capital(_: &Model, o: &PathOutcome) -> f64 {
     o.deal.partner_capital
 }
 
-fn year_host_gdp_share(_: &Model, o: &PathOutcome, t: usize) -> f64 {
-    let gdp = o.years[t].gdp_nominal;
-    if gdp > 0.0 { o.fund[t].contributions / gdp } else { f64::NAN }
+fn year_host_gdp_share(_: &Model, o: &PathOutcome, values: &mut Vec<f64>) {
+    values.extend(o.years.iter().zip(&o.fund).map(|(y, f)| {
+        let gdp = y.gdp_nominal;
+        if gdp > 0.0 { f.contributions / gdp } else { f64::NAN }
+    }));
 }
 
 fn partner_npv(_: &Model, o: &PathOutcome) -> f64 {
@@ -435,15 +442,13 @@ fn partner_aid_repaid(_: &Model, o: &PathOutcome) -> bool {
     o.deal.aid_year.is_some()
 }
 
-fn year_partner_cumulative(m: &Model, o: &PathOutcome, t: usize) -> f64 {
-    if m.deal.partner.is_none() {
-        return f64::NAN;
-    }
-    o.fund[t].partner_received_real
+fn year_partner_cumulative(m: &Model, o: &PathOutcome, values: &mut Vec<f64>) {
+    let partner = m.deal.partner.is_some();
+    values.extend(o.fund.iter().map(|f| if partner { f.partner_received_real } else { f64::NAN }));
 }
 
-fn year_fund_cash(_: &Model, o: &PathOutcome, t: usize) -> f64 {
-    o.fund[t].cash / o.years[t].index
+fn year_fund_cash(_: &Model, o: &PathOutcome, values: &mut Vec<f64>) {
+    values.extend(o.fund.iter().zip(&o.years).map(|(f, y)| f.cash / y.index));
 }
 
 /// Year index of calendar `year` on a path, if simulated.

@@ -65,10 +65,34 @@ impl Moments {
         }
         self.count += 1;
         let delta = x - self.mean;
-        self.mean += delta / self.count as f64;
-        self.m2 += delta * (x - self.mean);
+        // A value equal to the mean (a zero on every path so far, the usual case of a yearly output
+        // before a project is built or after it closes) leaves the mean and the sum of squares as they
+        // are: its update adds ±0 to each, which keeps the bits of a number that is not negative (only
+        // -0 + +0 would change, to +0), so the division is left out.
+        if delta != 0.0 || self.mean.is_sign_negative() || self.m2.is_sign_negative() {
+            self.mean += delta / self.count as f64;
+            self.m2 += delta * (x - self.mean);
+        }
         self.min = self.min.min(x);
         self.max = self.max.max(x);
+    }
+
+    /// Adds `n` copies of `x` when that leaves the mean and the sum of squares as they are: `x` equal
+    /// to the mean, neither of which is negative (see [`Moments::push`]); then only the count and the
+    /// extremes change, to the state `n` calls of [`Moments::push`] would leave. Returns whether it
+    /// did; otherwise nothing changed.
+    #[inline]
+    pub fn push_n_at_mean(&mut self, x: f64, n: u64) -> bool {
+        let at_mean = x.is_finite()
+            && x == self.mean
+            && !self.mean.is_sign_negative()
+            && !self.m2.is_sign_negative();
+        if at_mean && n > 0 {
+            self.count += n;
+            self.min = self.min.min(x);
+            self.max = self.max.max(x);
+        }
+        at_mean
     }
 
     /// Number of finite values seen.
@@ -166,6 +190,98 @@ impl Merge for Moments {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Welford's update in full, as [`Moments::push`] did before it left out the update of a value
+    /// equal to the mean.
+    fn push_in_full(m: &mut Moments, x: f64) {
+        if !x.is_finite() {
+            m.non_finite += 1;
+            return;
+        }
+        m.count += 1;
+        let delta = x - m.mean;
+        m.mean += delta / m.count as f64;
+        m.m2 += delta * (x - m.mean);
+        m.min = m.min.min(x);
+        m.max = m.max.max(x);
+    }
+
+    fn bits(m: &Moments) -> [u64; 6] {
+        let f = |x: f64| x.to_bits();
+        [m.count, f(m.mean), f(m.m2), f(m.min), f(m.max), m.non_finite]
+    }
+
+    #[test]
+    fn copies_of_the_mean_pushed_at_once_leave_the_bits_of_pushing_them_one_by_one() {
+        let starts = [
+            Moments::new(),
+            Moments { count: 3, mean: 0.0, m2: 0.0, min: -1.0, max: 1.0, non_finite: 0 },
+            Moments { count: 3, mean: -0.0, m2: 0.0, min: -0.0, max: 0.0, non_finite: 0 },
+            Moments { count: 2, mean: 2.5, m2: 0.5, min: 2.0, max: 3.0, non_finite: 1 },
+            Moments { count: 2, mean: -3.0, m2: 0.0, min: -3.0, max: -3.0, non_finite: 0 },
+        ];
+        for start in starts {
+            for x in [0.0, -0.0, 2.5, -3.0, 1.0, f64::NAN] {
+                let (mut at_once, mut one_by_one) = (start.clone(), start.clone());
+                if at_once.push_n_at_mean(x, 7) {
+                    for _ in 0..7 {
+                        one_by_one.push(x);
+                    }
+                    assert_eq!(bits(&at_once), bits(&one_by_one), "{x} onto {start:?}");
+                } else {
+                    assert_eq!(bits(&at_once), bits(&start), "{x} onto {start:?} changed it");
+                    // Refused only where the update would move the mean or the sum of squares.
+                    let moved = x.is_nan() || x != start.mean || start.mean.is_sign_negative();
+                    assert!(moved, "{x} onto {start:?} refused");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_value_equal_to_the_mean_leaves_the_same_bits_as_the_full_update() {
+        // Runs of zeros (of both signs), of a repeated value, values equal to a negative mean, and
+        // starting states whose mean or sum of squares is -0 (which a full update turns into +0).
+        let values = [
+            0.0,
+            0.0,
+            -0.0,
+            0.0,
+            2.5,
+            2.5,
+            0.0,
+            -0.0,
+            1.25,
+            1.25,
+            -3.0,
+            f64::NAN,
+            -3.0,
+            1e300,
+            -1e300,
+            0.0,
+            7.0,
+            7.0,
+            7.0,
+            -0.0,
+        ];
+        let starts = [
+            Moments::new(),
+            Moments { count: 3, mean: -0.0, m2: 0.0, min: -0.0, max: 0.0, non_finite: 0 },
+            Moments { count: 3, mean: 0.0, m2: -0.0, min: 0.0, max: 0.0, non_finite: 0 },
+            Moments { count: 2, mean: -3.0, m2: 0.0, min: -3.0, max: -3.0, non_finite: 0 },
+            Moments { count: 2, mean: 2.5, m2: 0.0, min: 2.5, max: 2.5, non_finite: 0 },
+        ];
+        for start in starts {
+            for first in 0..values.len() {
+                let (mut fast, mut full) = (start.clone(), start.clone());
+                for &x in values[first..].iter().chain(&values[..first]) {
+                    fast.push(x);
+                    push_in_full(&mut full, x);
+                    assert_eq!(bits(&fast), bits(&full), "after {x} from {start:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn empty_and_single_value_statistics_are_none_where_undefined() {

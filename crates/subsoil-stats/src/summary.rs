@@ -116,19 +116,23 @@ impl Summary {
     /// added at once, which leaves the same state, as the percentiles do not depend on the order or
     /// grouping of the values (tested). A run's yearly outputs are often the same number on many
     /// paths (nothing before a project is built, nothing after it closes).
-    pub fn push_quantiles_many(&mut self, values: impl IntoIterator<Item = f64>) {
+    ///
+    /// Returns the number of runs: 1 when every value had the same bits (0 for none).
+    pub fn push_quantiles_many(&mut self, values: impl IntoIterator<Item = f64>) -> usize {
         let mut values = values.into_iter();
-        let Some(mut run) = values.next() else { return };
-        let mut n = 1;
+        let Some(mut run) = values.next() else { return 0 };
+        let (mut n, mut runs) = (1, 1);
         for x in values {
             if x.to_bits() == run.to_bits() {
                 n += 1;
             } else {
                 self.push_quantiles_n(run, n);
                 (run, n) = (x, 1);
+                runs += 1;
             }
         }
         self.push_quantiles_n(run, n);
+        runs
     }
 
     /// Adds `n` copies of `x` to the percentiles (the same state as `n` calls of
