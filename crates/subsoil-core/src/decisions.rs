@@ -207,15 +207,12 @@ pub fn recall_declined(
     }
     let room = declined.fund_may
         && terms.investing.is_some_and(|inv| fund.available(inv.reserve * y.index) > 0.0);
-    // A NaN price (never below anything) wakes them too, as `still_no` would not hold then; a product
-    // none of them sells is not read.
-    let below = &declined.below;
-    let risen = (0..below.len()).any(|k| {
-        below[k] != f64::INFINITY && {
-            let o = market.observed(k);
-            o > below[k] || o.is_nan()
-        }
-    });
+    let mut risen = false;
+    for (k, o) in declined.observed.iter_mut().enumerate() {
+        *o = market.observed(k);
+        // A NaN price (never below anything) wakes them too, as `still_no` would not hold.
+        risen |= *o > declined.below[k] || o.is_nan();
+    }
     if !room && !risen {
         return;
     }
@@ -228,13 +225,14 @@ pub fn recall_declined(
         let i = declined.kept[j];
         let st = &states[i];
         let no = st.last_no.as_ref().expect("a declined project was found not worth building");
+        let observed = &declined.observed;
         let stays = !(room && qualifies(model, &model.projects[i], st))
             && st
                 .planned
                 .products()
                 .iter()
                 .zip(&no.observed)
-                .all(|(pp, then)| market.observed(pp.product) <= *then);
+                .all(|(pp, then)| observed[pp.product] <= *then);
         if stays {
             declined.note(&st.planned, no);
             j += 1;

@@ -212,6 +212,8 @@ pub struct Declined {
     /// By product, the lowest observed log price of their answers, over the products of their plans
     /// (+∞ for a product none of them sells): while no observed price is above it, none of them wakes.
     pub below: Vec<f64>,
+    /// By product, the year's observed log price, read when some may wake.
+    pub observed: Vec<f64>,
 }
 
 impl Declined {
@@ -222,6 +224,8 @@ impl Declined {
         self.fund_may = false;
         self.below.clear();
         self.below.resize(products, f64::INFINITY);
+        self.observed.clear();
+        self.observed.resize(products, f64::NAN);
     }
 
     /// Counts a project kept out in [`Declined::below`], from the products of its plan `planned` and
