@@ -43,14 +43,9 @@ pub fn decisions_year(
         pool_flows,
         pool_valued,
         pool_ordered,
-        declined,
-        staging,
         ..
     } = projects;
     let (index, tax, inflation) = (y.index, terms.tax, terms.inflation);
-    // A trace or a ledger decides on every candidate, which shows that keeping the declined ones out
-    // changes no output.
-    let keep_out = out.trace.is_none() && out.ledger.is_none();
     expect.reset(model.products.len());
     expect.observe(market);
     // The order matters only when the fund has cash to offer (its room only shrinks during the year).
@@ -144,101 +139,18 @@ pub fn decisions_year(
                 worth_building(terms, index, rate, known, valuer, flows, &mut projects[i])
             }
         };
-        if !build {
-            // Kept out while its answer cannot change (see `Declined`): found not worth building at
-            // the private hurdle with no offer from the fund, off any price deck.
-            let st = &projects[i];
-            let kept = keep_out
-                && p.decision == DecisionRule::Npv
-                && share == 0.0
-                && rate == private_real
-                && (declined.kept.is_empty() || declined.rate == private_real)
-                && !expect.on_deck(market, &st.planned);
-            if let Some(no) = st.last_no.as_ref().filter(|no| kept && no.rate == rate) {
-                declined.fund_may |= qualifies(model, p, st);
-                declined.note(&st.planned, no);
-                declined.kept.push(i);
-                declined.rate = private_real;
-                staging.remove(i);
+        if build {
+            let st = &mut projects[i];
+            st.stage = Stage::Construction;
+            st.built_in_path = true;
+            st.ops.start_building(&st.actual);
+            busy.insert(i);
+            out.projects[i].decision_year = Some(y.year);
+            if share > 0.0 {
+                fund.commit(i, share, share * st.planned.capex * index);
+                room = None;
+                out.projects[i].fund_share = share;
             }
-            continue;
-        }
-        let st = &mut projects[i];
-        st.stage = Stage::Construction;
-        st.built_in_path = true;
-        st.ops.start_building(&st.actual);
-        busy.insert(i);
-        out.projects[i].decision_year = Some(y.year);
-        if share > 0.0 {
-            fund.commit(i, share, share * st.planned.capex * index);
-            room = None;
-            out.projects[i].fund_share = share;
-        }
-    }
-}
-
-/// Puts back among the year's candidates (before the stages phase lists them) the declined projects
-/// whose answer may change this year (see [`crate::stages::Declined`]): all of them when the private real
-/// hurdle `private_real` is not that of their answers, those the fund may invest in when it has room,
-/// and those of which a product's observed price rose above its price at their answer. The others would
-/// answer "no" at the decision before anything else (`still_no`): their offer is nothing and their
-/// hurdle the private one, as at their answer, and none of their prices has risen.
-pub fn recall_declined(
-    model: &Model,
-    terms: &PathTerms,
-    y: PathYear,
-    private_real: f64,
-    market: &Market,
-    fund: &FundPath,
-    projects: &mut PathProjects,
-) {
-    let PathProjects { states, declined, staging, .. } = projects;
-    if declined.kept.is_empty() {
-        return;
-    }
-    if private_real != declined.rate {
-        // Every answer was at another hurdle.
-        for i in declined.kept.drain(..) {
-            staging.insert(i);
-        }
-        declined.fund_may = false;
-        declined.below.fill(f64::INFINITY);
-        return;
-    }
-    let room = declined.fund_may
-        && terms.investing.is_some_and(|inv| fund.available(inv.reserve * y.index) > 0.0);
-    let mut risen = false;
-    for (k, o) in declined.observed.iter_mut().enumerate() {
-        *o = market.observed(k);
-        // A NaN price (never below anything) wakes them too, as `still_no` would not hold.
-        risen |= *o > declined.below[k] || o.is_nan();
-    }
-    if !room && !risen {
-        return;
-    }
-    // What is kept is noted again over the projects that stay. With room, every one the fund may
-    // invest in is put back.
-    declined.fund_may &= !room;
-    declined.below.fill(f64::INFINITY);
-    let mut j = 0;
-    while j < declined.kept.len() {
-        let i = declined.kept[j];
-        let st = &states[i];
-        let no = st.last_no.as_ref().expect("a declined project was found not worth building");
-        let observed = &declined.observed;
-        let stays = !(room && qualifies(model, &model.projects[i], st))
-            && st
-                .planned
-                .products()
-                .iter()
-                .zip(&no.observed)
-                .all(|(pp, then)| observed[pp.product] <= *then);
-        if stays {
-            declined.note(&st.planned, no);
-            j += 1;
-        } else {
-            staging.insert(i);
-            declined.kept.swap_remove(j);
         }
     }
 }

@@ -8,7 +8,7 @@
 //! summary. Each phase takes what it reads and writes explicitly.
 
 use crate::conflict::ConflictPath;
-use crate::decisions::{Valuer, decisions_year, recall_declined};
+use crate::decisions::{Valuer, decisions_year};
 use crate::flows::{PermitTables, flows_year};
 use crate::fund::{FundPath, fund_value};
 use crate::model::{Control, Model, Stage, TerminalValue};
@@ -88,16 +88,13 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
     for t in 0..model.time.horizon {
         let y = ws.year(model, t);
         prices_year(model, r, y, &mut ws.market, out);
-        let private_real = terms.private_hurdle(ws.conflict.years_of_peace[t as usize]);
-        let (market, fund) = (&ws.market, &ws.fund);
-        recall_declined(model, &terms, y, private_real, market, fund, &mut ws.projects);
         stages_year(model, r, &terms.stages, y, &ws.conflict, &mut ws.projects);
         let permits = &mut ws.permits;
         flows_year(model, r, &terms, y, &ws.conflict, &mut ws.projects, permits, out);
         // A year without a candidate has no decision to take (every reader of the expectations resets
-        // them first; a declined project would answer "no" again); kept with a trace or a ledger, which
-        // shows that skipping it changes nothing.
+        // them first); kept with a trace or a ledger, which shows that skipping it changes nothing.
         if !ws.projects.candidates.is_empty() || out.trace.is_some() || out.ledger.is_some() {
+            let private_real = terms.private_hurdle(ws.conflict.years_of_peace[t as usize]);
             let valuer = Valuer { market: &ws.market, expect: &mut ws.expect };
             let (projects, fund) = (&mut ws.projects, &mut ws.fund);
             decisions_year(model, &terms, y, private_real, valuer, projects, fund, out);

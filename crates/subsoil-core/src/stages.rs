@@ -166,8 +166,7 @@ pub struct PathProjects {
     /// the path.
     pub plan_flows: Vec<PlanFlows>,
     /// The projects the stages phase visits: those in a stage before the investment decision or ready
-    /// for it, except those kept in [`PathProjects::declined`]. Every other project is building,
-    /// producing or closed, and its stages never move again, or ready and declined.
+    /// for it. Every other project is building, producing or closed, and its stages never move again.
     pub staging: ProjectSet,
     /// The projects the operations phase visits when it may skip quiet ones (see `operations_year`): a
     /// superset of those building, producing or closing, owing a fee, or idle with something in their
@@ -187,55 +186,6 @@ pub struct PathProjects {
     /// By licensing flow: the last valuation of a project of its pool that ordered the year's
     /// candidates (its year, nominal rate and NPV), read in the same way by its twins.
     pub pool_ordered: Vec<Option<PoolValued>>,
-    /// The ready projects whose last answer was "not worth building", kept out of `staging` (and so of
-    /// the candidates) while that answer cannot change (see [`Declined`]).
-    pub declined: Declined,
-}
-
-/// The ready projects found not worth building at the private hurdle with no offer from the fund, and
-/// not on a price deck: they leave [`PathProjects::staging`], so neither the stages phase nor the
-/// decisions visit them, as their decision would answer "no" again before looking at anything else
-/// (`still_no` in `decisions.rs`), changing nothing, and their stages no longer move (a ready project
-/// moves only when built). Each year, before the stages, `decisions::recall_declined` puts back into
-/// `staging` those whose answer may change: every one when the private hurdle moved, those the fund may
-/// invest in when it has room, and those of which a product's observed price rose above its price at
-/// that answer; a year in which no product's price rose above [`Declined::below`] visits none of them.
-#[derive(Clone, Debug, Default)]
-pub struct Declined {
-    /// The projects kept out, in no particular order; each one's answer is its
-    /// [`ProjectState::last_no`].
-    pub kept: Vec<usize>,
-    /// The private real hurdle of their answers (the same for all: a change puts them all back).
-    pub rate: f64,
-    /// Whether the fund may invest in any of them (or did in one put back since it last had room).
-    pub fund_may: bool,
-    /// By product, the lowest observed log price of their answers, over the products of their plans
-    /// (+∞ for a product none of them sells): while no observed price is above it, none of them wakes.
-    pub below: Vec<f64>,
-    /// By product, the year's observed log price, read when some may wake.
-    pub observed: Vec<f64>,
-}
-
-impl Declined {
-    /// None kept, for a path of `products` products.
-    pub fn clear(&mut self, products: usize) {
-        self.kept.clear();
-        self.rate = f64::NAN;
-        self.fund_may = false;
-        self.below.clear();
-        self.below.resize(products, f64::INFINITY);
-        self.observed.clear();
-        self.observed.resize(products, f64::NAN);
-    }
-
-    /// Counts a project kept out in [`Declined::below`], from the products of its plan `planned` and
-    /// its answer `no`.
-    pub fn note(&mut self, planned: &Plan, no: &NotWorthBuilding) {
-        for (pp, o) in planned.products().iter().zip(&no.observed) {
-            let b = &mut self.below[pp.product];
-            *b = b.min(*o);
-        }
-    }
 }
 
 /// A valuation of a project of a licensing flow's pool (see [`PathProjects::pool_valued`] and
@@ -281,7 +231,6 @@ impl PathProjects {
             pool_flows: Vec::new(),
             pool_valued: Vec::new(),
             pool_ordered: Vec::new(),
-            declined: Declined::default(),
         }
     }
 
@@ -348,7 +297,6 @@ impl PathProjects {
         self.pool_ordered.clear();
         self.pool_ordered.resize(model.flows.len(), None);
         self.candidates.clear();
-        self.declined.clear(model.products.len());
         self.staging.clear(n);
         self.busy.clear(n);
         // A parked project is closed and quiet: neither staging nor busy.

@@ -7,14 +7,11 @@
 //! again: a closed project never produces); and, when the fund's room orders the year's candidates, the
 //! valuations at the private hurdle of those whose place needs no NPV (the fund may not invest in them, or
 //! no other candidate it may invest in became ready in the same year): the traced way values them all.
-//! And the ready projects found not worth building, kept out of the stages and the decisions while their
-//! answer cannot change (`PathProjects::declined`: the same private hurdle, no offer from the fund, none
-//! of their prices risen, off any price deck): the traced way decides on them every year.
 
 use subsoil_core::{PathOutcome, Workspace, simulate};
 use subsoil_engine::{PathRandomness, SamplerKind, ScalarDraws};
 use subsoil_risk::Sampler;
-use subsoil_scenario::{Scenario, builtin, load};
+use subsoil_scenario::{builtin, load};
 
 /// Paths per built-in scenario: enough for projects that close within the horizon with depreciation
 /// left, wars that strike, and licensing flows' permits developed in the same year.
@@ -38,32 +35,27 @@ fn common(out: &PathOutcome) -> String {
     )
 }
 
-/// Runs `PATHS` paths of the scenario `s` (called `name`) both ways, compares them, and shows each
-/// traced outcome to `each`.
-fn both_ways(name: &str, s: &Scenario, mut each: impl FnMut(&PathOutcome)) {
-    let draws =
-        ScalarDraws::new(&s.inputs, Sampler::new(SamplerKind::Random, SEED), &s.rank_correlations)
-            .expect("valid correlations");
-    let mut scratch = draws.scratch();
-    let (mut ws_fast, mut ws_all) = (Workspace::new(&s.model), Workspace::new(&s.model));
-    let mut fast = PathOutcome::new(&s.model, false);
-    let mut all = PathOutcome::new(&s.model, true);
-    for path in 0..PATHS {
-        draws.fill(path, &mut scratch);
-        let r = PathRandomness { seed: SEED, path, scalars: scratch.values() };
-        simulate(&s.model, &r, &mut ws_fast, &mut fast);
-        simulate(&s.model, &r, &mut ws_all, &mut all);
-        assert!(common(&fast) == common(&all), "{name}, path {path}: the outputs differ");
-        each(&all);
-    }
-}
-
 #[test]
 fn skipped_years_change_no_output_of_any_built_in_scenario() {
     let mut closed_with_books = 0usize;
     for name in builtin::scenario_names() {
         let s = load(name, &[]).unwrap_or_else(|e| panic!("{name}: {}", e.render()));
-        both_ways(name, &s, |all| {
+        let draws = ScalarDraws::new(
+            &s.inputs,
+            Sampler::new(SamplerKind::Random, SEED),
+            &s.rank_correlations,
+        )
+        .expect("valid correlations");
+        let mut scratch = draws.scratch();
+        let (mut ws_fast, mut ws_all) = (Workspace::new(&s.model), Workspace::new(&s.model));
+        let mut fast = PathOutcome::new(&s.model, false);
+        let mut all = PathOutcome::new(&s.model, true);
+        for path in 0..PATHS {
+            draws.fill(path, &mut scratch);
+            let r = PathRandomness { seed: SEED, path, scalars: scratch.values() };
+            simulate(&s.model, &r, &mut ws_fast, &mut fast);
+            simulate(&s.model, &r, &mut ws_all, &mut all);
+            assert!(common(&fast) == common(&all), "{name}, path {path}: the outputs differ");
             // The traced run shows the closed years the fast one skips: depreciation still claimed
             // after closure.
             let h = all.horizon;
@@ -75,31 +67,7 @@ fn skipped_years_change_no_output_of_any_built_in_scenario() {
                         flows[c + 1..h].iter().filter(|f| f.depreciation > 0.0).count();
                 }
             }
-        });
+        }
     }
     assert!(closed_with_books > 100, "closed project-years with depreciation: {closed_with_books}");
-}
-
-/// A project on a price deck found not worth building may become worth it as the deck ahead turns,
-/// while its observed price (the shock about the deck) does not rise and its hurdle stays the same: it
-/// is never kept out of the decisions. The Schaft Creek check with copper at $0.50/lb through 2035 and
-/// $3.25/lb from 2036, decided on its NPV: on the deck ahead it is worth building before 2036 on some
-/// paths, in years whose shock did not rise since its last "no".
-#[test]
-fn a_project_on_a_price_deck_is_decided_on_every_year() {
-    let mut sets = vec![
-        "projects.schaft-creek.decision=\"npv\"".to_string(),
-        "time.horizon-years=40".to_string(),
-    ];
-    for y in 2026..=2036 {
-        let p = if y < 2036 { "0.5" } else { "3.25" };
-        sets.push(format!("products.copper.price.by-year.{y}={p}"));
-    }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/schaft-creek-check.toml");
-    let s = load(path, &sets).unwrap_or_else(|e| panic!("{}", e.render()));
-    let mut before_the_turn = 0;
-    both_ways("schaft-creek-check on a deck", &s, |all| {
-        before_the_turn += all.projects[0].decision_year.is_some_and(|y| y < 2036) as usize;
-    });
-    assert!(before_the_turn > 0, "no path built before the deck turned");
 }
