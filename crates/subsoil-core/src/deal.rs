@@ -70,7 +70,7 @@ pub struct Above {
     /// The threshold, nominal dollars per unit.
     pub price: Param,
     /// For each of [`Dividends::projects`], in order, the product's position in the project's plan
-    /// (its output is [`crate::stages::ProjectYear::output`] there); `None` when the project does not
+    /// (its output is [`crate::stages::PathProjects::outputs`] there); `None` when the project does not
     /// produce it.
     pub slots: Vec<Option<usize>>,
 }

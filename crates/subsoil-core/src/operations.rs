@@ -32,7 +32,7 @@ pub fn operations_year<R: Randomness>(
     projects: &mut PathProjects,
     out: &mut PathOutcome,
 ) {
-    let PathProjects { states: projects, years, busy, flow_used, .. } = projects;
+    let PathProjects { states: projects, years, outputs, busy, flow_used, .. } = projects;
     let PathYear { t, year, index, at_war } = y;
     let (tax, damage, leak) = (terms.tax, terms.damage, terms.leakage.receipts);
     let mut producing = 0u32;
@@ -83,7 +83,7 @@ pub fn operations_year<R: Randomness>(
         {
             py.fcf = 0.0;
             if keep_output {
-                py.output = [0.0; crate::project::MAX_PRODUCTS];
+                outputs[i] = [0.0; crate::project::MAX_PRODUCTS];
             }
             busy.remove(i);
             continue;
@@ -137,7 +137,7 @@ pub fn operations_year<R: Randomness>(
         let fcf = f.fcf();
         py.fcf = fcf;
         if keep_output {
-            py.output = f.quantity;
+            outputs[i] = f.quantity;
         }
         if let Some(l) = ledger.as_mut() {
             book_project(l, year, i, &f, leak, excess, owners);

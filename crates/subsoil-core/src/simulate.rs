@@ -205,8 +205,9 @@ fn fund_year<R: Randomness>(
     // Only the projects operations visited may have a flow (see `PathProjects::busy`), unless
     // operations visited every project (with a ledger or a trace).
     let flowing = (out.trace.is_none()).then_some(&projects.busy);
-    let years = &projects.years;
-    out.fund[t] = fund.year(&model.deal, r, y, reserve, &receipts, years, prices, flowing, ledger);
+    let (years, outputs) = (&projects.years, &projects.outputs);
+    out.fund[t] =
+        fund.year(&model.deal, r, y, reserve, &receipts, years, outputs, prices, flowing, ledger);
     let horizon = out.horizon;
     if let Some(trace) = out.fund_trace.as_mut() {
         fund.record(t, horizon, reserve * y.index, trace);

@@ -59,16 +59,14 @@ pub struct NotWorthBuilding {
 }
 
 /// What a project's year holds for the phases after the stages: the licence fee due, and (after
-/// operations) its free cash flow, nominal.
+/// operations) its free cash flow, nominal. Its output is kept apart ([`PathProjects::outputs`]), read
+/// only by a deal that needs it: the fund's yearly pass over the projects reads these two numbers.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ProjectYear {
     /// Licence fee due for a licence awarded this year (operations takes it and leaves 0).
     pub fee: f64,
     /// The year's free cash flow to its owners.
     pub fcf: f64,
-    /// The year's output of each of the plan's products, written only when the deal needs it
-    /// ([`crate::deal::Deal::uses_output`]); zeros otherwise.
-    pub output: [f64; MAX_PRODUCTS],
 }
 
 /// A set of project indexes, iterated in increasing order (the model's order, which every sum over
@@ -159,6 +157,9 @@ pub struct PathProjects {
     pub states: Vec<ProjectState>,
     /// By project, in model order.
     pub years: Vec<ProjectYear>,
+    /// By project, the year's output of each of its plan's products, written by operations when the
+    /// deal needs it ([`crate::deal::Deal::uses_output`]); empty otherwise.
+    pub outputs: Vec<[f64; MAX_PRODUCTS]>,
     /// Projects ready for a decision this year and workable, in the order decisions are taken.
     pub candidates: Vec<Candidate>,
     /// By project, the price-independent flows of its planned figures, built at its first valuation on
@@ -221,6 +222,7 @@ impl PathProjects {
         PathProjects {
             states: Vec::with_capacity(n),
             years: vec![ProjectYear::default(); n],
+            outputs: Vec::new(),
             candidates: Vec::with_capacity(n),
             plan_flows: vec![PlanFlows::default(); n],
             staging: ProjectSet::default(),
@@ -239,6 +241,7 @@ impl PathProjects {
         let in_place = self.states.len() == n
             && self.years.len() == n
             && self.plan_flows.len() == n
+            && self.outputs.len() == if model.deal.uses_output() { n } else { 0 }
             && self.flow_used.len() == model.flows.len();
         if in_place {
             // Restarted in place: a state is large (two plans and a tax book), and moving one in costs
@@ -259,6 +262,9 @@ impl PathProjects {
             }
             for i in live(model, &self.flow_used) {
                 self.years[i] = ProjectYear::default();
+                if let Some(o) = self.outputs.get_mut(i) {
+                    *o = [0.0; MAX_PRODUCTS];
+                }
                 self.plan_flows[i].clear();
             }
         } else {
@@ -273,6 +279,10 @@ impl PathProjects {
             }
             self.years.clear();
             self.years.resize(n, ProjectYear::default());
+            self.outputs.clear();
+            if model.deal.uses_output() {
+                self.outputs.resize(n, [0.0; MAX_PRODUCTS]);
+            }
             self.plan_flows.resize_with(n, PlanFlows::default);
             for f in &mut self.plan_flows {
                 f.clear();

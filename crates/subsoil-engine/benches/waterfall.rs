@@ -25,11 +25,7 @@ fn fund_horizon(b: divan::Bencher<'_, '_>) {
     simulate(m, &r, &mut ws, &mut out);
     // Every third project distributes, the others call capital: flows that keep every stake busy.
     let projects: Vec<ProjectYear> = (0..m.projects.len())
-        .map(|i| ProjectYear {
-            fee: 0.0,
-            fcf: if i % 3 == 0 { 5e6 } else { -1e6 },
-            ..ProjectYear::default()
-        })
+        .map(|i| ProjectYear { fee: 0.0, fcf: if i % 3 == 0 { 5e6 } else { -1e6 } })
         .collect();
     // No rule of the Ukrainian deals reads a price.
     let prices = vec![0.0; m.products.len()];
@@ -39,7 +35,7 @@ fn fund_horizon(b: divan::Bencher<'_, '_>) {
         for t in 0..m.time.horizon {
             let y = PathYear { t, year: m.time.year(t), index: 1.0, at_war: false };
             let yo = &out.years[t as usize];
-            fund.year(&m.deal, &r, y, 0.0, &yo.receipts, &projects, &prices, None, None);
+            fund.year(&m.deal, &r, y, 0.0, &yo.receipts, &projects, &[], &prices, None, None);
         }
         divan::black_box(fund.cash)
     });

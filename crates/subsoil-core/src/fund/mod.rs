@@ -32,6 +32,7 @@
 
 use crate::deal::{Base, Deal, Distribution, Dividends, Tier, Which};
 use crate::param::Randomness;
+use crate::project::MAX_PRODUCTS;
 use crate::receipts::{Receipts, Stream};
 use crate::stages::ProjectYear;
 use crate::year::Year;
@@ -229,7 +230,8 @@ impl FundPath {
     }
 
     /// Contributions from the year's receipts (net of leakage), exogenous streams and dividends (from
-    /// `projects`' free cash flows), and the year's scheduled cash and credits; shares and credits
+    /// `projects`' free cash flows, and above a price their `outputs`, empty when no rule reads them), and
+    /// the year's scheduled cash and credits; shares and credits
     /// linked to a price read the year's nominal `prices`. `first` is true in the first simulated year,
     /// which also books everything dated earlier.
     #[allow(clippy::too_many_arguments)]
@@ -242,6 +244,7 @@ impl FundPath {
         receipts: &Receipts,
         index: f64,
         projects: &[ProjectYear],
+        outputs: &[[f64; MAX_PRODUCTS]],
         prices: &[f64],
         out: &mut FundYear,
     ) {
@@ -270,7 +273,7 @@ impl FundPath {
                 }
                 Base::Dividends(i) => {
                     let dv = &deal.dividends[i];
-                    (dividends(dv, r, projects, prices), Some(dv.holder))
+                    (dividends(dv, r, projects, outputs, prices), Some(dv.holder))
                 }
                 b => (stream_base(receipts, b, rule.which), host),
             };
@@ -458,7 +461,14 @@ impl FundPath {
 
 /// A holder's dividends in the year: its equity share of the positive part of each project's free cash
 /// flow, or, above a price, of the part earned above it (see [`crate::deal::Above`]).
-fn dividends(dv: &Dividends, r: &impl Randomness, projects: &[ProjectYear], prices: &[f64]) -> f64 {
+/// `outputs` are the projects' outputs ([`crate::stages::PathProjects::outputs`]), read only above a price.
+fn dividends(
+    dv: &Dividends,
+    r: &impl Randomness,
+    projects: &[ProjectYear],
+    outputs: &[[f64; MAX_PRODUCTS]],
+    prices: &[f64],
+) -> f64 {
     let mut sum = 0.0;
     match &dv.above {
         None => {
@@ -470,8 +480,7 @@ fn dividends(dv: &Dividends, r: &impl Randomness, projects: &[ProjectYear], pric
             let excess = (prices[a.product] - a.price.at(r)).max(0.0);
             for (&i, slot) in dv.projects.iter().zip(&a.slots) {
                 if let Some(j) = *slot {
-                    let py = &projects[i];
-                    sum += (py.output[j] * excess).min(py.fcf.max(0.0));
+                    sum += (outputs[i][j] * excess).min(projects[i].fcf.max(0.0));
                 }
             }
         }

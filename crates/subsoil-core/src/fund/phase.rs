@@ -4,6 +4,7 @@ use super::{FundPath, FundYear};
 use crate::deal::Deal;
 use crate::ledger::{Account, Ledger, Purpose};
 use crate::param::Randomness;
+use crate::project::MAX_PRODUCTS;
 use crate::receipts::Receipts;
 use crate::stages::{ProjectSet, ProjectYear};
 use crate::year::{PathYear, Year};
@@ -13,7 +14,8 @@ impl FundPath {
     /// streams and dividends, scheduled cash and credits (at the
     /// year's nominal `prices` where linked to one), earmarked contributions paid to their parties
     /// after the waterfall; the fund's part of each project's free cash flow (`projects`, of which only
-    /// those in `flowing` may be non-zero when it is given); the interest on the cash held at the start
+    /// those in `flowing` may be non-zero when it is given; their `outputs` are read only by dividends
+    /// above a price); the interest on the cash held at the start
     /// of the year; from the lock-up year on, the waterfall above the real `reserve` and what the
     /// distribution policy keeps. Books the transfers when
     /// there is a ledger.
@@ -26,6 +28,7 @@ impl FundPath {
         reserve: f64,
         receipts: &Receipts,
         projects: &[ProjectYear],
+        outputs: &[[f64; MAX_PRODUCTS]],
         prices: &[f64],
         flowing: Option<&ProjectSet>,
         mut ledger: Option<&mut Ledger>,
@@ -34,7 +37,7 @@ impl FundPath {
         let mut fy = FundYear::default();
         let opening = self.cash;
         let first = y.t == 0;
-        self.pay_in(deal, r, year, first, receipts, y.index, projects, prices, &mut fy);
+        self.pay_in(deal, r, year, first, receipts, y.index, projects, outputs, prices, &mut fy);
         // Without a ledger only the projects in `flowing` (all when `None`) are visited: every other
         // one's flow is zero.
         let visit = if ledger.is_some() { None } else { flowing };
