@@ -10,6 +10,8 @@
 //! - a year without an investment decision to take skips the decisions phase: the same outputs as a
 //!   traced path, which runs it every year.
 
+mod every_scenario;
+
 use std::cell::Cell;
 
 use subsoil_core::model::Dominant;
@@ -19,27 +21,10 @@ use subsoil_engine::{PathRandomness, ScalarDraws};
 use subsoil_risk::{Sampler, SamplerKind};
 use subsoil_scenario::Scenario;
 
-fn load(path: &str) -> Scenario {
-    subsoil_scenario::load(path, &[]).unwrap_or_else(|e| panic!("{path}:\n{}", e.render()))
-}
+use every_scenario::{load, scenarios};
 
 const ONE_PROJECT: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/numpy_reference/one-project.toml");
-
-/// The built-in scenarios and the bench scenarios.
-fn scenarios() -> Vec<(String, Scenario)> {
-    let mut names: Vec<String> =
-        subsoil_scenario::builtin::SCENARIOS.iter().map(|(name, _)| name.to_string()).collect();
-    let bench = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/numpy_reference");
-    for entry in std::fs::read_dir(bench).expect("bench folder") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            names.push(path.to_string_lossy().into_owned());
-        }
-    }
-    names.sort();
-    names.into_iter().map(|n| (n.clone(), load(&n))).collect()
-}
 
 /// Path `path` of `s` run in `ws`, as its debug text (equal texts mean equal bits).
 fn path_in(s: &Scenario, path: u64, ws: &mut Workspace) -> String {

@@ -4,30 +4,15 @@
 //! that is all a path writes. Checked on every built-in scenario, the bench scenarios, and each of them
 //! without its deal, in an order where a model with a deal and one without share an outcome.
 
+mod every_scenario;
+
 use subsoil_core::deal::Deal;
 use subsoil_core::{Model, PathOutcome, Workspace, simulate};
 use subsoil_engine::{PathRandomness, ScalarDraws};
 use subsoil_risk::{Sampler, SamplerKind};
 use subsoil_scenario::Scenario;
 
-fn load(path: &str) -> Scenario {
-    subsoil_scenario::load(path, &[]).unwrap_or_else(|e| panic!("{path}:\n{}", e.render()))
-}
-
-/// The built-in scenarios and the bench scenarios.
-fn scenarios() -> Vec<(String, Scenario)> {
-    let mut names: Vec<String> =
-        subsoil_scenario::builtin::SCENARIOS.iter().map(|(name, _)| name.to_string()).collect();
-    let bench = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/numpy_reference");
-    for entry in std::fs::read_dir(bench).expect("bench folder") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            names.push(path.to_string_lossy().into_owned());
-        }
-    }
-    names.sort();
-    names.into_iter().map(|n| (n.clone(), load(&n))).collect()
-}
+use every_scenario::scenarios;
 
 /// Path `path` of `model` (with `scenario`'s inputs) written into `out`, as its debug text: every number
 /// in the shortest form that reads back to the same bits, so equal texts mean equal bits.
