@@ -476,7 +476,13 @@ impl Stats {
         for &i in moving {
             self.block[i].push(values[i]);
         }
-        for (p, &x) in self.projects.iter_mut().zip(&values[n..]) {
+        self.absorb_rest(&values[n..], flags, events);
+    }
+
+    /// Absorbs what a path adds besides its scalars: the projects' receipts `receipts` (the path's values
+    /// after its scalars), its `flags` and `events`, and its place in the final partial block's prefix.
+    fn absorb_rest(&mut self, receipts: &[f64], flags: &[bool], events: &[Option<u32>]) {
+        for (p, &x) in self.projects.iter_mut().zip(receipts) {
             p.receipts_block.push(x);
         }
         for (acc, &hit) in self.proportions_mut().zip(flags) {
@@ -514,18 +520,7 @@ impl Stats {
             n += 1;
         }
         self.block = block;
-        for (p, &x) in self.projects.iter_mut().zip(&values[n..]) {
-            p.receipts_block.push(x);
-        }
-        for (acc, &hit) in self.proportions_mut().zip(flags) {
-            acc.push(hit);
-        }
-        for (acc, &year) in self.events_mut().zip(events) {
-            acc.push(year);
-        }
-        if self.prefix.step() {
-            self.mark_prefix();
-        }
+        self.absorb_rest(&values[n..], flags, events);
     }
 
     /// Ends a block (`full` when it held a whole block of paths): its record is folded into the
