@@ -17,10 +17,38 @@ use crate::year::PathYear;
 /// is the fiscal regime's factor on them, `crate::rent`); war damage halts an operation for the year. Records each project's flows (discounted to the start by `discount`) and
 /// its free cash flow for the fund; adds the output of projects built on the path to the
 /// markets' new supply.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn operations_year<R: Randomness>(
+    model: &Model,
+    r: &R,
+    terms: &PathTerms,
+    y: PathYear,
+    rent: f64,
+    discount: f64,
+    conflict: &ConflictPath,
+    market: &mut Market,
+    projects: &mut PathProjects,
+    out: &mut PathOutcome,
+) {
+    // Cleared only when a bit is set: a call of `fill` on these few entries costs more than the check.
+    if market.new_supply.iter().any(|q| q.to_bits() != 0) {
+        market.new_supply.fill(0.0);
+    }
+    // A year without a busy project adds nothing when quiet projects are skipped (see below; the
+    // year's row starts at zero producing projects): most years of a path whose projects are all
+    // closed or not yet started.
+    if projects.busy.is_empty() && out.ledger.is_none() && out.trace.is_none() {
+        return;
+    }
+    projects_year(model, r, terms, y, rent, discount, conflict, market, projects, out);
+}
+
+/// [`operations_year`]'s loop over the projects.
 // Kept a call: inlined into the path's loop, the year's loop over projects compiles to more instructions.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
-pub fn operations_year<R: Randomness>(
+fn projects_year<R: Randomness>(
     model: &Model,
     r: &R,
     terms: &PathTerms,
@@ -36,7 +64,6 @@ pub fn operations_year<R: Randomness>(
     let PathYear { t, year, index, at_war } = y;
     let (tax, damage, leak) = (terms.tax, terms.damage, terms.leakage.receipts);
     let mut producing = 0u32;
-    market.new_supply.fill(0.0);
     // Without a ledger or a trace to write, a project owing no fee that is closed, or idle with nothing
     // in its tax books, has nothing to do this year: its year would add zeros. A closed project's books
     // may still hold depreciation, which moves only its carried loss: it can never offset a profit again

@@ -49,6 +49,13 @@ pub trait Randomness {
     fn uniform(&self, stream: u64, k: u32) -> f64;
     /// A standard normal for sub-index `k` of the named stream `stream`.
     fn normal(&self, stream: u64, k: u32) -> f64;
+    /// The standard normals for sub-indices `first`, `first + 1`, … of `stream`, one per entry of
+    /// `out`: each what [`Randomness::normal`] gives for its sub-index.
+    fn normals(&self, stream: u64, first: u32, out: &mut [f64]) {
+        for (k, z) in (first..).zip(out.iter_mut()) {
+            *z = self.normal(stream, k);
+        }
+    }
 }
 
 /// The deterministic base case: each uncertain input at the value given (its median), no yearly events,

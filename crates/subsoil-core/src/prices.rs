@@ -174,8 +174,8 @@ impl Market {
         self.drawn.resize(n * h, 0.0);
         for (k, p) in model.products.iter().enumerate() {
             let row = &mut self.drawn[k * h..(k + 1) * h];
-            for (t, z) in row.iter_mut().enumerate().skip(1) {
-                *z = r.normal(p.shock_stream, t as u32);
+            if let Some(after_first) = row.get_mut(1..) {
+                r.normals(p.shock_stream, 1, after_first);
             }
         }
         self.factor.clear();

@@ -95,6 +95,12 @@ impl ProjectSet {
         self.words[i / 64] &= !(1 << (i % 64));
     }
 
+    /// Whether the set has no project.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
+    }
+
     /// Whether project `i` is in the set.
     #[inline]
     pub fn contains(&self, i: usize) -> bool {
@@ -563,7 +569,14 @@ pub fn stages_year<R: Randomness>(
     candidates.clear();
     // The loop removes only the project it visits from `staging` and adds none (see `ProjectSet::next`).
     let mut at = staging.cursor();
-    while let Some(i) = staging.next(&mut at) {
+    // Most years of most paths have no project before production: return before the loop's set-up
+    // (the path's random keys, the newness date), which the compiler hoists above the loop.
+    let Some(first) = staging.next(&mut at) else {
+        return;
+    };
+    let mut next = Some(first);
+    while let Some(i) = next {
+        next = staging.next(&mut at);
         let p = &model.projects[i];
         let accessible = accessible(conflict.control(p.deposit, t), at_war);
         let st = &mut states[i];
@@ -783,5 +796,25 @@ mod tests {
         let mut empty = ProjectSet::default();
         empty.clear(0);
         assert_eq!(empty.next(&mut empty.cursor()), None);
+    }
+
+    /// A set is empty when no word holds a project, whichever word its last project was in.
+    #[test]
+    fn a_set_is_empty_only_without_a_project_in_any_word() {
+        let mut s = ProjectSet::default();
+        s.clear(0);
+        assert!(s.is_empty());
+        s.clear(300);
+        assert!(s.is_empty());
+        for i in [0, 63, 64, 299] {
+            s.insert(i);
+            assert!(!s.is_empty(), "with {i}");
+            s.remove(i);
+            assert!(s.is_empty(), "after removing {i}");
+        }
+        s.insert(5);
+        s.insert(250);
+        s.remove(5);
+        assert!(!s.is_empty());
     }
 }

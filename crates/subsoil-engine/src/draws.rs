@@ -11,7 +11,8 @@
 
 use subsoil_core::Randomness;
 use subsoil_risk::{
-    Copula, CopulaError, Dist, InputKey, Sampler, connected_groups, std_normal, uniform,
+    Copula, CopulaError, Dist, InputKey, Sampler, connected_groups, std_normal, std_normals,
+    uniform,
 };
 use subsoil_scenario::Inputs;
 
@@ -195,6 +196,9 @@ impl Randomness for PathRandomness<'_> {
     fn normal(&self, stream: u64, k: u32) -> f64 {
         std_normal(self.seed, self.path, stream, u64::from(k))
     }
+    fn normals(&self, stream: u64, first: u32, out: &mut [f64]) {
+        std_normals(self.seed, self.path, stream, u64::from(first), out);
+    }
 }
 
 /// The chance of a hybrid path of a Saltelli design: the draws of path `a`, except that the scalar
@@ -234,6 +238,9 @@ impl Randomness for MixedRandomness<'_> {
     #[inline]
     fn normal(&self, stream: u64, k: u32) -> f64 {
         std_normal(self.seed, self.path(stream), stream, u64::from(k))
+    }
+    fn normals(&self, stream: u64, first: u32, out: &mut [f64]) {
+        std_normals(self.seed, self.path(stream), stream, u64::from(first), out);
     }
 }
 
@@ -304,6 +311,37 @@ mod tests {
         }
         assert_ne!(pa.uniform(s2, 0), pb.uniform(s2, 0));
         assert_eq!(h.scalar(1), 2.5);
+    }
+
+    #[test]
+    fn a_batch_of_normals_is_each_sub_index_s_normal_on_plain_and_hybrid_paths() {
+        // The markets draw a path's price shocks as one batch (`Randomness::normals`): each must be
+        // the number `normal` gives for its sub-index, on a plain path and on a hybrid one, for the
+        // factor's streams and the others.
+        let (s1, s2) = (subsoil_risk::stream_id("one"), subsoil_risk::stream_id("two"));
+        let from_b = [s2];
+        let scalars = [1.5];
+        let h = MixedRandomness { seed: 4, a: 10, b: 11, scalars: &scalars, from_b: &from_b };
+        let p = PathRandomness { seed: 4, path: 10, scalars: &scalars };
+        let check = |r: &dyn Fn(u64, u32, &mut [f64]), one: &dyn Fn(u64, u32) -> f64| {
+            for stream in [s1, s2] {
+                for first in [0, 1, 47] {
+                    let mut batch = [f64::NAN; 60];
+                    r(stream, first, &mut batch);
+                    for (j, z) in batch.iter().enumerate() {
+                        let want = one(stream, first + j as u32);
+                        assert_eq!(z.to_bits(), want.to_bits(), "stream {stream} k {first}+{j}");
+                    }
+                }
+            }
+        };
+        check(&|s, k, out| p.normals(s, k, out), &|s, k| p.normal(s, k));
+        check(&|s, k, out| h.normals(s, k, out), &|s, k| h.normal(s, k));
+        // The hybrid's factor stream is path b's, the other path a's.
+        let (mut hb, mut pa) = ([0.0; 3], [0.0; 3]);
+        h.normals(s2, 0, &mut hb);
+        p.normals(s2, 0, &mut pa);
+        assert_ne!(hb, pa);
     }
 
     #[test]

@@ -76,5 +76,5 @@ pub use dist::{
     Bernoulli, Beta, Discrete, Dist, DistError, Empirical, Fixed, Lognormal, LognormalSpec, Normal,
     Pert, Triangular, TruncatedNormal, Uniform,
 };
-pub use rng::{std_normal, stream_id, uniform};
+pub use rng::{std_normal, std_normals, stream_id, uniform};
 pub use sampler::{InputKey, Sampler, SamplerError, SamplerKind};

@@ -189,3 +189,45 @@ fn std_normals_are_standard_normal() {
     assert!(d < common::ks_critical(n as usize, 0.001), "KS D = {d}");
     assert!(x.iter().all(|v| v.abs() < 8.3));
 }
+
+#[test]
+fn a_batch_of_normals_has_the_bits_of_one_draw_at_a_time() {
+    // Every region of the inverse CDF (centre, intermediate and far tails on both sides) is reached
+    // by some of 2,000 consecutive coordinates; the far tails (|z| > 3.7) by the edges below.
+    let stream = stream_id("price.copper");
+    for (seed, path, first) in [(0, 0, 0), (42, 7, 1), (u64::MAX, 3, u64::MAX - 10)] {
+        let mut batch = vec![f64::NAN; 2_000];
+        subsoil_risk::std_normals(seed, path, stream, first, &mut batch);
+        for (j, z) in batch.iter().enumerate() {
+            let want = std_normal(seed, path, stream, first.wrapping_add(j as u64));
+            assert_eq!(z.to_bits(), want.to_bits(), "seed {seed} path {path} k {first}+{j}");
+        }
+    }
+    let mut edges = [
+        MIN_UNIFORM,
+        1e-300,
+        1e-20,
+        1e-6,
+        0.02,
+        0.075,
+        0.0751,
+        0.5,
+        0.9249,
+        0.925,
+        0.98,
+        1.0 - 1e-6,
+        MAX_UNIFORM,
+        0.0,
+        1.0,
+        -0.5,
+        2.0,
+        f64::NAN,
+    ];
+    let want: Vec<u64> =
+        edges.iter().map(|&p| subsoil_risk::special::norm_inv(p).to_bits()).collect();
+    subsoil_risk::special::norm_inv_in_place(&mut edges);
+    let got: Vec<u64> = edges.iter().map(|z| z.to_bits()).collect();
+    assert_eq!(got, want);
+    // An empty batch draws nothing.
+    subsoil_risk::std_normals(1, 2, stream, 3, &mut []);
+}
