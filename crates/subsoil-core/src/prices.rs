@@ -97,7 +97,9 @@ pub struct Market {
     pub new_supply: Vec<f64>,
     /// Scratch: this year's correlated shocks.
     shocks: Vec<f64>,
-    /// The path's independent price shocks, drawn at its start: product `k`'s for year index `t` at
+    /// Scratch: one product's correlated shocks by year, at the path's start.
+    column: Vec<f64>,
+    /// The path's correlated price shocks, drawn at its start: product `k`'s for year index `t` at
     /// `k · drawn_years + t` (`t` ≥ 1; the first year has none).
     drawn: Vec<f64>,
     /// Years per product in `drawn` (0 before a path starts).
@@ -130,6 +132,7 @@ impl Market {
             episodes: vec![Episode::default(); products],
             new_supply: vec![0.0; products],
             shocks: vec![0.0; products],
+            column: Vec::new(),
             drawn: Vec::new(),
             drawn_years: 0,
             decks: vec![(Vec::new(), 1.0); products],
@@ -187,6 +190,39 @@ impl Market {
                 .extend(row.iter().enumerate().filter(|(_, l)| **l != 0.0).map(|(j, l)| (j, *l)));
             self.rows.push(self.factor.len());
         }
+        // Each year's independent shocks z become correlated ones ε = L·z here, for the whole path (a
+        // year's step then only reads them): product by product from the last up, so each product's z
+        // is read before it is overwritten, each year's sum in the same order as `correlate_shocks`.
+        let column = &mut self.column;
+        for k in (0..n).rev() {
+            column.clear();
+            column.resize(h, 0.0);
+            for &(j, l) in &self.factor[self.rows[k]..self.rows[k + 1]] {
+                let z = &self.drawn[j * h..(j + 1) * h];
+                for (e, z) in column.iter_mut().zip(z).skip(1) {
+                    *e += l * z;
+                }
+            }
+            if let (Some(row), Some(eps)) =
+                (self.drawn.get_mut(k * h + 1..(k + 1) * h), column.get(1..))
+            {
+                row.copy_from_slice(eps);
+            }
+        }
+    }
+
+    /// ε = L·z for the year's independent shocks z in `shocks`, computed in place from the last row up
+    /// so each z is read before it is overwritten. The factor's zeros are left out: each would add a
+    /// zero to a sum that starts at +0, which changes no bit of it.
+    #[inline]
+    fn correlate_shocks(&mut self, n: usize) {
+        for k in (0..n).rev() {
+            let mut e = 0.0;
+            for &(j, l) in &self.factor[self.rows[k]..self.rows[k + 1]] {
+                e += l * self.shocks[j];
+            }
+            self.shocks[k] = e;
+        }
     }
 
     /// Whether product `k` follows a price deck.
@@ -239,23 +275,18 @@ impl Market {
     pub fn step_prices<R: Randomness>(&mut self, model: &Model, r: &R, t: u32) {
         let n = model.products.len();
         let (h, ti) = (self.drawn_years, t as usize);
-        for k in 0..n {
-            self.shocks[k] = if ti < h {
-                self.drawn[k * h + ti]
-            } else {
-                r.normal(model.products[k].shock_stream, t)
-            };
-        }
-        for k in (0..n).rev() {
-            // ε = L·z, computed in place from the last row up so each z is read before it is overwritten.
-            // The factor's zeros are left out: each would add a zero to a sum that starts at +0, which
-            // changes no bit of it.
-            let mut e = 0.0;
-            for &(j, l) in &self.factor[self.rows[k]..self.rows[k + 1]] {
-                e += l * self.shocks[j];
+        if ti < h {
+            // The year's correlated shocks, drawn at the path's start.
+            let (log_price, ou) = (&mut self.log_price[..n], &self.ou[..n]);
+            for (k, (x, step)) in log_price.iter_mut().zip(ou).enumerate() {
+                *x = step.step(*x, self.drawn[k * h + ti]);
             }
-            self.shocks[k] = e;
+            return;
         }
+        for k in 0..n {
+            self.shocks[k] = r.normal(model.products[k].shock_stream, t);
+        }
+        self.correlate_shocks(n);
         for k in 0..n {
             self.log_price[k] = self.ou[k].step(self.log_price[k], self.shocks[k]);
         }

@@ -133,3 +133,62 @@ fn a_path_draws_each_products_price_shock_once_for_every_year_after_the_first() 
         }
     }
 }
+
+/// Each year's log price is the exact OU step from last year's with the correlated shock ε = L·z of
+/// that year's independent normals z (one per product's shock stream), L the model's Cholesky factor
+/// of the price shocks, ε_k summed over j = 0..=k from +0 (zeros of L left out): computed here from
+/// that definition, year by year, for every product of the built-in scenario (correlated products),
+/// bit for bit against the markets, which correlate a path's shocks when it starts. A step past the
+/// years drawn at the start (the markets draw it then) follows the same definition.
+#[test]
+fn each_years_log_price_steps_with_that_years_correlated_shocks() {
+    let s = subsoil_scenario::load("ukraine-final-2025", &[])
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    let m = &s.model;
+    let n = m.products.len();
+    assert!(
+        (0..n).any(|k| (0..k).any(|j| m.price_cholesky[k * n + j] != 0.0)),
+        "the scenario has correlated price shocks"
+    );
+    let draws =
+        ScalarDraws::new(&s.inputs, Sampler::new(SamplerKind::Random, SEED), &s.rank_correlations)
+            .expect("draws");
+    let mut scratch = draws.scratch();
+    let h = m.time.horizon;
+    let mut market = subsoil_core::prices::Market::new(n);
+    for path in [0u64, 5] {
+        draws.fill(path, &mut scratch);
+        let r = PathRandomness { seed: SEED, path, scalars: scratch.values() };
+        market.start(m, &r);
+        let mut want = market.log_price.clone();
+        // Two steps past the horizon: years the start did not draw.
+        for t in 1..h + 2 {
+            let z: Vec<f64> = m
+                .products
+                .iter()
+                .map(|p| subsoil_core::Randomness::normal(&r, p.shock_stream, t))
+                .collect();
+            for k in 0..n {
+                let mut e = 0.0;
+                for (j, zj) in z.iter().enumerate().take(k + 1) {
+                    let l = m.price_cholesky[k * n + j];
+                    if l != 0.0 {
+                        e += l * zj;
+                    }
+                }
+                let ou = market.ou[k];
+                want[k] = ou.mu + (want[k] - ou.mu) * ou.decay + ou.shock_sd * e;
+            }
+            market.step_prices(m, &r, t);
+            for k in 0..n {
+                assert_eq!(
+                    market.log_price[k].to_bits(),
+                    want[k].to_bits(),
+                    "path {path} year index {t} product {k}: {} vs {}",
+                    market.log_price[k],
+                    want[k]
+                );
+            }
+        }
+    }
+}
