@@ -168,7 +168,7 @@ fn each_years_log_price_steps_with_that_years_correlated_shocks() {
                 .iter()
                 .map(|p| subsoil_core::Randomness::normal(&r, p.shock_stream, t))
                 .collect();
-            for k in 0..n {
+            for (k, w) in want.iter_mut().enumerate() {
                 let mut e = 0.0;
                 for (j, zj) in z.iter().enumerate().take(k + 1) {
                     let l = m.price_cholesky[k * n + j];
@@ -177,16 +177,14 @@ fn each_years_log_price_steps_with_that_years_correlated_shocks() {
                     }
                 }
                 let ou = market.ou[k];
-                want[k] = ou.mu + (want[k] - ou.mu) * ou.decay + ou.shock_sd * e;
+                *w = ou.mu + (*w - ou.mu) * ou.decay + ou.shock_sd * e;
             }
             market.step_prices(m, &r, t);
-            for k in 0..n {
+            for (k, (got, w)) in market.log_price.iter().zip(&want).enumerate() {
                 assert_eq!(
-                    market.log_price[k].to_bits(),
-                    want[k].to_bits(),
-                    "path {path} year index {t} product {k}: {} vs {}",
-                    market.log_price[k],
-                    want[k]
+                    got.to_bits(),
+                    w.to_bits(),
+                    "path {path} year index {t} product {k}: {got} vs {w}"
                 );
             }
         }
