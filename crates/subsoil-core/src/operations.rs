@@ -172,11 +172,12 @@ fn projects_year<R: Randomness>(
         let slot = i * h + ty;
         if let Some(trace) = trace.as_mut() {
             trace[slot] = f;
+            // Kept with the trace only (`PathOutcome::fcf_real`).
+            fcf_real[slot] = fcf * c.real;
         }
         if let Some(trace) = trace_new.as_mut() {
             trace[slot] = new;
         }
-        fcf_real[slot] = fcf * c.real;
         record(po, yo, &f, fcf, new, c, excess);
     }
     yo.producing = producing;

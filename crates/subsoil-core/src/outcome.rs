@@ -134,7 +134,9 @@ pub struct PathOutcome {
     pub projects: Vec<ProjectOutcome>,
     /// Per simulated year.
     pub years: Vec<YearOutcome>,
-    /// Investor free cash flow per project and year, real (`[project * horizon + year]`).
+    /// Investor free cash flow per project and year, real (`[project * horizon + year]`), kept with a
+    /// trace (the base case's table of projects reads it); empty otherwise, where no output reads it and
+    /// writing and clearing a row of every live project on every path would cost time for nothing.
     pub fcf_real: Vec<f64>,
     /// Real price per product and year, as sold (episodes included) (`[product * horizon + year]`).
     pub price_real: Vec<f64>,
@@ -276,7 +278,7 @@ impl PathOutcome {
             horizon: h,
             projects: vec![ProjectOutcome::empty(); n],
             years: vec![YearOutcome::default(); h],
-            fcf_real: vec![0.0; n * h],
+            fcf_real: if trace { vec![0.0; n * h] } else { Vec::new() },
             price_real: vec![0.0; model.products.len() * h],
             trace: trace.then(|| vec![Flows::default(); n * h]),
             trace_new: trace.then(|| vec![false; n * h]),
@@ -324,7 +326,9 @@ impl PathOutcome {
         }
         for rows in self.written.drain(..) {
             self.projects[rows.clone()].fill(ProjectOutcome::empty());
-            self.fcf_real[rows.start * h..rows.end * h].fill(0.0);
+            if let Some(fcf) = self.fcf_real.get_mut(rows.start * h..rows.end * h) {
+                fcf.fill(0.0);
+            }
         }
         self.years.fill(YearOutcome::default());
         if let Some(t) = self.trace.as_mut() {
@@ -379,9 +383,10 @@ impl PathOutcome {
         rows.start..end.max(rows.start)
     }
 
-    /// Real free cash flow of project `i` by year.
+    /// Real free cash flow of project `i` by year: kept with a trace ([`PathOutcome::fcf_real`]), empty
+    /// without one.
     pub fn fcf_series(&self, i: usize) -> &[f64] {
-        &self.fcf_real[i * self.horizon..(i + 1) * self.horizon]
+        self.fcf_real.get(i * self.horizon..(i + 1) * self.horizon).unwrap_or(&[])
     }
 
     /// Real price of product `k` by year.

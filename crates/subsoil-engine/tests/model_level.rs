@@ -8,7 +8,10 @@
 //! - the markets skip the dominant producers' episodes when no product has one: without one a path
 //!   asks for no episode draw and its prices never move by an episode, and with one it does;
 //! - a year without an investment decision to take skips the decisions phase: the same outputs as a
-//!   traced path, which runs it every year.
+//!   traced path, which runs it every year;
+//! - the projects' real free cash flows by year are kept with a trace only (no Monte Carlo output reads
+//!   them): each is its project-year's traced free cash flow in real terms, and a path without a trace
+//!   keeps none.
 
 mod every_scenario;
 
@@ -138,10 +141,9 @@ fn without_a_dominant_producer_no_episode_is_drawn_or_runs() {
 /// value).
 fn common(out: &PathOutcome) -> String {
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
         out.projects,
         out.years,
-        out.fcf_real,
         out.price_real,
         out.fund,
         out.capital,
@@ -173,5 +175,40 @@ fn a_year_without_candidates_skips_the_decisions_to_the_same_outputs() {
             simulate(m, &r, &mut ws_all, &mut all);
             assert!(common(&fast) == common(&all), "{name}, path {path}: the outputs differ");
         }
+    }
+}
+
+/// With a trace, each project-year's real free cash flow is the traced year's free cash flow times the
+/// year's 1 / price index, bit for bit (every live project's every year, zero for the parked projects of
+/// the pools); without a trace none is kept. On every built-in and bench scenario, paths reusing one
+/// outcome (rows cleared between paths).
+#[test]
+fn free_cash_flows_by_year_are_kept_with_a_trace_only() {
+    for (name, s) in scenarios() {
+        let m = &s.model;
+        let h = m.time.horizon as usize;
+        let draws =
+            ScalarDraws::new(&s.inputs, Sampler::new(SamplerKind::Random, 5), &s.rank_correlations)
+                .expect("correlations");
+        let mut scratch = draws.scratch();
+        let (mut ws_fast, mut ws_all) = (Workspace::new(m), Workspace::new(m));
+        let (mut fast, mut all) = (PathOutcome::new(m, false), PathOutcome::new(m, true));
+        let mut nonzero = 0usize;
+        for path in 0..6 {
+            draws.fill(path, &mut scratch);
+            let r = PathRandomness { seed: 5, path, scalars: scratch.values() };
+            simulate(m, &r, &mut ws_fast, &mut fast);
+            simulate(m, &r, &mut ws_all, &mut all);
+            assert!(fast.fcf_real.is_empty() && fast.fcf_series(0).is_empty(), "{name}");
+            let trace = all.trace.as_ref().expect("a trace");
+            assert_eq!(all.fcf_real.len(), m.projects.len() * h, "{name}");
+            for (slot, (got, f)) in all.fcf_real.iter().zip(trace).enumerate() {
+                let want = f.fcf() * (1.0 / all.years[slot % h].index);
+                assert_eq!(got.to_bits(), want.to_bits(), "{name}, path {path}, slot {slot}");
+                nonzero += usize::from(*got != 0.0);
+            }
+            assert_eq!(all.fcf_series(0), &all.fcf_real[..h], "{name}");
+        }
+        assert!(nonzero > 0, "{name}: some project has a cash flow");
     }
 }

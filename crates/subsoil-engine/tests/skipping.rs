@@ -20,12 +20,10 @@ const SEED: u64 = 7;
 
 /// Everything a path writes in both ways, as text (`{:?}` of a float gives its exact value).
 fn common(out: &PathOutcome) -> String {
-    let fcf: Vec<u64> = out.fcf_real.iter().map(|x| x.to_bits()).collect();
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
         out.projects,
         out.years,
-        fcf,
         out.fund,
         out.capital,
         out.fund_value_real.to_bits(),
