@@ -134,15 +134,24 @@ if [ "$np_paths" = 0 ]; then
   echo "NumPy reference: skipped (NP_PATHS=0)"
 elif [ -x "$py" ] && [ -f "$ref/reference.py" ]; then
   per() { awk "BEGIN{printf \"%.2f\", $1/$np_paths}"; }
+  # NumPy's CPU time moves much more than subsoil's from run to run (its kernel time for fresh memory, a few
+  # hundred MB of arrays, ranges over 3x on a shared machine): REPS runs of each, alternating, and their
+  # medians; NumPy's fastest and slowest runs are shown too.
   for case in one-project multi-project; do
     file="$ref/$case.toml"
     [ -f "$file" ] || continue
-    np_line=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$py" "$ref/reference.py" "$file" --paths "$np_paths" --time)
-    rs_line=$("$new_h" run "$file" "$np_paths" 1)
-    # An older baseline may not load a newer bench scenario: it is then left out.
-    rb_line=$("$base_h" run "$file" "$np_paths" 1 2>/dev/null || echo "cpu_us=nan")
-    np=$(echo "$np_line" | field cpu_us); rs=$(echo "$rs_line" | field cpu_us); rb=$(echo "$rb_line" | field cpu_us)
-    echo "$case scenario, $np_paths paths, 1 thread: NumPy $(per "$np") µs/path, this build $(per "$rs"), baseline $(per "$rb"): this build is $(awk "BEGIN{r=$np/$rs; if (r>=1) printf \"%.2fx faster than\", r; else printf \"%.2fx slower than\", 1/r}") NumPy"
+    nps=""; rss=""; rbs=""
+    for _ in $(seq "$reps"); do
+      np_line=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$py" "$ref/reference.py" "$file" --paths "$np_paths" --time)
+      rs_line=$("$new_h" run "$file" "$np_paths" 1)
+      # An older baseline may not load a newer bench scenario: it is then left out.
+      rb_line=$("$base_h" run "$file" "$np_paths" 1 2>/dev/null || echo "cpu_us=nan")
+      nps="$nps $(echo "$np_line" | field cpu_us)"; rss="$rss $(echo "$rs_line" | field cpu_us)"
+      rbs="$rbs $(echo "$rb_line" | field cpu_us)"
+    done
+    np=$(med "$nps"); rs=$(med "$rss"); rb=$(med "$rbs")
+    np_lo=$(tr ' ' '\n' <<<"$nps" | grep . | sort -g | head -1); np_hi=$(tr ' ' '\n' <<<"$nps" | grep . | sort -g | tail -1)
+    echo "$case scenario, $np_paths paths, 1 thread, medians of $reps alternating runs: NumPy $(per "$np") µs/path (runs $(per "$np_lo")-$(per "$np_hi")), this build $(per "$rs"), baseline $(per "$rb"): this build is $(awk "BEGIN{r=$np/$rs; if (r>=1) printf \"%.2fx faster than\", r; else printf \"%.2fx slower than\", 1/r}") NumPy"
   done
 else
   echo "NumPy reference: skipped (no Python with NumPy at $py; see bench/numpy_reference/README.md)"
