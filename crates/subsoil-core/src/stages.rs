@@ -571,10 +571,10 @@ pub fn stages_year<R: Randomness>(
     let mut at = staging.cursor();
     // Most years of most paths have no project before production: return before the loop's set-up
     // (the path's random keys, the newness date), which the compiler hoists above the loop.
-    let Some(first) = staging.next(&mut at) else {
+    let mut next = staging.next(&mut at);
+    if next.is_none() {
         return;
-    };
-    let mut next = Some(first);
+    }
     while let Some(i) = next {
         next = staging.next(&mut at);
         let p = &model.projects[i];

@@ -145,11 +145,13 @@ pub fn std_normal(seed: u64, path: u64, stream: u64, k: u64) -> f64 {
 }
 
 /// The standard normal draws at coordinates `(seed, path, stream, first + j)` for each entry `j` of
-/// `out`: the same bits as [`std_normal`] for each, drawn as a batch (the uniforms, then their inverse
-/// CDFs in one loop, see [`crate::special::norm_inv_in_place`]).
+/// `out` (the sub-index wrapping past `u64::MAX`): the same bits as [`std_normal`] for each, drawn as a
+/// batch (the uniforms, then their inverse CDFs in one loop, see [`crate::special::norm_inv_in_place`]).
 pub fn std_normals(seed: u64, path: u64, stream: u64, first: u64, out: &mut [f64]) {
-    for (k, x) in (first..).zip(out.iter_mut()) {
+    let mut k = first;
+    for x in out.iter_mut() {
         *x = uniform(seed, path, stream, k);
+        k = k.wrapping_add(1);
     }
     crate::special::norm_inv_in_place(out);
 }
