@@ -41,14 +41,33 @@ pub fn operations_year<R: Randomness>(
     if projects.busy.is_empty() && out.ledger.is_none() && out.trace.is_none() {
         return;
     }
-    projects_year(model, r, terms, y, rent, discount, conflict, market, projects, out);
+    // One instance of the loop for each case of war and of skipping: the loop at peace has no war
+    // damage to draw, and the loop skipping quiet projects walks the busy set alone, so neither carries
+    // the other case's set-up (the compiler computes the damage draw's key before the loop).
+    let skip = out.ledger.is_none() && out.trace.is_none();
+    let (m, c) = (model, conflict);
+    match (y.at_war, skip) {
+        (false, true) => projects_year::<R, false, true>(
+            m, r, terms, y, rent, discount, c, market, projects, out,
+        ),
+        (true, true) => {
+            projects_year::<R, true, true>(m, r, terms, y, rent, discount, c, market, projects, out)
+        }
+        (false, false) => projects_year::<R, false, false>(
+            m, r, terms, y, rent, discount, c, market, projects, out,
+        ),
+        (true, false) => projects_year::<R, true, false>(
+            m, r, terms, y, rent, discount, c, market, projects, out,
+        ),
+    }
 }
 
-/// [`operations_year`]'s loop over the projects.
+/// [`operations_year`]'s loop over the projects, in a year at war when `WAR` (`y.at_war`), skipping
+/// quiet projects when `SKIP` (without a ledger or a trace).
 // Kept a call: inlined into the path's loop, the year's loop over projects compiles to more instructions.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
-fn projects_year<R: Randomness>(
+fn projects_year<R: Randomness, const WAR: bool, const SKIP: bool>(
     model: &Model,
     r: &R,
     terms: &PathTerms,
@@ -61,7 +80,8 @@ fn projects_year<R: Randomness>(
     out: &mut PathOutcome,
 ) {
     let PathProjects { states: projects, years, outputs, busy, flow_used, .. } = projects;
-    let PathYear { t, year, index, at_war } = y;
+    let PathYear { t, year, index, .. } = y;
+    let at_war = WAR;
     let (tax, damage, leak) = (terms.tax, terms.damage, terms.leakage.receipts);
     let mut producing = 0u32;
     // Without a ledger or a trace to write, a project owing no fee that is closed, or idle with nothing
@@ -69,7 +89,7 @@ fn projects_year<R: Randomness>(
     // may still hold depreciation, which moves only its carried loss: it can never offset a profit again
     // (a closed project never produces) and nothing else reads a closed project's books. Such a project
     // leaves the busy set, and only the busy set is visited.
-    let skip_quiet = out.ledger.is_none() && out.trace.is_none();
+    let skip_quiet = SKIP;
     let keep_output = model.deal.uses_output();
     let owners = !model.deal.active();
     let mut f = Flows::default();
