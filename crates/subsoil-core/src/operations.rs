@@ -109,6 +109,10 @@ fn projects_year<R: Randomness, const WAR: bool, const SKIP: bool>(
     } = out;
     let (h, ty) = (*horizon, t as usize);
     let yo = &mut year_rows[ty];
+    // By project, all of one length: one bounds check of a project's index covers every table.
+    let n = model.projects.len();
+    let (model_projects, projects, years, outcomes) =
+        (&model.projects[..n], &mut projects[..n], &mut years[..n], &mut outcomes[..n]);
     // Every live project when quiet ones are not skipped (the projects of the licensing flows' pools
     // that no permit developed are parked and stay out of the ledger and the trace).
     let mut live = crate::stages::live(model, flow_used);
@@ -117,7 +121,7 @@ fn projects_year<R: Randomness, const WAR: bool, const SKIP: bool>(
     let mut next = if skip_quiet { busy.next(&mut at) } else { live.next() };
     while let Some(i) = next {
         next = if skip_quiet { busy.next(&mut at) } else { live.next() };
-        let p = &model.projects[i];
+        let p = &model_projects[i];
         let st = &mut projects[i];
         let py = &mut years[i];
         if skip_quiet
@@ -186,17 +190,20 @@ fn projects_year<R: Randomness, const WAR: bool, const SKIP: bool>(
         if keep_output {
             outputs[i] = f.quantity;
         }
-        if let Some(l) = ledger.as_mut() {
-            book_project(l, year, i, &f, leak, excess, owners);
-        }
-        let slot = i * h + ty;
-        if let Some(trace) = trace.as_mut() {
-            trace[slot] = f;
-            // Kept with the trace only (`PathOutcome::fcf_real`).
-            fcf_real[slot] = fcf * c.real;
-        }
-        if let Some(trace) = trace_new.as_mut() {
-            trace[slot] = new;
+        // Skipping quiet projects means there is neither a ledger nor a trace (`operations_year`).
+        if !SKIP {
+            if let Some(l) = ledger.as_mut() {
+                book_project(l, year, i, &f, leak, excess, owners);
+            }
+            let slot = i * h + ty;
+            if let Some(trace) = trace.as_mut() {
+                trace[slot] = f;
+                // Kept with the trace only (`PathOutcome::fcf_real`).
+                fcf_real[slot] = fcf * c.real;
+            }
+            if let Some(trace) = trace_new.as_mut() {
+                trace[slot] = new;
+            }
         }
         record(po, yo, &f, fcf, new, c, excess);
     }
