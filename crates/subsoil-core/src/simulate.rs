@@ -111,6 +111,8 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
     // What `PathOutcome::reset` clears for the next path: the rows of the projects live on this one.
     out.written.clear();
     out.written.extend(live_ranges(model, &ws.projects.flow_used));
+    // And what the fund's reset clears for it: the stakes of the same projects.
+    ws.fund.end(live_ranges(model, &ws.projects.flow_used));
 }
 
 /// The path before its first year: the price index, the conflict's timeline, the markets, every project's
@@ -229,6 +231,7 @@ fn end_path<R: Randomness>(
             terms,
             &ws.fund,
             &ws.projects.states,
+            live(model, &ws.projects.flow_used),
             &ws.conflict,
             &ws.market,
             &mut ws.expect,

@@ -126,6 +126,12 @@ pub struct FundPath {
     contributed: f64,
     /// Stakes by project.
     pub stakes: Vec<Stake>,
+    /// The ranges of projects live on the last path, given at its end ([`FundPath::end`]): the only
+    /// stakes a path writes, so the only ones [`FundPath::reset`] clears when `ended`.
+    written: Vec<std::ops::Range<usize>>,
+    /// Whether the last path ended ([`FundPath::end`]); without it (a new fund, or a path cut short)
+    /// every stake is cleared.
+    ended: bool,
     /// The projects whose commitment may still be outstanding, in project order: every other stake owes
     /// exactly nothing, so [`FundPath::available`] sums over these alone, in the same order, to the same
     /// number.
@@ -154,11 +160,26 @@ impl FundPath {
         self.partner_received_real = -0.0;
         self.earmarked = [0.0; MAX_PARTIES];
         self.prev_index = 1.0;
-        self.stakes.clear();
-        self.stakes.resize(projects, Stake::default());
+        if self.ended && self.stakes.len() == projects {
+            for rows in self.written.drain(..) {
+                self.stakes[rows].fill(Stake::default());
+            }
+        } else {
+            self.stakes.clear();
+            self.stakes.resize(projects, Stake::default());
+        }
+        self.ended = false;
         self.open.clear();
         // Room for every project, so that no commitment allocates during a path.
         self.open.reserve(projects);
+    }
+
+    /// Ends a path on which the projects in `live` (ranges of indexes) were the live ones: the others'
+    /// stakes were not written (a parked project has no flow, no decision and no commitment).
+    pub fn end(&mut self, live: impl Iterator<Item = std::ops::Range<usize>>) {
+        self.written.clear();
+        self.written.extend(live);
+        self.ended = true;
     }
 
     /// The fund takes `share` of project `i`'s equity and commits `amount` (nominal) to it.

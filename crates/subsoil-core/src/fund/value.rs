@@ -12,13 +12,15 @@ use crate::valuation::{Expectations, project_value_from, span};
 /// The fund's value at the end of the horizon, real base-year USD: its cash plus its stakes, each its share of
 /// the project's remaining free cash flow on expected prices from the year after the horizon, discounted at
 /// the valuation rate. A stake whose site cannot be worked in the last year (occupied, or on the front line
-/// during war) is valued at nothing. `index` is the price index by year index, through the horizon.
+/// during war) is valued at nothing. `index` is the price index by year index, through the horizon. Only
+/// the stakes of the projects in `live` (increasing) are read: the others hold nothing.
 #[allow(clippy::too_many_arguments)]
 pub fn fund_value(
     model: &Model,
     terms: &PathTerms,
     fund: &FundPath,
     projects: &[ProjectState],
+    live: impl Iterator<Item = usize>,
     conflict: &ConflictPath,
     market: &Market,
     expect: &mut Expectations,
@@ -31,8 +33,8 @@ pub fn fund_value(
     let rate = terms.nominal(terms.valuation);
     let at_war = conflict.at_war[last as usize];
     expect.reset(model.products.len());
-    for (i, stake) in fund.stakes.iter().enumerate() {
-        let share = stake.share();
+    for i in live {
+        let share = fund.stakes[i].share();
         let st = &projects[i];
         let works = accessible(conflict.control(model.projects[i].deposit, last), at_war);
         if share <= 0.0 || !works || matches!(st.ops.phase, Phase::Idle | Phase::Done) {
