@@ -38,32 +38,37 @@ impl FundPath {
         let opening = self.cash;
         let first = y.t == 0;
         self.pay_in(deal, r, year, first, receipts, y.index, projects, outputs, prices, &mut fy);
-        // Without a ledger only the projects in `flowing` (all when `None`) are visited: every other
-        // one's flow is zero.
-        let visit = if ledger.is_some() { None } else { flowing };
-        let mut all = 0..if visit.is_some() { 0 } else { projects.len() };
-        let mut at = visit.map(ProjectSet::cursor);
-        let mut next = move || match (visit, at.as_mut()) {
-            (Some(set), Some(cursor)) => set.next(cursor),
-            _ => all.next(),
-        };
-        while let Some(i) = next() {
-            let py = &projects[i];
-            if ledger.is_none() {
-                // A project without a flow this year moves no money, and neither does a distribution
-                // from one the fund has paid nothing into (`FundPath::project_flow`); a ledger still
-                // books their zeros.
-                if py.fcf == 0.0 || (py.fcf > 0.0 && self.stakes[i].fund_paid <= 0.0) {
-                    continue;
+        match (flowing, ledger.is_some()) {
+            // Without a ledger only the projects in `flowing` are visited: every other one's flow is
+            // zero. A project without a flow this year moves no money, and neither does a distribution
+            // from one the fund has paid nothing into (`FundPath::project_flow`).
+            (Some(set), false) => {
+                let mut at = set.cursor();
+                while let Some(i) = set.next(&mut at) {
+                    let fcf = projects[i].fcf;
+                    if fcf == 0.0 || (fcf > 0.0 && self.stakes[i].fund_paid <= 0.0) {
+                        continue;
+                    }
+                    self.project_flow(i, fcf, &mut fy);
                 }
             }
-            let fund_part = self.project_flow(i, py.fcf, &mut fy);
-            if let Some(l) = ledger.as_deref_mut() {
-                let (p, f) = (Account::Project(i), Account::Fund);
-                let purpose =
-                    if py.fcf < 0.0 { Purpose::CapitalCall } else { Purpose::Distribution };
-                l.pay(year, p, f, purpose, fund_part);
-                l.pay(year, p, Account::Investors, purpose, py.fcf - fund_part);
+            // Every project, and a ledger books the zeros too.
+            _ => {
+                for (i, py) in projects.iter().enumerate() {
+                    if ledger.is_none()
+                        && (py.fcf == 0.0 || (py.fcf > 0.0 && self.stakes[i].fund_paid <= 0.0))
+                    {
+                        continue;
+                    }
+                    let fund_part = self.project_flow(i, py.fcf, &mut fy);
+                    if let Some(l) = ledger.as_deref_mut() {
+                        let (p, f) = (Account::Project(i), Account::Fund);
+                        let purpose =
+                            if py.fcf < 0.0 { Purpose::CapitalCall } else { Purpose::Distribution };
+                        l.pay(year, p, f, purpose, fund_part);
+                        l.pay(year, p, Account::Investors, purpose, py.fcf - fund_part);
+                    }
+                }
             }
         }
         // Interest on the cash held at the start of the year, credited before the waterfall. A negative
