@@ -2,7 +2,9 @@
 //! their median paths.
 
 use serde::Serialize;
-use subsoil_core::{BaseCase as Medians, PathOutcome, ProjectOutcome, Stream, Workspace, simulate};
+use subsoil_core::{
+    BaseCase as Medians, PathOutcome, ProjectOutcome, Stage, Stream, Workspace, simulate,
+};
 use subsoil_scenario::Scenario;
 
 /// One project's base-case results (real base-year dollars).
@@ -26,7 +28,8 @@ pub struct ProjectRow {
     pub capex: f64,
     /// NPV of the investor's free cash flow at the valuation rate, to the start year.
     pub npv: f64,
-    /// Real IRR of the investor's free cash flow, where one exists.
+    /// Real IRR of the investor's free cash flow, for a project not producing at the start whose flows
+    /// start with an outlay, where one exists.
     pub irr: Option<f64>,
     /// Revenue over the horizon.
     pub revenue: f64,
@@ -195,9 +198,12 @@ pub fn base_case(s: &Scenario) -> (BaseCase, PathOutcome) {
         .map(|(i, (p, o))| {
             let fcf = out.fcf_series(i);
             // An IRR describes an investment: flows that start with an outlay. An operation already
-            // producing at the start has no initial investment in the horizon, so it has none.
+            // producing at the start has no initial investment in the horizon, so it has none, even
+            // when its first year's flow is negative (a drilling programme's first wells cost more than
+            // the gas they bring that year).
+            let invests = p.stage < Stage::Producing;
             let starts_with_outlay = fcf.iter().find(|x| **x != 0.0).is_some_and(|x| *x < 0.0);
-            let irr = if starts_with_outlay { subsoil_finance::irr(fcf) } else { None };
+            let irr = if invests && starts_with_outlay { subsoil_finance::irr(fcf) } else { None };
             totals.capex += o.capex_real;
             totals.npv += o.npv_real;
             totals.revenue += o.revenue_real;

@@ -112,3 +112,31 @@ fn every_discounting_convention_gives_its_hand_computed_npv() {
         }
     }
 }
+
+/// An IRR is the return of an investment: the mine built on the path has one, while the same mine already
+/// producing at the start has none, even when its first years' flows are outlays (its output ramps up from
+/// 20% of capacity, which does not cover the opex and $50m a year of sustaining capital) followed by
+/// positive ones, flows an IRR could be computed for.
+#[test]
+fn only_a_project_built_on_the_path_has_an_irr() {
+    let (built, _) = base_case(&load(&[]).unwrap_or_else(|e| panic!("{e}")));
+    // The flows of the hand computation above: -450, -450, then 139.4 before tax, less 30% tax after
+    // 90 of depreciation for ten years (124.58) and without it for two (97.58); their IRR, by
+    // bisection, is 7.621931676%.
+    let irr = built.projects[0].irr.expect("a built mine has an IRR");
+    assert!((irr - 0.076_219_316_76).abs() < 1e-9, "IRR {irr}");
+    let producing = load(&[
+        "projects.hill-mine.stage=\"producing\"",
+        "projects.hill-mine.profile.start-age=0",
+        "projects.hill-mine.profile.ramp-years=4",
+        "projects.hill-mine.profile.ramp-start=0.2",
+        "projects.hill-mine.sustaining-capex=50e6",
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (bc, out) = base_case(&producing);
+    let flows = out.flows(0).expect("traced");
+    let fcf: Vec<f64> = flows.iter().map(|f| f.fcf() / 1e6).collect();
+    assert!(fcf[0] < -1.0 && fcf[2..12].iter().all(|x| *x > 0.0), "{fcf:?}");
+    assert!(subsoil_finance::irr(&fcf[..12]).is_some());
+    assert_eq!(bc.projects[0].irr, None);
+}
