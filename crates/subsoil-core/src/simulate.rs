@@ -112,7 +112,7 @@ pub fn simulate<R: Randomness>(model: &Model, r: &R, ws: &mut Workspace, out: &m
     out.written.clear();
     out.written.extend(live_ranges(model, &ws.projects.flow_used));
     // And what the fund's reset clears for it: the stakes of the same projects.
-    ws.fund.end(live_ranges(model, &ws.projects.flow_used));
+    ws.fund.end(out.written.iter().cloned());
 }
 
 /// The path before its first year: the price index, the conflict's timeline, the markets, every project's

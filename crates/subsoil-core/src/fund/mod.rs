@@ -397,6 +397,14 @@ impl FundPath {
         0.0
     }
 
+    /// Whether project `i`'s free cash flow `fcf` of the year moves money to or from the fund
+    /// ([`FundPath::project_flow`]): not without a flow, nor a distribution from a project the fund has
+    /// paid nothing into. Only a ledger books the others, as zeros.
+    #[inline]
+    pub fn moves_money(&self, i: usize, fcf: f64) -> bool {
+        !(fcf == 0.0 || (fcf > 0.0 && self.stakes[i].fund_paid <= 0.0))
+    }
+
     /// Pays the year's earmarked contributions to their parties (they never joined the fund's cash).
     pub fn pay_earmarked(&mut self, out: &mut FundYear) {
         for (p, e) in self.earmarked.iter_mut().enumerate() {

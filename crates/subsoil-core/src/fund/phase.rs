@@ -40,24 +40,20 @@ impl FundPath {
         self.pay_in(deal, r, year, first, receipts, y.index, projects, outputs, prices, &mut fy);
         match (flowing, ledger.is_some()) {
             // Without a ledger only the projects in `flowing` are visited: every other one's flow is
-            // zero. A project without a flow this year moves no money, and neither does a distribution
-            // from one the fund has paid nothing into (`FundPath::project_flow`).
+            // zero.
             (Some(set), false) => {
                 let mut at = set.cursor();
                 while let Some(i) = set.next(&mut at) {
                     let fcf = projects[i].fcf;
-                    if fcf == 0.0 || (fcf > 0.0 && self.stakes[i].fund_paid <= 0.0) {
-                        continue;
+                    if self.moves_money(i, fcf) {
+                        self.project_flow(i, fcf, &mut fy);
                     }
-                    self.project_flow(i, fcf, &mut fy);
                 }
             }
             // Every project, and a ledger books the zeros too.
             _ => {
                 for (i, py) in projects.iter().enumerate() {
-                    if ledger.is_none()
-                        && (py.fcf == 0.0 || (py.fcf > 0.0 && self.stakes[i].fund_paid <= 0.0))
-                    {
+                    if ledger.is_none() && !self.moves_money(i, py.fcf) {
                         continue;
                     }
                     let fund_part = self.project_flow(i, py.fcf, &mut fy);
