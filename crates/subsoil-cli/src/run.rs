@@ -406,7 +406,8 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 })
             }
             RunFormat::Table => {
-                output::stdout(&in_currency(yearly_table(&scenario, &y), &scenario))
+                let index: Vec<f64> = out.years.iter().map(|y| y.index).collect();
+                output::stdout(&in_currency(yearly_table(&scenario, &y, &index), &scenario))
             }
         };
     }
@@ -427,8 +428,15 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
 }
 
-/// The state's receipts and the fund by year, in millions of base-year dollars.
-fn yearly_table(s: &Scenario, y: &subsoil_engine::Yearly) -> String {
+/// The state's receipts and the fund by year, in millions of base-year dollars; `index` is the price
+/// index by year index (base year 1).
+///
+/// The fund's columns add up: its cash at the end of a year is the year before's plus what was paid in
+/// (by rule or in cash) and the stakes' dividends, less what it invested and paid out, plus its real
+/// interest. The fund holds its cash in nominal dollars, so in base-year dollars the interest it earns is
+/// offset by inflation's erosion of that cash: the real interest of year `t` is
+/// `(interest_t + cash_{t−1}) / index_t − cash_{t−1} / index_{t−1}` (nominal interest and cash).
+fn yearly_table(s: &Scenario, y: &subsoil_engine::Yearly, index: &[f64]) -> String {
     use subsoil_engine::yearly::Scope;
     let mut out = style::bold(&format!(
         "{} — base case by year",
@@ -437,8 +445,14 @@ fn yearly_table(s: &Scenario, y: &subsoil_engine::Yearly) -> String {
     out.push('\n');
     out.push_str(&style::dim(&format!(
         "Money in millions of {} US dollars. Every project's flows, and the same figures in nominal dollars, \
-         with --format csv or json.",
-        y.base_year
+         with --format csv or json.{}",
+        y.base_year,
+        if s.model.deal.active() {
+            " Fund cash = the year before's + paid in (by rule and in cash) + dividends from its stakes \
+             − invested − paid out + real interest (its interest less inflation's erosion of the cash it holds)."
+        } else {
+            ""
+        }
     )));
     out.push_str("\n\n");
     let years: Vec<i32> = {
@@ -455,6 +469,16 @@ fn yearly_table(s: &Scenario, y: &subsoil_engine::Yearly) -> String {
             .filter_map(|r| r.real)
             .sum()
     };
+    // Nominal, for the fund's interest on the cash it holds.
+    let nominal = |year: i32, item: &str| -> f64 {
+        y.rows
+            .iter()
+            .filter(|r| {
+                r.year == year && r.scope == Scope::Fund && r.id.is_empty() && r.item == item
+            })
+            .map(|r| r.value)
+            .sum()
+    };
     let mut cols = vec![
         ("year", Align::Right),
         ("new receipts", Align::Right),
@@ -463,13 +487,16 @@ fn yearly_table(s: &Scenario, y: &subsoil_engine::Yearly) -> String {
         ("leakage", Align::Right),
     ];
     let deal = s.model.deal.active();
-    let partner = s.model.deal.partner.map(|p| s.model.deal.parties[p].id.clone());
+    let parties: Vec<&str> = s.model.deal.parties.iter().map(|p| p.id.as_str()).collect();
+    let paid_to: Vec<String> = parties.iter().map(|p| format!("paid to {p}")).collect();
     if deal {
-        cols.extend([("fund: contributions", Align::Right), ("invested", Align::Right)]);
-        if partner.is_some() {
-            cols.push(("paid to partner", Align::Right));
-        }
-        cols.push(("interest", Align::Right));
+        cols.extend([
+            ("fund: paid in", Align::Right),
+            ("dividends", Align::Right),
+            ("invested", Align::Right),
+        ]);
+        cols.extend(paid_to.iter().map(|h| (h.as_str(), Align::Right)));
+        cols.push(("real interest", Align::Right));
         cols.push(("fund cash", Align::Right));
     }
     let mut t = Table::new(&cols);
@@ -496,12 +523,23 @@ fn yearly_table(s: &Scenario, y: &subsoil_engine::Yearly) -> String {
             musd(get(year, Scope::State, "", "leakage", None)),
         ];
         if deal {
-            row.push(musd(get(year, Scope::Fund, "", "contributions", None)));
+            let cash_in: f64 =
+                parties.iter().map(|p| get(year, Scope::Fund, p, "cash-in", None)).sum();
+            row.push(musd(get(year, Scope::Fund, "", "contributions", None) + cash_in));
+            row.push(musd(get(year, Scope::Fund, "", "distributions-in", None)));
             row.push(musd(get(year, Scope::Fund, "", "invested", None)));
-            if let Some(p) = &partner {
+            for p in &parties {
                 row.push(musd(get(year, Scope::Fund, p, "payouts", None)));
             }
-            row.push(musd(get(year, Scope::Fund, "", "interest", None)));
+            let t = (year - s.model.time.start_year) as usize;
+            let real_interest = match t.checked_sub(1) {
+                Some(before) => {
+                    let held = nominal(year - 1, "cash");
+                    (nominal(year, "interest") + held) / index[t] - held / index[before]
+                }
+                None => nominal(year, "interest") / index[t],
+            };
+            row.push(musd(real_interest));
             row.push(musd(get(year, Scope::Fund, "", "cash", None)));
         }
         t.row(row);
@@ -632,6 +670,10 @@ fn deal_section(s: &Scenario, d: &DealSummary) -> String {
             musd(d.partner_capital_nominal),
         );
         row(format!("partner NPV at {} real ($m)", pct(Some(us_rate))), musd(d.partner_npv));
+        row(
+            "partner NPV counting its credits as outlays ($m)".into(),
+            musd(d.partner_npv_with_credits),
+        );
         row("first distribution to the partner".into(), year(d.first_partner_distribution));
         if let Some(target) = d.target_nominal {
             row(format!("deal target, {} $m nominal, reached", musd(target)), year(d.target_year));
@@ -1103,25 +1145,37 @@ fn base_case_gaps(s: &Scenario, r: &RunResult) -> String {
     use subsoil_engine::gaps::{Reason, gaps};
     let mut out = String::new();
     for g in gaps(s, r) {
-        let unit = r.metrics.iter().find(|m| m.name == g.metric).map(|m| m.unit);
-        let Some(unit) = unit else { continue };
+        let Some(metric) = r.metrics.iter().find(|m| m.name == g.metric) else { continue };
+        let (unit, stats) = (metric.unit, &metric.stats);
         let shown = crate::outputs::Shown::new(g.metric, unit);
         let n = |x: f64| (shown.number)(x);
+        // Percentiles as the tables write them: to the digits the quantile sketch supports.
+        let pc = |x: f64| shown.statistic(crate::outputs::Kind::Percentile, stats, x);
         let why = match &g.reason {
-            Reason::Skewed => format!(
-                "the base case is near the paths' median ({}); a long tail (P90 {}) pulls the mean",
-                n(g.median),
-                n(g.p90)
+            Reason::Skewed(tail) => format!(
+                "the base case is a middling result (in the paths' middle half, P25 {} to P75 {}); \
+                 a long {} tail ({} {}) pulls the mean {} the median ({})",
+                pc(stats.p25),
+                pc(stats.p75),
+                if tail.low { "low" } else { "high" },
+                if tail.low { "P10" } else { "P90" },
+                pc(tail.percentile),
+                if tail.low { "below" } else { "above" },
+                pc(g.median)
             ),
             Reason::Uneven(None) => format!(
-                "median inputs do not give the median result ({}): it responds unevenly to them \
-                 (a project is built or not, thresholds in the deal)",
-                n(g.median)
+                "median inputs do not give a middling result (the paths' P25 {}, median {}, P75 {}): \
+                 it responds unevenly to them (a project is built or not, thresholds in the deal)",
+                pc(stats.p25),
+                pc(g.median),
+                pc(stats.p75)
             ),
             Reason::Uneven(Some(d)) => format!(
-                "median inputs do not give the median result ({}); the base case takes {} = {}, \
-                 and at {} (probability {}) it gives {}",
-                n(g.median),
+                "median inputs do not give a middling result (the paths' P25 {}, median {}, P75 {}); \
+                 the base case takes {} = {}, and at {} (probability {}) it gives {}",
+                pc(stats.p25),
+                pc(g.median),
+                pc(stats.p75),
                 d.input,
                 input_value(s, &d.input, d.median),
                 input_value(s, &d.input, d.value),

@@ -212,3 +212,24 @@ fn a_target_almost_never_reached_has_its_shortfall_and_the_most_of_it_reached() 
     let line = s.lines().find(|l| l.starts_with("Tail of the target")).expect("a tail line");
     assert!(line.contains("largest on any path"), "{line}");
 }
+
+#[test]
+fn a_money_total_that_takes_a_few_whole_values_gets_exact_percentiles() {
+    // The final agreement's partner capital is the US's $75m paid in plus credits of $0, $0.5bn or
+    // $2bn a year over 2025-29 (nominal): 75m, 2,575m or 10,075m on every path. Its percentiles are
+    // those values exactly, not the sketch's 75.07m (a value no path has); before, whole numbers above
+    // 1e9 were left to the sketch.
+    let out = subsoil(&["run", "--format", "json", "--paths", "2000"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let d = &v["metrics"]["partner-capital"];
+    assert_eq!(d["quantile_relative_error"], 0.0, "{d}");
+    for q in ["p5", "p10", "p25", "p50", "p75", "p90", "p95"] {
+        let x = d[q].as_f64().expect(q);
+        assert!([75e6, 2_575e6, 10_075e6].contains(&x), "{q} = {x}");
+    }
+    // The table prints them as exact money, not to three digits.
+    let table = text(&subsoil(&["run", "--paths", "2000"]).stdout);
+    let row = table.lines().find(|l| l.starts_with("partner-capital")).expect("row");
+    assert!(row.contains("75.0") && row.contains("2,575.0"), "{row}");
+}

@@ -192,6 +192,9 @@ pub struct DealOutcome {
     /// The partner's net present value at its discount rate, to the start year, real: receipts less cash
     /// paid in (credits without cash are not cash).
     pub partner_npv_real: f64,
+    /// The same counting the partner's credits (aid or loans counted as its capital without cash reaching
+    /// the fund) as its outlays in the years credited: receipts less cash paid in less credits.
+    pub partner_npv_with_credits_real: f64,
     /// First year the partner received a distribution.
     pub first_partner_distribution: Option<Year>,
     /// First year the partner's cumulative nominal receipts reached the deal's target.
@@ -234,6 +237,8 @@ impl DealOutcome {
                 d.partner_receipts_nominal += got;
                 d.partner_receipts_real += got * real;
                 d.partner_npv_real += (got - fy.cash_in[p]) * real * disc_us;
+                d.partner_npv_with_credits_real +=
+                    (got - fy.cash_in[p] - fy.credits[p]) * real * disc_us;
                 if got > 0.0 && d.first_partner_distribution.is_none() {
                     d.first_partner_distribution = Some(year);
                 }

@@ -266,7 +266,8 @@ fn end_path<R: Randomness>(
 /// Marks the projects that still build, produce or close after the horizon and, when the scenario asks
 /// for it, adds to each one's NPV its remaining free cash flow on the prices expected in the last year,
 /// discounted at the valuation rate to the start year. A project whose site cannot be worked in the last
-/// year is valued at nothing.
+/// year is valued at nothing; one whose site is occupied then is not marked either, as occupation is
+/// never reversed: it has no flows after the horizon.
 fn terminal_values(model: &Model, terms: &PathTerms, ws: &mut Workspace, out: &mut PathOutcome) {
     let h = model.time.horizon;
     let last = h - 1;
@@ -282,8 +283,12 @@ fn terminal_values(model: &Model, terms: &PathTerms, ws: &mut Workspace, out: &m
         if matches!(st.ops.phase, Phase::Idle | Phase::Done) {
             continue;
         }
+        let control = ws.conflict.control(model.projects[i].deposit, last);
+        if control == Control::Occupied {
+            continue;
+        }
         out.projects[i].runs_past_horizon = true;
-        let works = accessible(ws.conflict.control(model.projects[i].deposit, last), at_war);
+        let works = accessible(control, at_war);
         if !count || !works {
             continue;
         }

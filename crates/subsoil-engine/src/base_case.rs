@@ -96,6 +96,9 @@ pub struct DealSummary {
     pub partner_capital_nominal: f64,
     /// The partner's net present value at its discount rate (receipts less cash paid in), to the start year.
     pub partner_npv: f64,
+    /// The same counting its credits as its outlays in the years credited (receipts less cash paid in
+    /// less credits).
+    pub partner_npv_with_credits: f64,
     /// First year the partner received a distribution.
     pub first_partner_distribution: Option<i32>,
     /// First year the partner's cumulative nominal receipts reached the deal's target.
@@ -155,6 +158,7 @@ impl BaseCase {
             named.extend([
                 ("partner receipts".into(), d.partner_receipts),
                 ("partner NPV".into(), d.partner_npv),
+                ("partner NPV with its credits".into(), d.partner_npv_with_credits),
                 ("host payments".into(), d.host_payments),
                 ("host payments as a share of GDP".into(), d.host_payments_max_gdp_share),
                 ("fund value at the horizon".into(), d.fund_value_at_horizon),
@@ -293,6 +297,7 @@ pub fn base_case(s: &Scenario) -> (BaseCase, PathOutcome) {
             partner_receipts: d.partner_receipts_real,
             partner_capital_nominal: d.partner_capital,
             partner_npv: d.partner_npv_real,
+            partner_npv_with_credits: d.partner_npv_with_credits_real,
             first_partner_distribution: d.first_partner_distribution,
             target_year: d.target_year,
             target_nominal: m.deal.target.map(|p| p.at(r)),

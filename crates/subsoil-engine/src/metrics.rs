@@ -193,11 +193,12 @@ pub const METRICS: &[Metric] = &[
     Metric::new("producing-2030", Unit::Projects, "Projects with output in 2030.", producing_in::<2030>).when(simulates::<2030>),
     Metric::new("producing-2035", Unit::Projects, "Projects with output in 2035.", producing_in::<2035>).when(simulates::<2035>),
     Metric::new("producing-2045", Unit::Projects, "Projects with output in 2045.", producing_in::<2045>).when(simulates::<2045>),
-    Metric::deal("partner-receipts", Unit::RealUsd, "Everything the deal's partner (the US) received from the fund over the horizon.", partner_receipts).when(has_partner),
+    Metric::deal("partner-receipts", Unit::RealUsd, "Everything the deal's partner received from the fund over the horizon.", partner_receipts).when(has_partner),
     Metric::deal("partner-receipts-nominal", Unit::NominalUsd, "Everything the partner received from the fund over the horizon, in dollars of the years paid (as contracts count them).", partner_receipts_nominal).when(has_partner),
     Metric::deal("partner-capital", Unit::NominalUsd, "The partner's capital account at the horizon: its cash and the credits that brought no cash (counted aid).", partner_capital).when(has_partner),
     Metric::deal("partner-npv", Unit::RealUsd, "The partner's net present value at its discount rate, to the start year: receipts less cash paid in.", partner_npv).when(has_partner),
-    Metric::deal("host-payments", Unit::RealUsd, "The host state's (Ukraine's) payments into the fund from its receipts, undiscounted.", host_payments).when(has_deal),
+    Metric::deal("partner-npv-with-credits", Unit::RealUsd, "The partner's net present value counting its credits (aid or loans counted as its capital without cash reaching the fund) as its outlays in the years credited: receipts less cash paid in less credits, at its discount rate, to the start year.", partner_npv_with_credits).when(has_partner),
+    Metric::deal("host-payments", Unit::RealUsd, "The host state's payments into the fund from its receipts, undiscounted.", host_payments).when(has_deal),
     Metric::deal("host-payments-pv", Unit::RealUsd, "The host's payments into the fund, present value at the valuation rate, to the start year.", host_payments_pv).when(has_deal),
     Metric::deal("host-payments-max-gdp-share", Unit::ShareOfGdp, "The host's largest yearly payment into the fund as a share of its GDP.", host_payments_max_gdp).when(has_deal_and_gdp),
     Metric::deal("partner-target-shortfall", Unit::NominalUsd, "What the partner's cumulative nominal receipts at the horizon fall short of the deal's target (0 where it is reached).", partner_target_shortfall).when(has_target),
@@ -416,6 +417,10 @@ fn year_host_gdp_share(_: &Model, o: &PathOutcome, values: &mut Vec<f64>) {
 
 fn partner_npv(_: &Model, o: &PathOutcome) -> f64 {
     o.deal.partner_npv_real
+}
+
+fn partner_npv_with_credits(_: &Model, o: &PathOutcome) -> f64 {
+    o.deal.partner_npv_with_credits_real
 }
 
 fn host_payments(_: &Model, o: &PathOutcome) -> f64 {

@@ -201,3 +201,22 @@ fn flows_after_the_horizon_are_flagged_and_can_be_counted() {
     let out = run("one-mine.toml", &[]);
     assert!(!out.projects[0].runs_past_horizon);
 }
+
+#[test]
+fn an_occupied_operation_does_not_run_after_the_horizon() {
+    // Two operations producing at the start with five years left, over a three-year horizon: the one on
+    // a site that can be worked runs past the horizon; the one on an occupied site never produces again
+    // (occupation is not reversed), so it has no flows after the horizon to leave out. Before, both
+    // were flagged ("2 of 2 projects still run after the horizon"; the Ukrainian scenarios counted the
+    // Crimean shelf gas, occupied since 2014).
+    let s = load("occupied-mine.toml", &[]);
+    let (bc, out) = base_case(&s);
+    let id = |name: &str| s.model.projects.iter().position(|p| p.id == name).unwrap();
+    assert!(out.projects[id("working")].runs_past_horizon);
+    assert!(!out.projects[id("cut-off")].runs_past_horizon);
+    assert!(
+        bc.warnings().iter().any(|w| w.contains("1 of 2 projects still run after the horizon")),
+        "{:?}",
+        bc.warnings()
+    );
+}

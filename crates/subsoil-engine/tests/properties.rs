@@ -391,6 +391,7 @@ fn valid_input_gives_finite_outputs() {
                 d.partner_receipts_real,
                 d.partner_capital,
                 d.partner_npv_real,
+                d.partner_npv_with_credits_real,
                 d.host_payments_pv_real,
                 d.host_payments_real,
                 d.host_payments_max_gdp_share,

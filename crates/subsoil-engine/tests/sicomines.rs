@@ -23,15 +23,17 @@
 //! (The earlier reading of "profit" as taxable profit after depreciation of $320m a year 2016-2025 gave
 //! 2034: the dividends convention takes cash, not accounting profit.)
 //!
-//! `drc-sicomines-2024`: the same mine with a 1.2% royalty on gross value, at full output
-//! 0.012 × (253,500 × 8,000 + 5,180 × 30,000) = $26.20m, so free cash flow is $969.83m and the loans'
-//! share 42.25% × 969.83 = 409.75 from 2022 (2016: 0.4931 × 969.83 = 478.22 → 202.05; 2017 236.67;
-//! 2018 271.28; 2019 305.90; 2020 340.52; 2021 375.14). Loans: $100m a year 2009-2023, $324m a year
-//! 2024-2040 (all of it: $8,000/t is the top of the taper):
-//!   2015 799.48 (nothing repaid yet)  2016 732.61  2017 628.18  2018 484.53  2019 299.95  2020 72.63
-//!   2021: 72.63 × 1.044 + 100 = 175.83 owed < 375.14: repaid in 2021; the other 199.31 goes to the
-//!   shareholders. 2022-2023: each $100m is repaid in its year (309.75 going on); 2024-2040 each $324m
-//!   (85.75 going on).
+//! `drc-sicomines-2024`: the same mine with a 1.2% royalty on turnover (what the JV is paid: cobalt's
+//! 70% payable value, not its contained value), at full output
+//! 0.012 × (253,500 × 8,000 + 5,180 × 30,000 × 0.7) = 0.012 × 2,136.78m = $25.64m, so free cash flow is
+//! $970.39m and the loans' share 42.25% × 970.39 = 409.99 from 2022 (2016: 0.4931 × 970.39 = 478.50 →
+//! 202.17; 2017 236.80; 2018 271.44; 2019 306.08; 2020 340.71; 2021 375.35). Loans: $100m a year
+//! 2009-2023, $324m a year 2024-2040 (all of it: $8,000/t is the top of the taper):
+//!   2015 799.48 (nothing repaid yet)  2016 732.49  2017 627.92  2018 484.11  2019 299.33  2020 71.79
+//!   2021: 71.79 × 1.044 + 100 = 174.95 owed < 375.35: repaid in 2021; the other 200.41 goes to the
+//!   shareholders. 2022-2023: each $100m is repaid in its year (309.99 going on); 2024-2040 each $324m
+//!   (85.99 going on). (On the contained value, the royalty would be 0.012 × 2,183.40m = $26.20m a year,
+//!   1.226% of turnover, and the shareholders' share from 2024 85.75.)
 //! The price terms, at other flat copper prices (price and long-run level set together):
 //!   $6,600/t: the $324m is (6,600 − 5,200) / (8,000 − 5,200) = 0.5 of it, $162m a year 2024-2040.
 //!   $13,000/t: 30% of the copper output times $1,000 above $12,000/t goes to the DRC: in 2016
@@ -87,6 +89,16 @@ fn the_2008_convention_repays_the_infrastructure_loans_in_2029_at_fixed_prices()
     assert!(close(at(&rest, 2029), 302.79), "{}", at(&rest, 2029));
     assert_eq!(at(&rest, 2028), 0.0);
     assert_eq!(at(&gec, 2030), 0.0);
+    // The lender's NPV counts the loans it made: at 6.1% real, end-of-year discounting to 2008, no
+    // inflation, the $500m credited each year 2009-14 is worth Σ 500 / 1.061^(y − 2007) = 2,310.04, so
+    // counting the credits takes that from the NPV of the repayments alone (a 4.4% loan valued at
+    // 6.1% is worth less than it lent).
+    let d = &out.deal;
+    let credits_pv: f64 = (2009..=2014).map(|y| 500.0 / 1.061f64.powi(y - 2007)).sum();
+    assert!((credits_pv - 2_310.04).abs() < 0.01, "{credits_pv}");
+    let lent = (d.partner_npv_real - d.partner_npv_with_credits_real) / 1e6;
+    assert!((lent - credits_pv).abs() < 0.01, "{lent}");
+    assert!(d.partner_npv_with_credits_real < 0.0, "{}", d.partner_npv_with_credits_real);
     // No corporate tax: the JV is exempt, and nothing stands in for the loans' share any more.
     assert!(matches!(s.model.fiscal.cit_rate, subsoil_core::Param::Fixed(r) if r == 0.0));
 }
@@ -101,19 +113,25 @@ fn the_2024_amendment_repays_what_is_owed_in_2021_and_each_later_tranche_in_its_
     let rest = series(&rows, "shareholders", "payouts");
     let drc = series(&rows, "drc", "payouts");
     let close = |got: f64, want_m: f64| (got / 1e6 - want_m).abs() < 0.01;
-    assert!(close(at(&gec, 2016), 202.05), "{}", at(&gec, 2016));
+    assert!(close(at(&gec, 2016), 202.17), "{}", at(&gec, 2016));
     assert!(close(at(&owed, 2015), 799.48), "{}", at(&owed, 2015));
-    assert!(close(at(&owed, 2018), 484.53), "{}", at(&owed, 2018));
-    assert!(close(at(&owed, 2020), 72.63), "{}", at(&owed, 2020));
+    assert!(close(at(&owed, 2018), 484.11), "{}", at(&owed, 2018));
+    assert!(close(at(&owed, 2020), 71.79), "{}", at(&owed, 2020));
     assert_eq!(repaid_in(&owed), Some(2021));
-    assert!(close(at(&gec, 2021), 175.83), "{}", at(&gec, 2021));
-    assert!(close(at(&rest, 2021), 199.31), "{}", at(&rest, 2021));
+    assert!(close(at(&gec, 2021), 174.95), "{}", at(&gec, 2021));
+    assert!(close(at(&rest, 2021), 200.41), "{}", at(&rest, 2021));
     for y in 2022..=2023 {
-        assert!(close(at(&gec, y), 100.0) && close(at(&rest, y), 309.75), "{y}");
+        assert!(close(at(&gec, y), 100.0) && close(at(&rest, y), 309.99), "{y}");
     }
     for y in 2024..=2040 {
-        assert!(close(at(&gec, y), 324.0) && close(at(&rest, y), 85.75), "{y}");
+        assert!(close(at(&gec, y), 324.0) && close(at(&rest, y), 85.99), "{y}");
         assert_eq!(at(&owed, y), 0.0);
+    }
+    // The royalty is 1.2% of turnover: of the revenue the JV is paid, every year.
+    let revenue = series(&rows, "sicomines", "revenue");
+    let royalty = series(&rows, "sicomines", "royalty");
+    for (&(y, r), &(_, k)) in revenue.iter().zip(&royalty) {
+        assert!((k - 0.012 * r).abs() <= 1e-6 * r.abs().max(1.0), "{y}: {k} on {r}");
     }
     // At $8,000/t nothing is earned above $12,000/t.
     assert!(drc.iter().all(|(_, v)| *v == 0.0));

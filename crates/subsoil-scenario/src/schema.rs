@@ -505,7 +505,7 @@ const PRODUCT: &[Field] = &[
         key: "royalty-rate",
         ty: q_series(Unit::Fraction, 0.0, 1.0),
         req: Req::Required,
-        doc: "Ukraine's royalty (subsoil rent) on the value of output; or by year, the rate of each calendar year (a legislated schedule; its `scale` multiplies every year's rate on a path). Investors value a plan at the start year's rate; each year's production pays that year's.",
+        doc: "The host country's royalty (subsoil rent) on the value of output; or by year, the rate of each calendar year (a legislated schedule; its `scale` multiplies every year's rate on a path). Investors value a plan at the start year's rate; each year's production pays that year's.",
     },
     Field {
         key: "world-supply",
@@ -1674,7 +1674,7 @@ pub const ROOT: &[Field] = &[
         key: "fiscal",
         ty: Ty::Table(FISCAL),
         req: Req::Required,
-        doc: "Ukraine's fiscal regime for subsoil use.",
+        doc: "The host country's fiscal regime for subsoil use.",
     },
     Field {
         key: "reference",

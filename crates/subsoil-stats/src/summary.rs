@@ -73,8 +73,10 @@ pub struct Summary {
     integers: Option<BTreeMap<i64, u64>>,
 }
 
-/// Largest magnitude of a whole number counted exactly by a [`Summary`].
-pub const MAX_EXACT_INTEGER: f64 = 1e9;
+/// Largest magnitude of a whole number counted exactly by a [`Summary`]: 2^53, up to which every whole
+/// number is a distinct `f64` (money totals made of whole amounts, such as contributions of $75m and
+/// $0.5bn a year, are counted too).
+pub const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
 
 /// Most distinct whole numbers a [`Summary`] counts exactly before it relies on its sketch.
 pub const MAX_EXACT_DISTINCT: usize = 4096;
@@ -144,7 +146,7 @@ impl Summary {
             return;
         }
         if let Some(counts) = &mut self.integers {
-            // A whole number: within ±1e9 truncation to i64 is exact, and gives `x` back only for a
+            // A whole number: within ±2^53 truncation to i64 is exact, and gives `x` back only for a
             // whole `x` (`f64::fract` is a library call on baseline x86-64; this is two instructions).
             if x.abs() <= MAX_EXACT_INTEGER && (x as i64) as f64 == x {
                 let k = x as i64;
@@ -347,15 +349,17 @@ mod tests {
     #[test]
     fn whole_numbers_are_counted_up_to_their_limits() {
         let mut s = Summary::new();
-        for x in [-0.0, 0.0, -3.0, 1e9, -1e9, 7.0] {
+        for x in [-0.0, 0.0, -3.0, 2_575e6, MAX_EXACT_INTEGER, -MAX_EXACT_INTEGER, 7.0] {
             s.push_quantiles(x);
         }
-        // -0.0 and 0.0 are one value; ±1e9 are still counted exactly.
+        // -0.0 and 0.0 are one value; money in whole dollars and ±2^53 are still counted exactly.
         assert_eq!(s.integers.as_ref().map(|c| c.get(&0).copied()), Some(Some(2)));
-        assert_eq!(s.integers.as_ref().map(BTreeMap::len), Some(5));
+        assert_eq!(s.integers.as_ref().map(|c| c.get(&2_575_000_000).copied()), Some(Some(1)));
+        assert_eq!(s.integers.as_ref().map(BTreeMap::len), Some(6));
         let mut big = s.clone();
-        big.push_quantiles(1e9 + 1.0);
-        assert!(big.integers.is_none(), "past 1e9 the sketch takes over");
+        // The next f64 after 2^53 (2^53 + 1 is not one).
+        big.push_quantiles(MAX_EXACT_INTEGER + 2.0);
+        assert!(big.integers.is_none(), "past 2^53 the sketch takes over");
         let mut half = s.clone();
         half.push_quantiles(-2.5);
         assert!(half.integers.is_none(), "a fraction hands the percentiles back");
