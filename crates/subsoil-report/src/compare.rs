@@ -9,6 +9,14 @@ use crate::format::{esc, money, pct, plain};
 use crate::html::{CSS, LEVELS, at, chance_of, figure, nav, num, text};
 use crate::svg::{Chart, Layer, Rule, Scale};
 
+/// The palette's colour of the `i`th version: the palette's order without its second orange
+/// (vermillion) among the first four, which left the second and fourth of four versions two dashed
+/// oranges.
+fn version_colour(i: usize) -> usize {
+    const ORDER: [usize; 8] = [0, 1, 2, 4, 5, 3, 7, 6];
+    ORDER[i % ORDER.len()]
+}
+
 /// The sections of a comparison's report, in order.
 pub const SECTIONS: [(&str, &str); 5] = [
     ("headline", "The versions side by side"),
@@ -107,7 +115,7 @@ pub fn render(s: &Value) -> String {
                                 .iter()
                                 .map(|y| (num(y, &["year"]), num(y, &["p"])))
                                 .collect(),
-                            colour: i,
+                            colour: version_colour(i),
                             dashed: i % 2 == 1,
                             step: true,
                         })
@@ -144,7 +152,7 @@ pub fn render(s: &Value) -> String {
                                 .map(|(k, q)| (num(m, &[k]), 1.0 - q))
                                 .filter(|p| p.0.is_finite())
                                 .collect(),
-                            colour: i,
+                            colour: version_colour(i),
                             dashed: i % 2 == 1,
                             step: false,
                         })
@@ -229,4 +237,19 @@ pub fn render(s: &Value) -> String {
     }
     out.push_str("</main>\n</body>\n</html>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_colour;
+
+    #[test]
+    fn four_versions_have_four_distinct_hues_and_no_two_oranges() {
+        let first4: Vec<usize> = (0..4).map(version_colour).collect();
+        assert_eq!(first4, [0, 1, 2, 4]);
+        // Every palette colour is used once in eight versions.
+        let mut all: Vec<usize> = (0..8).map(version_colour).collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..8).collect::<Vec<_>>());
+    }
 }

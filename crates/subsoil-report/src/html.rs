@@ -35,6 +35,26 @@ pub(crate) fn text<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     at(v, path).and_then(Value::as_str).unwrap_or("")
 }
 
+/// Whether `x`, an amount on `scale`, is nothing: for money, less than half a unit of the currency
+/// (a fund that holds nothing shows rounding residues of 1e-8 dollars, which are not money); else 0.
+pub(crate) fn negligible(x: f64, scale: Scale) -> bool {
+    match scale {
+        Scale::Money => x.abs() < 0.5,
+        _ => x == 0.0,
+    }
+}
+
+/// The finite numbers of `v`'s fields other than its year and standard error (a distribution or a
+/// series' year: mean, percentiles, smallest and largest).
+fn values(v: &Value) -> impl Iterator<Item = f64> + '_ {
+    v.as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| !matches!(k.as_str(), "year" | "se" | "sd" | "n" | "non_finite"))
+        .filter_map(|(_, x)| x.as_f64())
+        .filter(|x| x.is_finite())
+}
+
 /// The percentile keys of a distribution with their levels.
 pub(crate) const LEVELS: [(&str, f64); 9] = [
     ("min", 0.0),
@@ -475,6 +495,7 @@ impl Report<'_> {
         let base = self.base_year;
         let money_label = format!("US dollars of {base}");
         let mut any = false;
+        // Each fan with what to say when no path has a value in any year.
         let fans = [
             (
                 "chart-partner-cumulative",
@@ -482,6 +503,7 @@ impl Report<'_> {
                 "The partner's cumulative receipts from the fund",
                 Scale::Money,
                 money_label.clone(),
+                "",
             ),
             (
                 "chart-fund-cash",
@@ -489,6 +511,7 @@ impl Report<'_> {
                 "The fund's cash at the end of each year",
                 Scale::Money,
                 money_label.clone(),
+                "",
             ),
             (
                 "chart-producing",
@@ -496,6 +519,7 @@ impl Report<'_> {
                 "Projects producing",
                 Scale::Plain,
                 "projects".to_string(),
+                "",
             ),
             (
                 "chart-host-gdp",
@@ -503,9 +527,33 @@ impl Report<'_> {
                 "The host's payments into the fund, share of its GDP",
                 Scale::Percent,
                 "share of GDP".to_string(),
+                " (a share of GDP needs the scenario's GDP, `macro.gdp`)",
             ),
         ];
-        for (id, name, title, scale, label) in fans {
+        for (id, name, title, scale, label, why_none) in fans {
+            let years = at(self.s, &["series", name, "years"]).and_then(Value::as_array);
+            if let Some(years) = years {
+                // A chart of nothing is not drawn: no finite value, or nothing but zeros (and, for
+                // money, rounding residues), is said in words.
+                let mut all = years.iter().flat_map(values).peekable();
+                let zero = match scale {
+                    Scale::Money => money(0.0),
+                    Scale::Percent => "0%".to_string(),
+                    _ => "0".to_string(),
+                };
+                let said = if all.peek().is_none() {
+                    Some(format!("{title}: no value on any path{why_none}."))
+                } else if all.all(|x| negligible(x, scale)) {
+                    Some(format!("{title}: {zero} in every year on every path."))
+                } else {
+                    None
+                };
+                if let Some(said) = said {
+                    any = true;
+                    figure(out, "", &esc(&said));
+                    continue;
+                }
+            }
             if let Some(svg) = self.fan(id, name, title, scale, &label) {
                 any = true;
                 figure(
@@ -560,7 +608,7 @@ impl Report<'_> {
             figure(
                 out,
                 &chart.render(),
-                "Royalty, PSA state share, licence fees and corporate tax, net of leakage. The final agreement's fund takes a share of the new ones only.",
+                "Royalty, PSA state share, licence fees and corporate tax, net of leakage, from the licences the scenario's deal counts as new and from the existing ones.",
             );
         }
         if !any {
@@ -602,7 +650,9 @@ impl Report<'_> {
                     (bars, None)
                 }
             };
-            if bars.is_empty() {
+            // Nothing but zeros and rounding residues (a fund that holds nothing) is not drawn either.
+            let nothing = values(m).all(|x| negligible(x, Scale::Money));
+            if bars.is_empty() || nothing {
                 figure(
                     out,
                     "",
@@ -749,7 +799,7 @@ impl Report<'_> {
             &areas,
             &spots,
             &format!("P(occupied in {}), from the run:", self.end),
-            "Circle area: the state's receipts from the deposit's projects in the base case.",
+            "Circle area: the state's receipts from the deposit's projects, the mean over the paths.",
         );
         figure(
             out,
@@ -769,12 +819,21 @@ impl Report<'_> {
             out.push_str("<p>This summary does not list its inputs.</p>\n");
             return;
         };
+        // The price paths' yearly shocks are drawn on every path, whatever the inputs.
+        let shocks = "Each product's price also moves by a random shock every year (its <code>volatility</code> in the scenario's <code>[products]</code>), drawn on every path: a spread of results with every input fixed comes from these.";
+        if inputs.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p>The run has no uncertain input: every number in the scenario is fixed. {shocks} Make a number uncertain with a distribution in the scenario file.</p>"
+            );
+            return;
+        }
         let _ = writeln!(
             out,
-            "<p>Every uncertain input of the run ({}), with its distribution and where it comes from. Change one with <code>--set FIELD=VALUE</code>.</p>",
+            "<p>Every uncertain input of the run ({}), with its distribution and where it comes from. Change one with <code>--set FIELD=VALUE</code>. {shocks}</p>",
             inputs.len()
         );
-        out.push_str("<div class=\"scroll\"><table class=\"inputs\">\n<colgroup><col style=\"width:21%\"><col style=\"width:9%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:9%\"><col style=\"width:33%\"></colgroup>\n<thead><tr><th>input</th><th>distribution</th><th>P5</th><th>median</th><th>P95</th><th>unit</th><th>provenance</th><th>source or reason</th></tr></thead>\n<tbody>\n");
+        out.push_str("<div class=\"scroll\"><table class=\"inputs\">\n<colgroup><col style=\"width:19%\"><col style=\"width:12%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:7%\"><col style=\"width:12%\"><col style=\"width:29%\"></colgroup>\n<thead><tr><th>input</th><th>distribution</th><th>P5</th><th>median</th><th>P95</th><th>unit</th><th>provenance</th><th>source or reason</th></tr></thead>\n<tbody>\n");
         for i in inputs {
             let _ = writeln!(
                 out,
@@ -926,7 +985,9 @@ svg .areas path{fill:#f2f2f2;stroke:#999;stroke-width:.7}
 svg .spots circle{stroke:#222;stroke-width:1;fill-opacity:.85}
 svg circle.approximate{stroke-dasharray:2 2}
 svg g.legend circle.approximate{stroke:#222}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:0 1.5rem}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(560px,100%),1fr));gap:0 1.5rem}
+figure{overflow-x:auto}
+svg.chart{min-width:520px}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;font-size:.88rem;margin:.5rem 0}
 th,td{border-bottom:1px solid var(--rule);padding:.3rem .5rem;text-align:left;vertical-align:top}

@@ -284,7 +284,16 @@ fn legend(out: &mut String, entries: &[(String, usize, &'static str, f64)], at: 
                 );
             }
         }
-        let _ = write!(out, "<text x=\"{}\" y=\"{}\">{}</text>", c(x + 24.0), c(y), esc(name));
+        // A name longer than the room left on its row (a row holds one such entry) is squeezed into
+        // that room rather than cut off at the chart's edge.
+        let room = W - RIGHT - (x + 24.0);
+        let squeeze = if 6.5 * name.chars().count() as f64 > room {
+            format!(" textLength=\"{}\" lengthAdjust=\"spacingAndGlyphs\"", c(room))
+        } else {
+            String::new()
+        };
+        let _ =
+            write!(out, "<text x=\"{}\" y=\"{}\"{squeeze}>{}</text>", c(x + 24.0), c(y), esc(name));
     }
     out.push_str("</g>");
 }
@@ -513,6 +522,20 @@ pub fn histogram(id: &str, title: &str, x_label: &str, x_scale: Scale, bars: &[B
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_legend_name_too_long_for_the_chart_is_squeezed_into_it() {
+        let long = "DRC–China Sicomines: 2008 convention as revised in 2009 ($3bn of infrastructure repaid from JV profit)".to_string();
+        let entries = vec![(long, 0, "line", 1.0), ("short".to_string(), 1, "dashed", 1.0)];
+        let (at, _) = legend_layout(&entries, 300.0);
+        let mut out = String::new();
+        legend(&mut out, &entries, &at);
+        // The long name (101 characters, about 657 units against 594 of room) gets the room left on
+        // its row, from its text's start to the chart's right margin; the short one is as it is.
+        let room = W - RIGHT - (LEFT + 24.0);
+        assert!(out.contains(&format!("textLength=\"{}\"", c(room))), "{out}");
+        assert_eq!(out.matches("textLength").count(), 1, "{out}");
+    }
 
     #[test]
     fn steps_are_round() {

@@ -145,3 +145,59 @@ fn a_run_in_another_currency_writes_its_money_in_that_currency() {
     let usd = render(&summary(true)).expect("renders");
     assert!(usd.contains("<strong>$435m") && usd.contains("Money in US dollars of 2026"));
 }
+
+#[test]
+fn a_chart_of_nothing_is_said_in_words() {
+    // A fund that only passes dividends on (the Sicomines joint venture) holds nothing at the end of any
+    // year, but its cash is the sum of flows that cancel, with residues of 1e-10 dollars, and its value
+    // at the horizon is -1.5e-8 on one path: drawn, the chart's every tick read "$0" and its mean line
+    // zig-zagged below zero. A scenario without GDP has no share of GDP on any path: drawn, an empty
+    // chart from -60% to 60%.
+    let residue = "{\"unit\":\"USD (real, base year)\",\"years\":[{\"year\":2026,\"mean\":1.3e-10,\"se\":3e-10,\"p5\":0,\"p10\":0,\"p25\":0,\"p50\":0,\"p75\":0,\"p90\":0,\"p95\":0},{\"year\":2027,\"mean\":-1.8e-10,\"se\":3e-10,\"p5\":0,\"p10\":0,\"p25\":0,\"p50\":0,\"p75\":0,\"p90\":0,\"p95\":0}]}";
+    let none = "{\"unit\":\"fraction\",\"years\":[{\"year\":2026,\"mean\":null,\"se\":null,\"p5\":null,\"p10\":null,\"p25\":null,\"p50\":null,\"p75\":null,\"p90\":null,\"p95\":null},{\"year\":2027,\"mean\":null,\"se\":null,\"p5\":null,\"p10\":null,\"p25\":null,\"p50\":null,\"p75\":null,\"p90\":null,\"p95\":null}]}";
+    let value = "{\"unit\":\"USD (real, base year)\",\"n\":10,\"mean\":-1.5e-9,\"se\":1.5e-9,\"sd\":4.7e-9,\"p5\":0,\"p10\":0,\"p25\":0,\"p50\":0,\"p75\":0,\"p90\":0,\"p95\":0,\"min\":-1.5e-8,\"max\":0}";
+    let s = summary(true)
+        .replacen(
+            "\"series\":{",
+            &format!("\"series\":{{\"fund-cash\":{residue},\"host-payments-gdp-share\":{none},"),
+            1,
+        )
+        .replacen("\"metrics\":{", &format!("\"metrics\":{{\"fund-value\":{value},"), 1)
+        .replacen(
+            "\"metrics\":{",
+            "\"histograms\":{\"fund-value\":{\"edges\":[-1.5e-8,0,1e-9],\"counts\":[1,9],\"underflow\":0,\"overflow\":0,\"non_finite\":0}},\"metrics\":{",
+            1,
+        );
+    let html = render(&s).expect("renders");
+    for chart in ["chart-fund-cash", "chart-host-gdp"] {
+        assert!(!html.contains(&format!("data-chart=\"{chart}\"")), "{chart} is drawn");
+    }
+    // (Apostrophes are escaped.)
+    assert!(
+        html.contains(
+            "The fund&#39;s cash at the end of each year: $0 in every year on every path."
+        )
+    );
+    assert!(html.contains(
+        "share of its GDP: no value on any path (a share of GDP needs the scenario&#39;s"
+    ));
+    assert!(html.contains("value at the horizon: $0 on every path."), "fund value");
+    // A series with money in it is still drawn.
+    assert!(html.contains("data-chart=\"chart-partner-cumulative\""));
+}
+
+#[test]
+fn a_run_without_uncertain_inputs_says_where_its_spread_comes_from() {
+    // The Sicomines scenarios fix every number; their results still spread, from the price shocks.
+    // Before, the section read "Every uncertain input of the run (0)" over an empty table.
+    let s = summary(true);
+    let start = s.find("\"inputs\":[").unwrap();
+    let end = start + s[start..].find("}]").unwrap() + 2;
+    let s = format!("{}\"inputs\":[]{}", &s[..start], &s[end..]);
+    let html = render(&s).expect("renders");
+    let part = &html[html.find("<section id=\"assumptions\"").unwrap()..];
+    let part = &part[..part.find("</section>").unwrap()];
+    assert!(part.contains("The run has no uncertain input"), "{part}");
+    assert!(part.contains("random shock every year"), "{part}");
+    assert!(!part.contains("<table"), "{part}");
+}

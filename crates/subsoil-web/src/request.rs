@@ -163,6 +163,11 @@ fn whole(
         None | Some(Value::Null) => Ok(default),
         Some(Value::Number(n)) => match n.as_u64() {
             Some(v) if (lo..=hi).contains(&v) => Ok(v),
+            // A number with a fraction (4096.5) is not out of range: it is not whole.
+            None if n.as_f64().is_some_and(|x| x.fract() != 0.0) => Err(ApiError::bad(
+                field,
+                format!("{n} is not a whole number; expected a whole number from {lo} to {hi}"),
+            )),
             _ => Err(ApiError::bad(
                 field,
                 format!("{n} is out of range; expected a whole number from {lo} to {hi}"),
@@ -349,7 +354,11 @@ pub fn compare(body: &[u8], limits: &Limits) -> Result<CompareRequest, ApiError>
     if !(2..=MAX_COMPARED).contains(&list.len()) {
         return Err(ApiError::bad(
             "scenarios",
-            format!("{} scenarios; a comparison takes 2 to {MAX_COMPARED}", list.len()),
+            format!(
+                "{} scenario{}; a comparison takes 2 to {MAX_COMPARED}",
+                list.len(),
+                if list.len() == 1 { "" } else { "s" }
+            ),
         ));
     }
     let mut sources = Vec::with_capacity(list.len());
@@ -414,6 +423,16 @@ mod tests {
         assert_eq!(field(r#"{"colour": 1}"#).as_deref(), Some("colour"));
         assert_eq!(field("[1]").as_deref(), Some("body"));
         assert_eq!(field("{").as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn a_refusal_says_what_is_wrong_with_the_value() {
+        let message = |body: &str| run(body.as_bytes(), &limits()).unwrap_err().error;
+        // A fraction is not whole, whatever its size; before, 4096.5 was "out of range".
+        assert!(message(r#"{"paths": 100.5}"#).starts_with("100.5 is not a whole number"));
+        assert!(message(r#"{"paths": -1}"#).starts_with("-1 is out of range"));
+        let one = compare(br#"{"scenarios": ["ukraine-final-2025"]}"#, &limits()).unwrap_err();
+        assert!(one.error.starts_with("1 scenario;"), "{}", one.error);
     }
 
     #[test]
