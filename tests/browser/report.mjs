@@ -159,6 +159,13 @@ try {
     await page.locator(`section#${id}`).screenshot({ path: path.join(outDir, `section-${id}.png`) });
   }
 
+  // On a phone the page does not scroll sideways: a chart wider than the screen scrolls within its
+  // figure (two columns of 420px each once made the page 444px wide at 400).
+  await page.setViewportSize({ width: 400, height: 900 });
+  const phone = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (phone > 0) fail(`at 400px the page is ${phone}px wider than the window`);
+  else console.log('ok: at 400px the page fits its window');
+
   for (const e of errors) fail(e);
   for (const r of requests) fail(`network request: ${r}`);
 } finally {
