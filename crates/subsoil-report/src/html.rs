@@ -329,6 +329,7 @@ impl Report<'_> {
             ("partner-target", "partner reaches the deal's target (nominal)", true),
             ("partner-aid-repaid", "partner reaches the aid it gave (nominal)", true),
             ("first-new-receipts", "first state receipts from new licences", false),
+            ("ceasefire", "first year of peace after a general ceasefire", true),
         ];
         let mut layers = Vec::new();
         for (i, (name, label, dashed)) in events.iter().enumerate() {

@@ -201,3 +201,20 @@ fn a_run_without_uncertain_inputs_says_where_its_spread_comes_from() {
     assert!(part.contains("random shock every year"), "{part}");
     assert!(!part.contains("<table"), "{part}");
 }
+
+#[test]
+fn the_chart_of_events_by_year_has_the_ceasefire_the_headline_quotes() {
+    // The headline gives the chance of a ceasefire by 2030; the chart of events by year left it out.
+    let s = summary(true).replacen(
+        "\"events\":{",
+        "\"events\":{\"ceasefire\":{\"median_year\":2027,\"by_horizon\":{\"hits\":90,\"n\":100,\"p\":0.9,\"se\":0.03,\"ci95\":[0.8,0.95]},\"by_year\":[{\"year\":2026,\"p\":0.2,\"ci95\":[0.1,0.3]},{\"year\":2027,\"p\":0.6,\"ci95\":[0.5,0.7]}]},",
+        1,
+    );
+    let html = render(&s).expect("renders");
+    let when = &html[html.find("<section id=\"when\"").unwrap()..];
+    let when = &when[..when.find("</section>").unwrap()];
+    assert!(when.contains("first year of peace after a general ceasefire"), "{when}");
+    // A scenario at peace has no such event, and no such line.
+    let html = render(&summary(true)).expect("renders");
+    assert!(!html.contains("first year of peace after a general ceasefire"));
+}
