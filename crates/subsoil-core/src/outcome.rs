@@ -236,9 +236,9 @@ impl DealOutcome {
                 let got = fy.payouts[p];
                 d.partner_receipts_nominal += got;
                 d.partner_receipts_real += got * real;
-                d.partner_npv_real += (got - fy.cash_in[p]) * real * disc_us;
-                d.partner_npv_with_credits_real +=
-                    (got - fy.cash_in[p] - fy.credits[p]) * real * disc_us;
+                let net = got - fy.cash_in[p];
+                d.partner_npv_real += net * real * disc_us;
+                d.partner_npv_with_credits_real += (net - fy.credits[p]) * real * disc_us;
                 if got > 0.0 && d.first_partner_distribution.is_none() {
                     d.first_partner_distribution = Some(year);
                 }

@@ -37,7 +37,7 @@ pub(crate) fn text<'a>(v: &'a Value, path: &[&str]) -> &'a str {
 
 /// Whether `x`, an amount on `scale`, is nothing: for money, less than half a unit of the currency
 /// (a fund that holds nothing shows rounding residues of 1e-8 dollars, which are not money); else 0.
-pub(crate) fn negligible(x: f64, scale: Scale) -> bool {
+fn negligible(x: f64, scale: Scale) -> bool {
     match scale {
         Scale::Money => x.abs() < 0.5,
         _ => x == 0.0,

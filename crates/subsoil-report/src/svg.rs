@@ -236,6 +236,14 @@ fn axes(out: &mut String, f: &Frame, xt: &[f64], yt: &[f64], chart: (&str, &str,
     );
 }
 
+/// About how wide a character of a legend's text is, in the chart's units.
+const LEGEND_CHAR: f64 = 6.5;
+
+/// How wide `name` is in a legend, about.
+fn legend_text_width(name: &str) -> f64 {
+    LEGEND_CHAR * name.chars().count() as f64
+}
+
 /// Where each legend entry goes: rows under the plot, wrapped at the chart's width. Returns the
 /// positions `(x, y)` and the height the legend needs.
 fn legend_layout(
@@ -246,8 +254,7 @@ fn legend_layout(
     let mut y = top;
     let mut at = Vec::new();
     for (name, ..) in entries {
-        // About 6.5 units a character at the legend's size.
-        let width = 24.0 + 6.5 * name.chars().count() as f64 + 18.0;
+        let width = 24.0 + legend_text_width(name) + 18.0;
         if x > LEFT && x + width > W - RIGHT {
             x = LEFT;
             y += 18.0;
@@ -287,7 +294,7 @@ fn legend(out: &mut String, entries: &[(String, usize, &'static str, f64)], at: 
         // A name longer than the room left on its row (a row holds one such entry) is squeezed into
         // that room rather than cut off at the chart's edge.
         let room = W - RIGHT - (x + 24.0);
-        let squeeze = if 6.5 * name.chars().count() as f64 > room {
+        let squeeze = if legend_text_width(name) > room {
             format!(" textLength=\"{}\" lengthAdjust=\"spacingAndGlyphs\"", c(room))
         } else {
             String::new()
