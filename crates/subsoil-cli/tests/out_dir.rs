@@ -351,3 +351,21 @@ fn a_scenario_names_its_own_boundaries_for_the_map() {
         }
     }
 }
+
+#[test]
+fn the_reports_captions_say_what_the_charts_draw() {
+    // The map's circles are the mean receipts over the paths (its legend said "in the base case"), and
+    // the receipts chart's caption names no deal (it said "The final agreement's fund takes a share of
+    // the new ones only" under every scenario, the Sicomines JV's too).
+    let dir = scratch("out-captions");
+    for (scenario, has_map) in [("ukraine-mar-2025-draft", true), ("drc-sicomines-2024", false)] {
+        let out = dir.join(scenario);
+        run_ok(&["run", scenario, "--paths", "500", "--out", out.to_str().unwrap()]);
+        let page = String::from_utf8(std::fs::read(out.join("report.html")).unwrap()).unwrap();
+        assert!(!page.contains("The final agreement's fund takes"), "{scenario}");
+        assert!(page.contains("from the licences the scenario's deal counts as new"), "{scenario}");
+        assert!(!page.contains("projects in the base case."), "{scenario}");
+        let legend = "Circle area: the state&#39;s receipts from the deposit&#39;s projects, the mean over the paths.";
+        assert_eq!(page.contains(legend), has_map, "{scenario}");
+    }
+}
