@@ -207,6 +207,9 @@ pub struct DealOutcome {
     pub host_payments_real: f64,
     /// The largest yearly payment as a share of GDP.
     pub host_payments_max_gdp_share: f64,
+    /// Everything the deal paid the host party (the fund's distributions to it and payments a rule
+    /// directs to it), real, undiscounted; 0 without a host party.
+    pub host_receipts_real: f64,
     /// The deal's target on the path (nominal; 0 without one).
     pub target: f64,
     /// The aid the partner gave on the path (nominal; 0 without it).
@@ -253,6 +256,9 @@ impl DealOutcome {
             }
             // What other parties pay from the exogenous streams they receive is not the host's payment.
             let host = deal.host();
+            if let Some(h) = host {
+                d.host_receipts_real += fy.payouts[h] * real;
+            }
             let by_others: f64 = (0..deal.parties.len())
                 .filter(|&p| Some(p) != host)
                 .map(|p| fy.from_streams[p])

@@ -200,6 +200,7 @@ pub const METRICS: &[Metric] = &[
     Metric::deal("partner-npv-with-credits", Unit::RealUsd, "The partner's net present value counting its credits (aid or loans counted as its capital without cash reaching the fund) as its outlays in the years credited: receipts less cash paid in less credits, at its discount rate, to the start year.", partner_npv_with_credits).when(has_partner),
     Metric::deal("host-payments", Unit::RealUsd, "The host state's payments into the fund from its receipts, undiscounted.", host_payments).when(has_deal),
     Metric::deal("host-payments-pv", Unit::RealUsd, "The host's payments into the fund, present value at the valuation rate, to the start year.", host_payments_pv).when(has_deal),
+    Metric::deal("host-receipts", Unit::RealUsd, "Everything the deal paid the host state: the fund's distributions to it and payments a rule directs to it, undiscounted.", host_receipts).when(has_host),
     Metric::deal("host-payments-max-gdp-share", Unit::ShareOfGdp, "The host's largest yearly payment into the fund as a share of its GDP.", host_payments_max_gdp).when(has_deal_and_gdp),
     Metric::deal("partner-target-shortfall", Unit::NominalUsd, "What the partner's cumulative nominal receipts at the horizon fall short of the deal's target (0 where it is reached).", partner_target_shortfall).when(has_target),
     Metric::deal("partner-target-share", Unit::Fraction, "The partner's cumulative nominal receipts at the horizon as a share of the deal's target (its largest value is the most of the target any path reaches).", partner_target_share).when(has_target),
@@ -274,6 +275,10 @@ fn is_lithium(m: &Model, product: usize) -> bool {
 
 fn has_deal(m: &Model) -> bool {
     m.deal.active()
+}
+
+fn has_host(m: &Model) -> bool {
+    m.deal.active() && m.deal.host().is_some()
 }
 
 fn has_deal_and_gdp(m: &Model) -> bool {
@@ -421,6 +426,10 @@ fn partner_npv(_: &Model, o: &PathOutcome) -> f64 {
 
 fn partner_npv_with_credits(_: &Model, o: &PathOutcome) -> f64 {
     o.deal.partner_npv_with_credits_real
+}
+
+fn host_receipts(_: &Model, o: &PathOutcome) -> f64 {
+    o.deal.host_receipts_real
 }
 
 fn host_payments(_: &Model, o: &PathOutcome) -> f64 {

@@ -164,6 +164,31 @@ fn the_2024_price_terms_taper_the_tranches_below_8000_and_share_the_profit_above
     }
 }
 
+/// What the DRC is paid is a metric of its own. At a flat $13,000/t (no inflation: real = nominal) the
+/// 30% above $12,000/t pays 0.3 × 253,500 × 1,000 = $76.05m at full output, times the ramp's share of it
+/// in 2016-2021 (0.4931 + k × 0.5069 / 6, k = 0..5: the shares sum to 6 × 0.4931 + 15 × 0.08448 = 4.2259,
+/// so $321.38m), and $76.05m a year in 2022-2040 (19 years, $1,444.95m; the mine's life ends in 2040):
+/// $1,766.33m. At $8,000/t, nothing.
+#[test]
+fn the_host_receipts_metric_counts_what_the_deal_pays_the_drc() {
+    let receipts = |price: &str| {
+        let sets =
+            [format!("products.copper.price={price}"), format!("products.copper.long-run={price}")];
+        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+        let s = load("drc-sicomines-2024", &sets);
+        let (_, out) = base_case(&s);
+        let m = subsoil_engine::metrics::METRICS
+            .iter()
+            .find(|m| m.name == "host-receipts")
+            .expect("the host-receipts metric");
+        assert!((m.applies)(&s.model));
+        (m.value)(&s.model, &out)
+    };
+    let at_13000 = receipts("13000");
+    assert!((at_13000 / 1e6 - 1_766.33).abs() < 0.05, "{at_13000}");
+    assert_eq!(receipts("8000"), 0.0);
+}
+
 #[test]
 fn both_deals_run_the_same_on_one_and_two_threads() {
     for name in ["drc-sicomines-2008", "drc-sicomines-2024"] {
