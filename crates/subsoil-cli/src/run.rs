@@ -1271,8 +1271,12 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
             cols.push((format!("P(prod. {})", b.year), Align::Right));
         }
     }
+    // A country at peace with no site under occupation has no occupied column: it would be 0% throughout.
+    let occupation = !s.model.conflict.at_peace || r.projects.iter().any(|pr| pr.occupied.hits > 0);
     for c in ["median 1st prod.", "NPV mean", "NPV P10", "NPV P90", "P(occupied)"] {
-        cols.push((c.into(), Align::Right));
+        if c != "P(occupied)" || occupation {
+            cols.push((c.into(), Align::Right));
+        }
     }
     let header: Vec<(&str, Align)> = cols.iter().map(|(c, a)| (c.as_str(), *a)).collect();
     let mut t = Table::new(&header);
@@ -1284,7 +1288,9 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
         row.push(musd(pr.npv.mean));
         row.push(npv.statistic(Kind::Percentile, &pr.npv, pr.npv.p10));
         row.push(npv.statistic(Kind::Percentile, &pr.npv, pr.npv.p90));
-        row.push(p(&pr.occupied));
+        if occupation {
+            row.push(p(&pr.occupied));
+        }
         t.row(row);
     }
     out.push_str(&t.render());

@@ -259,3 +259,21 @@ fn the_base_case_gap_line_places_the_base_case_among_the_paths() {
         assert!(significant <= 3 && digits <= 4, "{f} in {line}");
     }
 }
+
+/// The projects' table has a P(occupied) column where a site can be occupied (the Ukrainian scenarios, at
+/// war with sites under occupation) and none for a country at peace with no occupied site (Sicomines),
+/// where it would read 0% throughout.
+#[test]
+fn the_projects_table_has_an_occupied_column_only_where_occupation_can_happen() {
+    let header = |scenario: &str| {
+        let out = subsoil(&["run", scenario, "--paths", "1024"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let table = text(&out.stdout);
+        let line = table.lines().find(|l| l.starts_with("project ")).map(str::to_string);
+        line.unwrap_or_else(|| panic!("{scenario}: no projects table in\n{table}"))
+    };
+    assert!(header("ukraine-final-2025").contains("P(occupied)"));
+    let drc = header("drc-sicomines-2024");
+    assert!(!drc.contains("P(occupied)"), "{drc}");
+    assert!(drc.contains("NPV P90"), "{drc}");
+}

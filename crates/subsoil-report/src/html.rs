@@ -707,7 +707,15 @@ impl Report<'_> {
         for y in &years {
             let _ = write!(out, "<th>P(producing by {y})</th>");
         }
-        out.push_str("<th>first production (median year)</th><th>NPV, mean</th><th>NPV, P10–P90</th><th>P(occupied at the horizon)</th></tr></thead>\n<tbody>\n");
+        // No column of 0% where no path had a site occupied (a country at peace).
+        let occupation = list.iter().any(|p| num(p, &["occupied", "p"]) > 0.0);
+        out.push_str(
+            "<th>first production (median year)</th><th>NPV, mean</th><th>NPV, P10–P90</th>",
+        );
+        if occupation {
+            out.push_str("<th>P(occupied at the horizon)</th>");
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
         for p in list {
             let built: Vec<&Value> = p
                 .get("built_by")
@@ -730,14 +738,17 @@ impl Report<'_> {
                 .and_then(Value::as_i64)
                 .map_or(format!("after {}", self.end), |y| y.to_string());
             let npv = &p["npv"];
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                "<td class=\"num\">{first}</td><td class=\"num\">{}</td><td class=\"num\">{}–{}</td><td class=\"num\">{}</td></tr>",
+                "<td class=\"num\">{first}</td><td class=\"num\">{}</td><td class=\"num\">{}–{}</td>",
                 money(num(npv, &["mean"])),
                 money(num(npv, &["p10"])),
                 money(num(npv, &["p90"])),
-                pct(num(p, &["occupied", "p"]))
             );
+            if occupation {
+                let _ = write!(out, "<td class=\"num\">{}</td>", pct(num(p, &["occupied", "p"])));
+            }
+            out.push_str("</tr>\n");
         }
         let _ = writeln!(
             out,

@@ -218,3 +218,18 @@ fn the_chart_of_events_by_year_has_the_ceasefire_the_headline_quotes() {
     let html = render(&summary(true)).expect("renders");
     assert!(!html.contains("first year of peace after a general ceasefire"));
 }
+
+/// The projects' table has a column of the chance a site is occupied where some path had one occupied,
+/// and none where no path did (a country at peace), where it would read 0% throughout.
+#[test]
+fn the_projects_table_shows_occupation_only_where_a_path_had_it() {
+    let with = summary(false);
+    assert!(with.contains("\"occupied\":{\"p\":0.1}"));
+    let html = render(&with).expect("renders");
+    assert!(html.contains("<th>P(occupied at the horizon)</th>"));
+    assert!(html.contains("<td class=\"num\">10%</td></tr>"), "{html}");
+    let without = with.replace("\"occupied\":{\"p\":0.1}", "\"occupied\":{\"p\":0}");
+    let html = render(&without).expect("renders");
+    assert!(!html.contains("P(occupied"), "{html}");
+    assert!(html.contains("<th>NPV, P10–P90</th></tr>"));
+}
