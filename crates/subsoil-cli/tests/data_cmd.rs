@@ -243,8 +243,8 @@ fn a_users_bare_number_is_counted_as_unsourced() {
     assert!(
         v["counts"]
             .as_array()
-            .is_some_and(|g| g.iter().all(|g| g["group"] != "data/analogs.toml (reference)")),
-        "the built-in reference files belong to built-in scenarios only"
+            .is_some_and(|g| g.iter().any(|g| g["group"] == "data/analogs.toml (reference)")),
+        "the file extends the built-in layers that cite the analogs"
     );
 }
 
@@ -279,4 +279,48 @@ fn help_shows_examples() {
     for v in ["deposits", "products", "sources", "--commodity", "--control", "--scenario", "csv"] {
         assert!(s.contains(v), "help mentions {v}");
     }
+}
+
+#[test]
+fn sources_list_the_values_the_scenario_uses_and_only_the_files_it_cites() {
+    let v = ok_json(&["data", "sources", "--scenario", "drc-sicomines-2024", "--format", "json"]);
+    let sources = v["sources"].as_array().expect("sources");
+    // A `;` inside parentheses separates the details of one source, not two sources.
+    for s in sources {
+        let name = s["source"].as_str().expect("a source");
+        assert_eq!(name.matches('(').count(), name.matches(')').count(), "split: {name:?}");
+    }
+    assert!(
+        sources
+            .iter()
+            .any(|s| s["source"]
+                == "$1.5bn disbursed by May 2024 (Agence Ecofin 7 May 2024; facts b)")
+    );
+    // Each field is credited once, from the file whose value is in effect: the 2024 file restates the
+    // repayment rule and removes the 2008 file's credit.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for s in sources {
+        for sup in s["supports"].as_array().expect("supports") {
+            let file = sup["file"].as_str().unwrap_or_default();
+            let field = sup["field"].as_str().unwrap_or_default();
+            let replaced = ["deal.credits", "deal.contributions"];
+            assert!(
+                !(file.ends_with("drc-sicomines-2008.toml")
+                    && replaced.iter().any(|r| field.starts_with(r))),
+                "{field} of the 2008 file is overridden or removed: {}",
+                s["source"]
+            );
+            let key = (s["source"].to_string(), field.to_string());
+            assert!(!fields.contains(&key), "{key:?} credited twice");
+            fields.push(key);
+        }
+    }
+    // The Ukrainian data files back only the scenarios that cite them.
+    let groups = |v: &Value| -> Vec<String> {
+        v["counts"].as_array().expect("counts").iter().map(|g| g["group"].to_string()).collect()
+    };
+    let drc = groups(&v).join(" ");
+    assert!(!drc.contains("analogs.toml") && !drc.contains("licence_fees.csv"), "{drc}");
+    let ukraine = groups(&ok_json(&["data", "sources", "--format", "json"])).join(" ");
+    assert!(ukraine.contains("analogs.toml") && ukraine.contains("licence_fees.csv"), "{ukraine}");
 }
