@@ -66,7 +66,7 @@ fn deposits_table_lists_every_deposit_from_any_directory() {
     for col in [
         "id",
         "commodities",
-        "oblast",
+        "region",
         "stage",
         "control (as of)",
         "licence holder",
@@ -253,7 +253,7 @@ fn bad_input_exits_with_status_2_and_writes_nothing() {
     for args in [
         &["data", "minerals"][..],
         &["data"],
-        &["data", "deposits", "--control", "contested"],
+        &["data", "deposits", "--control", "held"],
         &["data", "deposits", "--format", "xml"],
         &["data", "deposits", "--commodity", "unobtainium"],
         &["data", "products", "--commodity", "unobtainium"],
@@ -279,6 +279,33 @@ fn help_shows_examples() {
     for v in ["deposits", "products", "sources", "--commodity", "--control", "--scenario", "csv"] {
         assert!(s.contains(v), "help mentions {v}");
     }
+}
+
+#[test]
+fn deposits_outside_ukraine_are_listed_with_generic_control_and_region_names() {
+    // The Sicomines deposit is written inline with the default control, `operable`.
+    let args = ["data", "deposits", "--scenario", "drc-sicomines-2024"];
+    let out = subsoil(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(!table.contains("ukraine") && !table.contains("oblast"), "{table}");
+    assert!(table.contains("region") && table.contains("operable"), "{table}");
+    let v = ok_json(&[&args[..], &["--format", "json"]].concat());
+    let d = &v["deposits"][0];
+    assert_eq!((d["control"].as_str(), d["regions"][0].as_str()), (Some("operable"), Some("all")));
+    let rows = ok_csv(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(rows[1][column(&rows, "control")], "operable");
+    assert_eq!(rows[1][column(&rows, "region")], "all");
+    // The Ukrainian file's `ukraine` and `frontline` are shown by their generic names, and the filter
+    // takes either spelling.
+    let ukraine = ok_json(&["data", "deposits", "--control", "ukraine", "--format", "json"]);
+    let operable = ok_json(&["data", "deposits", "--control", "operable", "--format", "json"]);
+    assert_eq!(ukraine, operable);
+    let held = ukraine["deposits"].as_array().expect("deposits");
+    assert_eq!(held.len(), 32);
+    assert!(held.iter().all(|d| d["control"] == "operable"));
+    let front = ok_json(&["data", "deposits", "--control", "frontline", "--format", "json"]);
+    assert_eq!(front["deposits"][0]["control"], "contested");
 }
 
 #[test]
