@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use subsoil_engine::claims::{ClaimResult, ClaimsError, Side, Verdict};
+use subsoil_engine::claims::{ClaimResult, ClaimsError, Side, Verdict, decides};
 use subsoil_engine::metrics::METRICS;
 use subsoil_engine::{RunConfig, Unit};
 use subsoil_scenario::claims::{Holds, Statistic};
@@ -112,6 +112,8 @@ pub fn command(args: &ClaimsArgs, format: &str) -> String {
 #[derive(Clone, Copy)]
 enum Kind {
     Percent,
+    /// A difference of two probabilities, in percentage points.
+    Points,
     Money,
     Count,
 }
@@ -124,6 +126,7 @@ fn kind(stat: &Statistic, value: f64) -> Kind {
             Some(Unit::Projects) => Kind::Count,
             _ => Kind::Percent,
         },
+        Statistic::DifferenceProbability(_) => Kind::Points,
         Statistic::Fact { .. } if value.abs() >= 1e6 => Kind::Money,
         _ => Kind::Percent,
     }
@@ -135,6 +138,7 @@ fn number(k: Kind, x: f64) -> String {
     }
     match k {
         Kind::Percent => format!("{}%", crate::outputs::significant3(x * 100.0)),
+        Kind::Points => format!("{} pp", crate::outputs::significant3(x * 100.0)),
         Kind::Money if x < 0.0 => format!("-${}bn", crate::outputs::significant3(-x / 1e9)),
         Kind::Money => format!("${}bn", crate::outputs::significant3(x / 1e9)),
         Kind::Count => crate::outputs::significant3(x),
@@ -178,11 +182,12 @@ fn interval(r: &ClaimResult, j: &subsoil_engine::claims::Judged) -> String {
 fn swing_line(r: &ClaimResult, s: &subsoil_engine::claims::Swing) -> String {
     let k = kind(&r.claim.statistic, s.at_p10);
     format!(
-        "{} under {}: {} at its P10, {} at its P90",
+        "{} under {}: {} at its P10, {} at its P90{}",
         s.input,
         s.scenario,
         number(k, s.at_p10),
-        number(k, s.at_p90)
+        number(k, s.at_p90),
+        if decides(&r.claim.holds, s) { " (decides it)" } else { "" }
     )
 }
 
@@ -196,9 +201,11 @@ fn table(args: &ClaimsArgs, results: &[ClaimResult]) -> String {
     out.push('\n');
     out.push_str(&style::dim(&crate::compare::wrap(
         "Supported or contradicted: the statistic's 95% interval lies on one side of the threshold under every \
-         scenario named; otherwise the verdict depends on the scenario or on the inputs that swing it most \
-         (each fixed at its 10th, then its 90th percentile). Facts are read from the data files. Sources, \
-         reasons and swings with --format markdown or json.",
+         scenario named; otherwise the verdict depends on the scenario or on the inputs that decide it (with \
+         the input at its 10th and at its 90th percentile the intervals lie on opposite sides of the \
+         threshold), or, when none does, it is not settled at this many paths. Facts are read from the data \
+         files. Differences of probabilities are in percentage points (pp). Sources, reasons and swings with \
+         --format markdown or json.",
         crate::compare::TABLE_WIDTH,
     )));
     out.push_str("\n\n");
@@ -228,11 +235,13 @@ fn table(args: &ClaimsArgs, results: &[ClaimResult]) -> String {
     out.push_str(&t.render());
     let count = |f: &dyn Fn(&Verdict) -> bool| results.iter().filter(|r| f(&r.verdict)).count();
     out.push_str(&format!(
-        "{} claims: {} supported, {} contradicted, {} depend on the scenario or inputs, {} not tested.\n",
+        "{} claims: {} supported, {} contradicted, {} depend on the scenario or inputs, {} not settled, {} \
+         not tested.\n",
         results.len(),
         count(&|v| *v == Verdict::Supported),
         count(&|v| *v == Verdict::Contradicted),
         count(&|v| matches!(v, Verdict::DependsOn { .. })),
+        count(&|v| matches!(v, Verdict::Unsettled { .. })),
         count(&|v| *v == Verdict::Untested),
     ));
     out
@@ -258,9 +267,12 @@ fn markdown(args: &ClaimsArgs, results: &[ClaimResult]) -> String {
          threshold with its reason, and the scenarios it is judged under. A verdict is computed, never \
          written: **supported** or **contradicted** when the statistic's 95% interval lies on one side of \
          the threshold under every scenario named; otherwise **depends on** the scenario (when the sides \
-         differ) or on the inputs that swing the statistic most (each fixed at its 10th, then its 90th \
-         percentile, on common random numbers). Facts are checked against the data files and carry no \
-         Monte Carlo error. Money is in real 2026 US dollars unless a metric is nominal.\n\n",
+         differ) or on the inputs that decide it: each input is fixed at its 10th, then its 90th \
+         percentile, on common random numbers, and decides the claim when the statistic's two 95% \
+         intervals lie on opposite sides of the threshold. When the interval straddles the threshold and \
+         no input decides it, the claim is **not settled** at this many paths. Facts are checked against \
+         the data files and carry no Monte Carlo error. Money is in real 2026 US dollars unless a metric \
+         is nominal; differences of probabilities are in percentage points (pp).\n\n",
     );
     out.push_str("| claim | verdict |\n|---|---|\n");
     for r in results {
@@ -310,7 +322,10 @@ fn markdown(args: &ClaimsArgs, results: &[ClaimResult]) -> String {
             }
         }
         if !r.swings.is_empty() {
-            out.push_str("\nSwings where the interval straddles the threshold:\n\n");
+            out.push_str(
+                "\nSwings where the interval straddles the threshold (an input decides the claim when \
+                 both ends are clear of it on opposite sides):\n\n",
+            );
             for s in &r.swings {
                 out.push_str(&format!("- {}\n", swing_line(r, s)));
             }
@@ -364,6 +379,9 @@ struct SwingJson<'a> {
     input: &'a str,
     at_p10: f64,
     at_p90: f64,
+    ci95_at_p10: [f64; 2],
+    ci95_at_p90: [f64; 2],
+    decides: bool,
 }
 
 fn json<'a>(args: &'a ClaimsArgs, results: &'a [ClaimResult]) -> Json<'a> {
@@ -402,6 +420,9 @@ fn json<'a>(args: &'a ClaimsArgs, results: &'a [ClaimResult]) -> Json<'a> {
                         input: &s.input,
                         at_p10: s.at_p10,
                         at_p90: s.at_p90,
+                        ci95_at_p10: s.ci95_p10,
+                        ci95_at_p90: s.ci95_p90,
+                        decides: decides(&r.claim.holds, s),
                     })
                     .collect(),
             })

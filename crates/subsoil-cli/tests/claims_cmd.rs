@@ -138,3 +138,38 @@ fn findings_md_is_the_output_of_its_command() {
         "docs/findings.md is stale: regenerate it with tools/findings.sh"
     );
 }
+
+#[test]
+fn an_input_named_by_a_verdict_puts_the_claim_on_both_sides_of_its_threshold() {
+    // china-undercuts: P(new lithium mine by 2035) with the dominant producer's episodes less without
+    // them, holding below 0. With seed 2 its interval straddles 0; an input whose P10 and P90 both leave
+    // the difference at about -0.05 pp (equal but for rounding) does not decide it.
+    let v = json(&["claims", "--seed", "2", "--format", "json", "--only", "china-undercuts"]);
+    let c = &v["claims"][0];
+    let verdict = c["verdict"].as_str().expect("a verdict");
+    let named: Vec<&str> = verdict
+        .strip_prefix("depends on ")
+        .map(|list| list.split(", ").collect())
+        .unwrap_or_default();
+    assert!(!named.contains(&"rates.investor-base"), "{verdict}");
+    for input in named {
+        let s = c["swings"]
+            .as_array()
+            .expect("swings")
+            .iter()
+            .find(|s| s["input"] == input)
+            .unwrap_or_else(|| panic!("{input} has a swing"));
+        let ci = |k: &str| [s[k][0].as_f64().expect("ci"), s[k][1].as_f64().expect("ci")];
+        let (lo, hi) = (ci("ci95_at_p10"), ci("ci95_at_p90"));
+        let below = |c: [f64; 2]| c[1] < 0.0;
+        let above = |c: [f64; 2]| c[0] > 0.0;
+        assert!(below(lo) && above(hi) || above(lo) && below(hi), "{input}: {s}");
+    }
+    // Its interval straddles the threshold and no candidate decides it.
+    assert_eq!(verdict, "not settled at 2,000 paths");
+    // A difference of two probabilities is in percentage points.
+    let out = subsoil(&["claims", "--seed", "2", "--only", "china-undercuts"]);
+    let table = text(&out.stdout);
+    assert!(table.contains("holds below 0 pp"), "{table}");
+    assert!(!table.contains("0%"), "{table}");
+}

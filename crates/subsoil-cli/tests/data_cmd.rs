@@ -66,7 +66,7 @@ fn deposits_table_lists_every_deposit_from_any_directory() {
     for col in [
         "id",
         "commodities",
-        "oblast",
+        "region",
         "stage",
         "control (as of)",
         "licence holder",
@@ -243,8 +243,8 @@ fn a_users_bare_number_is_counted_as_unsourced() {
     assert!(
         v["counts"]
             .as_array()
-            .is_some_and(|g| g.iter().all(|g| g["group"] != "data/analogs.toml (reference)")),
-        "the built-in reference files belong to built-in scenarios only"
+            .is_some_and(|g| g.iter().any(|g| g["group"] == "data/analogs.toml (reference)")),
+        "the file extends the built-in layers that cite the analogs"
     );
 }
 
@@ -253,7 +253,7 @@ fn bad_input_exits_with_status_2_and_writes_nothing() {
     for args in [
         &["data", "minerals"][..],
         &["data"],
-        &["data", "deposits", "--control", "contested"],
+        &["data", "deposits", "--control", "held"],
         &["data", "deposits", "--format", "xml"],
         &["data", "deposits", "--commodity", "unobtainium"],
         &["data", "products", "--commodity", "unobtainium"],
@@ -279,4 +279,75 @@ fn help_shows_examples() {
     for v in ["deposits", "products", "sources", "--commodity", "--control", "--scenario", "csv"] {
         assert!(s.contains(v), "help mentions {v}");
     }
+}
+
+#[test]
+fn deposits_outside_ukraine_are_listed_with_generic_control_and_region_names() {
+    // The Sicomines deposit is written inline with the default control, `operable`.
+    let args = ["data", "deposits", "--scenario", "drc-sicomines-2024"];
+    let out = subsoil(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(!table.contains("ukraine") && !table.contains("oblast"), "{table}");
+    assert!(table.contains("region") && table.contains("operable"), "{table}");
+    let v = ok_json(&[&args[..], &["--format", "json"]].concat());
+    let d = &v["deposits"][0];
+    assert_eq!((d["control"].as_str(), d["regions"][0].as_str()), (Some("operable"), Some("all")));
+    let rows = ok_csv(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(rows[1][column(&rows, "control")], "operable");
+    assert_eq!(rows[1][column(&rows, "region")], "all");
+    // The Ukrainian file's `ukraine` and `frontline` are shown by their generic names, and the filter
+    // takes either spelling.
+    let ukraine = ok_json(&["data", "deposits", "--control", "ukraine", "--format", "json"]);
+    let operable = ok_json(&["data", "deposits", "--control", "operable", "--format", "json"]);
+    assert_eq!(ukraine, operable);
+    let held = ukraine["deposits"].as_array().expect("deposits");
+    assert_eq!(held.len(), 32);
+    assert!(held.iter().all(|d| d["control"] == "operable"));
+    let front = ok_json(&["data", "deposits", "--control", "frontline", "--format", "json"]);
+    assert_eq!(front["deposits"][0]["control"], "contested");
+}
+
+#[test]
+fn sources_list_the_values_the_scenario_uses_and_only_the_files_it_cites() {
+    let v = ok_json(&["data", "sources", "--scenario", "drc-sicomines-2024", "--format", "json"]);
+    let sources = v["sources"].as_array().expect("sources");
+    // A `;` inside parentheses separates the details of one source, not two sources.
+    for s in sources {
+        let name = s["source"].as_str().expect("a source");
+        assert_eq!(name.matches('(').count(), name.matches(')').count(), "split: {name:?}");
+    }
+    assert!(
+        sources
+            .iter()
+            .any(|s| s["source"]
+                == "$1.5bn disbursed by May 2024 (Agence Ecofin 7 May 2024; facts b)")
+    );
+    // Each field is credited once, from the file whose value is in effect: the 2024 file restates the
+    // repayment rule and removes the 2008 file's credit.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for s in sources {
+        for sup in s["supports"].as_array().expect("supports") {
+            let file = sup["file"].as_str().unwrap_or_default();
+            let field = sup["field"].as_str().unwrap_or_default();
+            let replaced = ["deal.credits", "deal.contributions"];
+            assert!(
+                !(file.ends_with("drc-sicomines-2008.toml")
+                    && replaced.iter().any(|r| field.starts_with(r))),
+                "{field} of the 2008 file is overridden or removed: {}",
+                s["source"]
+            );
+            let key = (s["source"].to_string(), field.to_string());
+            assert!(!fields.contains(&key), "{key:?} credited twice");
+            fields.push(key);
+        }
+    }
+    // The Ukrainian data files back only the scenarios that cite them.
+    let groups = |v: &Value| -> Vec<String> {
+        v["counts"].as_array().expect("counts").iter().map(|g| g["group"].to_string()).collect()
+    };
+    let drc = groups(&v).join(" ");
+    assert!(!drc.contains("analogs.toml") && !drc.contains("licence_fees.csv"), "{drc}");
+    let ukraine = groups(&ok_json(&["data", "sources", "--format", "json"])).join(" ");
+    assert!(ukraine.contains("analogs.toml") && ukraine.contains("licence_fees.csv"), "{ukraine}");
 }

@@ -4,12 +4,15 @@
 //! A claim is *supported* when the interval lies on the side of the threshold where the claim holds
 //! under every named scenario, *contradicted* when it lies on the other side under every one, and
 //! otherwise it *depends on* something: on the scenario, when the interval is clear under each but the
-//! sides differ, and on the inputs that swing the statistic most, when the interval straddles the
-//! threshold. Those are found by the tornado (each input fixed at its 10th, then its 90th percentile, on
-//! common random numbers): `subsoil_engine::sensitivity::tornado` over every uncertain input when the
-//! claim lists no candidates and its statistic is a mean or a probability, else the same swing over the
+//! sides differ, and on the inputs that decide it, when the interval straddles the threshold. An input
+//! decides a claim when the statistic with the input at its 10th percentile and with it at its 90th
+//! lies on opposite sides of the threshold, each end's own 95% interval clear of it ([`decides`]).
+//! The ends come from the tornado (each input fixed at its 10th, then its 90th percentile, on common
+//! random numbers): `subsoil_engine::sensitivity::tornado` over every uncertain input when the claim
+//! lists no candidates and its statistic is a mean or a probability, else the same swing over the
 //! inputs the claim lists (two runs per input: a few candidates keep a claim within seconds where the
-//! built-in scenarios' 419 inputs would take minutes).
+//! built-in scenarios' 459 inputs would take minutes). When the interval straddles the threshold and no
+//! input decides the claim, it is *not settled* at the number of paths run.
 //! Facts are judged on the data files' numbers, which carry no Monte Carlo error.
 //!
 //! Runs are shared: every (scenario, overrides) pair runs once, with the same seed, so the whole
@@ -83,6 +86,10 @@ pub struct Swing {
     pub at_p10: f64,
     /// At its 90th.
     pub at_p90: f64,
+    /// The 95% interval of `at_p10` (`NaN` ends when its run has no standard error).
+    pub ci95_p10: [f64; 2],
+    /// Of `at_p90`.
+    pub ci95_p90: [f64; 2],
 }
 
 impl Swing {
@@ -92,6 +99,38 @@ impl Swing {
     }
 }
 
+/// Relative tolerance for an end whose Monte Carlo error is not estimated: a billionth of the larger
+/// of the value, the threshold and 1. A mean over at most 10^8 paths is rounded by far less (about
+/// n · 2^-53 of its size), and a probability moves in steps of 1/paths, far more.
+pub const ROUNDING: f64 = 1e-9;
+
+/// Where one end of a swing lies against what the claim says: by its 95% interval, or, when that is not
+/// estimated, by its value widened by [`ROUNDING`].
+fn end_side(holds: &Holds, value: f64, ci95: [f64; 2]) -> Side {
+    let i = if ci95[0].is_finite() && ci95[1].is_finite() {
+        Interval { value, lo: ci95[0], hi: ci95[1] }
+    } else {
+        let scale = match *holds {
+            Holds::Above(t) | Holds::Below(t) => t.abs(),
+            Holds::Between(a, b) => a.abs().max(b.abs()),
+            Holds::Untested => 0.0,
+        };
+        let tol = ROUNDING * value.abs().max(scale).max(1.0);
+        Interval { value, lo: value - tol, hi: value + tol }
+    };
+    side(holds, &i)
+}
+
+/// Whether input swing `s` decides a claim that holds as `holds`: the statistic with the input at its
+/// P10 and at its P90 lies on opposite sides of the threshold, each end clear of it by more than its
+/// Monte Carlo error.
+pub fn decides(holds: &Holds, s: &Swing) -> bool {
+    matches!(
+        (end_side(holds, s.at_p10, s.ci95_p10), end_side(holds, s.at_p90, s.ci95_p90)),
+        (Side::Holds, Side::Fails) | (Side::Fails, Side::Holds)
+    )
+}
+
 /// A computed verdict.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
@@ -99,14 +138,21 @@ pub enum Verdict {
     Supported,
     /// On the other side under every scenario.
     Contradicted,
-    /// Neither: the scenarios that differ (when each is clear) and the inputs that swing it most.
+    /// Neither: the scenarios that differ (when each is clear) and the inputs that decide it
+    /// ([`decides`]).
     DependsOn {
         /// Scenarios where the claim holds, when others contradict it.
         holds_under: Vec<String>,
         /// Scenarios where it fails, when others support it.
         fails_under: Vec<String>,
-        /// Inputs that swing the statistic most where it is unclear, largest first.
+        /// Inputs that decide the claim where it is unclear, largest swing first (at most three).
         inputs: Vec<String>,
+    },
+    /// The interval straddles the threshold, the scenarios do not disagree and no input decides it: more
+    /// paths may settle it.
+    Unsettled {
+        /// Paths of each run.
+        paths: u64,
     },
     /// The claim has no statistic the model or the data can compute.
     Untested,
@@ -119,6 +165,7 @@ impl Verdict {
             Verdict::Supported => "supported".into(),
             Verdict::Contradicted => "contradicted".into(),
             Verdict::Untested => "not tested".into(),
+            Verdict::Unsettled { paths } => format!("not settled at {} paths", thousands(*paths)),
             Verdict::DependsOn { holds_under, fails_under, inputs } => {
                 let mut parts = Vec::new();
                 if !holds_under.is_empty() || !fails_under.is_empty() {
@@ -135,6 +182,19 @@ impl Verdict {
             }
         }
     }
+}
+
+/// `12345` → `12,345`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn or_none(v: &[String]) -> String {
@@ -319,12 +379,17 @@ fn judge_one(claim: &Claim, cache: &mut Cache) -> Result<ClaimResult, ClaimsErro
         }
         swings.sort_by(|a, b| b.swing().abs().total_cmp(&a.swing().abs()));
         let mut inputs: Vec<String> = Vec::new();
-        for s in swings.iter().filter(|s| s.swing() != 0.0) {
+        for s in swings.iter().filter(|s| decides(&claim.holds, s)) {
             if !inputs.contains(&s.input) && inputs.len() < 3 {
                 inputs.push(s.input.clone());
             }
         }
-        (Verdict::DependsOn { holds_under, fails_under, inputs }, swings)
+        let verdict = if inputs.is_empty() && !mixed {
+            Verdict::Unsettled { paths: cache.config.paths }
+        } else {
+            Verdict::DependsOn { holds_under, fails_under, inputs }
+        };
+        (verdict, swings)
     };
     Ok(ClaimResult { claim: claim.clone(), judged, swings, verdict })
 }
@@ -432,6 +497,8 @@ fn full_tornado(
                 input: w.input,
                 at_p10: w.at_p10,
                 at_p90: w.at_p90,
+                ci95_p10: w.ci95_at_p10,
+                ci95_p90: w.ci95_at_p90,
             })
             .collect(),
     ))
@@ -477,12 +544,12 @@ fn swing(claim: &Claim, scenario: &str, cache: &mut Cache) -> Result<Vec<Swing>,
         else {
             continue;
         };
-        let value = |s: &Scenario, v: Option<&Scenario>| -> Result<f64, ClaimsError> {
+        let value = |s: &Scenario, v: Option<&Scenario>| -> Result<Interval, ClaimsError> {
             let i = match v {
                 Some(v) => difference(&claim.statistic, s, v, &config)?,
                 None => of_run(&claim.statistic, &run(s, &config)?),
             };
-            Ok(i.map_or(f64::NAN, |i| i.value))
+            Ok(i.unwrap_or(Interval { value: f64::NAN, lo: f64::NAN, hi: f64::NAN }))
         };
         let (v_lo, v_hi) = match &versus {
             Some(v) => {
@@ -495,7 +562,14 @@ fn swing(claim: &Claim, scenario: &str, cache: &mut Cache) -> Result<Vec<Swing>,
             }
             None => (value(&lo, None)?, value(&hi, None)?),
         };
-        out.push(Swing { scenario: scenario.to_string(), input, at_p10: v_lo, at_p90: v_hi });
+        out.push(Swing {
+            scenario: scenario.to_string(),
+            input,
+            at_p10: v_lo.value,
+            at_p90: v_hi.value,
+            ci95_p10: [v_lo.lo, v_lo.hi],
+            ci95_p90: [v_hi.lo, v_hi.hi],
+        });
     }
     Ok(out)
 }

@@ -93,6 +93,18 @@ impl MetricRef {
             }
         }
     }
+
+    /// The 95% interval of its statistic in a run: the mean ± 1.96 standard errors, or the
+    /// probability's Wilson interval; `NaN` ends when the run has no standard errors.
+    pub fn interval(&self, result: &RunResult) -> Option<[f64; 2]> {
+        const Z95: f64 = 1.959_963_984_540_054;
+        match self {
+            MetricRef::Metric(m) => result
+                .metric(m.name)
+                .map(|s| [s.stats.mean - Z95 * s.stats.se, s.stats.mean + Z95 * s.stats.se]),
+            MetricRef::Probability(p) => result.probability(p.name).map(|s| s.chance.ci95),
+        }
+    }
 }
 
 /// Why a sensitivity analysis could not be made.
@@ -167,6 +179,12 @@ pub struct Swing {
     pub swing: f64,
     /// Monte Carlo standard error of `swing`, from the paired per-path differences.
     pub se: f64,
+    /// The 95% interval of `at_p10` in its own run ([`MetricRef::interval`]; not in the JSON).
+    #[serde(skip)]
+    pub ci95_at_p10: [f64; 2],
+    /// The 95% interval of `at_p90`.
+    #[serde(skip)]
+    pub ci95_at_p90: [f64; 2],
 }
 
 /// A tornado: the statistic of the unchanged scenario and one swing per uncertain input.
@@ -263,6 +281,9 @@ fn tornado_over(
         let r = compare_observed(&[&lo, &hi], config, progress)?;
         let (at_p10, _) = metric.statistic(&r.runs[0]).unwrap_or((f64::NAN, f64::NAN));
         let (at_p90, _) = metric.statistic(&r.runs[1]).unwrap_or((f64::NAN, f64::NAN));
+        let none = [f64::NAN; 2];
+        let ci95_at_p10 = metric.interval(&r.runs[0]).unwrap_or(none);
+        let ci95_at_p90 = metric.interval(&r.runs[1]).unwrap_or(none);
         let d = match metric {
             MetricRef::Metric(m) => r.differences[0].metric(m.name),
             MetricRef::Probability(p) => r.differences[0].probability(p.name),
@@ -276,6 +297,8 @@ fn tornado_over(
             at_p90,
             swing,
             se,
+            ci95_at_p10,
+            ci95_at_p90,
         });
     }
     // Stable: equal swings (often zero) keep the registry's order.

@@ -3,8 +3,8 @@
 //! disagree are named. Every run has a fixed seed, so each check is deterministic.
 
 use subsoil_engine::RunConfig;
-use subsoil_engine::claims::{Side, Verdict, judge};
-use subsoil_scenario::claims::parse;
+use subsoil_engine::claims::{Side, Swing, Verdict, decides, judge};
+use subsoil_scenario::claims::{Holds, parse};
 
 const PATHS: u64 = if cfg!(debug_assertions) { 100 } else { 400 };
 
@@ -102,4 +102,60 @@ fn a_claim_without_candidates_gets_the_full_tornado() {
     assert_eq!(inputs, &["deal.credits[0].per-year".to_string()]);
     let s = &r[0].swings[0];
     assert!((s.at_p10 - 140e6).abs() < 1.0 && (s.at_p90 - 460e6).abs() < 1.0, "{s:?}");
+}
+
+#[test]
+fn an_input_decides_a_claim_only_with_both_ends_clear_on_opposite_sides() {
+    let swing = |at_p10: f64, ci95_p10: [f64; 2], at_p90: f64, ci95_p90: [f64; 2]| Swing {
+        scenario: "s".into(),
+        input: "x".into(),
+        at_p10,
+        at_p90,
+        ci95_p10,
+        ci95_p90,
+    };
+    let below = Holds::Below(0.0);
+    // Both ends at -0.05 pp, equal but for rounding, each interval across 0: no decision.
+    let noise = swing(
+        -0.000_500_000_000_000_002_2,
+        [-0.0024, 0.0014],
+        -0.000_500_000_000_000_000_4,
+        [-0.0024, 0.0014],
+    );
+    assert!(noise.swing() != 0.0);
+    assert!(!decides(&below, &noise));
+    // Opposite sides, but one end's interval reaches the threshold.
+    assert!(!decides(&below, &swing(-0.01, [-0.02, -0.001], 0.002, [-0.001, 0.005])));
+    // Opposite sides, both clear, either way round.
+    assert!(decides(&below, &swing(-0.01, [-0.02, -0.001], 0.004, [0.001, 0.007])));
+    assert!(decides(&below, &swing(0.004, [0.001, 0.007], -0.01, [-0.02, -0.001])));
+    // Without standard errors, an end is clear when it is more than a billionth of the larger of its
+    // size, the threshold and 1 away from the threshold.
+    let none = [f64::NAN; 2];
+    assert!(!decides(&below, &swing(-2e-18, none, 2e-18, none)));
+    assert!(decides(&below, &swing(-2e-9, none, 2e-9, none)));
+    let above = Holds::Above(1e9);
+    assert!(!decides(&above, &swing(1e9 - 0.5, none, 1e9 + 0.5, none)));
+    assert!(decides(&above, &swing(1e9 - 2.0, none, 1e9 + 2.0, none)));
+    // Both ends on the side where the claim holds: not a decision.
+    assert!(!decides(&below, &swing(-0.02, [-0.03, -0.01], -0.01, [-0.02, -0.005])));
+}
+
+#[test]
+fn a_straddled_claim_that_no_input_decides_is_not_settled_at_the_paths_run() {
+    // explain/b.toml has one uncertain input, the partner's yearly credit. With a threshold at the mean
+    // of its capital account the interval straddles it; a candidate the scenario does not have gives no
+    // swing, so nothing decides the claim.
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/explain/b.toml");
+    let scenarios = format!("{file:?}");
+    let probe =
+        parse(&claim("mean:partner-capital", "above", 0.0, &scenarios, "")).expect("parses");
+    let r = judge(&probe, &[], &config(), &|_, _| {}).expect("judged");
+    let mean = r[0].judged[0].interval.value;
+    let text =
+        claim("mean:partner-capital", "above", mean, &scenarios, "swing = [\"no.such-input\"]\n");
+    let r = judge(&parse(&text).expect("parses"), &[], &config(), &|_, _| {}).expect("judged");
+    assert_eq!(r[0].judged[0].side, Side::Unclear);
+    assert_eq!(r[0].verdict, Verdict::Unsettled { paths: PATHS });
+    assert_eq!(r[0].verdict.label(), format!("not settled at {PATHS} paths"));
 }

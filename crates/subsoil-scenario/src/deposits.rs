@@ -10,10 +10,10 @@ use crate::walk::{parse_date, valid_id};
 /// Control status as recorded in the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ControlStatus {
-    /// Government-controlled.
-    Ukraine,
-    /// On the front line.
-    Frontline,
+    /// Held by the host government: work is possible (`ukraine` in the Ukrainian deposits file).
+    Operable,
+    /// On a front line (`frontline` in the Ukrainian deposits file).
+    Contested,
     /// Occupied.
     Occupied,
     /// Not known; the scenario's `[conflict.unknown-control]` probabilities apply.
@@ -21,11 +21,11 @@ pub enum ControlStatus {
 }
 
 impl ControlStatus {
-    /// Name as written in the data.
+    /// Its generic name, as listings show it (a file may also write Ukraine's names).
     pub fn name(self) -> &'static str {
         match self {
-            ControlStatus::Ukraine => "ukraine",
-            ControlStatus::Frontline => "frontline",
+            ControlStatus::Operable => "operable",
+            ControlStatus::Contested => "contested",
             ControlStatus::Occupied => "occupied",
             ControlStatus::Unknown => "unknown",
         }
@@ -42,8 +42,8 @@ impl ControlStatus {
     /// unknown.
     pub fn parse(s: &str) -> Option<ControlStatus> {
         Some(match s {
-            "operable" | "ukraine" => ControlStatus::Ukraine,
-            "contested" | "frontline" => ControlStatus::Frontline,
+            "operable" | "ukraine" => ControlStatus::Operable,
+            "contested" | "frontline" => ControlStatus::Contested,
             "occupied" => ControlStatus::Occupied,
             "unknown" | "" => ControlStatus::Unknown,
             _ => return None,

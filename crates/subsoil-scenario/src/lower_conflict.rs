@@ -86,8 +86,8 @@ pub(crate) fn places(li: &LowerInput<'_>, inputs: &mut Inputs, d: &mut Diagnosti
     }
     for row in li.deposits {
         let control = match row.control {
-            ControlStatus::Ukraine => StartControl::Known(Control::Operable),
-            ControlStatus::Frontline => StartControl::Known(Control::Contested),
+            ControlStatus::Operable => StartControl::Known(Control::Operable),
+            ControlStatus::Contested => StartControl::Known(Control::Contested),
             ControlStatus::Occupied => StartControl::Known(Control::Occupied),
             ControlStatus::Unknown => StartControl::Drawn(match &unknown {
                 Some(dist) => inputs.slot(

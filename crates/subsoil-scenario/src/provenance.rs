@@ -9,7 +9,8 @@
 //!
 //! Two data files are not layers but back the built-in numbers: `data/analogs.toml` (the feasibility
 //! studies that project figures are scaled from) and `data/licence_fees.csv` (observed auction prices).
-//! They are embedded in [`REFERENCE_FILES`] and read with [`list_plain`] and [`sourced_rows`].
+//! They are embedded in [`REFERENCE_FILES`] and read with [`list_plain`] and [`sourced_rows`]; a
+//! scenario's listing names the ones its layers cite ([`Listing::cited`]: a layer that names the file).
 //!
 //! The listing does not validate: [`crate::load`] does. Values that a layer writes but that cannot be
 //! read as quantities are left out.
@@ -104,6 +105,9 @@ pub struct Listing {
     pub rows: Vec<SourcedRow>,
     /// Products of the merged scenario.
     pub products: Vec<ProductInfo>,
+    /// The [`REFERENCE_FILES`] that a layer of the scenario names (in a source, a derivation or a
+    /// comment), by path: the data files its numbers rest on.
+    pub cited: Vec<&'static str>,
 }
 
 /// Lists every value written in the files of scenario `spec` (a built-in name or a path).
@@ -123,9 +127,16 @@ pub fn list(spec: &str) -> Result<Listing, LoadError> {
 
     let mut quantities = Vec::new();
     let mut counts = Vec::new();
+    let mut cited = Vec::new();
     for (i, file) in sources.files().iter().enumerate() {
         if matches!(layered.origins.get(i), Some(Origin::CommandLine) | None) {
             continue;
+        }
+        for (path, _) in REFERENCE_FILES {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if !cited.contains(path) && file.text.contains(name) {
+                cited.push(*path);
+            }
         }
         let id = FileId(i as u32);
         let Ok(parsed) = DeTable::parse(&file.text) else { continue };
@@ -197,7 +208,8 @@ pub fn list(spec: &str) -> Result<Listing, LoadError> {
         })
         .unwrap_or_default();
 
-    Ok(Listing { layers: layered.layers, quantities, counts, rows, products })
+    cited.sort_unstable();
+    Ok(Listing { layers: layered.layers, quantities, counts, rows, products, cited })
 }
 
 /// What the schema says a node found in a walk is.
@@ -443,12 +455,27 @@ pub fn reference_quantities() -> Result<Vec<Written>, LoadError> {
     Ok(out)
 }
 
-/// The separate sources in a `source` field: its `;`-separated parts, each reduced to its URL when it
-/// has one (`Liontown Kathleen Valley DFS 2021, https://…` → the URL), else kept as written (a study or
-/// a file). Duplicates are dropped; order is kept.
+/// The separate sources in a `source` field: its parts separated by `;` outside parentheses (a `;`
+/// inside them separates the details of one source), each reduced to its URL when it has one
+/// (`Liontown Kathleen Valley DFS 2021, https://…` → the URL), else kept as written (a study or a
+/// file). Duplicates are dropped; order is kept.
 pub fn sources_of(field: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in field.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ';' if depth == 0 => {
+                parts.push(&field[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&field[start..]);
     let mut out: Vec<String> = Vec::new();
-    for part in field.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
         let key = part
             .split_whitespace()
             .find(|w| w.starts_with("http://") || w.starts_with("https://"))
@@ -469,6 +496,22 @@ mod tests {
         let s = "Liontown Kathleen Valley DFS 2021, https://a.example/x ; https://b.example/y ;data/f.csv; https://a.example/x";
         assert_eq!(sources_of(s), ["https://a.example/x", "https://b.example/y", "data/f.csv"]);
         assert_eq!(sources_of("  "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_semicolon_inside_parentheses_does_not_split_a_source() {
+        let s = "$1.5bn disbursed by May 2024 (Agence Ecofin 7 May 2024; facts b); https://a.example/x ; \
+                 Ekanga (BCPSC), Deskeco Jul 2018 (facts a; gap 2)";
+        assert_eq!(
+            sources_of(s),
+            [
+                "$1.5bn disbursed by May 2024 (Agence Ecofin 7 May 2024; facts b)",
+                "https://a.example/x",
+                "Ekanga (BCPSC), Deskeco Jul 2018 (facts a; gap 2)"
+            ]
+        );
+        assert_eq!(sources_of("a (b; c"), ["a (b; c"]);
+        assert_eq!(sources_of("a) ; b"), ["a)", "b"]);
     }
 
     #[test]

@@ -568,7 +568,7 @@ const SITE: &[Field] = &[
         key: "control",
         ty: Ty::Enum(&ControlStatus::NAMES),
         req: Req::Text("operable"),
-        doc: "Who controls the site: `operable` (work is possible), `contested` (on a front line: no work while a war lasts), `occupied` (no work), `unknown` (drawn from `[conflict.unknown-control]`). `ukraine` and `frontline` are the deposits file's names for `operable` and `contested`.",
+        doc: "Who controls the site: `operable` (work is possible), `contested` (on a front line: no work while a war lasts), `occupied` (no work), `unknown` (drawn from `[conflict.unknown-control]`). `ukraine` and `frontline`, the Ukrainian deposits file's names for `operable` and `contested`, are read too; a deposits file may write either spelling, and listings show the generic one.",
     },
     Field {
         key: "lat",

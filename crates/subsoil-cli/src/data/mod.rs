@@ -50,10 +50,12 @@ pub enum DataFormat {
 /// Control status filter.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ControlArg {
-    /// Government-controlled.
-    Ukraine,
-    /// On the front line.
-    Frontline,
+    /// Held by the host government, work possible (also written `ukraine`).
+    #[value(alias = "ukraine")]
+    Operable,
+    /// On a front line (also written `frontline`).
+    #[value(alias = "frontline")]
+    Contested,
     /// Occupied.
     Occupied,
     /// Not known.

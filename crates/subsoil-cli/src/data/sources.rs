@@ -88,20 +88,19 @@ pub struct Sources {
     sources: Vec<SourceOut>,
 }
 
-/// Every value of the scenario `args` names, counted by provenance kind, and every source with the values
-/// it supports.
+/// Every value the scenario `args` names uses (a value a later layer overrides or removes is left out),
+/// counted by provenance kind, and every source with the values it supports. The reference data files
+/// count only for a scenario whose layers cite them.
 pub fn listing(args: &DataArgs) -> Result<Sources, String> {
     let listing = provenance::list(&args.scenario).map_err(|e| e.render())?;
-    let builtin = subsoil_scenario::is_builtin(&args.scenario);
-    let reference = if builtin {
-        provenance::reference_quantities().map_err(|e| e.render())?
-    } else {
-        Vec::new()
-    };
+    let cited = |file: &str| listing.cited.iter().any(|c| shown(file) == *c);
+    let reference: Vec<Written> = provenance::reference_quantities()
+        .map_err(|e| e.render())?
+        .into_iter()
+        .filter(|w| cited(&w.file))
+        .collect();
     let mut rows: Vec<SourcedRow> = listing.rows.clone();
-    if builtin {
-        rows.extend(provenance::licence_fee_rows());
-    }
+    rows.extend(provenance::licence_fee_rows().into_iter().filter(|r| cited(&r.file)));
 
     let mut groups: Vec<GroupOut> = Vec::new();
     let mut by_source: BTreeMap<String, Vec<Support>> = BTreeMap::new();
@@ -121,9 +120,12 @@ pub fn listing(args: &DataArgs) -> Result<Sources, String> {
     let mut layer_counts = Counts::default();
     let mut overridden = 0;
     for w in &listing.quantities {
+        if !w.in_effect {
+            overridden += 1;
+            continue;
+        }
         layer_counts
             .add(kind(&w.quantity.provenance), w.quantity.reliability.as_deref() == Some("C"));
-        overridden += usize::from(!w.in_effect);
         cite(w);
     }
     groups.push(GroupOut::new(
@@ -133,7 +135,7 @@ pub fn listing(args: &DataArgs) -> Result<Sources, String> {
 
     let mut count_counts = Counts::default();
     let mut settings = 0;
-    for c in &listing.counts {
+    for c in listing.counts.iter().filter(|c| c.in_effect) {
         if c.path.starts_with("time.") {
             settings += 1;
         } else {
@@ -238,7 +240,8 @@ impl Listing for Sources {
         t.row(row("total", &self.total));
         out.push_str(&t.render());
         out.push_str(&note(&format!(
-            "A layer value is one quantity as written ({overridden} of them overridden by a later layer). \
+            "A layer value is one quantity as written and in use ({overridden} more, overridden or removed \
+             by a later layer, are not counted). \
              Whole numbers cannot carry source keys: with a comment giving the reason they count as \
              assumptions, without one as unsourced ({settings} run settings under [time] are not counted). \
              A CSV row counts once, sourced if it names a source. Low reliability: grade C values, \
