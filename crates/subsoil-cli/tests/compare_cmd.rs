@@ -391,3 +391,50 @@ fn compare_by_a_discrete_input_splits_every_scenario_that_has_it() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn scenarios_in_different_dollars_or_years_are_refused_naming_both() {
+    // The Ukrainian deal is in 2026 dollars over 2026-2075, the Sicomines deal in 2008 dollars over
+    // 2008-2042: a table headed by the first one's dollars and years, or their differences, would mix
+    // them.
+    let dir = scratch("calendars");
+    let out_dir = dir.join("out");
+    let out_arg = out_dir.to_str().expect("utf-8 path");
+    for extra in [&[][..], &["--details"], &["--format", "json"], &["--out", out_arg]] {
+        let mut args = vec!["compare", "ukraine-final-2025", "drc-sicomines-2024", "--paths", "64"];
+        args.extend(extra);
+        let out = subsoil(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains(
+                "compare needs scenarios measured in the same dollars and years: ukraine-final-2025 is \
+                 in 2026 US dollars over 2026-2075, drc-sicomines-2024 in 2008 US dollars over \
+                 2008-2042; run them separately with `subsoil run`"
+            ),
+            "{err}"
+        );
+    }
+    // Nothing written, not even a partial folder.
+    assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 0);
+    // A horizon alone is enough to differ.
+    let path = dir.join("shorter.toml");
+    std::fs::write(
+        &path,
+        "format-version = 1\nextends = \"ukraine-final-2025\"\n[metadata]\nname = \"final-to-2060\"\n[time]\nhorizon-years = 35\n",
+    )
+    .expect("write");
+    let out = subsoil(&[
+        "compare",
+        "ukraine-final-2025",
+        path.to_str().expect("utf-8 path"),
+        "--paths",
+        "64",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(err.contains("final-to-2060 in 2026 US dollars over 2026-2060"), "{err}");
+}
