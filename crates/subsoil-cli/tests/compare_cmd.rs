@@ -438,3 +438,32 @@ fn scenarios_in_different_dollars_or_years_are_refused_naming_both() {
     let err = text(&out.stderr);
     assert!(err.contains("final-to-2060 in 2026 US dollars over 2026-2060"), "{err}");
 }
+
+#[test]
+fn the_means_table_writes_probabilities_as_run_does_never_a_bare_zero() {
+    // No path of 256 repays the aid under the final agreement, and every one has new receipts by
+    // 2035: bounds of the 95% interval, as `run` writes them, not "0%" and "100%".
+    let args = ["ukraine-mar-2025-draft", "ukraine-final-2025", "--paths", "256"];
+    let out = subsoil(&[&["compare"][..], &args].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    let row = |name: &str| {
+        s.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}:\n{s}"))
+            .to_string()
+    };
+    let repaid = row("P(partner-aid-repaid)");
+    assert_eq!(repaid.matches("< 1.5% (95%)").count(), 2, "{repaid}");
+    let receipts = row("P(new-receipts-by-2035)");
+    assert_eq!(receipts.matches("> 98.5% (95%)").count(), 2, "{receipts}");
+    for line in [&repaid, &receipts] {
+        assert!(!line.contains(" 0%") && !line.contains(" 100%"), "{line}");
+    }
+    // The same words as `run` for the same probability.
+    let run = subsoil(&["run", "ukraine-final-2025", "--paths", "256"]);
+    let run = text(&run.stdout);
+    let ceasefire = run.lines().find(|l| l.starts_with("P(ceasefire-by-2030)")).expect("row");
+    let estimate = ceasefire.trim_start_matches("P(ceasefire-by-2030)").trim();
+    assert!(row("P(ceasefire-by-2030)").ends_with(estimate), "{estimate}\n{s}");
+}
