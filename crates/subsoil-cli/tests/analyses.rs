@@ -247,3 +247,61 @@ fn sensitivity_prints_the_three_analyses_within_120_columns_and_as_json() {
         "\"none.*\" matches no uncertain input",
     );
 }
+
+#[test]
+fn sensitivity_of_a_scenario_without_uncertain_inputs_runs_and_says_so_once() {
+    // The Sicomines scenarios have no uncertain input: the tornado has nothing to vary, and the run
+    // says so once instead of refusing a --tornado-inputs that was never given.
+    let args =
+        ["sensitivity", "drc-sicomines-2024", "--metric", "partner-receipts", "--paths", "64"];
+    let out = subsoil(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (s, err) = (text(&out.stdout), text(&out.stderr));
+    let all = format!("{s}{err}");
+    assert!(!all.contains("--tornado-inputs"), "{all}");
+    assert_eq!(all.matches("no uncertain inputs").count(), 1, "{all}");
+    // No empty tornado or rank table.
+    assert!(!s.contains("Tornado:") && !s.contains("Rank correlations"), "{s}");
+    assert!(s.lines().all(|l| l.chars().count() <= 120), "{s}");
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let out = subsoil(&json_args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(v.get("tornado").is_none() && v.get("rank_correlations").is_none(), "{v}");
+    assert_eq!(text(&out.stderr).matches("no uncertain inputs").count(), 1);
+    // A pattern of the user's that matches nothing is still refused.
+    refused(
+        &["sensitivity", MINE, "--metric", "revenue", "--tornado-inputs", "nothing.*"],
+        "--tornado-inputs \"nothing.*\" matches no uncertain input",
+    );
+    refused(
+        &[
+            "sensitivity",
+            "drc-sicomines-2024",
+            "--metric",
+            "partner-receipts",
+            "--tornado-inputs",
+            "deal.*",
+        ],
+        "--tornado-inputs \"deal.*\" matches no uncertain input",
+    );
+}
+
+#[test]
+fn sensitivity_says_how_many_paths_each_analysis_ran() {
+    let out = subsoil(&[
+        "sensitivity",
+        MINE,
+        "--metric",
+        "revenue",
+        "--analyses",
+        "sobol",
+        "--rows",
+        "40",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(!s.contains("1000 paths"), "{s}");
+    assert!(s.contains("Seed 1, random sampling; Sobol design of 40 rows ("), "{s}");
+}
