@@ -62,6 +62,6 @@ pub use run::{
 };
 pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado, tornado_of};
 pub use shard::{MergeError, Shard, ShardState, merge, run_shard};
-pub use solve::{Bisection, Statistic, bisect, estimate};
+pub use solve::{Bisection, Statistic, bisect, bisect_whole, estimate};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};
