@@ -515,14 +515,12 @@ impl Rows<'_> {
 
     fn probability(&mut self, name: &str) {
         let runs = self.runs;
+        // As `run` writes it: the estimate and its interval, or a bound when no path or every path
+        // has the event.
         let cells =
             runs.iter().map(|r| r.probability(name).map_or("—".into(), |p| p.chance.display()));
         if !self.details {
-            let p = |r: &RunResult| {
-                r.probability(name).map_or("—".into(), |p| crate::run::p(&p.chance))
-            };
-            self.table
-                .row(std::iter::once(format!("P({name})")).chain(runs.iter().map(p)).collect());
+            self.table.row(std::iter::once(format!("P({name})")).chain(cells).collect());
             return;
         }
         self.row(format!("P({name})"), "estimate [95%]", cells);

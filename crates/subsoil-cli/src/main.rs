@@ -131,7 +131,7 @@ at both ends. Statistics: mean(METRIC), P(PROBABILITY), P(METRIC >= X) (also >, 
     )]
     Data(data::DataArgs),
     /// List every uncertain input of a scenario, by the name `--set` and `[[input-correlations]]` use,
-    /// with its distribution (p5, median, mean, p95) and source.
+    /// with its distribution (p5, median and p95; the mean too with --format json) and source.
     #[command(
         after_help = "Examples:\n  subsoil inputs\n  subsoil inputs ukraine-mar-2025-draft --grep capex-overrun\n  subsoil inputs my-scenario.toml --format json > inputs.json"
     )]

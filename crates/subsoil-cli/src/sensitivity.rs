@@ -133,9 +133,22 @@ pub fn run(args: &SensitivityArgs) -> ExitCode {
         Ok(m) => m,
         Err(e) => return bad(e.to_string()),
     };
-    let wants = |a: Analysis| args.analyses.contains(&a);
+    // Without uncertain inputs there is nothing to fix at a percentile or to rank; the Sobol
+    // indices still share the variance among the random streams.
+    let no_inputs = scenario.inputs.list.is_empty();
+    let wants = |a: Analysis| {
+        args.analyses.contains(&a)
+            && match a {
+                // A pattern given that matches nothing is refused below.
+                Analysis::Tornado => !no_inputs || !args.tornado_inputs.is_empty(),
+                Analysis::Ranks => !no_inputs,
+                Analysis::Sobol => true,
+            }
+    };
     let factor_list = if wants(Analysis::Sobol) {
         match factors(&scenario, &groups) {
+            // No input and no random stream: nothing to share the variance among.
+            Ok(f) if f.list.is_empty() => None,
             Ok(f) => Some(f),
             Err(e) => return bad(e.to_string()),
         }
@@ -151,6 +164,31 @@ pub fn run(args: &SensitivityArgs) -> ExitCode {
         }
     };
 
+    let skipped: Vec<&str> = [
+        (Analysis::Tornado, !wants(Analysis::Tornado), "a tornado"),
+        (Analysis::Ranks, !wants(Analysis::Ranks), "rank correlations"),
+        (Analysis::Sobol, factor_list.is_none(), "Sobol indices"),
+    ]
+    .into_iter()
+    .filter(|&(a, skip, _)| skip && args.analyses.contains(&a))
+    .map(|(_, _, what)| what)
+    .collect();
+    let note = (!skipped.is_empty()).then(|| {
+        let list = match skipped.as_slice() {
+            [one] => (*one).to_string(),
+            [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+            [] => String::new(),
+        };
+        let streams = if factor_list.is_some() {
+            "; the Sobol indices share the variance among its random streams"
+        } else {
+            ""
+        };
+        format!(
+            "{} has no uncertain inputs, so there is nothing to vary for {list}{streams}.",
+            scenario.name
+        )
+    });
     let mut t = None;
     if wants(Analysis::Tornado) {
         let names: Vec<&str> = scenario
@@ -207,6 +245,9 @@ pub fn run(args: &SensitivityArgs) -> ExitCode {
             s.a, s.b, s.rho, s.factor_a, s.factor_b
         )]);
     }
+    if let (Some(note), Format::Json) = (&note, args.format) {
+        output::stderr(&format!("note: {note}\n"));
+    }
     match args.format {
         Format::Json => print_json(&Json {
             manifest: Manifest::new(&scenario, &args.sets, "sensitivity"),
@@ -225,10 +266,13 @@ pub fn run(args: &SensitivityArgs) -> ExitCode {
                 &scenario,
                 args,
                 &metric,
-                t.as_ref(),
-                ranks.as_deref(),
-                indices.as_ref(),
-                factor_list.as_ref(),
+                &Found {
+                    tornado: t.as_ref(),
+                    ranks: ranks.as_deref(),
+                    sobol: indices.as_ref(),
+                    factors: factor_list.as_ref(),
+                    note: note.as_deref(),
+                },
             ),
             &scenario,
         )),
@@ -252,15 +296,17 @@ fn fit(s: &str, n: usize) -> String {
 /// Widest input or factor name in the tables, so that every table fits in 120 columns.
 const NAME: usize = 48;
 
-fn table(
-    s: &Scenario,
-    args: &SensitivityArgs,
-    metric: &MetricRef,
-    tornado: Option<&Tornado>,
-    ranks: Option<&[InputRank]>,
-    sobol: Option<&SobolResult>,
-    factors: Option<&Factors>,
-) -> String {
+/// What the analyses found, and a note on those that could not run.
+struct Found<'a> {
+    tornado: Option<&'a Tornado>,
+    ranks: Option<&'a [InputRank]>,
+    sobol: Option<&'a SobolResult>,
+    factors: Option<&'a Factors>,
+    note: Option<&'a str>,
+}
+
+fn table(s: &Scenario, args: &SensitivityArgs, metric: &MetricRef, found: &Found<'_>) -> String {
+    let Found { tornado, ranks, sobol, factors, note } = *found;
     let (label, number): (String, fn(f64) -> String) = match metric {
         MetricRef::Metric(m) => {
             let shown = Shown::new(m.name, m.unit);
@@ -274,14 +320,25 @@ fn table(
     let mut out = style::bold(&format!("{title} — sensitivity of {label}"));
     out.push('\n');
     let money = matches!(metric, MetricRef::Metric(m) if matches!(m.unit, Unit::RealUsd | Unit::NominalUsd));
+    let mut runs = String::new();
+    if tornado.is_some() || ranks.is_some() {
+        runs.push_str(&format!("; {} paths per run", args.paths));
+    }
+    if let Some(r) = sobol {
+        runs.push_str(&format!("; Sobol design of {} rows ({} paths)", r.rows, r.paths));
+    }
     out.push_str(&style::dim(&format!(
-        "Seed {}, {} paths per run, random sampling. Scenario {} ({}).{}\n",
+        "Seed {}, random sampling{runs}.\nScenario {} ({}).{}\n",
         args.seed,
-        args.paths,
         s.name,
         s.hash,
         if money { "\nMoney in millions of base-year US dollars." } else { "" }
     )));
+    if let Some(note) = note {
+        let text = crate::compare::wrap(&format!("Note: {note}"), crate::compare::TABLE_WIDTH);
+        let rest = text.strip_prefix("Note:").unwrap_or(&text);
+        out.push_str(&format!("{}{rest}\n", style::bold("Note:")));
+    }
     out.push('\n');
     if let Some(t) = tornado {
         out.push_str(&style::bold(&format!(

@@ -58,9 +58,9 @@ pub struct MergeArgs {
     /// The shards' folders (each written by `subsoil run --shard I/N --out DIR`), in any order.
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-    /// Output format of what is printed (`table` or `json`).
-    #[arg(long, value_enum, default_value_t = RunFormat::Table)]
-    pub format: RunFormat,
+    /// Output format of what is printed.
+    #[arg(long, value_enum, default_value_t = crate::Format::Table)]
+    pub format: crate::Format,
     /// For shards of `subsoil compare`: every statistic and the paired differences in the table.
     #[arg(long)]
     pub details: bool,
@@ -246,9 +246,6 @@ pub fn merge(args: &MergeArgs) -> ExitCode {
     if args.out.per_path {
         return bad("--per-path is not available to merge: run the whole run with --per-path");
     }
-    if args.format == RunFormat::Csv {
-        return bad("--format csv is for --deterministic --yearly");
-    }
     let mut files = Vec::with_capacity(args.dirs.len());
     for dir in &args.dirs {
         match read(dir) {
@@ -299,11 +296,7 @@ pub fn merge(args: &MergeArgs) -> ExitCode {
             Ok(s) => s,
             Err(code) => return code,
         };
-        let format = match args.format {
-            RunFormat::Json => crate::Format::Json,
-            _ => crate::Format::Table,
-        };
-        let printed = crate::compare::Printed { format, details: args.details };
+        let printed = crate::compare::Printed { format: args.format, details: args.details };
         return crate::compare::finish(&scenarios, &sets, command, &result, staging, printed);
     }
     if args.details {
@@ -330,7 +323,11 @@ pub fn merge(args: &MergeArgs) -> ExitCode {
     {
         return save_failed(e);
     }
-    crate::run::print_monte_carlo(scenario, &sets, &result, args.format, None)
+    let format = match args.format {
+        crate::Format::Table => RunFormat::Table,
+        crate::Format::Json => RunFormat::Json,
+    };
+    crate::run::print_monte_carlo(scenario, &sets, &result, format, None)
 }
 
 /// The engine's state of a shard, read from the file at `path`.

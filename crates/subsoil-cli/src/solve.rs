@@ -6,8 +6,11 @@ use std::process::ExitCode;
 use clap::Args;
 use serde::Serialize;
 use subsoil_engine::solve::{Bisection, Estimate, Statistic, parse_amount};
-use subsoil_engine::{RunConfig, bisect, estimate};
+use subsoil_engine::{MetricRef, RunConfig, bisect, bisect_whole, estimate};
+use subsoil_scenario::schema::{Ty, field_at};
 use subsoil_scenario::{Scenario, builtin};
+
+use crate::outputs::Shown;
 
 use crate::run::{Manifest, print_json};
 use crate::{EXIT_BAD_INPUT, Format, output, style};
@@ -67,6 +70,47 @@ fn parse_range(s: &str) -> Result<(f64, f64), String> {
     Ok((lo, hi))
 }
 
+/// The values a field takes, as the schema says: whether only whole numbers, and the bounds.
+struct Values {
+    whole: bool,
+    min: f64,
+    max: f64,
+}
+
+/// The [`Values`] of the field at `path`; `None` for a field that is not a number.
+fn values_of(path: &str) -> Option<Values> {
+    let field = field_at(path)?;
+    let ty = match &field.ty {
+        Ty::Array(inner) if path.ends_with(']') => inner,
+        ty => ty,
+    };
+    match ty {
+        Ty::Count { min, max } => Some(Values { whole: true, min: *min as f64, max: *max as f64 }),
+        Ty::Quantity(q) => Some(Values { whole: false, min: q.min, max: q.max }),
+        _ => None,
+    }
+}
+
+/// `[0, 1]`, `[0, ∞)`.
+fn interval(v: &Values) -> String {
+    let lo = if v.min.is_finite() { format!("[{}", g(v.min)) } else { "(-∞".into() };
+    let hi = if v.max.is_finite() { format!("{}]", g(v.max)) } else { "∞)".into() };
+    format!("{lo}, {hi}")
+}
+
+/// Checks `--range` against the values the field `vary` takes.
+fn check_range(range: &str, vary: &str, v: &Values, lo: f64, hi: f64) -> Result<(), String> {
+    if lo < v.min || hi > v.max {
+        return Err(format!("--range {range:?}: {vary} takes values in {}", interval(v)));
+    }
+    if v.whole
+        && let Some(x) = [lo, hi].into_iter().find(|x| x.fract() != 0.0)
+    {
+        return Err(format!("--range {range:?}: {vary} takes whole numbers; {} is not one", g(x)));
+    }
+    Ok(())
+}
+
 /// Splits `STATISTIC = VALUE` at its last `=` that is not part of `>=` or `<=`.
 fn split_target(s: &str) -> Option<(&str, &str)> {
     let b = s.as_bytes();
@@ -124,17 +168,31 @@ pub fn run(args: &SolveArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return bad(e),
     };
-    if subsoil_scenario::schema::field_at(&args.vary).is_none() {
+    if field_at(&args.vary).is_none() {
         return bad(format!(
             "--vary {:?}: no such field in the scenario schema (see docs/scenario-reference.md; \
              `subsoil inputs` lists the uncertain ones)",
             args.vary
         ));
     }
-    if let Some(t) = args.tol
-        && !(t.is_finite() && t > 0.0)
+    let values = values_of(&args.vary);
+    if let Some(v) = &values
+        && let Err(e) = check_range(&args.range, &args.vary, v, lo, hi)
     {
-        return bad(format!("--tol {t}: expected a positive width"));
+        return bad(e);
+    }
+    let whole = values.as_ref().is_some_and(|v| v.whole);
+    if let Some(t) = args.tol {
+        if whole {
+            return bad(format!(
+                "--tol {t}: {} takes whole numbers, bisected until two neighbours remain; \
+                 leave --tol out",
+                args.vary
+            ));
+        }
+        if !(t.is_finite() && t > 0.0) {
+            return bad(format!("--tol {t}: expected a positive width"));
+        }
     }
     let load = |x: Option<f64>| {
         let mut sets = args.sets.clone();
@@ -164,7 +222,12 @@ pub fn run(args: &SolveArgs) -> ExitCode {
         estimate(&s, &config, &statistic).map_err(Failure::Run)
     };
     let tol = args.tol.unwrap_or((hi - lo) / 1000.0);
-    let result = match bisect(eval, lo, hi, target, tol, args.max_steps) {
+    let result = if whole {
+        bisect_whole(eval, lo as i64, hi as i64, target, args.max_steps)
+    } else {
+        bisect(eval, lo, hi, target, tol, args.max_steps)
+    };
+    let result = match result {
         Ok(r) => r,
         Err(Failure::Load(e)) => {
             output::stderr(&e.render());
@@ -192,29 +255,61 @@ pub fn run(args: &SolveArgs) -> ExitCode {
 }
 
 fn table(s: &Scenario, args: &SolveArgs, statistic: &Statistic, r: &Bisection) -> String {
-    let stat = statistic.label();
+    // A mean of a metric in the metric's unit and format, as `run` writes it: `mean(revenue) ($m)`.
+    let (stat, number): (String, fn(f64) -> String) = match statistic {
+        Statistic::Of(MetricRef::Metric(m)) => {
+            let shown = Shown::new(m.name, m.unit);
+            let unit = shown.label.strip_prefix(m.name).unwrap_or_default();
+            (format!("{}{unit}", statistic.label()), shown.number)
+        }
+        _ => (statistic.label(), |x| format!("{:.2}%", x * 100.0)),
+    };
     let num = |e: &Estimate| {
         if statistic.is_probability() {
             format!("{:.2}% ± {:.2}", e.value * 100.0, e.se * 100.0)
         } else {
-            format!("{:.6e} ± {:.2e}", e.value, e.se)
+            format!("{} ± {}", number(e.value), number(e.se))
         }
     };
-    let target = if statistic.is_probability() {
-        format!("{:.2}%", r.target * 100.0)
-    } else {
-        format!("{:.6e}", r.target)
-    };
+    let target = number(r.target);
     let title = if s.title.is_empty() { &s.name } else { &s.title };
     let mut out = style::bold(&format!("{title} — solve {stat} = {target} over {}", args.vary));
     out.push('\n');
+    let over = if r.whole_numbers {
+        format!(" over whole numbers ({} takes only whole numbers)", args.vary)
+    } else {
+        String::new()
+    };
     out.push_str(&style::dim(&format!(
-        "Bisection on common random numbers: {} paths, seed {} at every value. Scenario {} ({}).",
+        "Bisection{over} on common random numbers: {} paths, seed {} at every value. Scenario {} ({}).",
         args.paths, args.seed, s.name, s.hash
     )));
     out.push_str("\n\n");
     let [a, b] = &r.ends;
     match r.root {
+        Some(root) if r.whole_numbers => {
+            out.push_str(&format!(
+                "{} = {} is the first whole number from {} at which {stat} reaches {target} \
+                 (bracket [{}, {}], {} evaluations)\n",
+                args.vary,
+                g(root),
+                g(a.x),
+                g(r.bracket[0]),
+                g(r.bracket[1]),
+                r.evaluations.len()
+            ));
+            let [x, y] = r.bracket;
+            for x in if x == y { vec![x] } else { vec![x, y] } {
+                if let Some(e) = r.evaluations.iter().rev().find(|e| e.x == x) {
+                    out.push_str(&format!(
+                        "  at {} = {}: {stat} = {}\n",
+                        args.vary,
+                        g(x),
+                        num(&e.estimate)
+                    ));
+                }
+            }
+        }
         Some(root) => {
             out.push_str(&format!(
                 "{} = {} (bracket [{}, {}], {} evaluations)\n",

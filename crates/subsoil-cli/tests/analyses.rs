@@ -77,10 +77,14 @@ fn solve_finds_the_capacity_that_gives_the_revenue_asked_for() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let s = text(&out.stdout);
-    assert!(s.contains("Not reachable in range: mean(revenue) does not cross 1.000000e12"), "{s}");
     assert!(
-        s.contains("(LO): mean(revenue) = 1.080000e9")
-            && s.contains("(HI): mean(revenue) = 1.080000e10"),
+        s.contains("Not reachable in range: mean(revenue) ($m) does not cross 1,000,000.0"),
+        "{s}"
+    );
+    // Money as the run table writes it: $m with thousands separators.
+    assert!(
+        s.contains("(LO): mean(revenue) ($m) = 1,080.0 ± 0.0")
+            && s.contains("(HI): mean(revenue) ($m) = 10,800.0 ± 0.0"),
         "{s}"
     );
 }
@@ -246,4 +250,152 @@ fn sensitivity_prints_the_three_analyses_within_120_columns_and_as_json() {
         &["sensitivity", MINE, "--metric", "revenue", "--group", "x=none.*"],
         "\"none.*\" matches no uncertain input",
     );
+}
+
+#[test]
+fn sensitivity_of_a_scenario_without_uncertain_inputs_runs_and_says_so_once() {
+    // The Sicomines scenarios have no uncertain input: the tornado has nothing to vary, and the run
+    // says so once instead of refusing a --tornado-inputs that was never given.
+    let args =
+        ["sensitivity", "drc-sicomines-2024", "--metric", "partner-receipts", "--paths", "64"];
+    let out = subsoil(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (s, err) = (text(&out.stdout), text(&out.stderr));
+    let all = format!("{s}{err}");
+    assert!(!all.contains("--tornado-inputs"), "{all}");
+    assert_eq!(all.matches("no uncertain inputs").count(), 1, "{all}");
+    // No empty tornado or rank table.
+    assert!(!s.contains("Tornado:") && !s.contains("Rank correlations"), "{s}");
+    assert!(s.lines().all(|l| l.chars().count() <= 120), "{s}");
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let out = subsoil(&json_args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(v.get("tornado").is_none() && v.get("rank_correlations").is_none(), "{v}");
+    assert_eq!(text(&out.stderr).matches("no uncertain inputs").count(), 1);
+    // A pattern of the user's that matches nothing is still refused.
+    refused(
+        &["sensitivity", MINE, "--metric", "revenue", "--tornado-inputs", "nothing.*"],
+        "--tornado-inputs \"nothing.*\" matches no uncertain input",
+    );
+    refused(
+        &[
+            "sensitivity",
+            "drc-sicomines-2024",
+            "--metric",
+            "partner-receipts",
+            "--tornado-inputs",
+            "deal.*",
+        ],
+        "--tornado-inputs \"deal.*\" matches no uncertain input",
+    );
+}
+
+#[test]
+fn sensitivity_says_how_many_paths_each_analysis_ran() {
+    let out = subsoil(&[
+        "sensitivity",
+        MINE,
+        "--metric",
+        "revenue",
+        "--analyses",
+        "sobol",
+        "--rows",
+        "40",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(!s.contains("1000 paths"), "{s}");
+    assert!(s.contains("Seed 1, random sampling; Sobol design of 40 rows ("), "{s}");
+}
+
+#[test]
+fn solve_over_a_whole_number_field_bisects_whole_numbers() {
+    // Revenue counts the years of output within the horizon, so it grows with time.horizon-years, a
+    // whole number: the bisection tries whole numbers only and ends on two neighbours.
+    let args = [
+        "solve",
+        MINE,
+        "--set",
+        "products.copper.long-run=9000",
+        "--set",
+        "projects.hill-mine.construction-years=2",
+        "--set",
+        "projects.hill-mine.products.copper.capacity=40000",
+        "--vary",
+        "time.horizon-years",
+        "--range",
+        "2..40",
+        "--target",
+        "mean(revenue) = 2bn",
+        "--paths",
+        "50",
+    ];
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let v = json(&json_args);
+    assert_eq!(v["reachable"], true);
+    assert_eq!(v["whole_numbers"], true);
+    for e in v["evaluations"].as_array().expect("evaluations") {
+        let x = f(&e["x"]);
+        assert_eq!(x.fract(), 0.0, "{x}");
+    }
+    let [a, b] = [f(&v["bracket"][0]), f(&v["bracket"][1])];
+    // 40,000 t/yr × $9,000/t = $360m a year from 2028: $2bn is passed in the sixth year, 2033, the
+    // eighth of a horizon from 2026.
+    assert_eq!([a, b], [7.0, 8.0]);
+    assert_eq!(f(&v["root"]), 8.0);
+    let out = subsoil(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("whole numbers"), "{s}");
+    assert!(s.contains("time.horizon-years = 8 is the first"), "{s}");
+    // Money as the run table writes it: $m with thousands separators.
+    assert!(s.contains("at time.horizon-years = 7: mean(revenue) ($m) = 1,800.0 ± 0.0"), "{s}");
+    assert!(s.contains("at time.horizon-years = 8: mean(revenue) ($m) = 2,160.0 ± 0.0"), "{s}");
+    // A whole-number field refuses a fractional end of the range.
+    refused(
+        &[
+            "solve",
+            MINE,
+            "--vary",
+            "time.horizon-years",
+            "--range",
+            "2.5..40",
+            "--target",
+            "revenue = 2bn",
+            "--paths",
+            "10",
+        ],
+        "--range \"2.5..40\": time.horizon-years takes whole numbers",
+    );
+}
+
+#[test]
+fn solve_refuses_a_range_outside_the_fields_bounds_naming_the_range() {
+    for (field, range, says) in [
+        ("fiscal.cit-rate", "0..2", "--range \"0..2\": fiscal.cit-rate takes values in [0, 1]"),
+        (
+            "time.horizon-years",
+            "2..400",
+            "--range \"2..400\": time.horizon-years takes values in [1, 200]",
+        ),
+    ] {
+        let args = [
+            "solve",
+            MINE,
+            "--vary",
+            field,
+            "--range",
+            range,
+            "--target",
+            "revenue = 2bn",
+            "--paths",
+            "10",
+        ];
+        refused(&args, says);
+        let err = text(&subsoil(&args).stderr);
+        assert!(!err.contains("--set"), "{err}");
+    }
 }

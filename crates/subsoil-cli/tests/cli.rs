@@ -421,3 +421,25 @@ fn a_comparison_names_its_currency_and_refuses_two() {
     assert!(text(&out.stderr).contains("different currencies"), "{}", text(&out.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn help_texts_offer_only_what_the_commands_do() {
+    // merge has no --yearly, so no CSV: the help does not offer it and clap refuses it.
+    let help = text(&subsoil(&["merge", "--help"]).stdout);
+    assert!(!help.contains("csv") && !help.contains("--yearly"), "{help}");
+    let out = subsoil(&["merge", "some-dir", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("invalid value 'csv' for '--format"),
+        "{}",
+        text(&out.stderr)
+    );
+    // inputs: the help names the table's columns, which have no mean (the JSON has it).
+    let help = text(&subsoil(&["inputs", "--help"]).stdout);
+    let table = text(&subsoil(&["inputs"]).stdout);
+    let header = table.lines().next().expect("a header");
+    assert!(!header.contains("mean"), "{header}");
+    assert!(help.contains("p5, median and p95"), "{help}");
+    assert!(help.contains("the mean too with --format json"), "{help}");
+}

@@ -391,3 +391,79 @@ fn compare_by_a_discrete_input_splits_every_scenario_that_has_it() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn scenarios_in_different_dollars_or_years_are_refused_naming_both() {
+    // The Ukrainian deal is in 2026 dollars over 2026-2075, the Sicomines deal in 2008 dollars over
+    // 2008-2042: a table headed by the first one's dollars and years, or their differences, would mix
+    // them.
+    let dir = scratch("calendars");
+    let out_dir = dir.join("out");
+    let out_arg = out_dir.to_str().expect("utf-8 path");
+    for extra in [&[][..], &["--details"], &["--format", "json"], &["--out", out_arg]] {
+        let mut args = vec!["compare", "ukraine-final-2025", "drc-sicomines-2024", "--paths", "64"];
+        args.extend(extra);
+        let out = subsoil(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains(
+                "compare needs scenarios measured in the same dollars and years: ukraine-final-2025 is \
+                 in 2026 US dollars over 2026-2075, drc-sicomines-2024 in 2008 US dollars over \
+                 2008-2042; run them separately with `subsoil run`"
+            ),
+            "{err}"
+        );
+    }
+    // Nothing written, not even a partial folder.
+    assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 0);
+    // A horizon alone is enough to differ.
+    let path = dir.join("shorter.toml");
+    std::fs::write(
+        &path,
+        "format-version = 1\nextends = \"ukraine-final-2025\"\n[metadata]\nname = \"final-to-2060\"\n[time]\nhorizon-years = 35\n",
+    )
+    .expect("write");
+    let out = subsoil(&[
+        "compare",
+        "ukraine-final-2025",
+        path.to_str().expect("utf-8 path"),
+        "--paths",
+        "64",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(err.contains("final-to-2060 in 2026 US dollars over 2026-2060"), "{err}");
+}
+
+#[test]
+fn the_means_table_writes_probabilities_as_run_does_never_a_bare_zero() {
+    // No path of 256 repays the aid under the final agreement, and every one has new receipts by
+    // 2035: bounds of the 95% interval, as `run` writes them, not "0%" and "100%".
+    let args = ["ukraine-mar-2025-draft", "ukraine-final-2025", "--paths", "256"];
+    let out = subsoil(&[&["compare"][..], &args].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    let row = |name: &str| {
+        s.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}:\n{s}"))
+            .to_string()
+    };
+    let repaid = row("P(partner-aid-repaid)");
+    assert_eq!(repaid.matches("< 1.5% (95%)").count(), 2, "{repaid}");
+    let receipts = row("P(new-receipts-by-2035)");
+    assert_eq!(receipts.matches("> 98.5% (95%)").count(), 2, "{receipts}");
+    for line in [&repaid, &receipts] {
+        assert!(!line.contains(" 0%") && !line.contains(" 100%"), "{line}");
+    }
+    // The same words as `run` for the same probability.
+    let run = subsoil(&["run", "ukraine-final-2025", "--paths", "256"]);
+    let run = text(&run.stdout);
+    let ceasefire = run.lines().find(|l| l.starts_with("P(ceasefire-by-2030)")).expect("row");
+    let estimate = ceasefire.trim_start_matches("P(ceasefire-by-2030)").trim();
+    assert!(row("P(ceasefire-by-2030)").ends_with(estimate), "{estimate}\n{s}");
+}

@@ -268,3 +268,20 @@ fn a_newer_request_from_the_same_page_cancels_the_older_within_a_chunk() {
         server.stream("/api/run/stream", &json!({ "paths": 100, "session": "page-2" })).collect();
     assert_eq!(other.len(), 1);
 }
+
+#[test]
+fn a_comparison_of_scenarios_in_different_dollars_is_refused_with_the_message_of_compare() {
+    let server = Server::start(&[]);
+    let (status, e) = server.post_json(
+        "/api/compare",
+        &json!({ "scenarios": ["ukraine-final-2025", "drc-sicomines-2024"], "paths": 64 }),
+    );
+    assert_eq!(status, 400, "{e}");
+    let cli = subsoil(&["compare", "ukraine-final-2025", "drc-sicomines-2024", "--paths", "64"]);
+    assert_eq!(cli.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&cli.stderr);
+    let message = message.trim().strip_prefix("error: ").expect("an error");
+    assert!(message.contains("same dollars and years"), "{message}");
+    assert_eq!(e["error"].as_str(), Some(message), "{e}");
+    assert_eq!(e["field"].as_str(), Some("scenarios"), "{e}");
+}

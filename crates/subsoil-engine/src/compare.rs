@@ -535,7 +535,7 @@ impl<'a> Paired<'a> {
         if scenarios.is_empty() {
             return Err(RunError::NoScenarios);
         }
-        run::one_currency(scenarios)?;
+        run::comparable(scenarios)?;
         let (sampler, pool) = run::prepare(config)?;
         let members = scenarios
             .iter()

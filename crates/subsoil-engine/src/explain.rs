@@ -121,7 +121,7 @@ pub fn explain_observed(
     if mixtures.is_empty() {
         return Err(RunError::NoScenarios);
     }
-    crate::run::one_currency(mixtures)?;
+    crate::run::comparable(mixtures)?;
     let n = mixtures.len();
     assert!(
         n.is_power_of_two() && n <= 1 << MAX_TERMS,

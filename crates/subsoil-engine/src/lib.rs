@@ -57,9 +57,11 @@ pub use report::{
     MetricHistogram, MetricStats, ProbabilityStats, ProjectStats, RunHeader, RunResult, SeMethod,
     SePartialBlock, TimeToEventStats,
 };
-pub use run::{DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive};
+pub use run::{
+    Calendar, DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive,
+};
 pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado, tornado_of};
 pub use shard::{MergeError, Shard, ShardState, merge, run_shard};
-pub use solve::{Bisection, Statistic, bisect, estimate};
+pub use solve::{Bisection, Statistic, bisect, bisect_whole, estimate};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};

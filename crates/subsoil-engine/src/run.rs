@@ -83,6 +83,45 @@ pub enum RunError {
     /// Scenarios run side by side are in different currencies (their differences would mix units):
     /// the first's name and currency, then the first other's.
     Currencies([String; 4]),
+    /// Scenarios run side by side report money in dollars of different years or cover different
+    /// years (their differences and the table's header would mix them): the first, then the first
+    /// other that differs.
+    Calendars(Box<[Calendar; 2]>),
+}
+
+/// What a scenario's results are measured in: its currency, the year of its real dollars and its
+/// first and last simulated years.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Calendar {
+    /// The scenario's name.
+    pub scenario: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// The year whose dollars real amounts are in.
+    pub base_year: i32,
+    /// First simulated year.
+    pub start_year: i32,
+    /// Last simulated year.
+    pub end_year: i32,
+}
+
+impl Calendar {
+    fn of(s: &Scenario) -> Calendar {
+        let t = &s.model.time;
+        Calendar {
+            scenario: s.name.clone(),
+            currency: s.model.currency.clone(),
+            base_year: t.base_year,
+            start_year: t.start_year,
+            end_year: t.end_year(),
+        }
+    }
+
+    /// `2026 US dollars over 2025-2075`.
+    fn describe(&self) -> String {
+        let money = if self.currency == "USD" { "US dollars" } else { self.currency.as_str() };
+        format!("{} {money} over {}-{}", self.base_year, self.start_year, self.end_year)
+    }
 }
 
 impl fmt::Display for RunError {
@@ -98,6 +137,18 @@ impl fmt::Display for RunError {
                 f,
                 "cannot compare scenarios in different currencies: {a} is in {x}, {b} in {y}; write both in one (macro.currency, with macro.exchange-rates for amounts in the other)"
             ),
+            RunError::Calendars(pair) => {
+                let [a, b] = &**pair;
+                write!(
+                    f,
+                    "compare needs scenarios measured in the same dollars and years: {} is in {}, {} in {}; \
+                 run them separately with `subsoil run`",
+                    a.scenario,
+                    a.describe(),
+                    b.scenario,
+                    b.describe()
+                )
+            }
         }
     }
 }
@@ -504,16 +555,26 @@ impl<'a> Schedule<'a> {
         }
     }
 }
-/// [`RunError::Currencies`] when `scenarios`, to be run side by side, are not all in one currency.
-pub(crate) fn one_currency(scenarios: &[&Scenario]) -> Result<(), RunError> {
+/// [`RunError::Currencies`] when `scenarios`, to be run side by side, are not all in one currency;
+/// [`RunError::Calendars`] when they differ in the year of their dollars or in their first or last
+/// year.
+pub(crate) fn comparable(scenarios: &[&Scenario]) -> Result<(), RunError> {
     let Some(first) = scenarios.first() else { return Ok(()) };
-    match scenarios.iter().find(|s| s.model.currency != first.model.currency) {
-        None => Ok(()),
-        Some(other) => Err(RunError::Currencies([
+    if let Some(other) = scenarios.iter().find(|s| s.model.currency != first.model.currency) {
+        return Err(RunError::Currencies([
             first.name.clone(),
             first.model.currency.clone(),
             other.name.clone(),
             other.model.currency.clone(),
-        ])),
+        ]));
+    }
+    let calendar = Calendar::of(first);
+    let same = |c: &Calendar| {
+        (c.base_year, c.start_year, c.end_year)
+            == (calendar.base_year, calendar.start_year, calendar.end_year)
+    };
+    match scenarios.iter().map(|s| Calendar::of(s)).find(|c| !same(c)) {
+        None => Ok(()),
+        Some(other) => Err(RunError::Calendars(Box::new([calendar, other]))),
     }
 }

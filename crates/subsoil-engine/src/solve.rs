@@ -293,7 +293,8 @@ pub struct Bisection {
     pub target: f64,
     /// Whether the statistic crosses the target in the range.
     pub reachable: bool,
-    /// The value found: the middle of the final bracket (`None` when not reachable).
+    /// The value found: the middle of the final bracket, or its end `b` over whole numbers (`None`
+    /// when not reachable).
     pub root: Option<f64>,
     /// A rough Monte Carlo error of the root: the statistic's standard error at the bracket over the
     /// slope of the statistic between the ends of the range (`None` when not reachable or flat).
@@ -301,6 +302,10 @@ pub struct Bisection {
     /// The final bracket `[a, b]`: the statistic is on one side of the target at `a` and on the other
     /// (or on it) at `b`.
     pub bracket: [f64; 2],
+    /// Whether only whole numbers were tried (a field that takes whole numbers): the bracket then
+    /// closes on two neighbours and `root` is its end `b`, the first whole number from `lo` at which
+    /// the statistic reaches the target.
+    pub whole_numbers: bool,
     /// The statistic at the ends of the range, `lo` then `hi`.
     pub ends: [Evaluation; 2],
     /// Every evaluation, in order (the two ends first).
@@ -316,13 +321,45 @@ pub struct Bisection {
 ///
 /// The first error of `f`.
 pub fn bisect<E>(
-    mut f: impl FnMut(f64) -> Result<Estimate, E>,
+    f: impl FnMut(f64) -> Result<Estimate, E>,
     lo: f64,
     hi: f64,
     target: f64,
     tol: f64,
     max_steps: u32,
 ) -> Result<Bisection, E> {
+    bisect_on(f, lo, hi, target, Some(tol), max_steps)
+}
+
+/// Like [`bisect`] over the whole numbers from `lo` to `hi` (for a field that takes only whole
+/// numbers): each midpoint is rounded, and the bracket closes on two neighbours (or after
+/// `max_steps` halvings); `root` is then the bracket's end `b`, the first whole number from `lo` at
+/// which the statistic reaches the target.
+///
+/// # Errors
+///
+/// The first error of `f`.
+pub fn bisect_whole<E>(
+    f: impl FnMut(f64) -> Result<Estimate, E>,
+    lo: i64,
+    hi: i64,
+    target: f64,
+    max_steps: u32,
+) -> Result<Bisection, E> {
+    bisect_on(f, lo as f64, hi as f64, target, None, max_steps)
+}
+
+/// Bisection until the bracket is at most `tol` wide, or, without `tol`, over whole numbers until it
+/// is two neighbours.
+fn bisect_on<E>(
+    mut f: impl FnMut(f64) -> Result<Estimate, E>,
+    lo: f64,
+    hi: f64,
+    target: f64,
+    tol: Option<f64>,
+    max_steps: u32,
+) -> Result<Bisection, E> {
+    let whole_numbers = tol.is_none();
     let flo = f(lo)?;
     let fhi = f(hi)?;
     let ends = [Evaluation { x: lo, estimate: flo }, Evaluation { x: hi, estimate: fhi }];
@@ -339,8 +376,13 @@ pub fn bisect<E>(
             a = hi;
         }
         let mut steps = 0;
-        while (b - a).abs() > tol && steps < max_steps {
-            let m = 0.5 * (a + b);
+        let open = |a: f64, b: f64| match tol {
+            Some(tol) => (b - a).abs() > tol,
+            None => (b - a).abs() > 1.0,
+        };
+        while open(a, b) && steps < max_steps {
+            // Between two whole numbers at least 2 apart, the rounded midpoint lies strictly inside.
+            let m = if whole_numbers { (0.5 * (a + b)).round() } else { 0.5 * (a + b) };
             let fm = f(m)?;
             evaluations.push(Evaluation { x: m, estimate: fm });
             let sm = side(&fm);
@@ -365,9 +407,10 @@ pub fn bisect<E>(
         return Ok(Bisection {
             target,
             reachable: true,
-            root: Some(0.5 * (a + b)),
+            root: Some(if whole_numbers { b } else { 0.5 * (a + b) }),
             root_se,
             bracket: [a, b],
+            whole_numbers,
             ends,
             evaluations,
         });
@@ -378,6 +421,7 @@ pub fn bisect<E>(
         root: None,
         root_se: None,
         bracket: [lo, hi],
+        whole_numbers,
         ends,
         evaluations,
     })
@@ -389,6 +433,18 @@ mod tests {
 
     fn exact(v: f64) -> Result<Estimate, ()> {
         Ok(Estimate { value: v, se: 0.0, n: 1 })
+    }
+
+    #[test]
+    fn whole_number_bisection_tries_whole_numbers_and_ends_on_two_neighbours() {
+        // 10x crosses 75 between 7 and 8.
+        let b = bisect_whole(|x| exact(10.0 * x), 2, 40, 75.0, 100).expect("no error");
+        assert!(b.whole_numbers && b.reachable);
+        assert!(b.evaluations.iter().all(|e| e.x.fract() == 0.0));
+        assert_eq!((b.bracket, b.root), ([7.0, 8.0], Some(8.0)));
+        // Decreasing, and a target met exactly at a value tried.
+        let b = bisect_whole(|x| exact(100.0 - x), 0, 100, 50.0, 100).expect("no error");
+        assert_eq!((b.bracket, b.root), ([50.0, 50.0], Some(50.0)));
     }
 
     #[test]
