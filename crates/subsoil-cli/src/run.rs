@@ -1296,8 +1296,10 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     out.push_str(&t.render());
     out.push_str(&format!(
         "\nP(prod. Y): the project has had output by the end of year Y. Median 1st prod.: the year by \
-         which more than half of the paths have output (— if not by {}).\n",
-        h.end_year
+         which more than half of the paths have output (— if not by {}). 0% and 100%: none or all of \
+         the {} paths (--format json gives each share's 95% interval).\n",
+        h.end_year,
+        grouped(h.paths)
     ));
     out
 }
