@@ -171,29 +171,14 @@ impl McArgs {
     }
 }
 
-/// Most paths a run accepts.
-pub const MAX_PATHS: u64 = 100_000_000;
+/// Most paths a run accepts ([`subsoil_engine::MAX_PATHS`]).
+pub const MAX_PATHS: u64 = subsoil_engine::MAX_PATHS;
 
-/// Most worker threads a run accepts, whatever the machine.
-pub const MAX_THREADS: usize = 256;
-
-/// Most worker threads a run accepts per core.
-pub const MAX_THREADS_PER_CORE: usize = 4;
-
-/// Parses `--threads`: more threads than cores only slow a run down, and thousands of them exhaust the
-/// machine, so at most [`MAX_THREADS_PER_CORE`] a core and [`MAX_THREADS`] in all.
+/// Parses `--threads` ([`subsoil_engine::thread_limit`]).
 fn parse_threads(s: &str) -> Result<usize, String> {
     let n: usize =
         s.trim().parse().map_err(|_| format!("expected a whole number of threads, found {s:?}"))?;
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let most = (MAX_THREADS_PER_CORE * cores).min(MAX_THREADS);
-    if n > most {
-        return Err(format!(
-            "{n} threads is too many: at most {most} ({MAX_THREADS_PER_CORE} a core on this machine's \
-             {cores} core{}, and never more than {MAX_THREADS}); 0 uses every core",
-            if cores == 1 { "" } else { "s" }
-        ));
-    }
+    subsoil_engine::thread_limit(n)?;
     Ok(n)
 }
 
@@ -333,9 +318,10 @@ pub fn run(args: &RunArgs) -> ExitCode {
         return crate::shard::run(args, &scenario, shard);
     }
     let until = match &args.until_se {
-        Some(_) if args.deterministic || args.by.is_some() => {
+        Some(_) if args.deterministic || args.by.is_some() || args.counterfactual.is_some() => {
             output::stderr(
-                "error: --until-se is for a Monte Carlo run, without --deterministic or --by\n",
+                "error: --until-se is for a Monte Carlo run, without --deterministic, --by or \
+                 --counterfactual\n",
             );
             return ExitCode::from(EXIT_BAD_INPUT);
         }

@@ -199,6 +199,11 @@ fn until_se_stops_at_the_first_block_boundary_past_four_where_the_error_is_small
     refused(&["run", MINE, "--until-se", "revenue"], "expected METRIC=TOL");
     refused(&["run", MINE, "--until-se", "revenue=-1"], "not a positive number");
     refused(&["run", MINE, "--deterministic", "--until-se", "revenue=1"], "for a Monte Carlo run");
+    // The run without the deal has no stopping rule: refused, not ignored.
+    refused(
+        &["run", "--counterfactual", "no-deal", "--until-se", "capex=1e20", "--paths", "8192"],
+        "without --deterministic, --by or --counterfactual",
+    );
 }
 
 #[test]

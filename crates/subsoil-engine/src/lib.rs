@@ -65,3 +65,32 @@ pub use shard::{MergeError, Shard, ShardState, merge, run_shard};
 pub use solve::{Bisection, Statistic, bisect, bisect_whole, estimate};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};
+
+/// Most paths a run accepts (the command line's and the Python module's limit).
+pub const MAX_PATHS: u64 = 100_000_000;
+
+/// Most worker threads a run accepts, whatever the machine.
+pub const MAX_THREADS: usize = 256;
+
+/// Most worker threads a run accepts per core.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// Whether `n` worker threads may be asked for: more threads than cores only slow a run down, and
+/// thousands of them exhaust the machine, so at most [`MAX_THREADS_PER_CORE`] a core and [`MAX_THREADS`]
+/// in all (0 uses every core). The error says why.
+///
+/// # Errors
+///
+/// A sentence naming the limit on this machine.
+pub fn thread_limit(n: usize) -> Result<(), String> {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let most = (MAX_THREADS_PER_CORE * cores).min(MAX_THREADS);
+    if n > most {
+        return Err(format!(
+            "{n} threads is too many: at most {most} ({MAX_THREADS_PER_CORE} a core on this machine's \
+             {cores} core{}, and never more than {MAX_THREADS}); 0 uses every core",
+            if cores == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(())
+}

@@ -71,6 +71,16 @@ fn sampler(name: &str) -> PyResult<SamplerKind> {
 }
 
 fn config(paths: u64, seed: u64, sampler_name: &str, threads: usize) -> PyResult<RunConfig> {
+    // The command line's limits: a run that could not finish, or threads that exhaust the machine, are
+    // refused before anything starts.
+    if !(1..=subsoil_engine::MAX_PATHS).contains(&paths) {
+        return Err(PyValueError::new_err(format!(
+            "paths={paths}: expected 1 to {} paths",
+            subsoil_engine::MAX_PATHS
+        )));
+    }
+    subsoil_engine::thread_limit(threads)
+        .map_err(|e| PyValueError::new_err(format!("threads={threads}: {e}")))?;
     Ok(RunConfig {
         paths,
         seed,

@@ -94,6 +94,19 @@ def test_scenario_errors_carry_file_line_column_and_field(tmp_path):
         subsoil.load("ukraine-final-2025").run(paths=10, sampler="grid")
 
 
+def test_a_run_beyond_the_command_lines_limits_is_refused_before_it_starts():
+    # The command line refuses more than 100,000,000 paths and more than 4 threads a core (256 in all);
+    # so does the package, at once, instead of starting a run that cannot finish or exhausts the machine.
+    s = subsoil.load("drc-sicomines-2024")
+    with pytest.raises(ValueError, match="expected 1 to 100000000 paths"):
+        s.run(paths=10**9)
+    with pytest.raises(ValueError, match="expected 1 to 100000000 paths"):
+        s.run(paths=0)
+    with pytest.raises(ValueError, match="threads is too many"):
+        s.run(paths=10, threads=10_000)
+    assert s.run(paths=10, threads=1).header["paths"] == 10
+
+
 def test_runs_release_the_gil():
     # While a run holds the GIL no other Python thread can take a single step; with the GIL released
     # the main thread counts freely. A run of 8,000 paths on one thread takes seconds; a thread that is
