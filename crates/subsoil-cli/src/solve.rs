@@ -285,6 +285,18 @@ fn table(s: &Scenario, args: &SolveArgs, statistic: &Statistic, r: &Bisection) -
         args.paths, args.seed, s.name, s.hash
     )));
     out.push_str("\n\n");
+    // A line for each value of `xs`, with the statistic the last evaluation there found.
+    let evaluated_at = |xs: &[f64]| -> String {
+        let mut lines = String::new();
+        for &x in xs {
+            if let Some(e) = r.evaluations.iter().rev().find(|e| e.x == x) {
+                let line =
+                    format!("  at {} = {}: {stat} = {}\n", args.vary, g(x), num(&e.estimate));
+                lines.push_str(&line);
+            }
+        }
+        lines
+    };
     let [a, b] = &r.ends;
     match r.root {
         Some(root) if r.whole_numbers => {
@@ -299,16 +311,8 @@ fn table(s: &Scenario, args: &SolveArgs, statistic: &Statistic, r: &Bisection) -
                 r.evaluations.len()
             ));
             let [x, y] = r.bracket;
-            for x in if x == y { vec![x] } else { vec![x, y] } {
-                if let Some(e) = r.evaluations.iter().rev().find(|e| e.x == x) {
-                    out.push_str(&format!(
-                        "  at {} = {}: {stat} = {}\n",
-                        args.vary,
-                        g(x),
-                        num(&e.estimate)
-                    ));
-                }
-            }
+            let ends = if x == y { vec![x] } else { vec![x, y] };
+            out.push_str(&evaluated_at(&ends));
         }
         Some(root) => {
             out.push_str(&format!(
@@ -327,16 +331,7 @@ fn table(s: &Scenario, args: &SolveArgs, statistic: &Statistic, r: &Bisection) -
                 ));
             }
             // The evaluations nearest the root on each side.
-            for x in r.bracket {
-                if let Some(e) = r.evaluations.iter().rev().find(|e| e.x == x) {
-                    out.push_str(&format!(
-                        "  at {} = {}: {stat} = {}\n",
-                        args.vary,
-                        g(x),
-                        num(&e.estimate)
-                    ));
-                }
-            }
+            out.push_str(&evaluated_at(&r.bracket));
         }
         None => {
             out.push_str(&format!(

@@ -3,7 +3,7 @@
 //! disagree are named. Every run has a fixed seed, so each check is deterministic.
 
 use subsoil_engine::RunConfig;
-use subsoil_engine::claims::{Side, Swing, Verdict, decides, judge};
+use subsoil_engine::claims::{ClaimResult, Side, Swing, Verdict, decides, judge};
 use subsoil_scenario::claims::{Holds, parse};
 
 const PATHS: u64 = if cfg!(debug_assertions) { 100 } else { 400 };
@@ -85,19 +85,25 @@ fn the_built_in_claims_parse_and_their_facts_are_the_hand_counts() {
     assert_eq!(value("gdp-200bn-6pct/mining-share"), 0.045);
 }
 
-#[test]
-fn a_claim_without_candidates_gets_the_full_tornado() {
-    // explain/b.toml has one uncertain input, the partner's yearly credit; its capital account is the
-    // $100m of cash plus two such credits, so a threshold at the mean is straddled and the credit is
-    // what swings it: from 100 + 2·P10 to 100 + 2·P90 of uniform(0, 200), i.e. $140m to $460m.
+/// The claim that the mean of explain/b.toml's partner capital is above its own mean (a threshold its
+/// interval straddles), with the claim's `extra` lines, judged.
+fn judge_at_the_mean_of_b(extra: &str) -> Vec<ClaimResult> {
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/explain/b.toml");
     let scenarios = format!("{file:?}");
     let probe =
         parse(&claim("mean:partner-capital", "above", 0.0, &scenarios, "")).expect("parses");
     let r = judge(&probe, &[], &config(), &|_, _| {}).expect("judged");
     let mean = r[0].judged[0].interval.value;
-    let text = claim("mean:partner-capital", "above", mean, &scenarios, "");
-    let r = judge(&parse(&text).expect("parses"), &[], &config(), &|_, _| {}).expect("judged");
+    let text = claim("mean:partner-capital", "above", mean, &scenarios, extra);
+    judge(&parse(&text).expect("parses"), &[], &config(), &|_, _| {}).expect("judged")
+}
+
+#[test]
+fn a_claim_without_candidates_gets_the_full_tornado() {
+    // explain/b.toml has one uncertain input, the partner's yearly credit; its capital account is the
+    // $100m of cash plus two such credits, so a threshold at the mean is straddled and the credit is
+    // what swings it: from 100 + 2·P10 to 100 + 2·P90 of uniform(0, 200), i.e. $140m to $460m.
+    let r = judge_at_the_mean_of_b("");
     let Verdict::DependsOn { inputs, .. } = &r[0].verdict else { panic!("{:?}", r[0].verdict) };
     assert_eq!(inputs, &["deal.credits[0].per-year".to_string()]);
     let s = &r[0].swings[0];
@@ -146,15 +152,7 @@ fn a_straddled_claim_that_no_input_decides_is_not_settled_at_the_paths_run() {
     // explain/b.toml has one uncertain input, the partner's yearly credit. With a threshold at the mean
     // of its capital account the interval straddles it; a candidate the scenario does not have gives no
     // swing, so nothing decides the claim.
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/explain/b.toml");
-    let scenarios = format!("{file:?}");
-    let probe =
-        parse(&claim("mean:partner-capital", "above", 0.0, &scenarios, "")).expect("parses");
-    let r = judge(&probe, &[], &config(), &|_, _| {}).expect("judged");
-    let mean = r[0].judged[0].interval.value;
-    let text =
-        claim("mean:partner-capital", "above", mean, &scenarios, "swing = [\"no.such-input\"]\n");
-    let r = judge(&parse(&text).expect("parses"), &[], &config(), &|_, _| {}).expect("judged");
+    let r = judge_at_the_mean_of_b("swing = [\"no.such-input\"]\n");
     assert_eq!(r[0].judged[0].side, Side::Unclear);
     assert_eq!(r[0].verdict, Verdict::Unsettled { paths: PATHS });
     assert_eq!(r[0].verdict.label(), format!("not settled at {PATHS} paths"));
