@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use subsoil_engine::grouped;
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -1036,19 +1037,6 @@ fn estimate(paths: u64, done: u64, elapsed: Duration, long: Duration) -> Option<
         grouped(done),
         elapsed.as_secs_f64()
     ))
-}
-
-/// A whole number with thousands separators: `100,000,000`.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// A duration in seconds, rounded as a person would say it: `50 s`, `12 min`, `3 h 20 min`, `4 days`.

@@ -165,7 +165,9 @@ impl Verdict {
             Verdict::Supported => "supported".into(),
             Verdict::Contradicted => "contradicted".into(),
             Verdict::Untested => "not tested".into(),
-            Verdict::Unsettled { paths } => format!("not settled at {} paths", thousands(*paths)),
+            Verdict::Unsettled { paths } => {
+                format!("not settled at {} paths", crate::grouped(*paths))
+            }
             Verdict::DependsOn { holds_under, fails_under, inputs } => {
                 let mut parts = Vec::new();
                 if !holds_under.is_empty() || !fails_under.is_empty() {
@@ -182,19 +184,6 @@ impl Verdict {
             }
         }
     }
-}
-
-/// `12345` → `12,345`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn or_none(v: &[String]) -> String {

@@ -94,3 +94,16 @@ pub fn thread_limit(n: usize) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// A whole number with thousands separators: `100,000,000`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
