@@ -212,6 +212,21 @@ pub fn compare_shard(
     shard: Shard,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CompareShardState, RunError> {
+    compare_shard_cancellable(scenarios, config, shard, progress, &AtomicBool::new(false))
+}
+
+/// Like [`compare_shard`], stopping its workers within one chunk of paths once `cancel` is set.
+///
+/// # Errors
+///
+/// As [`compare_shard`]; [`RunError::Cancelled`] when `cancel` was set before the shard was done.
+pub fn compare_shard_cancellable(
+    scenarios: &[&Scenario],
+    config: &RunConfig,
+    shard: Shard,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<CompareShardState, RunError> {
     let (paired, pool) = Paired::new(scenarios, config)?;
     let last = paired.last;
     let (index, count) = (shard.index, shard.count);
@@ -226,9 +241,14 @@ pub fn compare_shard(
             ..p.total(last)
         })
         .collect();
-    let schedule = Schedule::new(config, progress).shard(index, count);
-    let (stats, totals) =
-        pool.install(|| schedule.drive_from(&paired, (stats, totals), pool.current_num_threads()));
+    let schedule = Schedule::new(config, progress).shard(index, count).halted_by(cancel);
+    let ((stats, totals), ended) = pool.install(|| {
+        let workers = pool.current_num_threads();
+        schedule.drive_until(&paired, (stats, totals), workers, &|_| run::Flow::Continue)
+    });
+    if !ended {
+        return Err(RunError::Cancelled);
+    }
     Ok(CompareShardState {
         run: ShardRun::of(scenarios, config),
         shard,

@@ -44,14 +44,14 @@ pub mod yearly;
 pub use base_case::{BaseCase, ProjectRow, Totals, base_case};
 pub use compare::{
     CompareResult, CompareShardState, Difference, Differences, compare, compare_cancellable,
-    compare_observed, compare_shard, merge_compare,
+    compare_observed, compare_shard, compare_shard_cancellable, merge_compare,
 };
 pub use converge::{Convergence, MIN_BLOCKS, run_until_se};
 pub use counterfactual::{Counterfactual, counterfactual, counterfactual_observed};
 pub use draws::{MixedRandomness, PathRandomness, ScalarDraws, Scratch};
 pub use explain::{Estimate, Explained, Explanation, OutputKind, explain, explain_observed};
 pub use metrics::{EVENTS, METRICS, PROBABILITIES, SERIES, Section, Unit};
-pub use per_path::{PathColumns, Rows, per_path};
+pub use per_path::{PathColumns, Rows, per_path, per_path_cancellable};
 pub use report::{
     BuiltBy, ByYear, Chance, Distribution, EventStats, Fan, FanYear, HISTOGRAM_BINS, Histograms,
     MetricHistogram, MetricStats, ProbabilityStats, ProjectStats, RunHeader, RunResult, SeMethod,
@@ -61,7 +61,7 @@ pub use run::{
     Calendar, DEFAULT_BLOCK_SIZE, Flow, RunConfig, RunError, run, run_observed, run_progressive,
 };
 pub use sensitivity::{MetricRef, SensitivityError, Swing, Tornado, tornado, tornado_of};
-pub use shard::{MergeError, Shard, ShardState, merge, run_shard};
+pub use shard::{MergeError, Shard, ShardState, merge, run_shard, run_shard_cancellable};
 pub use solve::{Bisection, Statistic, bisect, bisect_whole, estimate};
 pub use subsoil_risk::SamplerKind;
 pub use yearly::{Yearly, yearly};

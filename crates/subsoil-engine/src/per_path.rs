@@ -5,6 +5,7 @@
 //! Rows are produced in parallel, chunk by chunk, and given to the sink strictly in path order through
 //! the run's scheduler; memory stays bounded whatever the number of paths.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, PoisonError};
 
 use subsoil_core::{Model, PathOutcome, Workspace, simulate};
@@ -12,7 +13,7 @@ use subsoil_scenario::Scenario;
 
 use crate::draws::{PathRandomness, ScalarDraws, Scratch};
 use crate::metrics::{METRICS, Metric};
-use crate::run::{RunConfig, RunError, Schedule, Work, drawer, prepare};
+use crate::run::{Flow, RunConfig, RunError, Schedule, Work, drawer, prepare};
 
 /// The columns of a per-path table, besides the path index: the uncertain inputs (named as in the
 /// scenario, in slot order) and the scalar outputs that apply to the scenario (named as in the run's
@@ -70,6 +71,21 @@ pub fn per_path<E: Send>(
     config: &RunConfig,
     sink: &mut Sink<'_, E>,
 ) -> Result<Result<(), E>, RunError> {
+    per_path_cancellable(scenario, config, &AtomicBool::new(false), sink)
+}
+
+/// Like [`per_path`], stopping its workers within one chunk of paths once `cancel` is set; the sink
+/// has then had the rows of a prefix of the paths.
+///
+/// # Errors
+///
+/// As [`per_path`]; [`RunError::Cancelled`] when `cancel` was set before every path was done.
+pub fn per_path_cancellable<E: Send>(
+    scenario: &Scenario,
+    config: &RunConfig,
+    cancel: &AtomicBool,
+    sink: &mut Sink<'_, E>,
+) -> Result<Result<(), E>, RunError> {
     let (sampler, pool) = prepare(config)?;
     let draws = drawer(scenario, sampler)?;
     let model = &scenario.model;
@@ -81,8 +97,13 @@ pub fn per_path<E: Send>(
         width: scenario.inputs.list.len() + metrics(model).len(),
         sink: Mutex::new(sink),
     };
-    let schedule = Schedule::new(config, &|_| {});
-    let error = pool.install(|| schedule.drive(&work, pool.current_num_threads()));
+    let schedule = Schedule::new(config, &|_| {}).halted_by(cancel);
+    let (error, ended) = pool.install(|| {
+        schedule.drive_until(&work, work.total(), pool.current_num_threads(), &|_| Flow::Continue)
+    });
+    if !ended {
+        return Err(RunError::Cancelled);
+    }
     Ok(error.map_or(Ok(()), Err))
 }
 

@@ -437,17 +437,7 @@ impl<'a> Schedule<'a> {
         self.drive_until(work, work.total(), workers, &|_| Flow::Continue).0
     }
 
-    /// Like [`Schedule::drive`], from the empty total `total`.
-    pub(crate) fn drive_from<W: Work>(
-        &self,
-        work: &W,
-        total: W::Total,
-        workers: usize,
-    ) -> W::Total {
-        self.drive_until(work, total, workers, &|_| Flow::Continue).0
-    }
-
-    /// Like [`Schedule::drive_from`], calling `boundary` with the total at the end of every block; it
+    /// Like [`Schedule::drive`] from the empty total `total`, calling `boundary` with the total at the end of every block; it
     /// may stop the run there. Returns the total and whether the run ended (every path done, or stopped
     /// at a boundary) rather than being cancelled.
     pub(crate) fn drive_until<W: Work>(

@@ -10,6 +10,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 use subsoil_risk::SamplerKind;
@@ -18,7 +19,7 @@ use subsoil_scenario::Scenario;
 use crate::accumulate::{BlockRecord, Plan, Stats, StatsState};
 use crate::report::{self, RunResult};
 use crate::run::{
-    RunConfig, RunError, Schedule, Single, drawer, header, partial_block, prepare, se_context,
+    Flow, RunConfig, RunError, Schedule, Single, drawer, header, partial_block, prepare, se_context,
 };
 
 /// Shard `index` of `count` (written `I/N`, with `0 ≤ I < N`).
@@ -155,6 +156,21 @@ pub fn run_shard(
     shard: Shard,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ShardState, RunError> {
+    run_shard_cancellable(scenario, config, shard, progress, &AtomicBool::new(false))
+}
+
+/// Like [`run_shard`], stopping its workers within one chunk of paths once `cancel` is set.
+///
+/// # Errors
+///
+/// As [`run_shard`]; [`RunError::Cancelled`] when `cancel` was set before the shard was done.
+pub fn run_shard_cancellable(
+    scenario: &Scenario,
+    config: &RunConfig,
+    shard: Shard,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<ShardState, RunError> {
     let (sampler, pool) = prepare(config)?;
     let draws = drawer(scenario, sampler)?;
     let model = &scenario.model;
@@ -162,8 +178,14 @@ pub fn run_shard(
     let last = partial_block(config);
     let single = Single { model, plan: &plan, draws: &draws, seed: config.seed, last };
     let stats = Stats::for_shard(&plan, last, shard.index, shard.count);
-    let schedule = Schedule::new(config, progress).shard(shard.index, shard.count);
-    let total = pool.install(|| schedule.drive_from(&single, stats, pool.current_num_threads()));
+    let schedule =
+        Schedule::new(config, progress).shard(shard.index, shard.count).halted_by(cancel);
+    let (total, ended) = pool.install(|| {
+        schedule.drive_until(&single, stats, pool.current_num_threads(), &|_| Flow::Continue)
+    });
+    if !ended {
+        return Err(RunError::Cancelled);
+    }
     Ok(ShardState { run: ShardRun::of(&[scenario], config), shard, stats: total.state() })
 }
 

@@ -161,3 +161,65 @@ fn ses(r: &RunResult) -> Vec<f64> {
     let events = r.events.iter().map(|e| e.curve.by_horizon.se);
     metrics.chain(probabilities).chain(events).collect()
 }
+
+#[test]
+fn per_path_rows_and_shards_can_be_cancelled_and_otherwise_are_the_plain_ones() {
+    use subsoil_engine::{
+        Rows, Shard, compare_shard, compare_shard_cancellable, per_path, per_path_cancellable,
+        run_shard, run_shard_cancellable,
+    };
+    let s = final_deal();
+    let c = config(4 * 256 + 10, 2, SamplerKind::Random);
+    let rows_of = |cancel: Option<&AtomicBool>| {
+        let mut values: Vec<f64> = Vec::new();
+        let mut sink = |rows: &Rows| -> Result<(), String> {
+            values.extend_from_slice(&rows.values);
+            if let Some(cancel) = cancel {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            Ok(())
+        };
+        let r = match cancel {
+            Some(cancel) => per_path_cancellable(&s, &c, cancel, &mut sink),
+            None => per_path(&s, &c, &mut sink),
+        };
+        (r.map(|inner| inner.is_ok()), values)
+    };
+    let (plain, all) = rows_of(None);
+    assert!(matches!(plain, Ok(true)));
+    let never = AtomicBool::new(false);
+    let mut same_values: Vec<f64> = Vec::new();
+    let same = per_path_cancellable(&s, &c, &never, &mut |rows: &Rows| -> Result<(), String> {
+        same_values.extend_from_slice(&rows.values);
+        Ok(())
+    });
+    assert!(matches!(same, Ok(Ok(()))));
+    assert!(same_values.iter().map(|v| v.to_bits()).eq(all.iter().map(|v| v.to_bits())));
+    // Cancelled by the sink at its first chunk: nothing more is handed over, and the run says so.
+    let cancel = AtomicBool::new(false);
+    let (stopped, prefix) = rows_of(Some(&cancel));
+    assert!(matches!(stopped, Err(RunError::Cancelled)));
+    assert_eq!(prefix.len() * 1034, all.len() * 128, "the rows of one chunk (128 paths) of 1,034");
+    assert!(prefix.iter().zip(&all).all(|(a, b)| a.to_bits() == b.to_bits()));
+
+    let shard = Shard { index: 1, count: 2 };
+    let whole = run_shard(&s, &c, shard, &|_| {}).unwrap_or_else(|e| panic!("{e}"));
+    let same =
+        run_shard_cancellable(&s, &c, shard, &|_| {}, &never).unwrap_or_else(|e| panic!("{e}"));
+    assert!(format!("{whole:?}") == format!("{same:?}"));
+    let cancel = AtomicBool::new(false);
+    let r =
+        run_shard_cancellable(&s, &c, shard, &|_| cancel.store(true, Ordering::Relaxed), &cancel);
+    assert!(matches!(r, Err(RunError::Cancelled)));
+
+    let b = match subsoil_scenario::load("ukraine-mar-2025-draft", &[]) {
+        Ok(s) => s,
+        Err(e) => panic!("the March draft does not load:\n{}", e.render()),
+    };
+    let whole = compare_shard(&[&s, &b], &c, shard, &|_| {}).unwrap_or_else(|e| panic!("{e}"));
+    let same = compare_shard_cancellable(&[&s, &b], &c, shard, &|_| {}, &never)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(format!("{whole:?}") == format!("{same:?}"));
+    let r = compare_shard_cancellable(&[&s, &b], &c, shard, &|_| {}, &AtomicBool::new(true));
+    assert!(matches!(r, Err(RunError::Cancelled)));
+}

@@ -1,12 +1,16 @@
 //! The native part of the Python package `subsoil`: scenarios, runs, comparisons and shards through the
 //! engine, with results handed to Python as the JSON the command line prints (the package's Python code,
-//! `python/subsoil/__init__.py`, turns them into pandas and pyarrow objects). Runs release the GIL.
+//! `python/subsoil/__init__.py`, turns them into pandas and pyarrow objects). Runs release the GIL, and
+//! Ctrl-C stops them (`interruptible`).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
-use subsoil_engine::{RunConfig, SamplerKind, Shard, ShardState};
+use subsoil_engine::{Flow, RunConfig, SamplerKind, Shard, ShardState};
 use subsoil_scenario::Scenario as Loaded;
 
 create_exception!(
@@ -90,19 +94,61 @@ fn config(paths: u64, seed: u64, sampler_name: &str, threads: usize) -> PyResult
     })
 }
 
+/// How often a waiting run looks for a signal (Ctrl-C).
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// Runs `work` on a thread of its own, with the GIL released, while this thread looks for a signal
+/// every [`SIGNAL_POLL`]. The engine's loop never returns to Python, so without this a Ctrl-C would
+/// wait for the whole run. On a signal (`KeyboardInterrupt`, or whatever the handler raises) it sets the
+/// flag `work` was given, so the engine's workers stop within a chunk of paths, waits for them and
+/// raises the handler's exception; no partial result is returned. A panic in `work` is passed on.
+fn interruptible<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce(&AtomicBool) -> T + Send,
+) -> PyResult<T> {
+    let cancel = AtomicBool::new(false);
+    let waiter = std::thread::current();
+    std::thread::scope(|s| {
+        let handle = s.spawn(|| {
+            let out = work(&cancel);
+            waiter.unpark();
+            out
+        });
+        loop {
+            py.detach(|| {
+                if !handle.is_finished() {
+                    std::thread::park_timeout(SIGNAL_POLL);
+                }
+            });
+            if handle.is_finished() {
+                return handle.join().map_err(|panic| std::panic::resume_unwind(panic));
+            }
+            if let Err(signal) = py.check_signals() {
+                cancel.store(true, Ordering::Relaxed);
+                // Wait for the workers (within a chunk of paths) so that nothing runs on after the raise.
+                let _ = py.detach(|| handle.join());
+                return Err(signal);
+            }
+        }
+    })
+}
+
+/// A result with the run's `header` first, then its statistics, each map in report order.
+#[derive(serde::Serialize)]
+struct WithHeader<'a, H, R> {
+    header: &'a H,
+    #[serde(flatten)]
+    result: &'a R,
+}
+
 fn json<T: serde::Serialize>(value: &T) -> PyResult<String> {
     serde_json::to_string(value).map_err(|e| RunError::new_err(e.to_string()))
 }
 
 /// A run's result as JSON: its `header` (paths, seed, sampler, blocks, standard-error method, years),
-/// then the statistics as `subsoil run --format json` prints them.
+/// then the statistics as `subsoil run --format json` prints them, in the same order.
 fn result_json(r: &subsoil_engine::RunResult) -> PyResult<String> {
-    let mut value = serde_json::to_value(r).map_err(|e| RunError::new_err(e.to_string()))?;
-    let header = serde_json::to_value(&r.header).map_err(|e| RunError::new_err(e.to_string()))?;
-    if let Some(object) = value.as_object_mut() {
-        object.insert("header".into(), header);
-    }
-    json(&value)
+    json(&WithHeader { header: &r.header, result: r })
 }
 
 fn run_error(e: subsoil_engine::RunError) -> PyErr {
@@ -141,7 +187,7 @@ impl Scenario {
         self.sets.clone()
     }
 
-    /// The uncertain inputs, as JSON rows.
+    /// The uncertain inputs, as JSON rows: the columns of `subsoil inputs --format json`.
     fn inputs_json(&self) -> PyResult<String> {
         let rows: Vec<serde_json::Value> = self
             .inner
@@ -158,6 +204,8 @@ impl Scenario {
                     "p95": i.dist.quantile(0.95),
                     "unit": i.unit,
                     "field": i.field,
+                    "provenance": i.about.kind(),
+                    "source": i.about.text(),
                 })
             })
             .collect();
@@ -181,7 +229,11 @@ impl Scenario {
         threads: usize,
     ) -> PyResult<String> {
         let c = config(paths, seed, sampler, threads)?;
-        let r = py.detach(|| subsoil_engine::run(&self.inner, &c)).map_err(run_error)?;
+        let inner = &self.inner;
+        let r = interruptible(py, |cancel| {
+            subsoil_engine::run_progressive(inner, &c, cancel, &|_| Flow::Continue)
+        })?
+        .map_err(run_error)?;
         result_json(&r)
     }
 
@@ -200,7 +252,8 @@ impl Scenario {
         let columns = subsoil_engine::PathColumns::of(&self.inner);
         let width = columns.width();
         let mut values: Vec<u8> = Vec::new();
-        let outcome = py.detach(|| {
+        let inner = &self.inner;
+        let outcome = interruptible(py, |cancel| {
             let mut sink = |rows: &subsoil_engine::Rows| -> Result<(), String> {
                 if rows.values.len() != rows.paths * width {
                     return Err("rows of an unexpected width".into());
@@ -211,8 +264,8 @@ impl Scenario {
                 }
                 Ok(())
             };
-            subsoil_engine::per_path(&self.inner, &c, &mut sink)
-        });
+            subsoil_engine::per_path_cancellable(inner, &c, cancel, &mut sink)
+        })?;
         outcome.map_err(run_error)?.map_err(RunError::new_err)?;
         let outputs = columns.outputs.iter().map(|s| s.to_string()).collect();
         Ok((columns.inputs, outputs, PyBytes::new(py, &values)))
@@ -238,9 +291,11 @@ impl Scenario {
         }
         let c = config(paths, seed, sampler, threads)?;
         let shard = Shard { index, count };
-        let state = py
-            .detach(|| subsoil_engine::run_shard(&self.inner, &c, shard, &|_| {}))
-            .map_err(run_error)?;
+        let inner = &self.inner;
+        let state = interruptible(py, |cancel| {
+            subsoil_engine::run_shard_cancellable(inner, &c, shard, &|_| {}, cancel)
+        })?
+        .map_err(run_error)?;
         json(&state)
     }
 
@@ -346,18 +401,21 @@ fn compare_json(
 ) -> PyResult<String> {
     let c = config(paths, seed, sampler, threads)?;
     let loaded: Vec<&Loaded> = scenarios.iter().map(|s| &s.inner).collect();
-    let r = py.detach(|| subsoil_engine::compare(&loaded, &c)).map_err(run_error)?;
+    let r = interruptible(py, |cancel| subsoil_engine::compare_cancellable(&loaded, &c, cancel))?
+        .map_err(run_error)?;
     comparison_json(&r)
 }
 
 /// A comparison's result as JSON: `header`, `runs` (each as `subsoil run --format json` would print it),
-/// `differences`.
+/// `differences`, each map in report order.
 fn comparison_json(r: &subsoil_engine::CompareResult) -> PyResult<String> {
-    json(&serde_json::json!({
-        "header": r.header,
-        "runs": r.runs,
-        "differences": r.differences,
-    }))
+    #[derive(serde::Serialize)]
+    struct Comparison<'a> {
+        header: &'a subsoil_engine::RunHeader,
+        runs: &'a [subsoil_engine::RunResult],
+        differences: &'a [subsoil_engine::Differences],
+    }
+    json(&Comparison { header: &r.header, runs: &r.runs, differences: &r.differences })
 }
 
 /// Shard `index` of `count` of a comparison, as the JSON state that `merge_compare_json` takes.
@@ -382,9 +440,10 @@ fn compare_shard_json(
     let c = config(paths, seed, sampler, threads)?;
     let loaded: Vec<&Loaded> = scenarios.iter().map(|s| &s.inner).collect();
     let shard = Shard { index, count };
-    let state = py
-        .detach(|| subsoil_engine::compare_shard(&loaded, &c, shard, &|_| {}))
-        .map_err(run_error)?;
+    let state = interruptible(py, |cancel| {
+        subsoil_engine::compare_shard_cancellable(&loaded, &c, shard, &|_| {}, cancel)
+    })?
+    .map_err(run_error)?;
     json(&state)
 }
 

@@ -5,6 +5,7 @@ docs/ run as a script."""
 import json
 import os
 import pathlib
+import signal
 import subprocess
 import sys
 import threading
@@ -36,6 +37,11 @@ def test_a_run_equals_the_cli_json_for_the_same_inputs(cli, tmp_path):
     want = json.loads(cli(*args, "--format", "json", "--out", "out", "--per-path", cwd=tmp_path))
     for section in SECTIONS:
         assert r.raw[section] == want[section], section
+    # In the command line's order (report order), not sorted by name.
+    for section in ("metrics", "probabilities", "series", "events"):
+        assert list(r.raw[section]) == list(want[section]), section
+    assert list(r.metrics.index) == list(want["metrics"])
+    assert list(r.metrics.index) != sorted(r.metrics.index)
     assert want["manifest"]["scenario_hash"] == s.hash
     for key in ("paths", "seed", "sampler", "block_size", "blocks", "se_method"):
         assert r.raw["header"][key] == want["manifest"][key], key
@@ -57,6 +63,18 @@ def test_a_run_equals_the_cli_json_for_the_same_inputs(cli, tmp_path):
     assert table.num_rows == 5000
 
 
+def test_the_inputs_table_is_the_clis_with_provenance_and_sources(cli):
+    s = subsoil.load("ukraine-final-2025")
+    want = json.loads(cli("inputs", "ukraine-final-2025", "--format", "json"))["inputs"]
+    got = s.inputs
+    assert list(got.index) == [w["name"] for w in want]
+    for w in want:
+        row = got.loc[w["name"]]
+        for key in ("distribution", "p5", "median", "mean", "p95", "unit", "provenance", "source"):
+            assert row[key] == w[key], (w["name"], key)
+    assert set(got["provenance"]) <= {"source", "derived", "assumption", "unsourced", "default"}
+
+
 def test_the_base_case_and_a_comparison_equal_the_cli(cli):
     s = subsoil.load("ukraine-mar-2025-draft")
     want = json.loads(cli("run", "ukraine-mar-2025-draft", "--deterministic", "--format", "json"))
@@ -72,6 +90,7 @@ def test_the_base_case_and_a_comparison_equal_the_cli(cli):
     d = c.differences.loc[("ukraine-final-2025", "receipts-new")]
     assert json.dumps(d["mean"]) in text and json.dumps(d["se_paired"]) in text
     assert c.metrics[("ukraine-final-2025", "mean")]["receipts-new"] == mean
+    assert list(c.raw["runs"][0]["metrics"]) == list(want["scenarios"][0]["metrics"])
 
 
 def test_scenario_errors_carry_file_line_column_and_field(tmp_path):
@@ -126,6 +145,34 @@ def test_runs_release_the_gil():
         steps += 1
     t.join()
     assert steps > 1000, f"the main thread took {steps} steps while the run went on"
+
+
+@pytest.mark.parametrize("call", [
+    "s.run(paths=50_000_000, threads=1)",
+    "s._native.per_path(50_000_000, 1, 'random', 1)",
+    "s.run_shard((0, 2), paths=50_000_000, threads=1)",
+    "subsoil.compare([s, s], paths=50_000_000, threads=1)",
+])
+def test_ctrl_c_stops_a_run_and_raises_keyboard_interrupt(call):
+    # 50 million paths take hours; a run that ignores Ctrl-C is still going when the 60 s below run out.
+    # One that heeds it stops within a chunk of 128 paths (under a second) after the signal.
+    code = ("import subsoil\n"
+            "s = subsoil.load('ukraine-final-2025')\n"
+            "print('started', flush=True)\n"
+            f"{call}\n"
+            "print('finished', flush=True)\n")
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    try:
+        assert p.stdout.readline().strip() == "started"
+        time.sleep(1.0)  # the run is under way
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    finally:
+        p.kill()
+    assert "KeyboardInterrupt" in err, err
+    assert "finished" not in out
+    assert p.returncode != 0
 
 
 def test_dask_map_over_shards_then_merge_equals_the_whole_run():

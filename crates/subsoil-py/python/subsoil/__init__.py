@@ -174,7 +174,8 @@ class Scenario:
 
     @property
     def inputs(self) -> pd.DataFrame:
-        """Every uncertain input (`subsoil inputs`): distribution, p5, median, mean, p95, unit, field."""
+        """Every uncertain input (`subsoil inputs`): distribution, p5, median, mean, p95, unit, field,
+        provenance (source, derived, assumption, unsourced or default) and the source or reason."""
         return pd.DataFrame(json.loads(self._native.inputs_json())).set_index("name")
 
     def base_case(self) -> Dict[str, Any]:
