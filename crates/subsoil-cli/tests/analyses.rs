@@ -404,3 +404,35 @@ fn solve_refuses_a_range_outside_the_fields_bounds_naming_the_range() {
         assert!(!err.contains("--set"), "{err}");
     }
 }
+
+#[test]
+fn money_within_half_a_cent_of_zero_is_zero_so_a_loan_repaid_at_its_discount_rate_counts_as_repaid()
+{
+    // All royalties of a mine at a flat price repay $200m of credits given in 2030 and $200m in 2031, at
+    // 3%, and the partner discounts at 3%: the partner's receipts are worth what the credits were,
+    // 200 + 200 / 1.03 = $394.174757m in 2030, and its NPV net of the credits is zero on every path. Sums
+    // of the fund's flows leave about 1e-7 dollars of rounding, whose sign decided P(... >= 0).
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/loan-at-peace.toml");
+    let run = json(&["run", scenario, "--paths", "256", "--format", "json"]);
+    let npv = &run["metrics"]["partner-npv"];
+    assert!((f(&npv["mean"]) - (200e6 + 200e6 / 1.03)).abs() < 1.0, "{npv}");
+    let net = &run["metrics"]["partner-npv-with-credits"];
+    assert_eq!((f(&net["min"]), f(&net["max"])), (0.0, 0.0), "{net}");
+    // So a target at zero is reached: every path repays at a share of 1, none at 0.5.
+    let out = subsoil(&[
+        "solve",
+        scenario,
+        "--vary",
+        "deal.contributions[0].share",
+        "--range",
+        "0.5..1",
+        "--target",
+        "P(partner-npv-with-credits >= 0) = 0.5",
+        "--paths",
+        "256",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(printed.contains("= 1 (HI): P(partner-npv-with-credits >= 0) = 100.00%"), "{printed}");
+    assert!(printed.contains("= 0.5 (LO): P(partner-npv-with-credits >= 0) = 0.00%"), "{printed}");
+}

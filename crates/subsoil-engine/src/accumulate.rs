@@ -118,7 +118,7 @@ impl Chunk {
     /// Records one path's outputs.
     pub fn record(&mut self, plan: &Plan, model: &Model, out: &PathOutcome) {
         self.paths += 1;
-        self.values.extend(plan.metrics.iter().map(|m| (m.value)(model, out)));
+        self.values.extend(plan.metrics.iter().map(|m| m.value(model, out)));
         for s in &plan.series {
             (s.values)(model, out, &mut self.values);
         }

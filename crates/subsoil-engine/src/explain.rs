@@ -215,7 +215,7 @@ impl Pick {
     fn value(self, m: &Member<'_>, out: &PathOutcome) -> f64 {
         let indicator = |hit: bool| if hit { 1.0 } else { 0.0 };
         match self {
-            Pick::Metric(i) => (m.plan.metrics[i].value)(m.model, out),
+            Pick::Metric(i) => m.plan.metrics[i].value(m.model, out),
             Pick::Probability(i) => indicator((m.plan.probabilities[i].happens)(m.model, out)),
             Pick::Event(i) => indicator((m.plan.events[i].first)(m.model, out).is_some()),
         }

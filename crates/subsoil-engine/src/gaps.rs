@@ -137,7 +137,7 @@ pub fn gaps(s: &Scenario, r: &RunResult) -> Vec<Gap> {
         .iter()
         .filter_map(|m| {
             let def = METRICS.iter().position(|d| d.name == m.name)?;
-            let bc = (METRICS[def].value)(&s.model, &out);
+            let bc = METRICS[def].value(&s.model, &out);
             let d = &m.stats;
             let quartiles = [d.p25, d.p50, d.p75];
             Some((m, bc, classify(bc, d.mean, d.se, quartiles, d.quantile_relative_error)?, def))
@@ -152,7 +152,7 @@ pub fn gaps(s: &Scenario, r: &RunResult) -> Vec<Gap> {
             at(s, &values, &mut ws, &mut out);
             values[slot] = medians[slot];
             for ((_, bc, near, def), best) in flagged.iter().zip(&mut decisive) {
-                let there = (METRICS[*def].value)(&s.model, &out);
+                let there = METRICS[*def].value(&s.model, &out);
                 let moved = (there - bc).abs();
                 let larger = best.as_ref().is_none_or(|b| moved > (b.metric_there - bc).abs());
                 if !near && moved > GAP_SHARE * bc.abs().max(f64::MIN_POSITIVE) && larger {

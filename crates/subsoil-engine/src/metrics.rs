@@ -78,9 +78,15 @@ pub struct Metric {
     pub description: &'static str,
     /// Whether the metric is reported for a model (it is left out otherwise).
     pub applies: Applies,
-    /// The value on one path.
-    pub value: fn(&Model, &PathOutcome) -> f64,
+    /// The value on one path, before [`Metric::value`] drops rounding residues of money.
+    compute: fn(&Model, &PathOutcome) -> f64,
 }
+
+/// The largest money amount, in dollars, that [`Metric::value`] reports as zero: less than half a cent is
+/// not money. Sums of many flows leave residues of about 1e-7 dollars where the exact answer is zero (a
+/// credit repaid at the rate it is discounted at has an NPV of ±2e-7), and a threshold at zero (`P(x ≥ 0)`)
+/// would count their signs.
+pub const MONEY_RESIDUE: f64 = 0.005;
 
 impl Metric {
     /// A metric of the projects and the state's receipts that applies to every model.
@@ -90,7 +96,14 @@ impl Metric {
         description: &'static str,
         value: fn(&Model, &PathOutcome) -> f64,
     ) -> Metric {
-        Metric { name, unit, section: Section::Projects, description, applies: always, value }
+        Metric {
+            name,
+            unit,
+            section: Section::Projects,
+            description,
+            applies: always,
+            compute: value,
+        }
     }
 
     /// A metric of the deal that applies to every model.
@@ -101,6 +114,16 @@ impl Metric {
         value: fn(&Model, &PathOutcome) -> f64,
     ) -> Metric {
         Metric { section: Section::Deal, ..Metric::new(name, unit, description, value) }
+    }
+
+    /// The value on one path; money of less than [`MONEY_RESIDUE`] either way is +0.
+    #[inline]
+    pub fn value(&self, model: &Model, out: &PathOutcome) -> f64 {
+        let v = (self.compute)(model, out);
+        match self.unit {
+            Unit::RealUsd | Unit::NominalUsd if v.abs() < MONEY_RESIDUE => 0.0,
+            _ => v,
+        }
     }
 
     /// The same metric, reported only for models where `applies` holds.

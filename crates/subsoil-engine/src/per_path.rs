@@ -146,7 +146,7 @@ impl<E: Send> Work for PerPath<'_, '_, E> {
             let r = PathRandomness { seed: self.seed, path, scalars: scratch.values() };
             simulate(self.model, &r, ws, out);
             rows.values.extend_from_slice(scratch.values());
-            rows.values.extend(self.metrics.iter().map(|m| (m.value)(self.model, out)));
+            rows.values.extend(self.metrics.iter().map(|m| m.value(self.model, out)));
             rows.paths += 1;
         }
     }

@@ -79,7 +79,7 @@ impl MetricRef {
     /// Its value on one path: the metric, or 1 when the event happens and 0 otherwise.
     pub fn value(&self, model: &Model, out: &PathOutcome) -> f64 {
         match self {
-            MetricRef::Metric(m) => (m.value)(model, out),
+            MetricRef::Metric(m) => m.value(model, out),
             MetricRef::Probability(p) => f64::from(u8::from((p.happens)(model, out))),
         }
     }

@@ -181,7 +181,7 @@ impl Statistic {
             Statistic::Of(m) if m.is_probability() => format!("P({})", m.name()),
             Statistic::Of(m) => format!("mean({})", m.name()),
             Statistic::Exceeds { metric, comparison, threshold } => {
-                format!("P({} {} {threshold:e})", metric.name(), comparison.symbol())
+                format!("P({} {} {threshold})", metric.name(), comparison.symbol())
             }
         }
     }

@@ -227,7 +227,7 @@ fn the_statistics_are_the_blocks_folded_in_block_order() {
         draws.fill(path, &mut scratch);
         let chance = PathRandomness { seed: 5, path, scalars: scratch.values() };
         simulate(&s.model, &chance, &mut ws, &mut out);
-        let x = (metric.value)(&s.model, &out);
+        let x = metric.value(&s.model, &out);
         sketch.push(x);
         this_block.push(x);
         if (path + 1) % u64::from(block) == 88 && path < 512 {

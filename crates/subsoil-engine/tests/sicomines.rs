@@ -182,7 +182,7 @@ fn the_host_receipts_metric_counts_what_the_deal_pays_the_drc() {
             .find(|m| m.name == "host-receipts")
             .expect("the host-receipts metric");
         assert!((m.applies)(&s.model));
-        (m.value)(&s.model, &out)
+        m.value(&s.model, &out)
     };
     let at_13000 = receipts("13000");
     assert!((at_13000 / 1e6 - 1_766.33).abs() < 0.05, "{at_13000}");
