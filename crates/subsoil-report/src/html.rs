@@ -782,6 +782,9 @@ impl Report<'_> {
             .collect();
         let projects: Vec<&Value> =
             self.s.get("projects").and_then(Value::as_array).into_iter().flatten().collect();
+        // Coloured by occupation where a path had one; in a country at peace (or a run where no deposit
+        // was ever occupied), by the chance that the deposit produces.
+        let occupation = projects.iter().any(|p| num(p, &["occupied", "p"]) > 0.0);
         let spots: Vec<Spot> = m
             .get("deposits")
             .and_then(Value::as_array)
@@ -789,11 +792,13 @@ impl Report<'_> {
             .flatten()
             .map(|d| {
                 let id = text(d, &["id"]).to_string();
-                // The deposit's occupation is shared by its projects: take the first one's.
-                let p = projects
-                    .iter()
-                    .find(|p| text(p, &["deposit"]) == id)
-                    .map(|p| num(p, &["occupied", "p"]));
+                let mut own = projects.iter().filter(|p| text(p, &["deposit"]) == id);
+                let p = if occupation {
+                    // The deposit's occupation is shared by its projects: take the first one's.
+                    own.next().map(|p| num(p, &["occupied", "p"]))
+                } else {
+                    own.map(|p| num(p, &["first_production", "by_horizon", "p"])).reduce(f64::max)
+                };
                 Spot {
                     name: text(d, &["name"]).to_string(),
                     lon: num(d, &["lon"]),
@@ -805,21 +810,36 @@ impl Report<'_> {
                 }
             })
             .collect();
+        let (title, legend, colour) = if occupation {
+            (
+                format!("Deposits: the chance of occupation in {}", self.end),
+                format!("P(occupied in {}), from the run:", self.end),
+                format!("the share of paths in which the deposit is occupied in {}", self.end),
+            )
+        } else {
+            (
+                format!("Deposits: the chance of production by {}", self.end),
+                format!("P(producing by {}), from the run:", self.end),
+                format!(
+                    "the share of paths in which the deposit produces by {} (for a deposit of several projects, its likeliest project's); no path had a deposit occupied",
+                    self.end
+                ),
+            )
+        };
         let svg = map(
             "chart-map",
-            &format!("Deposits: the chance of occupation in {}", self.end),
+            &title,
             &areas,
             &spots,
-            &format!("P(occupied in {}), from the run:", self.end),
+            &legend,
             "Circle area: the state's receipts from the deposit's projects, the mean over the paths.",
         );
         figure(
             out,
             &svg,
             &format!(
-                "{} deposits. Colour: the share of paths in which the deposit is occupied in {}. Circle area: the state's receipts (new and existing licences, net of leakage, US dollars of {}) from the deposit's projects, the mean over the paths. Dashed outlines are placed roughly (coordinates of a nearby place, or the middle of the oblast where none are known). Boundaries: {}.",
+                "{} deposits. Colour: {colour}. Circle area: the state's receipts (new and existing licences, net of leakage, US dollars of {}) from the deposit's projects, the mean over the paths. Dashed outlines are placed roughly (coordinates of a nearby place, or the middle of the oblast where none are known). Boundaries: {}.",
                 spots.len(),
-                self.end,
                 self.base_year,
                 esc(text(m, &["boundaries_source"]))
             ),

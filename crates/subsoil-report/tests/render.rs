@@ -233,3 +233,27 @@ fn the_projects_table_shows_occupation_only_where_a_path_had_it() {
     assert!(!html.contains("P(occupied"), "{html}");
     assert!(html.contains("<th>NPV, P10–P90</th></tr>"));
 }
+
+#[test]
+fn the_map_shows_occupation_where_a_path_had_it_and_otherwise_the_chance_of_production() {
+    // One deposit with one project, occupied on 10% of the paths and producing by the horizon on 75%.
+    let mut s: serde_json::Value = serde_json::from_str(&summary(false)).expect("json");
+    s["projects"][0]["deposit"] = "d1".into();
+    s["projects"][0]["first_production"]["by_horizon"] = serde_json::json!({ "p": 0.75 });
+    s["manifest"]["map"] = serde_json::json!({
+        "areas": [{ "rings": [[[30.0, 50.0], [31.0, 50.0], [31.0, 51.0], [30.0, 50.0]]] }],
+        "deposits": [{ "id": "d1", "name": "Hill", "lon": 30.5, "lat": 50.5, "receipts_mean": 1e8, "located": "site" }],
+        "boundaries_source": "a test outline",
+    });
+    let html = render(&s.to_string()).expect("renders");
+    assert!(html.contains("Deposits: the chance of occupation in 2027"), "{html}");
+    assert!(html.contains("P(occupied in 2027)"));
+    assert!(!html.contains("chance of production"));
+    // A country at peace: no path had the deposit occupied, so the map says how likely it is to produce.
+    s["projects"][0]["occupied"]["p"] = 0.into();
+    let html = render(&s.to_string()).expect("renders");
+    assert!(!html.contains("occupation") && !html.contains("occupied in"), "{html}");
+    assert!(html.contains("Deposits: the chance of production by 2027"));
+    assert!(html.contains("P(producing by 2027)"));
+    assert!(html.contains("75%"), "the deposit's share is drawn");
+}
