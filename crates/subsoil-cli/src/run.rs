@@ -1240,9 +1240,14 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
 
     let mut cols: Vec<(String, Align)> =
         vec![("project".into(), Align::Left), ("start".into(), Align::Left)];
+    // The milestone years within the horizon; with none (a scenario that starts after 2045), the horizon.
+    let milestones = r.projects.first().is_some_and(|first| !first.built_by.is_empty());
     if let Some(first) = r.projects.first() {
         for b in &first.built_by {
             cols.push((format!("P(prod. {})", b.year), Align::Right));
+        }
+        if !milestones {
+            cols.push((format!("P(prod. {})", h.end_year), Align::Right));
         }
     }
     // A country at peace with no site under occupation has no occupied column: it would be 0% throughout.
@@ -1258,6 +1263,9 @@ fn monte_carlo_table(s: &Scenario, r: &RunResult) -> String {
     for pr in &r.projects {
         let mut row = vec![pr.id.clone(), pr.start_stage.to_string()];
         row.extend(pr.built_by.iter().map(|b| p(&b.chance)));
+        if !milestones {
+            row.push(p(&pr.first_production.by_horizon));
+        }
         row.push(pr.first_production.median_year.map_or("—".into(), |y| y.to_string()));
         row.push(musd(pr.npv.mean));
         row.push(npv.statistic(Kind::Percentile, &pr.npv, pr.npv.p10));

@@ -277,3 +277,33 @@ fn the_projects_table_has_an_occupied_column_only_where_occupation_can_happen() 
     assert!(!drc.contains("P(occupied)"), "{drc}");
     assert!(drc.contains("NPV P90"), "{drc}");
 }
+
+#[test]
+fn a_scenario_that_starts_after_the_milestone_years_has_the_chance_of_production_by_its_horizon() {
+    // The projects' table has a column for each of 2030, 2035 and 2045 within the horizon; a scenario
+    // that starts in 2050 has none of them, and gets one for its last year instead.
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/loan-at-peace.toml");
+    let table = |sets: &[&str]| {
+        let mut args = vec!["run", scenario, "--paths", "256"];
+        for s in sets {
+            args.extend(["--set", s]);
+        }
+        let out = subsoil(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let from_2030 = table(&[]);
+    assert!(from_2030.contains("P(prod. 2030)") && from_2030.contains("P(prod. 2045)"));
+    assert!(!from_2030.contains("P(prod. 2054)"), "{from_2030}");
+    let from_2050 = table(&[
+        "time.start-year=2050",
+        "time.base-year=2050",
+        "deal.credits[0].from-year=2050",
+        "deal.credits[0].until-year=2051",
+    ]);
+    assert!(!from_2050.contains("P(prod. 2045)"), "{from_2050}");
+    let header = from_2050.lines().find(|l| l.starts_with("project")).expect("a projects table");
+    assert!(header.contains("P(prod. 2074)"), "{from_2050}");
+    let row = from_2050.lines().find(|l| l.starts_with("south-hills")).expect("its row");
+    assert!(row.contains("100%"), "the producing mine has produced by 2074: {row}");
+}

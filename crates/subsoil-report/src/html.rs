@@ -707,6 +707,10 @@ impl Report<'_> {
         for y in &years {
             let _ = write!(out, "<th>P(producing by {y})</th>");
         }
+        // No milestone year within the horizon (a scenario that starts after 2045): the horizon's.
+        if years.is_empty() {
+            let _ = write!(out, "<th>P(producing by {})</th>", self.end);
+        }
         // No column of 0% where no path had a site occupied (a country at peace).
         let occupation = list.iter().any(|p| num(p, &["occupied", "p"]) > 0.0);
         out.push_str(
@@ -731,6 +735,10 @@ impl Report<'_> {
             );
             for b in built {
                 let _ = write!(out, "<td class=\"num\">{}</td>", pct(num(b, &["p"])));
+            }
+            if years.is_empty() {
+                let by_horizon = num(p, &["first_production", "by_horizon", "p"]);
+                let _ = write!(out, "<td class=\"num\">{}</td>", pct(by_horizon));
             }
             let first = p
                 .get("first_production")

@@ -257,3 +257,17 @@ fn the_map_shows_occupation_where_a_path_had_it_and_otherwise_the_chance_of_prod
     assert!(html.contains("P(producing by 2027)"));
     assert!(html.contains("75%"), "the deposit's share is drawn");
 }
+
+#[test]
+fn without_a_milestone_year_in_the_horizon_the_projects_table_gives_the_chance_by_the_horizon() {
+    let mut s: serde_json::Value = serde_json::from_str(&summary(false)).expect("json");
+    let html = render(&s.to_string()).expect("renders");
+    assert!(html.contains("<th>P(producing by 2030)</th>"));
+    assert!(!html.contains("<th>P(producing by 2027)</th>"));
+    // A run that starts after 2045 has no milestone year: its table shows the horizon's.
+    s["projects"][0]["built_by"] = serde_json::json!([]);
+    s["projects"][0]["first_production"]["by_horizon"] = serde_json::json!({ "p": 0.4 });
+    let html = render(&s.to_string()).expect("renders");
+    assert!(html.contains("<th>P(producing by 2027)</th>"), "{html}");
+    assert!(html.contains("<td class=\"num\">40%</td>"), "{html}");
+}
