@@ -84,15 +84,22 @@ pub fn whole(x: f64) -> String {
 
 /// `x` rounded to three significant digits, with thousands separators: `3,210`, `12.3`, `0.0123`.
 pub fn significant3(x: f64) -> String {
+    significant(x, 3)
+}
+
+/// `x` rounded to `digits` significant digits (at least 1), with thousands separators: with 4,
+/// `727,700`, `12.35`, `0.01230`.
+pub fn significant(x: f64, digits: i32) -> String {
     if !x.is_finite() {
         return "—".into();
     }
     if x == 0.0 {
         return "0".into();
     }
+    let digits = digits.max(1);
     let round = |v: f64| {
         let e = v.abs().log10().floor() as i32;
-        let unit = 10f64.powi(e - 2);
+        let unit = 10f64.powi(e + 1 - digits);
         ((v / unit).round() * unit, e)
     };
     let (mut r, mut e) = round(x);
@@ -100,7 +107,7 @@ pub fn significant3(x: f64) -> String {
     if r != 0.0 && r.abs().log10().floor() as i32 != e {
         (r, e) = round(r);
     }
-    let decimals = (2 - e).max(0) as usize;
+    let decimals = (digits - 1 - e).max(0) as usize;
     let s = format!("{:.decimals$}", r.abs());
     let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
     let mut grouped = String::new();

@@ -867,31 +867,60 @@ pub(crate) fn in_currency(text: String, scenario: &Scenario) -> String {
     }
 }
 
-/// The sentence that says where a run until a standard error stopped.
+/// The sentence that says where a run until a standard error stopped: the tolerance reached, or why
+/// not (too few paths for the blocks the rule needs, or a standard error still above the tolerance).
 fn until_line(c: &subsoil_engine::Convergence) -> String {
     let stat =
         if c.probability { format!("P({})", c.metric) } else { format!("mean {}", c.metric) };
-    let num =
-        |x: f64| if c.probability { format!("{:.4}%", x * 100.0) } else { format!("{x:.6e}") };
+    let (se, tol) = until_numbers(c);
+    let block = u64::from(subsoil_engine::DEFAULT_BLOCK_SIZE);
+    let min_blocks = subsoil_engine::MIN_BLOCKS;
     if c.reached {
         format!(
-            "--until-se: stopped after {} paths ({} blocks of {}): standard error of {stat} {} <= {}\n",
-            c.paths,
+            "--until-se: stopped after {} paths ({} blocks of {}): standard error of {stat} {se} <= {tol}\n",
+            grouped(c.paths),
             c.blocks,
-            subsoil_engine::DEFAULT_BLOCK_SIZE,
-            num(c.se),
-            num(c.tolerance)
+            grouped(block),
+        )
+    } else if c.blocks < min_blocks {
+        format!(
+            "--until-se: not reached: the path cap of {} paths is fewer than the {min_blocks} blocks of {} \
+             ({} paths) the rule runs before a standard error may stop it; raise --paths to at least {} \
+             (the standard error of {stat} at the cap: {se}; the tolerance: {tol})\n",
+            grouped(c.paths),
+            grouped(block),
+            grouped(min_blocks * block),
+            grouped(min_blocks * block),
         )
     } else {
         format!(
             "--until-se: not reached: the path cap of {} paths ({} blocks) left the standard error of {stat} \
-             at {} > {}; raise --paths\n",
-            c.paths,
+             at {se} > {tol}; raise --paths\n",
+            grouped(c.paths),
             c.blocks,
-            num(c.se),
-            num(c.tolerance)
         )
     }
+}
+
+/// A run until a standard error's standard error and tolerance, written alike: a probability in percent,
+/// a metric in its unit, each to the fewest significant digits (at least three) that tell the two apart.
+fn until_numbers(c: &subsoil_engine::Convergence) -> (String, String) {
+    let scale = if c.probability { 100.0 } else { 1.0 };
+    let write = |x: f64, digits: i32| {
+        if !x.is_finite() {
+            return "not estimated".to_string();
+        }
+        let mut s = crate::outputs::significant(x * scale, digits);
+        if s.contains('.') {
+            s.truncate(s.trim_end_matches('0').trim_end_matches('.').len());
+        }
+        if c.probability { s + "%" } else { s }
+    };
+    let mut digits = 3;
+    while digits < 17 && c.se != c.tolerance && write(c.se, digits) == write(c.tolerance, digits) {
+        digits += 1;
+    }
+    (write(c.se, digits), write(c.tolerance, digits))
 }
 
 /// The JSON `run --format json` prints for a Monte Carlo run of `scenario` with `sets` (what `subsoil

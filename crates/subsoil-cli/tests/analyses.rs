@@ -175,11 +175,14 @@ fn until_se_stops_at_the_first_block_boundary_past_four_where_the_error_is_small
     // The table says how many paths it took.
     let out = subsoil(&["run", MINE, "--paths", "100000", "--until-se", &spec]);
     let s = text(&out.stdout);
-    let want = format!("--until-se: stopped after {} paths ({first} blocks of 4096)", first * 4096);
+    let paths = subsoil_engine::grouped((first * 4096) as u64);
+    let want = format!("--until-se: stopped after {paths} paths ({first} blocks of 4,096)");
     assert!(s.contains(&want), "{s}");
     // At the cap, it says the tolerance was not reached.
-    let out = subsoil(&["run", MINE, "--paths", "8192", "--until-se", "revenue=1"]);
-    assert!(text(&out.stdout).contains("--until-se: not reached: the path cap of 8192 paths"));
+    let out = subsoil(&["run", MINE, "--paths", "20000", "--until-se", "revenue=1"]);
+    let s = text(&out.stdout);
+    assert!(s.contains("--until-se: not reached: the path cap of 20,000 paths (5 blocks)"), "{s}");
+    assert!(s.contains(" > 1; raise --paths"), "{s}");
     // A probability with a percentage.
     let v = json(&[
         "run",
@@ -204,6 +207,32 @@ fn until_se_stops_at_the_first_block_boundary_past_four_where_the_error_is_small
         &["run", "--counterfactual", "no-deal", "--until-se", "capex=1e20", "--paths", "8192"],
         "without --deterministic, --by or --counterfactual",
     );
+}
+
+#[test]
+fn until_se_below_four_blocks_says_the_cap_is_too_small_for_the_rule() {
+    // 5,000 paths are two blocks (one of 4,096 and one of 904): the rule needs four before a standard
+    // error may stop it, however small the error. The message says so, not that the error was too big.
+    let spec = "revenue=1e12";
+    let out = subsoil(&["run", MINE, "--paths", "5000", "--until-se", spec]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    let want = "--until-se: not reached: the path cap of 5,000 paths is fewer than the 4 blocks of \
+                4,096 (16,384 paths) the rule runs before a standard error may stop it; raise --paths \
+                to at least 16,384 (the standard error of mean revenue at the cap: ";
+    assert!(s.contains(want), "{s}");
+    assert!(s.contains("; the tolerance: 1,000,000,000,000)"), "{s}");
+    assert!(!s.contains(" > "), "{s}");
+    // The standard error is written with thousands separators (three significant digits), not as `1.2e7`.
+    let v = json(&["run", MINE, "--paths", "5000", "--until-se", spec, "--format", "json"]);
+    let u = &v["until_se"];
+    assert_eq!((&u["reached"], &u["blocks"]), (&serde_json::json!(false), &serde_json::json!(2)));
+    let se = f(&u["se"]);
+    assert!(se > 1e3 && se < 1e12, "{se}");
+    let e = se.log10().floor() as i32;
+    let rounded = (se / 10f64.powi(e - 2)).round() as u64 * 10u64.pow((e - 2) as u32);
+    let written = format!("at the cap: {};", subsoil_engine::grouped(rounded));
+    assert!(s.contains(&written), "{written} in {s}");
 }
 
 #[test]

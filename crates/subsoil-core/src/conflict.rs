@@ -7,6 +7,10 @@
 //! yearly hazard `h`; war then resumes the next year, and a new ceasefire ends a war year with probability
 //! `1 − e^(−λ)`.
 //!
+//! A scenario without `[conflict]` ([`crate::model::Conflict::at_peace`]) is at lasting peace: no year is
+//! at war, no ceasefire comes (none is reported) and no year is post-war, so investors' hurdle carries the
+//! peace premium from the first year.
+//!
 //! Control. Each year of war, in every oblast where the front can move, one draw (shared by all the oblast's
 //! deposits, so neighbours move together) decides whether the front advances: the oblast's frontline
 //! deposits are occupied from the next year. Deposits further back are not brought within reach of the
@@ -17,12 +21,17 @@ use crate::model::{Control, Model, StartControl};
 use crate::param::{Randomness, happens, yearly_probability};
 use crate::streams::{K_BREAKDOWN, K_CEASEFIRE, K_FRONT};
 
+/// `ConflictPath::years_of_peace` of every year of a scenario without a conflict: more years than any
+/// post-war period (`rates.postwar-years` is at most 100), and not `u32::MAX`, which means war.
+pub const LASTING_PEACE: u32 = u32::MAX - 1;
+
 /// The conflict on one path.
 #[derive(Clone, Debug, Default)]
 pub struct ConflictPath {
     /// Whether year `t` is at war.
     pub at_war: Vec<bool>,
-    /// Years since the latest ceasefire (0 in its first year of peace); `u32::MAX` at war.
+    /// Years since the latest ceasefire (0 in its first year of peace); `u32::MAX` at war;
+    /// [`LASTING_PEACE`] in a country that is not at war at all.
     pub years_of_peace: Vec<u32>,
     /// Index of the first year of peace, if within the horizon.
     pub first_peace: Option<u32>,
@@ -54,9 +63,16 @@ impl ConflictPath {
         self.at_war.clear();
         self.at_war.resize(h, false);
         self.years_of_peace.clear();
-        self.years_of_peace.resize(h, u32::MAX);
         self.first_peace = None;
         self.breakdowns = 0;
+        if c.at_peace {
+            // No war to end: no ceasefire, no post-war years, no settlement and nothing to draw.
+            self.years_of_peace.resize(h, LASTING_PEACE);
+            self.settlement = None;
+            self.draw_control(m, r);
+            return;
+        }
+        self.years_of_peace.resize(h, u32::MAX);
 
         let hazard = c.ceasefire_hazard.at(r).max(0.0);
         let first_time = match c.ceasefire_year {

@@ -150,7 +150,7 @@ pub struct PathOutcome {
     pub fund_trace: Option<FundTrace>,
     /// Every transfer between accounts, in the checked mode.
     pub ledger: Option<Ledger>,
-    /// First year of peace, if within the horizon.
+    /// First year of peace after a ceasefire, if within the horizon (`None` without a war).
     pub ceasefire_year: Option<Year>,
     /// Times war resumed after a ceasefire.
     pub war_breakdowns: u32,

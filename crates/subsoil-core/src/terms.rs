@@ -22,7 +22,8 @@ pub struct CountryRisk {
 }
 
 impl CountryRisk {
-    /// The premium of a year with `years_of_peace` since the latest ceasefire (`u32::MAX` at war).
+    /// The premium of a year with `years_of_peace` since the latest ceasefire (`u32::MAX` at war;
+    /// [`crate::conflict::LASTING_PEACE`] in a scenario without a war, always at the peace premium).
     #[inline]
     pub fn premium(&self, years_of_peace: u32) -> f64 {
         match years_of_peace {

@@ -124,7 +124,8 @@ pub struct DealSummary {
 /// The base case of a scenario.
 #[derive(Clone, Debug, Serialize)]
 pub struct BaseCase {
-    /// First year of peace, if within the horizon.
+    /// First year of peace after a ceasefire, if within the horizon; `None` also for a scenario
+    /// without a conflict, never at war.
     pub ceasefire_year: Option<i32>,
     /// Year whose dollars amounts are in.
     pub base_year: i32,

@@ -140,3 +140,42 @@ fn only_a_project_built_on_the_path_has_an_irr() {
     assert!(subsoil_finance::irr(&fcf[..12]).is_some());
     assert_eq!(bc.projects[0].irr, None);
 }
+
+/// A scenario without `[conflict]` is a country at peace from before its start: investors add the peace
+/// premium to their hurdle from the first year on, the post-war premium never applies and no ceasefire
+/// is reported. The post-war premium is for the years after a war's ceasefire.
+#[test]
+fn a_country_at_peace_prices_its_risk_at_the_peace_premium_from_the_first_year() {
+    // The flows of the first test ($m) and their NPV at a real hurdle `r`, discounted from the decision
+    // year (no inflation, flat prices: the same in whichever year the mine is decided).
+    let mut fcf = vec![-450.0, -450.0];
+    fcf.extend([124.58; 10]);
+    fcf.extend([97.58; 2]);
+    let npv =
+        |r: f64| -> f64 { fcf.iter().enumerate().map(|(t, x)| x / (1.0 + r).powi(t as i32)).sum() };
+    // With a base hurdle of 4%: 4% + 3% = 7% makes the mine worth building (NPV +$31.0m), 4% + 5% = 9%
+    // does not (−$62.8m), and 4% + 50% certainly does not.
+    assert!((npv(0.07) - 31.0).abs() < 0.05, "{}", npv(0.07));
+    assert!((npv(0.09) + 62.8).abs() < 0.05, "{}", npv(0.09));
+    assert!(npv(0.54) < -400.0);
+    let mine = |sets: &[&str]| {
+        let mut all = vec!["projects.hill-mine.decision=\"npv\"", "rates.investor-base=0.04"];
+        all.extend_from_slice(sets);
+        let s = load(&all).unwrap_or_else(|e| panic!("{e}"));
+        let (bc, _) = base_case(&s);
+        (bc.projects[0].decision_year, bc.ceasefire_year)
+    };
+    // At peace: the peace premium decides in 2026, the first year, whatever the post-war premium.
+    let peace3_postwar50 =
+        ["rates.country-risk-premium-peace=0.03", "rates.country-risk-premium-postwar=0.5"];
+    assert_eq!(mine(&peace3_postwar50), (Some(2026), None));
+    let peace5_postwar0 =
+        ["rates.country-risk-premium-peace=0.05", "rates.country-risk-premium-postwar=0"];
+    assert_eq!(mine(&peace5_postwar0), (None, None));
+    // After a war whose ceasefire comes at the start of 2026, the first five years (2026-2030) are post-war:
+    // at 4% + 50% the mine waits, and it is built in 2031 at the peace premium; at a post-war premium of
+    // 0 (a 4% hurdle) it is built at once, though 9% would not build it later.
+    let war = "conflict.ceasefire-year=2026";
+    assert_eq!(mine(&[peace3_postwar50[0], peace3_postwar50[1], war]), (Some(2031), Some(2026)));
+    assert_eq!(mine(&[peace5_postwar0[0], peace5_postwar0[1], war]), (Some(2026), Some(2026)));
+}

@@ -32,7 +32,7 @@ pub(crate) fn lower(
     let rules = newness(s, time.start_year);
     let places = crate::lower_conflict::places(li, &mut inputs, d);
     let stages = crate::lower_conflict::stages(&s.stages, &mut inputs);
-    let conflict = crate::lower_conflict::conflict(li, &places, time.start_year, &mut inputs, d);
+    let conflict = crate::lower_conflict::conflict(li, &places, &mut inputs, d);
     let leakage = Leakage {
         receipts: inputs.param(&s.leakage.receipts),
         capex_excess: inputs.param(&s.leakage.capex_excess),

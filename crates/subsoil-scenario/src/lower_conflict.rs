@@ -134,13 +134,12 @@ pub(crate) fn stages(s: &sections::Stages, inputs: &mut Inputs) -> StageRules {
     StageRules { abandon, war_licensing_slowdown: inputs.param(&s.war_licensing_slowdown) }
 }
 
-/// `[conflict]`. Without it the country is at peace: the first ceasefire came before the start. With it,
-/// the first ceasefire comes from `ceasefire-year` or, failing that, `ceasefire-hazard`, which also ends
-/// a war that resumes.
+/// `[conflict]`. Without it the country is at lasting peace ([`Conflict::at_peace`]): never at war, no
+/// ceasefire and no post-war years. With it, the first ceasefire comes from `ceasefire-year` or, failing
+/// that, `ceasefire-hazard`, which also ends a war that resumes.
 pub(crate) fn conflict(
     li: &LowerInput<'_>,
     places: &Places,
-    start_year: i32,
     inputs: &mut Inputs,
     d: &mut Diagnostics,
 ) -> Conflict {
@@ -181,11 +180,7 @@ pub(crate) fn conflict(
             _ => Param::Fixed(0.5),
         },
         at_peace,
-        ceasefire_year: if at_peace {
-            Some(Param::Fixed(f64::from(start_year) - 1.0))
-        } else {
-            c.ceasefire_year.as_ref().map(|x| inputs.param(x))
-        },
+        ceasefire_year: c.ceasefire_year.as_ref().map(|x| inputs.param(x)),
         breakdown_first_year: inputs.param(&c.breakdown_first_year),
         renewed_war_hazard: inputs.param(&c.renewed_war_hazard),
         stream: inputs.stream("conflict.events"),

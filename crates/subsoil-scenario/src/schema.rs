@@ -316,13 +316,13 @@ const RATES: &[Field] = &[
         key: "country-risk-premium-postwar",
         ty: DISCOUNT,
         req: Req::Num(0.0),
-        doc: "Premium in the first `postwar-years` after a ceasefire.",
+        doc: "Premium in the first `postwar-years` after a ceasefire; never in a scenario without `[conflict]`, which has no war to end.",
     },
     Field {
         key: "country-risk-premium-peace",
         ty: DISCOUNT,
         req: Req::Num(0.0),
-        doc: "Premium in lasting peace.",
+        doc: "Premium in lasting peace: after the post-war years, and from the first year in a scenario without `[conflict]` (a country at peace throughout).",
     },
     Field {
         key: "postwar-years",
@@ -1704,7 +1704,7 @@ pub const ROOT: &[Field] = &[
         key: "conflict",
         ty: Ty::Table(CONFLICT),
         req: Req::Optional,
-        doc: "War, ceasefire and occupation.",
+        doc: "War, ceasefire and occupation. Without it the country is at lasting peace: never at war, no ceasefire, no post-war years.",
     },
     Field {
         key: "stages",

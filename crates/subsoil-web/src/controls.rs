@@ -76,20 +76,22 @@ pub(crate) fn controls(s: &Scenario) -> Vec<Value> {
         median("leakage.receipts"),
         q("leakage.receipts").map(|_| ("leakage.receipts".into(), 1.0)).into_iter().collect(),
     );
-    let premiums: Vec<(String, f64)> =
-        ["rates.country-risk-premium-peace", "rates.country-risk-premium-postwar"]
-            .into_iter()
-            .filter(|p| q(p).is_some())
-            .map(|p| (p.to_string(), 1.0))
-            .collect();
-    add(
-        "risk-premium",
-        "Investors' country risk premium in peace and after the war",
-        "fraction/yr",
-        [0.0, 0.3, 0.005],
-        median("rates.country-risk-premium-peace"),
-        premiums,
-    );
+    // The premiums a path can use, set alike: in a country at peace (no `[conflict]`) only the peace
+    // premium, which applies from the first year; after a war also the post-war premium, whether or not
+    // the file writes it (its default would otherwise hold the years after a ceasefire apart).
+    let (peace, postwar) =
+        ("rates.country-risk-premium-peace", "rates.country-risk-premium-postwar");
+    let (label, premiums): (&str, &[&str]) = if s.model.conflict.at_peace {
+        ("Investors' country risk premium (a country at peace)", &[peace])
+    } else {
+        ("Investors' country risk premium in peace and after the war", &[peace, postwar])
+    };
+    let premiums: Vec<(String, f64)> = if premiums.iter().any(|p| q(p).is_some()) {
+        premiums.iter().map(|p| (p.to_string(), 1.0)).collect()
+    } else {
+        Vec::new()
+    };
+    add("risk-premium", label, "fraction/yr", [0.0, 0.3, 0.005], median(peace), premiums);
     add(
         "equity-cap",
         "The fund's equity cap (most of a project it takes)",
@@ -102,4 +104,64 @@ pub(crate) fn controls(s: &Scenario) -> Vec<Value> {
             .collect(),
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The risk-premium control of `toml`'s scenario: its label and the fields it sets.
+    fn premium(toml: &str) -> Option<(String, Vec<String>)> {
+        let s = subsoil_scenario::load_text("upload.toml", toml, &[]).expect("loads");
+        let c = controls(&s).into_iter().find(|c| c["id"] == "risk-premium")?;
+        let fields = c["targets"].as_array()?.iter().map(|t| t["field"].to_string()).collect();
+        Some((c["label"].as_str()?.to_string(), fields))
+    }
+
+    const MINE: &str = r#"format-version = 1
+[metadata]
+name = "one-mine"
+[rates]
+investor-base = 0.08
+valuation = 0.08
+country-risk-premium-peace = 0.02
+[fiscal]
+cit-rate = 0.3
+[products.copper]
+name = "copper"
+unit = "t"
+price = 9000
+long-run = 9000
+royalty-rate = 0.035
+[deposits.sites.hill]
+commodities = ["copper"]
+[projects.hill-mine]
+deposit = "hill"
+decision = "npv"
+construction-years = 2
+life-years = 12
+capex = 900e6
+[projects.hill-mine.products.copper]
+capacity = 40000
+opex = 5200
+"#;
+
+    #[test]
+    fn the_risk_premium_control_sets_the_premiums_a_path_can_use() {
+        // At peace (no `[conflict]`) only the peace premium ever applies.
+        let (label, fields) = premium(MINE).expect("a control");
+        assert!(label.contains("at peace"), "{label}");
+        assert_eq!(fields, [r#""rates.country-risk-premium-peace""#]);
+        // With a war, the years after its ceasefire too, though the file writes only the peace premium.
+        let war = format!("{MINE}[conflict]\nceasefire-year = 2030\n");
+        let (label, fields) = premium(&war).expect("a control");
+        assert!(label.contains("after the war"), "{label}");
+        assert_eq!(
+            fields,
+            [r#""rates.country-risk-premium-peace""#, r#""rates.country-risk-premium-postwar""#]
+        );
+        // A scenario that writes no premium has no control.
+        let none = MINE.replace("country-risk-premium-peace = 0.02\n", "");
+        assert_eq!(premium(&none), None);
+    }
 }
