@@ -22,7 +22,8 @@ mod table;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// Exit status for bad input (scenario files, flags): nothing was run or written.
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -164,9 +165,18 @@ at both ends. Statistics: mean(METRIC), P(PROBABILITY), P(METRIC >= X) (also >, 
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match cli.command {
-        Command::Run(args) => run::run(&args),
+        Command::Run(mut args) => {
+            // `--until-se` without `--paths` may run past the default 10,000 paths (the rule needs
+            // at least 16,384): its cap is then `run::UNTIL_SE_PATHS`.
+            let given = matches.subcommand_matches("run").and_then(|m| m.value_source("paths"));
+            if args.until_se.is_some() && given != Some(ValueSource::CommandLine) {
+                args.mc.paths = run::UNTIL_SE_PATHS;
+            }
+            run::run(&args)
+        }
         Command::Compare(args) => compare::run(&args),
         Command::Merge(args) => shard::merge(&args),
         Command::Sensitivity(args) => sensitivity::run(&args),

@@ -19,6 +19,10 @@ use crate::outputs::{Kind, STATISTICS, Shown, how_run, median_year};
 use crate::table::{Align, Table, musd, pct};
 use crate::{EXIT_BAD_INPUT, output, style};
 
+/// The cap on paths of `run --until-se` without `--paths` (the default 10,000 is fewer than the 4 blocks
+/// of 4,096 the rule runs before it may stop).
+pub const UNTIL_SE_PATHS: u64 = 1_000_000;
+
 /// Arguments of `subsoil run`.
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -48,7 +52,7 @@ pub struct RunArgs {
     pub shard: Option<subsoil_engine::Shard>,
     /// Add blocks of 4,096 paths until the standard error of METRIC's mean (in its unit: dollars for
     /// money) or of a probability (a fraction, or a percentage with `%`) is at most TOL, after at least
-    /// 4 blocks; --paths is the cap. Says how many paths it took.
+    /// 4 blocks; --paths is the cap (1,000,000 when not given). Says how many paths it took.
     #[arg(long, value_name = "METRIC=TOL")]
     pub until_se: Option<String>,
     /// Run the same paths with the deal removed and report what the deal itself causes: projects

@@ -195,6 +195,12 @@ fn until_se_stops_at_the_first_block_boundary_past_four_where_the_error_is_small
         "json",
     ]);
     assert_eq!(v["until_se"]["blocks"], 4);
+    // Without --paths the cap is 1,000,000, not the default 10,000 (fewer than the rule's four blocks):
+    // the same rule stops at the same four blocks.
+    let v = json(&["run", MINE, "--until-se", "new-mine-by-2030=1%", "--format", "json"]);
+    assert_eq!(v["until_se"]["reached"], true);
+    assert_eq!(v["until_se"]["blocks"], 4);
+    assert_eq!(v["manifest"]["paths"], 16384);
     refused(
         &["run", MINE, "--until-se", "revenue=1%"],
         "a percentage tolerance is for a probability",
