@@ -471,3 +471,48 @@ fn money_within_half_a_cent_of_zero_is_zero_so_a_loan_repaid_at_its_discount_rat
     assert!(printed.contains("= 1 (HI): P(partner-npv-with-credits >= 0) = 100.00%"), "{printed}");
     assert!(printed.contains("= 0.5 (LO): P(partner-npv-with-credits >= 0) = 0.00%"), "{printed}");
 }
+
+#[test]
+fn a_country_at_peace_has_no_conflict_factor_in_its_sensitivity() {
+    // Without [conflict] no front moves and no war starts or ends: the conflict's streams are never
+    // drawn from, so no factor of the variance-based indices is made of them.
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/loan-at-peace.toml");
+    let v = json(&[
+        "sensitivity",
+        scenario,
+        "--metric",
+        "partner-receipts",
+        "--paths",
+        "256",
+        "--format",
+        "json",
+    ]);
+    let factors = v["factors"]["list"].as_array().expect("a list of factors");
+    let names: Vec<&str> = factors.iter().filter_map(|f| f["name"].as_str()).collect();
+    assert!(names.contains(&"products.bauxite"), "{names:?}");
+    assert!(!names.contains(&"conflict"), "{names:?}");
+    for f in factors {
+        let streams = f["streams"].as_array().expect("streams");
+        assert!(
+            streams
+                .iter()
+                .filter_map(|s| s.as_str())
+                .all(|s| !s.starts_with("oblasts.") && !s.starts_with("conflict.")),
+            "{f}"
+        );
+    }
+    // A pattern that names them matches nothing, and says so.
+    refused(
+        &[
+            "sensitivity",
+            scenario,
+            "--metric",
+            "partner-receipts",
+            "--paths",
+            "256",
+            "--group",
+            "war=conflict.*",
+        ],
+        "conflict.*",
+    );
+}

@@ -58,6 +58,10 @@ impl Places {
 /// at the start of each deposit (drawn from `[conflict.unknown-control]` where the data does not know).
 pub(crate) fn places(li: &LowerInput<'_>, inputs: &mut Inputs, d: &mut Diagnostics) -> Places {
     let c = &li.s.conflict;
+    // At lasting peace (no `[conflict]`) no front moves: its streams are never drawn from, so they are
+    // not listed among the scenario's random streams (a sensitivity analysis would otherwise show a
+    // `conflict` factor for a country at peace).
+    let at_peace = !c.site.given();
     let unknown = unknown_control(&c.unknown_control, li.sources, d);
     let mut places = Places {
         oblasts: Vec::new(),
@@ -71,7 +75,11 @@ pub(crate) fn places(li: &LowerInput<'_>, inputs: &mut Inputs, d: &mut Diagnosti
                 places.oblast_index.insert(o.clone(), places.oblasts.len());
                 places.oblasts.push(Oblast {
                     name: o.clone(),
-                    stream: inputs.stream(&format!("oblasts.{o}.front")),
+                    stream: if at_peace {
+                        subsoil_risk::stream_id(&format!("oblasts.{o}.front"))
+                    } else {
+                        inputs.stream(&format!("oblasts.{o}.front"))
+                    },
                     front: false,
                     exposed: false,
                 });
@@ -183,7 +191,11 @@ pub(crate) fn conflict(
         ceasefire_year: c.ceasefire_year.as_ref().map(|x| inputs.param(x)),
         breakdown_first_year: inputs.param(&c.breakdown_first_year),
         renewed_war_hazard: inputs.param(&c.renewed_war_hazard),
-        stream: inputs.stream("conflict.events"),
+        stream: if at_peace {
+            subsoil_risk::stream_id("conflict.events")
+        } else {
+            inputs.stream("conflict.events")
+        },
         settlements,
         settlement,
         creep_hazard: inputs.param(&c.creep_hazard),
