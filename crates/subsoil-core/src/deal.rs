@@ -307,7 +307,8 @@ pub struct Deal {
     pub target: Option<Param>,
     /// The aid the partner gave, to compare its receipts with (nominal).
     pub aid_given: Option<Param>,
-    /// Index of the party whose receipts the deal's headline questions are about (the US).
+    /// Index of the party whose receipts the deal's headline questions are about (the aid giver or
+    /// lender).
     pub partner: Option<usize>,
 }
 

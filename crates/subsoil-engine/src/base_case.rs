@@ -86,7 +86,7 @@ pub struct YearRow {
 pub struct DealSummary {
     /// Deal name.
     pub name: String,
-    /// The partner (the US), if any.
+    /// The partner (the aid giver or lender), if any.
     pub partner: Option<String>,
     /// Everything the partner received, nominal.
     pub partner_receipts_nominal: f64,

@@ -26,19 +26,43 @@ pub const SECTIONS: [(&str, &str); 5] = [
     ("manifest", "How this comparison was made"),
 ];
 
+/// The label of each version in the table and the legends, from its (title, name): its title when no
+/// other version has the same one, its name otherwise (two variants of one scenario keep its title),
+/// and its place in the comparison after that when two labels still agree (the same scenario twice).
+fn version_labels(versions: &[(&str, &str)]) -> Vec<String> {
+    let labels: Vec<&str> = versions
+        .iter()
+        .map(|&(title, name)| match title {
+            t if !t.is_empty() && versions.iter().filter(|v| v.0 == t).count() == 1 => t,
+            t if name.is_empty() => t,
+            _ => name,
+        })
+        .collect();
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match labels.iter().filter(|m| *m == l).count() {
+            1 => l.to_string(),
+            _ => format!("{l} [{}]", i + 1),
+        })
+        .collect()
+}
+
 /// The page of a comparison whose summary is `s`.
 pub fn render(s: &Value) -> String {
     let runs: Vec<&Value> =
         s.get("scenarios").and_then(Value::as_array).into_iter().flatten().collect();
     let ids: Vec<&Value> =
         at(s, &["manifest", "scenarios"]).and_then(Value::as_array).into_iter().flatten().collect();
-    let name = |i: usize| -> String {
-        let id = ids.get(i).copied().unwrap_or(&Value::Null);
-        match (text(id, &["title"]), text(runs[i], &["scenario"])) {
-            ("", n) => n.to_string(),
-            (t, _) => t.to_string(),
-        }
-    };
+    let labels = version_labels(
+        &(0..runs.len())
+            .map(|i| {
+                let id = ids.get(i).copied().unwrap_or(&Value::Null);
+                (text(id, &["title"]), text(runs[i], &["scenario"]))
+            })
+            .collect::<Vec<_>>(),
+    );
+    let name = |i: usize| -> String { labels[i].clone() };
     let end = at(s, &["manifest", "end_year"]).and_then(Value::as_i64).unwrap_or(0);
     let base = at(s, &["manifest", "base_year"]).and_then(Value::as_i64).unwrap_or(0);
     let title = format!(
@@ -222,11 +246,16 @@ pub fn render(s: &Value) -> String {
                 );
                 out.push_str("<table class=\"manifest\"><tbody>\n");
                 for (i, id) in ids.iter().enumerate() {
+                    // The title in full, which a version's label leaves out when another shares it.
+                    let title = match text(id, &["title"]) {
+                        "" => name(i),
+                        t => t.to_string(),
+                    };
                     let _ = writeln!(
                         out,
                         "<tr><th>{}</th><td>{} (hash {})</td></tr>",
                         esc(text(id, &["scenario"])),
-                        esc(&name(i)),
+                        esc(&title),
                         esc(text(id, &["scenario_hash"]))
                     );
                 }

@@ -846,7 +846,7 @@ impl Report<'_> {
             out,
             &svg,
             &format!(
-                "{} deposits. Colour: {colour}. Circle area: the state's receipts (new and existing licences, net of leakage, US dollars of {}) from the deposit's projects, the mean over the paths. Dashed outlines are placed roughly (coordinates of a nearby place, or the middle of the oblast where none are known). Boundaries: {}.",
+                "{} deposits. Colour: {colour}. Circle area: the state's receipts (new and existing licences, net of leakage, US dollars of {}) from the deposit's projects, the mean over the paths. Dashed outlines are placed roughly (coordinates of a nearby place, or the middle of the deposit's region where none are known). Boundaries: {}.",
                 spots.len(),
                 self.base_year,
                 esc(text(m, &["boundaries_source"]))

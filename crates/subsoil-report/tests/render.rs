@@ -111,6 +111,66 @@ fn a_comparison_has_its_versions_side_by_side() {
 }
 
 #[test]
+fn versions_that_share_a_title_are_told_apart_by_their_names() {
+    // Two variants of one scenario keep its title: labelled by title alone, the table had two identical
+    // rows and the legends two identical entries.
+    let run = |name: &str| {
+        format!(
+            "{{\"scenario\":\"{name}\",\"metrics\":{{}},\"probabilities\":{{}},\"events\":{{\"partner-first-distribution\":{{\"median_year\":2035,\"by_year\":[{{\"year\":2026,\"p\":0.0}},{{\"year\":2027,\"p\":0.5}}]}}}}}}"
+        )
+    };
+    let summary = |versions: &[(&str, &str)]| {
+        let ids: Vec<String> = versions
+            .iter()
+            .map(|(name, title)| format!("{{\"scenario\":\"{name}\",\"title\":\"{title}\"}}"))
+            .collect();
+        let runs: Vec<String> = versions.iter().map(|(name, _)| run(name)).collect();
+        format!(
+            "{{\"manifest\":{{\"mode\":\"compare\",\"paths\":100,\"end_year\":2027,\"base_year\":2026,\"command\":\"subsoil compare\",\"scenarios\":[{}]}},\"scenarios\":[{}],\"differences\":[]}}",
+            ids.join(","),
+            runs.join(",")
+        )
+    };
+    let rows = |html: &str| -> Vec<String> {
+        let table = &html[html.find("<tbody>").unwrap()..html.find("</tbody>").unwrap()];
+        table.split("<tr><td>").skip(1).map(|r| r[..r.find("</td>").unwrap()].to_string()).collect()
+    };
+    let series = |html: &str| -> Vec<String> {
+        html.split("data-series=\"")
+            .skip(1)
+            .map(|v| v[..v.find('"').unwrap()].to_string())
+            .collect()
+    };
+    let same = render(&summary(&[("norland", "Norland deal"), ("norland-30", "Norland deal")]))
+        .expect("renders");
+    assert_eq!(rows(&same), ["norland", "norland-30"]);
+    assert_eq!(series(&same), ["norland", "norland-30"]);
+    // The manifest still gives each version's title.
+    assert!(same.contains("<tr><th>norland-30</th><td>Norland deal (hash"), "{same}");
+    // Distinct titles stay the labels; a version without a title is named.
+    let distinct =
+        render(&summary(&[("a", "Version A"), ("b", "Version B"), ("c", "")])).expect("renders");
+    assert_eq!(rows(&distinct), ["Version A", "Version B", "c"]);
+    // The same scenario twice: numbered by its place.
+    let twice = render(&summary(&[("a", "A"), ("a", "A")])).expect("renders");
+    assert_eq!(rows(&twice), ["a [1]", "a [2]"]);
+}
+
+#[test]
+fn the_map_caption_speaks_of_regions() {
+    let s = summary(false).replacen(
+        "\"mode\":\"monte-carlo\"",
+        "\"mode\":\"monte-carlo\",\"map\":{\"boundaries_source\":\"test\",\"areas\":[{\"rings\":[[[0,0],[1,0],[1,1],[0,0]]]}],\"deposits\":[{\"id\":\"x\",\"name\":\"X\",\"lon\":0.5,\"lat\":0.4,\"located\":\"oblast\",\"receipts_mean\":1}]}",
+        1,
+    );
+    let html = render(&s).expect("renders");
+    let map = &html[html.find("<section id=\"map\"").unwrap()..];
+    let map = &map[..map.find("</section>").unwrap()];
+    assert!(map.contains("or the middle of the deposit's region where none are known"), "{map}");
+    assert!(!map.contains("oblast"), "{map}");
+}
+
+#[test]
 fn histograms_draw_the_counted_paths() {
     // 10 paths: 6 in [0, 10), 3 in [10, 20], 1 above. Bars carry their share of all the paths (0.6
     // and 0.3), and the caption counts the one path above the last bar.

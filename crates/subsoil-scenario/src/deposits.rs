@@ -64,13 +64,13 @@ pub struct DepositRow {
     pub id: String,
     /// English name.
     pub name: String,
-    /// Ukrainian and other names.
+    /// Names in the local language (the `name_local` column, `name_uk` in Ukraine's file).
     pub name_uk: String,
     /// Commodities.
     pub commodities: Vec<String>,
-    /// Oblasts.
+    /// Regions (the `region` column, `oblast` in Ukraine's file): the first is the deposit's own.
     pub oblasts: Vec<String>,
-    /// `site`, `basin-wide` or `offshore`.
+    /// `site` (the default), `basin-wide` or `offshore`.
     pub location_kind: String,
     /// Latitude, if known.
     pub lat: Option<f64>,
@@ -171,42 +171,173 @@ pub struct LicenceEvent {
     pub location: Location,
 }
 
-/// Columns of the deposits file, in order.
-pub const DEPOSIT_COLUMNS: &[&str] = &[
-    "id",
-    "name",
-    "name_uk",
-    "commodities",
-    "oblast",
-    "location_kind",
-    "lat",
-    "lon",
-    "coords_approximate",
-    "stage",
-    "resource_tonnes",
-    "grade",
-    "contained",
-    "control",
-    "control_as_of",
-    "licence_holder",
-    "notes",
-    "sources",
-    "low_reliability",
+/// A column of a CSV file: the name it is documented under, the other names a file may write for it,
+/// and whether every file must have it (a file may leave an optional column out; its cells then read as
+/// empty).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// The generic name.
+    pub name: &'static str,
+    /// Other names read for the same column (Ukraine's deposits file writes `oblast` and `name_uk`).
+    pub aliases: &'static [&'static str],
+    /// Whether a file must have the column.
+    pub required: bool,
+}
+
+impl Column {
+    const fn required(name: &'static str) -> Column {
+        Column { name, aliases: &[], required: true }
+    }
+    const fn optional(name: &'static str) -> Column {
+        Column { name, aliases: &[], required: false }
+    }
+    const fn or(self, aliases: &'static [&'static str]) -> Column {
+        Column { aliases, ..self }
+    }
+    /// Whether a header cell names this column.
+    fn is(&self, written: &str) -> bool {
+        self.name == written || self.aliases.contains(&written)
+    }
+    /// The name with its other spellings, as messages give it: `region` (or `oblast`).
+    fn spelled(&self) -> String {
+        let mut s = format!("`{}`", self.name);
+        for a in self.aliases {
+            s.push_str(&format!(" (or `{a}`)"));
+        }
+        s
+    }
+}
+
+/// Columns of the deposits file, in the order the documentation lists them; a file may give them in
+/// any order. The required ones are those the model reads for every deposit: its id, name, region (the
+/// areas `[conflict]` and the map name), stage and control.
+pub const DEPOSIT_COLUMNS: &[Column] = &[
+    Column::required("id"),
+    Column::required("name"),
+    Column::optional("name_local").or(&["name_uk"]),
+    Column::optional("commodities"),
+    Column::required("region").or(&["oblast"]),
+    Column::optional("location_kind"),
+    Column::optional("lat"),
+    Column::optional("lon"),
+    Column::optional("coords_approximate"),
+    Column::required("stage"),
+    Column::optional("resource_tonnes"),
+    Column::optional("grade"),
+    Column::optional("contained"),
+    Column::required("control"),
+    Column::optional("control_as_of"),
+    Column::optional("licence_holder"),
+    Column::optional("notes"),
+    Column::optional("sources"),
+    Column::optional("low_reliability"),
 ];
 
-/// Columns of the licence-events file, in order.
-pub const EVENT_COLUMNS: &[&str] =
-    &["deposit_id", "event", "date", "holder", "note", "source", "low_reliability"];
+/// Columns of the licence-events file, in the order the documentation lists them; a file may give them
+/// in any order.
+pub const EVENT_COLUMNS: &[Column] = &[
+    Column::required("deposit_id"),
+    Column::required("event"),
+    Column::required("date"),
+    Column::optional("holder"),
+    Column::optional("note"),
+    Column::optional("source"),
+    Column::optional("low_reliability"),
+];
 
 /// A CSV table read with its header checked.
 struct Table {
+    /// The file's position of each column of the file's kind (in the order of its column list), if
+    /// the file has it.
+    index: Vec<Option<usize>>,
+    /// Each column's name as the file writes it (its generic name where the file leaves it out).
+    written: Vec<String>,
     rows: Vec<(usize, usize, Vec<String>)>,
+}
+
+/// Byte offsets of the cells of a header line without quotes (the start of the file otherwise).
+fn header_offsets(text: &str, n: usize) -> Vec<usize> {
+    let line = text.lines().next().unwrap_or("");
+    if line.contains('"') {
+        return vec![0; n];
+    }
+    let mut at = 0;
+    let mut out = Vec::with_capacity(n);
+    for cell in line.split(',') {
+        out.push(at);
+        at += cell.len() + 1;
+    }
+    out.resize(n, 0);
+    out
+}
+
+/// Matches a header against the columns of the file's kind: every cell must name a column (by its
+/// generic name or another spelling) at most once, and every required column must be there.
+fn read_header(
+    header: &[&str],
+    columns: &[Column],
+    kind: &str,
+    at: impl Fn(usize) -> Option<Location>,
+    offsets: &[usize],
+    d: &mut Diagnostics,
+) -> Option<(Vec<Option<usize>>, Vec<String>)> {
+    let before = d.len();
+    let mut index: Vec<Option<usize>> = vec![None; columns.len()];
+    let mut written: Vec<String> = columns.iter().map(|c| c.name.to_string()).collect();
+    for (j, cell) in header.iter().enumerate() {
+        let path = format!("header, column {}", j + 1);
+        match columns.iter().position(|c| c.is(cell)) {
+            None => {
+                let known: Vec<String> = columns.iter().map(Column::spelled).collect();
+                d.error(
+                    at(offsets[j]),
+                    path,
+                    format!(
+                        "unknown column {cell:?}: a {kind} has the columns {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+            Some(i) => match index[i] {
+                Some(first) => d.error(
+                    at(offsets[j]),
+                    path,
+                    format!(
+                        "{cell:?} gives the column {} a second time (first as {:?}, column {})",
+                        columns[i].spelled(),
+                        written[i],
+                        first + 1
+                    ),
+                ),
+                None => {
+                    index[i] = Some(j);
+                    written[i] = cell.to_string();
+                }
+            },
+        }
+    }
+    let required: Vec<&str> = columns.iter().filter(|c| c.required).map(|c| c.name).collect();
+    for (c, i) in columns.iter().zip(&index) {
+        if c.required && i.is_none() {
+            d.error(
+                at(0),
+                "header",
+                format!(
+                    "missing the column {}: a {kind} needs the columns {} (the others may be left out)",
+                    c.spelled(),
+                    required.join(", ")
+                ),
+            );
+        }
+    }
+    (d.len() == before).then_some((index, written))
 }
 
 fn read_table(
     file: FileId,
     sources: &Sources,
-    columns: &[&str],
+    columns: &[Column],
+    kind: &str,
     d: &mut Diagnostics,
 ) -> Option<Table> {
     let text = &sources.get(file).text;
@@ -220,25 +351,20 @@ fn read_table(
             return None;
         }
     };
-    let got: Vec<&str> = header.iter().collect();
-    if got != columns {
-        d.error(
-            at(0),
-            "header",
-            format!("expected the columns {}; found {}", columns.join(","), got.join(",")),
-        );
-        return None;
-    }
+    let got: Vec<&str> = header.iter().map(str::trim).collect();
+    let offsets = header_offsets(text, got.len());
+    let (index, written) = read_header(&got, columns, kind, at, &offsets, d)?;
+    let width = got.len();
     let mut rows = Vec::new();
     for rec in rdr.records() {
         match rec {
             Ok(r) => {
                 let pos = r.position().map_or((0, 0), |p| (p.byte() as usize, p.line() as usize));
-                if r.len() != columns.len() {
+                if r.len() != width {
                     d.error(
                         at(pos.0),
                         format!("line {}", pos.1),
-                        format!("expected {} fields, found {}", columns.len(), r.len()),
+                        format!("expected {width} fields (as the header), found {}", r.len()),
                     );
                     continue;
                 }
@@ -255,7 +381,7 @@ fn read_table(
             }
         }
     }
-    Some(Table { rows })
+    Some(Table { index, written, rows })
 }
 
 /// Helpers for reading one CSV row with located errors.
@@ -263,7 +389,8 @@ struct Row<'a> {
     file: FileId,
     offset: usize,
     name: String,
-    cols: &'a [&'a str],
+    cols: &'a [Column],
+    table: &'a Table,
     cells: &'a [String],
 }
 
@@ -271,11 +398,20 @@ impl Row<'_> {
     fn loc(&self) -> Location {
         Location { file: self.file, span: Some(self.offset..self.offset) }
     }
-    fn get(&self, col: &str) -> &str {
-        self.cols.iter().position(|c| *c == col).map_or("", |i| self.cells[i].as_str())
+    /// The column's position in the list of the file's kind.
+    fn column(&self, col: &str) -> usize {
+        let i = self.cols.iter().position(|c| c.name == col);
+        debug_assert!(i.is_some(), "no column {col}");
+        i.unwrap_or(0)
     }
+    /// The cell of column `col` (its generic name); empty when the file leaves the column out.
+    fn get(&self, col: &str) -> &str {
+        self.table.index[self.column(col)].map_or("", |i| self.cells[i].as_str())
+    }
+    /// Reports a problem in column `col`, named as the file writes it.
     fn err(&self, d: &mut Diagnostics, col: &str, msg: String) {
-        d.error(Some(self.loc()), format!("{}, column `{col}`", self.name), msg);
+        let written = &self.table.written[self.column(col)];
+        d.error(Some(self.loc()), format!("{}, column `{written}`", self.name), msg);
     }
     fn num(&self, d: &mut Diagnostics, col: &str, lo: f64, hi: f64) -> Option<f64> {
         let s = self.get(col);
@@ -312,18 +448,22 @@ fn list(s: &str) -> Vec<String> {
 
 /// Reads the deposits file.
 pub fn read_deposits(file: FileId, sources: &Sources, d: &mut Diagnostics) -> Vec<DepositRow> {
-    let Some(t) = read_table(file, sources, DEPOSIT_COLUMNS, d) else { return Vec::new() };
+    let Some(t) = read_table(file, sources, DEPOSIT_COLUMNS, "deposits file", d) else {
+        return Vec::new();
+    };
     let mut out: Vec<DepositRow> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (offset, line, cells) in &t.rows {
-        let id = cells[0].clone();
-        let r = Row {
+        let mut r = Row {
             file,
             offset: *offset,
-            name: format!("deposit {id:?} (line {line})"),
+            name: String::new(),
             cols: DEPOSIT_COLUMNS,
+            table: &t,
             cells,
         };
+        let id = r.get("id").to_string();
+        r.name = format!("deposit {id:?} (line {line})");
         if !valid_id(&id) {
             r.err(
                 d,
@@ -369,7 +509,11 @@ pub fn read_deposits(file: FileId, sources: &Sources, d: &mut Diagnostics) -> Ve
                 format!("expected a date YYYY-MM-DD (or YYYY-MM, YYYY), found {as_of:?}"),
             );
         }
-        let kind = r.get("location_kind").to_string();
+        // A site unless the file says otherwise (an empty cell or no column).
+        let kind = match r.get("location_kind") {
+            "" => "site".to_string(),
+            k => k.to_string(),
+        };
         if !matches!(kind.as_str(), "site" | "basin-wide" | "offshore") {
             r.err(
                 d,
@@ -377,11 +521,11 @@ pub fn read_deposits(file: FileId, sources: &Sources, d: &mut Diagnostics) -> Ve
                 format!("expected site, basin-wide or offshore, found {kind:?}"),
             );
         }
-        if list(r.get("oblast")).is_empty() {
+        if list(r.get("region")).is_empty() {
             r.err(
                 d,
-                "oblast",
-                "every deposit needs an oblast (for an offshore field, the nearest coast's)".into(),
+                "region",
+                "every deposit needs a region (for an offshore field, the nearest coast's)".into(),
             );
         }
         let lat = r.num(d, "lat", -90.0, 90.0);
@@ -393,9 +537,9 @@ pub fn read_deposits(file: FileId, sources: &Sources, d: &mut Diagnostics) -> Ve
         out.push(DepositRow {
             id,
             name: r.get("name").into(),
-            name_uk: r.get("name_uk").into(),
+            name_uk: r.get("name_local").into(),
             commodities: list(r.get("commodities")),
-            oblasts: list(r.get("oblast")),
+            oblasts: list(r.get("region")),
             location_kind: kind,
             lat,
             lon,
@@ -423,7 +567,9 @@ pub fn read_events(
     deposits: &[DepositRow],
     d: &mut Diagnostics,
 ) -> Vec<LicenceEvent> {
-    let Some(t) = read_table(file, sources, EVENT_COLUMNS, d) else { return Vec::new() };
+    let Some(t) = read_table(file, sources, EVENT_COLUMNS, "licence-events file", d) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (offset, line, cells) in &t.rows {
         let r = Row {
@@ -431,6 +577,7 @@ pub fn read_events(
             offset: *offset,
             name: format!("event on line {line}"),
             cols: EVENT_COLUMNS,
+            table: &t,
             cells,
         };
         let id = r.get("deposit_id").to_string();

@@ -29,7 +29,7 @@ pub(crate) struct Places {
 }
 
 impl Places {
-    /// The oblasts `list` names, each an error at the list if no deposit lies in it.
+    /// The regions (oblasts) `list` names, each an error at the list if no deposit lies in it.
     fn known_oblasts(&self, list: &Items<String>, d: &mut Diagnostics) -> Vec<usize> {
         let mut out = Vec::new();
         for name in &list.items {
@@ -43,7 +43,7 @@ impl Places {
                         list.site.loc.clone(),
                         &list.site.path,
                         format!(
-                            "no deposit lies in oblast {name:?}; names must match the deposits file's oblast column: {}",
+                            "no deposit lies in region {name:?}; names must match the deposits' regions: {}",
                             names.join(", ")
                         ),
                     );

@@ -212,7 +212,7 @@ fn flow_region(
     let known = if names.is_empty() {
         "the scenario has no deposits, so no regions".to_string()
     } else {
-        format!("names must match the deposits' oblasts or regions: {}", names.join(", "))
+        format!("names must match the deposits' regions: {}", names.join(", "))
     };
     d.error(
         fl.region.as_ref().and_then(|r| r.site.loc.clone()),

@@ -334,7 +334,7 @@ const RATES: &[Field] = &[
         key: "valuation",
         ty: DISCOUNT,
         req: Req::Required,
-        doc: "Real rate of the NPVs subsoil reports. War, occupation and damage are explicit in the cash flows, so this rate carries no war premium.",
+        doc: "Real rate of the NPVs subsoil reports. It carries no premium for the risks the scenario models in the cash flows (prices, delays, and war, occupation and damage where `[conflict]` gives them).",
     },
     Field {
         key: "us-discount",
@@ -596,7 +596,7 @@ const DEPOSITS: &[Field] = &[
         key: "file",
         ty: Ty::Str,
         req: Req::Optional,
-        doc: "CSV file of deposits, relative to the file that names it (columns in docs/data.md). Give it, `sites`, or both.",
+        doc: "CSV file of deposits, relative to the file that names it (columns in docs/data-format.md: `id`, `name`, `region`, `stage` and `control` are required). Give it, `sites`, or both.",
     },
     Field {
         key: "sites",
@@ -614,7 +614,7 @@ const DEPOSITS: &[Field] = &[
         key: "boundaries",
         ty: Ty::Str,
         req: Req::Optional,
-        doc: "GeoJSON file of the areas the deposits lie in, relative to the file that names it: a FeatureCollection of Polygon or MultiPolygon features, each with a `name` property that the deposits' regions use (the `oblast` column of a deposits file, `region` of a site written inline). The report draws its map on it; without it a report has no map.",
+        doc: "GeoJSON file of the areas the deposits lie in, relative to the file that names it: a FeatureCollection of Polygon or MultiPolygon features, each with a `name` property that the deposits' regions use (the `region` column of a deposits file, `oblast` in Ukraine's; `region` of a site written inline). The report draws its map on it; without it a report has no map.",
     },
     Field {
         key: "boundaries-source",
@@ -662,7 +662,7 @@ const SETTLEMENT: &[Field] = &[
         key: "lost-oblasts",
         ty: Ty::Array(&Ty::Str),
         req: Req::Optional,
-        doc: "Oblasts (as named in the deposits file) whose deposits are occupied from the ceasefire on.",
+        doc: "Regions (as the deposits name them) whose deposits are occupied from the ceasefire on.",
     },
 ];
 
@@ -701,31 +701,31 @@ const CONFLICT: &[Field] = &[
         key: "front-oblasts",
         ty: Ty::Array(&Ty::Str),
         req: Req::Optional,
-        doc: "Oblasts where the front can move while the war lasts.",
+        doc: "Regions (as the deposits name them) where the front can move while the war lasts.",
     },
     Field {
         key: "creep-hazard",
         ty: q(Unit::PerYear, 0.0, 10.0),
         req: Req::Num(0.0),
-        doc: "Yearly hazard, per front oblast, that the front advances over the oblast's frontline deposits (they are occupied from the next year). One draw per oblast and year, so neighbouring deposits move together. Deposits further back are not brought within reach of the front (no distances to the line are in the data).",
+        doc: "Yearly hazard, per front region, that the front advances over the region's contested deposits (they are occupied from the next year). One draw per region and year, so neighbouring deposits move together. Deposits further back are not brought within reach of the front (no distances to the line are in the data).",
     },
     Field {
         key: "exposed-oblasts",
         ty: Ty::Array(&Ty::Str),
         req: Req::Optional,
-        doc: "Oblasts where operations face the exposed rate of war damage.",
+        doc: "Regions (as the deposits name them) where operations face the exposed rate of war damage.",
     },
     Field {
         key: "damage-hazard-exposed",
         ty: q(Unit::PerYear, 0.0, 10.0),
         req: Req::Num(0.0),
-        doc: "Yearly hazard of a production-halting strike on an operation in an exposed oblast while the war lasts (a strike costs the year's output).",
+        doc: "Yearly hazard of a production-halting strike on an operation in an exposed region while the war lasts (a strike costs the year's output).",
     },
     Field {
         key: "damage-hazard-other",
         ty: q(Unit::PerYear, 0.0, 10.0),
         req: Req::Num(0.0),
-        doc: "The same elsewhere in government-held territory.",
+        doc: "The same elsewhere in territory the host holds.",
     },
     Field {
         key: "damage-repair",
@@ -798,26 +798,26 @@ const STAGES: &[Field] = &[
     Field {
         key: Stage::Identified.name(),
         ty: Ty::Table(STAGE),
-        req: Req::Required,
-        doc: "Exploration of an identified occurrence.",
+        req: Req::Optional,
+        doc: "Exploration of an identified occurrence. Without it the stage takes no time and abandons nothing.",
     },
     Field {
         key: Stage::Explored.name(),
         ty: Ty::Table(STAGE),
-        req: Req::Required,
-        doc: "Licensing of an explored, unlicensed deposit by auction.",
+        req: Req::Optional,
+        doc: "Licensing of an explored, unlicensed deposit by auction. Without it the stage takes no time and abandons nothing.",
     },
     Field {
         key: Stage::Tender.name(),
         ty: Ty::Table(STAGE),
-        req: Req::Required,
-        doc: "A licence or PSA tender under way.",
+        req: Req::Optional,
+        doc: "A licence or PSA tender under way. Without it the stage takes no time and abandons nothing.",
     },
     Field {
         key: Stage::Licensed.name(),
         ty: Ty::Table(STAGE),
-        req: Req::Required,
-        doc: "Feasibility, permits and financing before an investment decision.",
+        req: Req::Optional,
+        doc: "Feasibility, permits and financing before an investment decision. Without it the stage takes no time and abandons nothing (a licensing flow's `lag` gives its projects' time in the stage; `abandon` here still applies to them).",
     },
     Field {
         key: "war-licensing-slowdown",
@@ -1192,7 +1192,7 @@ const DEAL: &[Field] = &[
         key: "partner",
         ty: Ty::Str,
         req: Req::Optional,
-        doc: "Id of the party whose receipts the headline questions are about (the US); defaults to the first non-host party.",
+        doc: "Id of the party whose receipts the headline questions are about (the aid giver or lender); defaults to the first non-host party.",
     },
     Field {
         key: "contributions",
@@ -1563,7 +1563,7 @@ const LICENSING_FLOW: &[Field] = &[
         key: "region",
         ty: Ty::Str,
         req: Req::Required,
-        doc: "Region (an oblast of the deposits file, or an inline site's `region`) whose control, front, settlements and war damage the flow's projects share; they start government-held. No permits are awarded in a year the region cannot be worked (occupied, or frontline during war).",
+        doc: "Region (as the deposits name them: a deposits file's `region` column, or an inline site's `region`) whose control, front, settlements and war damage the flow's projects share; they start operable. No permits are awarded in a year the region cannot be worked (occupied, or contested during war).",
     },
     Field {
         key: "first-year",
@@ -1617,7 +1617,7 @@ const LICENSING_FLOW: &[Field] = &[
         key: "lag",
         ty: q(Unit::Years, 0.0, 50.0),
         req: Req::Required,
-        doc: "Years from the start of the year after the award to readiness for the investment decision (exploration, feasibility, permitting): the developed project's `licensed` stage, during which it may be abandoned with `[stages.licensed] abandon` and which waits while its oblast cannot be worked.",
+        doc: "Years from the start of the year after the award to readiness for the investment decision (exploration, feasibility, permitting): the developed project's `licensed` stage, during which it may be abandoned with `[stages.licensed] abandon` and which waits while its region cannot be worked.",
     },
     Field {
         key: "project",
@@ -1668,7 +1668,7 @@ pub const ROOT: &[Field] = &[
         key: "rates",
         ty: Ty::Table(RATES),
         req: Req::Required,
-        doc: "Hurdle, valuation and US discount rates (real).",
+        doc: "Hurdle, valuation and partner discount rates (real).",
     },
     Field {
         key: "fiscal",
@@ -1680,7 +1680,7 @@ pub const ROOT: &[Field] = &[
         key: "reference",
         ty: Ty::Map { key: "<fact-id>", value: &q(Unit::Any, f64::NEG_INFINITY, f64::INFINITY) },
         req: Req::Optional,
-        doc: "Named facts that outputs and claims compare against (US aid totals, official revenue figures …).",
+        doc: "Named facts that outputs and claims compare against (aid totals, official revenue figures …).",
     },
     Field {
         key: "products",
@@ -1710,7 +1710,7 @@ pub const ROOT: &[Field] = &[
         key: "stages",
         ty: Ty::Table(STAGES),
         req: Req::Optional,
-        doc: "Durations and abandonment of the stages before an investment decision.",
+        doc: "Durations and abandonment of the stages before an investment decision. A project starts at its stage and passes through each later one up to the decision (`identified`, `explored`, `tender`, `licensed`). Each stage's table is optional: a stage without one takes no time and abandons nothing, so a scenario whose projects all start at or past the decision needs none, and one without `[stages]` moves its projects to the decision in their first year. Give the table of every stage a project starts at or passes through when that stage takes time.",
     },
     Field {
         key: "uncertainty",
