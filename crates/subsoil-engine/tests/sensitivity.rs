@@ -182,11 +182,9 @@ fn sobol_indices_of_price_times_output_match_the_analytic_ones_through_the_scena
         assert!((got - want).abs() < 0.03, "{what}: {got} vs {want}");
     }
     assert!(price.total_ci95[0] < t_l && t_l < price.total_ci95[1], "{price:?}");
-    for name in [
-        "projects.*.products.copper.opex",
-        "projects.*.construction-years",
-        "projects.*.events",
-    ] {
+    for name in
+        ["projects.*.products.copper.opex", "projects.*.construction-years", "projects.*.events"]
+    {
         // Hybrids that change nothing reproduce y_A exactly: the total index is 0, exactly.
         assert_eq!(index(&r, name).total, 0.0, "{name}");
     }
