@@ -33,8 +33,12 @@ pub struct ConflictPath {
     /// Years since the latest ceasefire (0 in its first year of peace); `u32::MAX` at war;
     /// [`LASTING_PEACE`] in a country that is not at war at all.
     pub years_of_peace: Vec<u32>,
-    /// Index of the first year of peace, if within the horizon.
+    /// Index of the first year of peace, if within the horizon (0 for a ceasefire before the start).
     pub first_peace: Option<u32>,
+    /// For a ceasefire before the start year (`conflict.ceasefire-year` is a calendar year), how many
+    /// years before the start its first year of peace was; 0 otherwise. Its post-war years count from
+    /// that year, not from the start.
+    pub peace_before_start: u32,
     /// Number of times war resumed after a ceasefire.
     pub breakdowns: u32,
     /// Control of deposit `d` at the start: it keeps it until `occupied_from[d]`.
@@ -64,6 +68,7 @@ impl ConflictPath {
         self.at_war.resize(h, false);
         self.years_of_peace.clear();
         self.first_peace = None;
+        self.peace_before_start = 0;
         self.breakdowns = 0;
         if c.at_peace {
             // No war to end: no ceasefire, no post-war years, no settlement and nothing to draw.
@@ -87,12 +92,19 @@ impl ConflictPath {
         let p_later = yearly_probability(c.renewed_war_hazard.at(r));
         let mut war = true;
         let mut peace_since = 0u32;
+        // Years of peace before the start in the current spell of peace (only the first one can have any).
+        let mut before = 0u32;
         for t in 0..h as u32 {
             if war && self.first_peace.is_none() && first_time <= t as f64 + 0.5 {
-                // The first ceasefire came before the middle of this year: the year is at peace.
+                // The first ceasefire came before the middle of this year: the year is at peace. One
+                // before the start made the year whose middle it preceded the first year of peace.
                 war = false;
                 peace_since = t;
                 self.first_peace = Some(t);
+                if t == 0 {
+                    before = (0.5 - first_time).floor().clamp(0.0, f64::from(u16::MAX)) as u32;
+                    self.peace_before_start = before;
+                }
             }
             if war {
                 self.at_war[t as usize] = true;
@@ -104,9 +116,10 @@ impl ConflictPath {
                 {
                     war = false;
                     peace_since = t + 1;
+                    before = 0;
                 }
             } else {
-                let since = t - peace_since;
+                let since = t - peace_since + before;
                 self.years_of_peace[t as usize] = since;
                 let p = if since == 0 { p1 } else { p_later };
                 if p > 0.0 && happens(r.uniform(c.stream, K_BREAKDOWN + t), p) {

@@ -144,7 +144,8 @@ fn start_path<R: Randomness>(
     crate::rent::draw_factors(model, r, &mut ws.rent);
     // Conflict: the whole timeline and every deposit's control, drawn up front.
     ws.conflict.draw(model, r);
-    out.ceasefire_year = ws.conflict.first_peace.map(|c| time.year(c));
+    let before = i32::try_from(ws.conflict.peace_before_start).unwrap_or(i32::MAX);
+    out.ceasefire_year = ws.conflict.first_peace.map(|c| time.year(c).saturating_sub(before));
     out.war_breakdowns = ws.conflict.breakdowns;
     out.settlement = ws.conflict.settlement;
     ws.market.start(model, r);

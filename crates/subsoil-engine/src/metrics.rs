@@ -506,7 +506,8 @@ fn partner_aid(m: &Model, o: &PathOutcome) -> Option<u32> {
 }
 
 fn ceasefire(m: &Model, o: &PathOutcome) -> Option<u32> {
-    year_index(m, o.ceasefire_year)
+    // A ceasefire before the start year has happened by the first year.
+    year_index(m, o.ceasefire_year.map(|y| y.max(m.time.start_year)))
 }
 
 fn first_new_receipts(_: &Model, o: &PathOutcome) -> Option<u32> {

@@ -250,3 +250,36 @@ fn a_conflict_event_of_no_probability_draws_no_uniform_and_never_happens() {
     assert_eq!(front_drawn, 0);
     assert!(out.years[0].at_war);
 }
+
+#[test]
+fn a_ceasefire_before_the_start_year_counts_its_post_war_years_from_its_own_year() {
+    // The scenario starts in 2026 with the default 5 post-war years. `ceasefire-year` is a calendar
+    // year, and one before the start is in the past: a ceasefire in 2022.3 made 2022 the first year of
+    // peace, so 2026 is its fifth (years of peace 4, still post-war) and 2027 is at the peace premium;
+    // one in 2020.3 (first year of peace 2020) leaves no post-war year in the horizon (years of peace
+    // 6 and more: the peace premium, `CountryRisk::premium`); one in 2025.7 comes after the middle of
+    // 2025, so 2026 is the first year of peace, as before. The path reports the year the peace began,
+    // and no year is at war.
+    use subsoil_core::conflict::ConflictPath;
+    for (when, ceasefire, years_of_peace) in [
+        ("2022.3", 2022, [4, 5, 6]),
+        ("2020.3", 2020, [6, 7, 8]),
+        ("2020.8", 2021, [5, 6, 7]),
+        ("2025.5", 2025, [1, 2, 3]),
+        ("2025.7", 2026, [0, 1, 2]),
+    ] {
+        let s = load(&[&format!("conflict.ceasefire-year={when}")]);
+        let medians = s.inputs.medians();
+        let r = Scripted { scalars: &medians, uniforms: Default::default() };
+        let mut c = ConflictPath::default();
+        c.draw(&s.model, &r);
+        assert_eq!(c.years_of_peace[..3], years_of_peace, "ceasefire at {when}");
+        assert!(c.at_war.iter().all(|w| !w), "ceasefire at {when}");
+        let out = run(&s, &[]);
+        assert_eq!(out.ceasefire_year, Some(ceasefire), "ceasefire at {when}");
+        // The time-to-event curve of the ceasefire has it by the first year, not never.
+        let event =
+            subsoil_engine::EVENTS.iter().find(|e| e.name == "ceasefire").expect("registered");
+        assert_eq!((event.first)(&s.model, &out), Some((ceasefire - 2026).max(0) as u32), "{when}");
+    }
+}

@@ -677,7 +677,7 @@ const CONFLICT: &[Field] = &[
         key: "ceasefire-year",
         ty: q(Unit::CalendarYear, 1950.0, 2300.0),
         req: Req::Optional,
-        doc: "Instead of the hazard: the (fractional) calendar year of the first ceasefire, e.g. a distribution over years. A year is at war when the ceasefire comes after its middle: 2028.7 means war through 2028 and peace from 2029; 2028.3 means peace from 2028.",
+        doc: "Instead of the hazard: the (fractional) calendar year of the first ceasefire, e.g. a distribution over years. A year is at war when the ceasefire comes after its middle: 2028.7 means war through 2028 and peace from 2029; 2028.3 means peace from 2028. A year before the start year is a ceasefire in the past: the path starts at peace, its post-war years count from that year (2020.3 for a start in 2026: peace from 2020, so 2026 is its seventh year of peace), it is reported as the ceasefire year, and the first year's chance of a breakdown (`breakdown-first-year`) has passed.",
     },
     Field {
         key: "breakdown-first-year",
