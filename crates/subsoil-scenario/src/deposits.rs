@@ -247,6 +247,8 @@ pub const EVENT_COLUMNS: &[Column] = &[
 
 /// A CSV table read with its header checked.
 struct Table {
+    /// The columns of the file's kind.
+    columns: &'static [Column],
     /// The file's position of each column of the file's kind (in the order of its column list), if
     /// the file has it.
     index: Vec<Option<usize>>,
@@ -255,7 +257,8 @@ struct Table {
     rows: Vec<(usize, usize, Vec<String>)>,
 }
 
-/// Byte offsets of the cells of a header line without quotes (the start of the file otherwise).
+/// Byte offsets of the cells of a header line without quotes (the start of the file otherwise). The
+/// CSV reader's field ranges are into its unescaped buffer, without the commas, so they are not these.
 fn header_offsets(text: &str, n: usize) -> Vec<usize> {
     let line = text.lines().next().unwrap_or("");
     if line.contains('"') {
@@ -336,7 +339,7 @@ fn read_header(
 fn read_table(
     file: FileId,
     sources: &Sources,
-    columns: &[Column],
+    columns: &'static [Column],
     kind: &str,
     d: &mut Diagnostics,
 ) -> Option<Table> {
@@ -381,7 +384,7 @@ fn read_table(
             }
         }
     }
-    Some(Table { index, written, rows })
+    Some(Table { columns, index, written, rows })
 }
 
 /// Helpers for reading one CSV row with located errors.
@@ -389,7 +392,6 @@ struct Row<'a> {
     file: FileId,
     offset: usize,
     name: String,
-    cols: &'a [Column],
     table: &'a Table,
     cells: &'a [String],
 }
@@ -400,7 +402,7 @@ impl Row<'_> {
     }
     /// The column's position in the list of the file's kind.
     fn column(&self, col: &str) -> usize {
-        let i = self.cols.iter().position(|c| c.name == col);
+        let i = self.table.columns.iter().position(|c| c.name == col);
         debug_assert!(i.is_some(), "no column {col}");
         i.unwrap_or(0)
     }
@@ -454,14 +456,7 @@ pub fn read_deposits(file: FileId, sources: &Sources, d: &mut Diagnostics) -> Ve
     let mut out: Vec<DepositRow> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (offset, line, cells) in &t.rows {
-        let mut r = Row {
-            file,
-            offset: *offset,
-            name: String::new(),
-            cols: DEPOSIT_COLUMNS,
-            table: &t,
-            cells,
-        };
+        let mut r = Row { file, offset: *offset, name: String::new(), table: &t, cells };
         let id = r.get("id").to_string();
         r.name = format!("deposit {id:?} (line {line})");
         if !valid_id(&id) {
@@ -572,14 +567,8 @@ pub fn read_events(
     };
     let mut out = Vec::new();
     for (offset, line, cells) in &t.rows {
-        let r = Row {
-            file,
-            offset: *offset,
-            name: format!("event on line {line}"),
-            cols: EVENT_COLUMNS,
-            table: &t,
-            cells,
-        };
+        let r =
+            Row { file, offset: *offset, name: format!("event on line {line}"), table: &t, cells };
         let id = r.get("deposit_id").to_string();
         if !deposits.iter().any(|x| x.id == id) {
             r.err(d, "deposit_id", format!("no deposit with id {id:?} in the deposits file"));
