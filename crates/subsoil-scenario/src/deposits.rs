@@ -169,6 +169,8 @@ pub struct LicenceEvent {
     pub low_reliability: bool,
     /// Where the row is.
     pub location: Location,
+    /// Its line in the file (1-based).
+    pub line: usize,
 }
 
 /// A column of a CSV file: the name it is documented under, the other names a file may write for it,
@@ -597,6 +599,7 @@ pub fn read_events(
             source: r.get("source").into(),
             low_reliability: r.boolean(d, "low_reliability"),
             location: r.loc(),
+            line: *line,
         });
     }
     out.sort_by(|a, b| (a.deposit_id.as_str(), a.date).cmp(&(b.deposit_id.as_str(), b.date)));
@@ -706,6 +709,7 @@ mod tests {
             source: String::new(),
             low_reliability: false,
             location: Location { file: FileId(0), span: None },
+            line: 2,
         }
     }
 

@@ -65,11 +65,13 @@ pub(crate) fn projects(
         };
         let [capex_overrun, opex_multiplier, production_factor, schedule_slip] =
             uncertainties(li, p, stage == Stage::Producing, inputs);
-        let stage_durations = li.s.stages.pre_decision().map(|(stage, rule)| {
-            rule.duration.as_ref().map_or(Param::Fixed(0.0), |x| {
-                inputs.param_named(&format!("{}.stages.{}.duration", p.site.path, stage.name()), x)
-            })
-        });
+        let stage_durations =
+            li.s.stages.pre_decision().map(|(s, rule)| match rule.duration.as_ref() {
+                Some(x) if passes_through(stage, licence.licensed, s) => {
+                    inputs.param_named(&format!("{}.stages.{}.duration", p.site.path, s.name()), x)
+                }
+                _ => Param::Fixed(0.0),
+            });
         let mut project = Project {
             id: id.clone(),
             name: p.name.clone().unwrap_or_else(|| row.name.clone()),
@@ -108,6 +110,27 @@ pub(crate) fn projects(
     out
 }
 
+/// Whether a project that starts at `start`, with a licence held or not, can pass through stage `s`
+/// before its investment decision: stages only move on (identified → explored → licensed, tender →
+/// licensed), and a licence held takes an identified, explored or tender project to licensed
+/// (`subsoil_core::ProjectState`'s stage machine). The durations of the other stages are never read.
+fn passes_through(start: Stage, licensed: bool, s: Stage) -> bool {
+    let start = match start {
+        Stage::Explored | Stage::Tender if licensed => Stage::Licensed,
+        other => other,
+    };
+    match start {
+        Stage::Identified => match s {
+            Stage::Identified | Stage::Licensed => true,
+            Stage::Explored => !licensed,
+            _ => false,
+        },
+        Stage::Explored | Stage::Tender => s == start || s == Stage::Licensed,
+        Stage::Licensed => s == Stage::Licensed,
+        _ => false,
+    }
+}
+
 /// The index of the deposit a project names, or an error listing some of the deposits.
 fn deposit_of(
     li: &LowerInput<'_>,
@@ -134,7 +157,9 @@ fn deposit_of(
 
 /// The project's capex overrun, opex multiplier, production factor and schedule slip: its own, or its
 /// own draw of the shared default of `[uncertainty]`. An operation producing at the start has measured
-/// output: the shared production factor (a statistic of new mines) does not apply to it.
+/// output: the shared production factor (a statistic of new mines) does not apply to it. A project with
+/// no capex (a fixed zero) draws no overrun of it, and one with no construction no slip of it: such a
+/// draw would change nothing and only list an input that moves no result.
 fn uncertainties(
     li: &LowerInput<'_>,
     p: &sections::Project,
@@ -142,16 +167,22 @@ fn uncertainties(
     inputs: &mut Inputs,
 ) -> [Param; 4] {
     let u = &li.s.uncertainty;
-    let mut own = |own: &Option<Quantity>, shared: &Quantity, measured: bool| match own {
+    // Without a draw of its own the project takes `neutral` when the default would move nothing.
+    let mut own = |own: &Option<Quantity>, shared: &Quantity, neutral: Option<f64>| match own {
         Some(x) => inputs.param(x),
-        None if measured => Param::Fixed(1.0),
-        None => inputs.param_named(&p.site.join(field_key(&shared.path)), shared),
+        None => match neutral {
+            Some(x) => Param::Fixed(x),
+            None => inputs.param_named(&p.site.join(field_key(&shared.path)), shared),
+        },
     };
+    // A fixed zero (or nothing written) has nothing to overrun or to slip.
+    let none = |q: &Option<Quantity>| q.as_ref().is_none_or(|q| !q.uncertain && q.median() == 0.0);
+    let (no_capex, no_build) = (none(&p.capex), none(&p.construction_years));
     [
-        own(&p.capex_overrun, &u.capex_overrun, false),
-        own(&p.opex_multiplier, &u.opex_multiplier, false),
-        own(&p.production_factor, &u.production_factor, producing),
-        own(&p.schedule_slip, &u.schedule_slip, false),
+        own(&p.capex_overrun, &u.capex_overrun, no_capex.then_some(1.0)),
+        own(&p.opex_multiplier, &u.opex_multiplier, None),
+        own(&p.production_factor, &u.production_factor, producing.then_some(1.0)),
+        own(&p.schedule_slip, &u.schedule_slip, no_build.then_some(0.0)),
     ]
 }
 

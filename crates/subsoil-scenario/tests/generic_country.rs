@@ -217,14 +217,43 @@ fn a_licence_events_file_needs_only_the_deposit_the_event_and_the_date() {
         "file = \"deposits.csv\"\n",
         "file = \"deposits.csv\"\nevents-file = \"events.csv\"\n",
     );
-    let events = "date,deposit_id,event\n2031-03-01,north_plateau,issued\n";
+    let events = "date,deposit_id,event\n2021-03-01,north_plateau,issued\n";
     let s = load_with(&toml, MINIMAL, &[("events.csv", events)]).expect("loads");
     assert_eq!(s.events.len(), 1);
-    assert_eq!(s.events[0].date, (2031, 3, 1));
+    assert_eq!(s.events[0].date, (2021, 3, 1));
     let e =
         load_with(&toml, MINIMAL, &[("events.csv", "deposit_id,event\nnorth_plateau,issued\n")])
             .unwrap_err();
     assert!(e.contains("events.csv:1:1: header: missing the column `date`"), "{e}");
+}
+
+/// The licence-events file is the deposits' history up to the start: an event in a year after the start
+/// year would otherwise count as done at the start (a licence issued in 2031 held from 2026). It is
+/// refused at its row, naming the date and the start year; an event in the start year itself is history
+/// (the model's first year holds it).
+#[test]
+fn a_licence_event_after_the_start_year_is_refused_at_its_row() {
+    let toml = scenario(STAGES).replace(
+        "file = \"deposits.csv\"\n",
+        "file = \"deposits.csv\"\nevents-file = \"events.csv\"\n",
+    );
+    let events =
+        "deposit_id,event,date\nnorth_plateau,issued,2026-12-31\nnorth_plateau,revoked,2027-01\n";
+    let e = load_with(&toml, MINIMAL, &[("events.csv", events)]).unwrap_err();
+    assert!(
+        e.contains(
+            "events.csv:3:1: event on line 3, column `date`: 2027-01 is after the start year 2026"
+        ),
+        "{e}"
+    );
+    assert_eq!(e.matches("error:").count(), 1, "the event of 2026 is history: {e}");
+    // Starting the simulation in 2027 makes it history too.
+    let later =
+        toml.replacen("format-version = 1\n", "format-version = 1\n[time]\nstart-year = 2027\n", 1);
+    let s = load_with(&later, MINIMAL, &[("events.csv", events)]).expect("loads");
+    assert_eq!(s.events.len(), 2);
+    let p = s.model.projects.iter().find(|p| p.id == "north-plateau").expect("project");
+    assert!(!p.licensed, "revoked in 2027, before the 2027 start's end: no licence held");
 }
 
 /// The peacetime durations of the four stages before the decision of project `id`, where fixed.
@@ -286,4 +315,69 @@ fn descriptions_and_messages_do_not_assume_ukraine_or_a_war() {
     let toml = format!("{}\n[conflict]\nexposed-oblasts = [\"Nowhere\"]\n", scenario(STAGES));
     let e = load_with(&toml, UKRAINE_SPELLING, &[]).unwrap_err();
     assert!(e.contains("no deposit lies in region \"Nowhere\""), "{e}");
+}
+
+/// A project's own draw of the scenario-wide capex overrun exists only where there is capex to overrun,
+/// and its own schedule slip only where there is construction to slip: the producing south-hills mine
+/// (capex 0, no construction) would otherwise list two uncertain inputs that move nothing, and the
+/// sensitivity analyses would rank them.
+#[test]
+fn a_project_without_capex_or_construction_draws_no_overrun_or_slip() {
+    let uncertain = "[uncertainty]\ncapex-overrun = { dist = \"uniform\", min = 0.9, max = 1.6 }\nschedule-slip = { dist = \"uniform\", min = 0, max = 0.5 }\n";
+    let toml = format!("{}{uncertain}", scenario(STAGES));
+    let s = load_with(&toml, MINIMAL, &[]).expect("loads");
+    let names: Vec<&str> = s.inputs.list.iter().map(|i| i.name.as_str()).collect();
+    for field in ["capex-overrun", "schedule-slip"] {
+        assert!(names.contains(&format!("projects.north-plateau.{field}").as_str()), "{names:?}");
+        assert!(!names.contains(&format!("projects.south-hills.{field}").as_str()), "{names:?}");
+    }
+    let p = s.model.projects.iter().find(|p| p.id == "south-hills").expect("project");
+    assert_eq!((p.capex_overrun, p.schedule_slip), (Param::Fixed(1.0), Param::Fixed(0.0)));
+    // Its own overrun, written, is kept (the scenario says so).
+    let own = toml.replace(
+        "capex = 0\n",
+        "capex = 0\ncapex-overrun = { dist = \"uniform\", min = 1, max = 2 }\n",
+    );
+    let s = load_with(&own, MINIMAL, &[]).expect("loads");
+    assert!(s.inputs.list.iter().any(|i| i.name == "projects.south-hills.capex-overrun"));
+}
+
+/// A project passes only through the stages from the one it starts at (identified → explored →
+/// licensed, or tender → licensed; a licence held skips to licensed), so it draws the durations of those
+/// alone: one producing at the start draws none, one licensed only its `licensed` duration.
+#[test]
+fn a_project_draws_the_durations_of_the_stages_it_can_pass_through_and_no_others() {
+    let uncertain =
+        |s: &str| format!("[stages.{s}]\nduration = {{ dist = \"uniform\", min = 1, max = 3 }}\n");
+    let stages: String =
+        ["identified", "explored", "tender", "licensed"].iter().map(|s| uncertain(s)).collect();
+    let mut toml = scenario(&stages);
+    for (id, stage) in
+        [("far-ridge", "identified"), ("east-pit", "explored"), ("west-bay", "tender")]
+    {
+        toml.push_str(&format!(
+            "[deposits.sites.{id}]\ncommodities = [\"bauxite\"]\nstage = \"{stage}\"\nregion = \"Coast\"\n\
+             [projects.{id}]\ndeposit = \"{id}\"\nconstruction-years = 2\nlife-years = 20\ncapex = 300e6\n\
+             [projects.{id}.products.bauxite]\ncapacity = 5e6\nopex = 28\n"
+        ));
+    }
+    let s = load_with(&toml, MINIMAL, &[]).expect("loads");
+    let drawn = |id: &str| -> Vec<String> {
+        let prefix = format!("projects.{id}.stages.");
+        let mut v: Vec<String> = s
+            .inputs
+            .list
+            .iter()
+            .filter_map(|i| {
+                i.name.strip_prefix(&prefix).map(|n| n.trim_end_matches(".duration").to_string())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(drawn("far-ridge"), ["explored", "identified", "licensed"]);
+    assert_eq!(drawn("east-pit"), ["explored", "licensed"]);
+    assert_eq!(drawn("west-bay"), ["licensed", "tender"]);
+    assert_eq!(drawn("north-plateau"), ["licensed"]);
+    assert!(drawn("south-hills").is_empty());
 }
