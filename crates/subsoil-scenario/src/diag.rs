@@ -1,5 +1,6 @@
 //! Located errors: every problem names the file, line, column and dotted field path, says what was
-//! expected, and all problems are collected before any is reported.
+//! expected, and all problems are collected before any is reported, in the order of the files (as
+//! loaded) and of the lines and columns in each ([`Diagnostics::sort_by_position`]).
 
 use std::fmt;
 use std::ops::Range;
@@ -104,7 +105,8 @@ fn clipped(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
 /// A list of problems, reported together.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics {
-    /// The problems, in the order found (the first [`MAX_KEPT`]).
+    /// The problems, in the order found (the first [`MAX_KEPT`]) until
+    /// [`Diagnostics::sort_by_position`] puts them in the order of the files.
     pub items: Vec<Diagnostic>,
     /// Problems found beyond the first [`MAX_KEPT`]: counted, not kept.
     dropped: usize,
@@ -131,6 +133,24 @@ impl Diagnostics {
     /// missing again).
     pub(crate) fn reported(&self, path: &str) -> bool {
         self.items.iter().any(|i| i.path == path)
+    }
+    /// Puts the problems in the order a reader meets them: by file in load order ([`FileId`]), then by
+    /// position (line and column) in the file; a problem located in a file but not at a position comes
+    /// after that file's located ones, and a problem with no location after all the files'. Problems at
+    /// the same place keep the order they were found in.
+    pub fn sort_by_position(&mut self) {
+        self.items.sort_by_key(|d| match &d.location {
+            Some(Location { file, span: Some(span) }) => (0, file.0, 0, span.start),
+            Some(Location { file, span: None }) => (0, file.0, 1, 0),
+            None => (1, 0, 0, 0),
+        });
+    }
+    /// Adds `other`'s problems after these.
+    pub fn append(&mut self, other: Diagnostics) {
+        for item in other.items {
+            self.error(item.location, item.path, item.message);
+        }
+        self.dropped += other.dropped;
     }
     /// Whether no problem was found.
     pub fn is_empty(&self) -> bool {
@@ -263,6 +283,22 @@ mod tests {
             MAX_KEPT + 5 - MAX_SHOWN,
             MAX_KEPT + 5
         )));
+    }
+
+    #[test]
+    fn problems_sort_by_file_then_position_and_keep_their_order_at_one_place() {
+        let at =
+            |file: u32, span: Option<Range<usize>>| Some(Location { file: FileId(file), span });
+        let mut d = Diagnostics::default();
+        d.error(None, "nowhere", "a");
+        d.error(at(1, Some(3..4)), "second file", "b");
+        d.error(at(0, None), "first file, no position", "c");
+        d.error(at(0, Some(10..12)), "first file, late", "d");
+        d.error(at(0, Some(2..3)), "first file, early", "e");
+        d.error(at(0, Some(10..11)), "first file, late, found second", "f");
+        d.sort_by_position();
+        let order: Vec<&str> = d.items.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(order, ["e", "d", "f", "c", "b", "a"]);
     }
 
     #[test]

@@ -198,6 +198,9 @@ pub struct Layered {
     pub root: Node,
     /// Layer files in the order they were applied.
     pub layers: Vec<String>,
+    /// Problems with the layers' `remove` lists. The tree is whole without the entries they name
+    /// (only those are skipped), so validation goes on and reports them with its own problems.
+    pub removals: Diagnostics,
 }
 
 impl Layered {
@@ -269,15 +272,17 @@ impl Loader {
         }
     }
 
-    /// Merges the layers read and applies `sets`.
+    /// Merges the layers read and applies `sets`. Problems with `remove` lists go to the result's
+    /// `removals`, the others to `diags`.
     fn finish(mut self, sets: &[String], diags: &mut Diagnostics) -> Layered {
+        let mut removals = Diagnostics::default();
         // Each layer once, in the order found: every layer after all it extends, siblings as listed.
         let mut applied = std::mem::take(&mut self.applied).into_iter();
         let mut root = applied.next().unwrap_or_else(empty_root);
         if let Some(first) = take_removals(&mut root) {
             // The first layer inherits nothing.
-            for (_, at) in paths_of(&first, diags) {
-                diags.error(
+            for (_, at) in paths_of(&first, &mut removals) {
+                removals.error(
                     Some(at),
                     "remove",
                     "this file extends no layer: there is nothing to remove",
@@ -286,8 +291,8 @@ impl Loader {
         }
         for mut layer in applied {
             if let Some(list) = take_removals(&mut layer) {
-                for (path, at) in paths_of(&list, diags) {
-                    remove_path(&mut root, &path, at, diags);
+                for (path, at) in paths_of(&list, &mut removals) {
+                    remove_path(&mut root, &path, at, &mut removals);
                 }
             }
             root.merge(layer);
@@ -295,7 +300,13 @@ impl Loader {
         for s in take_overrides(&mut root, diags).iter().chain(sets) {
             self.apply_set(&mut root, s, diags);
         }
-        Layered { sources: self.sources, origins: self.origins, root, layers: self.layers }
+        Layered {
+            sources: self.sources,
+            origins: self.origins,
+            root,
+            layers: self.layers,
+            removals,
+        }
     }
 }
 
@@ -333,9 +344,18 @@ fn take_removals(layer: &mut Node) -> Option<Node> {
     t.remove("remove")
 }
 
-/// The paths of a `remove` list with their locations; anything else is reported.
+/// The paths of a `remove` list with their locations; anything else is reported. A single string is
+/// reported but still taken as its one path, so that the rest of the check reads the file as meant.
 fn paths_of(list: &Node, diags: &mut Diagnostics) -> Vec<(String, Location)> {
     let expected = "expected an array of field paths (strings), e.g. [\"projects.old-mine\"]";
+    if let Some(p) = list.str() {
+        diags.error(
+            Some(list.location()),
+            "remove",
+            format!("{expected}, found a string: write [{:?}]", clip(p.trim())),
+        );
+        return vec![(p.trim().to_string(), list.location())];
+    }
     let Kind::Array(items) = &list.kind else {
         diags.error(
             Some(list.location()),

@@ -108,6 +108,12 @@ pub struct LoadError {
 }
 
 impl LoadError {
+    /// The problems found in `sources`, put in the order of the files and of the lines in each.
+    pub fn new(sources: Sources, mut diagnostics: Diagnostics) -> LoadError {
+        diagnostics.sort_by_position();
+        LoadError { sources, diagnostics }
+    }
+
     /// Every problem with its location, as printed to the terminal.
     pub fn render(&self) -> String {
         self.diagnostics.render(&self.sources)
@@ -138,9 +144,10 @@ pub fn load_text(name: &str, text: &str, sets: &[String]) -> Result<Scenario, Lo
 }
 
 /// Validates, reads the data files of and lowers a scenario read from its layers.
-fn finish(layered: layers::Layered, d: Diagnostics) -> Result<Scenario, LoadError> {
+fn finish(mut layered: layers::Layered, mut d: Diagnostics) -> Result<Scenario, LoadError> {
     if !d.is_empty() {
-        return Err(LoadError { sources: layered.sources, diagnostics: d });
+        d.append(std::mem::take(&mut layered.removals));
+        return Err(LoadError::new(layered.sources, d));
     }
     from_layered(layered)
 }
@@ -149,7 +156,8 @@ fn finish(layered: layers::Layered, d: Diagnostics) -> Result<Scenario, LoadErro
 /// merged): the step a tree built otherwise, such as a mixture of two scenarios ([`mix`]), goes
 /// through, so that its errors keep their locations.
 pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError> {
-    let mut d = Diagnostics::default();
+    // The problems of `remove` lists: the tree goes on without the entries they name.
+    let mut d = std::mem::take(&mut layered.removals);
     let mut tree = walk::validate(&layered.root, schema::ROOT, &mut d);
     money::convert(&mut tree, &mut d);
     let s = <sections::Root as typed::Typed>::read(Some(&tree), "");
@@ -183,7 +191,7 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
     if s.deposits.file.is_some() && (dep_file.is_none() || from_file == 0) && !d.is_empty() {
         // Without its deposits file (or with one that could not be read, such as a wrong header) every
         // deposit id, oblast and licence event would be one more error.
-        return Err(LoadError { sources: layered.sources, diagnostics: d });
+        return Err(LoadError::new(layered.sources, d));
     }
     let events = ev_file
         .map(|f| deposits::read_events(f, &layered.sources, &deposit_rows, &mut d))
@@ -198,7 +206,7 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
     let (model, inputs, rank_correlations) = lower::lower(&li, &mut d);
     let factor_groups = factor_groups(&s.sensitivity.groups, &inputs, &mut d);
     if !d.is_empty() {
-        return Err(LoadError { sources: layered.sources, diagnostics: d });
+        return Err(LoadError::new(layered.sources, d));
     }
     // Every quantity written in the files, the `[reference]` facts among them.
     let mut quantities: Vec<Quantity> = tree
@@ -216,7 +224,7 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
         .collect();
     let levers = read_levers(&s.levers, &mut d);
     if !d.is_empty() {
-        return Err(LoadError { sources: layered.sources, diagnostics: d });
+        return Err(LoadError::new(layered.sources, d));
     }
     let hash = scenario_hash(&layered.root, layered.sources.files());
     let meta = &s.metadata;

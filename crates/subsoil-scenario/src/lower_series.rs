@@ -57,11 +57,17 @@ pub(crate) fn deck(p: &sections::Product, product: &mut Product, time: &Time, d:
             product.long_run = product.price;
             product.long_run_central = price.median();
         }
-        None if p.long_run.is_none() && !d.reported(&p.site.join("long-run")) => d.error(
-            p.site.loc.clone(),
-            p.site.join("long-run"),
-            "missing required field `long-run` (USD/<u>): the long-run price level, required unless `price` is a deck by year",
-        ),
+        None if p.long_run.is_none() && !d.reported(&p.site.join("long-run")) => {
+            let unit = p.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+            d.error(
+                p.site.loc.clone(),
+                p.site.join("long-run"),
+                format!(
+                    "missing required field `long-run` ({}): the long-run price level, required unless `price` is a deck by year",
+                    crate::schema::Unit::UsdPerProductUnit.named(unit)
+                ),
+            );
+        }
         None => {}
     }
 }

@@ -113,9 +113,10 @@ pub struct Listing {
 /// Lists every value written in the files of scenario `spec` (a built-in name or a path).
 pub fn list(spec: &str) -> Result<Listing, LoadError> {
     let mut d = Diagnostics::default();
-    let layered = layers::load(spec, &[], &mut d);
+    let mut layered = layers::load(spec, &[], &mut d);
+    d.append(std::mem::take(&mut layered.removals));
     if !d.is_empty() {
-        return Err(LoadError { sources: layered.sources, diagnostics: d });
+        return Err(LoadError::new(layered.sources, d));
     }
     let sources = &layered.sources;
 
@@ -149,7 +150,8 @@ pub fn list(spec: &str) -> Result<Listing, LoadError> {
             let in_effect = effective.contains(&(id, f.node.span.start));
             match f.what {
                 What::Quantity(q) => {
-                    if let Some(quantity) = quantity::read(f.node, &q, &f.path, &mut scratch) {
+                    if let Some(quantity) = quantity::read(f.node, &q, None, &f.path, &mut scratch)
+                    {
                         quantities.push(Written {
                             file: file.name.clone(),
                             line,
@@ -301,12 +303,12 @@ pub fn list_plain(name: &str, text: &str) -> Result<Vec<Written>, LoadError> {
                 "",
                 format!("invalid TOML: {}", e.message().trim()),
             );
-            return Err(LoadError { sources, diagnostics: d });
+            return Err(LoadError::new(sources, d));
         }
     };
     let root = Node::from_toml(file, &parsed, &mut d);
     if !d.is_empty() {
-        return Err(LoadError { sources, diagnostics: d });
+        return Err(LoadError::new(sources, d));
     }
     let mut out = Vec::new();
     let src = sources.get(file);
@@ -346,7 +348,7 @@ fn plain(
     match &node.kind {
         Kind::Table(_) if node.is_quantity_table() => {
             let mut scratch = Diagnostics::default();
-            if let Some(q) = quantity::read(node, &ANY, &path, &mut scratch) {
+            if let Some(q) = quantity::read(node, &ANY, None, &path, &mut scratch) {
                 push(q, out);
             }
         }

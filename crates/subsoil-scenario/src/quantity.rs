@@ -145,13 +145,21 @@ impl Quantity {
 const META_KEYS: &[&str] =
     &["unit", "source", "derivation", "assumption", "reliability", "as-of", "note"];
 
-/// Reads a quantity at `path` against the constraints `q`, reporting every problem.
-pub fn read(node: &Node, q: &Q, path: &str, d: &mut Diagnostics) -> Option<Quantity> {
+/// Reads a quantity at `path` against the constraints `q`, reporting every problem. `product` is the
+/// unit of the product a product-dependent unit (`USD/<u>`, `<u>/yr`) counts in, when known: messages
+/// name it (`USD/t`), or say in words that it is the product's.
+pub fn read(
+    node: &Node,
+    q: &Q,
+    product: Option<&str>,
+    path: &str,
+    d: &mut Diagnostics,
+) -> Option<Quantity> {
     let loc = Some(node.location());
     if let Kind::Table(t) = &node.kind
         && (t.contains_key("by-year") || t.contains_key(BY_AGE))
     {
-        return read_series(node, t, q, path, d);
+        return read_series(node, t, q, product, path, d);
     }
     let (dist, uncertain, table) = match &node.kind {
         Kind::Int(_) | Kind::Float(_) => {
@@ -159,7 +167,7 @@ pub fn read(node: &Node, q: &Q, path: &str, d: &mut Diagnostics) -> Option<Quant
             (Dist::fixed(v).ok()?, false, None)
         }
         Kind::Table(t) => {
-            let (dist, uncertain) = read_dist(node, t, q, path, d)?;
+            let (dist, uncertain) = read_dist(node, t, q, product, path, d)?;
             (dist, uncertain, Some(t))
         }
         k => {
@@ -168,7 +176,7 @@ pub fn read(node: &Node, q: &Q, path: &str, d: &mut Diagnostics) -> Option<Quant
                 path,
                 format!(
                     "expected a number ({}) or a quantity table, found {}",
-                    describe_unit(q.unit),
+                    describe_unit(q.unit, product),
                     k.type_name()
                 ),
             );
@@ -193,7 +201,7 @@ pub fn read(node: &Node, q: &Q, path: &str, d: &mut Diagnostics) -> Option<Quant
     if uncertain && !q.uncertain {
         d.error(loc.clone(), path, "this field cannot be uncertain: give a fixed `value`");
     }
-    check_range(&quantity, q, path, loc, d);
+    check_range(&quantity, q, product, path, loc, d);
     Some(quantity)
 }
 
@@ -215,6 +223,7 @@ fn read_series(
     node: &Node,
     t: &std::collections::BTreeMap<String, Node>,
     q: &Q,
+    product: Option<&str>,
     path: &str,
     d: &mut Diagnostics,
 ) -> Option<Quantity> {
@@ -310,7 +319,7 @@ fn read_series(
                         fmt_num(x),
                         fmt_num(q.min),
                         fmt_num(q.max),
-                        describe_unit(q.unit)
+                        describe_unit(q.unit, product)
                     ),
                 );
                 ok = false;
@@ -368,7 +377,7 @@ fn read_series(
         by_age: false,
     };
     let scale = match t.get("scale") {
-        Some(n) => read(n, &scale_q, &format!("{path}.scale"), d)?,
+        Some(n) => read(n, &scale_q, None, &format!("{path}.scale"), d)?,
         None => Quantity::default_value(format!("{path}.scale"), 1.0)?,
     };
     if !ok || given.is_empty() {
@@ -394,11 +403,11 @@ fn read_series(
     Some(quantity)
 }
 
-fn describe_unit(u: Unit) -> String {
+fn describe_unit(u: Unit, product: Option<&str>) -> String {
     match u {
         Unit::Fraction => "a fraction: 0.18 means 18%".into(),
         Unit::Any => "any unit".into(),
-        u => format!("in {}", u.written()),
+        u => format!("in {}", u.named(product)),
     }
 }
 
@@ -523,6 +532,7 @@ fn read_dist(
     node: &Node,
     t: &std::collections::BTreeMap<String, Node>,
     q: &Q,
+    product: Option<&str>,
     path: &str,
     d: &mut Diagnostics,
 ) -> Option<(Dist, bool)> {
@@ -544,7 +554,10 @@ fn read_dist(
             d.error(
                 loc,
                 path,
-                format!("a quantity table needs `value` or `dist` ({})", describe_unit(q.unit)),
+                format!(
+                    "a quantity table needs `value` or `dist` ({})",
+                    describe_unit(q.unit, product)
+                ),
             );
             return None;
         }
@@ -784,7 +797,14 @@ fn weights_add_up(w: &[f64]) -> bool {
 /// Tail probability below which a distribution's reach is not checked against a field's bounds.
 const TAIL: f64 = 1e-9;
 
-fn check_range(qt: &Quantity, q: &Q, path: &str, loc: Option<Location>, d: &mut Diagnostics) {
+fn check_range(
+    qt: &Quantity,
+    q: &Q,
+    product: Option<&str>,
+    path: &str,
+    loc: Option<Location>,
+    d: &mut Diagnostics,
+) {
     if q.unit == Unit::Any {
         return;
     }
@@ -834,7 +854,11 @@ fn check_range(qt: &Quantity, q: &Q, path: &str, loc: Option<Location>, d: &mut 
             format!(
                 "{} is outside {bounds} ({}){hint}",
                 fmt_num(v),
-                if correlation { "a rank correlation".to_string() } else { describe_unit(q.unit) }
+                if correlation {
+                    "a rank correlation".to_string()
+                } else {
+                    describe_unit(q.unit, product)
+                }
             ),
         );
     } else {
@@ -845,7 +869,7 @@ fn check_range(qt: &Quantity, q: &Q, path: &str, loc: Option<Location>, d: &mut 
                 "the distribution reaches [{}, {}] (its 1e-9 and 1 - 1e-9 quantiles), outside the allowed {bounds} ({}); truncate it or choose a bounded distribution",
                 fmt_num(lo),
                 fmt_num(hi),
-                describe_unit(q.unit)
+                describe_unit(q.unit, product)
             ),
         );
     }

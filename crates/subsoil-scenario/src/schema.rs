@@ -144,6 +144,19 @@ impl Unit {
         }
     }
 
+    /// How the unit reads in a message about a quantity of a product whose unit is `product`
+    /// (`Some("t")`): `USD/t`, `t/yr`; in words when the product's unit is not known (`None`: the
+    /// product is not defined or declares no unit). Other units read as [`Unit::written`].
+    pub fn named(self, product: Option<&str>) -> String {
+        match (self, product) {
+            (Unit::UsdPerProductUnit, Some(u)) => format!("USD/{u}"),
+            (Unit::ProductUnitPerYear, Some(u)) => format!("{u}/yr"),
+            (Unit::UsdPerProductUnit, None) => "USD per unit of the product".to_string(),
+            (Unit::ProductUnitPerYear, None) => "the product's unit per year".to_string(),
+            (u, _) => u.written().to_string(),
+        }
+    }
+
     /// Whether a unit written in a file is acceptable here (product units are checked in lowering).
     pub fn accepts(self, written: &str) -> bool {
         let money = written.split_once('/').filter(|(c, _)| is_currency(c));
@@ -159,6 +172,9 @@ impl Unit {
         }
     }
 }
+
+/// How a map keyed by product ids names its key: its entries count in that product's unit.
+pub const PRODUCT_KEY: &str = "<product-id>";
 
 /// How a map keyed by currency codes names its key (its keys are ISO codes, not ids).
 pub const CURRENCY_KEY: &str = "<ISO code>";
@@ -1431,7 +1447,7 @@ const PROJECT: &[Field] = &[
     },
     Field {
         key: "products",
-        ty: Ty::Map { key: "<product-id>", value: &Ty::Table(PROJECT_PRODUCT) },
+        ty: Ty::Map { key: PRODUCT_KEY, value: &Ty::Table(PROJECT_PRODUCT) },
         req: Req::Required,
         doc: "Products with capacities and unit costs (at most 8).",
     },
@@ -1526,7 +1542,7 @@ const FLOW_PROJECT: &[Field] = &[
     },
     Field {
         key: "products",
-        ty: Ty::Map { key: "<product-id>", value: &Ty::Table(PROJECT_PRODUCT) },
+        ty: Ty::Map { key: PRODUCT_KEY, value: &Ty::Table(PROJECT_PRODUCT) },
         req: Req::Required,
         doc: "Products with capacities and unit costs (at most 8).",
     },
@@ -1684,7 +1700,7 @@ pub const ROOT: &[Field] = &[
     },
     Field {
         key: "products",
-        ty: Ty::Map { key: "<product-id>", value: &Ty::Table(PRODUCT) },
+        ty: Ty::Map { key: PRODUCT_KEY, value: &Ty::Table(PRODUCT) },
         req: Req::Required,
         doc: "Traded products and their price processes.",
     },

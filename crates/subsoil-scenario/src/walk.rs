@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostics, Location};
 use crate::quantity::{self, Quantity};
-use crate::schema::{Field, Req, Ty};
+use crate::schema::{Field, PRODUCT_KEY, Req, Ty};
 use crate::tree::{Kind, Node};
 
 /// A calendar date as (year, month, day).
@@ -78,14 +78,56 @@ impl Valid {
 
 /// Checks `root` against the fields of a table schema: the validated tree, with defaults filled in.
 pub fn validate(root: &Node, fields: &'static [Field], d: &mut Diagnostics) -> Valid {
-    table(root, fields, "", d)
+    let units = product_units(root);
+    table(root, fields, "", Scope { units: &units, product: None }, d)
+}
+
+/// Each product's unit as written in the merged tree (`products.<id>.unit`), for messages about
+/// quantities counted in it; a product without a (non-empty) unit is left out.
+fn product_units(root: &Node) -> BTreeMap<&str, &str> {
+    let Some(products) = root.get("products").and_then(Node::table) else {
+        return BTreeMap::new();
+    };
+    products
+        .iter()
+        .filter_map(|(id, p)| Some((id.as_str(), p.get("unit")?.str()?.trim())))
+        .filter(|(_, u)| !u.is_empty())
+        .collect()
+}
+
+/// The product the quantities being walked are counted in: the key of a table of products
+/// (`products.<id>`, a project's `products.<id>`) or the `product` field of a table that names one
+/// (`above-price`, `price-link`), inherited by everything inside.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    /// Each product's unit.
+    units: &'a BTreeMap<&'a str, &'a str>,
+    /// The product's id, if known.
+    product: Option<&'a str>,
+}
+
+impl<'a> Scope<'a> {
+    /// The scope of product `id`.
+    fn of(self, id: &'a str) -> Scope<'a> {
+        Scope { product: Some(id), ..self }
+    }
+    /// The unit of the product in scope, if it is defined with one.
+    fn unit(self) -> Option<&'a str> {
+        self.units.get(self.product?).copied()
+    }
 }
 
 fn join(prefix: &str, key: &str) -> String {
     if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
 }
 
-fn table(node: &Node, fields: &'static [Field], path: &str, d: &mut Diagnostics) -> Valid {
+fn table<'a>(
+    node: &'a Node,
+    fields: &'static [Field],
+    path: &str,
+    scope: Scope<'a>,
+    d: &mut Diagnostics,
+) -> Valid {
     let empty = BTreeMap::new();
     let entries = match &node.kind {
         Kind::Table(t) => t,
@@ -126,8 +168,8 @@ fn table(node: &Node, fields: &'static [Field], path: &str, d: &mut Diagnostics)
         let got = match entries.get(f.key) {
             // A value given but not valid is reported; a default stands in for it, so that lowering
             // goes on as if it had not been given.
-            Some(child) => value(child, &f.ty, &p, d).or_else(|| default(f, &p)),
-            None => missing(node, f, &p, d),
+            Some(child) => value(child, &f.ty, &p, scope, d).or_else(|| default(f, &p)),
+            None => missing(node, f, &p, scope, d),
         };
         if let Some(v) = got {
             out.insert(f.key, v);
@@ -138,10 +180,16 @@ fn table(node: &Node, fields: &'static [Field], path: &str, d: &mut Diagnostics)
 }
 
 /// A field absent from its (given) table: an error if required; otherwise its default.
-fn missing(parent: &Node, f: &Field, p: &str, d: &mut Diagnostics) -> Option<Valid> {
+fn missing(
+    parent: &Node,
+    f: &Field,
+    p: &str,
+    scope: Scope<'_>,
+    d: &mut Diagnostics,
+) -> Option<Valid> {
     if let Req::Required = f.req {
         let what = match &f.ty {
-            Ty::Quantity(q) => format!(" ({})", q.unit.written()),
+            Ty::Quantity(q) => format!(" ({})", q.unit.named(scope.unit())),
             _ => String::new(),
         };
         // At the start of the table that lacks it; a file lacking a top-level table is blamed at its
@@ -172,10 +220,16 @@ fn default(f: &Field, p: &str) -> Option<Valid> {
 }
 
 /// A value given in a file, if valid (a table, map or array always is: its own entries are checked).
-fn value(node: &Node, ty: &'static Ty, p: &str, d: &mut Diagnostics) -> Option<Valid> {
+fn value<'a>(
+    node: &'a Node,
+    ty: &'static Ty,
+    p: &str,
+    scope: Scope<'a>,
+    d: &mut Diagnostics,
+) -> Option<Valid> {
     let loc = Some(node.location());
     let val = match ty {
-        Ty::Quantity(q) => Val::Quantity(Box::new(quantity::read(node, q, p, d)?)),
+        Ty::Quantity(q) => Val::Quantity(Box::new(quantity::read(node, q, scope.unit(), p, d)?)),
         Ty::Count { min, max } => match node.kind {
             Kind::Int(i) if i >= *min && i <= *max => Val::Count(i),
             Kind::Int(i) => {
@@ -236,7 +290,17 @@ fn value(node: &Node, ty: &'static Ty, p: &str, d: &mut Diagnostics) -> Option<V
                 }
             }
         }
-        Ty::Table(fields) => return Some(table(node, fields, p, d)),
+        Ty::Table(fields) => {
+            // A table that names its product (`product = "copper"`) counts its prices in that
+            // product's unit.
+            let names_product =
+                fields.iter().any(|f| f.key == "product" && matches!(f.ty, Ty::Str));
+            let scope = match node.get("product").and_then(Node::str) {
+                Some(id) if names_product => scope.of(id),
+                _ => scope,
+            };
+            return Some(table(node, fields, p, scope, d));
+        }
         Ty::Map { value: inner, key } => Val::Map(match &node.kind {
             Kind::Table(t) if t.len() > 10_000 => {
                 d.error(loc.clone(), p, "more than 10,000 entries");
@@ -255,7 +319,8 @@ fn value(node: &Node, ty: &'static Ty, p: &str, d: &mut Diagnostics) -> Option<V
                         d.error(Some(child.location()), &cp, format!("{key} {k:?} is not a valid id: use lowercase letters, digits, `-` and `_`"));
                         continue;
                     }
-                    if let Some(v) = value(child, inner, &cp, d) {
+                    let scope = if *key == PRODUCT_KEY { scope.of(k) } else { scope };
+                    if let Some(v) = value(child, inner, &cp, scope, d) {
                         entries.push((k.clone(), v));
                     }
                 }
@@ -278,7 +343,7 @@ fn value(node: &Node, ty: &'static Ty, p: &str, d: &mut Diagnostics) -> Option<V
             Kind::Array(items) => items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, it)| value(it, inner, &format!("{p}[{i}]"), d))
+                .filter_map(|(i, it)| value(it, inner, &format!("{p}[{i}]"), scope, d))
                 .collect(),
             k => {
                 d.error(loc.clone(), p, format!("expected an array, found {}", k.type_name()));
