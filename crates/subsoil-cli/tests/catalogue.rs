@@ -249,6 +249,7 @@ const CASES: &[Case] = &[
     c("events-unknown-deposit", &["_base/one-mine.toml", "--set", "deposits.events-file=\"events-unknown-deposit.csv\""], "events-unknown-deposit.csv:2:1", "event on line 2, column `deposit_id`"),
     c("events-bad-kind", &["_base/one-mine.toml", "--set", "deposits.events-file=\"events-bad-kind.csv\""], "events-bad-kind.csv:2:1", "event on line 2, column `event`"),
     c("events-bad-date", &["_base/one-mine.toml", "--set", "deposits.events-file=\"events-bad-date.csv\""], "events-bad-date.csv:2:1", "event on line 2, column `date`"),
+    c("events-after-start", &["_base/one-mine.toml", "--set", "deposits.events-file=\"events-after-start.csv\""], "events-after-start.csv:3:1", "event on line 3, column `date`"),
     c("events-bad-bool", &["_base/one-mine.toml", "--set", "deposits.events-file=\"events-bad-bool.csv\""], "events-bad-bool.csv:2:1", "event on line 2, column `low_reliability`"),
     c("set-no-equals", &["ukraine-final-2025", "--set", "rates.valuation"], "--set:1:1", "--set"),
     c("set-newline", &["ukraine-final-2025", "--set", "rates.valuation=0.1\n[deal]\nlock-up-until=1000"], "--set:1:20", "--set"),
