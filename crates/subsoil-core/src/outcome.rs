@@ -231,7 +231,8 @@ impl DealOutcome {
         let aid = deal.aid_given.map(|p| p.at(r));
         let mut d = DealOutcome::default();
         let first = model.time.discounting;
-        let (mut disc_partner, mut disc_val) = (first.first_year(partner_rate), first.first_year(valuation));
+        let (mut disc_partner, mut disc_val) =
+            (first.first_year(partner_rate), first.first_year(valuation));
         for (t, (fy, y)) in out.fund.iter().zip(&out.years).enumerate() {
             let year = model.time.year(t as u32);
             let real = 1.0 / y.index;

@@ -100,10 +100,9 @@ fn an_inflation_path_escalates_each_year_by_its_own_rate() {
     assert!(close(y[2].opex, 240.24e6), "{}", y[2].opex);
     assert!(close(y[3].revenue, 436.59e6), "{}", y[3].revenue);
     // A path's scale multiplies every rate: ×2 gives 20% and 10%, an index of 1.32 in 2028.
-    let y = years(&[
-        "macro.inflation={ by-year = { 2026 = 0, 2027 = 0.10, 2028 = 0.05 }, scale = 2 }",
-    ])
-    .unwrap_or_else(|e| panic!("{e}"));
+    let y =
+        years(&["macro.inflation={ by-year = { 2026 = 0, 2027 = 0.10, 2028 = 0.05 }, scale = 2 }"])
+            .unwrap_or_else(|e| panic!("{e}"));
     assert!(close(y[2].revenue, 360e6 * 1.32), "{}", y[2].revenue);
 }
 
