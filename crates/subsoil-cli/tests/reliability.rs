@@ -201,7 +201,7 @@ fn chain_of_every_input(dir: &std::path::Path, rho: f64) -> String {
         .iter()
         .map(|i| i["name"].as_str().expect("name"))
         .collect();
-    assert!(names.len() > 400, "{} inputs", names.len());
+    assert!(names.len() > 200, "{} inputs", names.len());
     let mut body = String::from("format-version = 1\nextends = \"ukraine-final-2025\"\n");
     for w in names.windows(2) {
         body.push_str(&format!(
