@@ -80,7 +80,9 @@ def simulate(scenario, n, seed):
     time_ = scenario.get("time", {})
     horizon = int(time_.get("horizon-years", 50))
     macro = scenario.get("macro", {})
-    inflation = get(macro, "us-inflation", 0.0, n, rng)
+    # `inflation` (formerly `us-inflation`, which subsoil still reads).
+    key = "inflation" if "inflation" in macro else "us-inflation"
+    inflation = get(macro, key, 0.0, n, rng)
     rates, fiscal = scenario["rates"], scenario["fiscal"]
     valuation = draw(rates["valuation"], n, rng)
     cit = draw(fiscal["cit-rate"], n, rng)

@@ -52,7 +52,7 @@ def main(folder: str) -> int:
 
     # An input's mean over the rows is its distribution's mean (summary.json) within the Monte Carlo
     # error: four standard errors.
-    name = "macro.us-inflation" if "macro.us-inflation" in inputs else inputs[0]
+    name = "macro.inflation" if "macro.inflation" in inputs else inputs[0]
     column = table.column(name)
     mean = pc.mean(column).as_py()
     se = pc.stddev(column, ddof=1).as_py() / math.sqrt(table.num_rows)

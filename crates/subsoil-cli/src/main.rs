@@ -93,7 +93,7 @@ inputs and yearly random streams (a product's price path, the conflict, every pr
 design and Jansen's estimators, with bootstrap intervals. Declare groups with --group NAME=PATTERN,... or in the \
 scenario's [sensitivity.groups]; inputs in no group fall into default factors (one per product, one per kind of \
 project input, the conflict, one per other section). Correlated inputs in different factors are reported.\n\nThe \
-tornado costs 2 runs per uncertain input (the default scenario has about 460), the Sobol design rows x (factors + 2) \
+tornado costs 2 runs per uncertain input (the default scenario has about 260), the Sobol design rows x (factors + 2) \
 paths.",
         after_help = "Examples:\n  subsoil sensitivity --metric partner-receipts\n  subsoil sensitivity --metric partner-target-reached --analyses sobol --rows 4000\n  subsoil sensitivity my-scenario.toml --metric revenue --group market='products.copper.*' --format json > sens.json"
     )]

@@ -639,7 +639,7 @@ fn deterministic_table(s: &Scenario, bc: &BaseCase) -> String {
 fn deal_section(s: &Scenario, d: &DealSummary) -> String {
     let end = s.model.time.end_year();
     let medians = s.inputs.medians();
-    let us_rate = s.model.rates.us_discount.at(&Medians { scalars: &medians });
+    let partner_rate = s.model.rates.partner_discount.at(&Medians { scalars: &medians });
     let party_name = |id: &str| {
         s.model.deal.parties.iter().find(|p| p.id == id).map_or(id.to_string(), |p| p.name.clone())
     };
@@ -660,7 +660,7 @@ fn deal_section(s: &Scenario, d: &DealSummary) -> String {
             "partner capital account, cash and credits ($m nominal)".into(),
             musd(d.partner_capital_nominal),
         );
-        row(format!("partner NPV at {} real ($m)", pct(Some(us_rate))), musd(d.partner_npv));
+        row(format!("partner NPV at {} real ($m)", pct(Some(partner_rate))), musd(d.partner_npv));
         row(
             "partner NPV counting its credits as outlays ($m)".into(),
             musd(d.partner_npv_with_credits),

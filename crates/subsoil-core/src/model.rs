@@ -63,7 +63,7 @@ pub struct Model {
     pub deal: crate::deal::Deal,
     /// Yearly flows of new permits, each permit that is developed a project of its flow's pool.
     pub flows: Vec<LicensingFlow>,
-    /// Inflation by calendar year, when `us-inflation` is a path (its `Param` then the path's scale);
+    /// Inflation by calendar year, when `inflation` is a path (its `Param` then the path's scale);
     /// `None` for one rate every year.
     pub inflation_path: Option<crate::series::Series>,
     /// The ISO 4217 code of the currency every amount is in (`USD` unless the scenario says otherwise).
@@ -254,13 +254,10 @@ impl Time {
 /// Macroeconomic paths (constant rates per path).
 #[derive(Clone, Copy, Debug)]
 pub struct Macro {
-    /// Yearly US inflation (fraction/yr); escalates real prices and costs to nominal dollars.
-    pub us_inflation: Param,
-    /// UAH per USD in the start year.
-    pub uah_per_usd: Param,
-    /// Yearly nominal depreciation of the hryvnia against the dollar (fraction/yr).
-    pub uah_depreciation: Param,
-    /// The host country's nominal GDP in the base year (USD).
+    /// Yearly inflation of the model's currency (fraction/yr); escalates real prices and costs to
+    /// nominal money.
+    pub inflation: Param,
+    /// The host country's nominal GDP in the base year (in the model's currency).
     pub gdp: Param,
     /// Real GDP growth (fraction/yr).
     pub gdp_real_growth: Param,
@@ -281,8 +278,8 @@ pub struct Rates {
     pub postwar_years: u32,
     /// Rate for the NPVs subsoil reports (war is explicit in the cash flows, so no premium).
     pub valuation: Param,
-    /// Rate at which the US discounts its receipts.
-    pub us_discount: Param,
+    /// Real rate at which the deal's partner discounts what it receives.
+    pub partner_discount: Param,
 }
 
 /// The fiscal regime.

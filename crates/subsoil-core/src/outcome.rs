@@ -226,12 +226,13 @@ impl DealOutcome {
         valuation: f64,
     ) -> DealOutcome {
         let deal = &model.deal;
-        let us_rate = model.rates.us_discount.at(r);
+        let partner_rate = model.rates.partner_discount.at(r);
         let target = deal.target.map(|p| p.at(r));
         let aid = deal.aid_given.map(|p| p.at(r));
         let mut d = DealOutcome::default();
         let first = model.time.discounting;
-        let (mut disc_us, mut disc_val) = (first.first_year(us_rate), first.first_year(valuation));
+        let (mut disc_partner, mut disc_val) =
+            (first.first_year(partner_rate), first.first_year(valuation));
         for (t, (fy, y)) in out.fund.iter().zip(&out.years).enumerate() {
             let year = model.time.year(t as u32);
             let real = 1.0 / y.index;
@@ -240,8 +241,8 @@ impl DealOutcome {
                 d.partner_receipts_nominal += got;
                 d.partner_receipts_real += got * real;
                 let net = got - fy.cash_in[p];
-                d.partner_npv_real += net * real * disc_us;
-                d.partner_npv_with_credits_real += (net - fy.credits[p]) * real * disc_us;
+                d.partner_npv_real += net * real * disc_partner;
+                d.partner_npv_with_credits_real += (net - fy.credits[p]) * real * disc_partner;
                 if got > 0.0 && d.first_partner_distribution.is_none() {
                     d.first_partner_distribution = Some(year);
                 }
@@ -270,7 +271,7 @@ impl DealOutcome {
                 d.host_payments_max_gdp_share =
                     d.host_payments_max_gdp_share.max(host_paid / y.gdp_nominal);
             }
-            disc_us /= 1.0 + us_rate;
+            disc_partner /= 1.0 + partner_rate;
             disc_val /= 1.0 + valuation;
         }
         d.partner_capital = deal.partner.map_or(0.0, |p| out.capital[p]);

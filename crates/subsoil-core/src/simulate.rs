@@ -134,7 +134,7 @@ fn start_path<R: Randomness>(
             ws.index.copy_from_slice(powers);
         }
         Some(path) => {
-            let scale = model.macro_.us_inflation.at(r);
+            let scale = model.macro_.inflation.at(r);
             let slots = &mut ws.index[..=time.horizon as usize];
             crate::series::index_path(path, scale, time.start_year, time.base_year, slots);
         }

@@ -118,9 +118,9 @@ impl PathTerms {
         let conflict = &model.conflict;
         PathTerms {
             inflation: match &model.inflation_path {
-                None => model.macro_.us_inflation.at(r),
+                None => model.macro_.inflation.at(r),
                 Some(path) => {
-                    let (t, scale) = (model.time, model.macro_.us_inflation.at(r));
+                    let (t, scale) = (model.time, model.macro_.inflation.at(r));
                     crate::series::mean_inflation(path, scale, t.start_year, t.end_year())
                 }
             },

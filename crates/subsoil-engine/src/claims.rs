@@ -495,7 +495,8 @@ fn full_tornado(
 
 /// `scenario` with input `name` fixed at its `u`-quantile (clamped to its bounds), if it has the input.
 fn fixed(scenario: &Scenario, name: &str, u: f64) -> Option<(Scenario, f64)> {
-    let slot = scenario.inputs.list.iter().position(|i| i.name == name)?;
+    // By its name, or a renamed field's former name.
+    let slot = scenario.inputs.slot_of(name)? as usize;
     let input = &scenario.inputs.list[slot];
     let value = input.dist.quantile(u).clamp(input.bounds.0, input.bounds.1);
     let mut s = scenario.clone();

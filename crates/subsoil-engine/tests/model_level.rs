@@ -49,7 +49,7 @@ fn a_reused_workspace_gives_what_a_fresh_one_gives_after_each_path() {
         let m = &s.model;
         let per_path = |p: &Param| !matches!(p, Param::Fixed(_));
         if m.inflation_path.is_none() {
-            if per_path(&m.macro_.us_inflation) || per_path(&m.macro_.gdp_real_growth) {
+            if per_path(&m.macro_.inflation) || per_path(&m.macro_.gdp_real_growth) {
                 drawn += 1;
             } else {
                 fixed += 1;

@@ -172,7 +172,7 @@ name = "property"
 start-year = 2026
 horizon-years = {horizon}
 [macro]
-us-inflation = {inflation:?}
+inflation = {inflation:?}
 uah-per-usd = 40.0
 gdp = 1e11
 [rates]
@@ -181,7 +181,7 @@ country-risk-premium-war = {war_premium:?}
 country-risk-premium-postwar = 0.05
 country-risk-premium-peace = 0.02
 valuation = {valuation:?}
-us-discount = 0.03
+partner-discount = 0.03
 [fiscal]
 cit-rate = {cit:?}
 psa-cost-recovery-limit = 0.5

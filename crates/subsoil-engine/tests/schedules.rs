@@ -93,17 +93,16 @@ fn an_inflation_path_escalates_each_year_by_its_own_rate() {
     // 0% in 2026, 10% in 2027, 5% from 2028 (held): the index is 1, 1.1, 1.155, 1.21275. The $900m
     // capex is spent $450m and $495m; 2028's 40,000 t at $9,000/t sells for $360m × 1.155 = $415.8m, its
     // opex $208m × 1.155 = $240.24m; 2029's revenue is $360m × 1.21275 = $436.59m.
-    let y = years(&["macro.us-inflation={ by-year = { 2026 = 0, 2027 = 0.10, 2028 = 0.05 } }"])
+    let y = years(&["macro.inflation={ by-year = { 2026 = 0, 2027 = 0.10, 2028 = 0.05 } }"])
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(close(y[0].capex, 450e6) && close(y[1].capex, 495e6), "{} {}", y[0].capex, y[1].capex);
     assert!(close(y[2].revenue, 415.8e6), "{}", y[2].revenue);
     assert!(close(y[2].opex, 240.24e6), "{}", y[2].opex);
     assert!(close(y[3].revenue, 436.59e6), "{}", y[3].revenue);
     // A path's scale multiplies every rate: ×2 gives 20% and 10%, an index of 1.32 in 2028.
-    let y = years(&[
-        "macro.us-inflation={ by-year = { 2026 = 0, 2027 = 0.10, 2028 = 0.05 }, scale = 2 }",
-    ])
-    .unwrap_or_else(|e| panic!("{e}"));
+    let y =
+        years(&["macro.inflation={ by-year = { 2026 = 0, 2027 = 0.10, 2028 = 0.05 }, scale = 2 }"])
+            .unwrap_or_else(|e| panic!("{e}"));
     assert!(close(y[2].revenue, 360e6 * 1.32), "{}", y[2].revenue);
 }
 

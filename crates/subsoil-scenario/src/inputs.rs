@@ -15,7 +15,8 @@ pub struct Input {
     pub name: String,
     /// Distribution.
     pub dist: Dist,
-    /// Random stream of the input: a hash of its name, so scenarios sharing a name share its draws.
+    /// Random stream of the input: a hash of its name (of its former name, for a field the format renamed),
+    /// so scenarios sharing a name share its draws.
     pub stream: u64,
     /// Draws are clamped to this range (the field's bounds; only unbounded tails can reach them).
     pub bounds: (f64, f64),
@@ -102,7 +103,8 @@ impl Inputs {
             return Param::Slot(s);
         }
         let s = self.list.len() as u32;
-        let stream = stream_id(name);
+        // A renamed field's input keeps the stream of its former name: a seed draws what it drew before.
+        let stream = stream_id(crate::renamed::former(name).unwrap_or(name));
         self.list.push(Input { name: name.to_string(), dist, stream, bounds, unit, about, field });
         self.by_name.insert(name.to_string(), s);
         Param::Slot(s)
@@ -123,9 +125,9 @@ impl Inputs {
             || self.streams.iter().any(|s| glob_match(pattern, &s.name))
     }
 
-    /// Slot of the input called `name`, if registered.
+    /// Slot of the input called `name` (or by a renamed field's former name), if registered.
     pub fn slot_of(&self, name: &str) -> Option<u32> {
-        self.by_name.get(name).copied()
+        self.by_name.get(&*crate::renamed::current(name)).copied()
     }
 
     /// Median of every input, by slot: the deterministic base case.
@@ -135,8 +137,10 @@ impl Inputs {
 }
 
 /// Whether `name` matches `pattern`, in which `*` stands for any run of characters (dots included) and
-/// every other character for itself.
+/// every other character for itself. A pattern that starts with a renamed field's former path stands for
+/// its current one (`macro.us-inflation` matches `macro.inflation`).
 pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let pattern = crate::renamed::current(pattern);
     let (p, n) = (pattern.as_bytes(), name.as_bytes());
     // The last `*` seen and where in `name` it began to match, to backtrack to.
     let (mut i, mut j, mut star) = (0, 0, None::<(usize, usize)>);
@@ -169,8 +173,9 @@ mod tests {
         assert!(glob_match("projects.*.capex-overrun", "projects.a.b.capex-overrun"));
         assert!(!glob_match("projects.*.capex-overrun", "projects.dobra.opex-multiplier"));
         assert!(glob_match("*", "anything"));
-        assert!(glob_match("macro.us-inflation", "macro.us-inflation"));
-        assert!(!glob_match("macro.us", "macro.us-inflation"));
+        assert!(glob_match("macro.inflation", "macro.inflation"));
+        assert!(!glob_match("macro.in", "macro.inflation"));
+        assert!(glob_match("macro.us-inflation", "macro.inflation"));
         assert!(glob_match("*lithium*", "products.lithium-carbonate.shock"));
         assert!(!glob_match("a*b*c", "acb"));
     }

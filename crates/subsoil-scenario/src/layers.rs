@@ -381,6 +381,8 @@ fn paths_of(list: &Node, diags: &mut Diagnostics) -> Vec<(String, Location)> {
 /// Removes what `path` (dotted keys, the last one optionally `key[index]`) names from the merged layers
 /// below; a path that names nothing is an error at `at`.
 fn remove_path(root: &mut Node, path: &str, at: Location, diags: &mut Diagnostics) {
+    let path = crate::renamed::current(path);
+    let path: &str = &path;
     let mut keys: Vec<&str> = path.split('.').collect();
     let Some(last) = keys.pop() else { return };
     let (last, index) = match last.split_once('[') {
@@ -620,6 +622,7 @@ impl Loader {
         }
         self.stack.pop();
         self.layers.push(origin.display());
+        crate::renamed::rename_layer(&mut node, diags);
         self.applied.push(node);
     }
 
@@ -644,7 +647,9 @@ impl Loader {
             );
             return;
         };
-        let path = path.trim();
+        // A former field name stands for its current one (`crate::renamed`).
+        let path = crate::renamed::current(path.trim());
+        let path: &str = &path;
         // Segments: `key` or `key[index]` for an element of an array of tables.
         let mut segments: Vec<(&str, Option<usize>)> = Vec::new();
         for k in path.split('.') {

@@ -29,6 +29,7 @@ mod money;
 pub mod provenance;
 pub mod quantity;
 pub mod reference;
+pub mod renamed;
 pub mod schema;
 #[deny(dead_code)]
 mod sections;
@@ -286,7 +287,7 @@ fn read_levers(levers: &typed::Entries<sections::Lever>, d: &mut Diagnostics) ->
         .map(|(id, l)| {
             for (i, set) in l.set.items.iter().enumerate() {
                 let path = set.split_once('=').map(|(p, _)| p.trim());
-                if path.is_none_or(|p| schema::field_at(p).is_none()) {
+                if path.is_none_or(|p| schema::field_at(&renamed::current(p)).is_none()) {
                     d.error(
                         l.set.site.loc.clone(),
                         format!("{}[{i}]", l.set.site.path),

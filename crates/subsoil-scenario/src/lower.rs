@@ -60,7 +60,7 @@ pub(crate) fn lower(
     let series = s.products.entries.iter().filter_map(|(_, p)| p.price.as_ref());
     let series = series.chain(s.deal.contributions.items.iter().filter_map(|c| c.share.as_ref()));
     let series = series.chain(s.streams.entries.iter().filter_map(|(_, st)| st.amount.as_ref()));
-    let series = series.chain(std::iter::once(&s.macro_.us_inflation));
+    let series = series.chain(std::iter::once(&s.macro_.inflation));
     let schedules = s.projects.entries.iter().flat_map(|(_, p)| p.products.entries.iter());
     let series = series.chain(schedules.flat_map(|(_, pp)| pp.capacity.iter().chain([&pp.opex])));
     crate::lower_series::mark_scales(series, &mut inputs);
@@ -82,7 +82,7 @@ pub(crate) fn lower(
         deal,
         // `[[licensing-flows]]` are lowered onto this model below (lower_flows.rs).
         flows: Vec::new(),
-        inflation_path: crate::lower_series::inflation_path(&s.macro_.us_inflation, &time, d),
+        inflation_path: crate::lower_series::inflation_path(&s.macro_.inflation, &time, d),
         currency: s.macro_.currency.clone(),
         royalty_schedules: Vec::new(),
     };
@@ -107,9 +107,7 @@ fn time(t: &crate::sections::Time) -> Time {
 fn economy(s: &Root, inputs: &mut Inputs) -> (Macro, Rates, Fiscal) {
     let (m, r, f) = (&s.macro_, &s.rates, &s.fiscal);
     let macro_ = Macro {
-        us_inflation: inputs.param(&m.us_inflation),
-        uah_per_usd: inputs.param(&m.uah_per_usd),
-        uah_depreciation: inputs.param(&m.uah_depreciation),
+        inflation: inputs.param(&m.inflation),
         gdp: param_or_zero(inputs, &m.gdp),
         gdp_real_growth: inputs.param(&m.gdp_real_growth),
     };
@@ -121,7 +119,10 @@ fn economy(s: &Root, inputs: &mut Inputs) -> (Macro, Rates, Fiscal) {
         postwar_years: r.postwar_years,
         valuation: param_or_zero(inputs, &r.valuation),
         // The partner's own rate, or the valuation rate when the scenario gives none.
-        us_discount: param_or_zero(inputs, r.us_discount.as_ref().or(r.valuation.as_ref())),
+        partner_discount: param_or_zero(
+            inputs,
+            r.partner_discount.as_ref().or(r.valuation.as_ref()),
+        ),
     };
     let fiscal = Fiscal {
         cit_rate: param_or_zero(inputs, &f.cit_rate),

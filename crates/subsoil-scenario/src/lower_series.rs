@@ -115,7 +115,7 @@ pub(crate) fn capex_phasing(p: &sections::Project, project: &mut Project, d: &mu
     project.capex_phasing = shares;
 }
 
-/// `us-inflation` as a path by calendar year, or `None` for one rate every year. With `outside =
+/// `inflation` as a path by calendar year, or `None` for one rate every year. With `outside =
 /// "error"` it must give every simulated year.
 pub(crate) fn inflation_path(q: &Quantity, time: &Time, d: &mut Diagnostics) -> Option<Series> {
     let s = q.series.as_ref()?;

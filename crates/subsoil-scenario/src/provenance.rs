@@ -142,7 +142,9 @@ pub fn list(spec: &str) -> Result<Listing, LoadError> {
         let id = FileId(i as u32);
         let Ok(parsed) = DeTable::parse(&file.text) else { continue };
         let mut scratch = Diagnostics::default();
-        let root = Node::from_toml(id, &parsed, &mut scratch);
+        let mut root = Node::from_toml(id, &parsed, &mut scratch);
+        // The former names of renamed fields, as the layers read them.
+        crate::renamed::rename_layer(&mut root, &mut scratch);
         let mut found = Vec::new();
         walk(&root, &Ty::Table(schema::ROOT), String::new(), &mut found);
         for f in found {

@@ -34,6 +34,18 @@ pub fn render() -> String {
         section(&mut out, f, f.key);
     }
     out.push_str(
+        "## Renamed fields\n\nA former name is still read as the field's current name wherever a field \
+         path is written: a key in a scenario file or layer, `--set`, `overrides`, `remove`, a lever's \
+         `set`, and an input's name or pattern (`[[input-correlations]]`, `[sensitivity.groups]`, \
+         `subsoil sensitivity --group` and `--tornado-inputs`, a claim's `swing`). A table that gives both \
+         names is an error. Inputs and outputs carry the current name; a renamed uncertain input keeps \
+         the random stream of its former name, so a seed draws what it drew before.\n\n",
+    );
+    for (former, now) in crate::renamed::RENAMED {
+        out.push_str(&format!("- `{former}` is now `{now}`\n"));
+    }
+    out.push('\n');
+    out.push_str(
         "## Removed fields\n\nA file that still has one is refused with what to write instead:\n\n",
     );
     for (path, advice) in REMOVED {

@@ -284,22 +284,22 @@ const MACRO: &[Field] = &[
         doc: "Units of each other currency per unit of the scenario's currency: one fixed rate or a path by calendar year (`unit = \"EUR/USD\"`). An amount written in that currency is divided by it: an amount by calendar year (a price deck, a stream) at each year's rate, any other (real base-year money) at the base year's. An amount in another currency must be fixed (a number or a series), not a distribution.",
     },
     Field {
-        key: "us-inflation",
+        key: "inflation",
         ty: q_series(Unit::FractionPerYear, -0.5, 1.0),
         req: Req::Num(0.0),
-        doc: "Yearly inflation of the scenario's currency; escalates real prices and costs to nominal money. One rate drawn per path, or an inflation path by calendar year (each year's rate from the year before; the index is 1 in the base year; `scale` multiplies every rate). On a path, investors' nominal hurdles and expected price growth take the geometric mean of the path over the simulated years.",
+        doc: "Yearly inflation of the scenario's currency; escalates real prices and costs to nominal money. One rate drawn per path, or an inflation path by calendar year (each year's rate from the year before; the index is 1 in the base year; `scale` multiplies every rate). On a path, investors' nominal hurdles and expected price growth take the geometric mean of the path over the simulated years. Formerly `us-inflation`, a name still read as this field.",
     },
     Field {
         key: "uah-per-usd",
         ty: q(Unit::UahPerUsd, 0.01, 1e5),
-        req: Req::Num(1.0),
-        doc: "Hryvnia per dollar in the start year.",
+        req: Req::Optional,
+        doc: "Not read by any calculation: accepted so that files written for earlier versions load, and listed with the other quantities written (the built-in data record the hryvnia's rate here with its sources). Amounts in another currency are converted by `exchange-rates`.",
     },
     Field {
         key: "uah-depreciation",
         ty: RATE,
-        req: Req::Num(0.0),
-        doc: "Yearly nominal depreciation of the hryvnia against the dollar.",
+        req: Req::Optional,
+        doc: "Not read by any calculation, and no uncertain input even when written as a distribution: accepted so that files written for earlier versions load. Another currency's rate by year is given in `exchange-rates`.",
     },
     Field {
         key: "gdp",
@@ -353,10 +353,10 @@ const RATES: &[Field] = &[
         doc: "Real rate of the NPVs subsoil reports. It carries no premium for the risks the scenario models in the cash flows (prices, delays, and war, occupation and damage where `[conflict]` gives them).",
     },
     Field {
-        key: "us-discount",
+        key: "partner-discount",
         ty: DISCOUNT,
         req: Req::Optional,
-        doc: "Real rate at which the partner discounts what it receives; the valuation rate when not given.",
+        doc: "Real rate at which the deal's partner discounts what it receives (its present values); the valuation rate when not given. Formerly `us-discount`, a name still read as this field.",
     },
 ];
 

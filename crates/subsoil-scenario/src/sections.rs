@@ -75,9 +75,14 @@ table! {
         /// Applied by `money::convert` on the validated tree, before the typed sections are read.
         #[allow(dead_code)]
         exchange_rates: Entries<Quantity> = "exchange-rates",
-        us_inflation: Quantity = "us-inflation",
-        uah_per_usd: Quantity = "uah-per-usd",
-        uah_depreciation: Quantity = "uah-depreciation",
+        inflation: Quantity = "inflation",
+        /// Accepted for files written for earlier versions and listed with the quantities written; no
+        /// calculation reads it (other currencies are `exchange-rates`).
+        #[allow(dead_code)]
+        uah_per_usd: Option<Quantity> = "uah-per-usd",
+        /// Accepted for files written for earlier versions; no calculation reads it.
+        #[allow(dead_code)]
+        uah_depreciation: Option<Quantity> = "uah-depreciation",
         gdp: Option<Quantity> = "gdp",
         gdp_real_growth: Quantity = "gdp-real-growth",
     }
@@ -92,7 +97,7 @@ table! {
         crp_peace: Quantity = "country-risk-premium-peace",
         postwar_years: u32 = "postwar-years",
         valuation: Option<Quantity> = "valuation",
-        us_discount: Option<Quantity> = "us-discount",
+        partner_discount: Option<Quantity> = "partner-discount",
     }
 }
 
