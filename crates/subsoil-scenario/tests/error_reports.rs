@@ -2,15 +2,12 @@
 //! product's own unit, problems listed by file and line, and a bad `remove` entry that does not hide
 //! the other problems of the files.
 
+mod common;
+
 use std::path::PathBuf;
 
-/// A folder of its own for each call (tests run at once and must not share files).
 fn dir() -> PathBuf {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let d = std::env::temp_dir().join(format!("subsoil-error-reports-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
+    common::scratch("error-reports")
 }
 
 /// A valid one-mine scenario whose product, gold, is counted in ounces.

@@ -3,18 +3,15 @@
 //! `[stages]` with only the stages its projects pass through, and descriptions and messages that do not
 //! assume Ukraine or a war.
 
+mod common;
+
 use std::path::PathBuf;
 
 use subsoil_core::Param;
 use subsoil_scenario::{Scenario, load};
 
-/// A folder of its own for each call (tests run at once).
 fn dir() -> PathBuf {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let d = std::env::temp_dir().join(format!("subsoil-generic-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
+    common::scratch("generic")
 }
 
 /// A country at peace with one licensed bauxite deposit in a deposits file and one producing site

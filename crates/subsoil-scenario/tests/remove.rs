@@ -2,15 +2,12 @@
 //! tables apply, so a product can trade its inherited `long-run` for a price deck and a project or a
 //! contribution rule can be dropped.
 
+mod common;
+
 use std::path::PathBuf;
 
-/// A folder of its own for each call (tests run at once and must not share the base file).
 fn dir() -> PathBuf {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let d = std::env::temp_dir().join(format!("subsoil-remove-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
+    common::scratch("remove")
 }
 
 const BASE: &str = r#"format-version = 1
