@@ -222,7 +222,7 @@ pub fn run_scenarios(args: &CompareArgs, scenarios: Vec<Scenario>) -> ExitCode {
         Err(code) => return code,
     };
     let config = args.mc.config();
-    let progress = Progress::new(args.mc.paths);
+    let progress = Progress::new(args.mc.paths, config.threads);
     let refs: Vec<&Scenario> = scenarios.iter().collect();
     let outcome = subsoil_engine::compare_observed(&refs, &config, &|n| progress.advance(n));
     progress.finish();

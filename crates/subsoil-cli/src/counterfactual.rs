@@ -37,7 +37,7 @@ pub fn run(args: &RunArgs, scenario: &Scenario) -> ExitCode {
         }
     };
     let config = args.mc.config();
-    let progress = Progress::new(args.mc.paths);
+    let progress = Progress::new(args.mc.paths, config.threads);
     let outcome = subsoil_engine::counterfactual_observed(scenario, &without, &config, &|n| {
         progress.advance(n)
     });

@@ -73,7 +73,7 @@ pub fn run(args: &CompareArgs) -> ExitCode {
         return ExitCode::from(EXIT_BAD_INPUT);
     }
     let config = args.mc.config();
-    let progress = Progress::new(args.mc.paths);
+    let progress = Progress::new(args.mc.paths, config.threads);
     let refs: Vec<&Scenario> = mixtures.iter().collect();
     let outcome = subsoil_engine::explain_observed(&refs, &config, &|n| progress.advance(n));
     progress.finish();

@@ -207,7 +207,7 @@ pub fn run(args: &SensitivityArgs) -> ExitCode {
                 args.tornado_inputs.join(",")
             ));
         }
-        let progress = Progress::new((names.len() as u64 + 1) * args.paths);
+        let progress = Progress::new((names.len() as u64 + 1) * args.paths, config.threads);
         let r = tornado_of(&scenario, &metric, &config, &names, &|n| progress.advance(n));
         progress.finish();
         match r {
@@ -217,7 +217,7 @@ pub fn run(args: &SensitivityArgs) -> ExitCode {
     }
     let mut ranks = None;
     if wants(Analysis::Ranks) {
-        let progress = Progress::new(args.paths);
+        let progress = Progress::new(args.paths, config.threads);
         let r = rank_correlations(&scenario, &metric, &config, &|n| progress.advance(n));
         progress.finish();
         match r {
@@ -230,7 +230,7 @@ pub fn run(args: &SensitivityArgs) -> ExitCode {
         let rows = args.rows.unwrap_or(args.paths);
         let sc =
             SobolConfig { rows, seed: args.seed, threads: args.threads, resamples: args.resamples };
-        let progress = Progress::new(rows);
+        let progress = Progress::new(rows, args.threads);
         let r = sobol(&scenario, &metric, f, &sc, &|n| progress.advance(n));
         progress.finish();
         match r {

@@ -102,7 +102,7 @@ pub fn run(args: &RunArgs, scenario: &Scenario, shard: Shard) -> ExitCode {
     };
     let config = args.mc.config();
     let paths = shard_paths(&config, shard);
-    let progress = Progress::new(paths.max(1));
+    let progress = Progress::new(paths.max(1), config.threads);
     let outcome = subsoil_engine::run_shard(scenario, &config, shard, &|n| progress.advance(n));
     progress.finish();
     let state = match outcome {
@@ -173,7 +173,7 @@ pub fn compare(args: &CompareArgs, scenarios: &[Scenario], shard: Shard) -> Exit
     };
     let config = args.mc.config();
     let paths = shard_paths(&config, shard);
-    let progress = Progress::new(paths.max(1));
+    let progress = Progress::new(paths.max(1), config.threads);
     let refs: Vec<&Scenario> = scenarios.iter().collect();
     let outcome = subsoil_engine::compare_shard(&refs, &config, shard, &|n| progress.advance(n));
     progress.finish();
