@@ -169,8 +169,6 @@ pub struct LicenceEvent {
     pub low_reliability: bool,
     /// Where the row is.
     pub location: Location,
-    /// Its line in the file (1-based).
-    pub line: usize,
 }
 
 /// A column of a CSV file: the name it is documented under, the other names a file may write for it,
@@ -557,11 +555,15 @@ pub fn read_deposits(file: FileId, sources: &Sources, d: &mut Diagnostics) -> Ve
     out
 }
 
-/// Reads the licence-events file; every event must name a known deposit.
+/// Reads the licence-events file; every event must name a known deposit and be dated no later than
+/// `start_year`. The file is the deposits' history up to the start: what it says is each deposit's
+/// licence at the start ([`licence_state`]), so a later event would count as done then. An event in the
+/// start year itself is history (the first simulated year holds it).
 pub fn read_events(
     file: FileId,
     sources: &Sources,
     deposits: &[DepositRow],
+    start_year: i32,
     d: &mut Diagnostics,
 ) -> Vec<LicenceEvent> {
     let Some(t) = read_table(file, sources, EVENT_COLUMNS, "licence-events file", d) else {
@@ -589,6 +591,19 @@ pub fn read_events(
             );
             continue;
         };
+        if date.0 > start_year {
+            r.err(
+                d,
+                "date",
+                format!(
+                    "{date_text} is after the start year {start_year}: the licence-events file gives \
+                     what happened before the simulation starts (the start year included); later \
+                     licences are the path's to decide (its stages and investment decision). Remove \
+                     the row, or start later"
+                ),
+            );
+            continue;
+        }
         out.push(LicenceEvent {
             deposit_id: id,
             kind,
@@ -599,7 +614,6 @@ pub fn read_events(
             source: r.get("source").into(),
             low_reliability: r.boolean(d, "low_reliability"),
             location: r.loc(),
-            line: *line,
         });
     }
     out.sort_by(|a, b| (a.deposit_id.as_str(), a.date).cmp(&(b.deposit_id.as_str(), b.date)));
@@ -709,7 +723,6 @@ mod tests {
             source: String::new(),
             low_reliability: false,
             location: Location { file: FileId(0), span: None },
-            line: 2,
         }
     }
 

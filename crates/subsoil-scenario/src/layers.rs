@@ -204,6 +204,12 @@ pub struct Layered {
 }
 
 impl Layered {
+    /// The load's failure with problems `d`: they and the `remove` lists' problems, in file order.
+    pub fn failed(self, mut d: Diagnostics) -> crate::LoadError {
+        d.append(self.removals);
+        crate::LoadError::new(self.sources, d)
+    }
+
     /// Origin of the file a node came from.
     pub fn origin(&self, file: FileId) -> &Origin {
         &self.origins[file.0 as usize]

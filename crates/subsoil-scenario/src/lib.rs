@@ -145,10 +145,9 @@ pub fn load_text(name: &str, text: &str, sets: &[String]) -> Result<Scenario, Lo
 }
 
 /// Validates, reads the data files of and lowers a scenario read from its layers.
-fn finish(mut layered: layers::Layered, mut d: Diagnostics) -> Result<Scenario, LoadError> {
+fn finish(layered: layers::Layered, d: Diagnostics) -> Result<Scenario, LoadError> {
     if !d.is_empty() {
-        d.append(std::mem::take(&mut layered.removals));
-        return Err(LoadError::new(layered.sources, d));
+        return Err(layered.failed(d));
     }
     from_layered(layered)
 }
@@ -195,7 +194,9 @@ pub fn from_layered(mut layered: layers::Layered) -> Result<Scenario, LoadError>
         return Err(LoadError::new(layered.sources, d));
     }
     let events = ev_file
-        .map(|f| deposits::read_events(f, &layered.sources, &deposit_rows, &mut d))
+        .map(|f| {
+            deposits::read_events(f, &layered.sources, &deposit_rows, s.time.start_year, &mut d)
+        })
         .unwrap_or_default();
 
     let li = lower::LowerInput {

@@ -25,7 +25,6 @@ pub(crate) fn lower(
     let s = li.s;
     let mut inputs = Inputs::default();
     let time = time(&s.time);
-    history_before_start(li, time.start_year, d);
     let (macro_, rates, fiscal) = economy(s, &mut inputs);
     let (products, product_index) =
         crate::lower_products::products(&s.products, &time, &mut inputs, d);
@@ -138,25 +137,6 @@ fn economy(s: &Root, inputs: &mut Inputs) -> (Macro, Rates, Fiscal) {
 
 /// Which receipts are new: the deal's effective date and switches; without a deal, what is awarded
 /// during the simulation.
-/// The licence-events file is the deposits' history up to the start: what it says is the start's state
-/// (`crate::deposits::licence_state`), so an event in a later year than the start year would count as
-/// done at the start. Such an event is refused at its row; one in the start year is history (the first
-/// simulated year holds it).
-fn history_before_start(li: &LowerInput<'_>, start_year: i32, d: &mut Diagnostics) {
-    for e in li.events.iter().filter(|e| e.date.0 > start_year) {
-        d.error(
-            Some(e.location.clone()),
-            format!("event on line {}, column `date`", e.line),
-            format!(
-                "{} is after the start year {start_year}: the licence-events file gives what happened \
-                 before the simulation starts (the start year included); later licences are the \
-                 path's to decide (its stages and investment decision). Remove the row, or start later",
-                e.date_text
-            ),
-        );
-    }
-}
-
 fn newness(s: &Root, start_year: i32) -> NewnessRules {
     let deal = &s.deal;
     NewnessRules {

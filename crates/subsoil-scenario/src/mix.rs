@@ -89,10 +89,9 @@ impl Mixer {
     pub fn new(a: &str, b: &str, sets: &[String]) -> Result<Mixer, MixError> {
         let read = |spec: &str| -> Result<Layered, MixError> {
             let mut d = Diagnostics::default();
-            let mut l = layers::load(spec, sets, &mut d);
+            let l = layers::load(spec, sets, &mut d);
             if !d.is_empty() {
-                d.append(std::mem::take(&mut l.removals));
-                return Err(MixError::Load(LoadError::new(l.sources, d)));
+                return Err(MixError::Load(l.failed(d)));
             }
             // A scenario that does not validate on its own is reported as such, not as a mixture.
             crate::from_layered(l.clone()).map_err(MixError::Load)?;
@@ -176,8 +175,7 @@ pub fn without_deal(spec: &str, sets: &[String]) -> Result<Scenario, LoadError> 
     let mut d = Diagnostics::default();
     let mut l = layers::load(spec, sets, &mut d);
     if !d.is_empty() {
-        d.append(std::mem::take(&mut l.removals));
-        return Err(LoadError::new(l.sources, d));
+        return Err(l.failed(d));
     }
     put(&mut l.root, &["deal".to_string()], None);
     let mut s = crate::from_layered(l)?;

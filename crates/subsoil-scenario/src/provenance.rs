@@ -113,10 +113,9 @@ pub struct Listing {
 /// Lists every value written in the files of scenario `spec` (a built-in name or a path).
 pub fn list(spec: &str) -> Result<Listing, LoadError> {
     let mut d = Diagnostics::default();
-    let mut layered = layers::load(spec, &[], &mut d);
-    d.append(std::mem::take(&mut layered.removals));
-    if !d.is_empty() {
-        return Err(LoadError::new(layered.sources, d));
+    let layered = layers::load(spec, &[], &mut d);
+    if !d.is_empty() || !layered.removals.is_empty() {
+        return Err(layered.failed(d));
     }
     let sources = &layered.sources;
 
